@@ -1,0 +1,58 @@
+"""Every error the API gives is JSON with a Chinese `detail` and, for bad input, `errors` by field."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from tenants.errors import DomainError
+
+INVALID_INPUT = "提交的数据有误，请检查标出的字段。"
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) if isinstance(item, (dict, list)) else str(item) for item in detail]
+    return [str(detail)]
+
+
+def _first_message(errors) -> str:
+    for key, value in errors.items():
+        value = value[0] if isinstance(value, list) and value else value
+        if isinstance(value, dict):
+            return _first_message(value)
+        label = "" if key == "non_field_errors" else f"{key}："
+        return f"{label}{value}"
+    return INVALID_INPUT
+
+
+def validation_response(errors: dict, status_code: int = 400) -> Response:
+    return Response({"detail": f"{INVALID_INPUT}（{_first_message(errors)}）", "errors": errors},
+                    status=status_code)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return validation_response(_flatten(errors))
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message}
+        if exc.field:
+            body["errors"] = {exc.field: [exc.message]}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return validation_response(_flatten(errors))
+    if isinstance(exc, (Http404, exceptions.NotFound)):
+        return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+def unknown_host_view(request, *args, **kwargs):
+    """An unknown host is not the provincial site: it answers 404."""
+    return JsonResponse({"detail": "未找到该站点。"}, status=404)

@@ -1,0 +1,16 @@
+from rest_framework.permissions import BasePermission
+
+
+class HasRole(BasePermission):
+    """Grants access to users holding any of ``roles`` on this host."""
+
+    roles: frozenset[str] = frozenset()
+    message = "您没有执行该操作的权限。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and set(user.roles) & self.roles)
+
+
+def role_required(*roles: str) -> type[HasRole]:
+    return type("HasRole_" + "_".join(roles), (HasRole,), {"roles": frozenset(roles)})

@@ -1,0 +1,19 @@
+"""The provincial host's API (public schema)."""
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from api.views.audit import AuditRecordViewSet
+from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.schools import SchoolViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("schools", SchoolViewSet, basename="school")
+router.register("audit", AuditRecordViewSet, basename="audit")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,0 +1,19 @@
+"""A school host's API (the school's schema, plus its own rows of shared tables)."""
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from api.views.audit import AuditRecordViewSet
+from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.school_profile import SchoolProfileView
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("audit", AuditRecordViewSet, basename="audit")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
+    path("me/", MeView.as_view(), name="me"),
+    path("school/", SchoolProfileView.as_view(), name="school-profile"),
+    *router.urls,
+]

@@ -1,0 +1,36 @@
+"""GET /healthz on every host: the database and the broker, 503 when either is down."""
+from django.db import connection
+from django.http import JsonResponse
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # reported, not raised: this is the health check
+        return f"error: {type(exc).__name__}"
+
+
+def broker_state() -> str:
+    from django.conf import settings
+
+    from config.celery import app
+
+    try:
+        if app.conf.broker_url.startswith("filesystem"):
+            folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+            from pathlib import Path
+
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+def healthz(request):
+    checks = {"database": database_state(), "broker": broker_state()}
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

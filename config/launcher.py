@@ -1,0 +1,111 @@
+"""`make run`: database, migrations, demo data, web server, Celery worker and beat, one command.
+
+Ctrl-C stops every process and the embedded database; the next start reuses .data/.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from config import embedded_db
+
+PROJECT_DIR = embedded_db.PROJECT_DIR
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT_DIR, check=True)
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    base_domain = os.environ.setdefault("BASE_DOMAIN", "localhost")
+    embedded_dir = None
+    if not os.environ.get("DATABASE_URL"):
+        embedded_dir = embedded_db.DATA_DIR / "pg"
+        print(f"启动内置 PostgreSQL（数据目录 {embedded_dir}）…", flush=True)
+        os.environ["DATABASE_URL"] = embedded_db.start(embedded_dir, stop_on_exit=False)
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        for folder in ("queue", "processed"):
+            (embedded_db.DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+
+    children: list[subprocess.Popen] = []
+
+    def shutdown(*_):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if embedded_dir is not None:
+            embedded_db.stop(embedded_dir)
+            print("已停止所有进程和内置数据库。", flush=True)
+
+    stopping = []
+
+    def request_stop(*_):
+        stopping.append(True)
+
+    # Children run in their own sessions: Ctrl-C reaches only this process, which then stops
+    # them in order and the database last.
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        manage("migrate", "-v", "1")
+        if stopping:
+            return 0
+        if os.environ.get("SEED_DEMO", "1") != "0":
+            manage("seed_demo")
+        manage("collectstatic", "--noinput", "-v", "0")
+        children.append(subprocess.Popen(
+            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"{host}:{port}", "--workers",
+             os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--access-logfile", "-"],
+            cwd=PROJECT_DIR, start_new_session=True))
+        children.append(subprocess.Popen(
+            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO",
+             "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2")], cwd=PROJECT_DIR,
+            start_new_session=True))
+        children.append(subprocess.Popen(
+            [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"], cwd=PROJECT_DIR,
+            start_new_session=True))
+        password = os.environ.get("DEMO_PASSWORD", "eduunion-demo")
+        print(f"""
+教育工会云已启动（Ctrl-C 停止）：
+  省教育工会    http://{base_domain}:{port}/          接口文档 http://{base_domain}:{port}/api/docs/
+  桂林学院      http://guilin.{base_domain}:{port}/
+  湖州师范学院  http://huzhou.{base_domain}:{port}/
+  湖南信息学院  http://hnit.{base_domain}:{port}/
+  山西大同大学  http://sxdtu.{base_domain}:{port}/
+  运行状态      http://{base_domain}:{port}/healthz
+  演示账号：每个站点都有 admin / {password}（该站点的管理员）
+""", flush=True)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.3)
+        if stopping:
+            print("\n正在停止…", flush=True)
+            return 0
+        print("有进程意外退出，正在停止其余进程。", file=sys.stderr, flush=True)
+        return 1
+    except subprocess.CalledProcessError as exc:
+        if stopping:
+            return 0
+        print(f"启动失败：{' '.join(exc.cmd)} 退出码 {exc.returncode}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        shutdown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

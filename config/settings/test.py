@@ -1,0 +1,27 @@
+"""The test suite: the same embedded PostgreSQL (separate data dir) unless DATABASE_URL is set."""
+from config.embedded_db import database_url
+
+from .base import *  # noqa: F401,F403
+from .base import database_from_url
+
+DEBUG = False
+SECRET_KEY = "test-only-not-a-secret"
+DATABASES = {"default": database_from_url(database_url("pg-test", "eduunion"))}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Hashing cost is not what the suite tests; a fast hasher keeps it inside its time budget.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+"""Routes every host has: health, the API's OpenAPI schema and Swagger UI, the pages."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.views.health import healthz
+
+
+def common_urls(urlconf: str):
+    return [
+        path("healthz", healthz, name="healthz"),
+        # drf-spectacular reads ROOT_URLCONF unless told: each host documents its own URLconf.
+        path("api/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+        path("", include("web.urls")),
+    ]

@@ -1,0 +1,11 @@
+"""A school's host (its own schema)."""
+from django.urls import include, path
+
+from config.urls_common import common_urls
+from tenants.admin_sites import school_admin_site
+
+urlpatterns = [
+    path("api/v1/", include("api.urls_tenant")),
+    path("admin/", school_admin_site.urls),
+    *common_urls("config.urls_tenant"),
+]

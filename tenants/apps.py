@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = "学校与租户"
+    default_auto_field = "django.db.models.BigAutoField"

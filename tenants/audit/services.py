@@ -1,0 +1,74 @@
+"""Writing audit records. Callers run these inside the transaction of the change they record."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from tenants.audit.models import AuditRecord
+
+SYSTEM_ACTOR = "系统"
+
+
+def _json_value(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def field_values(instance: models.Model, fields) -> dict:
+    return {name: _json_value(getattr(instance, name)) for name in fields}
+
+
+def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None,
+                 from_state: str = "", to_state: str = "", reason: str = "") -> AuditRecord:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditRecord.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=(actor.get_username() if authenticated else SYSTEM_ACTOR),
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        changes=changes or {},
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason or "",
+    )
+
+
+def audit_create(*, actor, target: models.Model, fields) -> AuditRecord:
+    values = field_values(target, fields)
+    return audit_record(actor=actor, action=AuditRecord.Action.CREATE, target=target,
+                        changes={name: [None, value] for name, value in values.items()})
+
+
+def audit_update(*, actor, target: models.Model, before: dict, reason: str = "") -> AuditRecord | None:
+    """Record the fields whose value differs from ``before`` (from field_values); None if none."""
+    after = field_values(target, before.keys())
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if not changes:
+        return None
+    return audit_record(actor=actor, action=AuditRecord.Action.UPDATE, target=target,
+                        changes=changes, reason=reason)
+
+
+def audit_delete(*, actor, target: models.Model, reason: str = "") -> AuditRecord:
+    return audit_record(actor=actor, action=AuditRecord.Action.DELETE, target=target, reason=reason)
+
+
+def audit_transition(*, actor, target: models.Model, from_state: str, to_state: str,
+                     reason: str = "") -> AuditRecord:
+    return audit_record(actor=actor, action=AuditRecord.Action.TRANSITION, target=target,
+                        from_state=from_state, to_state=to_state, reason=reason)
+
+
+def audit_sensitive_read(*, actor, target: models.Model, fields) -> AuditRecord:
+    return audit_record(actor=actor, action=AuditRecord.Action.READ, target=target,
+                        changes={name: "viewed" for name in fields})

@@ -1,0 +1,61 @@
+"""Demo data for `make run`: the provincial union, four schools, an admin on every host.
+
+Domain apps add their own demo content by appending a function to SCHOOL_SEEDERS; each is
+called inside the school's schema and must be idempotent.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django_tenants.utils import schema_context
+
+from tenants.accounts.models import User
+from tenants.accounts.roles import Role
+from tenants.accounts.services import user_create
+from tenants.models import School
+from tenants.services import ensure_province, school_provision
+
+DEMO_SCHOOLS = [
+    # slug, name, short name, region
+    ("guilin", "桂林学院", "桂院", "广西壮族自治区桂林市"),
+    ("huzhou", "湖州师范学院", "湖师院", "浙江省湖州市"),
+    ("hnit", "湖南信息学院", "湖信院", "湖南省长沙市"),
+    ("sxdtu", "山西大同大学", "大同大学", "山西省大同市"),
+]
+
+SCHOOL_SEEDERS: list[Callable[[School], None]] = []
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD", "eduunion-demo")
+
+
+def _ensure_admin(role: str, full_name: str) -> None:
+    if not User.objects.filter(username="admin").exists():
+        user_create(username="admin", password=demo_password(), roles=[role], by=None, full_name=full_name)
+
+
+def seed_demo(stdout=None) -> list[School]:
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("演示数据只能在 DEBUG 模式下生成（生产环境禁止）。")
+    province = ensure_province()
+    with schema_context(province.schema_name):
+        _ensure_admin(Role.PROVINCE_ADMIN, "省教育工会管理员")
+    schools = []
+    for slug, name, short_name, region in DEMO_SCHOOLS:
+        school = School.objects.filter(slug=slug).first()
+        if school is None:
+            school = school_provision(slug=slug, name=name, short_name=short_name, region=region,
+                                      by=None, admin_username="admin",
+                                      admin_password=demo_password()).school
+            if stdout:
+                stdout.write(f"已开通演示学校 {name}")
+        with schema_context(school.schema_name):
+            _ensure_admin(Role.UNION_ADMIN, f"{name}工会管理员")
+            for seeder in SCHOOL_SEEDERS:
+                seeder(school)
+        schools.append(school)
+    return schools

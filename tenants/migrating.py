@@ -1,0 +1,129 @@
+"""Migrations across hundreds of school schemas.
+
+django-tenants' migrate walks every schema even when nothing changed. Here: the template is
+kept at head (and its snapshot refreshed), one query reads every school's django_migrations to
+find the schemas that lack a migration, and only those are migrated, in parallel processes.
+A school that fails is reported and the others go on.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connection, connections
+
+from tenants import template
+from tenants.models import School
+
+
+@dataclass
+class SchoolOutcome:
+    schema_name: str
+    ok: bool
+    error: str = ""
+
+
+def schemas_needing_migration(schema_names: list[str]) -> list[str]:
+    """Schemas lacking any migration the code defines, found with one query."""
+    if not schema_names:
+        return []
+    expected = template.expected_migrations()
+    expected_names = sorted(f"{app}.{name}" for app, name in expected)
+    existing = set(_existing_migration_tables(schema_names))
+    parts = [
+        f"SELECT %s, count(*) FROM \"{schema}\".django_migrations "
+        f"WHERE app || '.' || name = ANY(%s)"
+        for schema in schema_names if schema in existing
+    ]
+    counts = {}
+    if parts:
+        params = []
+        for schema in schema_names:
+            if schema in existing:
+                params += [schema, expected_names]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            counts = dict(cursor.fetchall())
+    return [schema for schema in schema_names if counts.get(schema, 0) < len(expected_names)]
+
+
+def _existing_migration_tables(schema_names: list[str]) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables "
+            "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)",
+            [schema_names],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@lru_cache(maxsize=1)
+def _migrate_defaults() -> dict:
+    from django_tenants.utils import get_tenant_base_migrate_command_class
+
+    parser = get_tenant_base_migrate_command_class()().create_parser("manage.py", "migrate")
+    return vars(parser.parse_args([]))
+
+
+def migrate_one_schema(schema_name: str, verbosity: int = 0) -> SchoolOutcome:
+    from django_tenants.migration_executors.base import run_migrations
+
+    options = {**_migrate_defaults(), "verbosity": verbosity, "interactive": False,
+               "skip_checks": True}
+    try:
+        run_migrations(args=[], options=options, executor_codename="eduunion",
+                       schema_name=schema_name)
+        return SchoolOutcome(schema_name, True)
+    except Exception as exc:  # one school's failure must not stop the others
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return SchoolOutcome(schema_name, False, detail)
+    finally:
+        connection.set_schema_to_public()
+
+
+def _worker_init():
+    # Forked children must not share the parent's socket.
+    for conn in connections.all():
+        conn.connection = None
+
+
+def migrate_schemas_in_parallel(schema_names: list[str], *, processes: int,
+                                verbosity: int = 0) -> list[SchoolOutcome]:
+    if not schema_names:
+        return []
+    if processes <= 1 or len(schema_names) == 1:
+        return [migrate_one_schema(name, verbosity) for name in schema_names]
+    for conn in connections.all():
+        conn.close()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=processes, initializer=_worker_init) as pool:
+        return pool.starmap(migrate_one_schema, [(name, verbosity) for name in schema_names],
+                            chunksize=max(1, len(schema_names) // (processes * 8)))
+
+
+def ensure_template(verbosity: int = 0) -> tuple[bool, SchoolOutcome | None]:
+    """Bring the template schema to head and refresh its snapshot; returns (refreshed, failure)."""
+    name = template.template_schema()
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
+    if schemas_needing_migration([name]):
+        outcome = migrate_one_schema(name, verbosity)
+        if not outcome.ok:
+            return False, outcome
+    connection.set_schema_to_public()
+    _, refreshed = template.refresh_snapshot()
+    return refreshed, None
+
+
+def school_schema_names() -> list[str]:
+    """Schemas of every school whose schema exists (an archived school's may have been dropped)."""
+    from django_tenants.utils import get_public_schema_name
+
+    names = list(School.objects.exclude(schema_name=get_public_schema_name())
+                 .order_by("schema_name").values_list("schema_name", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [names])
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in names if name in present]
