@@ -142,15 +142,13 @@ def _export_schema(school: School) -> str:
 
 def school_transition(*, school: School, action: str, by, reason: str = "") -> School:
     """Suspend, reactivate or archive a school (archiving first exports its schema)."""
-    transition = SCHOOL_LIFECYCLE.check(action, state=school.status, user=by, reason=reason)
-    archive_file = _export_schema(school) if action == "archive" else None
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=school.pk)
-        SCHOOL_LIFECYCLE.check(action, state=school.status, user=by, reason=reason)
+        transition = SCHOOL_LIFECYCLE.check(action, state=school.status, user=by, reason=reason)
         from_state = school.status
+        if action == "archive":
+            school.archive_file = _export_schema(school)
         school.status = transition.target
-        if archive_file:
-            school.archive_file = archive_file
         school.save(update_fields=["status", "archive_file"])
         audit_transition(actor=by, target=school, from_state=from_state,
                          to_state=school.status, reason=reason)

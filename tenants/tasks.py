@@ -29,10 +29,11 @@ def run_for_every_school(task_name: str) -> int:
     """Send ``task_name`` once per active school, each carrying that school's schema."""
     from celery import current_app
 
+    task = current_app.tasks[task_name]
     schemas = active_school_schemas()
     for schema in schemas:
         with schema_context(schema):
-            current_app.send_task(task_name)
+            task.apply_async()
     return len(schemas)
 
 

@@ -1,0 +1,69 @@
+"""The HTTP contract every host keeps: health, schema, docs, unknown hosts, Chinese errors."""
+import pytest
+
+from tests.conftest import anonymous_client
+
+
+def test_healthz_reports_database_and_broker_on_every_host(province, guilin):
+    for school in (province, guilin):
+        response = anonymous_client(school).get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_healthz_is_503_when_the_broker_is_down(guilin, monkeypatch):
+    from config.celery import app
+
+    monkeypatch.setattr(app.conf, "broker_url", "amqp://guest:guest@127.0.0.1:1//")
+    response = anonymous_client(guilin).get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error") and response.json()["database"] == "ok"
+
+
+def paths(school):
+    response = anonymous_client(school).get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return set(response.json()["paths"])
+
+
+def test_each_host_documents_exactly_its_own_endpoints(province, guilin):
+    provincial, school = paths(province), paths(guilin)
+    assert "/api/v1/schools/" in provincial and "/api/v1/schools/" not in school
+    assert "/api/v1/school/" in school and "/api/v1/school/" not in provincial
+    assert {"/api/v1/auth/token/", "/api/v1/me/", "/api/v1/audit/"} <= provincial & school
+
+
+def test_the_schema_is_openapi_3_with_chinese_descriptions(guilin):
+    body = anonymous_client(guilin).get("/api/schema/", {"format": "json"}).json()
+    assert body["openapi"].startswith("3.")
+    assert body["paths"]["/api/v1/auth/token/"]["post"]["summary"] == "获取访问令牌"
+
+
+def test_swagger_ui_is_served_with_local_assets(province):
+    response = anonymous_client(province).get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content and b"cdn.jsdelivr" not in response.content
+
+
+@pytest.mark.parametrize("host", ["nosuch.localhost", "localhost.evil.example", "guilin.localhost.cn"])
+def test_an_unknown_host_is_404_never_the_provincial_site(client, host, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    response = client.get("/healthz", HTTP_HOST=host)
+    assert response.status_code == 404
+
+
+def test_a_forged_forwarded_host_does_not_switch_tenant(guilin, host_client):
+    client = host_client(guilin, [])
+    response = client.get("/api/v1/me/", HTTP_X_FORWARDED_HOST="huzhou.localhost")
+    assert response.status_code == 200 and response.json()["host"]["slug"] == "guilin"
+    anonymous = anonymous_client(guilin).get("/api/v1/school/", HTTP_X_FORWARDED_HOST="localhost")
+    assert anonymous.status_code == 401
+
+
+def test_errors_are_json_in_chinese(guilin):
+    response = anonymous_client(guilin).get("/api/v1/me/")
+    assert response.status_code == 401 and response.json()["detail"] == "身份认证信息未提供。"
+
+
+def test_time_zone_and_language(settings):
+    assert settings.TIME_ZONE == "Asia/Shanghai" and settings.LANGUAGE_CODE == "zh-hans" and settings.USE_TZ
