@@ -4,11 +4,17 @@ from rest_framework.routers import DefaultRouter
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("audit", AuditRecordViewSet, basename="audit")
+router.register("branches", BranchViewSet, basename="branch")
+router.register("groups", GroupViewSet, basename="group")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("members", MemberViewSet, basename="member")
+router.register("membership-applications", ApplicationViewSet, basename="membership-application")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

@@ -27,6 +27,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Encrypts ID numbers at rest (tenants/personal_data.py); derived from SECRET_KEY when unset.
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The provincial site answers on BASE_DOMAIN; school <slug> answers on <slug>.BASE_DOMAIN.
@@ -68,6 +70,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "tenants.accounts",
     "tenants.audit",
+    "tenants.members",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -10,12 +10,14 @@ if env_bool("DJANGO_DEBUG", False):
     raise ImproperlyConfigured("生产环境不能开启 DEBUG（DJANGO_DEBUG 必须为空或 0）。")
 DEBUG = False
 
-_missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "BASE_DOMAIN")
+_missing = [name for name in ("SECRET_KEY", "PERSONAL_DATA_KEY", "DATABASE_URL", "CELERY_BROKER_URL",
+                                  "BASE_DOMAIN")
             if not os.environ.get(name)]
 if _missing:
     raise ImproperlyConfigured("生产环境缺少必需的环境变量：" + "、".join(_missing))
 
 SECRET_KEY = os.environ["SECRET_KEY"]
+PERSONAL_DATA_KEY = os.environ["PERSONAL_DATA_KEY"]
 DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]  # noqa: F405
 SESSION_COOKIE_SECURE = True

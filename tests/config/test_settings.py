@@ -5,7 +5,7 @@ import sys
 
 from config.embedded_db import PROJECT_DIR
 
-COMPLETE = {"SECRET_KEY": "s" * 50, "DATABASE_URL": "postgres://u:p@db/eduunion",
+COMPLETE = {"SECRET_KEY": "s" * 50, "PERSONAL_DATA_KEY": "k" * 50, "DATABASE_URL": "postgres://u:p@db/eduunion",
             "CELERY_BROKER_URL": "redis://redis:6379/0", "BASE_DOMAIN": "jygh.example.cn"}
 
 

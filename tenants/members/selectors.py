@@ -1,0 +1,46 @@
+from django.db.models import Q
+
+from tenants.accounts.roles import Role
+from tenants.members.models import Branch, Member, MembershipApplication
+
+
+def members_search(*, query: str = "", branch=None, status=None, employment_type=None):
+    """Members matching name, employee number or pinyin initials (e.g. "zs" for 张三)."""
+    members = Member.objects.select_related("branch", "group")
+    if query:
+        query = query.strip()
+        members = members.filter(Q(name__icontains=query) | Q(employee_number__startswith=query)
+                                 | Q(name_initials__startswith=query.lower()))
+    if branch:
+        members = members.filter(branch_id=branch)
+    if status:
+        members = members.filter(status=status)
+    if employment_type:
+        members = members.filter(employment_type=employment_type)
+    return members
+
+
+def members_visible_to(user):
+    """union_admin: everyone; branch chair: their branches' members; others: themselves."""
+    members = Member.objects.select_related("branch", "group")
+    if user.has_role(Role.UNION_ADMIN):
+        return members
+    if user.has_role(Role.BRANCH_CHAIR):
+        return members.filter(Q(branch__chair=user) | Q(user=user))
+    return members.filter(user=user)
+
+
+def applications_visible_to(user):
+    applications = MembershipApplication.objects.select_related("branch", "member")
+    if user.has_role(Role.UNION_ADMIN):
+        return applications
+    if user.has_role(Role.BRANCH_CHAIR):
+        return applications.filter(Q(branch__chair=user) | Q(submitted_by=user))
+    return applications.filter(submitted_by=user)
+
+
+def branches_with_counts():
+    from django.db.models import Count
+
+    return Branch.objects.select_related("chair").annotate(
+        member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE)))

@@ -1,0 +1,264 @@
+"""Members, branches, departments, status changes, membership applications, roster import."""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tenants import personal_data
+from tenants.accounts.roles import Role
+from tenants.audit.services import (
+    audit_create,
+    audit_sensitive_read,
+    audit_transition,
+    audit_update,
+    field_values,
+)
+from tenants.errors import Conflict, NotAllowed
+from tenants.members.models import Branch, Department, Group, Member, MembershipApplication, MemberStatusChange
+from tenants.members.validation import check_person, id_number_columns, initials
+from tenants.workflow import StateMachine
+
+MS = Member.Status
+MEMBER_STATUS = (
+    StateMachine("会员", dict(MS.choices))
+    .add("transfer_out", label="转出", sources={MS.ACTIVE}, target=MS.TRANSFERRED, roles={Role.UNION_ADMIN})
+    .add("transfer_in", label="转入", sources={MS.TRANSFERRED, MS.LEFT}, target=MS.ACTIVE,
+         roles={Role.UNION_ADMIN})
+    .add("leave", label="退会", sources={MS.ACTIVE}, target=MS.LEFT, roles={Role.UNION_ADMIN},
+         reason_required=True)
+    .add("retire", label="退休", sources={MS.ACTIVE}, target=MS.RETIRED, roles={Role.UNION_ADMIN})
+)
+
+AS = MembershipApplication.Status
+APPLICATION_FLOW = (
+    StateMachine("入会申请", dict(AS.choices))
+    .add("confirm", label="分工会确认", sources={AS.SUBMITTED}, target=AS.BRANCH_CONFIRMED,
+         roles={Role.BRANCH_CHAIR, Role.UNION_ADMIN})
+    .add("approve", label="批准入会", sources={AS.BRANCH_CONFIRMED}, target=AS.APPROVED, roles={Role.UNION_ADMIN})
+    .add("reject", label="不予批准", sources={AS.SUBMITTED, AS.BRANCH_CONFIRMED}, target=AS.REJECTED,
+         roles={Role.BRANCH_CHAIR, Role.UNION_ADMIN}, reason_required=True)
+)
+
+MEMBER_AUDITED = ["name", "gender", "employee_number", "branch", "group", "employment_type", "join_date",
+                  "phone", "id_number_masked", "user"]
+
+
+# --- organisation -------------------------------------------------------------------------
+
+@transaction.atomic
+def branch_create(*, by, name: str, chair=None, sort_order: int = 0) -> Branch:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "分工会名称不能为空。"})
+    if Branch.objects.filter(name=name).exists():
+        raise Conflict(f"分工会“{name}”已存在。", field="name")
+    branch = Branch.objects.create(name=name, chair=chair, sort_order=sort_order)
+    if chair is not None and Role.BRANCH_CHAIR not in chair.roles:
+        chair.roles = sorted({*chair.roles, Role.BRANCH_CHAIR})
+        chair.save(update_fields=["roles"])
+    audit_create(actor=by, target=branch, fields=["name", "chair", "sort_order"])
+    return branch
+
+
+@transaction.atomic
+def branch_update(*, branch: Branch, by, **fields) -> Branch:
+    before = field_values(branch, ["name", "chair", "sort_order", "is_active"])
+    for key, value in fields.items():
+        setattr(branch, key, value)
+    if not branch.name.strip():
+        raise ValidationError({"name": "分工会名称不能为空。"})
+    if Branch.objects.filter(name=branch.name).exclude(pk=branch.pk).exists():
+        raise Conflict(f"分工会“{branch.name}”已存在。", field="name")
+    branch.save()
+    if branch.chair is not None and Role.BRANCH_CHAIR not in branch.chair.roles:
+        branch.chair.roles = sorted({*branch.chair.roles, Role.BRANCH_CHAIR})
+        branch.chair.save(update_fields=["roles"])
+    audit_update(actor=by, target=branch, before=before)
+    return branch
+
+
+@transaction.atomic
+def group_create(*, by, branch: Branch, name: str) -> Group:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "小组名称不能为空。"})
+    if Group.objects.filter(branch=branch, name=name).exists():
+        raise Conflict(f"{branch.name}已有小组“{name}”。", field="name")
+    group = Group.objects.create(branch=branch, name=name)
+    audit_create(actor=by, target=group, fields=["branch", "name"])
+    return group
+
+
+@transaction.atomic
+def department_create(*, by, name: str, handlers=()) -> Department:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "部门名称不能为空。"})
+    if Department.objects.filter(name=name).exists():
+        raise Conflict(f"部门“{name}”已存在。", field="name")
+    department = Department.objects.create(name=name)
+    department_set_handlers(department=department, handlers=handlers, by=None, audit=False)
+    audit_create(actor=by, target=department, fields=["name"])
+    return department
+
+
+@transaction.atomic
+def department_set_handlers(*, department: Department, handlers, by, audit: bool = True) -> Department:
+    before = sorted(department.handlers.values_list("pk", flat=True))
+    department.handlers.set(handlers)
+    for user in handlers:
+        if Role.DEPARTMENT_HANDLER not in user.roles:
+            user.roles = sorted({*user.roles, Role.DEPARTMENT_HANDLER})
+            user.save(update_fields=["roles"])
+    if audit:
+        from tenants.audit.services import audit_record
+
+        audit_record(actor=by, action="update", target=department,
+                     changes={"handlers": [before, sorted(u.pk for u in handlers)]})
+    return department
+
+
+# --- members ------------------------------------------------------------------------------
+
+def _check_unique(*, employee_number: str, id_index: str, exclude_pk=None):
+    others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
+    if others.filter(employee_number=employee_number).exists():
+        raise Conflict(f"工号“{employee_number}”已被其他会员使用。", field="employee_number")
+    if id_index and others.filter(id_number_index=id_index).exists():
+        raise Conflict("该身份证号已登记为其他会员。", field="id_number")
+
+
+def _check_group(group, branch):
+    if group is not None and group.branch_id != branch.pk:
+        raise ValidationError({"group": "工会小组不属于所选分工会。"})
+
+
+@transaction.atomic
+def member_create(*, by, branch: Branch, group: Group | None = None, user=None, **person) -> Member:
+    cleaned, errors = check_person(person)
+    if errors:
+        raise ValidationError(errors)
+    _check_group(group, branch)
+    id_columns = id_number_columns(cleaned.pop("id_number"))
+    _check_unique(employee_number=cleaned["employee_number"], id_index=id_columns["id_number_index"])
+    member = Member.objects.create(branch=branch, group=group, user=user, name_initials=initials(cleaned["name"]),
+                                   **cleaned, **id_columns)
+    audit_create(actor=by, target=member, fields=MEMBER_AUDITED)
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, by, **changes) -> Member:
+    before = field_values(member, MEMBER_AUDITED)
+    current = {"name": member.name, "gender": member.gender, "employee_number": member.employee_number,
+               "employment_type": member.employment_type, "join_date": member.join_date, "phone": member.phone,
+               "id_number": personal_data.decrypt(member.id_number_encrypted)}
+    branch = changes.pop("branch", member.branch)
+    group = changes.pop("group", member.group if branch.pk == member.branch_id else None)
+    unknown = set(changes) - set(current)
+    if unknown:
+        raise ValidationError({key: "该字段不能修改。" for key in unknown})
+    cleaned, errors = check_person({**current, **changes})
+    if errors:
+        raise ValidationError(errors)
+    _check_group(group, branch)
+    id_columns = id_number_columns(cleaned.pop("id_number"))
+    _check_unique(employee_number=cleaned["employee_number"], id_index=id_columns["id_number_index"],
+                  exclude_pk=member.pk)
+    for key, value in {**cleaned, **id_columns}.items():
+        setattr(member, key, value)
+    member.branch, member.group, member.name_initials = branch, group, initials(cleaned["name"])
+    member.save()
+    audit_update(actor=by, target=member, before=before)
+    return member
+
+
+@transaction.atomic
+def member_change_status(*, member: Member, action: str, by, effective_on: datetime.date | None = None,
+                         reason: str = "") -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    transition = MEMBER_STATUS.check(action, state=member.status, user=by, reason=reason)
+    effective_on = effective_on or timezone.localdate()
+    if effective_on > timezone.localdate() + datetime.timedelta(days=366):
+        raise ValidationError({"effective_on": "生效日期不能晚于一年以后。"})
+    from_status = member.status
+    member.status, member.status_changed_on = transition.target, effective_on
+    if action == "retire":
+        member.employment_type = "retiree"
+    member.save(update_fields=["status", "status_changed_on", "employment_type"])
+    MemberStatusChange.objects.create(member=member, action=action, from_status=from_status,
+                                      to_status=member.status, effective_on=effective_on, reason=reason,
+                                      recorded_by=by.get_username() if by else "系统")
+    audit_transition(actor=by, target=member, from_state=from_status, to_state=member.status, reason=reason)
+    return member
+
+
+def member_reveal_id_number(*, member: Member, by) -> str:
+    """The whole ID number, for a union_admin reading one record; the read is audited."""
+    if not (by and by.has_role(Role.UNION_ADMIN)):
+        raise NotAllowed("只有校工会管理员可以查看完整身份证号。")
+    with transaction.atomic():
+        audit_sensitive_read(actor=by, target=member, fields=["id_number"])
+    return personal_data.decrypt(member.id_number_encrypted)
+
+
+# --- membership applications ----------------------------------------------------------------
+
+@transaction.atomic
+def application_submit(*, by, branch: Branch, statement: str = "", **person) -> MembershipApplication:
+    cleaned, errors = check_person(person, require_join_date=False)
+    if errors:
+        raise ValidationError(errors)
+    if Member.objects.filter(employee_number=cleaned["employee_number"]).exists():
+        raise Conflict(f"工号“{cleaned['employee_number']}”已是会员。", field="employee_number")
+    open_states = [AS.SUBMITTED, AS.BRANCH_CONFIRMED]
+    if MembershipApplication.objects.filter(employee_number=cleaned["employee_number"],
+                                            status__in=open_states).exists():
+        raise Conflict("该工号已有待处理的入会申请。", field="employee_number")
+    id_number = cleaned.pop("id_number")
+    cleaned.pop("join_date", None)
+    application = MembershipApplication.objects.create(
+        branch=branch, statement=statement, submitted_by=by, **cleaned,
+        id_number_encrypted=personal_data.encrypt(id_number),
+        id_number_masked=personal_data.mask_id_number(id_number),
+    )
+    audit_create(actor=by, target=application, fields=["name", "employee_number", "branch", "employment_type"])
+    return application
+
+
+def _check_chair_scope(application: MembershipApplication, by):
+    if by.has_role(Role.UNION_ADMIN):
+        return
+    if application.branch.chair_id != by.pk:
+        raise NotAllowed("只能处理本分工会的入会申请。")
+
+
+@transaction.atomic
+def application_decide(*, application: MembershipApplication, action: str, by, reason: str = "",
+                       join_date: datetime.date | None = None) -> MembershipApplication:
+    application = MembershipApplication.objects.select_for_update().select_related("branch").get(pk=application.pk)
+    transition = APPLICATION_FLOW.check(action, state=application.status, user=by, reason=reason)
+    _check_chair_scope(application, by)
+    from_state = application.status
+    if action == "approve":
+        applicant = application.submitted_by
+        link_user = applicant if applicant and not hasattr(applicant, "member") and not applicant.has_role(
+            Role.UNION_ADMIN, Role.BRANCH_CHAIR) else None
+        application.member = member_create(
+            by=by, branch=application.branch, user=link_user, name=application.name, gender=application.gender,
+            employee_number=application.employee_number, employment_type=application.employment_type,
+            join_date=join_date or timezone.localdate(), phone=application.phone,
+            id_number=personal_data.decrypt(application.id_number_encrypted),
+        )
+        if link_user is not None and Role.MEMBER not in link_user.roles:
+            link_user.roles = sorted({*link_user.roles, Role.MEMBER})
+            link_user.save(update_fields=["roles"])
+    application.status = transition.target
+    application.decision_reason = reason
+    application.save(update_fields=["status", "decision_reason", "member"])
+    audit_transition(actor=by, target=application, from_state=from_state, to_state=application.status,
+                     reason=reason)
+    return application

@@ -1,0 +1,28 @@
+"""Small builders for member tests (real services, real schemas)."""
+import itertools
+
+from tenants.members.models import Branch
+from tenants.members.services import branch_create, member_create
+from tenants.personal_data import ID_CHECK_CHARS, ID_WEIGHTS
+from tests.conftest import in_schema
+
+_numbers = itertools.count(1)
+
+
+def valid_id_number(birth: str = "19850312", seq: str = "123") -> str:
+    body = f"450305{birth}{seq}"
+    return body + ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+
+
+def a_branch(school, name="文学院", chair=None):
+    with in_schema(school):
+        return Branch.objects.filter(name=name).first() or branch_create(by=None, name=name, chair=chair)
+
+
+def a_member(school, branch=None, user=None, **fields):
+    branch = branch or a_branch(school)
+    n = next(_numbers)
+    values = {"name": "张三", "gender": "male", "employee_number": f"T{n:05d}", "employment_type": "staff",
+              "join_date": "2020-09-01", "phone": "13812345678", "id_number": ""} | fields
+    with in_schema(school):
+        return member_create(by=None, branch=branch, user=user, **values)

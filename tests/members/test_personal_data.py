@@ -1,0 +1,57 @@
+"""ID numbers: checked by GB 11643, encrypted at rest, masked everywhere, revealed once with audit."""
+import pytest
+from django.db import connection
+
+from tenants import personal_data
+from tenants.logging import mask_personal_data
+from tests.members.factories import valid_id_number
+
+
+def test_a_valid_id_number_passes_and_gives_its_birth_date():
+    number = valid_id_number("19850312")
+    assert personal_data.id_number_problem(number) is None
+    assert personal_data.birth_date_of(number).isoformat() == "1985-03-12"
+
+
+@pytest.mark.parametrize("number, message", [
+    ("45030519850312123", "18 位"),
+    ("4503051985031212AX", "18 位"),
+    ("450305" + "19851332" + "1234", "出生日期"),
+    ("450305" + "20991212" + "1234", "出生日期"),
+])
+def test_bad_id_numbers_are_explained(number, message):
+    assert message in personal_data.id_number_problem(number)
+
+
+def test_a_wrong_check_digit_is_caught():
+    number = valid_id_number()
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    assert "校验位" in personal_data.id_number_problem(wrong)
+
+
+def test_masks():
+    assert personal_data.mask_id_number("450305198503121234") == "4503**********1234"
+    assert personal_data.mask_phone("13812345678") == "138****5678"
+
+
+def test_stored_form_does_not_contain_the_number_in_clear():
+    number = valid_id_number()
+    stored = personal_data.encrypt(number)
+    assert number not in stored and personal_data.decrypt(stored) == number
+    assert personal_data.blind_index(number) == personal_data.blind_index(number) != number
+
+
+def test_log_lines_never_carry_id_numbers_or_phones():
+    line = mask_personal_data(f"导入 {valid_id_number()} 电话 13812345678")
+    assert valid_id_number() not in line and "13812345678" not in line
+
+
+def test_a_database_dump_of_a_member_holds_no_clear_id_number(guilin):
+    from tests.members.factories import a_member
+
+    number = valid_id_number("19900101", "555")
+    member = a_member(guilin, id_number=number)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row_to_json(m)::text FROM school_guilin.members_member m WHERE id = %s", [member.pk])
+        row = cursor.fetchone()[0]
+    assert number not in row and number[6:14] not in row.replace("1990-01-01", "")
