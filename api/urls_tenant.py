@@ -4,6 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.congress import (
+    CongressViewSet,
+    DelegateViewSet,
+    DelegationViewSet,
+    NotificationViewSet,
+    ProposalViewSet,
+    SuggestionViewSet,
+)
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
 
@@ -15,6 +23,12 @@ router.register("groups", GroupViewSet, basename="group")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("members", MemberViewSet, basename="member")
 router.register("membership-applications", ApplicationViewSet, basename="membership-application")
+router.register("congresses", CongressViewSet, basename="congress")
+router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("delegates", DelegateViewSet, basename="delegate")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

@@ -26,7 +26,7 @@ from api.serializers.members import (
 )
 from tenants.accounts.roles import Role
 from tenants.members import roster
-from tenants.members.models import Department, Group
+from tenants.members.models import Department, Group, Member, MembershipApplication
 from tenants.members.selectors import (
     applications_visible_to,
     branches_with_counts,
@@ -133,6 +133,7 @@ MEMBER_FILTERS = [
 )
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    queryset = Member.objects.none()  # for the schema; get_queryset decides what a user sees
     serializer_class = MemberSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []
@@ -241,6 +242,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 )
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
+    queryset = MembershipApplication.objects.none()
     serializer_class = ApplicationSerializer
     filter_backends = []
 

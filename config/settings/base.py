@@ -71,6 +71,7 @@ TENANT_APPS = [
     "tenants.accounts",
     "tenants.audit",
     "tenants.members",
+    "tenants.congress",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -212,6 +213,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolStatusEnum": "tenants.models.School.Status",
+        "MemberStatusEnum": "tenants.members.models.Member.Status",
+        "ApplicationStatusEnum": "tenants.members.models.MembershipApplication.Status",
+        "CongressStatusEnum": "tenants.congress.models.Congress.Status",
+        "ProposalStatusEnum": "tenants.congress.models.Proposal.Status",
+        "SuggestionStatusEnum": "tenants.congress.models.Suggestion.Status",
+    },
 }
 
 # Celery: the broker needs no separate server unless CELERY_BROKER_URL names Redis/RabbitMQ.
@@ -236,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=3, minute=15),
         "args": ("tenants.tasks.clear_expired_sessions",),
+    },
+    "nightly-flag-overdue-proposals": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ("tenants.congress.tasks.flag_overdue_proposals",),
     },
 }
 

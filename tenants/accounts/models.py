@@ -30,3 +30,21 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in self.roles if role in Role.values]
+
+
+class Notification(models.Model):
+    """A message in one user's inbox on this host (e.g. a proposal became overdue)."""
+
+    user = models.ForeignKey(User, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField("内容", max_length=300)
+    link = models.CharField("链接", max_length=200, blank=True)
+    created = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,368 @@
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.files import XLSX, xlsx_response
+from api.permissions import role_required
+from api.serializers.audit import AuditRecordSerializer
+from api.serializers.congress import (
+    AnswerSerializer,
+    AssignSerializer,
+    AttachmentSerializer,
+    CongressSerializer,
+    DelegateSerializer,
+    DelegationSerializer,
+    FiguresSerializer,
+    ForwardSerializer,
+    MergeSerializer,
+    NoteSerializer,
+    NotificationSerializer,
+    ProposalDetailSerializer,
+    ProposalEditSerializer,
+    ProposalInputSerializer,
+    ProposalSerializer,
+    RateSerializer,
+    ReasonRequiredSerializer,
+    ReplyInputSerializer,
+    SuggestionSerializer,
+)
+from api.views.members import ReadForAllWriteForUnionAdmin
+from tenants.accounts.roles import Role
+from tenants.audit.selectors import audit_records
+from tenants.congress import figures_export
+from tenants.congress import services as s
+from tenants.accounts.models import Notification
+from tenants.congress.models import Congress, Delegate, Delegation, Proposal, ProposalAttachment, Suggestion
+from tenants.congress.selectors import (
+    congress_figures,
+    department_figures,
+    proposal_filter,
+    proposals_visible_to,
+    suggestions_visible_to,
+)
+
+UnionAdmin = role_required(Role.UNION_ADMIN)
+
+
+def _int_param(request, name):
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit():
+        raise ValidationError({name: "应为整数编号。"})
+    return int(value)
+
+
+@extend_schema(tags=["教代会"])
+@extend_schema_view(list=extend_schema(summary="教代会列表"), retrieve=extend_schema(summary="教代会详情"),
+                    create=extend_schema(summary="新建教代会"), partial_update=extend_schema(summary="修改教代会"))
+class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    queryset = Congress.objects.all()
+    serializer_class = CongressSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = s.congress_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = s.congress_update(congress=serializer.instance, by=self.request.user,
+                                                **serializer.validated_data)
+
+    def _figures(self, congress):
+        return {"congress": congress_figures(congress), "departments": department_figures(congress)}
+
+    @extend_schema(summary="提案工作统计：收到、立案率、办结率、满意率、督办；各部门交办与按期答复",
+                   responses=FiguresSerializer)
+    @action(detail=True, methods=["get"], permission_classes=[UnionAdmin])
+    def figures(self, request, pk=None):
+        return Response(FiguresSerializer(self._figures(self.get_object())).data)
+
+    @extend_schema(summary="导出提案工作统计（.xlsx）", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="figures/export", permission_classes=[UnionAdmin])
+    def figures_export(self, request, pk=None):
+        congress = self.get_object()
+        content = figures_export.workbook(self._figures(congress))
+        return xlsx_response(content, f"{congress.label}提案工作统计.xlsx")
+
+
+@extend_schema(tags=["教代会"])
+@extend_schema_view(list=extend_schema(summary="代表团列表", parameters=[OpenApiParameter("congress", int)]),
+                    retrieve=extend_schema(summary="代表团详情"), create=extend_schema(summary="新建代表团"))
+class DelegationViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = DelegationSerializer
+
+    def get_queryset(self):
+        congress = _int_param(self.request, "congress")
+        rows = Delegation.objects.all()
+        return rows.filter(congress_id=congress) if congress else rows
+
+    def perform_create(self, serializer):
+        serializer.instance = s.delegation_create(by=self.request.user, **serializer.validated_data)
+
+
+@extend_schema(tags=["教代会"])
+@extend_schema_view(
+    list=extend_schema(summary="代表列表", parameters=[OpenApiParameter("congress", int),
+                                                        OpenApiParameter("branch", int)]),
+    retrieve=extend_schema(summary="代表详情"), create=extend_schema(summary="登记当选代表"))
+class DelegateViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = DelegateSerializer
+
+    def get_queryset(self):
+        rows = Delegate.objects.select_related("member", "branch", "delegation")
+        congress, branch = _int_param(self.request, "congress"), _int_param(self.request, "branch")
+        if congress:
+            rows = rows.filter(congress_id=congress)
+        if branch:
+            rows = rows.filter(branch_id=branch)
+        return rows
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = s.delegate_elect(by=self.request.user, congress=data["congress"],
+                                               member=data["member"], delegation=data.get("delegation"))
+
+
+PROPOSAL_FILTERS = [
+    OpenApiParameter("congress", int), OpenApiParameter("status", description="状态代码，如 accepted"),
+    OpenApiParameter("department", int, description="主办部门"), OpenApiParameter("overdue", bool),
+    OpenApiParameter("search", description="案由或编号"),
+]
+
+
+@extend_schema(tags=["提案"])
+@extend_schema_view(
+    list=extend_schema(summary="提案列表", parameters=PROPOSAL_FILTERS,
+                       description="会员看到自己的提案和本校全部已立案提案；代表还能看到本次教代会征集中的提案以便附议；"
+                                   "承办部门经办人看到交办给本部门的提案；校工会看到全部。"),
+    retrieve=extend_schema(summary="提案详情", responses=ProposalDetailSerializer),
+    create=extend_schema(summary="起草提案（仅本次教代会代表）", request=ProposalInputSerializer,
+                         responses={201: ProposalDetailSerializer}),
+    partial_update=extend_schema(summary="修改草稿（仅提案人）", request=ProposalEditSerializer,
+                                 responses=ProposalDetailSerializer),
+)
+class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    queryset = Proposal.objects.none()  # for the schema; get_queryset decides what a user sees
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = []
+
+    def get_serializer_class(self):
+        return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        overdue = params.get("overdue")
+        proposals = proposal_filter(
+            proposals_visible_to(self.request.user), congress=_int_param(self.request, "congress"),
+            status=params.get("status"), department=_int_param(self.request, "department"),
+            overdue={"true": True, "false": False}.get((overdue or "").lower()), search=params.get("search", ""))
+        if self.action != "list":
+            proposals = proposals.prefetch_related("replies__department", "attachments")
+        return proposals
+
+    def _detail(self, proposal, code=status.HTTP_200_OK):
+        return Response(ProposalDetailSerializer(self.get_queryset().get(pk=proposal.pk)).data, status=code)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def create(self, request, *args, **kwargs):
+        proposal = s.proposal_create(by=request.user, **self._input(ProposalInputSerializer))
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        proposal = s.proposal_edit(proposal=self.get_object(), by=request.user, **self._input(ProposalEditSerializer))
+        return self._detail(proposal)
+
+    @extend_schema(summary="提交（须写明案由、理由、建议措施）", request=None, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._detail(s.proposal_submit(proposal=self.get_object(), by=request.user))
+
+    @extend_schema(summary="附议（本次教代会的其他代表）", request=None, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def second(self, request, pk=None):
+        return self._detail(s.proposal_second(proposal=self.get_object(), by=request.user))
+
+    @extend_schema(summary="撤回附议（初审前）", request=None, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-second")
+    def withdraw_second(self, request, pk=None):
+        return self._detail(s.proposal_withdraw_second(proposal=self.get_object(), by=request.user))
+
+    @extend_schema(summary="进入初审", request=NoteSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="start-review")
+    def start_review(self, request, pk=None):
+        return self._detail(s.proposal_start_review(proposal=self.get_object(), by=request.user,
+                                                    **self._input(NoteSerializer)))
+
+    @extend_schema(summary="立案（自动编号，如 六届四次-001）", request=NoteSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._detail(s.proposal_accept(proposal=self.get_object(), by=request.user,
+                                              **self._input(NoteSerializer)))
+
+    @extend_schema(summary="不立案，转为意见建议（须填原因）", request=ReasonRequiredSerializer,
+                   responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="convert-to-suggestion")
+    def convert_to_suggestion(self, request, pk=None):
+        return self._detail(s.proposal_convert_to_suggestion(proposal=self.get_object(), by=request.user,
+                                                             **self._input(ReasonRequiredSerializer)))
+
+    @extend_schema(summary="不立案（须填原因）", request=ReasonRequiredSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._detail(s.proposal_reject(proposal=self.get_object(), by=request.user,
+                                              **self._input(ReasonRequiredSerializer)))
+
+    @extend_schema(summary="并案：把其他提案并入本提案（本提案随之立案），所有提案人联名",
+                   request=MergeSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        data = self._input(MergeSerializer)
+        visible = set(self.get_queryset().filter(pk__in=[p.pk for p in data["sources"]]).values_list("pk", flat=True))
+        if len(visible) != len(data["sources"]):
+            raise Http404
+        return self._detail(s.proposal_merge(target=self.get_object(), sources=data["sources"], by=request.user,
+                                             note=data["note"]))
+
+    @extend_schema(summary="交办（主办部门、协办部门、办理期限）", request=AssignSerializer,
+                   responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._detail(s.proposal_assign(proposal=self.get_object(), by=request.user,
+                                              **self._input(AssignSerializer)))
+
+    @extend_schema(summary="答复（主办部门经办人）", request=ReplyInputSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        proposal = self.get_object()
+        s.proposal_reply(proposal=proposal, by=request.user, **self._input(ReplyInputSerializer))
+        return self._detail(proposal)
+
+    @extend_schema(summary="提案人评价答复：满意/基本满意/不满意（第一次不满意退回再办一轮）", request=RateSerializer,
+                   responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        return self._detail(s.proposal_rate(proposal=self.get_object(), by=request.user,
+                                            **self._input(RateSerializer)))
+
+    @extend_schema(summary="结案（两轮后仍不满意须填提案委员会意见）", request=NoteSerializer,
+                   responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._detail(s.proposal_close(proposal=self.get_object(), by=request.user,
+                                             **self._input(NoteSerializer)))
+
+    @extend_schema(summary="办理过程（每一次状态变更：谁、何时、从何到何、原因）", responses=AuditRecordSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        records = audit_records(target_type="congress.proposal", target_id=str(self.get_object().pk))
+        return Response(AuditRecordSerializer(records.order_by("at", "id"), many=True).data)
+
+    @extend_schema(
+        summary="上传附件（提案人在初审前上传提案附件；主办部门在办理中上传答复附件）",
+        request={"multipart/form-data": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "kind": {"type": "string", "enum": ["proposal", "reply"]}}}},
+        responses={201: AttachmentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        upload = request.FILES.get("file")
+        kind = request.data.get("kind", ProposalAttachment.Kind.PROPOSAL)
+        if upload is None:
+            raise ValidationError({"file": "请选择要上传的文件（字段名 file）。"})
+        if kind not in ProposalAttachment.Kind.values:
+            raise ValidationError({"kind": "附件类别只能是 proposal 或 reply。"})
+        attachment = s.proposal_attach(proposal=self.get_object(), by=request.user, upload=upload, kind=kind)
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="下载附件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        attachment = self.get_object().attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@extend_schema(tags=["意见建议"])
+@extend_schema_view(
+    list=extend_schema(summary="意见建议列表", parameters=[OpenApiParameter("status")]),
+    retrieve=extend_schema(summary="意见建议详情"),
+    create=extend_schema(summary="提交意见建议（任何会员，网上提案快捷通道）"),
+)
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        viewsets.GenericViewSet):
+    queryset = Suggestion.objects.none()
+    serializer_class = SuggestionSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        wanted = self.request.query_params.get("status")
+        rows = suggestions_visible_to(self.request.user)
+        return rows.filter(status=wanted) if wanted else rows
+
+    def perform_create(self, serializer):
+        serializer.instance = s.suggestion_submit(by=self.request.user, **serializer.validated_data)
+
+    def _act(self, request, name, serializer_class=None):
+        data = {}
+        if serializer_class is not None:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        suggestion = s.suggestion_act(suggestion=self.get_object(), action=name, by=request.user, **data)
+        return Response(SuggestionSerializer(suggestion).data)
+
+    @extend_schema(summary="受理", request=None, responses=SuggestionSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._act(request, "acknowledge")
+
+    @extend_schema(summary="转交部门", request=ForwardSerializer, responses=SuggestionSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        return self._act(request, "forward", ForwardSerializer)
+
+    @extend_schema(summary="答复", request=AnswerSerializer, responses=SuggestionSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        return self._act(request, "answer", AnswerSerializer)
+
+
+@extend_schema(tags=["通知"])
+@extend_schema_view(list=extend_schema(summary="我的站内通知", parameters=[OpenApiParameter("unread", bool)]))
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Notification.objects.none()
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        rows = self.request.user.notifications.all()
+        return rows.filter(read_at__isnull=True) if self.request.query_params.get("unread") == "true" else rows
+
+    @extend_schema(summary="标为已读", request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_queryset().filter(pk=pk).first()
+        if notification is None:
+            raise Http404
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)

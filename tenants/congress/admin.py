@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from tenants.admin_sites import school_admin_site
+from tenants.audit.admin import AuditedAdminMixin
+from tenants.congress.models import Congress, Delegate, Delegation, Proposal, ProposalReply, Suggestion
+
+
+class CongressAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "term", "session", "status", "opens_on", "seconder_minimum"]
+    list_filter = ["status"]
+
+
+class DelegationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "congress"]
+    list_filter = ["congress"]
+
+
+class DelegateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["member", "congress", "branch", "delegation"]
+    list_filter = ["congress", "branch", "delegation"]
+    search_fields = ["member__name", "member__employee_number"]
+    raw_id_fields = ["member"]
+
+
+class ReplyInline(admin.TabularInline):
+    model = ProposalReply
+    extra = 0
+    can_delete = False
+    readonly_fields = ["handling_round", "department", "text", "replied_by", "replied_at", "due_date", "rating",
+                       "rating_comment"]
+
+
+class ProposalAdmin(admin.ModelAdmin):
+    """Read-mostly: every state change goes through the workflow (API actions), which audits it."""
+
+    list_display = ["number", "title", "proposer", "status", "lead_department", "due_date", "overdue"]
+    list_filter = ["congress", "status", "overdue", "lead_department"]
+    search_fields = ["number", "title", "proposer__member__name"]
+    readonly_fields = [f.name for f in Proposal._meta.concrete_fields] + ["co_departments", "co_proposers"]
+    inlines = [ReplyInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["title", "submitted_by", "status", "department", "created"]
+    list_filter = ["status", "department"]
+    search_fields = ["title", "content"]
+    readonly_fields = ["status", "answered_at", "source_proposal"]
+
+
+school_admin_site.register(Congress, CongressAdmin)
+school_admin_site.register(Delegation, DelegationAdmin)
+school_admin_site.register(Delegate, DelegateAdmin)
+school_admin_site.register(Proposal, ProposalAdmin)
+school_admin_site.register(Suggestion, SuggestionAdmin)

@@ -1,0 +1,126 @@
+"""Who sees which proposals, and the figures a union reports for each congress."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from tenants.accounts.roles import Role
+from tenants.congress.models import Delegate, Proposal, ProposalReply, ProposalSecond, Rating, Suggestion
+from tenants.congress.workflow import ACCEPTED_STATES, PUBLIC_STATES
+from tenants.members.models import Department
+
+P = Proposal.Status
+
+
+def proposals_with_details():
+    return Proposal.objects.select_related(
+        "congress", "proposer__member", "lead_department", "merged_into",
+    ).prefetch_related("co_departments", "co_proposers__member").annotate(
+        seconds_count=Count("seconds", filter=Q(seconds__withdrawn_at__isnull=True), distinct=True),
+    ).order_by("-created", "-id")  # Meta.ordering is not applied to aggregating queries
+
+
+def proposals_visible_to(user, queryset=None):
+    """Members: their own and every accepted proposal; delegates: also those open for seconding in their
+    congress and those they seconded; department handlers: those assigned to their department; the union office: all."""
+    proposals = queryset if queryset is not None else proposals_with_details()
+    if user.has_role(Role.UNION_ADMIN):
+        return proposals
+    own_delegates = Delegate.objects.filter(member__user=user)
+    my_departments = Department.objects.filter(handlers=user)
+    # Accepted proposals are public to the school's members; an account that is only a department
+    # handler sees what is assigned to its department.
+    is_member = user.has_role(Role.MEMBER, Role.BRANCH_CHAIR) or own_delegates.exists()
+    visible = (
+        Q(status__in=PUBLIC_STATES if is_member else [])
+        | Q(proposer__in=own_delegates)
+        | Q(Exists(Proposal.co_proposers.through.objects.filter(proposal_id=OuterRef("pk"),
+                                                               delegate__in=own_delegates)))
+        | Q(status__in=[P.SUBMITTED, P.SECONDED], congress__delegates__in=own_delegates)
+        | Q(Exists(ProposalSecond.objects.filter(proposal_id=OuterRef("pk"), delegate__in=own_delegates,
+                                                 withdrawn_at__isnull=True)))
+        | Q(lead_department__in=my_departments)
+        | Q(Exists(Proposal.co_departments.through.objects.filter(proposal_id=OuterRef("pk"),
+                                                                 department__in=my_departments)))
+    )
+    return proposals.filter(pk__in=Proposal.objects.filter(visible).values("pk"))
+
+
+def proposal_filter(proposals, *, congress=None, status=None, department=None, overdue=None, search=""):
+    if congress:
+        proposals = proposals.filter(congress_id=congress)
+    if status:
+        proposals = proposals.filter(status=status)
+    if department:
+        proposals = proposals.filter(lead_department_id=department)
+    if overdue is not None:
+        proposals = proposals.filter(overdue=overdue)
+    if search:
+        proposals = proposals.filter(Q(title__icontains=search) | Q(number__icontains=search))
+    return proposals
+
+
+def active_seconders(proposal: Proposal):
+    return ProposalSecond.objects.filter(proposal=proposal, withdrawn_at__isnull=True).select_related(
+        "delegate__member")
+
+
+def suggestions_visible_to(user):
+    suggestions = Suggestion.objects.select_related("department", "source_proposal")
+    if user.has_role(Role.UNION_ADMIN):
+        return suggestions
+    return suggestions.filter(Q(submitted_by=user) | Q(department__handlers=user)).distinct()
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def congress_figures(congress) -> dict:
+    """收到、立案率、办结率、满意率、督办 for one congress (rates in percent, one decimal)."""
+    counts = Proposal.objects.filter(congress=congress).aggregate(
+        received=Count("pk", filter=~Q(status=P.DRAFT)),
+        accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATES)),
+        handled=Count("pk", filter=Q(status__in=PUBLIC_STATES)),
+        closed=Count("pk", filter=Q(status=P.CLOSED)),
+        rated=Count("pk", filter=Q(status__in=[P.RATED, P.CLOSED]) & ~Q(rating="")),
+        satisfied=Count("pk", filter=Q(status__in=[P.RATED, P.CLOSED], rating__in=[Rating.SATISFIED,
+                                                                                  Rating.BASICALLY])),
+        overdue=Count("pk", filter=Q(overdue=True, status=P.ASSIGNED)),
+        suggestions=Count("pk", filter=Q(status=P.SUGGESTION)),
+        not_accepted=Count("pk", filter=Q(status=P.NOT_ACCEPTED)),
+        merged=Count("pk", filter=Q(status=P.MERGED)),
+    )
+    return {
+        "congress": congress.pk,
+        "label": congress.label,
+        **counts,
+        "acceptance_rate": percent(counts["accepted"], counts["received"]),
+        # 办结率 over proposals that went on to be handled (merged ones are handled in their target).
+        "closure_rate": percent(counts["closed"], counts["handled"]),
+        "satisfaction_rate": percent(counts["satisfied"], counts["rated"]),
+    }
+
+
+def department_figures(congress) -> list[dict]:
+    """Per lead department: proposals assigned, replied on time, replied late, overdue now."""
+    today = timezone.localdate()
+    rows = {}
+    assigned = Proposal.objects.filter(congress=congress, lead_department__isnull=False).select_related(
+        "lead_department")
+    for proposal in assigned:
+        row = rows.setdefault(proposal.lead_department_id, {
+            "department": proposal.lead_department_id, "name": proposal.lead_department.name,
+            "assigned": 0, "replied_on_time": 0, "replied_late": 0, "overdue": 0})
+        row["assigned"] += 1
+        if proposal.status == P.ASSIGNED and proposal.due_date and proposal.due_date < today:
+            row["overdue"] += 1
+    for reply in ProposalReply.objects.filter(proposal__congress=congress, handling_round=1):
+        row = rows.get(reply.department_id)
+        if row is not None:
+            row["replied_on_time" if reply.on_time else "replied_late"] += 1
+    return sorted(rows.values(), key=lambda r: r["name"])
