@@ -1,4 +1,7 @@
 """The test suite: the same embedded PostgreSQL (separate data dir) unless DATABASE_URL is set."""
+import tempfile
+from pathlib import Path
+
 from config.embedded_db import database_url
 
 from .base import *  # noqa: F401,F403
@@ -25,3 +28,6 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads of one test run go to a fresh folder (the tenant storage caches its location, so tests
+# read settings.MEDIA_ROOT rather than overriding it).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eduunion-test-media-"))

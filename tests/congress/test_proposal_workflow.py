@@ -174,10 +174,9 @@ def test_unsatisfied_twice_closes_only_with_the_committees_note(guilin, congress
 
 
 def test_attachments_are_stored_per_school_and_served_only_to_those_who_see_the_proposal(
-        guilin, huzhou, congress_setting, settings, tmp_path, host_client):
+        guilin, huzhou, congress_setting, settings, host_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.MEDIA_ROOT = str(tmp_path)
     c = congress_setting
     pk = draft(c)
     upload = c.proposer.post(f"/api/v1/proposals/{pk}/attachments/",
@@ -185,7 +184,7 @@ def test_attachments_are_stored_per_school_and_served_only_to_those_who_see_the_
                              format="multipart")
     assert upload.status_code == 201, upload.content
     attachment = upload.json()["id"]
-    assert list(tmp_path.glob("school_guilin/proposals/*/*调研报告.txt"))
+    assert list(settings.MEDIA_ROOT.glob(f"school_guilin/proposals/{pk}/*调研报告.txt"))
     download = c.proposer.get(f"/api/v1/proposals/{pk}/attachments/{attachment}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == "停车调研".encode()
     assert c.member.get(f"/api/v1/proposals/{pk}/attachments/{attachment}/").status_code == 404  # a draft

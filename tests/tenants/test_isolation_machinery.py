@@ -23,14 +23,13 @@ def test_cache_entries_are_per_school(guilin, huzhou):
         assert cache.get("dashboard") == "guilin figures"
 
 
-def test_uploaded_files_land_in_the_schools_own_folder(guilin, huzhou, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_uploaded_files_land_in_the_schools_own_folder(guilin, huzhou, settings):
     with in_schema(guilin):
         name = default_storage.save("notices/a.txt", ContentFile(b"guilin"))
         guilin_path = default_storage.path(name)
     with in_schema(huzhou):
         assert not default_storage.exists(name)
-    assert guilin_path.startswith(str(tmp_path / "school_guilin"))
+    assert guilin_path.startswith(str(settings.MEDIA_ROOT / "school_guilin"))
 
 
 def test_session_cookie_is_host_only_and_worthless_on_another_school(guilin, huzhou):
