@@ -25,6 +25,8 @@ class BranchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Branch
         fields = ["id", "name", "chair", "chair_name", "sort_order", "is_active", "member_count"]
+        # Duplicates are the service's to refuse (409 in Chinese), not the serializer's.
+        extra_kwargs = {"name": {"validators": []}}
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -33,6 +35,7 @@ class GroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "branch", "name"]
+        validators = []
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -44,6 +47,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "handlers", "is_active"]
+        extra_kwargs = {"name": {"validators": []}}
 
 
 class MemberSerializer(serializers.ModelSerializer):

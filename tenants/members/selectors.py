@@ -43,4 +43,4 @@ def branches_with_counts():
     from django.db.models import Count
 
     return Branch.objects.select_related("chair").annotate(
-        member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE)))
+        member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE))).order_by("sort_order", "id")
