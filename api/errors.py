@@ -46,6 +46,8 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return validation_response(_flatten(errors))
+    if isinstance(exc, exceptions.ParseError):
+        return Response({"detail": "请求体格式有误：应为有效的 JSON（或表单）数据。"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (Http404, exceptions.NotFound)):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
@@ -56,3 +58,8 @@ def exception_handler(exc, context):
 def unknown_host_view(request, *args, **kwargs):
     """An unknown host is not the provincial site: it answers 404."""
     return JsonResponse({"detail": "未找到该站点。"}, status=404)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any unknown path under /api/ answers JSON, never an HTML page."""
+    return JsonResponse({"detail": "没有这个接口。"}, status=404)

@@ -1,6 +1,8 @@
 """The provincial host's API (public schema)."""
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
+
+from api.errors import api_not_found
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
@@ -16,4 +18,5 @@ urlpatterns = [
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
+    re_path(r"^.*$", api_not_found),
 ]

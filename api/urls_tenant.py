@@ -1,6 +1,8 @@
 """A school host's API (the school's schema, plus its own rows of shared tables)."""
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
+
+from api.errors import api_not_found
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
@@ -36,4 +38,5 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("school/", SchoolProfileView.as_view(), name="school-profile"),
     *router.urls,
+    re_path(r"^.*$", api_not_found),
 ]

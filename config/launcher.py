@@ -22,6 +22,19 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT_DIR, check=True)
 
 
+def _wait_for_port(host: str, port: int, children, timeout: float = 60) -> None:
+    """The URL table is printed only once the web server accepts connections."""
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and all(child.poll() is None for child in children):
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.2)
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     port = os.environ.get("PORT", "8000")
@@ -80,10 +93,11 @@ def main() -> int:
         children.append(subprocess.Popen(
             [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"], cwd=PROJECT_DIR,
             start_new_session=True))
+        _wait_for_port("127.0.0.1" if host in ("0.0.0.0", "") else host, int(port), children)
         password = os.environ.get("DEMO_PASSWORD", "eduunion-demo")
         print(f"""
 教育工会云已启动（Ctrl-C 停止）：
-  省教育工会    http://{base_domain}:{port}/          接口文档 http://{base_domain}:{port}/api/docs/
+  省级站点      http://{base_domain}:{port}/          接口文档 http://{base_domain}:{port}/api/docs/
   桂林学院      http://guilin.{base_domain}:{port}/
   湖州师范学院  http://huzhou.{base_domain}:{port}/
   湖南信息学院  http://hnit.{base_domain}:{port}/

@@ -7,5 +7,6 @@ from tenants.admin_sites import school_admin_site
 urlpatterns = [
     path("api/v1/", include("api.urls_tenant")),
     path("admin/", school_admin_site.urls),
+    path("", include("web.urls_school")),
     *common_urls("config.urls_tenant"),
 ]

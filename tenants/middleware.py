@@ -1,4 +1,5 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import School
@@ -24,5 +25,13 @@ class SchoolStatusMiddleware:
         tenant = getattr(request, "tenant", None)
         refusal = STATUS_REFUSALS.get(getattr(tenant, "status", None))
         if refusal and not tenant.is_province:
-            return JsonResponse({"detail": refusal}, status=403)
+            if request.path.startswith(("/api/", "/healthz")):
+                return JsonResponse({"detail": refusal}, status=403)
+            return HttpResponse(REFUSAL_PAGE.format(school=escape(tenant.name), refusal=refusal), status=403)
         return self.get_response(request)
+
+
+REFUSAL_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{refusal}</title></head>
+<body style="font-family:sans-serif;text-align:center;padding:60px 16px">
+<h2>{school}</h2><p>{refusal}。如有疑问，请联系自治区教育工会。</p></body></html>"""

@@ -20,6 +20,9 @@ from tenants.accounts.services import token_for, user_create
 from tenants.models import School
 from tenants.services import ensure_province, school_provision
 
+# Fixtures shared across test folders (e.g. the congress setting used by API and page tests).
+pytest_plugins = ["tests.congress.fixtures"]
+
 TEST_SCHOOLS = {"guilin": "桂林学院", "huzhou": "湖州师范学院", "hnit": "湖南信息学院"}
 ADMIN_PASSWORD = "Test-pass-2026"
 _user_numbers = itertools.count(1)

@@ -5,7 +5,7 @@ from pathlib import Path
 from config.embedded_db import database_url
 
 from .base import *  # noqa: F401,F403
-from .base import database_from_url
+from .base import MIDDLEWARE, database_from_url
 
 DEBUG = False
 SECRET_KEY = "test-only-not-a-secret"
@@ -31,3 +31,5 @@ STORAGES = {
 # Uploads of one test run go to a fresh folder (the tenant storage caches its location, so tests
 # read settings.MEDIA_ROOT rather than overriding it).
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eduunion-test-media-"))
+# No collected static files in tests: WhiteNoise would warn about the missing folder on every request.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

@@ -67,3 +67,15 @@ def test_errors_are_json_in_chinese(guilin):
 
 def test_time_zone_and_language(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.LANGUAGE_CODE == "zh-hans" and settings.USE_TZ
+
+
+def test_an_unknown_api_path_answers_json_on_both_hosts(province, guilin):
+    for school in (province, guilin):
+        response = anonymous_client(school).get("/api/v1/nosuch/")
+        assert response.status_code == 404 and response.json() == {"detail": "没有这个接口。"}
+
+
+def test_a_body_that_is_not_json_is_explained_in_chinese(guilin):
+    response = anonymous_client(guilin).post("/api/v1/auth/token/", "not json", content_type="application/json")
+    assert response.status_code == 400 and "JSON" in response.json()["detail"]
+    assert "parse error" not in response.json()["detail"]

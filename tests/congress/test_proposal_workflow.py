@@ -1,7 +1,7 @@
 """A proposal from draft to closure, as the delegates, the union office and the department see it."""
 from tenants.audit.models import AuditRecord
 from tests.conftest import in_schema
-from tests.congress.conftest import draft, post, to_state
+from tests.congress.fixtures import draft, post, to_state
 
 
 def test_a_proposal_goes_from_draft_to_closed_and_every_step_is_recorded(guilin, congress_setting):

@@ -11,7 +11,7 @@ from tenants.accounts.roles import Role
 from tenants.congress.models import Proposal
 from tenants.congress.tasks import flag_overdue_proposals_task
 from tests.conftest import in_schema
-from tests.congress.conftest import draft, post, to_state
+from tests.congress.fixtures import draft, post, to_state
 
 
 def titles(client, **params):

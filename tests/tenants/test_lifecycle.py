@@ -99,3 +99,10 @@ def test_the_lifecycle_table_allows_exactly_these_moves(guilin):
     # the stale in-memory object says "active": the service reads the row, not the object
     with pytest.raises(IllegalTransition, match="已归档"):
         school_transition(school=guilin, action="activate", by=None)
+
+
+def test_a_suspended_schools_pages_show_a_chinese_page_not_json(province_admin, guilin):
+    province_admin.post("/api/v1/schools/guilin/suspend/", {"reason": "未按期年检"}, format="json")
+    page = anonymous_client(guilin).get("/login/")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+    assert "该校账户已停用" in page.content.decode() and "桂林学院" in page.content.decode()

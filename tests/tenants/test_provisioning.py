@@ -139,3 +139,10 @@ def test_school_details_can_be_edited_and_the_edit_is_audited(province_admin, gu
     assert record.changes == {"contact_name": ["", "李老师"]}
     bad = province_admin.patch("/api/v1/schools/guilin/", {"kind": "大学"}, format="json")
     assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+
+
+def test_password_rules_are_explained_in_chinese(province_admin):
+    response = provision(province_admin, admin_password="123")
+    messages = response.json()["errors"]["admin_password"]
+    assert "密码太短，至少需要 8 个字符。" in messages and "密码不能全是数字。" in messages
+    assert not any("password" in message.lower() for message in messages)
