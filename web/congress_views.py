@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 
 from tenants.congress import services as s
 from tenants.congress.models import Congress, Proposal, Rating
-from tenants.congress.selectors import proposals_visible_to, suggestions_visible_to
+from tenants.congress.selectors import (
+    active_seconders,
+    proposal_actions_for,
+    proposals_visible_to,
+    suggestions_visible_to,
+)
 from tenants.congress.workflow import PROPOSAL_FLOW
 from tenants.errors import DomainError
 from tenants.members.models import Department
@@ -46,8 +51,7 @@ def proposal_list(request):
 @login_required
 def proposal_detail(request, pk):
     proposal = _visible_proposal(request, pk)
-    actions = PROPOSAL_FLOW.allowed_actions(state=proposal.status, user=request.user)
-    from tenants.congress.selectors import active_seconders
+    actions = proposal_actions_for(proposal, request.user)
 
     return render(request, "web/proposal_detail.html", {
         "proposal": proposal, "actions": actions, "replies": proposal.replies.select_related("department"),

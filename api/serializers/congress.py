@@ -106,15 +106,22 @@ class ProposalDetailSerializer(ProposalSerializer):
     replies = ReplySerializer(many=True, read_only=True, label="答复")
     attachments = AttachmentSerializer(many=True, read_only=True, label="附件")
     seconders = serializers.SerializerMethodField(label="附议人")
+    my_actions = serializers.SerializerMethodField(label="我现在可以执行的操作")
 
     class Meta(ProposalSerializer.Meta):
-        fields = ProposalSerializer.Meta.fields + ["replies", "attachments", "seconders"]
+        fields = ProposalSerializer.Meta.fields + ["replies", "attachments", "seconders", "my_actions"]
         read_only_fields = fields
 
     def get_seconders(self, proposal) -> list[str]:
         from tenants.congress.selectors import active_seconders
 
         return [second.delegate.member.name for second in active_seconders(proposal)]
+
+    def get_my_actions(self, proposal) -> list[str]:
+        from tenants.congress.selectors import proposal_actions_for
+
+        request = self.context.get("request")
+        return proposal_actions_for(proposal, request.user) if request else []
 
 
 class ProposalInputSerializer(serializers.Serializer):

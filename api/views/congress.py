@@ -173,7 +173,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return proposals
 
     def _detail(self, proposal, code=status.HTTP_200_OK):
-        return Response(ProposalDetailSerializer(self.get_queryset().get(pk=proposal.pk)).data, status=code)
+        detail = ProposalDetailSerializer(self.get_queryset().get(pk=proposal.pk), context={"request": self.request})
+        return Response(detail.data, status=code)
 
     def _input(self, serializer_class):
         serializer = serializer_class(data=self.request.data)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tenants.accounts.roles import Role
 from tenants.congress.models import Delegate, Proposal, ProposalReply, ProposalSecond, Rating, Suggestion
-from tenants.congress.workflow import ACCEPTED_STATES, PUBLIC_STATES
+from tenants.congress.workflow import ACCEPTED_STATES, PROPOSAL_FLOW, PUBLIC_STATES
 from tenants.members.models import Department
 
 P = Proposal.Status
@@ -26,9 +26,10 @@ def proposals_visible_to(user, queryset=None):
     """Members: their own and every accepted proposal; delegates: also those open for seconding in their
     congress and those they seconded; department handlers: those assigned to their department; the union office: all."""
     proposals = queryset if queryset is not None else proposals_with_details()
-    if user.has_role(Role.UNION_ADMIN):
-        return proposals
     own_delegates = Delegate.objects.filter(member__user=user)
+    if user.has_role(Role.UNION_ADMIN):
+        # Drafts stay private to their proposer until submitted.
+        return proposals.exclude(Q(status=P.DRAFT) & ~Q(proposer__in=own_delegates))
     my_departments = Department.objects.filter(handlers=user)
     # Accepted proposals are public to the school's members; an account that is only a department
     # handler sees what is assigned to its department.
@@ -124,3 +125,24 @@ def department_figures(congress) -> list[dict]:
         if row is not None:
             row["replied_on_time" if reply.on_time else "replied_late"] += 1
     return sorted(rows.values(), key=lambda r: r["name"])
+
+
+def proposal_actions_for(proposal: Proposal, user) -> list[str]:
+    """The workflow steps this user can really take on this proposal now (for pages and clients)."""
+    from tenants.congress.services import delegate_of
+
+    delegate = delegate_of(user, proposal.congress)
+    is_proposer = delegate is not None and delegate.pk == proposal.proposer_id
+    has_second = delegate is not None and ProposalSecond.objects.filter(
+        proposal=proposal, delegate=delegate, withdrawn_at__isnull=True).exists()
+    handles_lead = proposal.lead_department_id is not None and proposal.lead_department.handlers.filter(
+        pk=user.pk).exists()
+    record_checks = {
+        "submit": is_proposer, "rate": is_proposer,
+        "second": delegate is not None and not is_proposer and not has_second,
+        "withdraw_second": has_second,
+        "reply": handles_lead,
+        "merge": False,  # chosen from the list of proposals, not from one proposal's page
+    }
+    return [step for step in PROPOSAL_FLOW.allowed_actions(state=proposal.status, user=user)
+            if record_checks.get(step, True)]

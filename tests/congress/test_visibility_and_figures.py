@@ -25,7 +25,7 @@ def test_members_see_their_own_and_every_accepted_proposal(congress_setting):
     to_state(c, "accepted", title="已立案")
     assert titles(c.member) == sorted(["已立案"])
     assert titles(c.proposer) == sorted(["已立案", "初审中", "草稿"])
-    assert titles(c.office) == sorted(["已立案", "初审中", "草稿"])
+    assert titles(c.office) == sorted(["已立案", "初审中"])  # drafts stay private to their proposer
 
 
 def test_delegates_see_proposals_open_for_seconding_in_their_congress(congress_setting):
@@ -178,3 +178,18 @@ def test_notifications_are_private_and_can_be_marked_read(congress_setting):
     note = inbox[0]["id"]
     assert c.member.post(f"/api/v1/notifications/{note}/read/").status_code == 404
     assert c.proposer.post(f"/api/v1/notifications/{note}/read/").json()["read_at"]
+
+
+def test_each_user_is_offered_only_the_steps_they_can_really_take(congress_setting):
+    c = congress_setting
+    pk = to_state(c, "submitted")
+    def offered(client):
+        return client.get(f"/api/v1/proposals/{pk}/").json()["my_actions"]
+    assert offered(c.proposer) == []
+    assert offered(c.seconder1) == ["second"]
+    post(c.seconder1, pk, "second")
+    assert offered(c.seconder1) == ["withdraw_second"]
+    assert offered(c.office) == []
+    replied_pk = to_state(c, "assigned", title="交办")
+    assert c.handler.get(f"/api/v1/proposals/{replied_pk}/").json()["my_actions"] == ["reply"]
+    assert c.office.get(f"/api/v1/proposals/{replied_pk}/").json()["my_actions"] == ["assign"]
