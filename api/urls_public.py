@@ -6,12 +6,16 @@ from api.errors import api_not_found
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("schools", SchoolViewSet, basename="school")
 router.register("audit", AuditRecordViewSet, basename="audit")
+router.register("honours/campaigns", ProvinceCampaignViewSet, basename="honour-campaign")
+router.register("honours/nominations", ProvinceNominationViewSet, basename="honour-nomination")
+router.register("honours/records", ProvinceHonourRecordViewSet, basename="honour-record")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

@@ -14,6 +14,7 @@ from api.views.congress import (
     ProposalViewSet,
     SuggestionViewSet,
 )
+from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
 
@@ -31,6 +32,9 @@ router.register("delegates", DelegateViewSet, basename="delegate")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("honours/campaigns", SchoolCampaignViewSet, basename="honour-campaign")
+router.register("honours/nominations", SchoolNominationViewSet, basename="honour-nomination")
+router.register("honours/records", SchoolHonourRecordViewSet, basename="honour-record")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

@@ -38,10 +38,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
                                  admin_password=ADMIN_PASSWORD)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test runs in a transaction that is rolled back, except those asking for committed_db."""
+    for item in items:
+        if "committed_db" not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(autouse=True)
-def _every_test_in_a_rolled_back_transaction(db):
+def _back_to_public_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """For tests that need several connections to see the same rows (concurrency): nothing is
+    rolled back, so the test deletes what it created (register callables with ``cleanup``)."""
+    cleanups = []
+    with django_db_blocker.unblock():
+        yield cleanups
+        connection.set_schema_to_public()
+        for cleanup in reversed(cleanups):
+            cleanup()
+        connection.set_schema_to_public()
 
 
 @pytest.fixture

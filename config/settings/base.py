@@ -57,6 +57,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "tenants.accounts",
     "tenants.audit",
+    "shared.honours",
     "api",
     "web",
 ]

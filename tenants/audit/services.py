@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db import models
+from django.conf import settings
+from django.db import connection, models
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.audit.models import AuditRecord
 
@@ -26,12 +29,36 @@ def field_values(instance: models.Model, fields) -> dict:
     return {name: _json_value(getattr(instance, name)) for name in fields}
 
 
+@lru_cache(maxsize=1)
+def _public_only_app_labels() -> frozenset[str]:
+    from django.apps import apps
+
+    school_apps = set(settings.TENANT_APPS)
+    return frozenset(config.label for config in apps.get_app_configs() if config.name not in school_apps)
+
+
 def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None,
                  from_state: str = "", to_state: str = "", reason: str = "") -> AuditRecord:
+    """Write the record in the schema that owns ``target``, in the caller's transaction.
+
+    A provincial (public-schema) record changed from a school's host is audited in the public
+    schema, attributed as "<school slug>:<username>" (school accounts live in the school schema).
+    """
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    on_school = connection.schema_name != get_public_schema_name()
+    if on_school and target._meta.app_label in _public_only_app_labels():
+        slug = getattr(getattr(connection, "tenant", None), "slug", connection.schema_name)
+        name = f"{slug}:{actor.get_username() if authenticated else SYSTEM_ACTOR}"
+        with schema_context(get_public_schema_name()):
+            return _write(None, name, action, target, changes, from_state, to_state, reason)
+    return _write(actor if authenticated else None, actor.get_username() if authenticated else SYSTEM_ACTOR,
+                  action, target, changes, from_state, to_state, reason)
+
+
+def _write(actor, actor_name, action, target, changes, from_state, to_state, reason) -> AuditRecord:
     return AuditRecord.objects.create(
-        actor=actor if authenticated else None,
-        actor_name=(actor.get_username() if authenticated else SYSTEM_ACTOR),
+        actor=actor,
+        actor_name=actor_name,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),

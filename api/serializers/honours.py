@@ -1,0 +1,124 @@
+from rest_framework import serializers
+
+from shared.honours.models import HonourCampaign, HonourKind, HonourRecord, ModelWorkerCare, Nomination, Objection
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    """荣誉推荐活动"""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="荣誉类别")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
+
+    class Meta:
+        model = HonourCampaign
+        fields = ["id", "kind", "kind_label", "year", "title", "deadline", "default_quota", "status", "status_label",
+                  "publicity_starts_on", "publicity_ends_on"]
+        read_only_fields = ["status", "publicity_starts_on", "publicity_ends_on"]
+
+
+class SchoolCampaignSerializer(CampaignSerializer):
+    """荣誉推荐活动（含本校名额）"""
+
+    my_quota = serializers.SerializerMethodField(label="本校名额")
+    my_used = serializers.SerializerMethodField(label="本校已用")
+
+    class Meta(CampaignSerializer.Meta):
+        fields = CampaignSerializer.Meta.fields + ["my_quota", "my_used"]
+        read_only_fields = fields
+
+    def get_my_quota(self, campaign) -> int:
+        return campaign.quota_for(self.context["school"])
+
+    def get_my_used(self, campaign) -> int:
+        from shared.honours.services import quota_used
+
+        return quota_used(campaign, self.context["school"])
+
+
+class QuotaSerializer(serializers.Serializer):
+    """学校名额"""
+
+    school = serializers.SlugField(label="学校站点标识")
+    quota = serializers.IntegerField(label="名额", min_value=0, max_value=100)
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    """公示异议"""
+
+    class Meta:
+        model = Objection
+        fields = ["id", "content", "recorded_by", "recorded_at"]
+        read_only_fields = ["recorded_by", "recorded_at"]
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    """荣誉推荐"""
+
+    school_name = serializers.CharField(source="school.name", read_only=True, label="推荐学校")
+    campaign_title = serializers.CharField(source="campaign.title", read_only=True, label="推荐活动")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
+    objections = ObjectionSerializer(many=True, read_only=True, label="公示异议")
+
+    class Meta:
+        model = Nomination
+        fields = ["id", "campaign", "campaign_title", "school", "school_name", "nominee_name", "gender", "birth_date",
+                  "title", "post", "deeds", "status", "status_label", "submitted_by", "submitted_at",
+                  "review_comment", "decision_note", "objections"]
+        read_only_fields = ["school", "status", "submitted_by", "submitted_at", "review_comment", "decision_note"]
+
+
+class NominationInputSerializer(serializers.Serializer):
+    """推荐人选"""
+
+    campaign = serializers.PrimaryKeyRelatedField(label="推荐活动", queryset=HonourCampaign.objects.all())
+    nominee_name = serializers.CharField(label="姓名", max_length=50)
+    gender = serializers.ChoiceField(label="性别", choices=[("male", "男"), ("female", "女")])
+    birth_date = serializers.DateField(label="出生日期")
+    title = serializers.CharField(label="职称", max_length=50, required=False, allow_blank=True, default="")
+    post = serializers.CharField(label="职务", max_length=100, required=False, allow_blank=True, default="")
+    deeds = serializers.CharField(label="事迹材料", max_length=20000)
+
+
+class ReviewSerializer(serializers.Serializer):
+    """评审"""
+
+    passed = serializers.BooleanField(label="是否通过")
+    comment = serializers.CharField(label="评审意见", max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PublicitySerializer(serializers.Serializer):
+    """公示期"""
+
+    starts_on = serializers.DateField(label="公示开始")
+    ends_on = serializers.DateField(label="公示结束")
+
+
+class DecisionSerializer(serializers.Serializer):
+    """决定"""
+
+    award = serializers.BooleanField(label="是否授予")
+    note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
+
+
+class HonourRecordSerializer(serializers.ModelSerializer):
+    """荣誉获得者"""
+
+    school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="荣誉")
+
+    class Meta:
+        model = HonourRecord
+        fields = ["id", "school", "school_name", "person_name", "kind", "kind_label", "year", "nomination"]
+        read_only_fields = fields
+
+
+class CareSerializer(serializers.ModelSerializer):
+    """劳模关爱"""
+
+    class Meta:
+        model = ModelWorkerCare
+        fields = ["id", "record", "kind", "given_on", "amount", "note", "recorded_by"]
+        read_only_fields = ["recorded_by"]
+
+
+HONOUR_KINDS = HonourKind.choices

@@ -1,0 +1,204 @@
+"""Honours on both hosts: the province runs campaigns and decides; a school nominates its own."""
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.permissions import role_required
+from api.scoping import SchoolScopedMixin, current_school
+from api.serializers.honours import (
+    CampaignSerializer,
+    CareSerializer,
+    DecisionSerializer,
+    HonourRecordSerializer,
+    NominationInputSerializer,
+    NominationSerializer,
+    ObjectionSerializer,
+    PublicitySerializer,
+    QuotaSerializer,
+    ReviewSerializer,
+    SchoolCampaignSerializer,
+)
+from shared.honours import services as s
+from shared.honours.models import HonourCampaign, HonourRecord, Nomination, Objection
+from tenants.accounts.roles import Role
+from tenants.models import School
+
+ProvinceStaff = role_required(Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER)
+ProvinceAdmin = role_required(Role.PROVINCE_ADMIN)
+UnionAdmin = role_required(Role.UNION_ADMIN)
+
+
+def _input(request, serializer_class):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def nominations_queryset():
+    return Nomination.objects.select_related("school", "campaign").prefetch_related(
+        Prefetch("objections", queryset=Objection.objects.order_by("recorded_at")))
+
+
+# --- provincial host --------------------------------------------------------------------------
+
+@extend_schema(tags=["荣誉推荐（省级）"])
+@extend_schema_view(list=extend_schema(summary="推荐活动列表"), retrieve=extend_schema(summary="推荐活动详情"),
+                    create=extend_schema(summary="发起推荐活动"))
+class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                              viewsets.GenericViewSet):
+    queryset = HonourCampaign.objects.all()
+    serializer_class = CampaignSerializer
+
+    def get_permissions(self):
+        return [(ProvinceStaff if self.action in ("list", "retrieve") else ProvinceAdmin)()]
+
+    def perform_create(self, serializer):
+        serializer.instance = s.campaign_create(by=self.request.user, **serializer.validated_data)
+
+    @extend_schema(summary="设置某校名额", request=QuotaSerializer, responses=QuotaSerializer)
+    @action(detail=True, methods=["post"])
+    def quota(self, request, pk=None):
+        data = _input(request, QuotaSerializer)
+        school = get_object_or_404(School.objects.exclude(schema_name="public"), slug=data["school"])
+        s.campaign_set_quota(campaign=self.get_object(), school=school, quota=data["quota"], by=request.user)
+        return Response(data)
+
+    @extend_schema(summary="开始公示（所有评审通过的推荐）", request=PublicitySerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def publicize(self, request, pk=None):
+        s.campaign_publicize(campaign=self.get_object(), by=request.user, **_input(request, PublicitySerializer))
+        return Response(CampaignSerializer(self.get_queryset().get(pk=pk)).data)
+
+
+@extend_schema(tags=["荣誉推荐（省级）"])
+@extend_schema_view(list=extend_schema(summary="全区推荐列表", parameters=[
+    OpenApiParameter("campaign", int), OpenApiParameter("school", description="学校站点标识"),
+    OpenApiParameter("status")]), retrieve=extend_schema(summary="推荐详情"))
+class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = NominationSerializer
+    permission_classes = [ProvinceStaff]
+    queryset = Nomination.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        rows = nominations_queryset()
+        params = self.request.query_params
+        if params.get("campaign", "").isdigit():
+            rows = rows.filter(campaign_id=params["campaign"])
+        if params.get("school"):
+            rows = rows.filter(school__slug=params["school"])
+        if params.get("status"):
+            rows = rows.filter(status=params["status"])
+        return rows
+
+    def _detail(self, nomination):
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+    @extend_schema(summary="评审（通过或不通过；不通过须填意见）", request=ReviewSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._detail(s.nomination_review(nomination=self.get_object(), by=request.user,
+                                                **_input(request, ReviewSerializer)))
+
+    @extend_schema(summary="记录公示异议", request=ObjectionSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def objections(self, request, pk=None):
+        nomination = self.get_object()
+        s.objection_record(nomination=nomination, by=request.user, content=request.data.get("content", ""))
+        return self._detail(nomination)
+
+    @extend_schema(summary="公示期满后决定授予或不授予", request=DecisionSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def decide(self, request, pk=None):
+        return self._detail(s.nomination_decide(nomination=self.get_object(), by=request.user,
+                                                **_input(request, DecisionSerializer)))
+
+
+@extend_schema(tags=["荣誉推荐（省级）"])
+@extend_schema_view(list=extend_schema(summary="荣誉获得者名录", parameters=[
+    OpenApiParameter("school"), OpenApiParameter("kind"), OpenApiParameter("year", int)]))
+class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = HonourRecordSerializer
+    permission_classes = [ProvinceStaff]
+    queryset = HonourRecord.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        rows = HonourRecord.objects.select_related("school")
+        params = self.request.query_params
+        if params.get("school"):
+            rows = rows.filter(school__slug=params["school"])
+        if params.get("kind"):
+            rows = rows.filter(kind=params["kind"])
+        if params.get("year", "").isdigit():
+            rows = rows.filter(year=params["year"])
+        return rows
+
+    @extend_schema(summary="记录关爱（春节慰问、疗休养…）", request=CareSerializer, responses={201: CareSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def care(self, request, pk=None):
+        serializer = CareSerializer(data={**request.data, "record": pk})
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "record"}
+        care = s.care_record(record=self.get_object(), by=request.user, **data)
+        return Response(CareSerializer(care).data, status=status.HTTP_201_CREATED)
+
+
+# --- school host (the school's own rows of the shared tables) ----------------------------------
+
+@extend_schema(tags=["荣誉推荐"])
+@extend_schema_view(list=extend_schema(summary="推荐活动（含本校名额与已用）"),
+                    retrieve=extend_schema(summary="推荐活动详情"))
+class SchoolCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Campaigns are provincial and addressed to every school; quotas shown are this school's."""
+
+    queryset = HonourCampaign.objects.all()
+    serializer_class = SchoolCampaignSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "school": current_school(self.request)}
+
+
+@extend_schema(tags=["荣誉推荐"])
+@extend_schema_view(
+    list=extend_schema(summary="本校推荐列表"), retrieve=extend_schema(summary="本校推荐详情"),
+    create=extend_schema(summary="推荐人选（名额用完时 409）", request=NominationInputSerializer,
+                         responses={201: NominationSerializer}))
+class SchoolNominationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Nomination.objects.all()
+    serializer_class = NominationSerializer
+    permission_classes = [UnionAdmin]
+
+    def scoped_queryset(self):
+        return nominations_queryset()
+
+    def create(self, request, *args, **kwargs):
+        nomination = s.nomination_submit(by=request.user, school=current_school(request),
+                                         **_input(request, NominationInputSerializer))
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="撤回推荐（截止前）", request=None, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        nomination = s.nomination_withdraw(nomination=self.get_object(), by=request.user)
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+
+@extend_schema(tags=["荣誉推荐"])
+@extend_schema_view(list=extend_schema(summary="本校荣誉获得者"))
+class SchoolHonourRecordViewSet(SchoolScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = HonourRecord.objects.all()
+    serializer_class = HonourRecordSerializer
+    permission_classes = [IsAuthenticated]
+
+    def scoped_queryset(self):
+        return HonourRecord.objects.select_related("school")
+
+
