@@ -1,6 +1,8 @@
 """Every error the API gives is JSON with a Chinese `detail` and, for bad input, `errors` by field."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -46,6 +48,11 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return validation_response(_flatten(errors))
+    if isinstance(exc, IntegrityError):
+        return Response({"detail": "数据冲突：该记录已存在或刚被他人修改，请刷新后重试。"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "请求体太大；上传文件请用 multipart/form-data。"},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, exceptions.ParseError):
         return Response({"detail": "请求体格式有误：应为有效的 JSON（或表单）数据。"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (Http404, exceptions.NotFound)):

@@ -1,5 +1,7 @@
 from rest_framework.permissions import BasePermission
 
+from tenants.accounts.roles import Role
+
 
 class HasRole(BasePermission):
     """Grants access to users holding any of ``roles`` on this host."""
@@ -14,3 +16,8 @@ class HasRole(BasePermission):
 
 def role_required(*roles: str) -> type[HasRole]:
     return type("HasRole_" + "_".join(roles), (HasRole,), {"roles": frozenset(roles)})
+
+
+UnionAdmin = role_required(Role.UNION_ADMIN)
+ProvinceAdmin = role_required(Role.PROVINCE_ADMIN)
+ProvinceStaff = role_required(Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER)

@@ -1,16 +1,15 @@
 """The provincial host's API (public schema)."""
 from django.urls import path, re_path
-from rest_framework.routers import DefaultRouter
 
 from api.errors import api_not_found
+from api.routers import Router
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = Router(trailing_slash=True)
 router.register("schools", SchoolViewSet, basename="school")
 router.register("audit", AuditRecordViewSet, basename="audit")
 router.register("honours/campaigns", ProvinceCampaignViewSet, basename="honour-campaign")

@@ -1,8 +1,8 @@
 """A school host's API (the school's schema, plus its own rows of shared tables)."""
 from django.urls import path, re_path
-from rest_framework.routers import DefaultRouter
 
 from api.errors import api_not_found
+from api.routers import Router
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
@@ -18,8 +18,7 @@ from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, 
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = Router(trailing_slash=True)
 router.register("audit", AuditRecordViewSet, basename="audit")
 router.register("branches", BranchViewSet, basename="branch")
 router.register("groups", GroupViewSet, basename="group")

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import hmac
 import re
+import unicodedata
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,8 +19,9 @@ from django.conf import settings
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
-MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
+MOBILE_PATTERN = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE_PATTERN = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 
 
 @lru_cache(maxsize=4)
@@ -49,8 +51,13 @@ def blind_index(text: str) -> str:
     return hmac.new(_keys(_secret())[1], text.encode(), hashlib.sha256).hexdigest() if text else ""
 
 
+def normalize_text(value) -> str:
+    """NFKC: full-width digits and letters (１２３ＡＢ) become their ASCII forms."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip()
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    return normalize_text(value).upper()
 
 
 def id_number_problem(value: str) -> str | None:
@@ -86,7 +93,7 @@ def mask_phone(value: str) -> str:
 
 
 def phone_problem(value: str) -> str | None:
-    value = (value or "").strip()
-    if value and not (MOBILE_PATTERN.match(value) or re.match(r"^0\d{2,3}-?\d{7,8}$", value)):
+    value = normalize_text(value)
+    if value and not (MOBILE_PATTERN.match(value) or LANDLINE_PATTERN.match(value)):
         return "手机号应为 11 位手机号码或带区号的固定电话。"
     return None

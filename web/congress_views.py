@@ -92,7 +92,9 @@ def proposal_act(request, pk, step):
 
 
 def _assign(proposal, user, data):
-    department = Department.objects.filter(pk=data.get("lead_department") or 0).first()
+    chosen = data.get("lead_department", "")
+    department = (Department.objects.filter(pk=chosen, is_active=True).first()
+                  if chosen.isascii() and chosen.isdigit() else None)
     if department is None:
         raise ValidationError({"lead_department": "请选择主办部门。"})
     try:
@@ -106,7 +108,8 @@ def _assign(proposal, user, data):
 def proposal_new(request):
     congresses = Congress.objects.filter(delegates__member__user=request.user).distinct()
     if request.method == "POST":
-        congress = congresses.filter(pk=request.POST.get("congress") or 0).first()
+        chosen = request.POST.get("congress", "")
+        congress = congresses.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
         try:
             if congress is None:
                 raise ValidationError({"congress": "请选择您担任代表的教代会。"})

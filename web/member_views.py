@@ -12,7 +12,7 @@ def member_list(request):
     query = request.GET.get("q", "")
     branch = request.GET.get("branch", "")
     status = request.GET.get("status", "")
-    members = members_search(query=query, branch=branch if branch.isdigit() else None, status=status or None)
+    members = members_search(query=query, branch=int(branch) if branch.isascii() and branch.isdigit() else None, status=status or None)
     members = members & members_visible_to(request.user)
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     for member in page:

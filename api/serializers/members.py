@@ -19,7 +19,7 @@ class BranchSerializer(serializers.ModelSerializer):
 
     chair = serializers.PrimaryKeyRelatedField(label="主席（用户编号）", queryset=User.objects.all(),
                                                required=False, allow_null=True)
-    chair_name = serializers.CharField(source="chair.__str__", read_only=True, default="", label="主席")
+    chair_name = serializers.SerializerMethodField(label="主席")
     member_count = serializers.IntegerField(read_only=True, default=0, label="在会会员数")
 
     class Meta:
@@ -27,6 +27,9 @@ class BranchSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "chair", "chair_name", "sort_order", "is_active", "member_count"]
         # Duplicates are the service's to refuse (409 in Chinese), not the serializer's.
         extra_kwargs = {"name": {"validators": []}}
+
+    def get_chair_name(self, branch) -> str:
+        return str(branch.chair) if branch.chair_id else ""
 
 
 class GroupSerializer(serializers.ModelSerializer):

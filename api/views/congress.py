@@ -10,7 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.files import XLSX, xlsx_response
-from api.permissions import role_required
+from api.params import int_param
+from api.permissions import UnionAdmin
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.congress import (
     AnswerSerializer,
@@ -48,16 +49,6 @@ from tenants.congress.selectors import (
     suggestions_visible_to,
 )
 
-UnionAdmin = role_required(Role.UNION_ADMIN)
-
-
-def _int_param(request, name):
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: "应为整数编号。"})
-    return int(value)
 
 
 @extend_schema(tags=["教代会"])
@@ -101,7 +92,7 @@ class DelegationViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mix
     serializer_class = DelegationSerializer
 
     def get_queryset(self):
-        congress = _int_param(self.request, "congress")
+        congress = int_param(self.request, "congress")
         rows = Delegation.objects.all()
         return rows.filter(congress_id=congress) if congress else rows
 
@@ -120,7 +111,7 @@ class DelegateViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
 
     def get_queryset(self):
         rows = Delegate.objects.select_related("member", "branch", "delegation")
-        congress, branch = _int_param(self.request, "congress"), _int_param(self.request, "branch")
+        congress, branch = int_param(self.request, "congress"), int_param(self.request, "branch")
         if congress:
             rows = rows.filter(congress_id=congress)
         if branch:
@@ -165,8 +156,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         params = self.request.query_params
         overdue = params.get("overdue")
         proposals = proposal_filter(
-            proposals_visible_to(self.request.user), congress=_int_param(self.request, "congress"),
-            status=params.get("status"), department=_int_param(self.request, "department"),
+            proposals_visible_to(self.request.user), congress=int_param(self.request, "congress"),
+            status=params.get("status"), department=int_param(self.request, "department"),
             overdue={"true": True, "false": False}.get((overdue or "").lower()), search=params.get("search", ""))
         if self.action != "list":
             proposals = proposals.prefetch_related("replies__department", "attachments")

@@ -7,7 +7,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.permissions import role_required
+from api.params import int_param
+from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.honours import (
     CampaignSerializer,
@@ -27,9 +28,6 @@ from shared.honours.models import HonourCampaign, HonourRecord, Nomination, Obje
 from tenants.accounts.roles import Role
 from tenants.models import School
 
-ProvinceStaff = role_required(Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER)
-ProvinceAdmin = role_required(Role.PROVINCE_ADMIN)
-UnionAdmin = role_required(Role.UNION_ADMIN)
 
 
 def _input(request, serializer_class):
@@ -87,8 +85,8 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     def get_queryset(self):
         rows = nominations_queryset()
         params = self.request.query_params
-        if params.get("campaign", "").isdigit():
-            rows = rows.filter(campaign_id=params["campaign"])
+        if int_param(self.request, "campaign"):
+            rows = rows.filter(campaign_id=int_param(self.request, "campaign"))
         if params.get("school"):
             rows = rows.filter(school__slug=params["school"])
         if params.get("status"):
@@ -134,8 +132,8 @@ class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
             rows = rows.filter(school__slug=params["school"])
         if params.get("kind"):
             rows = rows.filter(kind=params["kind"])
-        if params.get("year", "").isdigit():
-            rows = rows.filter(year=params["year"])
+        if int_param(self.request, "year"):
+            rows = rows.filter(year=int_param(self.request, "year"))
         return rows
 
     @extend_schema(summary="记录关爱（春节慰问、疗休养…）", request=CareSerializer, responses={201: CareSerializer})

@@ -8,7 +8,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.files import XLSX, xlsx_response
-from api.permissions import role_required
+from api.params import int_param
+from api.permissions import UnionAdmin
 from api.serializers.members import (
     ApplicationInputSerializer,
     ApplicationSerializer,
@@ -47,7 +48,6 @@ from tenants.members.services import (
     member_update,
 )
 
-UnionAdmin = role_required(Role.UNION_ADMIN)
 
 
 class ReadForAllWriteForUnionAdmin:
@@ -84,8 +84,8 @@ class GroupViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.R
 
     def get_queryset(self):
         groups = Group.objects.select_related("branch")
-        branch = self.request.query_params.get("branch")
-        return groups.filter(branch_id=branch) if branch and branch.isdigit() else groups
+        branch = int_param(self.request, "branch")
+        return groups.filter(branch_id=branch) if branch else groups
 
     def perform_create(self, serializer):
         serializer.instance = group_create(by=self.request.user, **serializer.validated_data)
@@ -139,12 +139,13 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filter_backends = []
 
     def get_permissions(self):
-        return [IsAuthenticated()] if self.action in ("list", "retrieve") else [UnionAdmin()]
+        # Reading follows get_queryset (members see themselves, chairs their branch); writing is the office's.
+        readable = ("list", "retrieve", "status_changes")
+        return [IsAuthenticated()] if self.action in readable else [UnionAdmin()]
 
     def get_queryset(self):
         params = self.request.query_params
-        branch = params.get("branch")
-        filtered = members_search(query=params.get("search", ""), branch=branch if (branch or "").isdigit() else None,
+        filtered = members_search(query=params.get("search", ""), branch=int_param(self.request, "branch"),
                                   status=params.get("status"), employment_type=params.get("employment_type"))
         return filtered & members_visible_to(self.request.user)
 
@@ -191,7 +192,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return self._status(request, "retire")
 
     @extend_schema(summary="状态变更记录", responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-changes", permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["get"], url_path="status-changes")
     def status_changes(self, request, pk=None):
         return Response(StatusChangeSerializer(self.get_object().status_changes.all(), many=True).data)
 

@@ -4,7 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.permissions import role_required
+from api.permissions import ProvinceAdmin, ProvinceStaff
 from api.serializers.schools import (
     ProvisionedSchoolSerializer,
     ReasonSerializer,
@@ -17,8 +17,6 @@ from tenants.models import Domain
 from tenants.selectors import schools
 from tenants.services import school_provision, school_transition, school_update
 
-ProvinceStaff = role_required(Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER)
-ProvinceAdmin = role_required(Role.PROVINCE_ADMIN)
 
 
 @extend_schema_view(

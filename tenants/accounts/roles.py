@@ -26,6 +26,3 @@ def on_province() -> bool:
 def roles_of_this_host() -> frozenset[str]:
     return PROVINCE_ROLES if on_province() else SCHOOL_ROLES
 
-
-def admin_role_of_this_host() -> str:
-    return Role.PROVINCE_ADMIN if on_province() else Role.UNION_ADMIN

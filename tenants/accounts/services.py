@@ -58,13 +58,25 @@ def user_create(*, username: str, roles, by, password: str | None = None, full_n
 
 
 @transaction.atomic
-def user_set_roles(*, user: User, roles, by) -> User:
+def user_grant_roles(*, user: User, roles, by) -> User:
+    """Add ``roles`` to the user's roles (audited); nothing happens when they already hold them."""
+    wanted = set(user.roles) | set(roles)
+    if wanted == set(user.roles):
+        return user
     before = field_values(user, ["roles", "is_staff"])
-    user.roles = _validate_roles(roles)
+    user.roles = _validate_roles(wanted)
     user.is_staff = user.is_superuser = bool(set(user.roles) & ADMIN_ROLES)
     user.save(update_fields=["roles", "is_staff", "is_superuser"])
-    audit_update(actor=by, target=user, before=before)
+    audit_update(actor=by, target=user, before=before, reason="授予角色")
     return user
+
+
+def notify(*, users, message: str, link: str = "") -> None:
+    """A message in each user's inbox on this host (cut to fit, never failing the caller)."""
+    from tenants.accounts.models import Notification
+
+    text = message if len(message) <= 300 else message[:299] + "…"
+    Notification.objects.bulk_create([Notification(user=user, message=text, link=link[:200]) for user in users])
 
 
 def token_for(*, user: User) -> Token:

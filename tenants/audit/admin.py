@@ -12,7 +12,7 @@ class AuditedAdminMixin:
     audited_fields: list[str] = []
 
     def _audited_fields(self, obj):
-        return self.audited_fields or [f.name for f in obj._meta.concrete_fields if f.name != "password"]
+        return self.audited_fields or [f.name for f in obj._meta.concrete_fields]
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():

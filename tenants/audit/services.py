@@ -25,8 +25,21 @@ def _json_value(value):
     return value
 
 
+# Never copied into an audit record; and shown masked when they change.
+HIDDEN_FIELDS = frozenset({"password", "id_number_encrypted", "id_number_index"})
+
+
+def _masked(name: str, value):
+    from tenants.personal_data import mask_phone
+
+    if name in ("phone", "contact_phone") and value:
+        return mask_phone(str(value))
+    return value
+
+
 def field_values(instance: models.Model, fields) -> dict:
-    return {name: _json_value(getattr(instance, name)) for name in fields}
+    """Current values of ``fields`` (raw, for comparison; masked when written by the audit)."""
+    return {name: _json_value(getattr(instance, name)) for name in fields if name not in HIDDEN_FIELDS}
 
 
 @lru_cache(maxsize=1)
@@ -73,13 +86,14 @@ def _write(actor, actor_name, action, target, changes, from_state, to_state, rea
 def audit_create(*, actor, target: models.Model, fields) -> AuditRecord:
     values = field_values(target, fields)
     return audit_record(actor=actor, action=AuditRecord.Action.CREATE, target=target,
-                        changes={name: [None, value] for name, value in values.items()})
+                        changes={name: [None, _masked(name, value)] for name, value in values.items()})
 
 
 def audit_update(*, actor, target: models.Model, before: dict, reason: str = "") -> AuditRecord | None:
     """Record the fields whose value differs from ``before`` (from field_values); None if none."""
     after = field_values(target, before.keys())
-    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    changes = {name: [_masked(name, before[name]), _masked(name, after[name])]
+               for name in before if name in after and before[name] != after[name]}
     if not changes:
         return None
     return audit_record(actor=actor, action=AuditRecord.Action.UPDATE, target=target,

@@ -27,7 +27,7 @@ class ReplyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["handling_round", "department", "text", "replied_by", "replied_at", "due_date", "rating",
-                       "rating_comment"]
+                       "rating_comment", "rated_at"]
 
 
 class ProposalAdmin(admin.ModelAdmin):
@@ -39,6 +39,10 @@ class ProposalAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Proposal._meta.concrete_fields] + ["co_departments", "co_proposers"]
     inlines = [ReplyInline]
 
+    def get_queryset(self, request):
+        # Drafts are private to their proposer.
+        return super().get_queryset(request).exclude(status=Proposal.Status.DRAFT)
+
     def has_add_permission(self, request):
         return False
 
@@ -47,10 +51,17 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 class SuggestionAdmin(admin.ModelAdmin):
+    """Read-only: suggestions are acknowledged, forwarded and answered through their workflow."""
+
     list_display = ["title", "submitted_by", "status", "department", "created"]
     list_filter = ["status", "department"]
     search_fields = ["title", "content"]
-    readonly_fields = ["status", "answered_at", "source_proposal"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 school_admin_site.register(Congress, CongressAdmin)

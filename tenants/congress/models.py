@@ -141,6 +141,8 @@ class Proposal(models.Model):
         constraints = [models.UniqueConstraint(fields=["congress", "serial"], name="unique_proposal_serial")]
 
     def __str__(self):
+        if self.status == self.Status.DRAFT:  # a draft's text is private to its proposer
+            return f"提案草稿 #{self.pk}"
         return f"{self.number or '未立案'} {self.title}"
 
 

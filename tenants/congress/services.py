@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tenants.accounts.models import Notification, User
+from tenants.accounts.models import User
+from tenants.accounts.services import notify
 from tenants.accounts.roles import Role
 from tenants.audit.services import audit_create, audit_record, audit_transition, audit_update, field_values
 from tenants.congress.models import (
@@ -142,12 +143,22 @@ def proposal_create(*, by, congress: Congress, title: str, reasons: str = "", me
     delegate = delegate_of(by, congress)
     if delegate is None:
         raise NotAllowed("只有本次教代会的代表才能提出提案；非代表请通过“意见建议”渠道反映。")
+    errors = _check_lengths(title=title, reasons=reasons, measures=measures)
     if not (title or "").strip():
-        raise ValidationError({"title": "案由不能为空。"})
+        errors["title"] = "案由不能为空。"
+    if errors:
+        raise ValidationError(errors)
     proposal = Proposal.objects.create(congress=congress, proposer=delegate, title=title.strip(),
                                        reasons=reasons or "", measures=measures or "")
-    audit_create(actor=by, target=proposal, fields=["congress", "proposer", "title"])
+    # A draft is private to its proposer: the audit records that it exists, not what it says.
+    audit_create(actor=by, target=proposal, fields=["congress", "proposer"])
     return proposal
+
+
+def _check_lengths(**texts) -> dict:
+    limits = {"title": (200, "案由"), "reasons": (5000, "理由"), "measures": (5000, "建议措施")}
+    return {field: f"{limits[field][1]}不能超过 {limits[field][0]} 个字。"
+            for field, value in texts.items() if value and len(value) > limits[field][0]}
 
 
 @transaction.atomic
@@ -156,14 +167,17 @@ def proposal_edit(*, proposal: Proposal, by, **fields) -> Proposal:
     _require_proposer(proposal, by)
     if proposal.status != P.DRAFT:
         raise Conflict(f"提案当前状态为“{proposal.get_status_display()}”，只有草稿可以修改。")
-    before = field_values(proposal, ["title", "reasons", "measures"])
-    for key in ("title", "reasons", "measures"):
-        if key in fields:
-            setattr(proposal, key, fields[key])
+    changed = [key for key in ("title", "reasons", "measures") if key in fields and fields[key] != getattr(proposal, key)]
+    errors = _check_lengths(**{key: fields[key] for key in changed})
+    for key in changed:
+        setattr(proposal, key, fields[key])
     if not proposal.title.strip():
-        raise ValidationError({"title": "案由不能为空。"})
+        errors["title"] = "案由不能为空。"
+    if errors:
+        raise ValidationError(errors)
     proposal.save()
-    audit_update(actor=by, target=proposal, before=before)
+    if changed:
+        audit_record(actor=by, action="update", target=proposal, changes={key: "草稿已修改" for key in changed})
     return proposal
 
 
@@ -182,7 +196,10 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
         raise Conflict(f"提案征集已于 {timezone.localtime(congress.submission_closes_at):%Y-%m-%d %H:%M} 截止。")
     proposal.submitted_at = now
     target = P.SECONDED if congress.seconder_minimum == 0 else P.SUBMITTED
-    return _move(proposal, to=target, by=by, fields=["submitted_at"])
+    _move(proposal, to=target, by=by, fields=["submitted_at"])
+    audit_record(actor=by, action="update", target=proposal, reason="提交时的提案内容",
+                 changes={"title": proposal.title, "reasons": proposal.reasons, "measures": proposal.measures})
+    return proposal
 
 
 def _active_seconds(proposal: Proposal):
@@ -300,6 +317,8 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
         _move(source, to=P.MERGED, by=by, reason=f"并入提案 {target.number}", fields=["merged_into"])
         target.co_proposers.add(source.proposer, *source.co_proposers.all())
     target.co_proposers.remove(target.proposer)
+    audit_record(actor=by, action="update", target=target, reason="并案联名",
+                 changes={"co_proposers": sorted(d.member.name for d in target.co_proposers.all())})
     return target
 
 
@@ -314,6 +333,8 @@ def proposal_assign(*, proposal: Proposal, by, lead_department: Department, due_
     proposal.lead_department, proposal.due_date = lead_department, due_date
     proposal.overdue = False
     proposal.co_departments.set(co_departments)
+    audit_record(actor=by, action="update", target=proposal,
+                 changes={"co_departments": sorted(d.name for d in co_departments)})
     _move(proposal, to=P.ASSIGNED, by=by, reason=note or f"交办{lead_department.name}，期限 {due_date:%Y-%m-%d}",
           fields=["lead_department", "due_date", "overdue"])
     _notify_department(lead_department, f"提案 {proposal.number}“{proposal.title}”已交办贵部门，"
@@ -336,8 +357,8 @@ def proposal_reply(*, proposal: Proposal, by, text: str) -> ProposalReply:
     _move(proposal, to=P.REPLIED, by=by, reason="部门书面答复", fields=["overdue"])
     proposer = proposal.proposer.member.user
     if proposer is not None:
-        Notification.objects.create(user=proposer, message=f"您的提案 {proposal.number} 已收到答复，请评价。",
-                                    link=f"/api/v1/proposals/{proposal.pk}/")
+        notify(users=[proposer], message=f"您的提案 {proposal.number} 已收到答复，请评价。",
+               link=f"/api/v1/proposals/{proposal.pk}/")
     return reply
 
 
@@ -395,10 +416,7 @@ def proposal_attach(*, proposal: Proposal, by, upload, kind: str) -> ProposalAtt
 # --- overdue escalation (督办) -----------------------------------------------------------------
 
 def _notify_department(department: Department, message: str, proposal: Proposal) -> None:
-    Notification.objects.bulk_create([
-        Notification(user=user, message=message, link=f"/api/v1/proposals/{proposal.pk}/")
-        for user in department.handlers.all()
-    ])
+    notify(users=department.handlers.all(), message=message, link=f"/api/v1/proposals/{proposal.pk}/")
 
 
 def flag_overdue_proposals(*, today: datetime.date | None = None) -> int:
@@ -417,9 +435,7 @@ def flag_overdue_proposals(*, today: datetime.date | None = None) -> int:
             message = (f"【督办】提案 {proposal.number}“{proposal.title}”已超过办理期限 "
                        f"{proposal.due_date:%Y-%m-%d}，{proposal.lead_department.name}尚未答复。")
             _notify_department(proposal.lead_department, message, proposal)
-            Notification.objects.bulk_create([Notification(user=user, message=message,
-                                                            link=f"/api/v1/proposals/{proposal.pk}/")
-                                              for user in office])
+            notify(users=office, message=message, link=f"/api/v1/proposals/{proposal.pk}/")
         flagged += 1
     return flagged
 
@@ -431,8 +447,12 @@ def suggestion_submit(*, by, title: str, content: str) -> Suggestion:
     errors = {}
     if not (title or "").strip():
         errors["title"] = "标题不能为空。"
+    elif len(title) > 200:
+        errors["title"] = "标题不能超过 200 个字。"
     if not (content or "").strip():
         errors["content"] = "内容不能为空。"
+    elif len(content) > 10000:
+        errors["content"] = "内容不能超过 10000 个字。"
     if errors:
         raise ValidationError(errors)
     suggestion = Suggestion.objects.create(title=title.strip(), content=content.strip(), submitted_by=by)
@@ -465,7 +485,6 @@ def suggestion_act(*, suggestion: Suggestion, action: str, by, department: Depar
     audit_transition(actor=by, target=suggestion, from_state=from_state, to_state=suggestion.status,
                      reason=answer or (department.name if department else ""))
     if department is not None:
-        Notification.objects.bulk_create([Notification(user=user, message=f"意见建议“{suggestion.title}”已转交贵部门。",
-                                                        link=f"/api/v1/suggestions/{suggestion.pk}/")
-                                           for user in department.handlers.all()])
+        notify(users=department.handlers.all(), message=f"意见建议“{suggestion.title}”已转交贵部门。",
+               link=f"/api/v1/suggestions/{suggestion.pk}/")
     return suggestion

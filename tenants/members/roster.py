@@ -36,7 +36,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "会员名册"
-    sheet.append([label for _, label, _ in COLUMNS])
+    sheet.append([f"*{label}" if required else label for _, label, required in COLUMNS])
     sheet.append(["张三", "男", "2019001", "文学院", "", "在编", "2019-09-01", "13812345678", ""])
     notes = book.create_sheet("填写说明")
     for line in ["带 * 的列必填：姓名、性别、工号、分工会、用工类型、入会日期。",

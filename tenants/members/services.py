@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from tenants import personal_data
 from tenants.accounts.roles import Role
+from tenants.accounts.services import user_grant_roles
 from tenants.audit.services import (
     audit_create,
+    audit_record,
     audit_sensitive_read,
     audit_transition,
     audit_update,
@@ -56,9 +58,8 @@ def branch_create(*, by, name: str, chair=None, sort_order: int = 0) -> Branch:
     if Branch.objects.filter(name=name).exists():
         raise Conflict(f"分工会“{name}”已存在。", field="name")
     branch = Branch.objects.create(name=name, chair=chair, sort_order=sort_order)
-    if chair is not None and Role.BRANCH_CHAIR not in chair.roles:
-        chair.roles = sorted({*chair.roles, Role.BRANCH_CHAIR})
-        chair.save(update_fields=["roles"])
+    if chair is not None:
+        user_grant_roles(user=chair, roles=[Role.BRANCH_CHAIR], by=by)
     audit_create(actor=by, target=branch, fields=["name", "chair", "sort_order"])
     return branch
 
@@ -73,9 +74,8 @@ def branch_update(*, branch: Branch, by, **fields) -> Branch:
     if Branch.objects.filter(name=branch.name).exclude(pk=branch.pk).exists():
         raise Conflict(f"分工会“{branch.name}”已存在。", field="name")
     branch.save()
-    if branch.chair is not None and Role.BRANCH_CHAIR not in branch.chair.roles:
-        branch.chair.roles = sorted({*branch.chair.roles, Role.BRANCH_CHAIR})
-        branch.chair.save(update_fields=["roles"])
+    if branch.chair is not None:
+        user_grant_roles(user=branch.chair, roles=[Role.BRANCH_CHAIR], by=by)
     audit_update(actor=by, target=branch, before=before)
     return branch
 
@@ -100,24 +100,20 @@ def department_create(*, by, name: str, handlers=()) -> Department:
     if Department.objects.filter(name=name).exists():
         raise Conflict(f"部门“{name}”已存在。", field="name")
     department = Department.objects.create(name=name)
-    department_set_handlers(department=department, handlers=handlers, by=None, audit=False)
     audit_create(actor=by, target=department, fields=["name"])
+    if handlers:
+        department_set_handlers(department=department, handlers=handlers, by=by)
     return department
 
 
 @transaction.atomic
-def department_set_handlers(*, department: Department, handlers, by, audit: bool = True) -> Department:
+def department_set_handlers(*, department: Department, handlers, by) -> Department:
     before = sorted(department.handlers.values_list("pk", flat=True))
     department.handlers.set(handlers)
     for user in handlers:
-        if Role.DEPARTMENT_HANDLER not in user.roles:
-            user.roles = sorted({*user.roles, Role.DEPARTMENT_HANDLER})
-            user.save(update_fields=["roles"])
-    if audit:
-        from tenants.audit.services import audit_record
-
-        audit_record(actor=by, action="update", target=department,
-                     changes={"handlers": [before, sorted(u.pk for u in handlers)]})
+        user_grant_roles(user=user, roles=[Role.DEPARTMENT_HANDLER], by=by)
+    audit_record(actor=by, action="update", target=department,
+                 changes={"handlers": [before, sorted(u.pk for u in handlers)]})
     return department
 
 
@@ -234,6 +230,10 @@ def _check_chair_scope(application: MembershipApplication, by):
         return
     if application.branch.chair_id != by.pk:
         raise NotAllowed("只能处理本分工会的入会申请。")
+    if application.status != AS.SUBMITTED:
+        raise NotAllowed("分工会确认后的申请由校工会审批。")
+    if application.submitted_by_id == by.pk:
+        raise NotAllowed("不能处理自己提交的入会申请，请由校工会办理。")
 
 
 @transaction.atomic
@@ -253,9 +253,8 @@ def application_decide(*, application: MembershipApplication, action: str, by, r
             join_date=join_date or timezone.localdate(), phone=application.phone,
             id_number=personal_data.decrypt(application.id_number_encrypted),
         )
-        if link_user is not None and Role.MEMBER not in link_user.roles:
-            link_user.roles = sorted({*link_user.roles, Role.MEMBER})
-            link_user.save(update_fields=["roles"])
+        if link_user is not None:
+            user_grant_roles(user=link_user, roles=[Role.MEMBER], by=by)
     application.status = transition.target
     application.decision_reason = reason
     application.save(update_fields=["status", "decision_reason", "member"])

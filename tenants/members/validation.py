@@ -46,7 +46,7 @@ def check_person(data: dict, *, require_join_date: bool = True) -> tuple[dict, d
         errors["gender"] = "性别只能是：男、女。"
     cleaned["gender"] = gender
 
-    number = str(data.get("employee_number") or "").strip()
+    number = personal_data.normalize_text(data.get("employee_number"))
     if number.endswith(".0"):  # spreadsheets turn 2019001 into 2019001.0
         number = number[:-2]
     if not number:
@@ -68,7 +68,7 @@ def check_person(data: dict, *, require_join_date: bool = True) -> tuple[dict, d
             errors["join_date"] = "入会日期不能晚于今天。"
         cleaned["join_date"] = join_date
 
-    phone = str(data.get("phone") or "").strip()
+    phone = personal_data.normalize_text(data.get("phone"))
     if phone.endswith(".0"):
         phone = phone[:-2]
     problem = personal_data.phone_problem(phone)

@@ -200,3 +200,44 @@ def test_transitions_are_audited_in_the_schools_own_schema(guilin, huzhou, congr
         assert AuditRecord.objects.filter(target_type="congress.proposal", action="transition").count() == 4
     with in_schema(huzhou):
         assert not AuditRecord.objects.filter(target_type="congress.proposal").exists()
+
+
+def test_draft_text_stays_out_of_the_audit_until_submission(guilin, congress_setting):
+    c = congress_setting
+    pk = draft(c, title="机密草稿标题", reasons="草稿理由")
+    c.proposer.patch(f"/api/v1/proposals/{pk}/", {"measures": "草稿措施"}, format="json")
+    audit = c.office.get("/api/v1/audit/", {"target_type": "congress.proposal", "target_id": pk}).json()
+    assert "机密草稿标题" not in str(audit) and "草稿措施" not in str(audit)
+    post(c.proposer, pk, "submit")
+    audit = c.office.get("/api/v1/audit/", {"target_type": "congress.proposal", "target_id": pk}).json()
+    assert "机密草稿标题" in str(audit)
+
+
+def test_long_titles_are_refused_by_the_service_not_the_database(guilin, congress_setting):
+    from django.test import Client
+
+    from tests.conftest import ADMIN_PASSWORD
+
+    browser = Client(HTTP_HOST="guilin.localhost")
+    browser.post("/login/", {"username": congress_setting.proposer.user.username, "password": ADMIN_PASSWORD})
+    page = browser.post("/proposals/new/", {"congress": congress_setting.congress.pk, "title": "长" * 300},
+                        follow=True)
+    assert page.status_code == 200 and "案由不能超过 200 个字" in page.content.decode()
+    suggestion = browser.post("/suggestions/", {"title": "长" * 300, "content": "x"}, follow=True)
+    assert "标题不能超过 200 个字" in suggestion.content.decode()
+
+
+def test_escalating_a_proposal_with_the_longest_title_still_works(guilin, congress_setting):
+    import datetime
+
+    from django.utils import timezone
+
+    from tenants.congress.models import Proposal
+    from tenants.congress.services import flag_overdue_proposals
+
+    pk = to_state(congress_setting, "assigned", title="长" * 200)
+    with in_schema(guilin):
+        Proposal.objects.filter(pk=pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+        assert flag_overdue_proposals() == 1
+    inbox = congress_setting.handler.get("/api/v1/notifications/").json()["results"]
+    assert any(len(n["message"]) <= 300 and "督办" in n["message"] for n in inbox)

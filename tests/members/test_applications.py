@@ -84,3 +84,13 @@ def test_an_outsider_cannot_see_or_decide(setting, huzhou, host_client):
     assert outsider.post(f"/api/v1/membership-applications/{pk}/approve/", {}, format="json").status_code == 404
     outsider.defaults["HTTP_HOST"] = "guilin.localhost"
     assert outsider.get(f"/api/v1/membership-applications/{pk}/").status_code == 401
+
+
+def test_a_chair_decides_only_at_the_branch_stage_and_never_on_their_own_submission(guilin, setting):
+    pk = apply(setting["applicant"], setting["branch"]).json()["id"]
+    setting["chair"].post(f"/api/v1/membership-applications/{pk}/confirm/", {}, format="json")
+    late = setting["chair"].post(f"/api/v1/membership-applications/{pk}/reject/", {"reason": "改主意"}, format="json")
+    assert late.status_code == 403 and "校工会审批" in late.json()["detail"]
+    own = apply(setting["chair"], setting["branch"], employee_number="2026199").json()["id"]
+    refused = setting["chair"].post(f"/api/v1/membership-applications/{own}/confirm/", {}, format="json")
+    assert refused.status_code == 403 and "自己提交" in refused.json()["detail"]

@@ -142,3 +142,28 @@ def test_member_list_query_count_does_not_grow_with_page_size(guilin, admin):
         return len(captured)
 
     assert queries_for(5) == queries_for(30)
+
+
+def test_a_member_reads_their_own_status_history(guilin, admin, host_client):
+    me = host_client(guilin, [Role.MEMBER])
+    mine = a_member(guilin, user=me.user)
+    admin.post(f"/api/v1/members/{mine.pk}/retire/", {"effective_on": "2026-07-01"}, format="json")
+    history = me.get(f"/api/v1/members/{mine.pk}/status-changes/")
+    assert history.status_code == 200 and history.json()[0]["to_status"] == "retired"
+
+
+def test_audit_records_never_hold_a_phone_or_id_number_in_clear(guilin, admin):
+    member = a_member(guilin, phone="13812345678", id_number=valid_id_number("19800808"))
+    admin.patch(f"/api/v1/members/{member.pk}/", {"phone": "13912349876"}, format="json")
+    records = str(admin.get("/api/v1/audit/", {"target_type": "members.member", "target_id": member.pk}).json())
+    assert "13812345678" not in records and "13912349876" not in records and "139****9876" in records
+    assert valid_id_number("19800808") not in records
+
+
+def test_full_width_digits_are_the_same_id_number(guilin, admin):
+    number = valid_id_number("19800808")
+    a_member(guilin, id_number=number)
+    full_width = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    response = admin.post("/api/v1/members/", new_member_body(a_branch(guilin), employee_number="FW1",
+                                                              id_number=full_width), format="json")
+    assert response.status_code == 409 and "id_number" in response.json()["errors"]

@@ -55,3 +55,19 @@ def test_a_database_dump_of_a_member_holds_no_clear_id_number(guilin):
         cursor.execute("SELECT row_to_json(m)::text FROM school_guilin.members_member m WHERE id = %s", [member.pk])
         row = cursor.fetchone()[0]
     assert number not in row and number[6:14] not in row.replace("1990-01-01", "")
+
+
+def test_the_configured_log_handler_masks_personal_data():
+    import logging
+
+    from tenants.logging import MaskPersonalDataFilter
+
+    handlers = [h for h in logging.getLogger("django").handlers + logging.getLogger().handlers
+                if any(isinstance(f, MaskPersonalDataFilter) for f in h.filters)]
+    assert handlers, "the console handler carries the masking filter"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "bad request from %s",
+                               ("13812345678",), None)
+    for handler in handlers:
+        for log_filter in handler.filters:
+            log_filter.filter(record)
+    assert "13812345678" not in record.getMessage() and "138****5678" in record.getMessage()

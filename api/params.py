@@ -1,0 +1,11 @@
+from django.core.exceptions import ValidationError
+
+
+def int_param(request, name: str) -> int | None:
+    """An optional integer query parameter; anything else is a 400 naming it, never ignored."""
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise ValidationError({name: "应为整数编号。"})
+    return int(value)
