@@ -84,7 +84,7 @@ def main() -> int:
         manage("collectstatic", "--noinput", "-v", "0")
         children.append(subprocess.Popen(
             [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"{host}:{port}", "--workers",
-             os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--access-logfile", "-"],
+             os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--access-logfile", "-", "--no-control-socket"],
             cwd=PROJECT_DIR, start_new_session=True))
         children.append(subprocess.Popen(
             [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO",
@@ -103,7 +103,9 @@ def main() -> int:
   湖南信息学院  http://hnit.{base_domain}:{port}/
   山西大同大学  http://sxdtu.{base_domain}:{port}/
   运行状态      http://{base_domain}:{port}/healthz
-  演示账号：每个站点都有 admin / {password}（该站点的管理员）
+  演示账号（密码都是 {password}）：
+    每个站点：admin（该站点管理员）
+    每所学校：chair1、chair2（分工会主席）、jiaowu（教务处经办人）、member1…member12（会员，六届四次教代会代表）
 """, flush=True)
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.3)
