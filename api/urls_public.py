@@ -8,6 +8,7 @@ from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
+from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
 
 router = Router(trailing_slash=True)
 router.register("schools", SchoolViewSet, basename="school")
@@ -15,6 +16,8 @@ router.register("audit", AuditRecordViewSet, basename="audit")
 router.register("honours/campaigns", ProvinceCampaignViewSet, basename="honour-campaign")
 router.register("honours/nominations", ProvinceNominationViewSet, basename="honour-nomination")
 router.register("honours/records", ProvinceHonourRecordViewSet, basename="honour-record")
+router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
+router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

@@ -17,6 +17,7 @@ from api.views.congress import (
 from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
+from api.views.subsidies import LedgerEntryViewSet, SchoolApplicationViewSet, SchoolProgrammeViewSet
 
 router = Router(trailing_slash=True)
 router.register("audit", AuditRecordViewSet, basename="audit")
@@ -34,6 +35,9 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("honours/campaigns", SchoolCampaignViewSet, basename="honour-campaign")
 router.register("honours/nominations", SchoolNominationViewSet, basename="honour-nomination")
 router.register("honours/records", SchoolHonourRecordViewSet, basename="honour-record")
+router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
+router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
+router.register("ledger", LedgerEntryViewSet, basename="ledger")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

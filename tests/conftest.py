@@ -119,3 +119,12 @@ def host_client():
 
 def in_schema(school: School):
     return schema_context(school.schema_name)
+
+
+def delete_user_for_cleanup(schema: str, user_id: int) -> None:
+    """Committed-test cleanup: remove an account and what hangs on it with plain SQL (the ORM's
+    cascade would look for school-only tables when run on the public schema)."""
+    with connection.cursor() as cursor:
+        for table, column in (("authtoken_token", "user_id"), ("audit_auditrecord", "actor_id"),
+                              ("accounts_user", "id")):
+            cursor.execute(f'DELETE FROM "{schema}".{table} WHERE {column} = %s', [user_id])

@@ -58,6 +58,7 @@ SHARED_APPS = [
     "tenants.accounts",
     "tenants.audit",
     "shared.honours",
+    "shared.subsidies",
     "api",
     "web",
 ]
@@ -73,6 +74,7 @@ TENANT_APPS = [
     "tenants.audit",
     "tenants.members",
     "tenants.congress",
+    "tenants.finance",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

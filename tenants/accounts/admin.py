@@ -19,6 +19,11 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",),
                              "fields": ("username", "full_name", "roles", "password1", "password2")}),)
 
+    # Accounts are deactivated, never deleted: audit records and workflow history keep their
+    # authors, and a provincial account's relations reach school-only tables that public lacks.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @staticmethod
     def role_list(obj):
         return "、".join(obj.role_labels())

@@ -9,10 +9,9 @@ from django_tenants.utils import schema_context
 
 from shared.honours.models import HonourCampaign, HonourRecord, Nomination
 from shared.honours.services import campaign_create
-from tenants.accounts.models import User
 from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for, delete_user_for_cleanup, make_user
 
 
 @pytest.fixture
@@ -153,8 +152,8 @@ def test_simultaneous_nominations_never_exceed_the_quota(committed_db, guilin):
 
     def forget_admin():
         with schema_context("school_guilin"):
-            AuditRecord.objects.all().delete()
-            User.objects.filter(pk=admin.pk).delete()
+            AuditRecord.objects.filter(target_type="accounts.user", target_id=str(admin.pk)).delete()
+            delete_user_for_cleanup("school_guilin", admin.pk)
 
     committed_db.append(forget_admin)
     client = client_for(guilin, admin)

@@ -1,0 +1,153 @@
+"""Fund subsidies on both hosts, and the school's ledger (read-only here)."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.params import int_param
+from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
+from api.scoping import SchoolScopedMixin, current_school
+from api.serializers.subsidies import (
+    AllocateSerializer,
+    ApplicationInputSerializer,
+    ApplicationSerializer,
+    LedgerEntrySerializer,
+    ProgrammeSerializer,
+    RejectSerializer,
+    ReportSerializer,
+)
+from shared.subsidies import services as s
+from shared.subsidies.models import Application, Programme
+from tenants.finance.models import LedgerEntry
+from tenants.members.models import Member
+
+
+def _input(request, serializer_class):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def applications_queryset():
+    return Application.objects.select_related("school", "programme")
+
+
+@extend_schema(tags=["经费补助（省级）"])
+@extend_schema_view(list=extend_schema(summary="补助项目列表"), retrieve=extend_schema(summary="补助项目详情"),
+                    create=extend_schema(summary="设立补助项目（资金池）"))
+class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                               viewsets.GenericViewSet):
+    queryset = Programme.objects.all()
+    serializer_class = ProgrammeSerializer
+
+    def get_permissions(self):
+        return [(ProvinceStaff if self.action in ("list", "retrieve") else ProvinceAdmin)()]
+
+    def perform_create(self, serializer):
+        serializer.instance = s.programme_create(by=self.request.user, **serializer.validated_data)
+
+
+@extend_schema(tags=["经费补助（省级）"])
+@extend_schema_view(list=extend_schema(summary="全区补助申请", parameters=[
+    OpenApiParameter("programme", int), OpenApiParameter("school"), OpenApiParameter("status")]),
+    retrieve=extend_schema(summary="补助申请详情"))
+class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Application.objects.none()
+    serializer_class = ApplicationSerializer
+    permission_classes = [ProvinceStaff]
+    filter_backends = []
+
+    def get_queryset(self):
+        rows = applications_queryset()
+        programme = int_param(self.request, "programme")
+        if programme:
+            rows = rows.filter(programme_id=programme)
+        if self.request.query_params.get("school"):
+            rows = rows.filter(school__slug=self.request.query_params["school"])
+        if self.request.query_params.get("status"):
+            rows = rows.filter(status=self.request.query_params["status"])
+        return rows
+
+    def _detail(self, application):
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(summary="核定补助（合计不超过资金池）", request=AllocateSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def allocate(self, request, pk=None):
+        return self._detail(s.application_allocate(application=self.get_object(), by=request.user,
+                                                   **_input(request, AllocateSerializer)))
+
+    @extend_schema(summary="不予补助（须填原因）", request=RejectSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def reject(self, request, pk=None):
+        return self._detail(s.application_reject(application=self.get_object(), by=request.user,
+                                                 **_input(request, RejectSerializer)))
+
+    @extend_schema(summary="拨付（学校账上自动记一笔已审批的上级补助收入）", request=None,
+                   responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def disburse(self, request, pk=None):
+        return self._detail(s.application_disburse(application=self.get_object(), by=request.user))
+
+    @extend_schema(summary="逾期未报告使用情况的申请", responses=ApplicationSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="overdue-reports")
+    def overdue_reports(self, request):
+        return Response(ApplicationSerializer(s.overdue_reports(), many=True).data)
+
+
+@extend_schema(tags=["经费补助"])
+@extend_schema_view(list=extend_schema(summary="补助项目"), retrieve=extend_schema(summary="补助项目详情"))
+class SchoolProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Programmes are provincial and open to every school."""
+
+    queryset = Programme.objects.all()
+    serializer_class = ProgrammeSerializer
+    permission_classes = [IsAuthenticated]
+
+
+@extend_schema(tags=["经费补助"])
+@extend_schema_view(list=extend_schema(summary="本校补助申请"), retrieve=extend_schema(summary="本校补助申请详情"),
+                    create=extend_schema(summary="申报补助", request=ApplicationInputSerializer,
+                                         responses={201: ApplicationSerializer}))
+class SchoolApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Application.objects.all()
+    serializer_class = ApplicationSerializer
+    permission_classes = [UnionAdmin]
+
+    def scoped_queryset(self):
+        return applications_queryset()
+
+    def create(self, request, *args, **kwargs):
+        data = _input(request, ApplicationInputSerializer)
+        application = s.application_submit(
+            by=request.user, school=current_school(request),
+            member_count=Member.objects.filter(status=Member.Status.ACTIVE).count(), **data)
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="报告补助使用情况", request=ReportSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        application = s.application_report(application=self.get_object(), by=request.user,
+                                           **_input(request, ReportSerializer))
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+
+@extend_schema(tags=["工会经费"])
+@extend_schema_view(list=extend_schema(summary="收支记录", parameters=[OpenApiParameter("kind"),
+                                                                        OpenApiParameter("category")]),
+                    retrieve=extend_schema(summary="收支记录详情"))
+class LedgerEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = LedgerEntrySerializer
+    permission_classes = [UnionAdmin]
+    queryset = LedgerEntry.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        rows = LedgerEntry.objects.all()
+        for name in ("kind", "category"):
+            if self.request.query_params.get(name):
+                rows = rows.filter(**{name: self.request.query_params[name]})
+        return rows
