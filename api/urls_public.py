@@ -6,6 +6,7 @@ from api.routers import Router
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.competitions import JudgeViewSet, JudgingViewSet, ProvinceCompetitionViewSet, ProvinceEntryViewSet
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
 from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
@@ -16,6 +17,10 @@ router.register("audit", AuditRecordViewSet, basename="audit")
 router.register("honours/campaigns", ProvinceCampaignViewSet, basename="honour-campaign")
 router.register("honours/nominations", ProvinceNominationViewSet, basename="honour-nomination")
 router.register("honours/records", ProvinceHonourRecordViewSet, basename="honour-record")
+router.register("competitions/entries", ProvinceEntryViewSet, basename="competition-entry")
+router.register("competitions/judges", JudgeViewSet, basename="competition-judge")
+router.register("competitions/judging", JudgingViewSet, basename="competition-judging")
+router.register("competitions", ProvinceCompetitionViewSet, basename="competition")
 router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 

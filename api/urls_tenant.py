@@ -14,6 +14,7 @@ from api.views.congress import (
     ProposalViewSet,
     SuggestionViewSet,
 )
+from api.views.competitions import SchoolCompetitionViewSet, SchoolEntryViewSet
 from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
@@ -35,6 +36,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("honours/campaigns", SchoolCampaignViewSet, basename="honour-campaign")
 router.register("honours/nominations", SchoolNominationViewSet, basename="honour-nomination")
 router.register("honours/records", SchoolHonourRecordViewSet, basename="honour-record")
+router.register("competitions/entries", SchoolEntryViewSet, basename="competition-entry")
+router.register("competitions", SchoolCompetitionViewSet, basename="competition")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 router.register("ledger", LedgerEntryViewSet, basename="ledger")

@@ -59,6 +59,7 @@ SHARED_APPS = [
     "tenants.audit",
     "shared.honours",
     "shared.subsidies",
+    "shared.competitions",
     "api",
     "web",
 ]

@@ -1,0 +1,209 @@
+"""The teaching competition on both hosts; judges score on the provincial host."""
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.params import int_param
+from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin, role_required
+from api.scoping import SchoolScopedMixin, current_school
+from api.serializers.competitions import (
+    CompetitionSerializer,
+    DecisionSerializer,
+    EntryInputSerializer,
+    EntrySerializer,
+    JudgeSerializer,
+    PanelSerializer,
+    ScoreInputSerializer,
+    ScoreSerializer,
+)
+from shared.competitions import services as s
+from shared.competitions.models import Competition, Entry, Judge
+from tenants.accounts.roles import Role
+from tenants.errors import NotAllowed
+from tenants.models import School
+
+JudgeRole = role_required(Role.JUDGE)
+
+
+def _input(request, serializer_class):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def entries_queryset():
+    return Entry.objects.select_related("school", "group", "competition")
+
+
+def _filter_entries(request, rows):
+    for name, field in (("competition", "competition_id"), ("group", "group_id")):
+        value = int_param(request, name)
+        if value:
+            rows = rows.filter(**{field: value})
+    if request.query_params.get("status"):
+        rows = rows.filter(status=request.query_params["status"])
+    return rows
+
+
+# --- provincial host ---------------------------------------------------------------------------
+
+@extend_schema(tags=["教学竞赛（省级）"])
+@extend_schema_view(list=extend_schema(summary="竞赛列表"), retrieve=extend_schema(summary="竞赛详情"),
+                    create=extend_schema(summary="发布竞赛（含组别、年龄限制、权重、获奖比例）"))
+class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                                 viewsets.GenericViewSet):
+    queryset = Competition.objects.prefetch_related("groups")
+    serializer_class = CompetitionSerializer
+
+    def get_permissions(self):
+        return [(ProvinceStaff if self.action in ("list", "retrieve", "results") else ProvinceAdmin)()]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        groups = data.pop("groups")
+        serializer.instance = s.competition_create(by=self.request.user, groups=groups, **data)
+
+    @extend_schema(summary="进入评审（停止报名）", request=None, responses=CompetitionSerializer)
+    @action(detail=True, methods=["post"], url_path="start-judging")
+    def start_judging(self, request, pk=None):
+        s.competition_move(competition=self.get_object(), action="start_judging", by=request.user)
+        return Response(CompetitionSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(summary="计算名次并公布结果", request=None, responses=CompetitionSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        s.competition_move(competition=self.get_object(), action="publish", by=request.user)
+        return Response(CompetitionSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(summary="组建评审组：评委被分配到该组每位已确认选手（本校选手除外）", request=PanelSerializer)
+    @action(detail=True, methods=["post"])
+    def panel(self, request, pk=None):
+        data = _input(request, PanelSerializer)
+        if data["group"].competition_id != int(pk):
+            raise ValidationError({"group": "组别不属于这项竞赛。"})
+        created = s.panel_assign(by=request.user, group=data["group"], judges=data["judges"])
+        return Response({"assignments": created})
+
+    @extend_schema(summary="成绩（按组、按名次；公布前仅省级可看）", responses=EntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        rows = entries_queryset().filter(competition_id=pk, status=Entry.Status.CONFIRMED).order_by(
+            "group_id", "rank", "id")
+        return Response(EntrySerializer(rows, many=True, context={"show_results": True}).data)
+
+
+@extend_schema(tags=["教学竞赛（省级）"])
+@extend_schema_view(list=extend_schema(summary="全区报名", parameters=[
+    OpenApiParameter("competition", int), OpenApiParameter("group", int), OpenApiParameter("status")]),
+    retrieve=extend_schema(summary="报名详情"))
+class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Entry.objects.none()
+    serializer_class = EntrySerializer
+    permission_classes = [ProvinceStaff]
+    filter_backends = []
+
+    def get_queryset(self):
+        return _filter_entries(self.request, entries_queryset())
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "show_results": True}
+
+    def _move(self, request, name):
+        entry = s.entry_move(entry=self.get_object(), action=name, by=request.user,
+                             **_input(request, DecisionSerializer))
+        return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk), context={"show_results": True}).data)
+
+    @extend_schema(summary="确认参赛资格", request=DecisionSerializer, responses=EntrySerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def confirm(self, request, pk=None):
+        return self._move(request, "confirm")
+
+    @extend_schema(summary="资格审查不通过（须填原因）", request=DecisionSerializer, responses=EntrySerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def reject(self, request, pk=None):
+        return self._move(request, "reject")
+
+
+@extend_schema(tags=["教学竞赛（省级）"])
+@extend_schema_view(list=extend_schema(summary="评委列表"), create=extend_schema(summary="登记评委及其所在学校"))
+class JudgeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Judge.objects.select_related("user", "home_school")
+    serializer_class = JudgeSerializer
+    permission_classes = [ProvinceAdmin]
+
+    def create(self, request, *args, **kwargs):
+        serializer = JudgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slug = serializer.validated_data.get("home_school_slug")
+        school = get_object_or_404(School.objects.exclude(schema_name="public"), slug=slug) if slug else None
+        judge = s.judge_register(by=request.user, user=serializer.validated_data["user"], home_school=school)
+        return Response(JudgeSerializer(judge).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["教学竞赛（评委）"])
+@extend_schema_view(list=extend_schema(summary="分配给我的选手"))
+class JudgingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A judge sees only the entries assigned to them (never their own school's) and scores them."""
+
+    queryset = Entry.objects.none()
+    serializer_class = EntrySerializer
+    permission_classes = [JudgeRole]
+    filter_backends = []
+
+    def judge(self) -> Judge:
+        judge = Judge.objects.filter(user=self.request.user).first()
+        if judge is None:
+            raise NotAllowed("您的账号尚未登记为评委。")
+        return judge
+
+    def get_queryset(self):
+        return _filter_entries(self.request, entries_queryset().filter(assignments__judge=self.judge()))
+
+    @extend_schema(summary="评分", request=ScoreInputSerializer, responses={201: ScoreSerializer})
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        entry = get_object_or_404(Entry, pk=pk)
+        score = s.score_submit(entry=entry, judge=self.judge(), **_input(request, ScoreInputSerializer))
+        return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+
+
+# --- school host ------------------------------------------------------------------------------
+
+@extend_schema(tags=["教学竞赛"])
+@extend_schema_view(list=extend_schema(summary="竞赛"), retrieve=extend_schema(summary="竞赛详情"))
+class SchoolCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Competition.objects.prefetch_related("groups")
+    serializer_class = CompetitionSerializer
+    permission_classes = [IsAuthenticated]
+
+
+@extend_schema(tags=["教学竞赛"])
+@extend_schema_view(
+    list=extend_schema(summary="本校报名（公布前不含分数）", parameters=[OpenApiParameter("competition", int)]),
+    retrieve=extend_schema(summary="本校报名详情"),
+    create=extend_schema(summary="报名（检查年龄和名额）", request=EntryInputSerializer, responses={201: EntrySerializer}))
+class SchoolEntryViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Entry.objects.all()
+    serializer_class = EntrySerializer
+    permission_classes = [UnionAdmin]
+
+    def scoped_queryset(self):
+        return _filter_entries(self.request, entries_queryset())
+
+    def create(self, request, *args, **kwargs):
+        entry = s.entry_register(by=request.user, school=current_school(request),
+                                 **_input(request, EntryInputSerializer))
+        return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="撤回报名（截止前）", request=None, responses=EntrySerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        entry = s.entry_move(entry=self.get_object(), action="withdraw", by=request.user)
+        return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
+
+
