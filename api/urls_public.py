@@ -6,6 +6,7 @@ from api.routers import Router
 
 from api.views.audit import AuditRecordViewSet
 from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.circulars import ProvinceCircularViewSet
 from api.views.competitions import JudgeViewSet, JudgingViewSet, ProvinceCompetitionViewSet, ProvinceEntryViewSet
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
@@ -21,6 +22,7 @@ router.register("competitions/entries", ProvinceEntryViewSet, basename="competit
 router.register("competitions/judges", JudgeViewSet, basename="competition-judge")
 router.register("competitions/judging", JudgingViewSet, basename="competition-judging")
 router.register("competitions", ProvinceCompetitionViewSet, basename="competition")
+router.register("circulars", ProvinceCircularViewSet, basename="circular")
 router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 

@@ -14,6 +14,7 @@ from api.views.congress import (
     ProposalViewSet,
     SuggestionViewSet,
 )
+from api.views.circulars import SchoolCircularViewSet
 from api.views.competitions import SchoolCompetitionViewSet, SchoolEntryViewSet
 from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
@@ -38,6 +39,7 @@ router.register("honours/nominations", SchoolNominationViewSet, basename="honour
 router.register("honours/records", SchoolHonourRecordViewSet, basename="honour-record")
 router.register("competitions/entries", SchoolEntryViewSet, basename="competition-entry")
 router.register("competitions", SchoolCompetitionViewSet, basename="competition")
+router.register("circulars", SchoolCircularViewSet, basename="circular")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 router.register("ledger", LedgerEntryViewSet, basename="ledger")

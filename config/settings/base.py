@@ -60,6 +60,7 @@ SHARED_APPS = [
     "shared.honours",
     "shared.subsidies",
     "shared.competitions",
+    "shared.circulars",
     "api",
     "web",
 ]

@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from shared.circulars.models import Circular, CircularItem, ItemReport
+
+
+class CircularItemSerializer(serializers.ModelSerializer):
+    """通知要点"""
+
+    class Meta:
+        model = CircularItem
+        fields = ["id", "order", "section_number", "section_title", "number", "title", "body"]
+
+
+class CircularSerializer(serializers.ModelSerializer):
+    """通知"""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
+    items = CircularItemSerializer(many=True, read_only=True, label="要点")
+
+    class Meta:
+        model = Circular
+        fields = ["id", "title", "doc_number", "issuer", "issued_on", "status", "status_label", "published_at",
+                  "calendar", "items"]
+        read_only_fields = fields
+
+
+class ImportSerializer(serializers.Serializer):
+    """工作要点导入"""
+
+    text = serializers.CharField(label="通知全文", trim_whitespace=False, max_length=200_000)
+    dry_run = serializers.BooleanField(label="只解析不保存", default=True)
+
+
+class ParsedItemSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_null=True, label="序号")
+    title = serializers.CharField(label="要点")
+    body = serializers.CharField(allow_blank=True, label="内容")
+
+
+class ParsedSectionSerializer(serializers.Serializer):
+    number = serializers.CharField(label="章节序号")
+    title = serializers.CharField(label="章节标题")
+    items = ParsedItemSerializer(many=True)
+
+
+class ParsedMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(label="月份")
+    months = serializers.ListField(child=serializers.IntegerField(), label="月份（数字）")
+    tasks = serializers.ListField(child=serializers.CharField(), label="工作")
+
+
+class ParsedSerializer(serializers.Serializer):
+    """解析结果"""
+
+    title = serializers.CharField(allow_null=True)
+    plan_title = serializers.CharField(allow_null=True, label="要点标题")
+    doc_number = serializers.CharField(allow_null=True, label="文号")
+    issuer = serializers.CharField(allow_null=True, label="发文单位")
+    issued_on = serializers.DateField(allow_null=True, label="成文日期（无法确定时为 null）")
+    sections = ParsedSectionSerializer(many=True)
+    calendar = ParsedMonthSerializer(many=True)
+    circular = serializers.IntegerField(required=False, label="保存的草稿通知编号（dry_run 为 false 时）")
+
+
+class PublishSerializer(serializers.Serializer):
+    """发布"""
+
+    schools = serializers.ListField(child=serializers.SlugField(), label="学校站点标识（留空则发给全部学校）",
+                                    required=False, default=list)
+
+
+class ItemReportSerializer(serializers.ModelSerializer):
+    """落实情况"""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="进展")
+
+    class Meta:
+        model = ItemReport
+        fields = ["id", "item", "status", "status_label", "text", "updated_by", "updated_at"]
+        read_only_fields = ["updated_by", "updated_at"]
+        validators = []

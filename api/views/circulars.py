@@ -1,0 +1,100 @@
+"""Circulars: the province imports and publishes; each school acknowledges and reports item by item."""
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
+from api.scoping import SchoolScopedMixin, current_school
+from api.serializers.circulars import (
+    CircularSerializer,
+    ImportSerializer,
+    ItemReportSerializer,
+    ParsedSerializer,
+    PublishSerializer,
+)
+from shared.circulars import services as s
+from shared.circulars.models import Circular, CircularItem, ItemReport
+
+
+def circulars_queryset():
+    return Circular.objects.prefetch_related(Prefetch("items", queryset=CircularItem.objects.order_by("order")))
+
+
+@extend_schema(tags=["通知与工作要点（省级）"])
+@extend_schema_view(list=extend_schema(summary="通知列表"), retrieve=extend_schema(summary="通知详情"))
+class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = circulars_queryset()
+    serializer_class = CircularSerializer
+
+    def get_permissions(self):
+        return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix") else ProvinceAdmin)()]
+
+    @extend_schema(summary="导入工作要点通知（文本）", request=ImportSerializer, responses={200: ParsedSerializer,
+                                                                                      201: ParsedSerializer},
+                   description="把通知全文解析为文号、发文单位、成文日期、章节与要点、行事历。dry_run 为 true 时只返回解析结果；"
+                               "为 false 时同时保存为草稿通知（201）。不是工作要点通知的文本答 400 并说明原因。")
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_text(self, request):
+        serializer = ImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        text, dry_run = serializer.validated_data["text"], serializer.validated_data["dry_run"]
+        parsed = s.work_points_read(text=text)
+        if dry_run:
+            return Response(parsed)
+        circular = s.circular_import(by=request.user, text=text)
+        return Response({**parsed, "circular": circular.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="发布给全部或指定学校", request=PublishSerializer, responses=CircularSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        serializer = PublishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        s.circular_publish(circular=self.get_object(), by=request.user,
+                           school_slugs=serializer.validated_data["schools"])
+        return Response(CircularSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(summary="落实情况矩阵：学校 × 要点")
+    @action(detail=True, methods=["get"])
+    def matrix(self, request, pk=None):
+        return Response(s.circular_matrix(self.get_object()))
+
+
+@extend_schema(tags=["通知与工作要点"])
+@extend_schema_view(list=extend_schema(summary="收到的通知"), retrieve=extend_schema(summary="通知详情"))
+class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            viewsets.GenericViewSet):
+    """Only circulars sent to this school (through its recipient row)."""
+
+    queryset = Circular.objects.all()
+    school_field = "recipients__school"
+    serializer_class = CircularSerializer
+    permission_classes = [IsAuthenticated]
+
+    def scoped_queryset(self):
+        return circulars_queryset().filter(status=Circular.Status.PUBLISHED)
+
+    @extend_schema(summary="签收", request=None)
+    @action(detail=True, methods=["post"], permission_classes=[UnionAdmin])
+    def acknowledge(self, request, pk=None):
+        recipient = s.circular_acknowledge(circular=self.get_object(), school=current_school(request), by=request.user)
+        return Response({"acknowledged_at": recipient.acknowledged_at, "acknowledged_by": recipient.acknowledged_by})
+
+    @extend_schema(summary="本校各要点的落实情况（GET 查看，POST 填报一项）", request=ItemReportSerializer,
+                   responses=ItemReportSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], permission_classes=[UnionAdmin])
+    def reports(self, request, pk=None):
+        circular, school = self.get_object(), current_school(request)
+        if request.method == "POST":
+            serializer = ItemReportSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            item = get_object_or_404(circular.items, pk=serializer.validated_data["item"].pk)
+            report = s.item_report(item=item, school=school, by=request.user,
+                                   status=serializer.validated_data["status"],
+                                   text=serializer.validated_data.get("text", ""))
+            return Response(ItemReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        rows = ItemReport.objects.filter(item__circular=circular, school=school).order_by("item__order")
+        return Response(ItemReportSerializer(rows, many=True).data)

@@ -1,0 +1,127 @@
+"""The yearly 工作要点: imported from text, published, acknowledged and reported on item by item."""
+from pathlib import Path
+
+import pytest
+
+from shared.circulars.importer import NotWorkPoints, parse_work_points
+from shared.circulars.models import Circular
+from tenants.accounts.roles import Role
+
+OWN = Path(__file__).parent / "notices"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "workplans"
+
+
+def fixture(name):
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"{path} is not beside this clone")
+    return path.read_text(encoding="utf-8")
+
+
+def outline(parsed):
+    return [(s["number"], len(s["items"])) for s in parsed["sections"]]
+
+
+def test_our_own_notice_covers_every_numbering_style_debris_and_a_lost_numeral():
+    parsed = parse_work_points((OWN / "small-plan.txt").read_text(encoding="utf-8"))
+    assert parsed["title"] == "关于印发《南宁职业学院工会2024年工作要点》的通知"
+    assert parsed["doc_number"] == "南职工〔2024〕3号" and parsed["issuer"] == "南宁职业学院工会"
+    assert parsed["issued_on"] is None  # 2 月 30 日 does not exist: null, not a guess
+    assert outline(parsed) == [("一", 2), ("二", 2), ("三", 1)]
+    first = parsed["sections"][0]["items"][0]
+    assert first == {"number": "1", "title": "组织学习党的二十大精神",
+                     "body": "各分工会每季度至少组织一次集中学习，做好学习记录并按时报送。"}
+    assert [i["number"] for i in parsed["sections"][1]["items"]] == ["（一）", "（二）"]
+    assert parsed["sections"][2]["title"] == "加强自身建设，提高服务能力，规范经费管理"
+    assert [(c["month"], c["months"], c["tasks"]) for c in parsed["calendar"]] == [
+        ("3月", [3], ["三八节活动", "教职工体检"]), ("7-8月", [7, 8], ["疗休养"]), ("十二月", [12], ["年终考核"])]
+
+
+def test_the_guilin_notice():
+    parsed = parse_work_points(fixture("guilin-university-2023.txt"))
+    assert (parsed["doc_number"], parsed["issuer"], parsed["issued_on"]) == ("桂院工〔2023〕1号", "桂林学院工会",
+                                                                             "2023-04-10")
+    assert parsed["title"] == "关于印发《桂林学院2023年工会工作要点》的通知"
+    assert outline(parsed) == [("一", 3), ("二", 3), ("三", 2), ("四", 2)]
+    broken = parsed["sections"][0]["items"][2]
+    assert broken["title"] == "强化工会自身建设，提升服务职工能力"
+    assert "做好工会法人资格登记" in broken["body"]  # the line broken after 工会法 is rejoined
+    assert parsed["calendar"] == []
+
+
+def test_the_huzhou_notice_with_its_lost_numeral_and_calendar():
+    parsed = parse_work_points(fixture("huzhou-university-2023.txt"))
+    assert (parsed["doc_number"], parsed["issuer"], parsed["issued_on"]) == (None, "湖州师范学院工会", "2023-01-18")
+    assert [s["number"] for s in parsed["sections"]] == ["一", "二", "三", "四", "五"]
+    assert parsed["sections"][4]["title"] == "推进党风廉政监督，增强工会组织功能，夯实工会干部队伍建设"
+    months = {c["month"]: c for c in parsed["calendar"]}
+    assert list(months) == ["二月", "三月", "四月", "五月", "六月", "七-八月", "九月", "十月", "十一月", "十二月"]
+    assert months["七-八月"]["months"] == [7, 8] and "暑期“送清凉”活动" in months["七-八月"]["tasks"]
+
+
+def test_the_datong_notice_with_dash_numbering_and_an_impossible_date():
+    parsed = parse_work_points(fixture("datong-university-2017.txt"))
+    assert parsed["doc_number"] == "同大党〔2017〕78号" and parsed["issuer"] == "中共山西大同大学委员会"
+    assert parsed["issued_on"] == "2017-10-30"  # 十月五十日 is impossible; the stated 印发 date is used
+    numbers = [i["number"] for s in parsed["sections"] for i in s["items"]]
+    assert numbers == [str(n) for n in range(1, 21)]
+    eighth = parsed["sections"][2]["items"][0]
+    assert eighth["title"] == "建立同级请示制度" and "重要工作及时向同级党委" in eighth["body"]
+
+
+@pytest.mark.parametrize("text", ["", "今天天气很好。", "会议纪要\n1. 张三发言。\n2. 李四发言。"])
+def test_text_that_is_not_a_work_points_notice_is_explained(text):
+    with pytest.raises(NotWorkPoints):
+        parse_work_points(text)
+
+
+@pytest.fixture
+def province_admin(province, host_client):
+    return host_client(province, [Role.PROVINCE_ADMIN])
+
+
+def test_the_import_endpoint_follows_the_contract(province_admin):
+    text = (OWN / "small-plan.txt").read_text(encoding="utf-8")
+    dry = province_admin.post("/api/v1/circulars/import/", {"text": text, "dry_run": True}, format="json")
+    assert dry.status_code == 200
+    assert set(dry.json()) >= {"title", "doc_number", "issuer", "issued_on", "sections", "calendar"}
+    assert not Circular.objects.exists()
+    saved = province_admin.post("/api/v1/circulars/import/", {"text": text, "dry_run": False}, format="json")
+    assert saved.status_code == 201 and Circular.objects.get(pk=saved.json()["circular"]).items.count() == 5
+    refused = province_admin.post("/api/v1/circulars/import/", {"text": "今天天气很好。"}, format="json")
+    assert refused.status_code == 400 and "章节标题" in refused.json()["errors"]["text"][0]
+    assert province_admin.post("/api/v1/circulars/import/", {}, format="json").status_code == 400
+
+
+def test_publish_acknowledge_report_and_the_matrix(province_admin, guilin, huzhou, hnit, host_client):
+    text = (OWN / "small-plan.txt").read_text(encoding="utf-8")
+    pk = province_admin.post("/api/v1/circulars/import/", {"text": text, "dry_run": False},
+                             format="json").json()["circular"]
+    unknown = province_admin.post(f"/api/v1/circulars/{pk}/publish/", {"schools": ["guilin", "nosuch"]},
+                                  format="json")
+    assert unknown.status_code == 400 and "nosuch" in unknown.json()["errors"]["schools"][0]
+    assert province_admin.post(f"/api/v1/circulars/{pk}/publish/", {"schools": ["guilin", "huzhou"]},
+                               format="json").json()["status"] == "published"
+    again = province_admin.post(f"/api/v1/circulars/{pk}/publish/", {}, format="json")
+    assert again.status_code == 409
+
+    guilin_admin = host_client(guilin, [Role.UNION_ADMIN])
+    hnit_admin = host_client(hnit, [Role.UNION_ADMIN])
+    assert hnit_admin.get("/api/v1/circulars/").json()["count"] == 0  # not sent to hnit
+    assert hnit_admin.post(f"/api/v1/circulars/{pk}/acknowledge/").status_code == 404
+    detail = guilin_admin.get(f"/api/v1/circulars/{pk}/").json()
+    item = detail["items"][0]["id"]
+    assert guilin_admin.post(f"/api/v1/circulars/{pk}/acknowledge/").json()["acknowledged_at"]
+    no_text = guilin_admin.post(f"/api/v1/circulars/{pk}/reports/", {"item": item, "status": "done"},
+                                format="json")
+    assert no_text.status_code == 400 and "text" in no_text.json()["errors"]
+    assert guilin_admin.post(f"/api/v1/circulars/{pk}/reports/", {"item": item, "status": "done",
+                                                                  "text": "已组织四次集中学习"},
+                             format="json").status_code == 201
+    matrix = province_admin.get(f"/api/v1/circulars/{pk}/matrix/").json()
+    rows = {row["school"]: row for row in matrix["schools"]}
+    assert set(rows) == {"guilin", "huzhou"}
+    assert rows["guilin"]["acknowledged_at"] and rows["huzhou"]["acknowledged_at"] is None
+    assert rows["guilin"]["items"][str(item)] == "done" and rows["huzhou"]["items"][str(item)] is None
+    huzhou_admin = host_client(huzhou, [Role.UNION_ADMIN])
+    assert huzhou_admin.get(f"/api/v1/circulars/{pk}/reports/").json() == []  # guilin's report is not theirs
