@@ -10,6 +10,7 @@ from api.views.circulars import ProvinceCircularViewSet
 from api.views.competitions import JudgeViewSet, JudgingViewSet, ProvinceCompetitionViewSet, ProvinceEntryViewSet
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
+from api.views.staffhomes import CriterionViewSet, ProvinceHomeApplicationViewSet, ProvinceRoundViewSet
 from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
 
 router = Router(trailing_slash=True)
@@ -23,6 +24,9 @@ router.register("competitions/judges", JudgeViewSet, basename="competition-judge
 router.register("competitions/judging", JudgingViewSet, basename="competition-judging")
 router.register("competitions", ProvinceCompetitionViewSet, basename="competition")
 router.register("circulars", ProvinceCircularViewSet, basename="circular")
+router.register("staff-homes/criteria", CriterionViewSet, basename="staffhome-criterion")
+router.register("staff-homes/rounds", ProvinceRoundViewSet, basename="staffhome-round")
+router.register("staff-homes/applications", ProvinceHomeApplicationViewSet, basename="staffhome-application")
 router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 

@@ -19,6 +19,7 @@ from api.views.competitions import SchoolCompetitionViewSet, SchoolEntryViewSet
 from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
+from api.views.staffhomes import CriterionViewSet, SchoolHomeApplicationViewSet, SchoolRoundViewSet
 from api.views.subsidies import LedgerEntryViewSet, SchoolApplicationViewSet, SchoolProgrammeViewSet
 
 router = Router(trailing_slash=True)
@@ -40,6 +41,9 @@ router.register("honours/records", SchoolHonourRecordViewSet, basename="honour-r
 router.register("competitions/entries", SchoolEntryViewSet, basename="competition-entry")
 router.register("competitions", SchoolCompetitionViewSet, basename="competition")
 router.register("circulars", SchoolCircularViewSet, basename="circular")
+router.register("staff-homes/criteria", CriterionViewSet, basename="staffhome-criterion")
+router.register("staff-homes/rounds", SchoolRoundViewSet, basename="staffhome-round")
+router.register("staff-homes/applications", SchoolHomeApplicationViewSet, basename="staffhome-application")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 router.register("ledger", LedgerEntryViewSet, basename="ledger")

@@ -61,6 +61,7 @@ SHARED_APPS = [
     "shared.subsidies",
     "shared.competitions",
     "shared.circulars",
+    "shared.staffhomes",
     "api",
     "web",
 ]

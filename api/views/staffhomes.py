@@ -1,0 +1,140 @@
+"""先进教职工之家 on both hosts."""
+from rest_framework.permissions import IsAuthenticated
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.params import int_param
+from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
+from api.scoping import SchoolScopedMixin, current_school
+from api.serializers.staffhomes import (
+    CriterionSerializer,
+    HomeApplicationInputSerializer,
+    HomeApplicationSerializer,
+    HomeDecisionSerializer,
+    InspectionSerializer,
+    ReviewInputSerializer,
+    RoundSerializer,
+    SchoolHomeApplicationSerializer,
+)
+from shared.staffhomes import services as s
+from shared.staffhomes.models import Criterion, HomeApplication, Round
+
+
+def _input(request, serializer_class):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def applications_queryset():
+    return HomeApplication.objects.select_related("school", "round").prefetch_related("reviews", "inspections")
+
+
+@extend_schema(tags=["先进教职工之家"])
+@extend_schema_view(list=extend_schema(summary="建家标准"))
+class CriterionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Criterion.objects.all()
+    serializer_class = CriterionSerializer
+    permission_classes = [IsAuthenticated]
+
+
+@extend_schema(tags=["先进教职工之家（省级）"])
+@extend_schema_view(list=extend_schema(summary="评选年度"), create=extend_schema(summary="开启评选年度"))
+class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+
+    def get_permissions(self):
+        return [(ProvinceStaff if self.action == "list" else ProvinceAdmin)()]
+
+    def perform_create(self, serializer):
+        s.ensure_default_criteria()
+        serializer.save()
+
+
+@extend_schema(tags=["先进教职工之家（省级）"])
+@extend_schema_view(list=extend_schema(summary="全区建家申报", parameters=[OpenApiParameter("round", int),
+                                                                       OpenApiParameter("status")]),
+                    retrieve=extend_schema(summary="申报详情"))
+class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = HomeApplication.objects.none()
+    serializer_class = HomeApplicationSerializer
+    permission_classes = [ProvinceStaff]
+    filter_backends = []
+
+    def get_queryset(self):
+        rows = applications_queryset()
+        round_id = int_param(self.request, "round")
+        if round_id:
+            rows = rows.filter(round_id=round_id)
+        if self.request.query_params.get("status"):
+            rows = rows.filter(status=self.request.query_params["status"])
+        return rows
+
+    def _detail(self, pk):
+        return Response(HomeApplicationSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(summary="评审评分（每项不超过满分）", request=ReviewInputSerializer, responses=HomeApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        s.review_submit(application=self.get_object(), by=request.user, **_input(request, ReviewInputSerializer))
+        return self._detail(pk)
+
+    @extend_schema(summary="记录实地检查", request=InspectionSerializer, responses=HomeApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def inspection(self, request, pk=None):
+        s.inspection_record(application=self.get_object(), by=request.user, **_input(request, InspectionSerializer))
+        return self._detail(pk)
+
+    @extend_schema(summary="确认或不予确认", request=HomeDecisionSerializer, responses=HomeApplicationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
+    def decide(self, request, pk=None):
+        s.application_decide(application=self.get_object(), by=request.user, **_input(request, HomeDecisionSerializer))
+        return self._detail(pk)
+
+    @extend_schema(summary="确认名单（按年度）", parameters=[OpenApiParameter("year", int)],
+                   responses=HomeApplicationSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def confirmed(self, request):
+        rows = s.confirmed_list(year=int_param(request, "year"))
+        return Response(HomeApplicationSerializer(rows.prefetch_related("reviews", "inspections"), many=True).data)
+
+    @extend_schema(summary="到期需复查的称号", parameters=[OpenApiParameter("year", int, required=True)],
+                   responses=HomeApplicationSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="due-for-recheck")
+    def due_for_recheck(self, request):
+        from django.utils import timezone
+
+        year = int_param(request, "year") or timezone.localdate().year
+        return Response(HomeApplicationSerializer(s.due_for_recheck(year=year).prefetch_related(
+            "reviews", "inspections"), many=True).data)
+
+
+@extend_schema(tags=["先进教职工之家"])
+@extend_schema_view(list=extend_schema(summary="评选年度"))
+class SchoolRoundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+    permission_classes = [IsAuthenticated]
+
+
+@extend_schema(tags=["先进教职工之家"])
+@extend_schema_view(list=extend_schema(summary="本校建家申报"), retrieve=extend_schema(summary="本校申报详情"),
+                    create=extend_schema(summary="申报（含自评）", request=HomeApplicationInputSerializer,
+                                         responses={201: SchoolHomeApplicationSerializer}))
+class SchoolHomeApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                   mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = HomeApplication.objects.all()
+    serializer_class = SchoolHomeApplicationSerializer
+    permission_classes = [UnionAdmin]
+
+    def scoped_queryset(self):
+        return applications_queryset()
+
+    def create(self, request, *args, **kwargs):
+        application = s.application_submit(by=request.user, school=current_school(request),
+                                           **_input(request, HomeApplicationInputSerializer))
+        return Response(SchoolHomeApplicationSerializer(self.get_queryset().get(pk=application.pk)).data,
+                        status=status.HTTP_201_CREATED)

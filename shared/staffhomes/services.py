@@ -1,0 +1,124 @@
+"""先进教职工之家 confirmation: apply with a self-assessment, reviewers score, inspect, confirm a list."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg
+from django.utils import timezone
+
+from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
+from tenants.accounts.roles import Role
+from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.errors import Conflict
+from tenants.models import School
+from tenants.workflow import StateMachine
+
+H = HomeApplication.Status
+HOME_FLOW = (
+    StateMachine("建家申报", dict(H.choices))
+    .add("confirm", label="确认", sources={H.SUBMITTED}, target=H.CONFIRMED, roles={Role.PROVINCE_ADMIN})
+    .add("not_confirm", label="不予确认", sources={H.SUBMITTED}, target=H.NOT_CONFIRMED, roles={Role.PROVINCE_ADMIN},
+         reason_required=True)
+)
+DEFAULT_CRITERIA = [("规范", "组织健全、制度完善、教代会规范"), ("和谐", "民主管理、劳动关系和谐"),
+                    ("温暖", "帮扶慰问、关心教职工生活"), ("平安", "安全稳定、维护权益"), ("创新", "工作特色与创新")]
+
+
+def ensure_default_criteria() -> None:
+    if not Criterion.objects.exists():
+        for order, (name, description) in enumerate(DEFAULT_CRITERIA):
+            Criterion.objects.create(name=name, description=description, max_score=Decimal("20"), order=order)
+
+
+def _name(by) -> str:
+    return by.get_username() if by is not None else "系统"
+
+
+def checked_scores(scores, field: str) -> tuple[dict, Decimal]:
+    """{criterion id: score} within each criterion's maximum, for every criterion; returns (scores, total)."""
+    criteria = {str(c.pk): c for c in Criterion.objects.all()}
+    if not isinstance(scores, dict) or set(map(str, scores)) != set(criteria):
+        names = "、".join(c.name for c in criteria.values())
+        raise ValidationError({field: f"须为每项标准打分（{names}），键为标准编号。"})
+    cleaned, total = {}, Decimal("0")
+    for key, value in scores.items():
+        criterion = criteria[str(key)]
+        try:
+            number = Decimal(str(value)).quantize(Decimal("0.01"))
+        except (InvalidOperation, TypeError):
+            raise ValidationError({field: f"“{criterion.name}”的分数应为数字。"})
+        if not Decimal("0") <= number <= criterion.max_score:
+            raise ValidationError({field: f"“{criterion.name}”的分数应在 0 到 {criterion.max_score} 之间。"})
+        cleaned[str(key)] = str(number)
+        total += number
+    return cleaned, total
+
+
+@transaction.atomic
+def application_submit(*, by, round: Round, school: School, level: str, unit_name: str, self_scores,
+                       self_assessment: str) -> HomeApplication:
+    now = timezone.now()
+    if round.status != Round.Status.OPEN or not round.opens_at <= now <= round.closes_at:
+        raise Conflict(f"“{round.title}”不在申报时间内。")
+    if not (unit_name or "").strip():
+        raise ValidationError({"unit_name": "申报单位不能为空。"})
+    if not (self_assessment or "").strip():
+        raise ValidationError({"self_assessment": "请填写自评报告。"})
+    scores, _ = checked_scores(self_scores, "self_scores")
+    if HomeApplication.objects.filter(round=round, school=school, unit_name=unit_name.strip()).exists():
+        raise Conflict(f"{unit_name}已申报过本年度。", field="unit_name")
+    application = HomeApplication.objects.create(round=round, school=school, level=level,
+                                                 unit_name=unit_name.strip(), self_scores=scores,
+                                                 self_assessment=self_assessment.strip(), submitted_by=_name(by))
+    audit_create(actor=by, target=application, fields=["round", "school", "level", "unit_name"])
+    return application
+
+
+@transaction.atomic
+def review_submit(*, application: HomeApplication, by, scores, comment: str = "") -> ReviewScore:
+    if application.status != H.SUBMITTED:
+        raise Conflict(f"申报当前状态为“{application.get_status_display()}”，不能再评分。")
+    cleaned, total = checked_scores(scores, "scores")
+    review, _ = ReviewScore.objects.update_or_create(
+        application=application, reviewer=_name(by),
+        defaults={"scores": cleaned, "total": total, "comment": comment, "scored_at": timezone.now()})
+    average = application.reviews.aggregate(avg=Avg("total"))["avg"]
+    application.review_total = Decimal(average).quantize(Decimal("0.01"))
+    application.save(update_fields=["review_total"])
+    audit_record(actor=by, action="update", target=application, changes={"review": str(total)}, reason=comment)
+    return review
+
+
+@transaction.atomic
+def inspection_record(*, application: HomeApplication, by, inspected_on, inspectors: str, notes: str) -> Inspection:
+    if not (notes or "").strip():
+        raise ValidationError({"notes": "请填写检查情况。"})
+    inspection = application.inspections.create(inspected_on=inspected_on, inspectors=inspectors, notes=notes)
+    audit_create(actor=by, target=inspection, fields=["application", "inspected_on", "inspectors"])
+    return inspection
+
+
+@transaction.atomic
+def application_decide(*, application: HomeApplication, by, confirm: bool, note: str = "") -> HomeApplication:
+    application = HomeApplication.objects.select_for_update().select_related("round").get(pk=application.pk)
+    action = "confirm" if confirm else "not_confirm"
+    transition = HOME_FLOW.check(action, state=application.status, user=by, reason=note)
+    if confirm and not application.reviews.exists():
+        raise Conflict("尚无评审评分，不能确认。")
+    from_state = application.status
+    application.status, application.decision_note = transition.target, note
+    application.recheck_year = application.round.year + application.round.recheck_years if confirm else None
+    application.save(update_fields=["status", "decision_note", "recheck_year"])
+    audit_transition(actor=by, target=application, from_state=from_state, to_state=application.status, reason=note)
+    return application
+
+
+def confirmed_list(*, year: int | None = None):
+    rows = HomeApplication.objects.filter(status=H.CONFIRMED).select_related("school", "round")
+    return rows.filter(round__year=year) if year else rows
+
+
+def due_for_recheck(*, year: int):
+    return confirmed_list().filter(recheck_year__lte=year)
