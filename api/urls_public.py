@@ -11,6 +11,7 @@ from api.views.competitions import JudgeViewSet, JudgingViewSet, ProvinceCompeti
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
 from api.views.staffhomes import CriterionViewSet, ProvinceHomeApplicationViewSet, ProvinceRoundViewSet
+from api.views.stats import ProvinceStatsExportView, ProvinceStatsRefreshView, ProvinceStatsView
 from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
 
 router = Router(trailing_slash=True)
@@ -34,6 +35,9 @@ urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
     path("me/", MeView.as_view(), name="me"),
+    path("stats/", ProvinceStatsView.as_view(), name="stats"),
+    path("stats/export/", ProvinceStatsExportView.as_view(), name="stats-export"),
+    path("stats/refresh/", ProvinceStatsRefreshView.as_view(), name="stats-refresh"),
     *router.urls,
     re_path(r"^.*$", api_not_found),
 ]

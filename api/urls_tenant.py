@@ -20,6 +20,7 @@ from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, 
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
 from api.views.staffhomes import CriterionViewSet, SchoolHomeApplicationViewSet, SchoolRoundViewSet
+from api.views.stats import SchoolStatsViewSet
 from api.views.subsidies import LedgerEntryViewSet, SchoolApplicationViewSet, SchoolProgrammeViewSet
 
 router = Router(trailing_slash=True)
@@ -44,6 +45,7 @@ router.register("circulars", SchoolCircularViewSet, basename="circular")
 router.register("staff-homes/criteria", CriterionViewSet, basename="staffhome-criterion")
 router.register("staff-homes/rounds", SchoolRoundViewSet, basename="staffhome-round")
 router.register("staff-homes/applications", SchoolHomeApplicationViewSet, basename="staffhome-application")
+router.register("stats", SchoolStatsViewSet, basename="stats")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 router.register("ledger", LedgerEntryViewSet, basename="ledger")

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, Score
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class CompetitionGroupSerializer(serializers.ModelSerializer):
     """竞赛组别"""
 
     class Meta:
@@ -14,7 +14,7 @@ class GroupSerializer(serializers.ModelSerializer):
 class CompetitionSerializer(serializers.ModelSerializer):
     """教学竞赛"""
 
-    groups = GroupSerializer(many=True, label="组别")
+    groups = CompetitionGroupSerializer(many=True, label="组别")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
 
     class Meta:
@@ -101,5 +101,5 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ["id", "entry", "design", "classroom", "reflection", "weighted_total", "submitted_at"]
 
 
-class DecisionSerializer(serializers.Serializer):
+class EntryDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(label="原因", max_length=2000, required=False, allow_blank=True, default="")

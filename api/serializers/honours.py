@@ -93,7 +93,7 @@ class PublicitySerializer(serializers.Serializer):
     ends_on = serializers.DateField(label="公示结束")
 
 
-class DecisionSerializer(serializers.Serializer):
+class HonourDecisionSerializer(serializers.Serializer):
     """决定"""
 
     award = serializers.BooleanField(label="是否授予")

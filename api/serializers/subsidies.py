@@ -26,7 +26,7 @@ class BudgetLineSerializer(serializers.Serializer):
     amount = serializers.DecimalField(label="金额", max_digits=12, decimal_places=2, min_value=0)
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class SubsidyApplicationSerializer(serializers.ModelSerializer):
     """补助申请"""
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="申报学校")
@@ -48,7 +48,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return str(suggested_amount(application))
 
 
-class ApplicationInputSerializer(serializers.Serializer):
+class SubsidyApplicationInputSerializer(serializers.Serializer):
     """申报补助"""
 
     programme = serializers.PrimaryKeyRelatedField(label="补助项目", queryset=Programme.objects.all())

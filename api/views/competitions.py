@@ -12,7 +12,7 @@ from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin, role_requi
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.competitions import (
     CompetitionSerializer,
-    DecisionSerializer,
+    EntryDecisionSerializer,
     EntryInputSerializer,
     EntrySerializer,
     JudgeSerializer,
@@ -114,15 +114,15 @@ class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def _move(self, request, name):
         entry = s.entry_move(entry=self.get_object(), action=name, by=request.user,
-                             **_input(request, DecisionSerializer))
+                             **_input(request, EntryDecisionSerializer))
         return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk), context={"show_results": True}).data)
 
-    @extend_schema(summary="确认参赛资格", request=DecisionSerializer, responses=EntrySerializer)
+    @extend_schema(summary="确认参赛资格", request=EntryDecisionSerializer, responses=EntrySerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def confirm(self, request, pk=None):
         return self._move(request, "confirm")
 
-    @extend_schema(summary="资格审查不通过（须填原因）", request=DecisionSerializer, responses=EntrySerializer)
+    @extend_schema(summary="资格审查不通过（须填原因）", request=EntryDecisionSerializer, responses=EntrySerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def reject(self, request, pk=None):
         return self._move(request, "reject")

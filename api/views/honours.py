@@ -13,7 +13,7 @@ from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.honours import (
     CampaignSerializer,
     CareSerializer,
-    DecisionSerializer,
+    HonourDecisionSerializer,
     HonourRecordSerializer,
     NominationInputSerializer,
     NominationSerializer,
@@ -109,11 +109,11 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         s.objection_record(nomination=nomination, by=request.user, content=request.data.get("content", ""))
         return self._detail(nomination)
 
-    @extend_schema(summary="公示期满后决定授予或不授予", request=DecisionSerializer, responses=NominationSerializer)
+    @extend_schema(summary="公示期满后决定授予或不授予", request=HonourDecisionSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def decide(self, request, pk=None):
         return self._detail(s.nomination_decide(nomination=self.get_object(), by=request.user,
-                                                **_input(request, DecisionSerializer)))
+                                                **_input(request, HonourDecisionSerializer)))
 
 
 @extend_schema(tags=["荣誉推荐（省级）"])

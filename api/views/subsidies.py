@@ -10,8 +10,8 @@ from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.subsidies import (
     AllocateSerializer,
-    ApplicationInputSerializer,
-    ApplicationSerializer,
+    SubsidyApplicationInputSerializer,
+    SubsidyApplicationSerializer,
     LedgerEntrySerializer,
     ProgrammeSerializer,
     RejectSerializer,
@@ -54,7 +54,7 @@ class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     retrieve=extend_schema(summary="补助申请详情"))
 class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Application.objects.none()
-    serializer_class = ApplicationSerializer
+    serializer_class = SubsidyApplicationSerializer
     permission_classes = [ProvinceStaff]
     filter_backends = []
 
@@ -70,30 +70,30 @@ class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         return rows
 
     def _detail(self, application):
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+        return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
 
-    @extend_schema(summary="核定补助（合计不超过资金池）", request=AllocateSerializer, responses=ApplicationSerializer)
+    @extend_schema(summary="核定补助（合计不超过资金池）", request=AllocateSerializer, responses=SubsidyApplicationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def allocate(self, request, pk=None):
         return self._detail(s.application_allocate(application=self.get_object(), by=request.user,
                                                    **_input(request, AllocateSerializer)))
 
-    @extend_schema(summary="不予补助（须填原因）", request=RejectSerializer, responses=ApplicationSerializer)
+    @extend_schema(summary="不予补助（须填原因）", request=RejectSerializer, responses=SubsidyApplicationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def reject(self, request, pk=None):
         return self._detail(s.application_reject(application=self.get_object(), by=request.user,
                                                  **_input(request, RejectSerializer)))
 
     @extend_schema(summary="拨付（学校账上自动记一笔已审批的上级补助收入）", request=None,
-                   responses=ApplicationSerializer)
+                   responses=SubsidyApplicationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def disburse(self, request, pk=None):
         return self._detail(s.application_disburse(application=self.get_object(), by=request.user))
 
-    @extend_schema(summary="逾期未报告使用情况的申请", responses=ApplicationSerializer(many=True))
+    @extend_schema(summary="逾期未报告使用情况的申请", responses=SubsidyApplicationSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="overdue-reports")
     def overdue_reports(self, request):
-        return Response(ApplicationSerializer(s.overdue_reports(), many=True).data)
+        return Response(SubsidyApplicationSerializer(s.overdue_reports(), many=True).data)
 
 
 @extend_schema(tags=["经费补助"])
@@ -108,31 +108,31 @@ class SchoolProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
 @extend_schema(tags=["经费补助"])
 @extend_schema_view(list=extend_schema(summary="本校补助申请"), retrieve=extend_schema(summary="本校补助申请详情"),
-                    create=extend_schema(summary="申报补助", request=ApplicationInputSerializer,
-                                         responses={201: ApplicationSerializer}))
+                    create=extend_schema(summary="申报补助", request=SubsidyApplicationInputSerializer,
+                                         responses={201: SubsidyApplicationSerializer}))
 class SchoolApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                mixins.CreateModelMixin, viewsets.GenericViewSet):
     queryset = Application.objects.all()
-    serializer_class = ApplicationSerializer
+    serializer_class = SubsidyApplicationSerializer
     permission_classes = [UnionAdmin]
 
     def scoped_queryset(self):
         return applications_queryset()
 
     def create(self, request, *args, **kwargs):
-        data = _input(request, ApplicationInputSerializer)
+        data = _input(request, SubsidyApplicationInputSerializer)
         application = s.application_submit(
             by=request.user, school=current_school(request),
             member_count=Member.objects.filter(status=Member.Status.ACTIVE).count(), **data)
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data,
+        return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="报告补助使用情况", request=ReportSerializer, responses=ApplicationSerializer)
+    @extend_schema(summary="报告补助使用情况", request=ReportSerializer, responses=SubsidyApplicationSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         application = s.application_report(application=self.get_object(), by=request.user,
                                            **_input(request, ReportSerializer))
-        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+        return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
 
 
 @extend_schema(tags=["工会经费"])

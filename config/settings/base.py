@@ -62,6 +62,7 @@ SHARED_APPS = [
     "shared.competitions",
     "shared.circulars",
     "shared.staffhomes",
+    "shared.stats",
     "api",
     "web",
 ]
@@ -222,11 +223,26 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SchoolStatusEnum": "tenants.models.School.Status",
+        "SchoolKindEnum": "tenants.models.School.Kind",
         "MemberStatusEnum": "tenants.members.models.Member.Status",
         "ApplicationStatusEnum": "tenants.members.models.MembershipApplication.Status",
         "CongressStatusEnum": "tenants.congress.models.Congress.Status",
         "ProposalStatusEnum": "tenants.congress.models.Proposal.Status",
         "SuggestionStatusEnum": "tenants.congress.models.Suggestion.Status",
+        "HonourKindEnum": "shared.honours.models.HonourKind",
+        "CareKindEnum": "shared.honours.models.ModelWorkerCare.Kind",
+        "AttachmentKindEnum": "tenants.congress.models.ProposalAttachment.Kind",
+        "LedgerKindEnum": "tenants.finance.models.LedgerEntry.Kind",
+        "NominationStatusEnum": "shared.honours.models.Nomination.Status",
+        "CampaignStatusEnum": "shared.honours.models.HonourCampaign.Status",
+        "SubsidyApplicationStatusEnum": "shared.subsidies.models.Application.Status",
+        "EntryStatusEnum": "shared.competitions.models.Entry.Status",
+        "CompetitionStatusEnum": "shared.competitions.models.Competition.Status",
+        "CircularStatusEnum": "shared.circulars.models.Circular.Status",
+        "ItemReportStatusEnum": "shared.circulars.models.ItemReport.Status",
+        "HomeApplicationStatusEnum": "shared.staffhomes.models.HomeApplication.Status",
+        "RoundStatusEnum": "shared.staffhomes.models.Round.Status",
+        "LedgerStatusEnum": "tenants.finance.models.LedgerEntry.Status",
     },
 }
 
@@ -252,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=3, minute=15),
         "args": ("tenants.tasks.clear_expired_sessions",),
+    },
+    "nightly-statistics-rollup": {
+        "task": "shared.stats.tasks.rollup_all",
+        "schedule": crontab(hour=2, minute=0),
     },
     "nightly-flag-overdue-proposals": {
         "task": "tenants.tasks.run_for_every_school",

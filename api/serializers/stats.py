@@ -1,0 +1,58 @@
+from rest_framework import serializers
+
+from shared.stats.models import SchoolStats
+
+
+class SchoolStatsSerializer(serializers.ModelSerializer):
+    """学校统计"""
+
+    school_slug = serializers.CharField(source="school.slug", read_only=True, label="站点标识")
+    school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
+    satisfaction_rate = serializers.SerializerMethodField(label="满意率%")
+
+    class Meta:
+        model = SchoolStats
+        fields = ["school_slug", "school_name", "year", "members_total", "members_by_status",
+                  "members_by_employment", "new_members", "proposals_received", "proposals_accepted",
+                  "proposals_closed", "proposals_rated", "proposals_satisfied", "satisfaction_rate", "income",
+                  "spent", "computed_at"]
+
+    def get_satisfaction_rate(self, row) -> str | None:
+        from tenants.congress.selectors import percent
+
+        rate = percent(row.proposals_satisfied, row.proposals_rated)
+        return str(rate) if rate is not None else None
+
+
+class RefreshSerializer(serializers.Serializer):
+    """立即统计"""
+
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
+
+
+class StatsTotalsSerializer(serializers.Serializer):
+    schools = serializers.IntegerField(label="学校数")
+    members_total = serializers.IntegerField(label="会员总数")
+    new_members = serializers.IntegerField(label="本年新入会")
+    proposals_received = serializers.IntegerField(label="收到提案")
+    proposals_accepted = serializers.IntegerField(label="立案")
+    proposals_closed = serializers.IntegerField(label="办结")
+    proposals_rated = serializers.IntegerField(label="已评价")
+    proposals_satisfied = serializers.IntegerField(label="满意和基本满意")
+    income = serializers.DecimalField(max_digits=16, decimal_places=2, label="收入合计")
+    spent = serializers.DecimalField(max_digits=16, decimal_places=2, label="支出合计")
+    members_by_status = serializers.DictField(child=serializers.IntegerField(), label="会员（按状态）")
+    members_by_employment = serializers.DictField(child=serializers.IntegerField(), label="在会会员（按用工类型）")
+
+
+class StatsBoardSerializer(serializers.Serializer):
+    """全区统计"""
+
+    year = serializers.IntegerField(label="年度")
+    rows = SchoolStatsSerializer(many=True, label="各校")
+    totals = StatsTotalsSerializer(label="合计")
+
+
+class RefreshResultSerializer(serializers.Serializer):
+    year = serializers.IntegerField(label="年度")
+    queued = serializers.BooleanField(label="已排入后台")

@@ -1,0 +1,85 @@
+"""Statistics: the provincial dashboard (one row per school plus totals) and a school's own rows."""
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.files import XLSX, xlsx_response
+from api.params import int_param
+from api.permissions import ProvinceAdmin, ProvinceStaff
+from api.scoping import SchoolScopedMixin
+from api.serializers.stats import (
+    RefreshResultSerializer,
+    RefreshSerializer,
+    SchoolStatsSerializer,
+    StatsBoardSerializer,
+)
+from shared.stats import export
+from shared.stats.models import SchoolStats
+from shared.stats.services import dashboard
+from shared.stats.tasks import rollup_all
+
+YEAR = OpenApiParameter("year", int, description="年度，默认今年")
+
+
+def _year(request) -> int:
+    year = int_param(request, "year") or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"year": "年度应在 2000 到 2100 之间。"})
+    return year
+
+
+def _board(request) -> dict:
+    board = dashboard(year=_year(request))
+    return StatsBoardSerializer(board).data
+
+
+@extend_schema(tags=["统计（省级）"])
+class ProvinceStatsView(APIView):
+    permission_classes = [ProvinceStaff]
+
+    @extend_schema(summary="全区统计：每校一行并附合计", parameters=[YEAR], responses=StatsBoardSerializer)
+    def get(self, request):
+        return Response(_board(request))
+
+
+@extend_schema(tags=["统计（省级）"])
+class ProvinceStatsExportView(APIView):
+    permission_classes = [ProvinceStaff]
+
+    @extend_schema(summary="导出全区统计（.xlsx）", parameters=[YEAR], responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request):
+        board = dashboard(year=_year(request))
+        return xlsx_response(export.workbook(board), f"{board['year']}年各校工会统计.xlsx")
+
+
+@extend_schema(tags=["统计（省级）"])
+class ProvinceStatsRefreshView(APIView):
+    permission_classes = [ProvinceAdmin]
+
+    @extend_schema(summary="立即重新统计（每校一个后台任务）", request=RefreshSerializer,
+                   responses={202: RefreshResultSerializer})
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        year = serializer.validated_data.get("year") or timezone.localdate().year
+        rollup_all.delay(year)
+        return Response({"year": year, "queued": True}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["统计"])
+class SchoolStatsViewSet(SchoolScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The school's own rows of the provincial statistics."""
+
+    queryset = SchoolStats.objects.all()
+    serializer_class = SchoolStatsSerializer
+    permission_classes = [IsAuthenticated]
+
+    def scoped_queryset(self):
+        return SchoolStats.objects.select_related("school").order_by("-year")
+

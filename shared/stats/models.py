@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils import timezone
+
+from tenants.models import School
+
+
+class SchoolStats(models.Model):
+    """One school's figures for one year, computed in the school's own schema by the roll-up task."""
+
+    school = models.ForeignKey(School, verbose_name="学校", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    members_total = models.PositiveIntegerField("会员总数", default=0)
+    members_by_status = models.JSONField("会员（按状态）", default=dict)
+    members_by_employment = models.JSONField("在会会员（按用工类型）", default=dict)
+    new_members = models.PositiveIntegerField("本年新入会", default=0)
+    proposals_received = models.PositiveIntegerField("收到提案", default=0)
+    proposals_accepted = models.PositiveIntegerField("立案", default=0)
+    proposals_closed = models.PositiveIntegerField("办结", default=0)
+    proposals_rated = models.PositiveIntegerField("已评价", default=0)
+    proposals_satisfied = models.PositiveIntegerField("满意和基本满意", default=0)
+    income = models.DecimalField("本年已审批收入（元）", max_digits=14, decimal_places=2, default=0)
+    spent = models.DecimalField("本年已审批支出（元）", max_digits=14, decimal_places=2, default=0)
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "学校统计"
+        verbose_name_plural = "学校统计"
+        ordering = ["school__slug"]
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="one_stats_row_per_school_year")]

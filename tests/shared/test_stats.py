@@ -1,0 +1,63 @@
+"""The statistics roll-up: computed in each school's schema, read by the province, one row per school."""
+import datetime
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from shared.stats.models import SchoolStats
+from tenants.accounts.roles import Role
+from tenants.finance.models import LedgerEntry
+from tests.conftest import in_schema
+from tests.members.factories import a_member
+
+
+def test_the_province_refreshes_and_reads_one_row_per_school_plus_totals(guilin, huzhou, province, host_client):
+    year = timezone.localdate().year
+    a_member(guilin, join_date=f"{year}-03-01", employment_type="contract")
+    a_member(guilin, join_date="2015-09-01")
+    a_member(huzhou, join_date=f"{year}-01-10")
+    with in_schema(guilin):
+        LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("1234.50"),
+                                   occurred_on=datetime.date(year, 5, 1), description="运动会", status="approved",
+                                   recorded_by="t")
+        LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("999.00"),
+                                   occurred_on=datetime.date(year, 5, 2), description="未审批", recorded_by="t")
+    admin = host_client(province, [Role.PROVINCE_ADMIN])
+    refreshed = admin.post("/api/v1/stats/refresh/", {"year": year}, format="json")
+    assert refreshed.status_code == 202
+
+    board = admin.get("/api/v1/stats/", {"year": year}).json()
+    rows = {row["school_slug"]: row for row in board["rows"]}
+    assert {"guilin", "huzhou", "hnit"} <= set(rows)
+    assert (rows["guilin"]["members_total"], rows["guilin"]["new_members"], rows["guilin"]["spent"]) == (
+        2, 1, "1234.50")
+    assert rows["guilin"]["members_by_employment"] == {"staff": 1, "contract": 1}
+    assert board["totals"]["members_total"] == sum(row["members_total"] for row in board["rows"])
+    assert board["totals"]["new_members"] == 2 and board["totals"]["spent"] == "1234.50"
+
+    export = admin.get("/api/v1/stats/export/", {"year": year})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][0] == "学校" and lines[-1][0] == "合计" and lines[-1][1] == board["totals"]["members_total"]
+
+
+def test_a_school_sees_only_its_own_statistics(guilin, huzhou, host_client):
+    year = timezone.localdate().year
+    for school in (guilin, huzhou):
+        SchoolStats.objects.create(school=school, year=year, members_total=7)
+    rows = host_client(guilin, [Role.MEMBER]).get("/api/v1/stats/").json()["results"]
+    assert [row["school_slug"] for row in rows] == ["guilin"]
+
+
+def test_only_provincial_staff_read_the_dashboard_and_bad_years_are_refused(province, guilin, host_client):
+    assert host_client(province, []).get("/api/v1/stats/").status_code == 403
+    assert host_client(province, [Role.PROVINCE_REVIEWER]).post("/api/v1/stats/refresh/", {},
+                                                                format="json").status_code == 403
+    staff = host_client(province, [Role.PROVINCE_REVIEWER])
+    assert staff.get("/api/v1/stats/", {"year": "去年"}).status_code == 400
+    assert staff.get("/api/v1/stats/", {"year": "1900"}).status_code == 400
+    school_admin = host_client(guilin, [Role.UNION_ADMIN])
+    school_admin.defaults["HTTP_HOST"] = "localhost"
+    assert school_admin.get("/api/v1/stats/").status_code == 401
