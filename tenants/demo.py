@@ -58,4 +58,8 @@ def seed_demo(stdout=None) -> list[School]:
             for seeder in SCHOOL_SEEDERS:
                 seeder(school)
         schools.append(school)
+    from shared.demo import seed_province
+
+    with schema_context(province.schema_name):
+        seed_province({school.slug: school for school in schools}, demo_password())
     return schools

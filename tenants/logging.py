@@ -2,8 +2,9 @@
 import logging
 import re
 
-ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Not preceded by a digit or a decimal point: the fraction of a timing is not an ID number.
+ID_NUMBER = re.compile(r"(?<![\d.])(\d{6})\d{8}(\d{3}[\dXx])(?!\d|\.\d)")
+MOBILE = re.compile(r"(?<![\d.])(1[3-9]\d)\d{4}(\d{4})(?!\d|\.\d)")
 
 
 def mask_personal_data(text: str) -> str:

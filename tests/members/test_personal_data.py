@@ -71,3 +71,10 @@ def test_the_configured_log_handler_masks_personal_data():
         for log_filter in handler.filters:
             log_filter.filter(record)
     assert "13812345678" not in record.getMessage() and "138****5678" in record.getMessage()
+
+
+def test_masking_leaves_timings_and_amounts_alone():
+    line = "task succeeded in 0.021384756291837461843s, amount 13812345678.50"
+    assert mask_personal_data("task succeeded in 0.021384756291837461843s") == "task succeeded in 0.021384756291837461843s"
+    assert "13812345678" in mask_personal_data(line)
+    assert mask_personal_data("call 13812345678.") == "call 138****5678."

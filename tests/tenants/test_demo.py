@@ -27,3 +27,21 @@ def test_demo_seeding_is_idempotent_and_gives_every_host_an_admin(settings):
     token = anonymous_client(sxdtu).post("/api/v1/auth/token/",
                                          {"username": "admin", "password": "eduunion-demo"}, format="json")
     assert token.status_code == 200
+
+
+def test_demo_seeding_fills_the_provincial_layer(settings):
+    from shared.circulars.models import Circular
+    from shared.competitions.models import Competition, Score
+    from shared.honours.models import Nomination
+    from shared.staffhomes.models import HomeApplication
+    from shared.subsidies.models import Application
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert Nomination.objects.filter(school__slug="guilin").exists()
+    competition = Competition.objects.get()
+    assert competition.status == "judging" and Score.objects.filter(entry__competition=competition).count() == 4
+    assert HomeApplication.objects.filter(school__slug="huzhou").exists()
+    assert Application.objects.filter(status="allocated").count() == 1
+    circular = Circular.objects.get()
+    assert circular.status == "published" and circular.items.count() == 7 and circular.calendar
