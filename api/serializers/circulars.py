@@ -24,6 +24,21 @@ class CircularSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PointInputSerializer(serializers.Serializer):
+    title = serializers.CharField(label="要点", max_length=2000)
+    body = serializers.CharField(label="内容", max_length=10000, required=False, allow_blank=True, default="")
+
+
+class CircularInputSerializer(serializers.Serializer):
+    """新建通知"""
+
+    title = serializers.CharField(label="标题", max_length=300)
+    doc_number = serializers.CharField(label="文号", max_length=60, required=False, allow_blank=True, default="")
+    issuer = serializers.CharField(label="发文单位", max_length=100, required=False, allow_blank=True, default="")
+    issued_on = serializers.DateField(label="成文日期", required=False, allow_null=True, default=None)
+    items = PointInputSerializer(label="要点", many=True, allow_empty=False)
+
+
 class ImportSerializer(serializers.Serializer):
     """工作要点导入"""
 

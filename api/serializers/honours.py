@@ -51,6 +51,15 @@ class ObjectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "recorded_at"]
 
 
+class FileSerializer(serializers.Serializer):
+    """附件"""
+
+    id = serializers.IntegerField(label="编号")
+    name = serializers.CharField(label="文件名")
+    size = serializers.IntegerField(label="大小（字节）")
+    uploaded_at = serializers.DateTimeField(label="上传时间")
+
+
 class NominationSerializer(serializers.ModelSerializer):
     """荣誉推荐"""
 
@@ -58,12 +67,13 @@ class NominationSerializer(serializers.ModelSerializer):
     campaign_title = serializers.CharField(source="campaign.title", read_only=True, label="推荐活动")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     objections = ObjectionSerializer(many=True, read_only=True, label="公示异议")
+    attachments = FileSerializer(many=True, read_only=True, label="事迹材料附件")
 
     class Meta:
         model = Nomination
         fields = ["id", "campaign", "campaign_title", "school", "school_name", "nominee_name", "gender", "birth_date",
                   "title", "post", "deeds", "status", "status_label", "submitted_by", "submitted_at",
-                  "review_comment", "decision_note", "objections"]
+                  "review_comment", "decision_note", "objections", "attachments"]
         read_only_fields = ["school", "status", "submitted_by", "submitted_at", "review_comment", "decision_note"]
 
 

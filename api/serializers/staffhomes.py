@@ -34,6 +34,15 @@ class InspectionSerializer(serializers.ModelSerializer):
         fields = ["id", "inspected_on", "inspectors", "notes"]
 
 
+class MaterialSerializer(serializers.Serializer):
+    """申报材料"""
+
+    id = serializers.IntegerField(label="编号")
+    name = serializers.CharField(label="文件名")
+    size = serializers.IntegerField(label="大小（字节）")
+    uploaded_at = serializers.DateTimeField(label="上传时间")
+
+
 class HomeApplicationSerializer(serializers.ModelSerializer):
     """建家申报"""
 
@@ -42,12 +51,13 @@ class HomeApplicationSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     reviews = ReviewSerializer(many=True, read_only=True, label="评审评分")
     inspections = InspectionSerializer(many=True, read_only=True, label="实地检查")
+    materials = MaterialSerializer(many=True, read_only=True, label="申报材料")
 
     class Meta:
         model = HomeApplication
         fields = ["id", "round", "school", "school_name", "level", "level_label", "unit_name", "self_scores",
                   "self_assessment", "status", "status_label", "review_total", "decision_note", "recheck_year",
-                  "submitted_at", "reviews", "inspections"]
+                  "submitted_at", "reviews", "inspections", "materials"]
         read_only_fields = fields
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.circulars import (
+    CircularInputSerializer,
     CircularSerializer,
     ImportSerializer,
     ItemReportSerializer,
@@ -25,13 +26,23 @@ def circulars_queryset():
 
 
 @extend_schema(tags=["通知与工作要点（省级）"])
-@extend_schema_view(list=extend_schema(summary="通知列表"), retrieve=extend_schema(summary="通知详情"))
-class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="通知列表"), retrieve=extend_schema(summary="通知详情"),
+                    create=extend_schema(summary="新建通知（草稿）", request=CircularInputSerializer,
+                                         responses={201: CircularSerializer}))
+class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                              viewsets.GenericViewSet):
     queryset = circulars_queryset()
     serializer_class = CircularSerializer
 
     def get_permissions(self):
         return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix") else ProvinceAdmin)()]
+
+    def create(self, request, *args, **kwargs):
+        serializer = CircularInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        circular = s.circular_create(by=request.user, **serializer.validated_data)
+        return Response(CircularSerializer(self.get_queryset().get(pk=circular.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="导入工作要点通知（文本）", request=ImportSerializer, responses={200: ParsedSerializer,
                                                                                       201: ParsedSerializer},

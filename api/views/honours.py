@@ -2,11 +2,14 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.files import UPLOAD_REQUEST, download
 from api.params import int_param
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
@@ -38,7 +41,7 @@ def _input(request, serializer_class):
 
 def nominations_queryset():
     return Nomination.objects.select_related("school", "campaign").prefetch_related(
-        Prefetch("objections", queryset=Objection.objects.order_by("recorded_at")))
+        Prefetch("objections", queryset=Objection.objects.order_by("recorded_at")), "attachments")
 
 
 # --- provincial host --------------------------------------------------------------------------
@@ -95,6 +98,11 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def _detail(self, nomination):
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+    @extend_schema(summary="下载事迹材料附件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[0-9]+)")
+    def attachment(self, request, pk=None, file_id=None):
+        return download(self.get_object().attachments, file_id)
 
     @extend_schema(summary="评审（通过或不通过；不通过须填意见）", request=ReviewSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
@@ -181,6 +189,18 @@ class SchoolNominationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.R
                                          **_input(request, NominationInputSerializer))
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="上传事迹材料附件", request=UPLOAD_REQUEST, responses={201: NominationSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        nomination = self.get_object()
+        s.nomination_attach(nomination=nomination, by=request.user, upload=request.FILES.get("file"))
+        return Response(NominationSerializer(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="下载事迹材料附件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<file_id>[0-9]+)")
+    def attachment(self, request, pk=None, file_id=None):
+        return download(self.get_object().attachments, file_id)
 
     @extend_schema(summary="撤回推荐（截止前）", request=None, responses=NominationSerializer)
     @action(detail=True, methods=["post"])

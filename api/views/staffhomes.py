@@ -2,9 +2,12 @@
 from rest_framework.permissions import IsAuthenticated
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.files import UPLOAD_REQUEST, download
 from api.params import int_param
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
@@ -29,7 +32,8 @@ def _input(request, serializer_class):
 
 
 def applications_queryset():
-    return HomeApplication.objects.select_related("school", "round").prefetch_related("reviews", "inspections")
+    return HomeApplication.objects.select_related("school", "round").prefetch_related("reviews", "inspections",
+                                                                                      "materials")
 
 
 @extend_schema(tags=["先进教职工之家"])
@@ -75,6 +79,11 @@ class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModel
 
     def _detail(self, pk):
         return Response(HomeApplicationSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(summary="下载申报材料", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"materials/(?P<file_id>[0-9]+)")
+    def material(self, request, pk=None, file_id=None):
+        return download(self.get_object().materials, file_id)
 
     @extend_schema(summary="评审评分（每项不超过满分）", request=ReviewInputSerializer, responses=HomeApplicationSerializer)
     @action(detail=True, methods=["post"])
@@ -138,3 +147,15 @@ class SchoolHomeApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mix
                                            **_input(request, HomeApplicationInputSerializer))
         return Response(SchoolHomeApplicationSerializer(self.get_queryset().get(pk=application.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="上传申报材料", request=UPLOAD_REQUEST, responses={201: SchoolHomeApplicationSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def materials(self, request, pk=None):
+        s.material_attach(application=self.get_object(), by=request.user, upload=request.FILES.get("file"))
+        return Response(SchoolHomeApplicationSerializer(self.get_queryset().get(pk=pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="下载申报材料", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"materials/(?P<file_id>[0-9]+)")
+    def material(self, request, pk=None, file_id=None):
+        return download(self.get_object().materials, file_id)

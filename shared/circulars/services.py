@@ -50,6 +50,24 @@ def circular_import(*, by, text: str) -> Circular:
 
 
 @transaction.atomic
+def circular_create(*, by, title: str, items, doc_number: str = "", issuer: str = "", issued_on=None) -> Circular:
+    """A circular written directly: a title and the points schools report on."""
+    if not (title or "").strip():
+        raise ValidationError({"title": "标题不能为空。"})
+    points = [point for point in items if str(point.get("title") or "").strip()]
+    if not points:
+        raise ValidationError({"items": "至少写一条要点（title）。"})
+    circular = Circular.objects.create(title=title.strip()[:300], doc_number=doc_number, issuer=issuer,
+                                       issued_on=issued_on, created_by=_name(by))
+    for order, point in enumerate(points, start=1):
+        CircularItem.objects.create(circular=circular, order=order, section_number=str(point.get("section") or ""),
+                                    section_title="", number=str(order), title=str(point["title"]).strip(),
+                                    body=str(point.get("body") or "").strip())
+    audit_create(actor=by, target=circular, fields=["title", "doc_number", "issuer", "issued_on"])
+    return circular
+
+
+@transaction.atomic
 def circular_publish(*, circular: Circular, by, school_slugs=None) -> Circular:
     """Send to every active school, or to the schools named."""
     circular = Circular.objects.select_for_update().get(pk=circular.pk)

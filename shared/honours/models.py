@@ -2,6 +2,7 @@
 from django.db import models
 from django.utils import timezone
 
+from shared.storage import provincial_storage
 from tenants.models import School
 
 
@@ -93,13 +94,14 @@ class Nomination(models.Model):
 
 
 def nomination_file_path(instance, filename):
-    return f"honours/{instance.nomination_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    nomination = instance.nomination
+    return f"honours/{nomination.school.slug}/{nomination.pk}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
 
 
 class NominationAttachment(models.Model):
     nomination = models.ForeignKey(Nomination, verbose_name="推荐", on_delete=models.CASCADE,
                                    related_name="attachments")
-    file = models.FileField("文件", upload_to=nomination_file_path)
+    file = models.FileField("文件", upload_to=nomination_file_path, storage=provincial_storage)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小")
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)

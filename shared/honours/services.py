@@ -187,3 +187,15 @@ def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date,
                                           recorded_by=_actor_name(by))
     audit_create(actor=by, target=care, fields=["record", "kind", "given_on", "amount"])
     return care
+
+
+@transaction.atomic
+def nomination_attach(*, nomination: Nomination, by, upload):
+    from shared.uploads import check_upload
+
+    check_upload(upload)
+    if nomination.status != N.SUBMITTED:
+        raise Conflict(f"推荐当前状态为“{nomination.get_status_display()}”，不能再添加材料。")
+    attachment = nomination.attachments.create(file=upload, name=upload.name[:200], size=upload.size)
+    audit_create(actor=by, target=attachment, fields=["nomination", "name", "size"])
+    return attachment

@@ -2,6 +2,7 @@
 from django.db import models
 from django.utils import timezone
 
+from shared.storage import provincial_storage
 from tenants.models import School
 
 
@@ -100,3 +101,23 @@ class Inspection(models.Model):
         verbose_name = "实地检查"
         verbose_name_plural = "实地检查"
         ordering = ["-inspected_on"]
+
+
+def home_material_path(instance, filename):
+    application = instance.application
+    return f"staffhomes/{application.school.slug}/{application.pk}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class HomeMaterial(models.Model):
+    """Supporting material (photos, minutes, 台账) attached to an application."""
+
+    application = models.ForeignKey(HomeApplication, verbose_name="申报", on_delete=models.CASCADE,
+                                    related_name="materials")
+    file = models.FileField("文件", upload_to=home_material_path, storage=provincial_storage)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "申报材料"
+        verbose_name_plural = "申报材料"

@@ -122,3 +122,15 @@ def confirmed_list(*, year: int | None = None):
 
 def due_for_recheck(*, year: int):
     return confirmed_list().filter(recheck_year__lte=year)
+
+
+@transaction.atomic
+def material_attach(*, application: HomeApplication, by, upload):
+    from shared.uploads import check_upload
+
+    check_upload(upload)
+    if application.status != H.SUBMITTED:
+        raise Conflict(f"申报当前状态为“{application.get_status_display()}”，不能再添加材料。")
+    material = application.materials.create(file=upload, name=upload.name[:200], size=upload.size)
+    audit_create(actor=by, target=material, fields=["application", "name", "size"])
+    return material

@@ -30,7 +30,6 @@ from tenants.members.models import Department, Member
 P = Proposal.Status
 CONGRESS_FIELDS = ["term", "session", "title", "opens_on", "closes_on", "status", "seconder_minimum",
                    "submission_opens_at", "submission_closes_at", "seconding_closes_at"]
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 SECOND_ROUND_DAYS = 30
 
 
@@ -396,8 +395,9 @@ def proposal_close(*, proposal: Proposal, by, note: str = "") -> Proposal:
 
 
 def proposal_attach(*, proposal: Proposal, by, upload, kind: str) -> ProposalAttachment:
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": "附件不能超过 20 MB。"})
+    from shared.uploads import check_upload
+
+    check_upload(upload)
     if kind == ProposalAttachment.Kind.PROPOSAL:
         _require_proposer(proposal, by)
         if proposal.status not in (P.DRAFT, P.SUBMITTED, P.SECONDED):

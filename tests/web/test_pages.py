@@ -48,6 +48,10 @@ def test_the_school_admin_shows_school_models_and_the_province_admin_provincial_
     province_admin = logged_in(province, "sheng", "Admin-pass-2026")
     province_index = province_admin.get("/admin/").content.decode()
     assert "/admin/tenants/school/" in province_index
+    for path in ("/admin/honours/nomination/", "/admin/competitions/entry/", "/admin/subsidies/application/",
+                 "/admin/circulars/circular/", "/admin/staffhomes/homeapplication/", "/admin/stats/schoolstats/"):
+        assert path in province_index and province_admin.get(path).status_code == 200
+        assert path not in school_index
     schools = province_admin.get("/admin/tenants/school/?q=桂林").content.decode()
     assert "桂林学院" in schools and "湖州师范学院" not in schools
 

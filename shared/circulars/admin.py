@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from shared.admin_base import ReadOnlyAdmin
+from shared.circulars.models import Circular, CircularItem, ItemReport
+from tenants.admin_sites import province_admin_site
+
+
+class ItemInline(admin.TabularInline):
+    model = CircularItem
+    extra = 0
+    fields = ["order", "section_number", "number", "title"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class CircularAdmin(ReadOnlyAdmin):
+    list_display = ["title", "doc_number", "issuer", "issued_on", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "doc_number"]
+    exclude = ["source_text"]
+    inlines = [ItemInline]
+
+
+class ItemReportAdmin(ReadOnlyAdmin):
+    list_display = ["item", "school", "status", "updated_at"]
+    list_filter = ["status", "school", "item__circular"]
+
+
+province_admin_site.register(Circular, CircularAdmin)
+province_admin_site.register(ItemReport, ItemReportAdmin)

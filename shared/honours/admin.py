@@ -1,0 +1,32 @@
+from shared.admin_base import ReadOnlyAdmin
+from shared.honours.models import HonourCampaign, HonourRecord, ModelWorkerCare, Nomination
+from tenants.admin_sites import province_admin_site
+
+
+class CampaignAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "year", "deadline", "default_quota", "status"]
+    list_filter = ["kind", "year", "status"]
+    search_fields = ["title"]
+
+
+class NominationAdmin(ReadOnlyAdmin):
+    list_display = ["nominee_name", "school", "campaign", "status", "submitted_at"]
+    list_filter = ["status", "campaign", "school"]
+    search_fields = ["nominee_name", "school__name"]
+
+
+class RecordAdmin(ReadOnlyAdmin):
+    list_display = ["person_name", "school", "kind", "year"]
+    list_filter = ["kind", "year", "school"]
+    search_fields = ["person_name"]
+
+
+class CareAdmin(ReadOnlyAdmin):
+    list_display = ["record", "kind", "given_on", "amount"]
+    list_filter = ["kind"]
+
+
+province_admin_site.register(HonourCampaign, CampaignAdmin)
+province_admin_site.register(Nomination, NominationAdmin)
+province_admin_site.register(HonourRecord, RecordAdmin)
+province_admin_site.register(ModelWorkerCare, CareAdmin)
