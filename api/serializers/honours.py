@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from api.serializers.files import SubmissionFileSerializer
+
 from shared.honours.models import HonourCampaign, HonourKind, HonourRecord, ModelWorkerCare, Nomination, Objection
 
 
@@ -51,15 +53,6 @@ class ObjectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "recorded_at"]
 
 
-class FileSerializer(serializers.Serializer):
-    """附件"""
-
-    id = serializers.IntegerField(label="编号")
-    name = serializers.CharField(label="文件名")
-    size = serializers.IntegerField(label="大小（字节）")
-    uploaded_at = serializers.DateTimeField(label="上传时间")
-
-
 class NominationSerializer(serializers.ModelSerializer):
     """荣誉推荐"""
 
@@ -67,7 +60,7 @@ class NominationSerializer(serializers.ModelSerializer):
     campaign_title = serializers.CharField(source="campaign.title", read_only=True, label="推荐活动")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     objections = ObjectionSerializer(many=True, read_only=True, label="公示异议")
-    attachments = FileSerializer(many=True, read_only=True, label="事迹材料附件")
+    attachments = SubmissionFileSerializer(many=True, read_only=True, label="事迹材料附件")
 
     class Meta:
         model = Nomination

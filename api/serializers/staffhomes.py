@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from api.serializers.files import SubmissionFileSerializer
+
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 
 
@@ -34,15 +36,6 @@ class InspectionSerializer(serializers.ModelSerializer):
         fields = ["id", "inspected_on", "inspectors", "notes"]
 
 
-class MaterialSerializer(serializers.Serializer):
-    """申报材料"""
-
-    id = serializers.IntegerField(label="编号")
-    name = serializers.CharField(label="文件名")
-    size = serializers.IntegerField(label="大小（字节）")
-    uploaded_at = serializers.DateTimeField(label="上传时间")
-
-
 class HomeApplicationSerializer(serializers.ModelSerializer):
     """建家申报"""
 
@@ -51,7 +44,7 @@ class HomeApplicationSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     reviews = ReviewSerializer(many=True, read_only=True, label="评审评分")
     inspections = InspectionSerializer(many=True, read_only=True, label="实地检查")
-    materials = MaterialSerializer(many=True, read_only=True, label="申报材料")
+    materials = SubmissionFileSerializer(many=True, read_only=True, label="申报材料")
 
     class Meta:
         model = HomeApplication
