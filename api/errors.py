@@ -4,6 +4,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -67,6 +68,7 @@ def unknown_host_view(request, *args, **kwargs):
     return JsonResponse({"detail": "未找到该站点。"}, status=404)
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any unknown path under /api/ answers JSON, never an HTML page."""
     return JsonResponse({"detail": "没有这个接口。"}, status=404)

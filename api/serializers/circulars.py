@@ -80,8 +80,15 @@ class ParsedSerializer(serializers.Serializer):
 class PublishSerializer(serializers.Serializer):
     """发布"""
 
-    schools = serializers.ListField(child=serializers.SlugField(), label="学校站点标识（留空则发给全部学校）",
-                                    required=False, default=list)
+    schools = serializers.ListField(child=serializers.SlugField(), label="学校站点标识（不传则发给全部学校）",
+                                    required=False, allow_empty=False)
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    """签收"""
+
+    acknowledged_at = serializers.DateTimeField(label="签收时间")
+    acknowledged_by = serializers.CharField(label="签收人")
 
 
 class ItemReportSerializer(serializers.ModelSerializer):

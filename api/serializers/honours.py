@@ -115,6 +115,21 @@ class HonourRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ObjectionInputSerializer(serializers.Serializer):
+    """公示异议"""
+
+    content = serializers.CharField(label="异议内容", max_length=5000)
+
+
+class CareInputSerializer(serializers.Serializer):
+    """劳模关爱"""
+
+    kind = serializers.ChoiceField(label="类别", choices=ModelWorkerCare.Kind.choices)
+    given_on = serializers.DateField(label="日期")
+    amount = serializers.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, min_value=0, default=0)
+    note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
+
+
 class CareSerializer(serializers.ModelSerializer):
     """劳模关爱"""
 

@@ -21,6 +21,13 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return str(allocated_total(programme))
 
 
+class SchoolProgrammeSerializer(ProgrammeSerializer):
+    """补助项目（学校看不到其他学校的核定金额）"""
+
+    class Meta(ProgrammeSerializer.Meta):
+        fields = [f for f in ProgrammeSerializer.Meta.fields if f != "allocated"]
+
+
 class BudgetLineSerializer(serializers.Serializer):
     item = serializers.CharField(label="项目", max_length=100)
     amount = serializers.DecimalField(label="金额", max_digits=12, decimal_places=2, min_value=0)

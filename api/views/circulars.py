@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.circulars import (
+    AcknowledgementSerializer,
     CircularInputSerializer,
     CircularSerializer,
     ImportSerializer,
@@ -65,7 +66,7 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         serializer = PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         s.circular_publish(circular=self.get_object(), by=request.user,
-                           school_slugs=serializer.validated_data["schools"])
+                           school_slugs=serializer.validated_data.get("schools"))
         return Response(CircularSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(summary="落实情况矩阵：学校 × 要点")
@@ -88,11 +89,11 @@ class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.Ret
     def scoped_queryset(self):
         return circulars_queryset().filter(status=Circular.Status.PUBLISHED)
 
-    @extend_schema(summary="签收", request=None)
+    @extend_schema(summary="签收", request=None, responses=AcknowledgementSerializer)
     @action(detail=True, methods=["post"], permission_classes=[UnionAdmin])
     def acknowledge(self, request, pk=None):
         recipient = s.circular_acknowledge(circular=self.get_object(), school=current_school(request), by=request.user)
-        return Response({"acknowledged_at": recipient.acknowledged_at, "acknowledged_by": recipient.acknowledged_by})
+        return Response(AcknowledgementSerializer(recipient).data)
 
     @extend_schema(summary="本校各要点的落实情况（GET 查看，POST 填报一项）", request=ItemReportSerializer,
                    responses=ItemReportSerializer(many=True))

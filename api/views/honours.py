@@ -15,12 +15,13 @@ from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.honours import (
     CampaignSerializer,
+    CareInputSerializer,
     CareSerializer,
     HonourDecisionSerializer,
     HonourRecordSerializer,
     NominationInputSerializer,
     NominationSerializer,
-    ObjectionSerializer,
+    ObjectionInputSerializer,
     PublicitySerializer,
     QuotaSerializer,
     ReviewSerializer,
@@ -110,11 +111,11 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._detail(s.nomination_review(nomination=self.get_object(), by=request.user,
                                                 **_input(request, ReviewSerializer)))
 
-    @extend_schema(summary="记录公示异议", request=ObjectionSerializer, responses=NominationSerializer)
+    @extend_schema(summary="记录公示异议（公示期内）", request=ObjectionInputSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def objections(self, request, pk=None):
         nomination = self.get_object()
-        s.objection_record(nomination=nomination, by=request.user, content=request.data.get("content", ""))
+        s.objection_record(nomination=nomination, by=request.user, **_input(request, ObjectionInputSerializer))
         return self._detail(nomination)
 
     @extend_schema(summary="公示期满后决定授予或不授予", request=HonourDecisionSerializer, responses=NominationSerializer)
@@ -144,13 +145,10 @@ class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
             rows = rows.filter(year=int_param(self.request, "year"))
         return rows
 
-    @extend_schema(summary="记录关爱（春节慰问、疗休养…）", request=CareSerializer, responses={201: CareSerializer})
+    @extend_schema(summary="记录关爱（春节慰问、疗休养…）", request=CareInputSerializer, responses={201: CareSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def care(self, request, pk=None):
-        serializer = CareSerializer(data={**request.data, "record": pk})
-        serializer.is_valid(raise_exception=True)
-        data = {k: v for k, v in serializer.validated_data.items() if k != "record"}
-        care = s.care_record(record=self.get_object(), by=request.user, **data)
+        care = s.care_record(record=self.get_object(), by=request.user, **_input(request, CareInputSerializer))
         return Response(CareSerializer(care).data, status=status.HTTP_201_CREATED)
 
 

@@ -54,8 +54,7 @@ class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         return [(ProvinceStaff if self.action == "list" else ProvinceAdmin)()]
 
     def perform_create(self, serializer):
-        s.ensure_default_criteria()
-        serializer.save()
+        serializer.instance = s.round_create(by=self.request.user, **serializer.validated_data)
 
 
 @extend_schema(tags=["先进教职工之家（省级）"])

@@ -14,6 +14,7 @@ from api.serializers.subsidies import (
     SubsidyApplicationSerializer,
     LedgerEntrySerializer,
     ProgrammeSerializer,
+    SchoolProgrammeSerializer,
     RejectSerializer,
     ReportSerializer,
 )
@@ -90,6 +91,12 @@ class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     def disburse(self, request, pk=None):
         return self._detail(s.application_disburse(application=self.get_object(), by=request.user))
 
+    @extend_schema(summary="重新发送入账任务（学校账上没有收到补助时；不会重复入账）", request=None,
+                   responses=SubsidyApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="resend-income", permission_classes=[ProvinceAdmin])
+    def resend_income(self, request, pk=None):
+        return self._detail(s.application_resend_income(application=self.get_object(), by=request.user))
+
     @extend_schema(summary="逾期未报告使用情况的申请", responses=SubsidyApplicationSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="overdue-reports")
     def overdue_reports(self, request):
@@ -102,7 +109,7 @@ class SchoolProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     """Programmes are provincial and open to every school."""
 
     queryset = Programme.objects.all()
-    serializer_class = ProgrammeSerializer
+    serializer_class = SchoolProgrammeSerializer
     permission_classes = [IsAuthenticated]
 
 

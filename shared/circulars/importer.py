@@ -26,7 +26,7 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 
 CN_NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$")
 ITEM_CN = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*(.*)$")
-ITEM_NUM = re.compile(r"^(?:[-•·‐–—]\s*)?(\d{1,2})\s*(?:[.．、](?![0-9])|\s*[)）])\s*(.*)$")
+ITEM_NUM = re.compile(r"^(?:[-•·‐–—]\s*)?(?:[（(]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.．、](?![0-9])|[)）]))\s*(.*)$")
 MONTH = re.compile(r"^((?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])"
                    r"(?:\s*[-—–~～至、]\s*(?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9]))?)\s*月份?(?:\s+(.*)|$)")
 CALENDAR_HEADING = re.compile(r"行事历|工作日程|月份?工作安排|工作安排表|工作计划表")
@@ -46,16 +46,16 @@ class NotWorkPoints(ValueError):
 
 
 def _cn_number(text: str) -> int:
-    if text.isdigit():
+    """一 … 九十九 or Arabic digits; anything else (一一, 十十) raises ValueError."""
+    if text.isascii() and text.isdigit():
         return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + CN_DIGITS[text[1]]
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return CN_DIGITS[tens] * 10 + (CN_DIGITS[ones] if ones else 0)
-    return CN_DIGITS[text]
+    match = re.fullmatch(r"([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)", text)
+    if not text or not match or (match.group(1) and not match.group(2) and match.group(3)):
+        raise ValueError(f"not a Chinese number: {text}")
+    tens, ten, ones = match.groups()
+    if ten:
+        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+    return CN_DIGITS[tens or ones]
 
 
 def _numeral(n: int) -> str:
@@ -90,12 +90,12 @@ def _date_in(text: str) -> tuple[datetime.date | None, bool]:
             continue
         if convert:
             year, month, day = (int(g) for g in match.groups())
-        else:
-            year = int("".join(str(CN_DIGITS[c]) for c in match.group(1)))
-            month, day = _cn_number(match.group(2)), _cn_number(match.group(3))
         try:
+            if not convert:
+                year = int("".join(str(CN_DIGITS[c]) for c in match.group(1)))
+                month, day = _cn_number(match.group(2)), _cn_number(match.group(3))
             return datetime.date(year, month, day), True
-        except ValueError:
+        except ValueError:  # 十月五十日, 十十月: a date was written, but not a real one
             return None, True
     return None, False
 
@@ -151,6 +151,30 @@ def _split_title(text: str) -> tuple[str, str]:
 def parse_work_points(text: str) -> dict:
     if not isinstance(text, str) or not text.strip():
         raise NotWorkPoints("文本为空。")
+    try:
+        result = _parse(text)
+    except NotWorkPoints:
+        raise
+    except Exception as exc:  # whatever the text, the caller gets a reason, never a crash
+        raise NotWorkPoints(f"无法识别这份通知的结构（{type(exc).__name__}）。") from exc
+    if not any(section["items"] for section in result["sections"]):
+        raise NotWorkPoints("找到了章节标题，但没有任何工作要点条目：这不像一份工作要点通知。")
+    return result
+
+
+def _is_calendar_heading(lines: list[str], index: int) -> bool:
+    """A 行事历 heading (possibly a numbered section, 五、工作行事历): short, not an item, followed by a month."""
+    line = lines[index]
+    if len(line) > 40 or not CALENDAR_HEADING.search(line):
+        return False
+    if ITEM_CN.match(line) or ITEM_NUM.match(line):  # an item that mentions 工作安排 is still an item
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    month = MONTH.match(following)
+    return bool(month and _month_numbers(month.group(1)))
+
+
+def _parse(text: str) -> dict:
     lines = _clean_lines(text)
     first_section = next((i for i, line in enumerate(lines) if SECTION.match(line)), None)
     if first_section is None:
@@ -169,8 +193,9 @@ def parse_work_points(text: str) -> dict:
         item = {"number": number, "title": title, "body": body}
         section["items"].append(item)
 
-    for line in lines[first_section:]:
-        if in_calendar or CALENDAR_HEADING.search(line) and len(line) <= 40:
+    body = lines[first_section:]
+    for index, line in enumerate(body):
+        if in_calendar or _is_calendar_heading(body, index):
             if not in_calendar:
                 in_calendar = True
                 continue
@@ -186,7 +211,7 @@ def parse_work_points(text: str) -> dict:
         match = SECTION.match(line)
         lost = (section is not None and previous_complete and item is not None and _looks_like_lost_heading(line))
         if match or lost:
-            number = match.group(1) if match else _numeral(_cn_number(section["number"]) + 1)
+            number = match.group(1) if match else _next_numeral(section["number"], len(sections))
             section = {"number": number, "title": _squeeze(match.group(2) if match else line), "items": []}
             sections.append(section)
             item, item_style, previous_complete = None, None, True
@@ -195,7 +220,10 @@ def parse_work_points(text: str) -> dict:
         style = "cn" if cn else "num" if num else None
         if style and item_style in (None, style):
             item_style = style
-            open_item(f"（{cn.group(1)}）" if cn else num.group(1), (cn or num).group(2))
+            if cn:
+                open_item(f"（{cn.group(1)}）", cn.group(2))
+            else:
+                open_item(num.group(1) or num.group(2), num.group(3))
         elif item is not None and not previous_complete:  # the rest of a line broken mid-sentence
             if item["body"]:
                 item["body"] += line
@@ -215,11 +243,18 @@ def parse_work_points(text: str) -> dict:
     return result
 
 
+def _next_numeral(previous: str, count: int) -> str:
+    try:
+        return _numeral(_cn_number(previous) + 1)
+    except ValueError:
+        return _numeral(count + 1)
+
+
 def _month_numbers(token: str) -> list[int]:
     parts = [p for p in re.split(r"\s*[-—–~～至、]\s*", token) if p]
     try:
         numbers = [_cn_number(p) for p in parts]
-    except (KeyError, IndexError):
+    except ValueError:
         return []
     if not all(1 <= n <= 12 for n in numbers):
         return []

@@ -5,13 +5,15 @@ Ranking rule (per group, confirmed entries only):
 2. final score = mean of the judges' weighted totals; with drop_extremes and 5 or more judges, one
    highest and one lowest total are dropped first;
 3. ties: higher mean 课堂教学, then higher mean 教学设计, then earlier registration;
-4. tiers by share of the group's entries, rounded half up: first the top first_share%, then
-   second_share%, then third_share%; the rest 未获奖. The top national_top_k are recommended.
+4. tiers by cumulative share of the group's scored entries, rounded half up: places 1..round(n×a)
+   are 一等, up to round(n×(a+b)) 二等, up to round(n×(a+b+c)) 三等 (rounding the running total,
+   not each tier, so rounding errors do not pile up); the rest 未获奖. The top national_top_k are
+   recommended. An entry no judge scored gets no rank and no award.
 """
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +22,7 @@ from django.utils import timezone
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, JudgeAssignment, Score
 from tenants.accounts.roles import Role
 from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.models import School
 from tenants.workflow import StateMachine
@@ -52,14 +55,16 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 @transaction.atomic
 def competition_create(*, by, groups: list[dict], **fields) -> Competition:
-    weights = [Decimal(str(fields.get(k, d))) for k, d in
-               (("weight_design", 20), ("weight_classroom", 75), ("weight_reflection", 5))]
+    weights = [decimal_in_range(fields.get(k, d), field=k, low=0, high=100, label="权重")
+               for k, d in (("weight_design", 20), ("weight_classroom", 75), ("weight_reflection", 5))]
     if sum(weights) != HUNDRED:
         raise ValidationError({"weight_classroom": "三项权重之和必须为 100。"})
-    shares = [Decimal(str(fields.get(k, d))) for k, d in
-              (("first_share", 15), ("second_share", 25), ("third_share", 35))]
+    shares = [decimal_in_range(fields.get(k, d), field=k, low=0, high=100, label="获奖比例")
+              for k, d in (("first_share", 15), ("second_share", 25), ("third_share", 35))]
     if sum(shares) > HUNDRED:
         raise ValidationError({"third_share": "各等奖比例之和不能超过 100%。"})
+    if not 18 <= int(fields.get("age_limit", 40)) <= 70:
+        raise ValidationError({"age_limit": "年龄上限应在 18 到 70 周岁之间。"})
     if fields["registration_closes_at"] <= fields["registration_opens_at"]:
         raise ValidationError({"registration_closes_at": "报名截止必须晚于开始。"})
     if not groups:
@@ -71,8 +76,9 @@ def competition_create(*, by, groups: list[dict], **fields) -> Competition:
         if not name or name in names:
             raise ValidationError({"groups": f"组别名称“{name}”为空或重复。"})
         names.add(name)
-        CompetitionGroup.objects.create(competition=competition, name=name,
-                                        quota_per_school=int(group.get("quota_per_school", 2)))
+        quota = int(decimal_in_range(group.get("quota_per_school", 2), field="groups", low=0, high=50, places="1",
+                                     label="每校名额"))
+        CompetitionGroup.objects.create(competition=competition, name=name, quota_per_school=quota)
     audit_create(actor=by, target=competition, fields=["edition", "year", "title", "age_limit", "age_cutoff_on"])
     return competition
 
@@ -82,8 +88,9 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
                    birth_date: datetime.date, course: str, title: str = "") -> Entry:
     competition = Competition.objects.select_for_update().get(pk=group.competition_id)
     now = timezone.now()
-    if competition.status != C.REGISTRATION or not (
-            competition.registration_opens_at <= now <= competition.registration_closes_at):
+    if competition.status != C.REGISTRATION:
+        raise Conflict(f"“{competition.title}”当前{competition.get_status_display()}，报名已结束。")
+    if not competition.registration_opens_at <= now <= competition.registration_closes_at:
         raise Conflict(f"“{competition.title}”不在报名时间内（"
                        f"{timezone.localtime(competition.registration_opens_at):%Y-%m-%d} 至 "
                        f"{timezone.localtime(competition.registration_closes_at):%Y-%m-%d}）。")
@@ -93,7 +100,9 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
     if not (course or "").strip():
         errors["course"] = "参赛课程不能为空。"
     age = age_on(birth_date, competition.age_cutoff_on)
-    if age > competition.age_limit:
+    if birth_date > timezone.localdate():
+        errors["birth_date"] = "出生日期不能晚于今天。"
+    elif age > competition.age_limit:
         errors["birth_date"] = (f"截至 {competition.age_cutoff_on:%Y-%m-%d} 年满 {age} 周岁，"
                                 f"超过 {competition.age_limit} 周岁的年龄限制。")
     if errors:
@@ -125,6 +134,13 @@ def entry_move(*, entry: Entry, action: str, by, reason: str = "") -> Entry:
 def judge_register(*, by, user, home_school: School | None) -> Judge:
     if Role.JUDGE not in user.roles:
         raise ValidationError({"user": "该账号没有评委角色。"})
+    existing = Judge.objects.filter(user=user).first()
+    if existing and home_school and existing.home_school_id != home_school.pk:
+        # A judge never stays assigned to contestants of the school they now belong to.
+        own = JudgeAssignment.objects.filter(judge=existing, entry__school=home_school)
+        if Score.objects.filter(judge=existing, entry__school=home_school).exists():
+            raise Conflict("该评委已为这所学校的选手评过分，不能改为这所学校的评委。", field="home_school")
+        own.delete()
     judge, created = Judge.objects.update_or_create(user=user, defaults={"home_school": home_school})
     audit_record(actor=by, action="create" if created else "update", target=judge,
                  changes={"home_school": home_school.slug if home_school else None})
@@ -156,18 +172,14 @@ def assignment_create(*, by, entry: Entry, judge: Judge) -> JudgeAssignment:
 
 
 def _part(value, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError):
-        raise ValidationError({field: "分数应为数字。"})
-    if not Decimal("0") <= number <= HUNDRED:
-        raise ValidationError({field: "分数应在 0 到 100 之间。"})
-    return number
+    return decimal_in_range(value, field=field, low=0, high=100, label="分数")
 
 
 @transaction.atomic
 def score_submit(*, entry: Entry, judge: Judge, design, classroom, reflection) -> Score:
     entry = Entry.objects.select_related("competition").get(pk=entry.pk)
+    # Serialized with publishing, so no score lands while the results are being ranked.
+    Competition.objects.select_for_update().get(pk=entry.competition_id)
     if judge.home_school_id is not None and judge.home_school_id == entry.school_id:
         raise NotAllowed("评委不能为本校选手评分。")
     if not JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
@@ -205,24 +217,26 @@ def rank_group(group: CompetitionGroup) -> list[Entry]:
         keyed.append((-(entry.final_score or Decimal("-1")), -_mean([s.classroom for s in scores]),
                       -_mean([s.design for s in scores]), entry.registered_at, entry.pk, entry))
     keyed.sort(key=lambda item: item[:5])
-    count = len(keyed)
+    scored = [item[-1] for item in keyed if item[-1].final_score is not None]
+    count = len(scored)
 
     def places(share):
         return int((Decimal(count) * share / HUNDRED).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
     first = places(competition.first_share)
-    second = first + places(competition.second_share)
-    third = second + places(competition.third_share)
-    ranked = []
-    for position, item in enumerate(keyed, start=1):
-        entry = item[-1]
+    second = places(competition.first_share + competition.second_share)
+    third = places(competition.first_share + competition.second_share + competition.third_share)
+    for position, entry in enumerate(scored, start=1):
         entry.rank = position
         entry.award = (Entry.Award.FIRST if position <= first else Entry.Award.SECOND if position <= second
                        else Entry.Award.THIRD if position <= third else Entry.Award.NONE)
         entry.recommended = position <= competition.national_top_k
         entry.save(update_fields=["final_score", "rank", "award", "recommended"])
-        ranked.append(entry)
-    return ranked
+    for item in keyed[count:]:
+        entry = item[-1]
+        entry.rank, entry.award, entry.recommended = None, Entry.Award.NONE, False
+        entry.save(update_fields=["final_score", "rank", "award", "recommended"])
+    return scored
 
 
 @transaction.atomic

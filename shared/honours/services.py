@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from shared.honours.models import (
 )
 from tenants.accounts.roles import Role
 from tenants.audit.services import audit_create, audit_transition
+from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.workflow import StateMachine
@@ -91,6 +91,9 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, nominee_n
         errors["birth_date"] = "出生日期不能晚于今天。"
     if errors:
         raise ValidationError(errors)
+    if Nomination.objects.filter(campaign=campaign, school=school, nominee_name=(nominee_name or "").strip(),
+                                 birth_date=birth_date, status__in=COUNTED).exists():
+        raise Conflict(f"{nominee_name}已在“{campaign.title}”中被推荐。", field="nominee_name")
     quota = campaign.quota_for(school)
     if quota_used(campaign, school) >= quota:
         raise Conflict(f"本校在“{campaign.title}”的推荐名额为 {quota} 名，已用完。")
@@ -133,6 +136,10 @@ def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "公示结束日期不能早于开始日期。"})
     campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if timezone.now() <= campaign.deadline:
+        raise Conflict(f"推荐截止（{timezone.localtime(campaign.deadline):%Y-%m-%d %H:%M}）后才能公示。")
+    if campaign.status not in (HonourCampaign.Status.OPEN, HonourCampaign.Status.REVIEWING):
+        raise Conflict(f"推荐活动当前状态为“{campaign.get_status_display()}”，不能再次公示。")
     passed = list(campaign.nominations.filter(status=N.PASSED))
     if not passed:
         raise Conflict("没有评审通过的推荐，无法公示。")
@@ -150,6 +157,10 @@ def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date
 def objection_record(*, nomination: Nomination, by, content: str):
     if nomination.status != N.PUBLICIZED:
         raise Conflict(f"推荐当前状态为“{nomination.get_status_display()}”，只有公示期间可以记录异议。")
+    campaign, today = nomination.campaign, timezone.localdate()
+    if campaign.publicity_starts_on and not campaign.publicity_starts_on <= today <= campaign.publicity_ends_on:
+        raise Conflict(f"公示期为 {campaign.publicity_starts_on:%Y-%m-%d} 至 {campaign.publicity_ends_on:%Y-%m-%d}，"
+                       f"现在不能记录异议。")
     if not (content or "").strip():
         raise ValidationError({"content": "异议内容不能为空。"})
     objection = nomination.objections.create(content=content.strip(), recorded_by=_actor_name(by))
@@ -170,19 +181,18 @@ def nomination_decide(*, nomination: Nomination, by, award: bool, note: str = ""
                                              kind=campaign.kind, year=campaign.year, nomination=nomination)
         audit_create(actor=by, target=record, fields=["school", "person_name", "kind", "year"])
     if not campaign.nominations.filter(status__in=[N.SUBMITTED, N.PASSED, N.PUBLICIZED]).exists():
-        HonourCampaign.objects.filter(pk=campaign.pk).update(status=HonourCampaign.Status.DECIDED)
+        campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
+        from_state, campaign.status = campaign.status, HonourCampaign.Status.DECIDED
+        campaign.save(update_fields=["status"])
+        audit_transition(actor=by, target=campaign, from_state=from_state, to_state=campaign.status,
+                         reason="所有推荐均已决定")
     return nomination
 
 
 @transaction.atomic
 def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date, amount="0",
                 note: str = "") -> ModelWorkerCare:
-    try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValidationError({"amount": "金额应为数字，最多两位小数。"})
-    if amount < 0 or amount > Decimal("1000000"):
-        raise ValidationError({"amount": "金额应在 0 到 1,000,000 元之间。"})
+    amount = decimal_in_range(amount, field="amount", low=0, high=1_000_000, label="金额（元）")
     care = ModelWorkerCare.objects.create(record=record, kind=kind, given_on=given_on, amount=amount, note=note,
                                           recorded_by=_actor_name(by))
     audit_create(actor=by, target=care, fields=["record", "kind", "given_on", "amount"])
@@ -194,8 +204,8 @@ def nomination_attach(*, nomination: Nomination, by, upload):
     from shared.uploads import check_upload
 
     check_upload(upload)
-    if nomination.status != N.SUBMITTED:
-        raise Conflict(f"推荐当前状态为“{nomination.get_status_display()}”，不能再添加材料。")
+    if nomination.status != N.SUBMITTED or timezone.now() > nomination.campaign.deadline:
+        raise Conflict("推荐已截止或已进入评审，不能再添加材料。")
     attachment = nomination.attachments.create(file=upload, name=upload.name[:200], size=upload.size)
     audit_create(actor=by, target=attachment, fields=["nomination", "name", "size"])
     return attachment

@@ -1,7 +1,7 @@
 """先进教职工之家 confirmation: apply with a self-assessment, reviewers score, inspect, confirm a list."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.accounts.roles import Role
 from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.workflow import StateMachine
@@ -32,6 +33,26 @@ def ensure_default_criteria() -> None:
             Criterion.objects.create(name=name, description=description, max_score=Decimal("20"), order=order)
 
 
+@transaction.atomic
+def round_create(*, by, year: int, title: str, opens_at, closes_at, recheck_years: int = 3) -> Round:
+    errors = {}
+    if not 2000 <= year <= 2100:
+        errors["year"] = "年度应在 2000 到 2100 之间。"
+    if not 1 <= recheck_years <= 10:
+        errors["recheck_years"] = "复查年限应在 1 到 10 年之间。"
+    if closes_at <= opens_at:
+        errors["closes_at"] = "申报截止必须晚于开始。"
+    if not (title or "").strip():
+        errors["title"] = "名称不能为空。"
+    if errors:
+        raise ValidationError(errors)
+    ensure_default_criteria()
+    round_ = Round.objects.create(year=year, title=title.strip(), opens_at=opens_at, closes_at=closes_at,
+                                  recheck_years=recheck_years)
+    audit_create(actor=by, target=round_, fields=["year", "title", "opens_at", "closes_at", "recheck_years"])
+    return round_
+
+
 def _name(by) -> str:
     return by.get_username() if by is not None else "系统"
 
@@ -45,12 +66,8 @@ def checked_scores(scores, field: str) -> tuple[dict, Decimal]:
     cleaned, total = {}, Decimal("0")
     for key, value in scores.items():
         criterion = criteria[str(key)]
-        try:
-            number = Decimal(str(value)).quantize(Decimal("0.01"))
-        except (InvalidOperation, TypeError):
-            raise ValidationError({field: f"“{criterion.name}”的分数应为数字。"})
-        if not Decimal("0") <= number <= criterion.max_score:
-            raise ValidationError({field: f"“{criterion.name}”的分数应在 0 到 {criterion.max_score} 之间。"})
+        number = decimal_in_range(value, field=field, low=0, high=criterion.max_score,
+                                  label=f"“{criterion.name}”的分数")
         cleaned[str(key)] = str(number)
         total += number
     return cleaned, total

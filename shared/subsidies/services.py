@@ -1,7 +1,7 @@
 """Subsidy programmes: apply, allocate within the pool, disburse into the school's books, report use."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +11,8 @@ from django_tenants.utils import schema_context
 
 from shared.subsidies.models import Application, Programme
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_transition
+from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.workflow import StateMachine
@@ -31,13 +32,7 @@ CENT = Decimal("0.01")
 
 
 def money(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(CENT)
-    except (InvalidOperation, TypeError):
-        raise ValidationError({field: "金额应为数字，最多两位小数。"})
-    if amount < 0 or amount > Decimal("100000000"):
-        raise ValidationError({field: "金额应在 0 到 100,000,000 元之间。"})
-    return amount
+    return decimal_in_range(value, field=field, low=0, high=100_000_000, label="金额（元）")
 
 
 def _name(by) -> str:
@@ -148,6 +143,15 @@ def application_disburse(*, application: Application, by) -> Application:
               fields=["disbursed_at"])
         schema = application.school.schema_name
         transaction.on_commit(lambda: _send_income_task(schema, application.pk))
+    return application
+
+
+def application_resend_income(*, application: Application, by) -> Application:
+    """Send the school's income task again (it writes at most one entry, so this is always safe)."""
+    if application.status not in (A.DISBURSED, A.REPORTED):
+        raise Conflict(f"申请当前状态为“{application.get_status_display()}”，尚未拨付。")
+    audit_record(actor=by, action="update", target=application, reason="重新发送入账任务")
+    _send_income_task(application.school.schema_name, application.pk)
     return application
 
 

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from shared.subsidies.models import Application
@@ -7,7 +8,8 @@ from tenants.finance.services import ledger_record_platform_entry
 from tenants.tasks import SchoolTask
 
 
-@shared_task(base=SchoolTask, name="shared.subsidies.tasks.record_subsidy_income")
+@shared_task(base=SchoolTask, name="shared.subsidies.tasks.record_subsidy_income",
+             autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def record_subsidy_income(application_id: int) -> bool:
     """In the receiving school's schema: the disbursed subsidy becomes an approved 上级补助收入 entry.
     Running it twice writes one entry. Returns whether it wrote one."""

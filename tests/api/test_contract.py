@@ -87,3 +87,10 @@ def test_both_openapi_schemas_generate_and_validate_without_warnings(tmp_path):
     for urlconf in ("config.urls_public", "config.urls_tenant"):
         call_command("spectacular", urlconf=urlconf, file=str(tmp_path / "schema.yml"), validate=True,
                      fail_on_warn=True)
+
+
+def test_a_post_to_an_unknown_api_path_is_json_404_not_a_csrf_page(guilin, host_client):
+    from tenants.accounts.roles import Role
+
+    response = host_client(guilin, [Role.UNION_ADMIN]).post("/api/v1/nonexistent/", {}, format="json")
+    assert response.status_code == 404 and response.json() == {"detail": "没有这个接口。"}

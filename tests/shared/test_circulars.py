@@ -125,3 +125,31 @@ def test_publish_acknowledge_report_and_the_matrix(province_admin, guilin, huzho
     assert rows["guilin"]["items"][str(item)] == "done" and rows["huzhou"]["items"][str(item)] is None
     huzhou_admin = host_client(huzhou, [Role.UNION_ADMIN])
     assert huzhou_admin.get(f"/api/v1/circulars/{pk}/reports/").json() == []  # guilin's report is not theirs
+
+
+@pytest.mark.parametrize("text, sections", [
+    ("关于x的通知\n某工会\n二〇二三年十十月一日\n一、章节\n（一）事项。内容", [("一", 1)]),
+    ("一、章节\n（一）做好每月工作安排。\n（二）其他。\n二、第二章\n（一）事项。", [("一", 2), ("二", 1)]),
+    ("一、章节\n(1) 第一件事。内容\n（2）第二件事。", [("一", 2)]),
+    ("一、章节\r\n１．全角数字的事项。\r\n2. 第二件\r\n", [("一", 2)]),
+])
+def test_odd_but_real_inputs_parse(text, sections):
+    assert outline(parse_work_points(text)) == sections
+
+
+def test_a_numbered_calendar_section_and_calendar_only_text():
+    parsed = parse_work_points("一、重点工作\n（一）做好提案工作。\n二、全年工作行事历\n三月 三八节\n四月 运动会")
+    assert outline(parsed) == [("一", 1)] and [c["month"] for c in parsed["calendar"]] == ["三月", "四月"]
+    with pytest.raises(NotWorkPoints, match="没有任何工作要点条目"):
+        parse_work_points("一、行事历\n二月 荣休")
+
+
+def test_an_impossible_date_is_null_and_never_a_crash():
+    assert parse_work_points("关于x的通知\n某工会\n2023年2月30日\n一、章节\n（一）事项。")["issued_on"] is None
+
+
+def test_publishing_to_an_empty_list_of_schools_is_refused(province_admin):
+    pk = province_admin.post("/api/v1/circulars/", {"title": "测试通知", "items": [{"title": "一项"}]},
+                             format="json").json()["id"]
+    response = province_admin.post(f"/api/v1/circulars/{pk}/publish/", {"schools": []}, format="json")
+    assert response.status_code == 400 and "schools" in response.json()["errors"]

@@ -129,11 +129,12 @@ def test_scores_rank_tiers_and_recommendation_with_the_documented_tie_rule(compe
     by_name = {row["name"]: row for row in results}
     assert by_name["湖一"]["final_score"] == by_name["信一"]["final_score"] == "85.000"
     assert by_name["桂二"]["final_score"] == "70.000"  # the outlier judge was dropped
-    # 6 entries: 一等 round(0.9)=1, 二等 round(1.5)=2, 三等 round(2.1)=2, then 未获奖
-    assert [by_name[n]["award"] for n in order] == ["first", "second", "second", "third", "third", "none"]
+    # 6 entries, cumulative shares 15/40/75%: 一等 up to round(0.9)=1, 二等 up to round(2.4)=2,
+    # 三等 up to round(4.5)=5, then 未获奖
+    assert [by_name[n]["award"] for n in order] == ["first", "second", "third", "third", "third", "none"]
     assert [n for n in order if by_name[n]["recommended"]] == ["湖一"]
     after = admins["guilin"].get("/api/v1/competitions/entries/").json()["results"]
-    assert {row["name"]: row["award_label"] for row in after} == {"桂一": "二等奖", "桂二": "三等奖"}
+    assert {row["name"]: row["award_label"] for row in after} == {"桂一": "三等奖", "桂二": "三等奖"}
 
 
 def test_bad_competition_settings_are_refused(admins):
@@ -156,3 +157,47 @@ def test_only_judges_score_and_only_the_province_confirms(competition, admins, g
     unregistered_judge = host_client(province, [Role.JUDGE])
     assert unregistered_judge.get("/api/v1/competitions/judging/").status_code == 403
     assert Entry.objects.get(pk=pk).status == "registered" and not Judge.objects.exists()
+
+
+def test_a_judge_moved_to_a_school_loses_assignments_to_its_contestants(competition, admins, guilin, province):
+    pk = register(admins["guilin"], competition).json()["id"]
+    admins["province"].post(f"/api/v1/competitions/entries/{pk}/confirm/", {}, format="json")
+    judge, user = make_judge(province, None)
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/panel/",
+                            {"group": group_id(competition, "文科"), "judges": [judge.pk]}, format="json")
+    judge_register(by=None, user=user, home_school=guilin)
+    assert client_for(province, user).get("/api/v1/competitions/judging/").json()["count"] == 0
+
+
+def test_an_entry_no_judge_scored_gets_no_rank_or_award(competition, admins, guilin, huzhou, province):
+    scored = register(admins["guilin"], competition, name="有分").json()["id"]
+    unscored = register(admins["huzhou"], competition, name="无分").json()["id"]
+    for pk in (scored, unscored):
+        admins["province"].post(f"/api/v1/competitions/entries/{pk}/confirm/", {}, format="json")
+    judge, user = make_judge(province, None)
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/panel/",
+                            {"group": group_id(competition, "文科"), "judges": [judge.pk]}, format="json")
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/start-judging/")
+    client_for(province, user).post(f"/api/v1/competitions/judging/{scored}/score/",
+                                    {"design": 80, "classroom": 80, "reflection": 80}, format="json")
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/publish/")
+    rows = {r["name"]: r for r in admins["province"].get(f"/api/v1/competitions/{competition.pk}/results/").json()}
+    assert rows["有分"]["rank"] == 1 and rows["有分"]["recommended"] is True
+    assert rows["无分"]["rank"] is None and rows["无分"]["award"] == "none" and rows["无分"]["recommended"] is False
+
+
+def test_out_of_range_settings_and_future_birth_dates_are_refused(competition, admins):
+    now = timezone.now()
+    body = {"edition": 11, "year": 2027, "title": "y", "age_cutoff_on": "2027-09-01",
+            "registration_opens_at": now.isoformat(),
+            "registration_closes_at": (now + datetime.timedelta(days=1)).isoformat(),
+            "weight_design": "-50", "weight_classroom": "145", "groups": [{"name": "文科"}]}
+    assert admins["province"].post("/api/v1/competitions/", body, format="json").status_code == 400
+    future = register(admins["guilin"], competition, birth="2030-01-01")
+    assert future.status_code == 400 and "birth_date" in future.json()["errors"]
+
+
+def test_registering_once_judging_started_says_so(competition, admins):
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/start-judging/")
+    response = register(admins["guilin"], competition)
+    assert response.status_code == 409 and "评审中" in response.json()["detail"]

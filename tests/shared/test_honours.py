@@ -100,13 +100,23 @@ def test_review_publicity_objection_and_decision(campaign, guilin_admin, provinc
         assert reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "事迹突出"},
                              format="json").json()["status"] == "passed"
     today = timezone.localdate()
+    early = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
+                                {"starts_on": str(today), "ends_on": str(today)}, format="json")
+    assert early.status_code == 409 and "推荐截止" in early.json()["detail"]
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     assert province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
-                               {"starts_on": str(today - datetime.timedelta(days=7)),
-                                "ends_on": str(today - datetime.timedelta(days=1))},
+                               {"starts_on": str(today - datetime.timedelta(days=4)), "ends_on": str(today)},
                                format="json").json()["status"] == "publicizing"
+    bad_body = province_admin.post(f"/api/v1/honours/nominations/{lost}/objections/", [], format="json")
+    assert bad_body.status_code == 400
     objected = province_admin.post(f"/api/v1/honours/nominations/{lost}/objections/",
                                    {"content": "事迹材料与实际不符"}, format="json").json()
     assert objected["objections"][0]["content"] == "事迹材料与实际不符"
+    # the notice period ends
+    HonourCampaign.objects.filter(pk=campaign.pk).update(publicity_ends_on=today - datetime.timedelta(days=1))
+    late = province_admin.post(f"/api/v1/honours/nominations/{lost}/objections/", {"content": "迟到的异议"},
+                               format="json")
+    assert late.status_code == 409 and "公示期为" in late.json()["detail"]
     awarded = province_admin.post(f"/api/v1/honours/nominations/{won}/decide/", {"award": True},
                                   format="json").json()
     declined = province_admin.post(f"/api/v1/honours/nominations/{lost}/decide/",
@@ -122,11 +132,14 @@ def test_review_publicity_objection_and_decision(campaign, guilin_admin, provinc
     bad = province_admin.post(f"/api/v1/honours/records/{record.pk}/care/",
                               {"kind": "spring_festival", "given_on": str(today), "amount": "abc"}, format="json")
     assert bad.status_code == 400 and "amount" in bad.json()["errors"]
+    assert province_admin.post(f"/api/v1/honours/records/{record.pk}/care/", [], format="json").status_code == 400
+    assert HonourCampaign.objects.get(pk=campaign.pk).status == "decided"
 
 
 def test_awarding_before_the_notice_period_ends_is_refused(campaign, guilin_admin, province_admin):
     pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
     province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     today = timezone.localdate()
     province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
                         {"starts_on": str(today), "ends_on": str(today + datetime.timedelta(days=5))}, format="json")

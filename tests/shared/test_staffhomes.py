@@ -95,3 +95,13 @@ def test_a_school_sees_only_its_own_applications(round_, clients):
     assert clients["huzhou"].get("/api/v1/staff-homes/applications/").json()["count"] == 0
     assert clients["huzhou"].get(f"/api/v1/staff-homes/applications/{pk}/").status_code == 404
     assert apply(clients["huzhou"], round_).status_code == 201  # the same unit name in another school
+
+
+def test_not_a_number_scores_and_unbounded_rounds_are_refused(round_, clients):
+    nan = apply(clients["guilin"], round_, self_scores={**full_marks(), str(Criterion.objects.first().pk): "NaN"})
+    assert nan.status_code == 400 and "self_scores" in nan.json()["errors"]
+    now = timezone.now()
+    bad_round = clients["admin"].post("/api/v1/staff-homes/rounds/", {
+        "year": 2026, "title": "x", "opens_at": now.isoformat(), "closes_at": (now - datetime.timedelta(days=1)).isoformat(),
+        "recheck_years": 32000}, format="json")
+    assert bad_round.status_code == 400 and {"closes_at", "recheck_years"} <= set(bad_round.json()["errors"])

@@ -178,3 +178,35 @@ def test_concurrent_allocations_never_exceed_the_pool(committed_db, guilin, huzh
         thread.join()
     assert sorted(results) == [200, 409]
     assert Application.objects.filter(programme=programme, status="allocated").count() == 1
+
+
+def test_schools_do_not_see_what_other_schools_were_allocated(guilin, huzhou, province_admin, school_admins):
+    programme = a_programme()
+    pk = school_admins[1].post("/api/v1/subsidies/applications/", application_body(programme),
+                               format="json").json()["id"]
+    province_admin.post(f"/api/v1/subsidies/applications/{pk}/allocate/", {"amount": "30000.00"}, format="json")
+    seen_by_guilin = school_admins[0].get(f"/api/v1/subsidies/programmes/{programme.pk}/").json()
+    assert "allocated" not in seen_by_guilin
+    assert province_admin.get(f"/api/v1/subsidies/programmes/{programme.pk}/").json()["allocated"] == "30000.00"
+
+
+def test_a_lost_income_task_can_be_sent_again_without_double_entries(guilin, province_admin, school_admins,
+                                                                    django_capture_on_commit_callbacks):
+    programme = a_programme()
+    pk = school_admins[0].post("/api/v1/subsidies/applications/", application_body(programme),
+                               format="json").json()["id"]
+    province_admin.post(f"/api/v1/subsidies/applications/{pk}/allocate/", {}, format="json")
+    early = province_admin.post(f"/api/v1/subsidies/applications/{pk}/resend-income/")
+    assert early.status_code == 409
+    province_admin.post(f"/api/v1/subsidies/applications/{pk}/disburse/")  # on_commit not run: task "lost"
+    assert school_admins[0].get("/api/v1/ledger/").json()["count"] == 0
+    for _ in range(2):
+        assert province_admin.post(f"/api/v1/subsidies/applications/{pk}/resend-income/").status_code == 200
+    assert school_admins[0].get("/api/v1/ledger/").json()["count"] == 1
+
+
+def test_not_a_number_amounts_are_refused(guilin, school_admins):
+    programme = a_programme()
+    response = school_admins[0].post("/api/v1/subsidies/applications/",
+                                     {**application_body(programme), "amount_requested": "NaN"}, format="json")
+    assert response.status_code == 400 and "amount_requested" in response.json()["errors"]
