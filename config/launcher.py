@@ -105,6 +105,7 @@ def main() -> int:
   运行状态      http://{base_domain}:{port}/healthz
   演示账号（密码都是 {password}）：
     每个站点：admin（该站点管理员）
+    省级站点：reviewer（评审员）、judge1（桂林学院评委）、judge2（湖州师范学院评委）、judge3（省级评委）
     每所学校：chair1、chair2（分工会主席）、jiaowu（教务处经办人）、member1…member12（会员，六届四次教代会代表）
 """, flush=True)
         while not stopping and all(child.poll() is None for child in children):
