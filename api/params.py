@@ -9,3 +9,10 @@ def int_param(request, name: str) -> int | None:
     if not (value.isascii() and value.isdigit()):
         raise ValidationError({name: "应为整数编号。"})
     return int(value)
+
+
+def validated(request, serializer_class) -> dict:
+    """The request body checked by ``serializer_class`` (400 naming the fields otherwise)."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

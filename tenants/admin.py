@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenants.admin_sites import province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
 from tenants.audit.admin import AuditedAdminMixin
 from tenants.models import Domain, School, TemplateSnapshot
 
@@ -31,16 +31,10 @@ class SchoolAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class TemplateSnapshotAdmin(admin.ModelAdmin):
+class TemplateSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["migrations_fingerprint", "created"]
     readonly_fields = ["migrations_fingerprint", "migrations", "created"]
     exclude = ["sql"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 province_admin_site.register(School, SchoolAdmin)

@@ -36,3 +36,17 @@ school_admin_site = SchoolAdminSite(name="school_admin")
 def register_on_both(model, admin_class):
     province_admin_site.register(model, admin_class)
     school_admin_site.register(model, admin_class)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records whose state belongs to a workflow or the platform: the admin shows and searches,
+    the API acts (audited)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin, role_required
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.competitions import (
@@ -27,12 +27,6 @@ from tenants.errors import NotAllowed
 from tenants.models import School
 
 JudgeRole = role_required(Role.JUDGE)
-
-
-def _input(request, serializer_class):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def entries_queryset():
@@ -82,7 +76,7 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(summary="组建评审组：评委被分配到该组每位已确认选手（本校选手除外）", request=PanelSerializer)
     @action(detail=True, methods=["post"])
     def panel(self, request, pk=None):
-        data = _input(request, PanelSerializer)
+        data = validated(request, PanelSerializer)
         if data["group"].competition_id != int(pk):
             raise ValidationError({"group": "组别不属于这项竞赛。"})
         created = s.panel_assign(by=request.user, group=data["group"], judges=data["judges"])
@@ -114,7 +108,7 @@ class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def _move(self, request, name):
         entry = s.entry_move(entry=self.get_object(), action=name, by=request.user,
-                             **_input(request, EntryDecisionSerializer))
+                             **validated(request, EntryDecisionSerializer))
         return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk), context={"show_results": True}).data)
 
     @extend_schema(summary="确认参赛资格", request=EntryDecisionSerializer, responses=EntrySerializer)
@@ -167,7 +161,7 @@ class JudgingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         entry = get_object_or_404(Entry, pk=pk)
-        score = s.score_submit(entry=entry, judge=self.judge(), **_input(request, ScoreInputSerializer))
+        score = s.score_submit(entry=entry, judge=self.judge(), **validated(request, ScoreInputSerializer))
         return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
 
 
@@ -197,7 +191,7 @@ class SchoolEntryViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.Retrie
 
     def create(self, request, *args, **kwargs):
         entry = s.entry_register(by=request.user, school=current_school(request),
-                                 **_input(request, EntryInputSerializer))
+                                 **validated(request, EntryInputSerializer))
         return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="撤回报名（截止前）", request=None, responses=EntrySerializer)

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.files import XLSX, xlsx_response
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import UnionAdmin
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.congress import (
@@ -167,17 +167,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         detail = ProposalDetailSerializer(self.get_queryset().get(pk=proposal.pk), context={"request": self.request})
         return Response(detail.data, status=code)
 
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def create(self, request, *args, **kwargs):
-        proposal = s.proposal_create(by=request.user, **self._input(ProposalInputSerializer))
+        proposal = s.proposal_create(by=request.user, **validated(self.request, ProposalInputSerializer))
         return self._detail(proposal, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        proposal = s.proposal_edit(proposal=self.get_object(), by=request.user, **self._input(ProposalEditSerializer))
+        proposal = s.proposal_edit(proposal=self.get_object(), by=request.user, **validated(self.request, ProposalEditSerializer))
         return self._detail(proposal)
 
     @extend_schema(summary="提交（须写明案由、理由、建议措施）", request=None, responses=ProposalDetailSerializer)
@@ -199,32 +194,32 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request, pk=None):
         return self._detail(s.proposal_start_review(proposal=self.get_object(), by=request.user,
-                                                    **self._input(NoteSerializer)))
+                                                    **validated(self.request, NoteSerializer)))
 
     @extend_schema(summary="立案（自动编号，如 六届四次-001）", request=NoteSerializer, responses=ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._detail(s.proposal_accept(proposal=self.get_object(), by=request.user,
-                                              **self._input(NoteSerializer)))
+                                              **validated(self.request, NoteSerializer)))
 
     @extend_schema(summary="不立案，转为意见建议（须填原因）", request=ReasonRequiredSerializer,
                    responses=ProposalDetailSerializer)
     @action(detail=True, methods=["post"], url_path="convert-to-suggestion")
     def convert_to_suggestion(self, request, pk=None):
         return self._detail(s.proposal_convert_to_suggestion(proposal=self.get_object(), by=request.user,
-                                                             **self._input(ReasonRequiredSerializer)))
+                                                             **validated(self.request, ReasonRequiredSerializer)))
 
     @extend_schema(summary="不立案（须填原因）", request=ReasonRequiredSerializer, responses=ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._detail(s.proposal_reject(proposal=self.get_object(), by=request.user,
-                                              **self._input(ReasonRequiredSerializer)))
+                                              **validated(self.request, ReasonRequiredSerializer)))
 
     @extend_schema(summary="并案：把其他提案并入本提案（本提案随之立案），所有提案人联名",
                    request=MergeSerializer, responses=ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
-        data = self._input(MergeSerializer)
+        data = validated(self.request, MergeSerializer)
         visible = set(self.get_queryset().filter(pk__in=[p.pk for p in data["sources"]]).values_list("pk", flat=True))
         if len(visible) != len(data["sources"]):
             raise Http404
@@ -236,13 +231,13 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         return self._detail(s.proposal_assign(proposal=self.get_object(), by=request.user,
-                                              **self._input(AssignSerializer)))
+                                              **validated(self.request, AssignSerializer)))
 
     @extend_schema(summary="答复（主办部门经办人）", request=ReplyInputSerializer, responses=ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         proposal = self.get_object()
-        s.proposal_reply(proposal=proposal, by=request.user, **self._input(ReplyInputSerializer))
+        s.proposal_reply(proposal=proposal, by=request.user, **validated(self.request, ReplyInputSerializer))
         return self._detail(proposal)
 
     @extend_schema(summary="提案人评价答复：满意/基本满意/不满意（第一次不满意退回再办一轮）", request=RateSerializer,
@@ -250,14 +245,14 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         return self._detail(s.proposal_rate(proposal=self.get_object(), by=request.user,
-                                            **self._input(RateSerializer)))
+                                            **validated(self.request, RateSerializer)))
 
     @extend_schema(summary="结案（两轮后仍不满意须填提案委员会意见）", request=NoteSerializer,
                    responses=ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._detail(s.proposal_close(proposal=self.get_object(), by=request.user,
-                                             **self._input(NoteSerializer)))
+                                             **validated(self.request, NoteSerializer)))
 
     @extend_schema(summary="办理过程（每一次状态变更：谁、何时、从何到何、原因）", responses=AuditRecordSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.files import UPLOAD_REQUEST, download
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.honours import (
@@ -32,12 +32,6 @@ from shared.honours.models import HonourCampaign, HonourRecord, Nomination, Obje
 from tenants.accounts.roles import Role
 from tenants.models import School
 
-
-
-def _input(request, serializer_class):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def nominations_queryset():
@@ -64,7 +58,7 @@ class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="设置某校名额", request=QuotaSerializer, responses=QuotaSerializer)
     @action(detail=True, methods=["post"])
     def quota(self, request, pk=None):
-        data = _input(request, QuotaSerializer)
+        data = validated(request, QuotaSerializer)
         school = get_object_or_404(School.objects.exclude(schema_name="public"), slug=data["school"])
         s.campaign_set_quota(campaign=self.get_object(), school=school, quota=data["quota"], by=request.user)
         return Response(data)
@@ -72,7 +66,7 @@ class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="开始公示（所有评审通过的推荐）", request=PublicitySerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def publicize(self, request, pk=None):
-        s.campaign_publicize(campaign=self.get_object(), by=request.user, **_input(request, PublicitySerializer))
+        s.campaign_publicize(campaign=self.get_object(), by=request.user, **validated(request, PublicitySerializer))
         return Response(CampaignSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -109,20 +103,20 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self._detail(s.nomination_review(nomination=self.get_object(), by=request.user,
-                                                **_input(request, ReviewSerializer)))
+                                                **validated(request, ReviewSerializer)))
 
     @extend_schema(summary="记录公示异议（公示期内）", request=ObjectionInputSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def objections(self, request, pk=None):
         nomination = self.get_object()
-        s.objection_record(nomination=nomination, by=request.user, **_input(request, ObjectionInputSerializer))
+        s.objection_record(nomination=nomination, by=request.user, **validated(request, ObjectionInputSerializer))
         return self._detail(nomination)
 
     @extend_schema(summary="公示期满后决定授予或不授予", request=HonourDecisionSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def decide(self, request, pk=None):
         return self._detail(s.nomination_decide(nomination=self.get_object(), by=request.user,
-                                                **_input(request, HonourDecisionSerializer)))
+                                                **validated(request, HonourDecisionSerializer)))
 
 
 @extend_schema(tags=["荣誉推荐（省级）"])
@@ -148,7 +142,7 @@ class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
     @extend_schema(summary="记录关爱（春节慰问、疗休养…）", request=CareInputSerializer, responses={201: CareSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def care(self, request, pk=None):
-        care = s.care_record(record=self.get_object(), by=request.user, **_input(request, CareInputSerializer))
+        care = s.care_record(record=self.get_object(), by=request.user, **validated(request, CareInputSerializer))
         return Response(CareSerializer(care).data, status=status.HTTP_201_CREATED)
 
 
@@ -184,7 +178,7 @@ class SchoolNominationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.R
 
     def create(self, request, *args, **kwargs):
         nomination = s.nomination_submit(by=request.user, school=current_school(request),
-                                         **_input(request, NominationInputSerializer))
+                                         **validated(request, NominationInputSerializer))
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data,
                         status=status.HTTP_201_CREATED)
 

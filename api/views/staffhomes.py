@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.files import UPLOAD_REQUEST, download
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.staffhomes import (
@@ -23,12 +23,6 @@ from api.serializers.staffhomes import (
 )
 from shared.staffhomes import services as s
 from shared.staffhomes.models import Criterion, HomeApplication, Round
-
-
-def _input(request, serializer_class):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def applications_queryset():
@@ -87,19 +81,19 @@ class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(summary="评审评分（每项不超过满分）", request=ReviewInputSerializer, responses=HomeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        s.review_submit(application=self.get_object(), by=request.user, **_input(request, ReviewInputSerializer))
+        s.review_submit(application=self.get_object(), by=request.user, **validated(request, ReviewInputSerializer))
         return self._detail(pk)
 
     @extend_schema(summary="记录实地检查", request=InspectionSerializer, responses=HomeApplicationSerializer)
     @action(detail=True, methods=["post"])
     def inspection(self, request, pk=None):
-        s.inspection_record(application=self.get_object(), by=request.user, **_input(request, InspectionSerializer))
+        s.inspection_record(application=self.get_object(), by=request.user, **validated(request, InspectionSerializer))
         return self._detail(pk)
 
     @extend_schema(summary="确认或不予确认", request=HomeDecisionSerializer, responses=HomeApplicationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def decide(self, request, pk=None):
-        s.application_decide(application=self.get_object(), by=request.user, **_input(request, HomeDecisionSerializer))
+        s.application_decide(application=self.get_object(), by=request.user, **validated(request, HomeDecisionSerializer))
         return self._detail(pk)
 
     @extend_schema(summary="确认名单（按年度）", parameters=[OpenApiParameter("year", int)],
@@ -143,7 +137,7 @@ class SchoolHomeApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mix
 
     def create(self, request, *args, **kwargs):
         application = s.application_submit(by=request.user, school=current_school(request),
-                                           **_input(request, HomeApplicationInputSerializer))
+                                           **validated(request, HomeApplicationInputSerializer))
         return Response(SchoolHomeApplicationSerializer(self.get_queryset().get(pk=application.pk)).data,
                         status=status.HTTP_201_CREATED)
 

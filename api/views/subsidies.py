@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.subsidies import (
@@ -22,12 +22,6 @@ from shared.subsidies import services as s
 from shared.subsidies.models import Application, Programme
 from tenants.finance.models import LedgerEntry
 from tenants.members.models import Member
-
-
-def _input(request, serializer_class):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def applications_queryset():
@@ -77,13 +71,13 @@ class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def allocate(self, request, pk=None):
         return self._detail(s.application_allocate(application=self.get_object(), by=request.user,
-                                                   **_input(request, AllocateSerializer)))
+                                                   **validated(request, AllocateSerializer)))
 
     @extend_schema(summary="不予补助（须填原因）", request=RejectSerializer, responses=SubsidyApplicationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
     def reject(self, request, pk=None):
         return self._detail(s.application_reject(application=self.get_object(), by=request.user,
-                                                 **_input(request, RejectSerializer)))
+                                                 **validated(request, RejectSerializer)))
 
     @extend_schema(summary="拨付（学校账上自动记一笔已审批的上级补助收入）", request=None,
                    responses=SubsidyApplicationSerializer)
@@ -127,7 +121,7 @@ class SchoolApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.
         return applications_queryset()
 
     def create(self, request, *args, **kwargs):
-        data = _input(request, SubsidyApplicationInputSerializer)
+        data = validated(request, SubsidyApplicationInputSerializer)
         application = s.application_submit(
             by=request.user, school=current_school(request),
             member_count=Member.objects.filter(status=Member.Status.ACTIVE).count(), **data)
@@ -138,7 +132,7 @@ class SchoolApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         application = s.application_report(application=self.get_object(), by=request.user,
-                                           **_input(request, ReportSerializer))
+                                           **validated(request, ReportSerializer))
         return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
 
 

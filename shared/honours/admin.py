@@ -1,6 +1,5 @@
-from shared.admin_base import ReadOnlyAdmin
 from shared.honours.models import HonourCampaign, HonourRecord, ModelWorkerCare, Nomination
-from tenants.admin_sites import province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
 
 
 class CampaignAdmin(ReadOnlyAdmin):

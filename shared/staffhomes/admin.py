@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from shared.admin_base import ReadOnlyAdmin
 from shared.staffhomes.models import Criterion, HomeApplication, Round
-from tenants.admin_sites import province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
 from tenants.audit.admin import AuditedAdminMixin
 
 

@@ -1,6 +1,5 @@
-from shared.admin_base import ReadOnlyAdmin
 from shared.stats.models import SchoolStats
-from tenants.admin_sites import province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
 
 
 class SchoolStatsAdmin(ReadOnlyAdmin):

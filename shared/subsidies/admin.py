@@ -1,6 +1,5 @@
-from shared.admin_base import ReadOnlyAdmin
 from shared.subsidies.models import Application, Programme
-from tenants.admin_sites import province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
 
 
 class ProgrammeAdmin(ReadOnlyAdmin):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from tenants.admin_sites import register_on_both
+from tenants.admin_sites import ReadOnlyAdmin, register_on_both
 from tenants.audit.models import AuditRecord
 from tenants.audit.services import audit_create, audit_delete, audit_update, field_values
 
@@ -32,20 +32,11 @@ class AuditedAdminMixin:
             super().delete_model(request, obj)
 
 
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "target_type", "target_repr", "from_state", "to_state"]
     list_filter = ["action", "target_type", "at"]
     search_fields = ["actor_name", "target_repr", "target_id", "reason"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 register_on_both(AuditRecord, AuditRecordAdmin)

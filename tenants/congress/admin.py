@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenants.admin_sites import school_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, school_admin_site
 from tenants.audit.admin import AuditedAdminMixin
 from tenants.congress.models import Congress, Delegate, Delegation, Proposal, ProposalReply, Suggestion
 
@@ -30,7 +30,7 @@ class ReplyInline(admin.TabularInline):
                        "rating_comment", "rated_at"]
 
 
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdmin):
     """Read-mostly: every state change goes through the workflow (API actions), which audits it."""
 
     list_display = ["number", "title", "proposer", "status", "lead_department", "due_date", "overdue"]
@@ -43,25 +43,13 @@ class ProposalAdmin(admin.ModelAdmin):
         # Drafts are private to their proposer.
         return super().get_queryset(request).exclude(status=Proposal.Status.DRAFT)
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ReadOnlyAdmin):
     """Read-only: suggestions are acknowledged, forwarded and answered through their workflow."""
 
     list_display = ["title", "submitted_by", "status", "department", "created"]
     list_filter = ["status", "department"]
     search_fields = ["title", "content"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 school_admin_site.register(Congress, CongressAdmin)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from tenants.accounts.roles import Role
 from tenants.accounts.services import user_grant_roles
-from tenants.admin_sites import school_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, school_admin_site
 from tenants.audit.admin import AuditedAdminMixin
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication, RosterImport
 from tenants.members.services import department_set_handlers
@@ -66,7 +66,7 @@ class MemberAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return mask_phone(obj.phone)
 
 
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Read-only: applications move through their workflow (API and pages), which audits each step."""
 
     list_display = ["name", "employee_number", "branch", "employment_type", "status", "submitted_at"]
@@ -74,21 +74,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["name", "employee_number"]
     exclude = ["id_number_encrypted"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class RosterImportAdmin(admin.ModelAdmin):
+class RosterImportAdmin(ReadOnlyAdmin):
     list_display = ["file_name", "rows", "imported_by", "imported_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 school_admin_site.register(Branch, BranchAdmin)
