@@ -3,13 +3,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tenants.errors import DomainError
+from tenants.http import chinese_json
 
 INVALID_INPUT = "提交的数据有误，请检查标出的字段。"
 
@@ -65,10 +66,10 @@ def exception_handler(exc, context):
 
 def unknown_host_view(request, *args, **kwargs):
     """An unknown host is not the provincial site: it answers 404."""
-    return JsonResponse({"detail": "未找到该站点。"}, status=404)
+    return chinese_json({"detail": "未找到该站点。"}, status=404)
 
 
 @csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any unknown path under /api/ answers JSON, never an HTML page."""
-    return JsonResponse({"detail": "没有这个接口。"}, status=404)
+    return chinese_json({"detail": "没有这个接口。"}, status=404)

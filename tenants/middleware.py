@@ -1,8 +1,9 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.html import escape
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import School
+from tenants.http import chinese_json
 
 
 class SchoolHostMiddleware(TenantMainMiddleware):
@@ -26,7 +27,7 @@ class SchoolStatusMiddleware:
         refusal = STATUS_REFUSALS.get(getattr(tenant, "status", None))
         if refusal and not tenant.is_province:
             if request.path.startswith(("/api/", "/healthz")):
-                return JsonResponse({"detail": refusal}, status=403)
+                return chinese_json({"detail": refusal}, status=403)
             return HttpResponse(REFUSAL_PAGE.format(school=escape(tenant.name), refusal=refusal), status=403)
         return self.get_response(request)
 
@@ -49,5 +50,5 @@ class RejectNulBytesMiddleware:
         form = (request.content_type == "application/x-www-form-urlencoded"
                 and int(request.META.get("CONTENT_LENGTH") or 0) <= 2_621_440 and b"%00" in request.body)
         if "\x00" in request.path or "%00" in query or "\x00" in query or form:
-            return JsonResponse({"detail": "请求中含有非法字符（空字符）。"}, status=400)
+            return chinese_json({"detail": "请求中含有非法字符（空字符）。"}, status=400)
         return self.get_response(request)

@@ -1,6 +1,6 @@
 """GET /healthz on every host: the database and the broker, 503 when either is down."""
 from django.db import connection
-from django.http import JsonResponse
+from tenants.http import chinese_json
 
 
 def database_state() -> str:
@@ -33,4 +33,4 @@ def broker_state() -> str:
 def healthz(request):
     checks = {"database": database_state(), "broker": broker_state()}
     healthy = all(state == "ok" for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return chinese_json({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
