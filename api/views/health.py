@@ -1,5 +1,6 @@
 """GET /healthz on every host: the database and the broker, 503 when either is down."""
 from django.db import connection
+
 from tenants.http import chinese_json
 
 
