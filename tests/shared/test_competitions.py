@@ -201,3 +201,48 @@ def test_registering_once_judging_started_says_so(competition, admins):
     admins["province"].post(f"/api/v1/competitions/{competition.pk}/start-judging/")
     response = register(admins["guilin"], competition)
     assert response.status_code == 409 and "评审中" in response.json()["detail"]
+
+
+def test_simultaneous_registrations_never_exceed_the_group_quota(committed_db, guilin):
+    import threading
+
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenants.audit.models import AuditRecord
+    from tests.conftest import delete_user_for_cleanup
+
+    now = timezone.now()
+    competition = competition_create(by=None, edition=99, year=2026, title="并发报名",
+                                     age_cutoff_on=datetime.date(2026, 9, 1),
+                                     registration_opens_at=now - datetime.timedelta(days=1),
+                                     registration_closes_at=now + datetime.timedelta(days=1),
+                                     groups=[{"name": "文科", "quota_per_school": 1}])
+    admin = make_user(guilin, [Role.UNION_ADMIN], username="concurrent-entries")
+
+    def cleanup():
+        Entry.objects.filter(competition=competition).delete()
+        AuditRecord.objects.filter(target_type__startswith="competitions.").delete()
+        competition.groups.all().delete()
+        competition.delete()
+        with schema_context("school_guilin"):
+            AuditRecord.objects.filter(target_type="accounts.user", target_id=str(admin.pk)).delete()
+            delete_user_for_cleanup("school_guilin", admin.pk)
+
+    committed_db.append(cleanup)
+    client = client_for(guilin, admin)
+    results, barrier = [], threading.Barrier(4)
+
+    def enter(i):
+        barrier.wait()
+        results.append(register(client, competition, name=f"选手{i}").status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=enter, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    connection.set_schema_to_public()
+    assert sorted(results) == [201, 409, 409, 409]
+    assert Entry.objects.filter(competition=competition).count() == 1

@@ -21,6 +21,9 @@ def test_nomination_materials_are_the_schools_own_and_readable_by_the_province(g
     refused = guilin_admin.post(f"/api/v1/honours/nominations/{pk}/attachments/",
                                 {"file": SimpleUploadedFile("run.exe", b"MZ")}, format="multipart")
     assert refused.status_code == 400 and "file" in refused.json()["errors"]
+    disguised = guilin_admin.post(f"/api/v1/honours/nominations/{pk}/attachments/",
+                                  {"file": SimpleUploadedFile("事迹.pdf", b"MZ\x90\x00 program")}, format="multipart")
+    assert disguised.status_code == 400 and "不符" in disguised.json()["errors"]["file"][0]
     uploaded = guilin_admin.post(f"/api/v1/honours/nominations/{pk}/attachments/",
                                  {"file": SimpleUploadedFile("事迹.pdf", b"%PDF-1.4 deeds")}, format="multipart")
     assert uploaded.status_code == 201
