@@ -9,16 +9,12 @@ from django.utils import timezone
 
 from shared.circulars.importer import NotWorkPoints, parse_work_points
 from shared.circulars.models import Circular, CircularItem, CircularRecipient, ItemReport
-from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.selectors import schools as member_schools
 
 MAX_TEXT = 200_000
-
-
-def _name(by) -> str:
-    return by.get_username() if by is not None else "系统"
 
 
 def work_points_read(*, text: str) -> dict:
@@ -36,7 +32,7 @@ def circular_import(*, by, text: str) -> Circular:
     parsed = work_points_read(text=text)
     circular = Circular.objects.create(
         title=(parsed["title"] or "工作要点")[:300], doc_number=parsed["doc_number"] or "",
-        issuer=parsed["issuer"] or "", source_text=text, calendar=parsed["calendar"], created_by=_name(by),
+        issuer=parsed["issuer"] or "", source_text=text, calendar=parsed["calendar"], created_by=actor_name(by),
         issued_on=datetime.date.fromisoformat(parsed["issued_on"]) if parsed["issued_on"] else None)
     order = 0
     for section in parsed["sections"]:
@@ -58,7 +54,7 @@ def circular_create(*, by, title: str, items, doc_number: str = "", issuer: str 
     if not points:
         raise ValidationError({"items": "至少写一条要点（title）。"})
     circular = Circular.objects.create(title=title.strip()[:300], doc_number=doc_number, issuer=issuer,
-                                       issued_on=issued_on, created_by=_name(by))
+                                       issued_on=issued_on, created_by=actor_name(by))
     for order, point in enumerate(points, start=1):
         CircularItem.objects.create(circular=circular, order=order, section_number=str(point.get("section") or ""),
                                     section_title="", number=str(order), title=str(point["title"]).strip(),
@@ -91,7 +87,7 @@ def circular_publish(*, circular: Circular, by, school_slugs=None) -> Circular:
 def circular_acknowledge(*, circular: Circular, school: School, by) -> CircularRecipient:
     recipient = CircularRecipient.objects.select_for_update().get(circular=circular, school=school)
     if recipient.acknowledged_at is None:
-        recipient.acknowledged_at, recipient.acknowledged_by = timezone.now(), _name(by)
+        recipient.acknowledged_at, recipient.acknowledged_by = timezone.now(), actor_name(by)
         recipient.save(update_fields=["acknowledged_at", "acknowledged_by"])
         audit_record(actor=by, action="update", target=circular, changes={"acknowledged": school.slug})
     return recipient
@@ -107,7 +103,7 @@ def item_report(*, item: CircularItem, school: School, by, status: str, text: st
         raise ValidationError({"text": "已完成的要点请填写落实情况。"})
     report, _ = ItemReport.objects.update_or_create(
         item=item, school=school, defaults={"status": status, "text": (text or "").strip()[:10000],
-                                            "updated_by": _name(by), "updated_at": timezone.now()})
+                                            "updated_by": actor_name(by), "updated_at": timezone.now()})
     audit_record(actor=by, action="update", target=report, changes={"status": status})
     return report
 

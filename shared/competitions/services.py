@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, JudgeAssignment, Score
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.models import School
@@ -43,10 +43,6 @@ COMPETITION_FLOW = (
 )
 COUNTED = [E.REGISTERED, E.CONFIRMED]
 HUNDRED = Decimal("100")
-
-
-def _name(by) -> str:
-    return by.get_username() if by is not None else "系统"
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -112,7 +108,7 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
         raise Conflict(f"本校在{group.name}的名额为 {group.quota_per_school} 名，已用完。")
     entry = Entry.objects.create(competition=competition, group=group, school=school, name=name.strip(),
                                  gender=gender, birth_date=birth_date, title=title, course=course.strip(),
-                                 registered_by=_name(by))
+                                 registered_by=actor_name(by))
     audit_create(actor=by, target=entry, fields=["competition", "group", "school", "name", "course"])
     return entry
 

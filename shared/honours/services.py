@@ -15,7 +15,7 @@ from shared.honours.models import (
     Nomination,
 )
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_transition
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -38,7 +38,7 @@ NOMINATION_FLOW = (
 COUNTED = [N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED]
 
 
-def _actor_name(by) -> str:
+def _actoractor_name(by) -> str:
     return by.get_username() if by is not None else "系统"
 
 
@@ -99,7 +99,7 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, nominee_n
         raise Conflict(f"本校在“{campaign.title}”的推荐名额为 {quota} 名，已用完。")
     nomination = Nomination.objects.create(
         campaign=campaign, school=school, nominee_name=nominee_name.strip(), gender=gender,
-        birth_date=birth_date, title=title, post=post, deeds=deeds.strip(), submitted_by=_actor_name(by))
+        birth_date=birth_date, title=title, post=post, deeds=deeds.strip(), submitted_by=_actoractor_name(by))
     audit_create(actor=by, target=nomination, fields=["campaign", "school", "nominee_name", "title", "post"])
     return nomination
 
@@ -163,7 +163,7 @@ def objection_record(*, nomination: Nomination, by, content: str):
                        f"现在不能记录异议。")
     if not (content or "").strip():
         raise ValidationError({"content": "异议内容不能为空。"})
-    objection = nomination.objections.create(content=content.strip(), recorded_by=_actor_name(by))
+    objection = nomination.objections.create(content=content.strip(), recorded_by=_actoractor_name(by))
     audit_create(actor=by, target=objection, fields=["nomination", "content"])
     return objection
 
@@ -194,7 +194,7 @@ def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date,
                 note: str = "") -> ModelWorkerCare:
     amount = decimal_in_range(amount, field="amount", low=0, high=1_000_000, label="金额（元）")
     care = ModelWorkerCare.objects.create(record=record, kind=kind, given_on=given_on, amount=amount, note=note,
-                                          recorded_by=_actor_name(by))
+                                          recorded_by=_actoractor_name(by))
     audit_create(actor=by, target=care, fields=["record", "kind", "given_on", "amount"])
     return care
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -53,10 +53,6 @@ def round_create(*, by, year: int, title: str, opens_at, closes_at, recheck_year
     return round_
 
 
-def _name(by) -> str:
-    return by.get_username() if by is not None else "系统"
-
-
 def checked_scores(scores, field: str) -> tuple[dict, Decimal]:
     """{criterion id: score} within each criterion's maximum, for every criterion; returns (scores, total)."""
     criteria = {str(c.pk): c for c in Criterion.objects.all()}
@@ -88,7 +84,7 @@ def application_submit(*, by, round: Round, school: School, level: str, unit_nam
         raise Conflict(f"{unit_name}已申报过本年度。", field="unit_name")
     application = HomeApplication.objects.create(round=round, school=school, level=level,
                                                  unit_name=unit_name.strip(), self_scores=scores,
-                                                 self_assessment=self_assessment.strip(), submitted_by=_name(by))
+                                                 self_assessment=self_assessment.strip(), submitted_by=actor_name(by))
     audit_create(actor=by, target=application, fields=["round", "school", "level", "unit_name"])
     return application
 
@@ -99,7 +95,7 @@ def review_submit(*, application: HomeApplication, by, scores, comment: str = ""
         raise Conflict(f"申报当前状态为“{application.get_status_display()}”，不能再评分。")
     cleaned, total = checked_scores(scores, "scores")
     review, _ = ReviewScore.objects.update_or_create(
-        application=application, reviewer=_name(by),
+        application=application, reviewer=actor_name(by),
         defaults={"scores": cleaned, "total": total, "comment": comment, "scored_at": timezone.now()})
     average = application.reviews.aggregate(avg=Avg("total"))["avg"]
     application.review_total = Decimal(average).quantize(Decimal("0.01"))

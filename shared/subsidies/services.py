@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from shared.subsidies.models import Application, Programme
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -33,10 +33,6 @@ CENT = Decimal("0.01")
 
 def money(value, field: str) -> Decimal:
     return decimal_in_range(value, field=field, low=0, high=100_000_000, label="金额（元）")
-
-
-def _name(by) -> str:
-    return by.get_username() if by is not None else "系统"
 
 
 @transaction.atomic
@@ -94,7 +90,7 @@ def application_submit(*, by, programme: Programme, school: School, project: str
         raise Conflict("本校已申报过这个项目。")
     application = Application.objects.create(programme=programme, school=school, project=project.strip(),
                                              amount_requested=amount, budget_lines=lines,
-                                             member_count=member_count, submitted_by=_name(by))
+                                             member_count=member_count, submitted_by=actor_name(by))
     audit_create(actor=by, target=application, fields=["programme", "school", "project", "amount_requested"])
     return application
 

@@ -50,6 +50,13 @@ def _public_only_app_labels() -> frozenset[str]:
     return frozenset(config.label for config in apps.get_app_configs() if config.name not in school_apps)
 
 
+def actor_name(actor) -> str:
+    """The name recorded for whoever made a change: the username, or 系统 for the platform itself."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_username()
+    return SYSTEM_ACTOR
+
+
 def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None,
                  from_state: str = "", to_state: str = "", reason: str = "") -> AuditRecord:
     """Write the record in the schema that owns ``target``, in the caller's transaction.
@@ -57,15 +64,15 @@ def audit_record(*, actor, action: str, target: models.Model, changes: dict | No
     A provincial (public-schema) record changed from a school's host is audited in the public
     schema, attributed as "<school slug>:<username>" (school accounts live in the school schema).
     """
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     on_school = connection.schema_name != get_public_schema_name()
     if on_school and target._meta.app_label in _public_only_app_labels():
         slug = getattr(getattr(connection, "tenant", None), "slug", connection.schema_name)
-        name = f"{slug}:{actor.get_username() if authenticated else SYSTEM_ACTOR}"
         with schema_context(get_public_schema_name()):
-            return _write(None, name, action, target, changes, from_state, to_state, reason)
-    return _write(actor if authenticated else None, actor.get_username() if authenticated else SYSTEM_ACTOR,
-                  action, target, changes, from_state, to_state, reason)
+            return _write(None, f"{slug}:{actor_name(actor)}", action, target, changes, from_state, to_state,
+                          reason)
+    authenticated = actor_name(actor) != SYSTEM_ACTOR
+    return _write(actor if authenticated else None, actor_name(actor), action, target, changes, from_state,
+                  to_state, reason)
 
 
 def _write(actor, actor_name, action, target, changes, from_state, to_state, reason) -> AuditRecord:

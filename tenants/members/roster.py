@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from tenants.audit.services import audit_create
+from tenants.audit.services import actor_name, audit_create
 from tenants.members.models import Branch, Group, Member, RosterImport
 from tenants.members.validation import check_person, id_number_columns, initials
 from tenants.personal_data import blind_index, mask_phone
@@ -128,7 +128,7 @@ def roster_import(*, by, file_name: str, fileobj) -> RosterImport:
     with transaction.atomic():
         Member.objects.bulk_create(members, batch_size=2000)
         batch = RosterImport.objects.create(file_name=file_name[:200], rows=len(members),
-                                            imported_by=by.get_username() if by else "系统")
+                                            imported_by=actor_name(by))
         audit_create(actor=by, target=batch, fields=["file_name", "rows"])
     return batch
 

@@ -11,6 +11,7 @@ from tenants import personal_data
 from tenants.accounts.roles import Role
 from tenants.accounts.services import user_grant_roles
 from tenants.audit.services import (
+    actor_name,
     audit_create,
     audit_record,
     audit_sensitive_read,
@@ -187,7 +188,7 @@ def member_change_status(*, member: Member, action: str, by, effective_on: datet
     member.save(update_fields=["status", "status_changed_on", "employment_type"])
     MemberStatusChange.objects.create(member=member, action=action, from_status=from_status,
                                       to_status=member.status, effective_on=effective_on, reason=reason,
-                                      recorded_by=by.get_username() if by else "系统")
+                                      recorded_by=actor_name(by))
     audit_transition(actor=by, target=member, from_state=from_status, to_state=member.status, reason=reason)
     return member
 
