@@ -8,7 +8,6 @@ The temporary migration file is removed at the end whatever happens.
 """
 import sys
 import time
-from pathlib import Path
 
 from common import PROJECT_DIR, make_school_schema, run_manage, setup_django
 

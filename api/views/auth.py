@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.params import validated
 from api.serializers.accounts import MeSerializer, TokenRequestSerializer, TokenSerializer
 from tenants.accounts import login_guard
 from tenants.accounts.services import token_for, token_revoke
@@ -24,13 +25,12 @@ class TokenObtainView(APIView):
                     "令牌只在签发它的站点有效。",
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
+        data = validated(request, TokenRequestSerializer)
+        username = data["username"]
         locked = login_guard.locked_message(request, username)
         if locked:
             return Response({"detail": locked}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-        user = authenticate(request, username=username, password=serializer.validated_data["password"])
+        user = authenticate(request, username=username, password=data["password"])
         if user is None:
             login_guard.record_failure(request, username)
             return Response({"detail": WRONG_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)

@@ -7,6 +7,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import SchoolScopedMixin, current_school
 from api.serializers.circulars import (
@@ -39,9 +40,8 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix") else ProvinceAdmin)()]
 
     def create(self, request, *args, **kwargs):
-        serializer = CircularInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        circular = s.circular_create(by=request.user, **serializer.validated_data)
+        data = validated(request, CircularInputSerializer)
+        circular = s.circular_create(by=request.user, **data)
         return Response(CircularSerializer(self.get_queryset().get(pk=circular.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -51,9 +51,8 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                                "为 false 时同时保存为草稿通知（201）。不是工作要点通知的文本答 400 并说明原因。")
     @action(detail=False, methods=["post"], url_path="import")
     def import_text(self, request):
-        serializer = ImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        text, dry_run = serializer.validated_data["text"], serializer.validated_data["dry_run"]
+        data = validated(request, ImportSerializer)
+        text, dry_run = data["text"], data["dry_run"]
         parsed = s.work_points_read(text=text)
         if dry_run:
             return Response(parsed)
@@ -63,10 +62,9 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="发布给全部或指定学校", request=PublishSerializer, responses=CircularSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        serializer = PublishSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(request, PublishSerializer)
         s.circular_publish(circular=self.get_object(), by=request.user,
-                           school_slugs=serializer.validated_data.get("schools"))
+                           school_slugs=data.get("schools"))
         return Response(CircularSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(summary="落实情况矩阵：学校 × 要点")
@@ -101,12 +99,11 @@ class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.Ret
     def reports(self, request, pk=None):
         circular, school = self.get_object(), current_school(request)
         if request.method == "POST":
-            serializer = ItemReportSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            item = get_object_or_404(circular.items, pk=serializer.validated_data["item"].pk)
+            data = validated(request, ItemReportSerializer)
+            item = get_object_or_404(circular.items, pk=data["item"].pk)
             report = s.item_report(item=item, school=school, by=request.user,
-                                   status=serializer.validated_data["status"],
-                                   text=serializer.validated_data.get("text", ""))
+                                   status=data["status"],
+                                   text=data.get("text", ""))
             return Response(ItemReportSerializer(report).data, status=status.HTTP_201_CREATED)
         rows = ItemReport.objects.filter(item__circular=circular, school=school).order_by("item__order")
         return Response(ItemReportSerializer(rows, many=True).data)

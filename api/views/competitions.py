@@ -130,11 +130,10 @@ class JudgeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     permission_classes = [ProvinceAdmin]
 
     def create(self, request, *args, **kwargs):
-        serializer = JudgeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        slug = serializer.validated_data.get("home_school_slug")
+        data = validated(request, JudgeSerializer)
+        slug = data.get("home_school_slug")
         school = get_object_or_404(School.objects.exclude(schema_name="public"), slug=slug) if slug else None
-        judge = s.judge_register(by=request.user, user=serializer.validated_data["user"], home_school=school)
+        judge = s.judge_register(by=request.user, user=data["user"], home_school=school)
         return Response(JudgeSerializer(judge).data, status=status.HTTP_201_CREATED)
 
 

@@ -35,7 +35,6 @@ from api.serializers.congress import (
     SuggestionSerializer,
 )
 from api.views.members import ReadForAllWriteForUnionAdmin
-from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
 from tenants.congress import figures_export
 from tenants.congress import services as s
@@ -309,9 +308,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def _act(self, request, name, serializer_class=None):
         data = {}
         if serializer_class is not None:
-            serializer = serializer_class(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
+            data = validated(request, serializer_class)
         suggestion = s.suggestion_act(suggestion=self.get_object(), action=name, by=request.user, **data)
         return Response(SuggestionSerializer(suggestion).data)
 

@@ -29,7 +29,6 @@ from api.serializers.honours import (
 )
 from shared.honours import services as s
 from shared.honours.models import HonourCampaign, HonourRecord, Nomination, Objection
-from tenants.accounts.roles import Role
 from tenants.models import School
 
 

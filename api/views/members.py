@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.files import XLSX, xlsx_response
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import UnionAdmin
 from api.serializers.members import (
     ApplicationInputSerializer,
@@ -25,7 +25,6 @@ from api.serializers.members import (
     StatusChangeInputSerializer,
     StatusChangeSerializer,
 )
-from tenants.accounts.roles import Role
 from tenants.members import roster
 from tenants.members.models import Department, Group, Member, MembershipApplication
 from tenants.members.selectors import (
@@ -165,10 +164,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return serializer.validated_data
 
     def _status(self, request, name):
-        serializer = StatusChangeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(request, StatusChangeInputSerializer)
         member = member_change_status(member=self.get_object(), action=name, by=request.user,
-                                      **serializer.validated_data)
+                                      **data)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(summary="转出", request=StatusChangeInputSerializer, responses=MemberSerializer)
@@ -253,16 +251,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return applications.filter(status=wanted) if wanted else applications
 
     def create(self, request, *args, **kwargs):
-        serializer = ApplicationInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application = application_submit(by=request.user, **serializer.validated_data)
+        data = validated(request, ApplicationInputSerializer)
+        application = application_submit(by=request.user, **data)
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request, name):
-        serializer = DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(request, DecisionSerializer)
         application = application_decide(application=self.get_object(), action=name, by=request.user,
-                                         **serializer.validated_data)
+                                         **data)
         return Response(ApplicationSerializer(application).data)
 
     @extend_schema(summary="分工会确认", request=DecisionSerializer, responses=ApplicationSerializer)

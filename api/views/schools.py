@@ -4,6 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff
 from api.serializers.schools import (
     ProvisionedSchoolSerializer,
@@ -12,7 +13,6 @@ from api.serializers.schools import (
     SchoolSerializer,
     SchoolUpdateSerializer,
 )
-from tenants.accounts.roles import Role
 from tenants.models import Domain
 from tenants.selectors import schools
 from tenants.services import school_provision, school_transition, school_update
@@ -49,9 +49,7 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             Prefetch("domains", queryset=Domain.objects.order_by("id")))
 
     def create(self, request, *args, **kwargs):
-        serializer = SchoolCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(request, SchoolCreateSerializer)
         result = school_provision(by=request.user, **{**data, "admin_password": data["admin_password"] or None})
         school = self.get_queryset().get(pk=result.school.pk)
         admin = {"username": result.admin_username, "password": result.admin_password}
@@ -59,16 +57,14 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(body, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        serializer = SchoolUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        school = school_update(school=self.get_object(), by=request.user, **serializer.validated_data)
+        data = validated(request, SchoolUpdateSerializer)
+        school = school_update(school=self.get_object(), by=request.user, **data)
         return Response(SchoolSerializer(school).data)
 
     def _transition(self, request, name):
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(request, ReasonSerializer)
         school = school_transition(school=self.get_object(), action=name, by=request.user,
-                                   reason=serializer.validated_data["reason"])
+                                   reason=data["reason"])
         return Response(SchoolSerializer(self.get_queryset().get(pk=school.pk)).data)
 
     @extend_schema(summary="停用学校", request=ReasonSerializer, responses=SchoolSerializer,

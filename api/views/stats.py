@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.files import XLSX, xlsx_response
-from api.params import int_param
+from api.params import int_param, validated
 from api.permissions import ProvinceAdmin, ProvinceStaff
 from api.scoping import SchoolScopedMixin
 from api.serializers.stats import (
@@ -65,9 +65,8 @@ class ProvinceStatsRefreshView(APIView):
     @extend_schema(summary="立即重新统计（每校一个后台任务）", request=RefreshSerializer,
                    responses={202: RefreshResultSerializer})
     def post(self, request):
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        year = serializer.validated_data.get("year") or timezone.localdate().year
+        data = validated(request, RefreshSerializer)
+        year = data.get("year") or timezone.localdate().year
         rollup_all.delay(year)
         return Response({"year": year, "queued": True}, status=status.HTTP_202_ACCEPTED)
 

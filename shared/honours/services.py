@@ -38,10 +38,6 @@ NOMINATION_FLOW = (
 COUNTED = [N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED]
 
 
-def _actoractor_name(by) -> str:
-    return by.get_username() if by is not None else "系统"
-
-
 @transaction.atomic
 def campaign_create(*, by, kind, year: int, title: str, deadline: datetime.datetime,
                     default_quota: int = 1, quotas: dict | None = None) -> HonourCampaign:
@@ -99,7 +95,7 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, nominee_n
         raise Conflict(f"本校在“{campaign.title}”的推荐名额为 {quota} 名，已用完。")
     nomination = Nomination.objects.create(
         campaign=campaign, school=school, nominee_name=nominee_name.strip(), gender=gender,
-        birth_date=birth_date, title=title, post=post, deeds=deeds.strip(), submitted_by=_actoractor_name(by))
+        birth_date=birth_date, title=title, post=post, deeds=deeds.strip(), submitted_by=actor_name(by))
     audit_create(actor=by, target=nomination, fields=["campaign", "school", "nominee_name", "title", "post"])
     return nomination
 
@@ -163,7 +159,7 @@ def objection_record(*, nomination: Nomination, by, content: str):
                        f"现在不能记录异议。")
     if not (content or "").strip():
         raise ValidationError({"content": "异议内容不能为空。"})
-    objection = nomination.objections.create(content=content.strip(), recorded_by=_actoractor_name(by))
+    objection = nomination.objections.create(content=content.strip(), recorded_by=actor_name(by))
     audit_create(actor=by, target=objection, fields=["nomination", "content"])
     return objection
 
@@ -194,7 +190,7 @@ def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date,
                 note: str = "") -> ModelWorkerCare:
     amount = decimal_in_range(amount, field="amount", low=0, high=1_000_000, label="金额（元）")
     care = ModelWorkerCare.objects.create(record=record, kind=kind, given_on=given_on, amount=amount, note=note,
-                                          recorded_by=_actoractor_name(by))
+                                          recorded_by=actor_name(by))
     audit_create(actor=by, target=care, fields=["record", "kind", "given_on", "amount"])
     return care
 

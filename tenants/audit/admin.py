@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.db import transaction
 
 from tenants.admin_sites import ReadOnlyAdmin, register_on_both

@@ -4,7 +4,7 @@ import random
 
 from tenants.accounts.roles import Role
 from tenants.accounts.services import user_create
-from tenants.members.models import Branch, Department, Member
+from tenants.members.models import Member
 from tenants.members.services import branch_create, department_create
 from tenants.members.validation import id_number_columns, initials
 from tenants.personal_data import ID_CHECK_CHARS, ID_WEIGHTS
