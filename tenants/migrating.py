@@ -28,22 +28,16 @@ def schemas_needing_migration(schema_names: list[str]) -> list[str]:
     """Schemas lacking any migration the code defines, found with one query."""
     if not schema_names:
         return []
-    expected = template.expected_migrations()
-    expected_names = sorted(f"{app}.{name}" for app, name in expected)
+    expected_names = sorted(f"{app}.{name}" for app, name in template.expected_migrations())
     existing = set(_existing_migration_tables(schema_names))
-    parts = [
-        f"SELECT %s, count(*) FROM \"{schema}\".django_migrations "
-        f"WHERE app || '.' || name = ANY(%s)"
-        for schema in schema_names if schema in existing
-    ]
+    with_table = [schema for schema in schema_names if schema in existing]
     counts = {}
-    if parts:
-        params = []
-        for schema in schema_names:
-            if schema in existing:
-                params += [schema, expected_names]
+    if with_table:
+        query = " UNION ALL ".join(
+            f"SELECT %s, count(*) FROM \"{schema}\".django_migrations WHERE app || '.' || name = ANY(%s)"
+            for schema in with_table)
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
+            cursor.execute(query, [value for schema in with_table for value in (schema, expected_names)])
             counts = dict(cursor.fetchall())
     return [schema for schema in schema_names if counts.get(schema, 0) < len(expected_names)]
 
