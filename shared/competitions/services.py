@@ -158,15 +158,6 @@ def panel_assign(*, by, group: CompetitionGroup, judges) -> int:
     return created
 
 
-@transaction.atomic
-def assignment_create(*, by, entry: Entry, judge: Judge) -> JudgeAssignment:
-    if judge.home_school_id is not None and judge.home_school_id == entry.school_id:
-        raise NotAllowed("评委不能评本校选手。")
-    assignment, _ = JudgeAssignment.objects.get_or_create(entry=entry, judge=judge)
-    audit_create(actor=by, target=assignment, fields=["entry", "judge"])
-    return assignment
-
-
 def _part(value, field: str) -> Decimal:
     return decimal_in_range(value, field=field, low=0, high=100, label="分数")
 
