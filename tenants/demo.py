@@ -1,7 +1,7 @@
 """Demo data for `make run`: the provincial union, four schools, an admin on every host.
 
-Domain apps add their own demo content by appending a function to SCHOOL_SEEDERS; each is
-called inside the school's schema and must be idempotent.
+Each school's own demo content comes from the domain apps' seed functions (called inside the
+school's schema, each idempotent), listed in school_seeders() in the order they depend on.
 """
 from __future__ import annotations
 
@@ -26,7 +26,12 @@ DEMO_SCHOOLS = [
     ("sxdtu", "山西大同大学", "大同大学", "山西省大同市"),
 ]
 
-SCHOOL_SEEDERS: list[Callable[[School], None]] = []
+
+def school_seeders() -> list[Callable[[School], None]]:
+    from tenants.congress.demo import seed_congress
+    from tenants.members.demo import seed_members
+
+    return [seed_members, seed_congress]  # the congress needs members to elect delegates
 
 
 def demo_password() -> str:
@@ -55,7 +60,7 @@ def seed_demo(stdout=None) -> list[School]:
                 stdout.write(f"已开通演示学校 {name}")
         with schema_context(school.schema_name):
             _ensure_admin(Role.UNION_ADMIN, f"{name}工会管理员")
-            for seeder in SCHOOL_SEEDERS:
+            for seeder in school_seeders():
                 seeder(school)
         schools.append(school)
     from shared.demo import seed_province
