@@ -10,7 +10,18 @@ from tests.members.factories import a_branch
 SCHOOL_LISTS = ["/api/v1/branches/", "/api/v1/groups/", "/api/v1/departments/", "/api/v1/members/",
                 "/api/v1/membership-applications/", "/api/v1/congresses/", "/api/v1/delegations/",
                 "/api/v1/delegates/", "/api/v1/proposals/", "/api/v1/suggestions/", "/api/v1/notifications/",
-                "/api/v1/audit/", "/api/v1/school/", "/api/v1/me/"]
+                "/api/v1/audit/", "/api/v1/school/", "/api/v1/me/", "/api/v1/ledger/",
+                "/api/v1/honours/campaigns/", "/api/v1/honours/nominations/", "/api/v1/honours/records/",
+                "/api/v1/competitions/", "/api/v1/competitions/entries/", "/api/v1/staff-homes/criteria/",
+                "/api/v1/staff-homes/rounds/", "/api/v1/staff-homes/applications/",
+                "/api/v1/subsidies/programmes/", "/api/v1/subsidies/applications/", "/api/v1/circulars/",
+                "/api/v1/stats/"]
+PROVINCIAL_LISTS = ["/api/v1/schools/", "/api/v1/audit/", "/api/v1/honours/campaigns/",
+                    "/api/v1/honours/nominations/", "/api/v1/honours/records/", "/api/v1/competitions/",
+                    "/api/v1/competitions/entries/", "/api/v1/competitions/judges/",
+                    "/api/v1/competitions/judging/", "/api/v1/staff-homes/rounds/",
+                    "/api/v1/staff-homes/applications/", "/api/v1/subsidies/programmes/",
+                    "/api/v1/subsidies/applications/", "/api/v1/circulars/", "/api/v1/stats/"]
 
 
 @pytest.mark.parametrize("path", SCHOOL_LISTS)
@@ -18,6 +29,13 @@ def test_a_token_of_another_school_is_refused_on_every_endpoint(path, huzhou, ho
     outsider = host_client(huzhou, [Role.UNION_ADMIN])
     outsider.defaults["HTTP_HOST"] = "guilin.localhost"
     assert outsider.get(path).status_code == 401
+
+
+@pytest.mark.parametrize("path", PROVINCIAL_LISTS)
+def test_a_school_token_is_refused_on_every_provincial_endpoint(path, guilin, host_client):
+    school_admin = host_client(guilin, [Role.UNION_ADMIN])
+    school_admin.defaults["HTTP_HOST"] = "localhost"
+    assert school_admin.get(path).status_code == 401
 
 
 @pytest.mark.parametrize("path", ["/api/v1/branches/", "/api/v1/departments/", "/api/v1/groups/"])
