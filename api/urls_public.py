@@ -4,19 +4,19 @@ from django.urls import path, re_path
 from api.errors import api_not_found
 from api.routers import Router
 
-from api.views.audit import AuditRecordViewSet
-from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.audit import ProvinceAuditRecordViewSet
+from api.views.auth import ProvinceMeView, ProvinceTokenObtainView, ProvinceTokenRevokeView
 from api.views.circulars import ProvinceCircularViewSet
 from api.views.competitions import JudgeViewSet, JudgingViewSet, ProvinceCompetitionViewSet, ProvinceEntryViewSet
 from api.views.honours import ProvinceCampaignViewSet, ProvinceHonourRecordViewSet, ProvinceNominationViewSet
 from api.views.schools import SchoolViewSet
-from api.views.staffhomes import CriterionViewSet, ProvinceHomeApplicationViewSet, ProvinceRoundViewSet
+from api.views.staffhomes import ProvinceCriterionViewSet, ProvinceHomeApplicationViewSet, ProvinceRoundViewSet
 from api.views.stats import ProvinceStatsExportView, ProvinceStatsRefreshView, ProvinceStatsView
 from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
 
 router = Router(trailing_slash=True)
 router.register("schools", SchoolViewSet, basename="school")
-router.register("audit", AuditRecordViewSet, basename="audit")
+router.register("audit", ProvinceAuditRecordViewSet, basename="audit")
 router.register("honours/campaigns", ProvinceCampaignViewSet, basename="honour-campaign")
 router.register("honours/nominations", ProvinceNominationViewSet, basename="honour-nomination")
 router.register("honours/records", ProvinceHonourRecordViewSet, basename="honour-record")
@@ -25,16 +25,16 @@ router.register("competitions/judges", JudgeViewSet, basename="competition-judge
 router.register("competitions/judging", JudgingViewSet, basename="competition-judging")
 router.register("competitions", ProvinceCompetitionViewSet, basename="competition")
 router.register("circulars", ProvinceCircularViewSet, basename="circular")
-router.register("staff-homes/criteria", CriterionViewSet, basename="staffhome-criterion")
+router.register("staff-homes/criteria", ProvinceCriterionViewSet, basename="staffhome-criterion")
 router.register("staff-homes/rounds", ProvinceRoundViewSet, basename="staffhome-round")
 router.register("staff-homes/applications", ProvinceHomeApplicationViewSet, basename="staffhome-application")
 router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 
 urlpatterns = [
-    path("auth/token/", TokenObtainView.as_view(), name="token"),
-    path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
-    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", ProvinceTokenObtainView.as_view(), name="token"),
+    path("auth/token/revoke/", ProvinceTokenRevokeView.as_view(), name="token-revoke"),
+    path("me/", ProvinceMeView.as_view(), name="me"),
     path("stats/", ProvinceStatsView.as_view(), name="stats"),
     path("stats/export/", ProvinceStatsExportView.as_view(), name="stats-export"),
     path("stats/refresh/", ProvinceStatsRefreshView.as_view(), name="stats-refresh"),

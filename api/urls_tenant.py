@@ -4,8 +4,8 @@ from django.urls import path, re_path
 from api.errors import api_not_found
 from api.routers import Router
 
-from api.views.audit import AuditRecordViewSet
-from api.views.auth import MeView, TokenObtainView, TokenRevokeView
+from api.views.audit import SchoolAuditRecordViewSet
+from api.views.auth import SchoolMeView, SchoolTokenObtainView, SchoolTokenRevokeView
 from api.views.congress import (
     CongressViewSet,
     DelegateViewSet,
@@ -19,12 +19,12 @@ from api.views.competitions import SchoolCompetitionViewSet, SchoolEntryViewSet
 from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
 from api.views.school_profile import SchoolProfileView
-from api.views.staffhomes import CriterionViewSet, SchoolHomeApplicationViewSet, SchoolRoundViewSet
+from api.views.staffhomes import SchoolCriterionViewSet, SchoolHomeApplicationViewSet, SchoolRoundViewSet
 from api.views.stats import SchoolStatsViewSet
 from api.views.subsidies import LedgerEntryViewSet, SchoolApplicationViewSet, SchoolProgrammeViewSet
 
 router = Router(trailing_slash=True)
-router.register("audit", AuditRecordViewSet, basename="audit")
+router.register("audit", SchoolAuditRecordViewSet, basename="audit")
 router.register("branches", BranchViewSet, basename="branch")
 router.register("groups", GroupViewSet, basename="group")
 router.register("departments", DepartmentViewSet, basename="department")
@@ -42,7 +42,7 @@ router.register("honours/records", SchoolHonourRecordViewSet, basename="honour-r
 router.register("competitions/entries", SchoolEntryViewSet, basename="competition-entry")
 router.register("competitions", SchoolCompetitionViewSet, basename="competition")
 router.register("circulars", SchoolCircularViewSet, basename="circular")
-router.register("staff-homes/criteria", CriterionViewSet, basename="staffhome-criterion")
+router.register("staff-homes/criteria", SchoolCriterionViewSet, basename="staffhome-criterion")
 router.register("staff-homes/rounds", SchoolRoundViewSet, basename="staffhome-round")
 router.register("staff-homes/applications", SchoolHomeApplicationViewSet, basename="staffhome-application")
 router.register("stats", SchoolStatsViewSet, basename="stats")
@@ -51,9 +51,9 @@ router.register("subsidies/applications", SchoolApplicationViewSet, basename="su
 router.register("ledger", LedgerEntryViewSet, basename="ledger")
 
 urlpatterns = [
-    path("auth/token/", TokenObtainView.as_view(), name="token"),
-    path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
-    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", SchoolTokenObtainView.as_view(), name="token"),
+    path("auth/token/revoke/", SchoolTokenRevokeView.as_view(), name="token-revoke"),
+    path("me/", SchoolMeView.as_view(), name="me"),
     path("school/", SchoolProfileView.as_view(), name="school-profile"),
     *router.urls,
     re_path(r"^.*$", api_not_found),

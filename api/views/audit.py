@@ -1,29 +1,39 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
 
+from api.base import ProvinceViewSet, SchoolViewSet
+from api.filters import AuditFilter
 from api.permissions import role_required
 from api.serializers.audit import AuditRecordSerializer
 from tenants.accounts.roles import ADMIN_ROLES
+from tenants.audit.models import AuditRecord
 from tenants.audit.selectors import audit_records
 
 
-@extend_schema_view(
-    list=extend_schema(summary="审计记录列表", parameters=[
-        OpenApiParameter("target_type", description="对象类型，如 tenants.school"),
-        OpenApiParameter("target_id", description="对象编号"),
-        OpenApiParameter("action", description="动作：create/update/delete/transition/read"),
-    ]),
-    retrieve=extend_schema(summary="审计记录详情"),
-)
-@extend_schema(tags=["审计"])
-class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    """本站点的审计记录，只有本站点的管理员可读。"""
+class AuditRecordViews(mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """本站点的操作日志，只有本站点的管理员可读。"""
 
+    queryset = AuditRecord.objects.none()
     serializer_class = AuditRecordSerializer
     permission_classes = [role_required(*ADMIN_ROLES)]
+    filterset_class = AuditFilter
     search_fields = ["actor_name", "target_repr", "reason"]
+    ordering_fields = ["at", "id"]
 
-    def get_queryset(self):
-        params = self.request.query_params
-        return audit_records(target_type=params.get("target_type"), target_id=params.get("target_id"),
-                             action=params.get("action"))
+    def base_queryset(self):
+        return audit_records()
+
+
+AUDIT_DOCS = dict(list=extend_schema(summary="操作日志列表"), retrieve=extend_schema(summary="操作日志详情"))
+
+
+@extend_schema_view(**AUDIT_DOCS)
+@extend_schema(tags=["操作日志"])
+class SchoolAuditRecordViewSet(AuditRecordViews, SchoolViewSet):
+    pass
+
+
+@extend_schema_view(**AUDIT_DOCS)
+@extend_schema(tags=["操作日志"])
+class ProvinceAuditRecordViewSet(AuditRecordViews, ProvinceViewSet):
+    pass

@@ -3,8 +3,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from api.base import ProvinceAPIView, SchoolAPIView
 from api.params import validated
 from api.serializers.accounts import MeSerializer, TokenRequestSerializer, TokenSerializer
 from tenants.accounts import login_guard
@@ -13,7 +13,7 @@ from tenants.accounts.services import token_for, token_revoke
 WRONG_CREDENTIALS = "用户名或密码不正确。"
 
 
-class TokenObtainView(APIView):
+class TokenObtain:
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -38,7 +38,7 @@ class TokenObtainView(APIView):
         return Response({"token": token_for(user=user).key})
 
 
-class TokenRevokeView(APIView):
+class TokenRevoke:
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["认证"], summary="撤销当前令牌", request=None,
@@ -48,9 +48,33 @@ class TokenRevokeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class Me:
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=["认证"], summary="当前用户", responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user, context={"request": request}).data)
+
+
+class SchoolTokenObtainView(TokenObtain, SchoolAPIView):
+    pass
+
+
+class ProvinceTokenObtainView(TokenObtain, ProvinceAPIView):
+    open_to_anyone = "登录：换取令牌之前，请求者还没有任何身份。"
+
+
+class SchoolTokenRevokeView(TokenRevoke, SchoolAPIView):
+    pass
+
+
+class ProvinceTokenRevokeView(TokenRevoke, ProvinceAPIView):
+    open_to_anyone = "任何持有本站令牌的人都可以撤销自己的令牌。"
+
+
+class SchoolMeView(Me, SchoolAPIView):
+    pass
+
+
+class ProvinceMeView(Me, ProvinceAPIView):
+    open_to_anyone = "任何登录者都可以查看自己的账号（没有省级角色时可据此知道原因）。"

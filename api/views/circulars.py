@@ -1,15 +1,17 @@
 """Circulars: the province imports and publishes; each school acknowledges and reports item by item."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.base import ProvinceViewSet, SchoolViewSet
+from api.filters import CircularFilter
 from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
-from api.scoping import SchoolScopedMixin, current_school
+from api.scoping import current_school
 from api.serializers.circulars import (
     AcknowledgementSerializer,
     CircularInputSerializer,
@@ -32,9 +34,10 @@ def circulars_queryset():
                     create=extend_schema(summary="新建通知（草稿）", request=CircularInputSerializer,
                                          responses={201: CircularSerializer}))
 class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                              viewsets.GenericViewSet):
+                              ProvinceViewSet):
     queryset = circulars_queryset()
     serializer_class = CircularSerializer
+    filterset_class = CircularFilter
 
     def get_permissions(self):
         return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix") else ProvinceAdmin)()]
@@ -75,8 +78,7 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 @extend_schema(tags=["通知与工作要点"])
 @extend_schema_view(list=extend_schema(summary="收到的通知"), retrieve=extend_schema(summary="通知详情"))
-class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                            viewsets.GenericViewSet):
+class SchoolCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
     """Only circulars sent to this school (through its recipient row)."""
 
     queryset = Circular.objects.all()
@@ -84,7 +86,7 @@ class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.Ret
     serializer_class = CircularSerializer
     permission_classes = [IsAuthenticated]
 
-    def scoped_queryset(self):
+    def base_queryset(self):
         return circulars_queryset().filter(status=Circular.Status.PUBLISHED)
 
     @extend_schema(summary="签收", request=None, responses=AcknowledgementSerializer)
@@ -93,8 +95,9 @@ class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.Ret
         recipient = s.circular_acknowledge(circular=self.get_object(), school=current_school(request), by=request.user)
         return Response(AcknowledgementSerializer(recipient).data)
 
-    @extend_schema(summary="本校各要点的落实情况（GET 查看，POST 填报一项）", request=ItemReportSerializer,
-                   responses=ItemReportSerializer(many=True))
+    @extend_schema(methods=["GET"], summary="本校各要点的落实情况", responses=ItemReportSerializer(many=True))
+    @extend_schema(methods=["POST"], summary="填报一项要点的落实情况", request=ItemReportSerializer,
+                   responses={201: ItemReportSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[UnionAdmin])
     def reports(self, request, pk=None):
         circular, school = self.get_object(), current_school(request)
@@ -105,5 +108,5 @@ class SchoolCircularViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.Ret
                                    status=data["status"],
                                    text=data.get("text", ""))
             return Response(ItemReportSerializer(report).data, status=status.HTTP_201_CREATED)
-        rows = ItemReport.objects.filter(item__circular=circular, school=school).order_by("item__order")
-        return Response(ItemReportSerializer(rows, many=True).data)
+        rows = ItemReport.objects.filter(item__circular=circular).order_by("item__order")
+        return self.paginated(rows, ItemReportSerializer, school_field="school")

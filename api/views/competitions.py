@@ -1,15 +1,17 @@
 """The teaching competition on both hosts; judges score on the provincial host."""
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.params import int_param, validated
+from api.base import ProvinceViewSet, SchoolViewSet
+from api.filters import EntryFilter, ProvinceEntryFilter
+from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin, role_required
-from api.scoping import SchoolScopedMixin, current_school
+from api.scoping import current_school
 from api.serializers.competitions import (
     CompetitionSerializer,
     EntryDecisionSerializer,
@@ -33,23 +35,13 @@ def entries_queryset():
     return Entry.objects.select_related("school", "group", "competition")
 
 
-def _filter_entries(request, rows):
-    for name, field in (("competition", "competition_id"), ("group", "group_id")):
-        value = int_param(request, name)
-        if value:
-            rows = rows.filter(**{field: value})
-    if request.query_params.get("status"):
-        rows = rows.filter(status=request.query_params["status"])
-    return rows
-
-
 # --- provincial host ---------------------------------------------------------------------------
 
 @extend_schema(tags=["教学竞赛（省级）"])
 @extend_schema_view(list=extend_schema(summary="竞赛列表"), retrieve=extend_schema(summary="竞赛详情"),
                     create=extend_schema(summary="发布竞赛（含组别、年龄限制、权重、获奖比例）"))
 class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                                 viewsets.GenericViewSet):
+                                 ProvinceViewSet):
     queryset = Competition.objects.prefetch_related("groups")
     serializer_class = CompetitionSerializer
 
@@ -85,23 +77,21 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(summary="成绩（按组、按名次；公布前仅省级可看）", responses=EntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
-        rows = entries_queryset().filter(competition_id=pk, status=Entry.Status.CONFIRMED).order_by(
+        rows = entries_queryset().filter(competition=self.get_object(), status=Entry.Status.CONFIRMED).order_by(
             "group_id", "rank", "id")
-        return Response(EntrySerializer(rows, many=True, context={"show_results": True}).data)
+        return self.paginated(rows, EntrySerializer, show_results=True)
 
 
 @extend_schema(tags=["教学竞赛（省级）"])
-@extend_schema_view(list=extend_schema(summary="全区报名", parameters=[
-    OpenApiParameter("competition", int), OpenApiParameter("group", int), OpenApiParameter("status")]),
-    retrieve=extend_schema(summary="报名详情"))
-class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="全区报名"), retrieve=extend_schema(summary="报名详情"))
+class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     queryset = Entry.objects.none()
     serializer_class = EntrySerializer
     permission_classes = [ProvinceStaff]
-    filter_backends = []
+    filterset_class = ProvinceEntryFilter
 
-    def get_queryset(self):
-        return _filter_entries(self.request, entries_queryset())
+    def base_queryset(self):
+        return entries_queryset()
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "show_results": True}
@@ -124,8 +114,8 @@ class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
 @extend_schema(tags=["教学竞赛（省级）"])
 @extend_schema_view(list=extend_schema(summary="评委列表"), create=extend_schema(summary="登记评委及其所在学校"))
-class JudgeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    queryset = Judge.objects.select_related("user", "home_school")
+class JudgeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProvinceViewSet):
+    queryset = Judge.objects.select_related("user", "home_school").order_by("id")
     serializer_class = JudgeSerializer
     permission_classes = [ProvinceAdmin]
 
@@ -139,13 +129,13 @@ class JudgeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
 
 @extend_schema(tags=["教学竞赛（评委）"])
 @extend_schema_view(list=extend_schema(summary="分配给我的选手"))
-class JudgingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class JudgingViewSet(mixins.ListModelMixin, ProvinceViewSet):
     """A judge sees only the entries assigned to them (never their own school's) and scores them."""
 
     queryset = Entry.objects.none()
     serializer_class = EntrySerializer
     permission_classes = [JudgeRole]
-    filter_backends = []
+    filterset_class = EntryFilter
 
     def judge(self) -> Judge:
         judge = Judge.objects.filter(user=self.request.user).first()
@@ -153,8 +143,8 @@ class JudgingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotAllowed("您的账号尚未登记为评委。")
         return judge
 
-    def get_queryset(self):
-        return _filter_entries(self.request, entries_queryset().filter(assignments__judge=self.judge()))
+    def base_queryset(self):
+        return entries_queryset().filter(assignments__judge=self.judge())
 
     @extend_schema(summary="评分", request=ScoreInputSerializer, responses={201: ScoreSerializer})
     @action(detail=True, methods=["post"])
@@ -168,7 +158,8 @@ class JudgingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 @extend_schema(tags=["教学竞赛"])
 @extend_schema_view(list=extend_schema(summary="竞赛"), retrieve=extend_schema(summary="竞赛详情"))
-class SchoolCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SchoolCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
+    dangerously_unscoped = "竞赛由自治区发布、面向全区每一所学校。"
     queryset = Competition.objects.prefetch_related("groups")
     serializer_class = CompetitionSerializer
     permission_classes = [IsAuthenticated]
@@ -176,17 +167,19 @@ class SchoolCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 @extend_schema(tags=["教学竞赛"])
 @extend_schema_view(
-    list=extend_schema(summary="本校报名（公布前不含分数）", parameters=[OpenApiParameter("competition", int)]),
+    list=extend_schema(summary="本校报名（公布前不含分数）"),
     retrieve=extend_schema(summary="本校报名详情"),
     create=extend_schema(summary="报名（检查年龄和名额）", request=EntryInputSerializer, responses={201: EntrySerializer}))
-class SchoolEntryViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SchoolEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                         SchoolViewSet):
     queryset = Entry.objects.all()
+    school_field = "school"
     serializer_class = EntrySerializer
     permission_classes = [UnionAdmin]
+    filterset_class = EntryFilter
 
-    def scoped_queryset(self):
-        return _filter_entries(self.request, entries_queryset())
+    def base_queryset(self):
+        return entries_queryset()
 
     def create(self, request, *args, **kwargs):
         entry = s.entry_register(by=request.user, school=current_school(request),

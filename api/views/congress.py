@@ -2,15 +2,17 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.base import SchoolViewSet
 from api.files import XLSX, xlsx_response
-from api.params import int_param, validated
+from api.filters import DelegateFilter, DelegationFilter, NotificationFilter, ProposalFilter, SuggestionFilter
+from api.params import validated
 from api.permissions import UnionAdmin
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.congress import (
@@ -43,7 +45,6 @@ from tenants.congress.models import Congress, Delegate, Delegation, Proposal, Pr
 from tenants.congress.selectors import (
     congress_figures,
     department_figures,
-    proposal_filter,
     proposals_visible_to,
     suggestions_visible_to,
 )
@@ -54,8 +55,8 @@ from tenants.congress.selectors import (
 @extend_schema_view(list=extend_schema(summary="教代会列表"), retrieve=extend_schema(summary="教代会详情"),
                     create=extend_schema(summary="新建教代会"), partial_update=extend_schema(summary="修改教代会"))
 class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    queryset = Congress.objects.all()
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin, SchoolViewSet):
+    queryset = Congress.objects.order_by("-term", "-session", "-id")
     serializer_class = CongressSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -84,16 +85,13 @@ class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
 
 
 @extend_schema(tags=["教代会"])
-@extend_schema_view(list=extend_schema(summary="代表团列表", parameters=[OpenApiParameter("congress", int)]),
+@extend_schema_view(list=extend_schema(summary="代表团列表"),
                     retrieve=extend_schema(summary="代表团详情"), create=extend_schema(summary="新建代表团"))
 class DelegationViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, viewsets.GenericViewSet):
+                        mixins.CreateModelMixin, SchoolViewSet):
+    queryset = Delegation.objects.order_by("congress_id", "id")
     serializer_class = DelegationSerializer
-
-    def get_queryset(self):
-        congress = int_param(self.request, "congress")
-        rows = Delegation.objects.all()
-        return rows.filter(congress_id=congress) if congress else rows
+    filterset_class = DelegationFilter
 
     def perform_create(self, serializer):
         serializer.instance = s.delegation_create(by=self.request.user, **serializer.validated_data)
@@ -101,21 +99,13 @@ class DelegationViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mix
 
 @extend_schema(tags=["教代会"])
 @extend_schema_view(
-    list=extend_schema(summary="代表列表", parameters=[OpenApiParameter("congress", int),
-                                                        OpenApiParameter("branch", int)]),
+    list=extend_schema(summary="代表列表"),
     retrieve=extend_schema(summary="代表详情"), create=extend_schema(summary="登记当选代表"))
 class DelegateViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, viewsets.GenericViewSet):
+                      mixins.CreateModelMixin, SchoolViewSet):
+    queryset = Delegate.objects.select_related("member", "branch", "delegation").order_by("congress_id", "id")
     serializer_class = DelegateSerializer
-
-    def get_queryset(self):
-        rows = Delegate.objects.select_related("member", "branch", "delegation")
-        congress, branch = int_param(self.request, "congress"), int_param(self.request, "branch")
-        if congress:
-            rows = rows.filter(congress_id=congress)
-        if branch:
-            rows = rows.filter(branch_id=branch)
-        return rows
+    filterset_class = DelegateFilter
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -123,16 +113,9 @@ class DelegateViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
                                                member=data["member"], delegation=data.get("delegation"))
 
 
-PROPOSAL_FILTERS = [
-    OpenApiParameter("congress", int), OpenApiParameter("status", description="状态代码，如 accepted"),
-    OpenApiParameter("department", int, description="主办部门"), OpenApiParameter("overdue", bool),
-    OpenApiParameter("search", description="案由或编号"),
-]
-
-
 @extend_schema(tags=["提案"])
 @extend_schema_view(
-    list=extend_schema(summary="提案列表", parameters=PROPOSAL_FILTERS,
+    list=extend_schema(summary="提案列表",
                        description="会员看到自己的提案和本校全部已立案提案；代表还能看到本次教代会征集中的提案以便附议；"
                                    "承办部门经办人看到交办给本部门的提案；校工会看到全部。"),
     retrieve=extend_schema(summary="提案详情", responses=ProposalDetailSerializer),
@@ -142,28 +125,24 @@ PROPOSAL_FILTERS = [
                                  responses=ProposalDetailSerializer),
 )
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    queryset = Proposal.objects.none()  # for the schema; get_queryset decides what a user sees
+                      mixins.UpdateModelMixin, SchoolViewSet):
+    queryset = Proposal.objects.none()  # for the schema; base_queryset decides what a user sees
     permission_classes = [IsAuthenticated]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = []
+    filterset_class = ProposalFilter
+    ordering_fields = ["created", "submitted_at", "number", "due_date"]
 
     def get_serializer_class(self):
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
 
-    def get_queryset(self):
-        params = self.request.query_params
-        overdue = params.get("overdue")
-        proposals = proposal_filter(
-            proposals_visible_to(self.request.user), congress=int_param(self.request, "congress"),
-            status=params.get("status"), department=int_param(self.request, "department"),
-            overdue={"true": True, "false": False}.get((overdue or "").lower()), search=params.get("search", ""))
+    def base_queryset(self):
+        proposals = proposals_visible_to(self.request.user)
         if self.action != "list":
             proposals = proposals.prefetch_related("replies__department", "attachments")
         return proposals
 
     def _detail(self, proposal, code=status.HTTP_200_OK):
-        detail = ProposalDetailSerializer(self.get_queryset().get(pk=proposal.pk), context={"request": self.request})
+        detail = ProposalDetailSerializer(self.base_queryset().get(pk=proposal.pk), context={"request": self.request})
         return Response(detail.data, status=code)
 
     def create(self, request, *args, **kwargs):
@@ -253,11 +232,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return self._detail(s.proposal_close(proposal=self.get_object(), by=request.user,
                                              **validated(self.request, NoteSerializer)))
 
-    @extend_schema(summary="办理过程（每一次状态变更：谁、何时、从何到何、原因）", responses=AuditRecordSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(summary="办理过程（每一次状态变更：谁、何时、从何到何、原因）", responses=AuditRecordSerializer(many=True),
+                   filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None)
     def history(self, request, pk=None):
         records = audit_records(target_type="congress.proposal", target_id=str(self.get_object().pk))
-        return Response(AuditRecordSerializer(records.order_by("at", "id"), many=True).data)
+        return self.paginated(records.order_by("at", "id"), AuditRecordSerializer)
 
     @extend_schema(
         summary="上传附件（提案人在初审前上传提案附件；主办部门在办理中上传答复附件）",
@@ -286,21 +266,19 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 @extend_schema(tags=["意见建议"])
 @extend_schema_view(
-    list=extend_schema(summary="意见建议列表", parameters=[OpenApiParameter("status")]),
+    list=extend_schema(summary="意见建议列表"),
     retrieve=extend_schema(summary="意见建议详情"),
     create=extend_schema(summary="提交意见建议（任何会员，网上提案快捷通道）"),
 )
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        viewsets.GenericViewSet):
+                        SchoolViewSet):
     queryset = Suggestion.objects.none()
     serializer_class = SuggestionSerializer
     permission_classes = [IsAuthenticated]
-    filter_backends = []
+    filterset_class = SuggestionFilter
 
-    def get_queryset(self):
-        wanted = self.request.query_params.get("status")
-        rows = suggestions_visible_to(self.request.user)
-        return rows.filter(status=wanted) if wanted else rows
+    def base_queryset(self):
+        return suggestions_visible_to(self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = s.suggestion_submit(by=self.request.user, **serializer.validated_data)
@@ -329,21 +307,20 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
 
 @extend_schema(tags=["通知"])
-@extend_schema_view(list=extend_schema(summary="我的站内通知", parameters=[OpenApiParameter("unread", bool)]))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="我的站内通知"))
+class NotificationViewSet(mixins.ListModelMixin, SchoolViewSet):
     queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated]
-    filter_backends = []
+    filterset_class = NotificationFilter
 
-    def get_queryset(self):
-        rows = self.request.user.notifications.all()
-        return rows.filter(read_at__isnull=True) if self.request.query_params.get("unread") == "true" else rows
+    def base_queryset(self):
+        return self.request.user.notifications.all()
 
     @extend_schema(summary="标为已读", request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = self.get_queryset().filter(pk=pk).first()
+        notification = self.base_queryset().filter(pk=pk).first()
         if notification is None:
             raise Http404
         if notification.read_at is None:

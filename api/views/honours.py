@@ -1,7 +1,7 @@
 """Honours on both hosts: the province runs campaigns and decides; a school nominates its own."""
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from drf_spectacular.types import OpenApiTypes
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -9,10 +9,17 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.base import ProvinceViewSet, SchoolViewSet
 from api.files import UPLOAD_REQUEST, download
-from api.params import int_param, validated
+from api.filters import (
+    HonourRecordFilter,
+    NominationFilter,
+    ProvinceHonourRecordFilter,
+    ProvinceNominationFilter,
+)
+from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
-from api.scoping import SchoolScopedMixin, current_school
+from api.scoping import current_school
 from api.serializers.honours import (
     CampaignSerializer,
     CareInputSerializer,
@@ -44,7 +51,7 @@ def nominations_queryset():
 @extend_schema_view(list=extend_schema(summary="推荐活动列表"), retrieve=extend_schema(summary="推荐活动详情"),
                     create=extend_schema(summary="发起推荐活动"))
 class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                              viewsets.GenericViewSet):
+                              ProvinceViewSet):
     queryset = HonourCampaign.objects.all()
     serializer_class = CampaignSerializer
 
@@ -70,25 +77,15 @@ class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 @extend_schema(tags=["荣誉推荐（省级）"])
-@extend_schema_view(list=extend_schema(summary="全区推荐列表", parameters=[
-    OpenApiParameter("campaign", int), OpenApiParameter("school", description="学校站点标识"),
-    OpenApiParameter("status")]), retrieve=extend_schema(summary="推荐详情"))
-class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="全区推荐列表"), retrieve=extend_schema(summary="推荐详情"))
+class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     serializer_class = NominationSerializer
     permission_classes = [ProvinceStaff]
     queryset = Nomination.objects.none()
-    filter_backends = []
+    filterset_class = ProvinceNominationFilter
 
-    def get_queryset(self):
-        rows = nominations_queryset()
-        params = self.request.query_params
-        if int_param(self.request, "campaign"):
-            rows = rows.filter(campaign_id=int_param(self.request, "campaign"))
-        if params.get("school"):
-            rows = rows.filter(school__slug=params["school"])
-        if params.get("status"):
-            rows = rows.filter(status=params["status"])
-        return rows
+    def base_queryset(self):
+        return nominations_queryset()
 
     def _detail(self, nomination):
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
@@ -119,24 +116,13 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
 
 @extend_schema(tags=["荣誉推荐（省级）"])
-@extend_schema_view(list=extend_schema(summary="荣誉获得者名录", parameters=[
-    OpenApiParameter("school"), OpenApiParameter("kind"), OpenApiParameter("year", int)]))
-class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="荣誉获得者名录"), retrieve=extend_schema(summary="荣誉获得者详情"))
+class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     serializer_class = HonourRecordSerializer
     permission_classes = [ProvinceStaff]
-    queryset = HonourRecord.objects.none()
-    filter_backends = []
-
-    def get_queryset(self):
-        rows = HonourRecord.objects.select_related("school")
-        params = self.request.query_params
-        if params.get("school"):
-            rows = rows.filter(school__slug=params["school"])
-        if params.get("kind"):
-            rows = rows.filter(kind=params["kind"])
-        if int_param(self.request, "year"):
-            rows = rows.filter(year=int_param(self.request, "year"))
-        return rows
+    queryset = HonourRecord.objects.select_related("school").order_by("-year", "person_name", "id")
+    filterset_class = ProvinceHonourRecordFilter
+    search_fields = ["person_name"]
 
     @extend_schema(summary="记录关爱（春节慰问、疗休养…）", request=CareInputSerializer, responses={201: CareSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ProvinceAdmin])
@@ -150,9 +136,10 @@ class ProvinceHonourRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
 @extend_schema(tags=["荣誉推荐"])
 @extend_schema_view(list=extend_schema(summary="推荐活动（含本校名额与已用）"),
                     retrieve=extend_schema(summary="推荐活动详情"))
-class SchoolCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SchoolCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
     """Campaigns are provincial and addressed to every school; quotas shown are this school's."""
 
+    dangerously_unscoped = "推荐活动由自治区发起、面向全区每一所学校；各校名额另按本校计算。"
     queryset = HonourCampaign.objects.all()
     serializer_class = SchoolCampaignSerializer
     permission_classes = [IsAuthenticated]
@@ -166,13 +153,15 @@ class SchoolCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     list=extend_schema(summary="本校推荐列表"), retrieve=extend_schema(summary="本校推荐详情"),
     create=extend_schema(summary="推荐人选（名额用完时 409）", request=NominationInputSerializer,
                          responses={201: NominationSerializer}))
-class SchoolNominationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                              mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SchoolNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                              SchoolViewSet):
     queryset = Nomination.objects.all()
+    school_field = "school"
     serializer_class = NominationSerializer
     permission_classes = [UnionAdmin]
+    filterset_class = NominationFilter
 
-    def scoped_queryset(self):
+    def base_queryset(self):
         return nominations_queryset()
 
     def create(self, request, *args, **kwargs):
@@ -202,12 +191,11 @@ class SchoolNominationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.R
 
 @extend_schema(tags=["荣誉推荐"])
 @extend_schema_view(list=extend_schema(summary="本校荣誉获得者"))
-class SchoolHonourRecordViewSet(SchoolScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    queryset = HonourRecord.objects.all()
+class SchoolHonourRecordViewSet(mixins.ListModelMixin, SchoolViewSet):
+    queryset = HonourRecord.objects.select_related("school").order_by("-year", "person_name", "id")
+    school_field = "school"
     serializer_class = HonourRecordSerializer
     permission_classes = [IsAuthenticated]
-
-    def scoped_queryset(self):
-        return HonourRecord.objects.select_related("school")
+    filterset_class = HonourRecordFilter
 
 

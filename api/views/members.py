@@ -1,14 +1,16 @@
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.base import SchoolViewSet
 from api.files import XLSX, xlsx_response
-from api.params import int_param, validated
+from api.filters import ApplicationFilter, GroupFilter, MemberFilter
+from api.params import validated
 from api.permissions import UnionAdmin
 from api.serializers.members import (
     ApplicationInputSerializer,
@@ -26,13 +28,8 @@ from api.serializers.members import (
     StatusChangeSerializer,
 )
 from tenants.members import roster
-from tenants.members.models import Department, Group, Member, MembershipApplication
-from tenants.members.selectors import (
-    applications_visible_to,
-    branches_with_counts,
-    members_search,
-    members_visible_to,
-)
+from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
+from tenants.members.selectors import applications_visible_to, branches_with_counts, members_visible_to
 from tenants.members.services import (
     application_decide,
     application_submit,
@@ -58,12 +55,13 @@ class ReadForAllWriteForUnionAdmin:
 @extend_schema_view(list=extend_schema(summary="分工会列表"), retrieve=extend_schema(summary="分工会详情"),
                     create=extend_schema(summary="新建分工会"), partial_update=extend_schema(summary="修改分工会"))
 class BranchViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                    mixins.CreateModelMixin, mixins.UpdateModelMixin, SchoolViewSet):
+    queryset = Branch.objects.none()
     serializer_class = BranchSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     search_fields = ["name"]
 
-    def get_queryset(self):
+    def base_queryset(self):
         return branches_with_counts()
 
     def perform_create(self, serializer):
@@ -75,16 +73,13 @@ class BranchViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.
 
 
 @extend_schema(tags=["组织"])
-@extend_schema_view(list=extend_schema(summary="工会小组列表", parameters=[OpenApiParameter("branch", int)]),
+@extend_schema_view(list=extend_schema(summary="工会小组列表"),
                     retrieve=extend_schema(summary="工会小组详情"), create=extend_schema(summary="新建工会小组"))
 class GroupViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   mixins.CreateModelMixin, viewsets.GenericViewSet):
+                   mixins.CreateModelMixin, SchoolViewSet):
+    queryset = Group.objects.select_related("branch").order_by("branch_id", "id")
     serializer_class = GroupSerializer
-
-    def get_queryset(self):
-        groups = Group.objects.select_related("branch")
-        branch = int_param(self.request, "branch")
-        return groups.filter(branch_id=branch) if branch else groups
+    filterset_class = GroupFilter
 
     def perform_create(self, serializer):
         serializer.instance = group_create(by=self.request.user, **serializer.validated_data)
@@ -95,13 +90,11 @@ class GroupViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.R
                     create=extend_schema(summary="新建承办部门"),
                     partial_update=extend_schema(summary="修改承办部门经办人"))
 class DepartmentViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                        mixins.CreateModelMixin, mixins.UpdateModelMixin, SchoolViewSet):
+    queryset = Department.objects.prefetch_related("handlers").order_by("id")
     serializer_class = DepartmentSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     search_fields = ["name"]
-
-    def get_queryset(self):
-        return Department.objects.prefetch_related("handlers")
 
     def perform_create(self, serializer):
         serializer.instance = department_create(by=self.request.user, name=serializer.validated_data["name"],
@@ -113,17 +106,9 @@ class DepartmentViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mix
             handlers=serializer.validated_data.get("handlers", list(serializer.instance.handlers.all())))
 
 
-MEMBER_FILTERS = [
-    OpenApiParameter("search", description="姓名、工号开头或姓名拼音首字母（如 zs）"),
-    OpenApiParameter("branch", int, description="分工会编号"),
-    OpenApiParameter("status", description="active/transferred/left/retired"),
-    OpenApiParameter("employment_type", description="staff/contract/agency/retiree"),
-]
-
-
 @extend_schema(tags=["会员"])
 @extend_schema_view(
-    list=extend_schema(summary="会员列表", parameters=MEMBER_FILTERS,
+    list=extend_schema(summary="会员列表",
                        description="校工会管理员看到全部会员，分工会主席看到本分工会会员，其他人只看到自己。"
                                    "手机号和身份证号一律遮蔽。"),
     retrieve=extend_schema(summary="会员详情"),
@@ -131,22 +116,20 @@ MEMBER_FILTERS = [
     partial_update=extend_schema(summary="修改会员", request=MemberWriteSerializer, responses=MemberSerializer),
 )
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    queryset = Member.objects.none()  # for the schema; get_queryset decides what a user sees
+                    mixins.UpdateModelMixin, SchoolViewSet):
+    queryset = Member.objects.none()  # for the schema; base_queryset decides what a user sees
     serializer_class = MemberSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = []
+    filterset_class = MemberFilter
+    ordering_fields = ["name", "employee_number", "join_date"]
 
     def get_permissions(self):
         # Reading follows get_queryset (members see themselves, chairs their branch); writing is the office's.
         readable = ("list", "retrieve", "status_changes")
         return [IsAuthenticated()] if self.action in readable else [UnionAdmin()]
 
-    def get_queryset(self):
-        params = self.request.query_params
-        filtered = members_search(query=params.get("search", ""), branch=int_param(self.request, "branch"),
-                                  status=params.get("status"), employment_type=params.get("employment_type"))
-        return filtered & members_visible_to(self.request.user)
+    def base_queryset(self):
+        return members_visible_to(self.request.user)
 
     def create(self, request, *args, **kwargs):
         data = self._write_data(request, creating=True)
@@ -189,10 +172,10 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def retire(self, request, pk=None):
         return self._status(request, "retire")
 
-    @extend_schema(summary="状态变更记录", responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-changes")
+    @extend_schema(summary="状态变更记录", responses=StatusChangeSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="status-changes", filterset_class=None)
     def status_changes(self, request, pk=None):
-        return Response(StatusChangeSerializer(self.get_object().status_changes.all(), many=True).data)
+        return self.paginated(self.get_object().status_changes.all(), StatusChangeSerializer)
 
     @extend_schema(summary="查看完整身份证号", responses=IdNumberSerializer,
                    description="仅校工会管理员；每次查看都写入审计记录。")
@@ -225,11 +208,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                              "problems": rejected.problems}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"imported": batch.rows}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="导出会员名册（.xlsx，已遮蔽）", parameters=MEMBER_FILTERS,
+    @extend_schema(summary="导出会员名册（.xlsx，已遮蔽；筛选条件与列表相同）", filters=True,
                    responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def export(self, request):
-        return xlsx_response(roster.export_workbook(self.get_queryset()), roster.export_file_name())
+        members = self.filter_queryset(self.get_queryset())
+        return xlsx_response(roster.export_workbook(members), roster.export_file_name())
 
 
 @extend_schema(tags=["会员"])
@@ -240,15 +224,13 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                          description="本人或分工会提交；非编教职工同样可以申请。"),
 )
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                         viewsets.GenericViewSet):
+                         SchoolViewSet):
     queryset = MembershipApplication.objects.none()
     serializer_class = ApplicationSerializer
-    filter_backends = []
+    filterset_class = ApplicationFilter
 
-    def get_queryset(self):
-        applications = applications_visible_to(self.request.user)
-        wanted = self.request.query_params.get("status")
-        return applications.filter(status=wanted) if wanted else applications
+    def base_queryset(self):
+        return applications_visible_to(self.request.user)
 
     def create(self, request, *args, **kwargs):
         data = validated(request, ApplicationInputSerializer)

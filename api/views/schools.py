@@ -1,9 +1,11 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.base import ProvinceViewSet
+from api.filters import SchoolFilter
 from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff
 from api.serializers.schools import (
@@ -13,7 +15,7 @@ from api.serializers.schools import (
     SchoolSerializer,
     SchoolUpdateSerializer,
 )
-from tenants.models import Domain
+from tenants.models import Domain, School
 from tenants.selectors import schools
 from tenants.services import school_provision, school_transition, school_update
 
@@ -31,21 +33,21 @@ from tenants.services import school_provision, school_transition, school_update
 )
 @extend_schema(tags=["学校"])
 class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                    mixins.UpdateModelMixin, ProvinceViewSet):
+    queryset = School.objects.none()
     serializer_class = SchoolSerializer
     lookup_field = "slug"
     search_fields = ["name", "short_name", "slug"]
     ordering_fields = ["slug", "name", "created"]
+    filterset_class = SchoolFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
         read_only = self.action in ("list", "retrieve")
         return [(ProvinceStaff if read_only else ProvinceAdmin)()]
 
-    def get_queryset(self):
-        params = self.request.query_params
-        return schools(status=params.get("status"), kind=params.get("kind"),
-                       region=params.get("region")).prefetch_related(
+    def base_queryset(self):
+        return schools().order_by("id").prefetch_related(
             Prefetch("domains", queryset=Domain.objects.order_by("id")))
 
     def create(self, request, *args, **kwargs):

@@ -1,16 +1,19 @@
 """先进教职工之家 on both hosts."""
-from rest_framework.permissions import IsAuthenticated
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.base import ProvinceViewSet, SchoolViewSet
 from api.files import UPLOAD_REQUEST, download
-from api.params import int_param, validated
+from api.filters import HomeApplicationFilter, ProvinceHomeApplicationFilter, YearListFilter
+from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
-from api.scoping import SchoolScopedMixin, current_school
+from api.scoping import current_school
 from api.serializers.staffhomes import (
     CriterionSerializer,
     HomeApplicationInputSerializer,
@@ -30,17 +33,27 @@ def applications_queryset():
                                                                                       "materials")
 
 
-@extend_schema(tags=["先进教职工之家"])
-@extend_schema_view(list=extend_schema(summary="建家标准"))
-class CriterionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CriterionViews(mixins.ListModelMixin):
     queryset = Criterion.objects.all()
     serializer_class = CriterionSerializer
     permission_classes = [IsAuthenticated]
 
 
+@extend_schema(tags=["先进教职工之家"])
+@extend_schema_view(list=extend_schema(summary="建家标准"))
+class SchoolCriterionViewSet(CriterionViews, SchoolViewSet):
+    dangerously_unscoped = "建家标准由自治区统一制定，全区每一所学校都按它自评。"
+
+
+@extend_schema(tags=["先进教职工之家（省级）"])
+@extend_schema_view(list=extend_schema(summary="建家标准"))
+class ProvinceCriterionViewSet(CriterionViews, ProvinceViewSet):
+    pass
+
+
 @extend_schema(tags=["先进教职工之家（省级）"])
 @extend_schema_view(list=extend_schema(summary="评选年度"), create=extend_schema(summary="开启评选年度"))
-class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProvinceViewSet):
     queryset = Round.objects.all()
     serializer_class = RoundSerializer
 
@@ -52,23 +65,15 @@ class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 
 
 @extend_schema(tags=["先进教职工之家（省级）"])
-@extend_schema_view(list=extend_schema(summary="全区建家申报", parameters=[OpenApiParameter("round", int),
-                                                                       OpenApiParameter("status")]),
-                    retrieve=extend_schema(summary="申报详情"))
-class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="全区建家申报"), retrieve=extend_schema(summary="申报详情"))
+class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     queryset = HomeApplication.objects.none()
     serializer_class = HomeApplicationSerializer
     permission_classes = [ProvinceStaff]
-    filter_backends = []
+    filterset_class = ProvinceHomeApplicationFilter
 
-    def get_queryset(self):
-        rows = applications_queryset()
-        round_id = int_param(self.request, "round")
-        if round_id:
-            rows = rows.filter(round_id=round_id)
-        if self.request.query_params.get("status"):
-            rows = rows.filter(status=self.request.query_params["status"])
-        return rows
+    def base_queryset(self):
+        return applications_queryset()
 
     def _detail(self, pk):
         return Response(HomeApplicationSerializer(self.get_queryset().get(pk=pk)).data)
@@ -96,27 +101,25 @@ class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModel
         s.application_decide(application=self.get_object(), by=request.user, **validated(request, HomeDecisionSerializer))
         return self._detail(pk)
 
-    @extend_schema(summary="确认名单（按年度）", parameters=[OpenApiParameter("year", int)],
-                   responses=HomeApplicationSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @extend_schema(summary="确认名单（按年度；不填为全部年度）", responses=HomeApplicationSerializer(many=True))
+    @action(detail=False, methods=["get"], filterset_class=YearListFilter)
     def confirmed(self, request):
-        rows = s.confirmed_list(year=int_param(request, "year"))
-        return Response(HomeApplicationSerializer(rows.prefetch_related("reviews", "inspections"), many=True).data)
+        year = self.filter_values()["year"]
+        rows = s.confirmed_list(year=year).prefetch_related("reviews", "inspections", "materials")
+        return self.paginated(rows.select_related("school", "round"), HomeApplicationSerializer)
 
-    @extend_schema(summary="到期需复查的称号", parameters=[OpenApiParameter("year", int, required=True)],
-                   responses=HomeApplicationSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="due-for-recheck")
+    @extend_schema(summary="到期需复查的称号（默认今年）", responses=HomeApplicationSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="due-for-recheck", filterset_class=YearListFilter)
     def due_for_recheck(self, request):
-        from django.utils import timezone
-
-        year = int_param(request, "year") or timezone.localdate().year
-        return Response(HomeApplicationSerializer(s.due_for_recheck(year=year).prefetch_related(
-            "reviews", "inspections"), many=True).data)
+        year = self.filter_values()["year"] or timezone.localdate().year
+        rows = s.due_for_recheck(year=year).prefetch_related("reviews", "inspections", "materials")
+        return self.paginated(rows.select_related("school", "round"), HomeApplicationSerializer)
 
 
 @extend_schema(tags=["先进教职工之家"])
 @extend_schema_view(list=extend_schema(summary="评选年度"))
-class SchoolRoundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SchoolRoundViewSet(mixins.ListModelMixin, SchoolViewSet):
+    dangerously_unscoped = "评选年度由自治区开启，面向全区每一所学校。"
     queryset = Round.objects.all()
     serializer_class = RoundSerializer
     permission_classes = [IsAuthenticated]
@@ -126,13 +129,15 @@ class SchoolRoundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 @extend_schema_view(list=extend_schema(summary="本校建家申报"), retrieve=extend_schema(summary="本校申报详情"),
                     create=extend_schema(summary="申报（含自评）", request=HomeApplicationInputSerializer,
                                          responses={201: SchoolHomeApplicationSerializer}))
-class SchoolHomeApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                                   mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SchoolHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                                   SchoolViewSet):
     queryset = HomeApplication.objects.all()
+    school_field = "school"
     serializer_class = SchoolHomeApplicationSerializer
     permission_classes = [UnionAdmin]
+    filterset_class = HomeApplicationFilter
 
-    def scoped_queryset(self):
+    def base_queryset(self):
         return applications_queryset()
 
     def create(self, request, *args, **kwargs):

@@ -2,15 +2,14 @@
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from api.base import ProvinceAPIView, SchoolViewSet
 from api.files import XLSX, xlsx_response
 from api.params import int_param, validated
 from api.permissions import ProvinceAdmin, ProvinceStaff
-from api.scoping import SchoolScopedMixin
 from api.serializers.stats import (
     RefreshResultSerializer,
     RefreshSerializer,
@@ -40,7 +39,7 @@ def _board(request) -> dict:
 
 
 @extend_schema(tags=["统计（省级）"])
-class ProvinceStatsView(APIView):
+class ProvinceStatsView(ProvinceAPIView):
     permission_classes = [ProvinceStaff]
 
     @extend_schema(summary="全区统计：每校一行并附合计", parameters=[YEAR], responses=StatsBoardSerializer)
@@ -49,7 +48,7 @@ class ProvinceStatsView(APIView):
 
 
 @extend_schema(tags=["统计（省级）"])
-class ProvinceStatsExportView(APIView):
+class ProvinceStatsExportView(ProvinceAPIView):
     permission_classes = [ProvinceStaff]
 
     @extend_schema(summary="导出全区统计（.xlsx）", parameters=[YEAR], responses={(200, XLSX): OpenApiTypes.BINARY})
@@ -59,7 +58,7 @@ class ProvinceStatsExportView(APIView):
 
 
 @extend_schema(tags=["统计（省级）"])
-class ProvinceStatsRefreshView(APIView):
+class ProvinceStatsRefreshView(ProvinceAPIView):
     permission_classes = [ProvinceAdmin]
 
     @extend_schema(summary="立即重新统计（每校一个后台任务）", request=RefreshSerializer,
@@ -72,13 +71,14 @@ class ProvinceStatsRefreshView(APIView):
 
 
 @extend_schema(tags=["统计"])
-class SchoolStatsViewSet(SchoolScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class SchoolStatsViewSet(mixins.ListModelMixin, SchoolViewSet):
     """The school's own rows of the provincial statistics."""
 
     queryset = SchoolStats.objects.all()
+    school_field = "school"
     serializer_class = SchoolStatsSerializer
     permission_classes = [IsAuthenticated]
 
-    def scoped_queryset(self):
+    def base_queryset(self):
         return SchoolStats.objects.select_related("school").order_by("-year")
 

@@ -1,13 +1,15 @@
 """Fund subsidies on both hosts, and the school's ledger (read-only here)."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.params import int_param, validated
+from api.base import ProvinceViewSet, SchoolViewSet
+from api.filters import LedgerFilter, ProvinceSubsidyApplicationFilter, SubsidyApplicationFilter
+from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
-from api.scoping import SchoolScopedMixin, current_school
+from api.scoping import current_school
 from api.serializers.subsidies import (
     AllocateSerializer,
     SubsidyApplicationInputSerializer,
@@ -32,7 +34,7 @@ def applications_queryset():
 @extend_schema_view(list=extend_schema(summary="补助项目列表"), retrieve=extend_schema(summary="补助项目详情"),
                     create=extend_schema(summary="设立补助项目（资金池）"))
 class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                               viewsets.GenericViewSet):
+                               ProvinceViewSet):
     queryset = Programme.objects.all()
     serializer_class = ProgrammeSerializer
 
@@ -44,25 +46,15 @@ class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 @extend_schema(tags=["经费补助（省级）"])
-@extend_schema_view(list=extend_schema(summary="全区补助申请", parameters=[
-    OpenApiParameter("programme", int), OpenApiParameter("school"), OpenApiParameter("status")]),
-    retrieve=extend_schema(summary="补助申请详情"))
-class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="全区补助申请"), retrieve=extend_schema(summary="补助申请详情"))
+class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     queryset = Application.objects.none()
     serializer_class = SubsidyApplicationSerializer
     permission_classes = [ProvinceStaff]
-    filter_backends = []
+    filterset_class = ProvinceSubsidyApplicationFilter
 
-    def get_queryset(self):
-        rows = applications_queryset()
-        programme = int_param(self.request, "programme")
-        if programme:
-            rows = rows.filter(programme_id=programme)
-        if self.request.query_params.get("school"):
-            rows = rows.filter(school__slug=self.request.query_params["school"])
-        if self.request.query_params.get("status"):
-            rows = rows.filter(status=self.request.query_params["status"])
-        return rows
+    def base_queryset(self):
+        return applications_queryset()
 
     def _detail(self, application):
         return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
@@ -91,17 +83,18 @@ class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     def resend_income(self, request, pk=None):
         return self._detail(s.application_resend_income(application=self.get_object(), by=request.user))
 
-    @extend_schema(summary="逾期未报告使用情况的申请", responses=SubsidyApplicationSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="overdue-reports")
+    @extend_schema(summary="逾期未报告使用情况的申请", responses=SubsidyApplicationSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], url_path="overdue-reports", filterset_class=None)
     def overdue_reports(self, request):
-        return Response(SubsidyApplicationSerializer(s.overdue_reports(), many=True).data)
+        return self.paginated(s.overdue_reports().select_related("school", "programme"), SubsidyApplicationSerializer)
 
 
 @extend_schema(tags=["经费补助"])
 @extend_schema_view(list=extend_schema(summary="补助项目"), retrieve=extend_schema(summary="补助项目详情"))
-class SchoolProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SchoolProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
     """Programmes are provincial and open to every school."""
 
+    dangerously_unscoped = "补助项目由自治区设立、向全区每一所学校开放申报；各校的核定金额不在此列出。"
     queryset = Programme.objects.all()
     serializer_class = SchoolProgrammeSerializer
     permission_classes = [IsAuthenticated]
@@ -111,13 +104,15 @@ class SchoolProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 @extend_schema_view(list=extend_schema(summary="本校补助申请"), retrieve=extend_schema(summary="本校补助申请详情"),
                     create=extend_schema(summary="申报补助", request=SubsidyApplicationInputSerializer,
                                          responses={201: SubsidyApplicationSerializer}))
-class SchoolApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                               mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SchoolApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                               SchoolViewSet):
     queryset = Application.objects.all()
+    school_field = "school"
     serializer_class = SubsidyApplicationSerializer
     permission_classes = [UnionAdmin]
+    filterset_class = SubsidyApplicationFilter
 
-    def scoped_queryset(self):
+    def base_queryset(self):
         return applications_queryset()
 
     def create(self, request, *args, **kwargs):
@@ -137,18 +132,9 @@ class SchoolApplicationViewSet(SchoolScopedMixin, mixins.ListModelMixin, mixins.
 
 
 @extend_schema(tags=["工会经费"])
-@extend_schema_view(list=extend_schema(summary="收支记录", parameters=[OpenApiParameter("kind"),
-                                                                        OpenApiParameter("category")]),
-                    retrieve=extend_schema(summary="收支记录详情"))
-class LedgerEntryViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(summary="收支记录"), retrieve=extend_schema(summary="收支记录详情"))
+class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
     serializer_class = LedgerEntrySerializer
     permission_classes = [UnionAdmin]
-    queryset = LedgerEntry.objects.none()
-    filter_backends = []
-
-    def get_queryset(self):
-        rows = LedgerEntry.objects.all()
-        for name in ("kind", "category"):
-            if self.request.query_params.get(name):
-                rows = rows.filter(**{name: self.request.query_params[name]})
-        return rows
+    queryset = LedgerEntry.objects.all()
+    filterset_class = LedgerFilter

@@ -24,7 +24,7 @@ def test_a_proposal_goes_from_draft_to_closed_and_every_step_is_recorded(guilin,
     closed = post(c.office, pk, "close").json()
     assert closed["status"] == "closed" and closed["closed_at"]
 
-    history = c.proposer.get(f"/api/v1/proposals/{pk}/history/").json()
+    history = c.proposer.get(f"/api/v1/proposals/{pk}/history/").json()["results"]
     moves = [(h["from_state"], h["to_state"]) for h in history if h["action"] == "transition"]
     assert moves == [("draft", "submitted"), ("submitted", "seconded"), ("seconded", "under_review"),
                      ("under_review", "accepted"), ("accepted", "assigned"), ("assigned", "replied"),

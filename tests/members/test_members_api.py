@@ -80,7 +80,7 @@ def test_status_transitions_are_recorded_with_dates_and_illegal_ones_refused(gui
     assert back.json()["status"] == "active"
     leave = admin.post(f"/api/v1/members/{member.pk}/leave/", {"reason": ""}, format="json")
     assert leave.status_code == 400 and "reason" in leave.json()["errors"]
-    history = admin.get(f"/api/v1/members/{member.pk}/status-changes/").json()
+    history = admin.get(f"/api/v1/members/{member.pk}/status-changes/").json()["results"]
     assert [(h["from_status"], h["to_status"], h["effective_on"]) for h in history] == [
         ("transferred", "active", "2026-09-01"), ("active", "transferred", "2026-07-01")]
     bad_date = admin.post(f"/api/v1/members/{member.pk}/retire/", {"effective_on": "明年"}, format="json")
@@ -149,7 +149,7 @@ def test_a_member_reads_their_own_status_history(guilin, admin, host_client):
     mine = a_member(guilin, user=me.user)
     admin.post(f"/api/v1/members/{mine.pk}/retire/", {"effective_on": "2026-07-01"}, format="json")
     history = me.get(f"/api/v1/members/{mine.pk}/status-changes/")
-    assert history.status_code == 200 and history.json()[0]["to_status"] == "retired"
+    assert history.status_code == 200 and history.json()["results"][0]["to_status"] == "retired"
 
 
 def test_audit_records_never_hold_a_phone_or_id_number_in_clear(guilin, admin):

@@ -123,7 +123,7 @@ def test_scores_rank_tiers_and_recommendation_with_the_documented_tie_rule(compe
     assert all("final_score" not in row and "rank" not in row for row in before)
 
     province_admin.post(f"/api/v1/competitions/{competition.pk}/publish/")
-    results = province_admin.get(f"/api/v1/competitions/{competition.pk}/results/").json()
+    results = province_admin.get(f"/api/v1/competitions/{competition.pk}/results/").json()["results"]
     order = [row["name"] for row in results]
     assert order == ["湖一", "信一", "桂一", "桂二", "湖二", "信二"]
     by_name = {row["name"]: row for row in results}
@@ -181,7 +181,7 @@ def test_an_entry_no_judge_scored_gets_no_rank_or_award(competition, admins, gui
     client_for(province, user).post(f"/api/v1/competitions/judging/{scored}/score/",
                                     {"design": 80, "classroom": 80, "reflection": 80}, format="json")
     admins["province"].post(f"/api/v1/competitions/{competition.pk}/publish/")
-    rows = {r["name"]: r for r in admins["province"].get(f"/api/v1/competitions/{competition.pk}/results/").json()}
+    rows = {r["name"]: r for r in admins["province"].get(f"/api/v1/competitions/{competition.pk}/results/").json()["results"]}
     assert rows["有分"]["rank"] == 1 and rows["有分"]["recommended"] is True
     assert rows["无分"]["rank"] is None and rows["无分"]["award"] == "none" and rows["无分"]["recommended"] is False
 

@@ -53,11 +53,11 @@ def test_apply_review_inspect_confirm_and_recheck(round_, clients):
     decided = clients["admin"].post(f"/api/v1/staff-homes/applications/{pk}/decide/", {"confirm": True},
                                     format="json").json()
     assert decided["status"] == "confirmed" and decided["recheck_year"] == 2029
-    listed = clients["admin"].get("/api/v1/staff-homes/applications/confirmed/", {"year": 2026}).json()
+    listed = clients["admin"].get("/api/v1/staff-homes/applications/confirmed/", {"year": 2026}).json()["results"]
     assert [row["unit_name"] for row in listed] == ["文学院分工会"]
-    assert clients["admin"].get("/api/v1/staff-homes/applications/due-for-recheck/", {"year": 2028}).json() == []
+    assert clients["admin"].get("/api/v1/staff-homes/applications/due-for-recheck/", {"year": 2028}).json()["results"] == []
     assert len(clients["admin"].get("/api/v1/staff-homes/applications/due-for-recheck/",
-                                    {"year": 2029}).json()) == 1
+                                    {"year": 2029}).json()["results"]) == 1
     school_view = clients["guilin"].get(f"/api/v1/staff-homes/applications/{pk}/").json()
     assert school_view["status"] == "confirmed" and "reviews" not in school_view
 

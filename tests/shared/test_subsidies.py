@@ -127,11 +127,11 @@ def test_schools_see_and_report_only_their_own_applications(guilin, huzhou, prov
                                  {**report, "amount_used": "70000.00"}, format="json")
     assert too_much.status_code == 400 and "amount_used" in too_much.json()["errors"]
     Programme.objects.filter(pk=programme.pk).update(report_due_on=timezone.localdate() - datetime.timedelta(days=1))
-    overdue = province_admin.get("/api/v1/subsidies/applications/overdue-reports/").json()
+    overdue = province_admin.get("/api/v1/subsidies/applications/overdue-reports/").json()["results"]
     assert [row["id"] for row in overdue] == [pk]
     assert guilin_admin.post(f"/api/v1/subsidies/applications/{pk}/report/", report,
                              format="json").json()["status"] == "reported"
-    assert province_admin.get("/api/v1/subsidies/applications/overdue-reports/").json() == []
+    assert province_admin.get("/api/v1/subsidies/applications/overdue-reports/").json()["results"] == []
 
 
 def test_only_provincial_admins_allocate(guilin, province, school_admins, host_client):

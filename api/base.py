@@ -1,0 +1,203 @@
+"""The one base of every API view: `SchoolHostView` on school hosts, `ProvinceHostView` on the
+provincial host.
+
+Isolation must hold because a view cannot be written another way, not because each view
+remembered a filter. So the base owns the three places where rows and rights are decided:
+
+- `initial`: the request must come through a host of the right kind (a school view reached on
+  the provincial host, or the reverse, answers 404 as if it did not exist);
+- `check_permissions`: on the provincial host, only province roles (provincial admin, reviewer,
+  judge) get past it, whatever permission classes the view lists;
+- `get_queryset` and `filter_queryset`: rows of a shared (public-schema) table are always filtered
+  to the current school, again after the filter backends ran.
+
+A subclass — or a mixin placed before the base in the MRO — that defines any of these fails at
+import. Views describe their rows in `base_queryset()`. A view that deliberately serves a shared
+table without the school filter (provincial items addressed to every school) must say why in
+`dangerously_unscoped = "<why>"`; a provincial view open to people without a province role
+(signing in) says why in `open_to_anyone`.
+"""
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django_filters.utils import translate_validation
+from django_tenants.utils import get_public_schema_name
+from rest_framework import exceptions, generics, viewsets
+from rest_framework.views import APIView
+
+from api.scoping import current_school
+from tenants.accounts.roles import PROVINCE_ROLES
+from tenants.errors import NoSchoolInContext
+
+GUARDED = ("initial", "check_permissions", "get_queryset", "filter_queryset", "scope", "paginated")
+
+
+def is_shared_model(model) -> bool:
+    """A table that lives only in the public schema, visible from every school's connection."""
+    app = model._meta.app_config.name
+    return app in settings.SHARED_APPS and app not in settings.TENANT_APPS
+
+
+def _on_public_schema(request) -> bool:
+    tenant = getattr(request, "tenant", None)
+    public = get_public_schema_name()
+    return tenant is not None and tenant.schema_name == public and connection.schema_name == public
+
+
+class _HostBound:
+    """What both bases share: the guard against overriding the methods they own."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in GUARDED:
+            # The first class in the MRO that defines the method must be one of the bases here:
+            # a subclass override, or a mixin listed before the base, is refused.
+            owner = next((klass for klass in cls.__mro__ if name in klass.__dict__), None)
+            if owner is not None and owner.__module__ != __name__:
+                raise TypeError(f"{cls.__name__}：{owner.__name__} 不能定义 {name}——行的范围与权限只由 "
+                                f"api.base 决定；请改写 base_queryset，并把主机基类放在其他混入类之前。")
+        queryset = cls.__dict__.get("queryset")
+        if queryset is not None:
+            cls.check_scope_declared(queryset.model)
+
+    @classmethod
+    def check_scope_declared(cls, model) -> None:
+        pass
+
+    def base_queryset(self):
+        """The rows this user may see before filters; the base adds the school scope."""
+        return self.queryset.all()
+
+    def paginated(self, rows, serializer_class, *, school_field=None, **context):
+        """A list answered like every list: a page of rows with count, next and previous.
+
+        ``school_field`` names the lookup to the school when ``rows`` are of another shared model
+        than the view's own."""
+        page = self.paginate_queryset(self.scope(rows, school_field=school_field))
+        data = serializer_class(page, many=True, context={**self.get_serializer_context(), **context}).data
+        return self.get_paginated_response(data)
+
+    def scope(self, rows, school_field=None):
+        """Rows limited to what this host may show (the school's own, on a school host)."""
+        return rows
+
+    def filter_values(self) -> dict:
+        """This action's query parameters checked by its filterset_class (400 naming a bad one),
+        for lists a service computes itself."""
+        filterset = self.filterset_class(self.request.query_params, queryset=self.queryset, request=self.request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.form.cleaned_data
+
+
+class SchoolHostView(_HostBound):
+    """Base of every view on a school host. Put it first among the bases."""
+
+    #: lookup from a shared model to its School ("school", or "pk" for School itself)
+    school_field: str | None = None
+    #: why this view serves a shared table to every school unfiltered (empty: it must not)
+    dangerously_unscoped: str = ""
+
+    @classmethod
+    def check_scope_declared(cls, model) -> None:
+        if is_shared_model(model) and not (cls.school_field or cls.dangerously_unscoped):
+            raise TypeError(f"{cls.__name__} 读取省级共享表 {model._meta.label}：必须声明 school_field，"
+                            f"或用 dangerously_unscoped 写明不按学校过滤的理由。")
+
+    def initial(self, request, *args, **kwargs):
+        if _on_public_schema(request) or getattr(request, "tenant", None) is None:
+            raise exceptions.NotFound("没有这个接口。")
+        current_school(request)
+        super().initial(request, *args, **kwargs)
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+
+    def scope(self, rows, school_field=None):
+        school = current_school(self.request)
+        if not is_shared_model(rows.model):
+            return rows
+        own_model = self.queryset is not None and rows.model is self.queryset.model
+        field = school_field or (self.school_field if own_model else None)
+        if field:
+            return rows.filter(**{field: school.pk})
+        if own_model and self.dangerously_unscoped:
+            return rows
+        raise NoSchoolInContext(f"{type(self).__name__} 读取 {rows.model._meta.label} 时没有按学校过滤。")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()  # the OpenAPI generator only asks for the model
+        return self.scope(self.base_queryset())
+
+    def filter_queryset(self, queryset):
+        return self.scope(super().filter_queryset(queryset))
+
+    def perform_create(self, serializer):
+        extra = {self.school_field: current_school(self.request)} if self.school_field else {}
+        serializer.save(**extra)
+
+
+class ProvinceHostView(_HostBound):
+    """Base of every view on the provincial host: public schema, province roles only."""
+
+    #: why people without a province role may call this view (e.g. to sign in)
+    open_to_anyone: str = ""
+
+    def initial(self, request, *args, **kwargs):
+        if not _on_public_schema(request):
+            raise exceptions.NotFound("没有这个接口。")
+        super().initial(request, *args, **kwargs)
+
+    def check_permissions(self, request):
+        if not self.open_to_anyone:
+            user = request.user
+            if not (user and user.is_authenticated):
+                self.permission_denied(request)
+            if not set(user.roles) & PROVINCE_ROLES:
+                self.permission_denied(request, message="省级站点只对自治区教育工会的账号开放。")
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()  # the OpenAPI generator only asks for the model
+        if not _on_public_schema(self.request):
+            raise NoSchoolInContext("省级接口只在公共 schema 中查询。")
+        return self.base_queryset()
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset)
+
+
+class SchoolViewSet(SchoolHostView, viewsets.GenericViewSet):
+    """A school host's viewset: add DRF's mixins before it (they define no guarded method)."""
+
+
+class SchoolAPIView(SchoolHostView, APIView):
+    pass
+
+
+class SchoolGenericAPIView(SchoolHostView, generics.GenericAPIView):
+    pass
+
+
+class ProvinceViewSet(ProvinceHostView, viewsets.GenericViewSet):
+    pass
+
+
+class ProvinceAPIView(ProvinceHostView, APIView):
+    pass
+
+
+def host_base_of(view_class):
+    """The host base a view class inherits (None: a view outside the contract)."""
+    for base in (SchoolHostView, ProvinceHostView):
+        if issubclass(view_class, base):
+            return base
+    return None
+
+
+def shared_models():
+    return [model for model in apps.get_models() if is_shared_model(model)]
