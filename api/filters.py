@@ -10,7 +10,7 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 from django_tenants.utils import get_public_schema_name
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from shared.circulars.models import Circular
 from shared.competitions.models import Entry
@@ -104,6 +104,21 @@ class StrictOrderingFilter(OrderingFilter):
             allowed = "、".join(sorted(valid)) or "（本列表不支持排序）"
             raise ValidationError({self.ordering_param: [f"不能按“{wrong[0]}”排序；可选：{allowed}。"]})
         return terms
+
+    def get_schema_operation_parameters(self, view):
+        declared = getattr(view, "ordering_fields", None)
+        if not declared:
+            return []
+        choices = "、".join(declared)
+        return [{"name": self.ordering_param, "required": False, "in": "query",
+                 "description": f"排序字段（逗号分隔，前加 - 为倒序）：{choices}", "schema": {"type": "string"}}]
+
+
+class DeclaredSearchFilter(SearchFilter):
+    """`?search=` documented only where the view declares what it searches."""
+
+    def get_schema_operation_parameters(self, view):
+        return super().get_schema_operation_parameters(view) if getattr(view, "search_fields", None) else []
 
 
 # --- school host --------------------------------------------------------------------------------
