@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.accounts.models import User
@@ -67,4 +68,15 @@ def seed_demo(stdout=None) -> list[School]:
 
     with schema_context(province.schema_name):
         seed_province({school.slug: school for school in schools}, demo_password())
+    _roll_up_statistics(schools)
     return schools
+
+
+def _roll_up_statistics(schools) -> None:
+    """The dashboard shows figures on first start, not zeros until the nightly roll-up: the same
+    per-school computation the task runs, done here in each school's schema."""
+    from shared.stats.services import compute_current_school
+
+    for school in schools:
+        with schema_context(school.schema_name):
+            compute_current_school(year=timezone.localdate().year)

@@ -45,3 +45,11 @@ def test_demo_seeding_fills_the_provincial_layer(settings):
     assert Application.objects.filter(status="allocated").count() == 1
     circular = Circular.objects.get()
     assert circular.status == "published" and circular.items.count() == 7 and circular.calendar
+
+
+def test_the_statistics_show_the_demo_figures_on_first_start(settings, province, host_client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    board = host_client(province, ["province_admin"]).get("/api/v1/stats/").json()
+    guilin = next(row for row in board["rows"] if row["school_slug"] == "guilin")
+    assert guilin["members_total"] > 0 and board["totals"]["members_total"] >= guilin["members_total"]
