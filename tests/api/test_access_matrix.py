@@ -1,0 +1,152 @@
+"""Every endpoint of both hosts, taken from the routers themselves: the owner gets in, a user of the
+same school without the right is refused (or sees nothing that is not theirs), and a user of
+another school finds nothing — 404, as if the record did not exist.
+
+A new endpoint that is not in these tables fails the test until someone says who may use it.
+"""
+import pytest
+from django.core.management import call_command
+
+from api.urls_public import router as province_router
+from api.urls_tenant import router as school_router
+from decimal import Decimal
+
+from shared.honours.models import HonourKind, HonourRecord
+from shared.staffhomes.models import HomeApplication, Round
+from tenants.accounts.models import User
+from tenants.accounts.roles import Role
+from tenants.finance.models import LedgerEntry
+from tenants.members.models import Branch, Group
+from tenants.services import school_provision
+from tests.conftest import client_for, in_schema
+
+EVERYONE, ADMIN, OWN = "everyone of the school", "union office only", "only what is theirs"
+PROVINCIAL = "addressed by the province to every school"
+
+SCHOOL_ENDPOINTS = {
+    "audit": ADMIN, "branch": EVERYONE, "group": EVERYONE, "department": EVERYONE, "member": OWN,
+    "membership-application": OWN, "congress": EVERYONE, "delegation": EVERYONE, "delegate": EVERYONE,
+    "proposal": OWN, "suggestion": OWN, "notification": OWN, "honour-campaign": PROVINCIAL,
+    "honour-nomination": ADMIN, "honour-record": EVERYONE, "competition-entry": ADMIN, "competition": PROVINCIAL,
+    "circular": EVERYONE, "staffhome-criterion": PROVINCIAL, "staffhome-round": PROVINCIAL,
+    "staffhome-application": ADMIN, "stats": EVERYONE, "subsidy-programme": PROVINCIAL,
+    "subsidy-application": ADMIN, "ledger": ADMIN,
+}
+# Which of the owner's rows to probe, where the first one could be visible to anyone.
+PROBE = {"proposal": {"status": "submitted"}}
+# The demo has no row here addressed to the union office's own account.
+DEMO_HAS_NONE = {"notification", "suggestion"}
+
+PROVINCE_READ_BY_REVIEWER = {
+    "school", "audit", "honour-campaign", "honour-nomination", "honour-record", "competition-entry",
+    "competition", "circular", "staffhome-round", "staffhome-application",
+    "subsidy-programme", "subsidy-application",
+}
+PROVINCE_ADMIN_ONLY = {"competition-judge", "audit"}
+JUDGE_ONLY = {"competition-judging"}
+ANY_PROVINCE_ROLE = {"staffhome-criterion"}  # the published criteria; judges may read them too
+
+
+@pytest.fixture
+def demo(settings, guilin, host_client):
+    """The demo region, plus the guilin rows the demo leaves to other schools or to people."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    someone = host_client(guilin, [Role.MEMBER])
+    with in_schema(guilin):
+        branch = Branch.objects.first()
+        Group.objects.create(branch=branch, name="第一小组")
+        LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("120.00"),
+                                   occurred_on="2026-03-08", description="三八节活动", recorded_by="出纳")
+    assert someone.post("/api/v1/membership-applications/", {
+        "name": "王五", "gender": "female", "employee_number": "N2026", "branch": branch.pk,
+        "employment_type": "contract"}, format="json").status_code == 201
+    HonourRecord.objects.create(school=guilin, person_name="赵六", kind=HonourKind.values[0], year=2025)
+    HomeApplication.objects.create(round=Round.objects.first(), school=guilin, level=HomeApplication.Level.values[0],
+                                   unit_name="桂林学院工会", self_assessment="自评", submitted_by="admin")
+
+
+def _registered(router):
+    return {basename: (prefix, viewset) for prefix, viewset, basename in router.registry}
+
+
+def _demo_admin(school):
+    with in_schema(school):
+        return client_for(school, User.objects.get(username="admin"))
+
+
+def _first_row(client, prefix, basename):
+    response = client.get(f"/api/v1/{prefix}/", PROBE.get(basename, {}))
+    assert response.status_code == 200, (prefix, response.status_code, response.content[:200])
+    rows = response.json()["results"]
+    return rows[0] if rows else None
+
+
+def test_every_school_endpoint_is_in_the_access_table():
+    assert set(_registered(school_router)) == set(SCHOOL_ENDPOINTS)
+
+
+def test_every_school_endpoint_refuses_whoever_has_no_right_to_it(demo, guilin, host_client):
+    owner = _demo_admin(guilin)
+    roleless = host_client(guilin, [])
+    outsider_school = school_provision(slug="outsider", name="外校", by=None, admin_username="admin",
+                                       admin_password="Outsider-pass-2026").school
+    outsider = _demo_admin(outsider_school)
+    problems, probed = [], 0
+    for basename, (prefix, viewset) in _registered(school_router).items():
+        rule = SCHOOL_ENDPOINTS[basename]
+        row = _first_row(owner, prefix, basename)
+        if row is None:
+            if basename not in DEMO_HAS_NONE:
+                problems.append(f"{prefix}: the demo union office sees no row to probe")
+            continue
+        detail = f"/api/v1/{prefix}/{row['id']}/" if "id" in row and hasattr(viewset, "retrieve") else None
+        probed += 1
+        listed = roleless.get(f"/api/v1/{prefix}/")
+        if rule == ADMIN and listed.status_code != 403:
+            problems.append(f"{prefix}: a user without the right listed it ({listed.status_code})")
+        if rule in (OWN, EVERYONE, PROVINCIAL) and listed.status_code != 200:
+            problems.append(f"{prefix}: the school's own user got {listed.status_code}")
+        if rule == OWN and row.get("id") in [r.get("id") for r in listed.json().get("results", [])]:
+            problems.append(f"{prefix}: another person's row {row['id']} is in a plain user's list")
+        if detail:
+            expected = {ADMIN: 403, OWN: 404, EVERYONE: 200, PROVINCIAL: 200}[rule]
+            got = roleless.get(detail).status_code
+            if got != expected:
+                problems.append(f"{detail}: a plain user got {got}, expected {expected}")
+            if owner.get(detail).status_code != 200:
+                problems.append(f"{detail}: the owner could not read it")
+            expected = 200 if rule == PROVINCIAL else 404
+            if (got := outsider.get(detail).status_code) != expected:
+                problems.append(f"{detail}: another school's admin on its own host got {got}, expected {expected}")
+        if "id" in row and "school_slug" in row or basename in ("honour-nomination", "competition-entry"):
+            ids = [r.get("id") for r in outsider.get(f"/api/v1/{prefix}/").json().get("results", [])]
+            if row["id"] in ids:
+                problems.append(f"{prefix}: another school lists guilin's row {row['id']}")
+    assert not problems, "\n".join(problems)
+    assert probed >= len(SCHOOL_ENDPOINTS) - len(DEMO_HAS_NONE)
+
+
+def test_every_provincial_endpoint_is_for_the_right_province_role(demo, province, guilin, host_client):
+    registered = _registered(province_router)
+    assert set(registered) == PROVINCE_READ_BY_REVIEWER | PROVINCE_ADMIN_ONLY | JUDGE_ONLY | ANY_PROVINCE_ROLE
+    admin = host_client(province, [Role.PROVINCE_ADMIN])
+    reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
+    judge = host_client(province, [Role.JUDGE])
+    school_admin = _demo_admin(guilin)
+    school_admin.defaults["HTTP_HOST"] = "localhost"
+    problems = []
+    for basename, (prefix, viewset) in registered.items():
+        path = f"/api/v1/{prefix}/"
+        if basename in ANY_PROVINCE_ROLE:
+            expectations = {admin: 200, reviewer: 200, judge: 200}
+        elif basename in JUDGE_ONLY:
+            expectations = {judge: 403, admin: 403}  # a judge not yet registered is told so; admins are not judges
+        else:
+            expectations = {admin: 200, judge: 403,
+                            reviewer: 200 if basename in PROVINCE_READ_BY_REVIEWER - PROVINCE_ADMIN_ONLY else 403}
+        expectations[school_admin] = 401
+        for client, expected in expectations.items():
+            if (got := client.get(path).status_code) != expected:
+                problems.append(f"{path}: {client.user.roles or 'school admin'} got {got}, expected {expected}")
+    assert not problems, "\n".join(problems)
