@@ -14,7 +14,7 @@ from shared.honours.models import HonourCampaign
 from shared.honours.services import campaign_create, nomination_submit
 from shared.staffhomes.models import Criterion, Round
 from shared.staffhomes.services import application_submit as home_apply
-from shared.staffhomes.services import ensure_default_criteria
+from shared.staffhomes.services import round_create
 from shared.subsidies.models import Programme
 from shared.subsidies.services import application_allocate, application_submit, programme_create
 from tenants.accounts.models import User
@@ -66,10 +66,8 @@ def seed_province(schools: dict, password: str) -> None:
         for entry in Entry.objects.filter(group=group):
             competitions.score_submit(entry=entry, judge=third, design=85, classroom=88, reflection=90)
     if not Round.objects.exists():
-        ensure_default_criteria()
-        home_round = Round.objects.create(year=now.year, title=f"{now.year} 年先进教职工之家评选",
-                                          opens_at=now - datetime.timedelta(days=5),
-                                          closes_at=now + datetime.timedelta(days=40))
+        home_round = round_create(by=admin, year=now.year, title=f"{now.year} 年先进教职工之家评选",
+                                  opens_at=now - datetime.timedelta(days=5), closes_at=now + datetime.timedelta(days=40))
         scores = {str(c.pk): "18" for c in Criterion.objects.all()}
         home_apply(by=None, round=home_round, school=schools["huzhou"], level="small_home", unit_name="文学院分工会",
                    self_scores=scores, self_assessment="组织健全，制度完善，活动丰富。")

@@ -21,13 +21,14 @@ from tenants.workflow import StateMachine
 
 S = School.Status
 SCHOOL_LIFECYCLE = (
-    StateMachine("学校站点", dict(S.choices))
+    StateMachine.for_field("学校站点", School)
     .add("suspend", label="停用", sources={S.ACTIVE}, target=S.SUSPENDED,
          roles={Role.PROVINCE_ADMIN}, reason_required=True)
     .add("activate", label="恢复", sources={S.SUSPENDED}, target=S.ACTIVE,
          roles={Role.PROVINCE_ADMIN})
+    # System: `manage.py archive_school`, run by the operator on the server, has no account.
     .add("archive", label="归档", sources={S.ACTIVE, S.SUSPENDED}, target=S.ARCHIVED,
-         roles={Role.PROVINCE_ADMIN}, reason_required=True)
+         roles={Role.PROVINCE_ADMIN}, reason_required=True, system=True)
 )
 
 PROFILE_FIELDS = ["name", "short_name", "region", "kind", "contact_name", "contact_phone"]
@@ -87,7 +88,7 @@ def school_provision(*, name: str, slug: str, by, short_name: str = "", region: 
             school = School(
                 schema_name=schema_name_for(slug), slug=slug, name=name.strip(),
                 short_name=short_name, region=region, kind=kind, contact_name=contact_name,
-                contact_phone=contact_phone, status=School.Status.ACTIVE,
+                contact_phone=contact_phone,
             )
             school.save()
             path = create_school_schema(school, use_template=use_template)
@@ -144,14 +145,11 @@ def school_transition(*, school: School, action: str, by, reason: str = "") -> S
     """Suspend, reactivate or archive a school (archiving first exports its schema)."""
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=school.pk)
-        transition = SCHOOL_LIFECYCLE.check(action, state=school.status, user=by, reason=reason)
-        from_state = school.status
+        # Checked before the export, which is slow and pointless for a step that will be refused.
+        SCHOOL_LIFECYCLE.check(action, state=school.status, user=by, reason=reason)
         if action == "archive":
             school.archive_file = _export_schema(school)
-        school.status = transition.target
-        school.save(update_fields=["status", "archive_file"])
-        audit_transition(actor=by, target=school, from_state=from_state,
-                         to_state=school.status, reason=reason)
+        SCHOOL_LIFECYCLE.apply(school, action, by=by, reason=reason, extra_update_fields=["archive_file"])
     return school
 
 

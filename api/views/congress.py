@@ -67,6 +67,29 @@ class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
         serializer.instance = s.congress_update(congress=serializer.instance, by=self.request.user,
                                                 **serializer.validated_data)
 
+    @extend_schema(summary="开幕（筹备中 → 召开中；未填开幕日期时记为今天）", request=NoteSerializer,
+                   responses=CongressSerializer,
+                   description="非筹备中的教代会不能开幕：409，并说明当前状态。")
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        congress = s.congress_open(congress=self.get_object(), by=request.user, **validated(request, NoteSerializer))
+        return Response(CongressSerializer(congress).data)
+
+    @extend_schema(summary="闭幕（召开中 → 已闭幕；未填闭幕日期时记为今天）", request=NoteSerializer,
+                   responses=CongressSerializer,
+                   description="只有召开中的教代会可以闭幕，已闭幕的不能重新筹备或召开：409，并说明当前状态。")
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        congress = s.congress_close(congress=self.get_object(), by=request.user, **validated(request, NoteSerializer))
+        return Response(CongressSerializer(congress).data)
+
+    @extend_schema(summary="状态变更记录（谁、何时、从何到何、原因）", responses=AuditRecordSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        records = audit_records(target_type="congress.congress", target_id=str(self.get_object().pk),
+                                action="transition")
+        return Response(AuditRecordSerializer(records.order_by("at", "id"), many=True).data)
+
     def _figures(self, congress):
         return {"congress": congress_figures(congress), "departments": department_figures(congress)}
 

@@ -69,6 +69,14 @@ class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         s.campaign_set_quota(campaign=self.get_object(), school=school, quota=data["quota"], by=request.user)
         return Response(data)
 
+    @extend_schema(summary="截止推荐、进入评审（推荐截止时间之后）", request=None, responses=CampaignSerializer,
+                   description="推荐中 → 评审中：此后学校不能再推荐或撤回。截止前 409；不在推荐中时 409 并说明当前状态。"
+                               "开始公示时若尚未进入评审，会自动先进入评审。")
+    @action(detail=True, methods=["post"], url_path="start-review")
+    def start_review(self, request, pk=None):
+        s.campaign_start_review(campaign=self.get_object(), by=request.user)
+        return Response(CampaignSerializer(self.get_queryset().get(pk=pk)).data)
+
     @extend_schema(summary="开始公示（所有评审通过的推荐）", request=PublicitySerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def publicize(self, request, pk=None):

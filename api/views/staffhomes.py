@@ -63,6 +63,13 @@ class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Provi
     def perform_create(self, serializer):
         serializer.instance = s.round_create(by=self.request.user, **serializer.validated_data)
 
+    @extend_schema(summary="公布名单（本年度所有申报均已确认或不予确认后）", request=None, responses=RoundSerializer,
+                   description="申报中 → 已公布名单：此后不再接受申报，确认结果不再改变。尚有未决定的申报时 409；"
+                               "已公布的年度 409 并说明当前状态。")
+    @action(detail=True, methods=["post"], url_path="publish-list")
+    def publish_list(self, request, pk=None):
+        return Response(RoundSerializer(s.round_publish_list(round=self.get_object(), by=request.user)).data)
+
 
 @extend_schema(tags=["先进教职工之家（省级）"])
 @extend_schema_view(list=extend_schema(summary="全区建家申报"), retrieve=extend_schema(summary="申报详情"))

@@ -1,4 +1,4 @@
-"""Fund subsidies on both hosts, and the school's ledger (read-only here)."""
+"""Fund subsidies on both hosts, and the school's ledger (read, approve, send back)."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -23,6 +23,7 @@ from api.serializers.subsidies import (
 from shared.subsidies import services as s
 from shared.subsidies.models import Application, Programme
 from tenants.finance.models import LedgerEntry
+from tenants.finance.services import ledger_entry_decide
 from tenants.members.models import Member
 
 
@@ -138,3 +139,18 @@ class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schoo
     permission_classes = [UnionAdmin]
     queryset = LedgerEntry.objects.all()
     filterset_class = LedgerFilter
+
+    @extend_schema(summary="审批通过（记账人以外的校工会管理员）", request=None, responses=LedgerEntrySerializer,
+                   description="只有待审批的记录可以审批：否则 409，并说明当前状态。")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        entry = ledger_entry_decide(entry=self.get_object(), by=request.user, approve=True)
+        return Response(LedgerEntrySerializer(entry).data)
+
+    @extend_schema(summary="退回（须填原因）", request=RejectSerializer, responses=LedgerEntrySerializer,
+                   description="只有待审批的记录可以退回：否则 409，并说明当前状态。")
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        entry = ledger_entry_decide(entry=self.get_object(), by=request.user, approve=False,
+                                    **validated(request, RejectSerializer))
+        return Response(LedgerEntrySerializer(entry).data)

@@ -9,12 +9,25 @@ from django.utils import timezone
 
 from shared.circulars.importer import NotWorkPoints, parse_work_points
 from shared.circulars.models import Circular, CircularItem, CircularRecipient, ItemReport
-from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
+from tenants.accounts.roles import Role
+from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.selectors import schools as member_schools
+from tenants.workflow import StateMachine, reported_value
 
 MAX_TEXT = 200_000
+
+CS = Circular.Status
+CIRCULAR_FLOW = (
+    StateMachine.for_field("通知", Circular)
+    .add("publish", label="发布", sources={CS.DRAFT}, target=CS.PUBLISHED, roles={Role.PROVINCE_ADMIN})
+)
+# A school's progress on a point is what it says it is: it may go back from 已完成 to 推进中 when
+# the work reopens, nobody approves it and nothing waits on it. A machine allowing every move
+# between the three would declare nothing, so it is declared a reported value instead; every
+# report is audited with its old and new value.
+ITEM_PROGRESS = reported_value(ItemReport, "status", why="学校自报的落实进展，可在三种进展之间任意调整，无审批环节。")
 
 
 def work_points_read(*, text: str) -> dict:
@@ -67,8 +80,7 @@ def circular_create(*, by, title: str, items, doc_number: str = "", issuer: str 
 def circular_publish(*, circular: Circular, by, school_slugs=None) -> Circular:
     """Send to every active school, or to the schools named."""
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
-    if circular.status != Circular.Status.DRAFT:
-        raise Conflict(f"通知当前状态为“{circular.get_status_display()}”，不能再次发布。")
+    CIRCULAR_FLOW.check("publish", state=circular.status, user=by)
     targets = member_schools(status=School.Status.ACTIVE)
     if school_slugs:
         targets = targets.filter(slug__in=school_slugs)
@@ -76,10 +88,9 @@ def circular_publish(*, circular: Circular, by, school_slugs=None) -> Circular:
         if missing:
             raise ValidationError({"schools": "没有这些学校或学校已停用：" + "、".join(sorted(missing))})
     CircularRecipient.objects.bulk_create([CircularRecipient(circular=circular, school=s) for s in targets])
-    circular.status, circular.published_at = Circular.Status.PUBLISHED, timezone.now()
-    circular.save(update_fields=["status", "published_at"])
-    audit_transition(actor=by, target=circular, from_state="draft", to_state="published",
-                     reason="发送给：" + ("全部学校" if not school_slugs else "、".join(sorted(school_slugs))))
+    circular.published_at = timezone.now()
+    CIRCULAR_FLOW.apply(circular, "publish", by=by, extra_update_fields=["published_at"],
+                        reason="发送给：" + ("全部学校" if not school_slugs else "、".join(sorted(school_slugs))))
     return circular
 
 
@@ -101,10 +112,11 @@ def item_report(*, item: CircularItem, school: School, by, status: str, text: st
         raise ValidationError({"status": "进展只能是：未开始、推进中、已完成。"})
     if status == ItemReport.Status.DONE and not (text or "").strip():
         raise ValidationError({"text": "已完成的要点请填写落实情况。"})
+    before = ItemReport.objects.filter(item=item, school=school).values_list("status", flat=True).first()
     report, _ = ItemReport.objects.update_or_create(
         item=item, school=school, defaults={"status": status, "text": (text or "").strip()[:10000],
                                             "updated_by": actor_name(by), "updated_at": timezone.now()})
-    audit_record(actor=by, action="update", target=report, changes={"status": status})
+    audit_record(actor=by, action="update", target=report, changes={"status": [before, status]})
     return report
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, JudgeAssignment, Score
 from tenants.accounts.roles import Role
-from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.models import School
@@ -30,14 +30,14 @@ from tenants.workflow import StateMachine
 E = Entry.Status
 C = Competition.Status
 ENTRY_FLOW = (
-    StateMachine("参赛报名", dict(E.choices))
+    StateMachine.for_field("参赛报名", Entry)
     .add("withdraw", label="撤回报名", sources={E.REGISTERED}, target=E.WITHDRAWN, roles={Role.UNION_ADMIN})
     .add("confirm", label="确认参赛资格", sources={E.REGISTERED}, target=E.CONFIRMED, roles={Role.PROVINCE_ADMIN})
     .add("reject", label="资格审查不通过", sources={E.REGISTERED}, target=E.REJECTED, roles={Role.PROVINCE_ADMIN},
          reason_required=True)
 )
 COMPETITION_FLOW = (
-    StateMachine("教学竞赛", dict(C.choices))
+    StateMachine.for_field("教学竞赛", Competition)
     .add("start_judging", label="进入评审", sources={C.REGISTRATION}, target=C.JUDGING, roles={Role.PROVINCE_ADMIN})
     .add("publish", label="公布结果", sources={C.JUDGING}, target=C.PUBLISHED, roles={Role.PROVINCE_ADMIN})
 )
@@ -116,13 +116,11 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
 @transaction.atomic
 def entry_move(*, entry: Entry, action: str, by, reason: str = "") -> Entry:
     entry = Entry.objects.select_for_update().select_related("competition").get(pk=entry.pk)
-    transition = ENTRY_FLOW.check(action, state=entry.status, user=by, reason=reason)
+    ENTRY_FLOW.check(action, state=entry.status, user=by, reason=reason)
     if action == "withdraw" and timezone.now() > entry.competition.registration_closes_at:
         raise Conflict("报名已截止，不能撤回。")
-    from_state = entry.status
-    entry.status, entry.note = transition.target, reason
-    entry.save(update_fields=["status", "note"])
-    audit_transition(actor=by, target=entry, from_state=from_state, to_state=entry.status, reason=reason)
+    entry.note = reason
+    ENTRY_FLOW.apply(entry, action, by=by, reason=reason, extra_update_fields=["note"])
     return entry
 
 
@@ -229,12 +227,9 @@ def rank_group(group: CompetitionGroup) -> list[Entry]:
 @transaction.atomic
 def competition_move(*, competition: Competition, action: str, by) -> Competition:
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    transition = COMPETITION_FLOW.check(action, state=competition.status, user=by)
+    COMPETITION_FLOW.check(action, state=competition.status, user=by)
     if action == "publish":
         for group in competition.groups.all():
             rank_group(group)
-    from_state = competition.status
-    competition.status = transition.target
-    competition.save(update_fields=["status"])
-    audit_transition(actor=by, target=competition, from_state=from_state, to_state=competition.status)
+    COMPETITION_FLOW.apply(competition, action, by=by)
     return competition

@@ -15,7 +15,7 @@ from shared.honours.models import (
     Nomination,
 )
 from tenants.accounts.roles import Role
-from tenants.audit.services import actor_name, audit_create, audit_transition
+from tenants.audit.services import actor_name, audit_create
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -24,7 +24,7 @@ from tenants.workflow import StateMachine
 N = Nomination.Status
 REVIEWERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER}
 NOMINATION_FLOW = (
-    StateMachine("荣誉推荐", dict(N.choices))
+    StateMachine.for_field("荣誉推荐", Nomination)
     .add("withdraw", label="撤回推荐", sources={N.SUBMITTED}, target=N.WITHDRAWN, roles={Role.UNION_ADMIN})
     .add("pass", label="评审通过", sources={N.SUBMITTED}, target=N.PASSED, roles=REVIEWERS)
     .add("fail", label="评审不通过", sources={N.SUBMITTED}, target=N.FAILED, roles=REVIEWERS,
@@ -33,6 +33,17 @@ NOMINATION_FLOW = (
     .add("award", label="授予", sources={N.PUBLICIZED}, target=N.AWARDED, roles={Role.PROVINCE_ADMIN})
     .add("decline", label="不予授予", sources={N.PUBLICIZED}, target=N.NOT_AWARDED, roles={Role.PROVINCE_ADMIN},
          reason_required=True)
+)
+HC = HonourCampaign.Status
+CAMPAIGN_FLOW = (
+    StateMachine.for_field("推荐活动", HonourCampaign)
+    # Once nominations are closed the reviewers know the field is complete; starting 公示 closes
+    # them by itself when the province did not do it first.
+    .add("start_review", label="截止推荐、进入评审", sources={HC.OPEN}, target=HC.REVIEWING,
+         roles={Role.PROVINCE_ADMIN})
+    .add("publicize", label="公示", sources={HC.REVIEWING}, target=HC.PUBLICIZING, roles={Role.PROVINCE_ADMIN})
+    # Taken when the last nomination in 公示 is decided, by whoever decided it.
+    .add("decide", label="全部决定", sources={HC.PUBLICIZING}, target=HC.DECIDED, roles={Role.PROVINCE_ADMIN})
 )
 # Nominations that use up a school's quota.
 COUNTED = [N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED]
@@ -100,14 +111,12 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, nominee_n
     return nomination
 
 
-def _move(nomination: Nomination, action: str, *, by, reason: str = "") -> Nomination:
+def _move(nomination: Nomination, action: str, *, by, reason: str = "", **fields) -> Nomination:
+    """Take ``action`` on a freshly locked copy, saving ``fields`` with the new state."""
     nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
-    transition = NOMINATION_FLOW.check(action, state=nomination.status, user=by, reason=reason)
-    from_state = nomination.status
-    nomination.status = transition.target
-    nomination.save(update_fields=["status"])
-    audit_transition(actor=by, target=nomination, from_state=from_state, to_state=nomination.status,
-                     reason=reason)
+    for name, value in fields.items():
+        setattr(nomination, name, value)
+    NOMINATION_FLOW.apply(nomination, action, by=by, reason=reason, extra_update_fields=list(fields))
     return nomination
 
 
@@ -120,10 +129,22 @@ def nomination_withdraw(*, nomination: Nomination, by, reason: str = "") -> Nomi
 
 @transaction.atomic
 def nomination_review(*, nomination: Nomination, by, passed: bool, comment: str = "") -> Nomination:
-    nomination = _move(nomination, "pass" if passed else "fail", by=by, reason=comment)
-    nomination.review_comment = comment
-    nomination.save(update_fields=["review_comment"])
-    return nomination
+    return _move(nomination, "pass" if passed else "fail", by=by, reason=comment, review_comment=comment)
+
+
+def _check_deadline_passed(campaign: HonourCampaign, doing: str) -> None:
+    if timezone.now() <= campaign.deadline:
+        raise Conflict(f"推荐截止（{timezone.localtime(campaign.deadline):%Y-%m-%d %H:%M}）后才能{doing}。")
+
+
+@transaction.atomic
+def campaign_start_review(*, campaign: HonourCampaign, by, note: str = "") -> HonourCampaign:
+    """推荐中 → 评审中, after the deadline: no school can nominate or withdraw any more."""
+    campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
+    CAMPAIGN_FLOW.check("start_review", state=campaign.status, user=by)
+    _check_deadline_passed(campaign, "进入评审")
+    CAMPAIGN_FLOW.apply(campaign, "start_review", by=by, reason=note or "推荐截止")
+    return campaign
 
 
 @transaction.atomic
@@ -132,20 +153,20 @@ def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "公示结束日期不能早于开始日期。"})
     campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
-    if timezone.now() <= campaign.deadline:
-        raise Conflict(f"推荐截止（{timezone.localtime(campaign.deadline):%Y-%m-%d %H:%M}）后才能公示。")
-    if campaign.status not in (HonourCampaign.Status.OPEN, HonourCampaign.Status.REVIEWING):
-        raise Conflict(f"推荐活动当前状态为“{campaign.get_status_display()}”，不能再次公示。")
+    _check_deadline_passed(campaign, "公示")
+    if campaign.status == HC.OPEN:
+        campaign_start_review(campaign=campaign, by=by)
+        campaign.refresh_from_db()
+    CAMPAIGN_FLOW.check("publicize", state=campaign.status, user=by)
     passed = list(campaign.nominations.filter(status=N.PASSED))
     if not passed:
         raise Conflict("没有评审通过的推荐，无法公示。")
+    period = f"公示 {starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}"
     for nomination in passed:
-        _move(nomination, "publicize", by=by, reason=f"公示 {starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}")
-    from_state = campaign.status
-    campaign.status, campaign.publicity_starts_on, campaign.publicity_ends_on = (
-        HonourCampaign.Status.PUBLICIZING, starts_on, ends_on)
-    campaign.save(update_fields=["status", "publicity_starts_on", "publicity_ends_on"])
-    audit_transition(actor=by, target=campaign, from_state=from_state, to_state=campaign.status)
+        _move(nomination, "publicize", by=by, reason=period)
+    campaign.publicity_starts_on, campaign.publicity_ends_on = starts_on, ends_on
+    CAMPAIGN_FLOW.apply(campaign, "publicize", by=by, reason=period,
+                        extra_update_fields=["publicity_starts_on", "publicity_ends_on"])
     return len(passed)
 
 
@@ -169,19 +190,14 @@ def nomination_decide(*, nomination: Nomination, by, award: bool, note: str = ""
     campaign = nomination.campaign
     if award and campaign.publicity_ends_on and timezone.localdate() <= campaign.publicity_ends_on:
         raise Conflict(f"公示期到 {campaign.publicity_ends_on:%Y-%m-%d} 结束，结束后才能授予。")
-    nomination = _move(nomination, "award" if award else "decline", by=by, reason=note)
-    nomination.decision_note = note
-    nomination.save(update_fields=["decision_note"])
+    nomination = _move(nomination, "award" if award else "decline", by=by, reason=note, decision_note=note)
     if award:
         record = HonourRecord.objects.create(school=nomination.school, person_name=nomination.nominee_name,
                                              kind=campaign.kind, year=campaign.year, nomination=nomination)
         audit_create(actor=by, target=record, fields=["school", "person_name", "kind", "year"])
     if not campaign.nominations.filter(status__in=[N.SUBMITTED, N.PASSED, N.PUBLICIZED]).exists():
         campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
-        from_state, campaign.status = campaign.status, HonourCampaign.Status.DECIDED
-        campaign.save(update_fields=["status"])
-        audit_transition(actor=by, target=campaign, from_state=from_state, to_state=campaign.status,
-                         reason="所有推荐均已决定")
+        CAMPAIGN_FLOW.apply(campaign, "decide", by=by, reason="所有推荐均已决定")
     return nomination
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.accounts.roles import Role
-from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -18,10 +18,15 @@ from tenants.workflow import StateMachine
 
 H = HomeApplication.Status
 HOME_FLOW = (
-    StateMachine("建家申报", dict(H.choices))
+    StateMachine.for_field("建家申报", HomeApplication)
     .add("confirm", label="确认", sources={H.SUBMITTED}, target=H.CONFIRMED, roles={Role.PROVINCE_ADMIN})
     .add("not_confirm", label="不予确认", sources={H.SUBMITTED}, target=H.NOT_CONFIRMED, roles={Role.PROVINCE_ADMIN},
          reason_required=True)
+)
+R = Round.Status
+ROUND_FLOW = (
+    StateMachine.for_field("建家评选年度", Round)
+    .add("publish_list", label="公布名单", sources={R.OPEN}, target=R.CONFIRMED, roles={Role.PROVINCE_ADMIN})
 )
 DEFAULT_CRITERIA = [("规范", "组织健全、制度完善、教代会规范"), ("和谐", "民主管理、劳动关系和谐"),
                     ("温暖", "帮扶慰问、关心教职工生活"), ("平安", "安全稳定、维护权益"), ("创新", "工作特色与创新")]
@@ -117,15 +122,28 @@ def inspection_record(*, application: HomeApplication, by, inspected_on, inspect
 def application_decide(*, application: HomeApplication, by, confirm: bool, note: str = "") -> HomeApplication:
     application = HomeApplication.objects.select_for_update().select_related("round").get(pk=application.pk)
     action = "confirm" if confirm else "not_confirm"
-    transition = HOME_FLOW.check(action, state=application.status, user=by, reason=note)
+    HOME_FLOW.check(action, state=application.status, user=by, reason=note)
+    if application.round.status != R.OPEN:
+        raise Conflict(f"“{application.round.title}”已{application.round.get_status_display()}，不能再改变确认结果。")
     if confirm and not application.reviews.exists():
         raise Conflict("尚无评审评分，不能确认。")
-    from_state = application.status
-    application.status, application.decision_note = transition.target, note
+    application.decision_note = note
     application.recheck_year = application.round.year + application.round.recheck_years if confirm else None
-    application.save(update_fields=["status", "decision_note", "recheck_year"])
-    audit_transition(actor=by, target=application, from_state=from_state, to_state=application.status, reason=note)
+    HOME_FLOW.apply(application, action, by=by, reason=note, extra_update_fields=["decision_note", "recheck_year"])
     return application
+
+
+@transaction.atomic
+def round_publish_list(*, round: Round, by) -> Round:
+    """申报中 → 已公布名单, once every application of the year has been decided; the list is then final."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    ROUND_FLOW.check("publish_list", state=round.status, user=by)
+    undecided = round.applications.filter(status=H.SUBMITTED).count()
+    if undecided:
+        raise Conflict(f"还有 {undecided} 份申报尚未确认或不予确认，不能公布名单。")
+    confirmed = round.applications.filter(status=H.CONFIRMED).count()
+    ROUND_FLOW.apply(round, "publish_list", by=by, reason=f"确认 {confirmed} 个先进教职工之家（小家）")
+    return round
 
 
 def confirmed_list(*, year: int | None = None):

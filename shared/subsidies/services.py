@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from shared.subsidies.models import Application, Programme
 from tenants.accounts.roles import Role
-from tenants.audit.services import actor_name, audit_create, audit_record, audit_transition
+from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -19,7 +19,7 @@ from tenants.workflow import StateMachine
 
 A = Application.Status
 APPLICATION_FLOW = (
-    StateMachine("补助申请", dict(A.choices))
+    StateMachine.for_field("补助申请", Application)
     .add("allocate", label="核定", sources={A.SUBMITTED, A.ALLOCATED}, target=A.ALLOCATED,
          roles={Role.PROVINCE_ADMIN})
     .add("reject", label="不予补助", sources={A.SUBMITTED}, target=A.REJECTED, roles={Role.PROVINCE_ADMIN},
@@ -96,12 +96,7 @@ def application_submit(*, by, programme: Programme, school: School, project: str
 
 
 def _move(application: Application, action: str, *, by, reason: str = "", fields=()) -> Application:
-    transition = APPLICATION_FLOW.check(action, state=application.status, user=by, reason=reason)
-    from_state = application.status
-    application.status = transition.target
-    application.save(update_fields=["status", *fields])
-    audit_transition(actor=by, target=application, from_state=from_state, to_state=application.status,
-                     reason=reason)
+    APPLICATION_FLOW.apply(application, action, by=by, reason=reason, extra_update_fields=fields)
     return application
 
 

@@ -112,8 +112,8 @@ def audit_delete(*, actor, target: models.Model, reason: str = "") -> AuditRecor
 
 
 def audit_transition(*, actor, target: models.Model, from_state: str, to_state: str,
-                     reason: str = "") -> AuditRecord:
-    return audit_record(actor=actor, action=AuditRecord.Action.TRANSITION, target=target,
+                     reason: str = "", changes: dict | None = None) -> AuditRecord:
+    return audit_record(actor=actor, action=AuditRecord.Action.TRANSITION, target=target, changes=changes,
                         from_state=from_state, to_state=to_state, reason=reason)
 
 

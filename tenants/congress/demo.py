@@ -30,7 +30,8 @@ def seed_congress(school) -> None:
         return
     admin = User.objects.get(username="admin")
     congress = s.congress_create(by=admin, term=6, session=4, title="第六届教职工代表大会第四次会议",
-                                 opens_on=datetime.date(2026, 3, 20), status=Congress.Status.IN_SESSION)
+                                 opens_on=datetime.date(2026, 3, 20))
+    congress = s.congress_open(congress=congress, by=admin, note="大会开幕")
     members = list(Member.objects.order_by("id")[:40])
     delegation = s.delegation_create(by=admin, congress=congress, name="第一代表团")
     delegates = [s.delegate_elect(by=admin, congress=congress, member=m, delegation=delegation) for m in members]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tenants.accounts.models import User
 from tenants.accounts.services import notify
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_record, audit_transition, audit_update, field_values
+from tenants.audit.services import audit_create, audit_record, audit_update, field_values
 from tenants.congress.models import (
     Congress,
     Delegate,
@@ -23,13 +23,14 @@ from tenants.congress.models import (
     Rating,
     Suggestion,
 )
-from tenants.congress.workflow import PROPOSAL_FLOW, SUGGESTION_FLOW
+from tenants.congress.workflow import CONGRESS_FLOW, PROPOSAL_FLOW, SUGGESTION_FLOW
 from tenants.errors import Conflict, DomainError, NotAllowed
 from tenants.members.models import Department, Member
 
 P = Proposal.Status
 CONGRESS_FIELDS = ["term", "session", "title", "opens_on", "closes_on", "status", "seconder_minimum",
                    "submission_opens_at", "submission_closes_at", "seconding_closes_at"]
+STATUS_BY_ACTIONS = "教代会状态只能通过“开幕”“闭幕”操作改变。"
 SECOND_ROUND_DAYS = 30
 
 
@@ -56,6 +57,9 @@ def _check_congress(congress: Congress):
 
 @transaction.atomic
 def congress_create(*, by, **fields) -> Congress:
+    if fields.get("status", Congress.Status.PREPARING) != Congress.Status.PREPARING:
+        raise ValidationError({"status": "新建的教代会处于筹备中；" + STATUS_BY_ACTIONS})
+    fields.pop("status", None)
     congress = Congress(**fields)
     _check_congress(congress)
     congress.save()
@@ -65,12 +69,36 @@ def congress_create(*, by, **fields) -> Congress:
 
 @transaction.atomic
 def congress_update(*, congress: Congress, by, **fields) -> Congress:
+    if "status" in fields and fields.pop("status") != congress.status:
+        raise ValidationError({"status": STATUS_BY_ACTIONS})
     before = field_values(congress, CONGRESS_FIELDS)
     for key, value in fields.items():
         setattr(congress, key, value)
     _check_congress(congress)
     congress.save()
     audit_update(actor=by, target=congress, before=before)
+    return congress
+
+
+@transaction.atomic
+def congress_open(*, congress: Congress, by, note: str = "") -> Congress:
+    """筹备中 → 召开中; the opening date, when none was planned, is the day it opened."""
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    CONGRESS_FLOW.check("open", state=congress.status, user=by)
+    congress.opens_on = congress.opens_on or timezone.localdate()
+    CONGRESS_FLOW.apply(congress, "open", by=by, reason=note, extra_update_fields=["opens_on"])
+    return congress
+
+
+@transaction.atomic
+def congress_close(*, congress: Congress, by, note: str = "") -> Congress:
+    """召开中 → 已闭幕; proposals already made go on being handled after the congress closes."""
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    CONGRESS_FLOW.check("close", state=congress.status, user=by)
+    congress.closes_on = congress.closes_on or timezone.localdate()
+    if congress.opens_on and congress.closes_on < congress.opens_on:
+        raise ValidationError({"closes_on": "闭幕日期不能早于开幕日期。"})
+    CONGRESS_FLOW.apply(congress, "close", by=by, reason=note, extra_update_fields=["closes_on"])
     return congress
 
 
@@ -112,11 +140,8 @@ def _lock(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("congress", "proposer__member").get(pk=proposal.pk)
 
 
-def _move(proposal: Proposal, *, to: str, by, reason: str = "", fields=()) -> Proposal:
-    from_state = proposal.status
-    proposal.status = to
-    proposal.save(update_fields=["status", *fields])
-    audit_transition(actor=by, target=proposal, from_state=from_state, to_state=to, reason=reason)
+def _move(proposal: Proposal, action: str, *, by, reason: str = "", to: str | None = None, fields=()) -> Proposal:
+    PROPOSAL_FLOW.apply(proposal, action, by=by, reason=reason, to=to, extra_update_fields=fields)
     return proposal
 
 
@@ -195,7 +220,7 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
         raise Conflict(f"提案征集已于 {timezone.localtime(congress.submission_closes_at):%Y-%m-%d %H:%M} 截止。")
     proposal.submitted_at = now
     target = P.SECONDED if congress.seconder_minimum == 0 else P.SUBMITTED
-    _move(proposal, to=target, by=by, fields=["submitted_at"])
+    _move(proposal, "submit", to=target, by=by, fields=["submitted_at"])
     audit_record(actor=by, action="update", target=proposal, reason="提交时的提案内容",
                  changes={"title": proposal.title, "reasons": proposal.reasons, "measures": proposal.measures})
     return proposal
@@ -224,7 +249,7 @@ def proposal_second(*, proposal: Proposal, by) -> Proposal:
     audit_record(actor=by, action="update", target=proposal, changes={"seconds": [count - 1, count]},
                  reason="附议")
     if proposal.status == P.SUBMITTED and count >= congress.seconder_minimum:
-        _move(proposal, to=P.SECONDED, by=by, reason=f"附议人数达到 {count} 人")
+        _move(proposal, "second", by=by, reason=f"附议人数达到 {count} 人")
     return proposal
 
 
@@ -242,7 +267,7 @@ def proposal_withdraw_second(*, proposal: Proposal, by) -> Proposal:
     audit_record(actor=by, action="update", target=proposal, changes={"seconds": [count + 1, count]},
                  reason="撤回附议")
     if proposal.status == P.SECONDED and count < proposal.congress.seconder_minimum:
-        _move(proposal, to=P.SUBMITTED, by=by, reason=f"撤回附议后附议人数为 {count} 人，不足最少人数")
+        _move(proposal, "withdraw_second", by=by, reason=f"撤回附议后附议人数为 {count} 人，不足最少人数")
     return proposal
 
 
@@ -250,7 +275,7 @@ def proposal_withdraw_second(*, proposal: Proposal, by) -> Proposal:
 def proposal_start_review(*, proposal: Proposal, by, note: str = "") -> Proposal:
     proposal = _lock(proposal)
     PROPOSAL_FLOW.check("start_review", state=proposal.status, user=by)
-    return _move(proposal, to=P.UNDER_REVIEW, by=by, reason=note)
+    return _move(proposal, "start_review", by=by, reason=note)
 
 
 def _number(proposal: Proposal) -> None:
@@ -266,7 +291,7 @@ def proposal_accept(*, proposal: Proposal, by, note: str = "") -> Proposal:
     PROPOSAL_FLOW.check("accept", state=proposal.status, user=by)
     _number(proposal)
     proposal.decision_reason = note
-    return _move(proposal, to=P.ACCEPTED, by=by, reason=note, fields=["serial", "number", "decision_reason"])
+    return _move(proposal, "accept", by=by, reason=note, fields=["serial", "number", "decision_reason"])
 
 
 @transaction.atomic
@@ -274,13 +299,14 @@ def proposal_convert_to_suggestion(*, proposal: Proposal, by, reason: str) -> Pr
     proposal = _lock(proposal)
     PROPOSAL_FLOW.check("convert_to_suggestion", state=proposal.status, user=by, reason=reason)
     proposal.decision_reason = reason
-    _move(proposal, to=P.SUGGESTION, by=by, reason=reason, fields=["decision_reason"])
+    _move(proposal, "convert_to_suggestion", by=by, reason=reason, fields=["decision_reason"])
     suggestion = Suggestion.objects.create(
         title=proposal.title, content=f"{proposal.reasons}\n\n建议：{proposal.measures}",
         submitted_by=proposal.proposer.member.user, source_proposal=proposal,
-        status=Suggestion.Status.ACKNOWLEDGED,
     )
     audit_create(actor=by, target=suggestion, fields=["title", "source_proposal", "status"])
+    # The office that turned the proposal down has thereby taken the suggestion on.
+    SUGGESTION_FLOW.apply(suggestion, "acknowledge", by=by, reason=f"由提案转为意见建议：{reason}")
     return proposal
 
 
@@ -289,7 +315,7 @@ def proposal_reject(*, proposal: Proposal, by, reason: str) -> Proposal:
     proposal = _lock(proposal)
     PROPOSAL_FLOW.check("reject", state=proposal.status, user=by, reason=reason)
     proposal.decision_reason = reason
-    return _move(proposal, to=P.NOT_ACCEPTED, by=by, reason=reason, fields=["decision_reason"])
+    return _move(proposal, "reject", by=by, reason=reason, fields=["decision_reason"])
 
 
 @transaction.atomic
@@ -310,10 +336,10 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
     if target.status == P.UNDER_REVIEW:
         PROPOSAL_FLOW.check("accept", state=target.status, user=by)
         _number(target)
-        _move(target, to=P.ACCEPTED, by=by, reason=note or "并案立案", fields=["serial", "number"])
+        _move(target, "accept", by=by, reason=note or "并案立案", fields=["serial", "number"])
     for source in sources:
         source.merged_into = target
-        _move(source, to=P.MERGED, by=by, reason=f"并入提案 {target.number}", fields=["merged_into"])
+        _move(source, "merge", by=by, reason=f"并入提案 {target.number}", fields=["merged_into"])
         target.co_proposers.add(source.proposer, *source.co_proposers.all())
     target.co_proposers.remove(target.proposer)
     audit_record(actor=by, action="update", target=target, reason="并案联名",
@@ -334,7 +360,7 @@ def proposal_assign(*, proposal: Proposal, by, lead_department: Department, due_
     proposal.co_departments.set(co_departments)
     audit_record(actor=by, action="update", target=proposal,
                  changes={"co_departments": sorted(d.name for d in co_departments)})
-    _move(proposal, to=P.ASSIGNED, by=by, reason=note or f"交办{lead_department.name}，期限 {due_date:%Y-%m-%d}",
+    _move(proposal, "assign", by=by, reason=note or f"交办{lead_department.name}，期限 {due_date:%Y-%m-%d}",
           fields=["lead_department", "due_date", "overdue"])
     _notify_department(lead_department, f"提案 {proposal.number}“{proposal.title}”已交办贵部门，"
                                         f"请于 {due_date:%Y-%m-%d} 前答复。", proposal)
@@ -353,7 +379,7 @@ def proposal_reply(*, proposal: Proposal, by, text: str) -> ProposalReply:
                                          department=proposal.lead_department, text=text.strip(), replied_by=by,
                                          due_date=proposal.due_date)
     proposal.overdue = False
-    _move(proposal, to=P.REPLIED, by=by, reason="部门书面答复", fields=["overdue"])
+    _move(proposal, "reply", by=by, reason="部门书面答复", fields=["overdue"])
     proposer = proposal.proposer.member.user
     if proposer is not None:
         notify(users=[proposer], message=f"您的提案 {proposal.number} 已收到答复，请评价。",
@@ -375,12 +401,12 @@ def proposal_rate(*, proposal: Proposal, by, rating: str, comment: str = "") -> 
     if rating == Rating.UNSATISFIED and proposal.handling_round == 1:
         proposal.handling_round = 2
         proposal.due_date = timezone.localdate() + datetime.timedelta(days=SECOND_ROUND_DAYS)
-        _move(proposal, to=P.ASSIGNED, by=by, reason=f"提案人不满意，进入第二轮办理：{comment}".rstrip("："),
+        _move(proposal, "rate", to=P.ASSIGNED, by=by, reason=f"提案人不满意，进入第二轮办理：{comment}".rstrip("："),
               fields=["rating", "handling_round", "due_date"])
         _notify_department(proposal.lead_department, f"提案 {proposal.number} 的提案人对答复不满意，"
                                                      f"请于 {proposal.due_date:%Y-%m-%d} 前再次答复。", proposal)
         return proposal
-    return _move(proposal, to=P.RATED, by=by, reason=f"评价：{Rating(rating).label} {comment}".strip(),
+    return _move(proposal, "rate", by=by, reason=f"评价：{Rating(rating).label} {comment}".strip(),
                  fields=["rating"])
 
 
@@ -391,7 +417,7 @@ def proposal_close(*, proposal: Proposal, by, note: str = "") -> Proposal:
     if proposal.rating == Rating.UNSATISFIED and not note.strip():
         raise DomainError("两轮办理后提案人仍不满意，结案须填写提案委员会意见。", field="note")
     proposal.committee_note, proposal.closed_at = note, timezone.now()
-    return _move(proposal, to=P.CLOSED, by=by, reason=note or "结案", fields=["committee_note", "closed_at"])
+    return _move(proposal, "close", by=by, reason=note or "结案", fields=["committee_note", "closed_at"])
 
 
 def proposal_attach(*, proposal: Proposal, by, upload, kind: str) -> ProposalAttachment:
@@ -464,7 +490,7 @@ def suggestion_submit(*, by, title: str, content: str) -> Suggestion:
 def suggestion_act(*, suggestion: Suggestion, action: str, by, department: Department | None = None,
                    answer: str = "") -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    transition = SUGGESTION_FLOW.check(action, state=suggestion.status, user=by)
+    SUGGESTION_FLOW.check(action, state=suggestion.status, user=by)
     fields = []
     if action == "forward":
         if department is None:
@@ -479,11 +505,8 @@ def suggestion_act(*, suggestion: Suggestion, action: str, by, department: Depar
             raise ValidationError({"answer": "答复内容不能为空。"})
         suggestion.answer, suggestion.answered_at = answer.strip(), timezone.now()
         fields += ["answer", "answered_at"]
-    from_state = suggestion.status
-    suggestion.status = transition.target
-    suggestion.save(update_fields=["status", *fields])
-    audit_transition(actor=by, target=suggestion, from_state=from_state, to_state=suggestion.status,
-                     reason=answer or (department.name if department else ""))
+    SUGGESTION_FLOW.apply(suggestion, action, by=by, reason=answer or (department.name if department else ""),
+                          extra_update_fields=fields)
     if department is not None:
         notify(users=department.handlers.all(), message=f"意见建议“{suggestion.title}”已转交贵部门。",
                link=f"/api/v1/suggestions/{suggestion.pk}/")

@@ -15,7 +15,6 @@ from tenants.audit.services import (
     audit_create,
     audit_record,
     audit_sensitive_read,
-    audit_transition,
     audit_update,
     field_values,
 )
@@ -26,7 +25,7 @@ from tenants.workflow import StateMachine
 
 MS = Member.Status
 MEMBER_STATUS = (
-    StateMachine("会员", dict(MS.choices))
+    StateMachine.for_field("会员", Member)
     .add("transfer_out", label="转出", sources={MS.ACTIVE}, target=MS.TRANSFERRED, roles={Role.UNION_ADMIN})
     .add("transfer_in", label="转入", sources={MS.TRANSFERRED, MS.LEFT}, target=MS.ACTIVE,
          roles={Role.UNION_ADMIN})
@@ -37,7 +36,7 @@ MEMBER_STATUS = (
 
 AS = MembershipApplication.Status
 APPLICATION_FLOW = (
-    StateMachine("入会申请", dict(AS.choices))
+    StateMachine.for_field("入会申请", MembershipApplication)
     .add("confirm", label="分工会确认", sources={AS.SUBMITTED}, target=AS.BRANCH_CONFIRMED,
          roles={Role.BRANCH_CHAIR, Role.UNION_ADMIN})
     .add("approve", label="批准入会", sources={AS.BRANCH_CONFIRMED}, target=AS.APPROVED, roles={Role.UNION_ADMIN})
@@ -177,19 +176,19 @@ def member_update(*, member: Member, by, **changes) -> Member:
 def member_change_status(*, member: Member, action: str, by, effective_on: datetime.date | None = None,
                          reason: str = "") -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
-    transition = MEMBER_STATUS.check(action, state=member.status, user=by, reason=reason)
+    MEMBER_STATUS.check(action, state=member.status, user=by, reason=reason)
     effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate() + datetime.timedelta(days=366):
         raise ValidationError({"effective_on": "生效日期不能晚于一年以后。"})
     from_status = member.status
-    member.status, member.status_changed_on = transition.target, effective_on
+    member.status_changed_on = effective_on
     if action == "retire":
         member.employment_type = "retiree"
-    member.save(update_fields=["status", "status_changed_on", "employment_type"])
+    MEMBER_STATUS.apply(member, action, by=by, reason=reason,
+                        extra_update_fields=["status_changed_on", "employment_type"])
     MemberStatusChange.objects.create(member=member, action=action, from_status=from_status,
                                       to_status=member.status, effective_on=effective_on, reason=reason,
                                       recorded_by=actor_name(by))
-    audit_transition(actor=by, target=member, from_state=from_status, to_state=member.status, reason=reason)
     return member
 
 
@@ -241,9 +240,8 @@ def _check_chair_scope(application: MembershipApplication, by):
 def application_decide(*, application: MembershipApplication, action: str, by, reason: str = "",
                        join_date: datetime.date | None = None) -> MembershipApplication:
     application = MembershipApplication.objects.select_for_update().select_related("branch").get(pk=application.pk)
-    transition = APPLICATION_FLOW.check(action, state=application.status, user=by, reason=reason)
+    APPLICATION_FLOW.check(action, state=application.status, user=by, reason=reason)
     _check_chair_scope(application, by)
-    from_state = application.status
     if action == "approve":
         applicant = application.submitted_by
         link_user = applicant if applicant and not hasattr(applicant, "member") and not applicant.has_role(
@@ -256,9 +254,7 @@ def application_decide(*, application: MembershipApplication, action: str, by, r
         )
         if link_user is not None:
             user_grant_roles(user=link_user, roles=[Role.MEMBER], by=by)
-    application.status = transition.target
     application.decision_reason = reason
-    application.save(update_fields=["status", "decision_reason", "member"])
-    audit_transition(actor=by, target=application, from_state=from_state, to_state=application.status,
-                     reason=reason)
+    APPLICATION_FLOW.apply(application, action, by=by, reason=reason,
+                           extra_update_fields=["decision_reason", "member"])
     return application

@@ -186,3 +186,45 @@ def test_simultaneous_nominations_never_exceed_the_quota(committed_db, guilin):
     connection.set_schema_to_public()
     assert sorted(results) == [201, 201, 409, 409, 409, 409]
     assert Nomination.objects.filter(campaign=campaign).count() == 2
+
+
+def test_closing_nominations_starts_the_review_and_schools_can_no_longer_nominate(campaign, guilin_admin,
+                                                                                  province_admin):
+    pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    early = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/start-review/", format="json")
+    assert early.status_code == 409 and "推荐截止" in early.json()["detail"]
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+
+    started = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/start-review/", format="json")
+    assert started.status_code == 200 and started.json()["status"] == "reviewing"
+    again = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/start-review/", format="json")
+    assert again.status_code == 409 and "评审中" in again.json()["detail"]
+    late = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign, "迟到者"), format="json")
+    assert late.status_code == 409
+    province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
+    today = timezone.localdate()
+    assert province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
+                               {"starts_on": str(today), "ends_on": str(today)},
+                               format="json").json()["status"] == "publicizing"
+    steps = AuditRecord.objects.filter(target_type="honours.honourcampaign", target_id=str(campaign.pk),
+                                       action="transition").order_by("id")
+    assert [(r.from_state, r.to_state) for r in steps] == [("open", "reviewing"), ("reviewing", "publicizing")]
+
+
+def test_publicizing_an_open_campaign_records_the_review_it_passed_through(campaign, guilin_admin, province_admin):
+    pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    today = timezone.localdate()
+    province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
+                        {"starts_on": str(today), "ends_on": str(today)}, format="json")
+    steps = AuditRecord.objects.filter(target_type="honours.honourcampaign", target_id=str(campaign.pk),
+                                       action="transition").order_by("id")
+    assert [(r.from_state, r.to_state) for r in steps] == [("open", "reviewing"), ("reviewing", "publicizing")]
+
+
+def test_only_the_provincial_admin_closes_nominations(campaign, province, host_client):
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
+    assert reviewer.post(f"/api/v1/honours/campaigns/{campaign.pk}/start-review/", format="json").status_code == 403
+    assert HonourCampaign.objects.get(pk=campaign.pk).status == "open"

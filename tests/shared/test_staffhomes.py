@@ -105,3 +105,24 @@ def test_not_a_number_scores_and_unbounded_rounds_are_refused(round_, clients):
         "year": 2026, "title": "x", "opens_at": now.isoformat(), "closes_at": (now - datetime.timedelta(days=1)).isoformat(),
         "recheck_years": 32000}, format="json")
     assert bad_round.status_code == 400 and {"closes_at", "recheck_years"} <= set(bad_round.json()["errors"])
+
+
+def test_the_list_is_published_once_every_application_is_decided_and_is_then_final(round_, clients):
+    pk = apply(clients["guilin"], round_).json()["id"]
+    url = f"/api/v1/staff-homes/rounds/{round_.pk}/publish-list/"
+    pending = clients["admin"].post(url, format="json")
+    assert pending.status_code == 409 and "1 份申报尚未" in pending.json()["detail"]
+    clients["reviewer"].post(f"/api/v1/staff-homes/applications/{pk}/review/", {"scores": full_marks()},
+                             format="json")
+    clients["admin"].post(f"/api/v1/staff-homes/applications/{pk}/decide/", {"confirm": True}, format="json")
+    assert clients["reviewer"].post(url, format="json").status_code == 403
+
+    published = clients["admin"].post(url, format="json")
+    assert published.status_code == 200 and published.json()["status"] == "confirmed"
+    again = clients["admin"].post(url, format="json")
+    assert again.status_code == 409 and "已公布名单" in again.json()["detail"]
+    reversed_ = clients["admin"].post(f"/api/v1/staff-homes/applications/{pk}/decide/",
+                                      {"confirm": False, "note": "改判"}, format="json")
+    assert reversed_.status_code == 409
+    assert apply(clients["huzhou"], round_).status_code == 409
+    assert HomeApplication.objects.get(pk=pk).status == "confirmed"

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from shared.stats.models import SchoolStats
 from tenants.accounts.roles import Role
 from tenants.finance.models import LedgerEntry
-from tests.conftest import in_schema
+from tenants.finance.services import ledger_entry_decide
+from tests.conftest import in_schema, make_user
 from tests.members.factories import a_member
 
 
@@ -18,10 +19,11 @@ def test_the_province_refreshes_and_reads_one_row_per_school_plus_totals(guilin,
     a_member(guilin, join_date=f"{year}-03-01", employment_type="contract")
     a_member(guilin, join_date="2015-09-01")
     a_member(huzhou, join_date=f"{year}-01-10")
+    approver = make_user(guilin, [Role.UNION_ADMIN])
     with in_schema(guilin):
-        LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("1234.50"),
-                                   occurred_on=datetime.date(year, 5, 1), description="运动会", status="approved",
-                                   recorded_by="t")
+        spent = LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("1234.50"),
+                                           occurred_on=datetime.date(year, 5, 1), description="运动会", recorded_by="t")
+        ledger_entry_decide(entry=spent, by=approver, approve=True)
         LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("999.00"),
                                    occurred_on=datetime.date(year, 5, 2), description="未审批", recorded_by="t")
     admin = host_client(province, [Role.PROVINCE_ADMIN])

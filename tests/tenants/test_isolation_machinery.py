@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
+from tenants.services import school_transition
 from tenants.tasks import SchoolTaskRefused, clear_expired_sessions, run_for_every_school
 from tests.conftest import in_schema, make_user
 
@@ -63,14 +64,13 @@ def test_a_school_task_runs_in_the_schema_it_was_sent_from(guilin, huzhou):
         assert Session.objects.filter(session_key="expired-huzhou").exists()
 
 
-def test_the_nightly_job_runs_the_task_once_in_every_active_school(guilin, huzhou, hnit):
+def test_the_nightly_job_runs_the_task_once_in_every_active_school(province, guilin, huzhou, hnit):
     past = timezone.now() - timezone.timedelta(days=1)
     for school in (guilin, huzhou):
         with in_schema(school):
             Session.objects.create(session_key=f"expired-{school.slug}", session_data="x", expire_date=past)
-    hnit.status = "suspended"
-    hnit.save()
     connection.set_schema_to_public()
+    school_transition(school=hnit, action="suspend", by=make_user(province, ["province_admin"]), reason="年检未过")
 
     sent = run_for_every_school.apply(args=("tenants.tasks.clear_expired_sessions",)).get()
 
