@@ -27,8 +27,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-# Encrypts ID numbers at rest (tenants/personal_data.py); derived from SECRET_KEY when unset.
+# Encrypt ID numbers at rest (tenants/personal_data.py): comma-separated, newest first; SECRET_KEY
+# stands in when unset. The blind index is keyed by PERSONAL_DATA_INDEX_KEY, else by the last
+# (oldest) listed key, so that rotating the encryption keys never moves it.
 PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+PERSONAL_DATA_INDEX_KEY = os.environ.get("PERSONAL_DATA_INDEX_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The provincial site answers on BASE_DOMAIN; school <slug> answers on <slug>.BASE_DOMAIN.
