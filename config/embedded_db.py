@@ -126,7 +126,7 @@ def load_dump(dump: Path | str, pgdata: Path | str | None = None) -> None:
     try:
         # "role postgres already exists" is expected from a dumpall: psql goes on past it.
         subprocess.run([str(pg_bin_dir() / "psql"), "-q", "-f", str(dump), server.get_uri("postgres")],
-                       check=True)
+                       check=True, stdout=subprocess.DEVNULL)
     finally:
         stop(pgdata)
 
