@@ -19,12 +19,12 @@ def fresh_database() -> str:
     url = os.environ.get("BENCH_DATABASE_URL")
     if url:
         return url
-    import pgserver
-
-    server = pgserver.get_server(embedded_db.DATA_DIR / "pg-bench", cleanup_mode="stop")
-    server.psql("DROP DATABASE IF EXISTS eduunion_bench WITH (FORCE);")
-    server.psql("CREATE DATABASE eduunion_bench;")
-    return server.get_uri("eduunion_bench")
+    url = embedded_db.start(embedded_db.DATA_DIR / "pg-bench", database="postgres")
+    admin = url.rsplit("/postgres?", 1)
+    subprocess.run([str(embedded_db.pg_bin_dir() / "psql"), "-q", url, "-c",
+                    "DROP DATABASE IF EXISTS eduunion_bench WITH (FORCE);", "-c", "CREATE DATABASE eduunion_bench;"],
+                   check=True)
+    return "/eduunion_bench?".join(admin)
 
 
 def setup_django() -> dict[str, str]:

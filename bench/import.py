@@ -14,11 +14,10 @@ from common import setup_django
 def build_workbook(count: int, branches: list[str]) -> io.BytesIO:
     from openpyxl import Workbook
 
-    from tenants.personal_data import ID_CHECK_CHARS, ID_WEIGHTS
+    from tenants.personal_data import id_number_with_check_digit
 
     def id_number(born, seq):
-        body = f"450305{born:%Y%m%d}{seq:03d}"
-        return body + ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+        return id_number_with_check_digit(f"450305{born:%Y%m%d}{seq:03d}")
 
     rng = random.Random(7)
     book = Workbook(write_only=True)

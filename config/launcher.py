@@ -44,7 +44,11 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         embedded_dir = embedded_db.DATA_DIR / "pg"
         print(f"启动内置 PostgreSQL（数据目录 {embedded_dir}）…", flush=True)
-        os.environ["DATABASE_URL"] = embedded_db.start(embedded_dir, stop_on_exit=False)
+        try:
+            os.environ["DATABASE_URL"] = embedded_db.start(embedded_dir, stop_on_exit=False)
+        except embedded_db.OldDataFolder as exc:
+            print(exc, file=sys.stderr, flush=True)
+            return 1
 
     if not os.environ.get("CELERY_BROKER_URL"):
         for folder in ("queue", "processed"):

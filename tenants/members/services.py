@@ -149,20 +149,22 @@ def member_create(*, by, branch: Branch, group: Group | None = None, user=None, 
 @transaction.atomic
 def member_update(*, member: Member, by, **changes) -> Member:
     before = field_values(member, MEMBER_AUDITED)
+    # The stored ID number is neither decrypted nor re-encrypted unless the edit names it: a save
+    # must never rewrite ciphertext from what this process happens to be able to read.
     current = {"name": member.name, "gender": member.gender, "employee_number": member.employee_number,
-               "employment_type": member.employment_type, "join_date": member.join_date, "phone": member.phone,
-               "id_number": personal_data.decrypt(member.id_number_encrypted)}
+               "employment_type": member.employment_type, "join_date": member.join_date, "phone": member.phone}
     branch = changes.pop("branch", member.branch)
     group = changes.pop("group", member.group if branch.pk == member.branch_id else None)
-    unknown = set(changes) - set(current)
+    unknown = set(changes) - set(current) - {"id_number"}
     if unknown:
         raise ValidationError({key: "该字段不能修改。" for key in unknown})
     cleaned, errors = check_person({**current, **changes})
     if errors:
         raise ValidationError(errors)
     _check_group(group, branch)
-    id_columns = id_number_columns(cleaned.pop("id_number"))
-    _check_unique(employee_number=cleaned["employee_number"], id_index=id_columns["id_number_index"],
+    id_number = cleaned.pop("id_number")
+    id_columns = id_number_columns(id_number) if "id_number" in changes else {}
+    _check_unique(employee_number=cleaned["employee_number"], id_index=id_columns.get("id_number_index", ""),
                   exclude_pk=member.pk)
     for key, value in {**cleaned, **id_columns}.items():
         setattr(member, key, value)
@@ -196,9 +198,44 @@ def member_reveal_id_number(*, member: Member, by) -> str:
     """The whole ID number, for a union_admin reading one record; the read is audited."""
     if not (by and by.has_role(Role.UNION_ADMIN)):
         raise NotAllowed("只有校工会管理员可以查看完整身份证号。")
+    # Decrypted before the audit record: a read that reveals nothing (key missing) is not a read.
+    id_number = personal_data.decrypt(member.id_number_encrypted)
     with transaction.atomic():
         audit_sensitive_read(actor=by, target=member, fields=["id_number"])
-    return personal_data.decrypt(member.id_number_encrypted)
+    return id_number
+
+
+@transaction.atomic
+def personal_data_reencrypt() -> dict[str, int]:
+    """Re-encrypt this school's ID numbers with the newest key and rebuild stale blind indexes.
+
+    Idempotent: rows already under the newest key with a current index are not written. A row no
+    configured key opens is left exactly as it is and counted, so the old key is not retired
+    while something still needs it.
+    """
+    counts = {"reencrypted": 0, "current": 0, "reindexed": 0, "unreadable": 0}
+    for model, indexed in ((Member, True), (MembershipApplication, False)):
+        columns = ["pk", "id_number_encrypted"] + (["id_number_index"] if indexed else [])
+        for row in model.objects.exclude(id_number_encrypted="").select_for_update().only(*columns):
+            try:
+                number = personal_data.decrypt(row.id_number_encrypted)
+            except personal_data.PersonalDataUnreadable:
+                counts["unreadable"] += 1
+                continue
+            changed = []
+            if personal_data.is_current(row.id_number_encrypted):
+                counts["current"] += 1
+            else:
+                row.id_number_encrypted = personal_data.encrypt(number)
+                changed.append("id_number_encrypted")
+                counts["reencrypted"] += 1
+            if indexed and row.id_number_index != personal_data.blind_index(number):
+                row.id_number_index = personal_data.blind_index(number)
+                changed.append("id_number_index")
+                counts["reindexed"] += 1
+            if changed:
+                row.save(update_fields=changed)
+    return counts
 
 
 # --- membership applications ----------------------------------------------------------------

@@ -3,15 +3,14 @@ import itertools
 
 from tenants.members.models import Branch
 from tenants.members.services import branch_create, member_create
-from tenants.personal_data import ID_CHECK_CHARS, ID_WEIGHTS
+from tenants.personal_data import id_number_with_check_digit
 from tests.conftest import in_schema
 
 _numbers = itertools.count(1)
 
 
 def valid_id_number(birth: str = "19850312", seq: str = "123") -> str:
-    body = f"450305{birth}{seq}"
-    return body + ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+    return id_number_with_check_digit(f"450305{birth}{seq}")
 
 
 def a_branch(school, name="文学院", chair=None):

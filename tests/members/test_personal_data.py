@@ -29,6 +29,50 @@ def test_a_wrong_check_digit_is_caught():
     assert "校验位" in personal_data.id_number_problem(wrong)
 
 
+def test_a_number_registered_in_a_district_younger_than_its_holder_is_accepted():
+    # 七星区 (450305) dates from 1983; people born before then were registered there all the same.
+    assert personal_data.id_number_problem(valid_id_number("19600101")) is None
+
+
+def test_a_region_code_that_never_existed_is_refused():
+    number = personal_data.id_number_with_check_digit("99999919850312123")
+    assert "前 6 位" in personal_data.id_number_problem(number)
+
+
+def test_a_wrong_date_is_named_before_a_wrong_check_digit():
+    # GB 11643's check digit over a mistyped date is wrong too; the date is what a person can check.
+    assert "出生日期" in personal_data.id_number_problem("450305" + "19850230" + "1234")
+
+
+def test_decrypting_with_a_key_that_did_not_encrypt_raises_instead_of_answering_empty(settings):
+    settings.PERSONAL_DATA_KEY = "the-key-of-2025"
+    stored = personal_data.encrypt(valid_id_number())
+    settings.PERSONAL_DATA_KEY = "the-key-of-2026"
+    with pytest.raises(personal_data.PersonalDataUnreadable) as raised:
+        personal_data.decrypt(stored)
+    assert valid_id_number() not in str(raised.value)
+
+
+def test_several_keys_newest_first_read_old_data_and_write_with_the_newest(settings):
+    settings.PERSONAL_DATA_KEY = "old-key"
+    old = personal_data.encrypt(valid_id_number())
+    settings.PERSONAL_DATA_KEY = "new-key, old-key"
+    assert personal_data.decrypt(old) == valid_id_number() and not personal_data.is_current(old)
+    fresh = personal_data.encrypt(valid_id_number())
+    assert personal_data.is_current(fresh)
+    settings.PERSONAL_DATA_KEY = "new-key"
+    assert personal_data.decrypt(fresh) == valid_id_number()
+
+
+def test_the_blind_index_does_not_move_when_encryption_keys_rotate(settings):
+    settings.PERSONAL_DATA_KEY = "first-key"
+    index = personal_data.blind_index(valid_id_number())
+    settings.PERSONAL_DATA_KEY = "second-key,first-key"
+    assert personal_data.blind_index(valid_id_number()) == index
+    settings.PERSONAL_DATA_KEY, settings.PERSONAL_DATA_INDEX_KEY = "third-key,second-key", "first-key"
+    assert personal_data.blind_index(valid_id_number()) == index
+
+
 def test_masks():
     assert personal_data.mask_id_number("450305198503121234") == "4503**********1234"
     assert personal_data.mask_phone("13812345678") == "138****5678"
