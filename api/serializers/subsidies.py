@@ -18,7 +18,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     def get_allocated(self, programme) -> str:
         from shared.subsidies.services import allocated_total
 
-        return str(allocated_total(programme))
+        summed = getattr(programme, "allocated_sum", None)  # annotated by programmes_with_allocated()
+        return str(summed if summed is not None else allocated_total(programme))
 
 
 class SchoolProgrammeSerializer(ProgrammeSerializer):

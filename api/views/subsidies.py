@@ -22,6 +22,7 @@ from api.serializers.subsidies import (
 )
 from shared.subsidies import services as s
 from shared.subsidies.models import Application, Programme
+from shared.subsidies.selectors import programmes_with_allocated
 from tenants.finance.models import LedgerEntry
 from tenants.finance.services import ledger_entry_decide
 from tenants.members.models import Member
@@ -37,6 +38,9 @@ def applications_queryset():
 class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                                ProvinceViewSet):
     queryset = Programme.objects.all()
+
+    def base_queryset(self):
+        return programmes_with_allocated()
     serializer_class = ProgrammeSerializer
 
     def get_permissions(self):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared.subsidies.models import Application, Programme
+from shared.subsidies.selectors import COUNTED
 from tenants.accounts.roles import Role
 from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
@@ -48,7 +49,7 @@ def programme_create(*, by, **fields) -> Programme:
 
 
 def allocated_total(programme: Programme) -> Decimal:
-    return programme.applications.filter(status__in=[A.ALLOCATED, A.DISBURSED, A.REPORTED]).aggregate(
+    return programme.applications.filter(status__in=COUNTED).aggregate(
         total=Sum("allocated_amount"))["total"] or Decimal("0.00")
 
 
