@@ -6,7 +6,6 @@ never an empty list that looks like "nothing matched".
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django_filters import rest_framework as filters
 from django_tenants.utils import get_public_schema_name
 from rest_framework.exceptions import ValidationError
@@ -20,8 +19,10 @@ from shared.subsidies.models import Application as SubsidyApplication
 from tenants.accounts.models import Notification
 from tenants.audit.models import AuditRecord
 from tenants.congress.models import Delegate, Delegation, Proposal, Suggestion
+from tenants.congress.selectors import proposals_matching
 from tenants.finance.models import LedgerEntry
 from tenants.members.models import Group, Member, MembershipApplication
+from tenants.members.selectors import members_matching
 from tenants.models import School
 
 MAX_ID = 2**63 - 1
@@ -132,9 +133,7 @@ class MemberFilter(filters.FilterSet):
         fields = ["status", "employment_type"]
 
     def search_members(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(employee_number__startswith=value)
-                               | Q(name_initials__startswith=value.lower())) if value else queryset
+        return members_matching(queryset, value)
 
 
 class GroupFilter(filters.FilterSet):
@@ -179,7 +178,7 @@ class ProposalFilter(filters.FilterSet):
         fields = ["status"]
 
     def search_proposals(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value)) if value else queryset
+        return proposals_matching(queryset, value)
 
 
 class SuggestionFilter(filters.FilterSet):

@@ -49,18 +49,10 @@ def proposals_visible_to(user, queryset=None):
     return proposals.filter(pk__in=Proposal.objects.filter(visible).values("pk"))
 
 
-def proposal_filter(proposals, *, congress=None, status=None, department=None, overdue=None, search=""):
-    if congress:
-        proposals = proposals.filter(congress_id=congress)
-    if status:
-        proposals = proposals.filter(status=status)
-    if department:
-        proposals = proposals.filter(lead_department_id=department)
-    if overdue is not None:
-        proposals = proposals.filter(overdue=overdue)
-    if search:
-        proposals = proposals.filter(Q(title__icontains=search) | Q(number__icontains=search))
-    return proposals
+def proposals_matching(proposals, text: str):
+    """Proposals whose 案由 or number contains ``text``."""
+    text = (text or "").strip()
+    return proposals.filter(Q(title__icontains=text) | Q(number__icontains=text)) if text else proposals
 
 
 def active_seconders(proposal: Proposal):

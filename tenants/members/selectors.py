@@ -4,13 +4,18 @@ from tenants.accounts.roles import Role
 from tenants.members.models import Branch, Member, MembershipApplication
 
 
+def members_matching(members, query: str):
+    """Members whose name contains, employee number starts with, or pinyin initials start with
+    ``query`` (e.g. "zs" finds 张三)."""
+    query = (query or "").strip()
+    if not query:
+        return members
+    return members.filter(Q(name__icontains=query) | Q(employee_number__startswith=query)
+                          | Q(name_initials__startswith=query.lower()))
+
+
 def members_search(*, query: str = "", branch=None, status=None, employment_type=None):
-    """Members matching name, employee number or pinyin initials (e.g. "zs" for 张三)."""
-    members = Member.objects.select_related("branch", "group")
-    if query:
-        query = query.strip()
-        members = members.filter(Q(name__icontains=query) | Q(employee_number__startswith=query)
-                                 | Q(name_initials__startswith=query.lower()))
+    members = members_matching(Member.objects.select_related("branch", "group"), query)
     if branch:
         members = members.filter(branch_id=branch)
     if status:
