@@ -10,9 +10,10 @@ class HostAdminSite(admin.AdminSite):
     admin_role = ""
 
     def has_permission(self, request):
+        # The host's admin role, not the superuser flag: an account's powers here are its role's.
         user = request.user
-        return bool(user.is_active and user.is_authenticated
-                    and (user.is_superuser or user.has_role(self.admin_role)))
+        return bool(user.is_active and user.is_authenticated and user.is_staff
+                    and user.has_role(self.admin_role))
 
 
 class ProvinceAdminSite(HostAdminSite):

@@ -164,7 +164,9 @@ def database_from_url(url: str) -> dict:
 
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend checks passwords; RolePermissionBackend answers "may this account …" from its roles.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend",
+                           "tenants.accounts.backends.RolePermissionBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tenants.accounts.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "tenants.accounts.password_validation.MinimumLengthValidator"},

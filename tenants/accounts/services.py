@@ -10,7 +10,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from tenants.accounts.models import User
-from tenants.accounts.roles import ADMIN_ROLES, Role, roles_of_this_host
+from tenants.accounts.roles import Role, is_staff_for, roles_of_this_host
 from tenants.audit.services import audit_create, audit_update, field_values
 from tenants.errors import Conflict
 
@@ -49,8 +49,7 @@ def user_create(*, username: str, roles, by, password: str | None = None, full_n
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": list(exc.messages)})
-    is_admin = bool(set(roles) & ADMIN_ROLES)
-    user.is_staff = user.is_superuser = is_admin
+    user.is_staff = is_staff_for(roles)
     user.set_password(password)
     user.save()
     audit_create(actor=by, target=user, fields=["username", "full_name", "roles"])
@@ -65,8 +64,8 @@ def user_grant_roles(*, user: User, roles, by) -> User:
         return user
     before = field_values(user, ["roles", "is_staff"])
     user.roles = _validate_roles(wanted)
-    user.is_staff = user.is_superuser = bool(set(user.roles) & ADMIN_ROLES)
-    user.save(update_fields=["roles", "is_staff", "is_superuser"])
+    user.is_staff = is_staff_for(user.roles)
+    user.save(update_fields=["roles", "is_staff"])
     audit_update(actor=by, target=user, before=before, reason="授予角色")
     return user
 
