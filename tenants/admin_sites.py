@@ -73,6 +73,8 @@ class ServiceModelForm(forms.ModelForm):
 
     service_admin = None     # set on the per-request subclass made by ServiceAdmin.get_form
     service_request = None
+    # The service's name for a field → the form's, where they differ (password → password1).
+    service_field_names: dict[str, str] = {}
 
     def _post_clean(self):
         if self.errors:
@@ -95,6 +97,7 @@ class ServiceModelForm(forms.ModelForm):
             self.add_error(None, exc.messages)
             return
         for field, messages in exc.message_dict.items():
+            field = self.service_field_names.get(field, field)
             if field in self.fields:
                 self.add_error(field, messages)
             elif field == NON_FIELD_ERRORS:
