@@ -1,19 +1,26 @@
 from django.contrib import admin
 
-from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
-from tenants.audit.admin import AuditedAdminMixin
+from tenants.admin_sites import ReadOnlyAdmin, ServiceAdmin, province_admin_site
 from tenants.models import Domain, School, TemplateSnapshot
+from tenants.services import PROFILE_FIELDS, school_update
 
 
 class DomainInline(admin.TabularInline):
+    """View-only: a school's domain is made by provisioning and follows its slug."""
+
     model = Domain
     extra = 0
     readonly_fields = ["domain", "is_primary"]
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
 
-class SchoolAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    audited_fields = ["name", "short_name", "region", "kind", "contact_name", "contact_phone"]
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SchoolAdmin(ServiceAdmin):
     list_display = ["name", "slug", "kind", "region", "status", "created"]
     list_filter = ["status", "kind", "region"]
     search_fields = ["name", "short_name", "slug"]
@@ -23,12 +30,10 @@ class SchoolAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [DomainInline]
 
     # New schools go through provisioning (API or `manage.py provision_school`), status
-    # changes through the lifecycle actions: both are audited and all-or-nothing.
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # changes through the lifecycle actions: both are audited and all-or-nothing. Here only the
+    # profile is edited.
+    def update(self, request, obj, data):
+        return school_update(school=obj, by=request.user, **{key: data[key] for key in PROFILE_FIELDS})
 
 
 class TemplateSnapshotAdmin(ReadOnlyAdmin):

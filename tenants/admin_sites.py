@@ -155,4 +155,7 @@ class ServiceAdmin(admin.ModelAdmin):
         pass
 
     def save_related(self, request, form, formsets, change):
-        pass
+        # Inlines here are view-only, so there is nothing of theirs to save; the change message
+        # Django writes next still asks each formset what it saved.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

@@ -73,3 +73,11 @@ def test_a_superuser_flag_without_the_admin_role_opens_nothing(guilin):
     client = Client(HTTP_HOST=host_of(guilin))
     client.post("/login/", {"username": "old-super", "password": ADMIN_PASSWORD})
     assert client.get("/admin/").status_code == 302
+
+
+def test_every_model_in_either_admin_is_written_through_its_services_or_read_only():
+    from tenants.admin_sites import ReadOnlyAdmin, ServiceAdmin, province_admin_site, school_admin_site
+
+    for site in (province_admin_site, school_admin_site):
+        for model, model_admin in site._registry.items():
+            assert isinstance(model_admin, (ServiceAdmin, ReadOnlyAdmin)), f"{site.name}: {model._meta.label}"

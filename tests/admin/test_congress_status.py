@@ -58,3 +58,17 @@ def test_the_congress_checks_of_the_service_show_beside_the_field_in_the_admin(g
     assert page.status_code == 200 and "闭幕日期" in errors_beside(page, "closes_on")
     with in_schema(guilin):
         assert not Congress.objects.filter(term=8).exists()
+
+
+def test_electing_a_member_who_has_left_is_refused_beside_the_field_in_the_admin(guilin):
+    from tenants.members.models import Member
+    from tests.members.factories import a_member
+
+    member = a_member(guilin)
+    with in_schema(guilin):
+        Member.objects.filter(pk=member.pk).update(status=Member.Status.LEFT)
+        congress = congress_create(by=None, term=9, session=1)
+    client = admin_browser(guilin, [Role.UNION_ADMIN], "congress-office3")
+    page = client.post("/admin/congress/delegate/add/", {"congress": congress.pk, "member": member.pk,
+                                                         "delegation": ""})
+    assert page.status_code == 200 and "在会会员" in errors_beside(page, "member")
