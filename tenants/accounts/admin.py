@@ -1,6 +1,7 @@
 import contextvars
 
 from django import forms
+from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -118,11 +119,9 @@ class UserAdmin(ServiceAdmin, DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @staticmethod
-    def role_list(obj):
+    @admin.display(description="角色")
+    def role_list(self, obj):
         return "、".join(obj.role_labels())
-
-    role_list.short_description = "角色"
 
 
 register_on_both(User, UserAdmin)
