@@ -3,8 +3,8 @@ from tenants.finance.models import LedgerEntry
 
 
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    """Read-only: entries are written by the finance services (approved by someone other than their
-    recorder; subsidies arrive from the province), never typed in here."""
+    """Read-only: entries come from the finance services (subsidies from the province) and are approved
+    or sent back through the ledger workflow, never typed in or edited here."""
 
     list_display = ["occurred_on", "kind", "category", "amount", "description", "status"]
     list_filter = ["kind", "category", "status"]

@@ -2,14 +2,17 @@
 from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
 from tenants.congress.models import Congress
-from tenants.congress.services import congress_create
+from tenants.congress.services import congress_close, congress_create, congress_open
 from tests.admin.helpers import admin_browser, errors_beside
-from tests.conftest import in_schema
+from tests.conftest import in_schema, make_user
 
 
 def closed_congress(school):
+    office = make_user(school, [Role.UNION_ADMIN])
     with in_schema(school):
-        return congress_create(by=None, term=5, session=3, status=Congress.Status.CLOSED)
+        congress = congress_create(by=office, term=5, session=3)
+        congress_open(congress=congress, by=office)
+        return congress_close(congress=congress, by=office)
 
 
 def congress_form(**overrides):
@@ -41,7 +44,8 @@ def test_the_admin_shows_the_congress_status_but_does_not_change_it(guilin):
     page = client.get(f"/admin/congress/congress/{congress.pk}/change/")
     assert 'name="status"' not in page.content.decode() and "已闭幕" in page.content.decode()
     saved = client.post(f"/admin/congress/congress/{congress.pk}/change/",
-                        congress_form(status="preparing", title="五届三次教代会"))
+                        congress_form(status="preparing", title="五届三次教代会", opens_on=congress.opens_on,
+                                      closes_on=congress.closes_on))
     assert saved.status_code == 302
     with in_schema(guilin):
         congress.refresh_from_db()
