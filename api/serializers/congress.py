@@ -24,6 +24,8 @@ class CongressSerializer(serializers.ModelSerializer):
         model = Congress
         fields = ["id", "term", "session", "label", "title", "opens_on", "closes_on", "status", "status_label",
                   "seconder_minimum", "submission_opens_at", "submission_closes_at", "seconding_closes_at"]
+        # The status moves only through the congress's own steps, never by writing the field.
+        read_only_fields = ["status"]
         # Uniqueness of term+session is checked by the service (409 in Chinese), not here.
         validators = []
 

@@ -164,7 +164,9 @@ def database_from_url(url: str) -> dict:
 
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend checks passwords; RolePermissionBackend answers "may this account …" from its roles.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend",
+                           "tenants.accounts.backends.RolePermissionBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tenants.accounts.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "tenants.accounts.password_validation.MinimumLengthValidator"},
@@ -180,6 +182,8 @@ LOGIN_FAILURE_LIMIT_PER_ADDRESS = 20
 LOGIN_LOCKOUT_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "zh-hans"
+# Fills the gaps of Django's own zh-hans catalogue (admin pages and scripts); see locale/.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,20 +1,33 @@
-from django.contrib import admin
-
+from shared.staffhomes import services
 from shared.staffhomes.models import Criterion, HomeApplication, Round
-from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
-from tenants.audit.admin import AuditedAdminMixin
+from tenants.admin_sites import ReadOnlyAdmin, ServiceAdmin, province_admin_site
 
 
-class CriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """The criteria are configuration: the province edits them here (audited)."""
+class CriterionAdmin(ServiceAdmin):
+    """The criteria are configuration: the province edits them here (through the service, audited)."""
 
     list_display = ["name", "max_score", "order"]
+    fields = ["name", "description", "max_score", "order"]
+
+    def create(self, request, data):
+        return services.criterion_create(by=request.user, **data)
+
+    def update(self, request, obj, data):
+        return services.criterion_update(criterion=obj, by=request.user, **data)
 
 
-class RoundAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RoundAdmin(ServiceAdmin):
+    """A round is opened here or through the API; once open it stands (its status moves by decisions)."""
+
     list_display = ["title", "year", "opens_at", "closes_at", "recheck_years", "status"]
     list_filter = ["year", "status"]
-    readonly_fields = ["status"]
+    fields = ["year", "title", "opens_at", "closes_at", "recheck_years"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (["status"] if obj else [])
+
+    def create(self, request, data):
+        return services.round_create(by=request.user, **data)
 
 
 class HomeApplicationAdmin(ReadOnlyAdmin):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.accounts.roles import Role
-from tenants.audit.services import actor_name, audit_create, audit_record
+from tenants.audit.services import actor_name, audit_create, audit_record, audit_update, field_values
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
@@ -36,6 +36,40 @@ def ensure_default_criteria() -> None:
     if not Criterion.objects.exists():
         for order, (name, description) in enumerate(DEFAULT_CRITERIA):
             Criterion.objects.create(name=name, description=description, max_score=Decimal("20"), order=order)
+
+
+CRITERION_FIELDS = ["name", "description", "max_score", "order"]
+
+
+def _checked_criterion(criterion: Criterion) -> None:
+    criterion.name = (criterion.name or "").strip()
+    if not criterion.name:
+        raise ValidationError({"name": "标准名称不能为空。"})
+    criterion.max_score = decimal_in_range(criterion.max_score, field="max_score", low=1, high=100, label="满分")
+    if Criterion.objects.filter(name=criterion.name).exclude(pk=criterion.pk).exists():
+        raise Conflict(f"建家标准“{criterion.name}”已存在。", field="name")
+
+
+@transaction.atomic
+def criterion_create(*, by, name: str, max_score, description: str = "", order: int = 0) -> Criterion:
+    criterion = Criterion(name=name, description=description, max_score=max_score, order=order)
+    _checked_criterion(criterion)
+    criterion.save()
+    audit_create(actor=by, target=criterion, fields=CRITERION_FIELDS)
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, criterion: Criterion, by, **fields) -> Criterion:
+    before = field_values(criterion, CRITERION_FIELDS)
+    for key, value in fields.items():
+        if key not in CRITERION_FIELDS:
+            raise ValidationError({key: "该字段不能修改。"})
+        setattr(criterion, key, value)
+    _checked_criterion(criterion)
+    criterion.save()
+    audit_update(actor=by, target=criterion, before=before)
+    return criterion
 
 
 @transaction.atomic

@@ -26,3 +26,30 @@ def on_province() -> bool:
 def roles_of_this_host() -> frozenset[str]:
     return PROVINCE_ROLES if on_province() else SCHOOL_ROLES
 
+
+
+# What the admin role of a host may touch in that host's Django admin, by app label. Every action
+# (view/add/change/delete) on these apps is granted here; each ModelAdmin then narrows it to what
+# its services allow (read-only pages, no deletion), so a role never gets superuser's blank cheque.
+ADMIN_APPS = {
+    Role.UNION_ADMIN: frozenset({"accounts", "audit", "members", "congress", "finance"}),
+    Role.PROVINCE_ADMIN: frozenset({"tenants", "accounts", "audit", "honours", "competitions", "staffhomes",
+                                    "subsidies", "circulars", "stats"}),
+}
+ADMIN_ACTIONS = frozenset({"view", "add", "change", "delete"})
+
+
+def is_staff_for(roles) -> bool:
+    """The Django ``is_staff`` flag follows the roles: only a host's admin role enters its admin."""
+    return bool(set(roles) & ADMIN_ROLES)
+
+
+def admin_apps_for(roles) -> frozenset[str]:
+    return frozenset().union(*(ADMIN_APPS.get(role, frozenset()) for role in roles))
+
+
+def role_grants_permission(roles, perm: str) -> bool:
+    """``perm`` is Django's "app_label.action_model" (e.g. members.change_member)."""
+    app_label, _, codename = perm.partition(".")
+    action = codename.partition("_")[0]
+    return action in ADMIN_ACTIONS and app_label in admin_apps_for(roles)

@@ -6,12 +6,13 @@ import secrets
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from tenants.accounts.models import User
-from tenants.accounts.roles import ADMIN_ROLES, Role, roles_of_this_host
-from tenants.audit.services import audit_create, audit_update, field_values
+from tenants.accounts.roles import ADMIN_ROLES, Role, is_staff_for, roles_of_this_host
+from tenants.audit.services import audit_create, audit_record, audit_update, field_values
 from tenants.errors import Conflict
 
 
@@ -49,8 +50,7 @@ def user_create(*, username: str, roles, by, password: str | None = None, full_n
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": list(exc.messages)})
-    is_admin = bool(set(roles) & ADMIN_ROLES)
-    user.is_staff = user.is_superuser = is_admin
+    user.is_staff = is_staff_for(roles)
     user.set_password(password)
     user.save()
     audit_create(actor=by, target=user, fields=["username", "full_name", "roles"])
@@ -65,9 +65,60 @@ def user_grant_roles(*, user: User, roles, by) -> User:
         return user
     before = field_values(user, ["roles", "is_staff"])
     user.roles = _validate_roles(wanted)
-    user.is_staff = user.is_superuser = bool(set(user.roles) & ADMIN_ROLES)
-    user.save(update_fields=["roles", "is_staff", "is_superuser"])
+    user.is_staff = is_staff_for(user.roles)
+    user.save(update_fields=["roles", "is_staff"])
     audit_update(actor=by, target=user, before=before, reason="授予角色")
+    return user
+
+
+USER_EDITABLE = ["full_name", "phone", "email", "is_active", "roles"]
+
+
+@transaction.atomic
+def user_update(*, user: User, by, **fields) -> User:
+    """Change an account's profile, roles or active flag (audited); ``is_staff`` follows the roles."""
+    from tenants.personal_data import phone_problem
+
+    unknown = set(fields) - set(USER_EDITABLE)
+    if unknown:
+        raise ValidationError({key: "该字段不能修改。" for key in unknown})
+    errors = {}
+    if "phone" in fields and phone_problem(fields["phone"] or ""):
+        errors["phone"] = phone_problem(fields["phone"])
+    if fields.get("email"):
+        try:
+            validate_email(fields["email"])
+        except ValidationError:
+            errors["email"] = "邮箱格式不正确。"
+    # An admin who takes away their own admin role or account locks the host out of its admin.
+    acting_on_self = by is not None and by.pk == user.pk
+    if acting_on_self and "roles" in fields and not set(fields["roles"]) & ADMIN_ROLES and user.is_host_admin:
+        errors["roles"] = "不能撤销自己的管理员角色。"
+    if acting_on_self and fields.get("is_active") is False:
+        errors["is_active"] = "不能停用自己的账号。"
+    if errors:
+        raise ValidationError(errors)
+    before = field_values(user, [*USER_EDITABLE, "is_staff"])
+    if "roles" in fields:
+        fields["roles"] = _validate_roles(fields["roles"])
+        user.is_staff = is_staff_for(fields["roles"])
+    for key, value in fields.items():
+        setattr(user, key, value)
+    user.save()
+    audit_update(actor=by, target=user, before=before)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, by, password: str | None) -> User:
+    """Set a new password, or with ``None`` turn password login off for the account (audited, the
+    password itself never recorded). The caller has run the password validators on it."""
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=by, action="update", target=user, reason="修改密码" if password else "停用密码登录")
     return user
 
 

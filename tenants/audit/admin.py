@@ -1,41 +1,39 @@
-from django.db import transaction
+from django.apps import apps
+from django.contrib import admin
 
 from tenants.admin_sites import ReadOnlyAdmin, register_on_both
 from tenants.audit.models import AuditRecord
-from tenants.audit.services import audit_create, audit_delete, audit_update, field_values
 
 
-class AuditedAdminMixin:
-    """Changes made in the admin are audited like changes made through the services."""
+def type_label(target_type: str) -> str:
+    """"members.member" → 会员: the records store the model's label, people read its Chinese name."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
 
-    audited_fields: list[str] = []
 
-    def _audited_fields(self, obj):
-        return self.audited_fields or [f.name for f in obj._meta.concrete_fields]
+class TargetTypeFilter(admin.SimpleListFilter):
+    title = "对象类型"
+    parameter_name = "target_type"
 
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            before = None
-            if change:
-                old = type(obj).objects.get(pk=obj.pk)
-                before = field_values(old, self._audited_fields(obj))
-            super().save_model(request, obj, form, change)
-            if before is None:
-                audit_create(actor=request.user, target=obj, fields=self._audited_fields(obj))
-            else:
-                audit_update(actor=request.user, target=obj, before=before, reason="管理后台修改")
+    def lookups(self, request, model_admin):
+        types = model_admin.get_queryset(request).order_by().values_list("target_type", flat=True).distinct()
+        return sorted(((t, type_label(t)) for t in types), key=lambda pair: pair[1])
 
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            audit_delete(actor=request.user, target=obj, reason="管理后台删除")
-            super().delete_model(request, obj)
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
 
 
 class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "target_type", "target_repr", "from_state", "to_state"]
-    list_filter = ["action", "target_type", "at"]
+    list_display = ["at", "actor_name", "action", "target_type_label", "target_repr", "from_state", "to_state"]
+    list_filter = ["action", TargetTypeFilter, "at"]
     search_fields = ["actor_name", "target_repr", "target_id", "reason"]
     date_hierarchy = "at"
+
+    @admin.display(description="对象类型", ordering="target_type")
+    def target_type_label(self, obj):
+        return type_label(obj.target_type)
 
 
 register_on_both(AuditRecord, AuditRecordAdmin)

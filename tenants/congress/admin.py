@@ -1,25 +1,50 @@
 from django.contrib import admin
 
-from tenants.admin_sites import ReadOnlyAdmin, school_admin_site
-from tenants.audit.admin import AuditedAdminMixin
+from tenants.admin_sites import ReadOnlyAdmin, ServiceAdmin, school_admin_site
+from tenants.congress import services
 from tenants.congress.models import Congress, Delegate, Delegation, Proposal, ProposalReply, Suggestion
 
+CONGRESS_FORM_FIELDS = ["term", "session", "title", "opens_on", "closes_on", "seconder_minimum",
+                        "submission_opens_at", "submission_closes_at", "seconding_closes_at"]
 
-class CongressAdmin(AuditedAdminMixin, admin.ModelAdmin):
+
+class CongressAdmin(ServiceAdmin):
     list_display = ["__str__", "term", "session", "status", "opens_on", "seconder_minimum"]
     list_filter = ["status"]
+    # The status moves only through the congress's own steps, never by editing the field.
+    fields = CONGRESS_FORM_FIELDS + ["status"]
+    readonly_fields = ["status"]
+
+    def create(self, request, data):
+        return services.congress_create(by=request.user, **data)
+
+    def update(self, request, obj, data):
+        return services.congress_update(congress=obj, by=request.user, **data)
 
 
-class DelegationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DelegationAdmin(ServiceAdmin):
     list_display = ["name", "congress"]
     list_filter = ["congress"]
+    fields = ["congress", "name"]
+
+    def create(self, request, data):
+        return services.delegation_create(by=request.user, **data)
 
 
-class DelegateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DelegateAdmin(ServiceAdmin):
+    """Delegates are elected here (from active members, once per congress); the record then stands."""
+
     list_display = ["member", "congress", "branch", "delegation"]
     list_filter = ["congress", "branch", "delegation"]
     search_fields = ["member__name", "member__employee_number"]
     raw_id_fields = ["member"]
+    fields = ["congress", "member", "delegation"]
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (["branch", "elected_on"] if obj else [])
+
+    def create(self, request, data):
+        return services.delegate_elect(by=request.user, **data)
 
 
 class ReplyInline(admin.TabularInline):
@@ -31,7 +56,7 @@ class ReplyInline(admin.TabularInline):
 
 
 class ProposalAdmin(ReadOnlyAdmin):
-    """Read-mostly: every state change goes through the workflow (API actions), which audits it."""
+    """Read-only: every state change goes through the workflow (API actions), which audits it."""
 
     list_display = ["number", "title", "proposer", "status", "lead_department", "due_date", "overdue"]
     list_filter = ["congress", "status", "overdue", "lead_department"]

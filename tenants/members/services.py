@@ -93,6 +93,20 @@ def group_create(*, by, branch: Branch, name: str) -> Group:
 
 
 @transaction.atomic
+def group_update(*, group: Group, by, name: str) -> Group:
+    before = field_values(group, ["name"])
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "小组名称不能为空。"})
+    if Group.objects.filter(branch=group.branch_id, name=name).exclude(pk=group.pk).exists():
+        raise Conflict(f"{group.branch.name}已有小组“{name}”。", field="name")
+    group.name = name
+    group.save(update_fields=["name"])
+    audit_update(actor=by, target=group, before=before)
+    return group
+
+
+@transaction.atomic
 def department_create(*, by, name: str, handlers=()) -> Department:
     name = (name or "").strip()
     if not name:
@@ -103,6 +117,20 @@ def department_create(*, by, name: str, handlers=()) -> Department:
     audit_create(actor=by, target=department, fields=["name"])
     if handlers:
         department_set_handlers(department=department, handlers=handlers, by=by)
+    return department
+
+
+@transaction.atomic
+def department_update(*, department: Department, by, name: str, is_active: bool) -> Department:
+    before = field_values(department, ["name", "is_active"])
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "部门名称不能为空。"})
+    if Department.objects.filter(name=name).exclude(pk=department.pk).exists():
+        raise Conflict(f"部门“{name}”已存在。", field="name")
+    department.name, department.is_active = name, is_active
+    department.save(update_fields=["name", "is_active"])
+    audit_update(actor=by, target=department, before=before)
     return department
 
 
