@@ -125,7 +125,7 @@ def school_update(*, school: School, by, **fields) -> School:
         raise ValidationError(errors)
     if School.objects.filter(name=school.name).exclude(pk=school.pk).exists():
         raise Conflict(f"学校“{school.name}”已存在。", field="name")
-    school.save()
+    school.save(update_fields=list(fields))  # never the status a stale copy still holds
     audit_update(actor=by, target=school, before=before)
     return school
 

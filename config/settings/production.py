@@ -18,6 +18,11 @@ if _missing:
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 PERSONAL_DATA_KEY = os.environ["PERSONAL_DATA_KEY"]
+# During a rotation several keys are listed; the blind index must then be pinned, or dropping the
+# old key later would silently stop every duplicate check on ID numbers from matching.
+if "," in PERSONAL_DATA_KEY and not os.environ.get("PERSONAL_DATA_INDEX_KEY"):
+    raise ImproperlyConfigured("PERSONAL_DATA_KEY 列出了多个密钥：请同时设置 PERSONAL_DATA_INDEX_KEY"
+                               "（通常为最早的那个密钥），否则移除旧密钥后身份证号查重将失效。")
 DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]  # noqa: F405
 SESSION_COOKIE_SECURE = True

@@ -104,7 +104,9 @@ def user_update(*, user: User, by, **fields) -> User:
         user.is_staff = is_staff_for(fields["roles"])
     for key, value in fields.items():
         setattr(user, key, value)
-    user.save()
+    user.save(update_fields=[*fields, "is_staff"])  # a password changed meanwhile stays changed
+    if fields.get("is_active") is False:
+        Token.objects.filter(user=user).delete()
     audit_update(actor=by, target=user, before=before)
     return user
 
@@ -118,6 +120,8 @@ def user_set_password(*, user: User, by, password: str | None) -> User:
     else:
         user.set_password(password)
     user.save(update_fields=["password"])
+    # A reset usually follows a lost or leaked password: the tokens issued under it stop working.
+    Token.objects.filter(user=user).delete()
     audit_record(actor=by, action="update", target=user, reason="修改密码" if password else "停用密码登录")
     return user
 

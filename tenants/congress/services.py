@@ -75,7 +75,7 @@ def congress_update(*, congress: Congress, by, **fields) -> Congress:
     for key, value in fields.items():
         setattr(congress, key, value)
     _check_congress(congress)
-    congress.save()
+    congress.save(update_fields=list(fields))  # never the status a stale copy still holds
     audit_update(actor=by, target=congress, before=before)
     return congress
 

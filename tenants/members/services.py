@@ -197,7 +197,8 @@ def member_update(*, member: Member, by, **changes) -> Member:
     for key, value in {**cleaned, **id_columns}.items():
         setattr(member, key, value)
     member.branch, member.group, member.name_initials = branch, group, initials(cleaned["name"])
-    member.save()
+    # Only the edited columns: a copy read before a status change must not write the old status back.
+    member.save(update_fields=[*cleaned, *id_columns, "branch", "group", "name_initials"])
     audit_update(actor=by, target=member, before=before)
     return member
 

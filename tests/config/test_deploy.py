@@ -39,6 +39,14 @@ def test_production_settings_pass_the_deployment_checks_without_a_single_warning
     assert "no issues" in result.stdout
 
 
+def test_production_refuses_a_key_rotation_without_a_pinned_index_key():
+    rotating = run_production("manage.py", "check", PERSONAL_DATA_KEY="n" * 50 + "," + "k" * 50)
+    assert rotating.returncode != 0 and "PERSONAL_DATA_INDEX_KEY" in rotating.stderr
+    pinned = run_production("manage.py", "check", PERSONAL_DATA_KEY="n" * 50 + "," + "k" * 50,
+                            PERSONAL_DATA_INDEX_KEY="k" * 50)
+    assert pinned.returncode == 0, pinned.stderr
+
+
 def dockerfile_collectstatic() -> tuple[dict, list[str]]:
     """The Dockerfile's ENV and the RUN line that collects static files, as written there."""
     text = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text())
