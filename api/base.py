@@ -135,10 +135,6 @@ class SchoolHostView(_HostBound):
     def filter_queryset(self, queryset):
         return self.scope(super().filter_queryset(queryset))
 
-    def perform_create(self, serializer):
-        extra = {self.school_field: current_school(self.request)} if self.school_field else {}
-        serializer.save(**extra)
-
 
 class ProvinceHostView(_HostBound):
     """Base of every view on the provincial host: public schema, province roles only."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django import forms
 from django_filters import rest_framework as filters
-from django_tenants.utils import get_public_schema_name
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
@@ -24,6 +23,7 @@ from tenants.finance.models import LedgerEntry
 from tenants.members.models import Group, Member, MembershipApplication
 from tenants.members.selectors import members_matching
 from tenants.models import School
+from tenants.selectors import schools
 
 MAX_ID = 2**63 - 1
 
@@ -75,16 +75,12 @@ class YesNoFilter(filters.ChoiceFilter):
         return queryset.filter(**{self.lookup: (not wanted) if self.negate else wanted})
 
 
-def _member_schools():
-    return School.objects.exclude(schema_name=get_public_schema_name())
-
-
 class SchoolSlugFilter(filters.ModelChoiceFilter):
     """`?school=<slug>`: an unknown slug is a 400."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "school")
-        super().__init__(*args, queryset=_member_schools(), to_field_name="slug", **kwargs)
+        super().__init__(*args, queryset=schools(), to_field_name="slug", **kwargs)
 
 
 class StrictOrderingFilter(OrderingFilter):

@@ -26,7 +26,7 @@ from shared.competitions import services as s
 from shared.competitions.models import Competition, Entry, Judge
 from tenants.accounts.roles import Role
 from tenants.errors import NotAllowed
-from tenants.models import School
+from tenants.selectors import schools
 
 JudgeRole = role_required(Role.JUDGE)
 
@@ -122,7 +122,7 @@ class JudgeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProvinceViewS
     def create(self, request, *args, **kwargs):
         data = validated(request, JudgeSerializer)
         slug = data.get("home_school_slug")
-        school = get_object_or_404(School.objects.exclude(schema_name="public"), slug=slug) if slug else None
+        school = get_object_or_404(schools(), slug=slug) if slug else None
         judge = s.judge_register(by=request.user, user=data["user"], home_school=school)
         return Response(JudgeSerializer(judge).data, status=status.HTTP_201_CREATED)
 
@@ -149,8 +149,12 @@ class JudgingViewSet(mixins.ListModelMixin, ProvinceViewSet):
     @extend_schema(summary="评分", request=ScoreInputSerializer, responses={201: ScoreSerializer})
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
-        entry = get_object_or_404(Entry, pk=pk)
-        score = s.score_submit(entry=entry, judge=self.judge(), **validated(request, ScoreInputSerializer))
+        judge = self.judge()
+        # Only the judge's own assignments exist for them; an entry of their own school is shown
+        # to the service anyway, which says why it can never be theirs to score.
+        entry = self.base_queryset().filter(pk=pk).first() or get_object_or_404(
+            Entry, pk=pk, school_id=judge.home_school_id or 0)
+        score = s.score_submit(entry=entry, judge=judge, **validated(request, ScoreInputSerializer))
         return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
 
 

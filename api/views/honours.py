@@ -36,7 +36,8 @@ from api.serializers.honours import (
 )
 from shared.honours import services as s
 from shared.honours.models import HonourCampaign, HonourRecord, Nomination, Objection
-from tenants.models import School
+from shared.honours.selectors import campaigns_for_school
+from tenants.selectors import schools
 
 
 
@@ -65,7 +66,7 @@ class ProvinceCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def quota(self, request, pk=None):
         data = validated(request, QuotaSerializer)
-        school = get_object_or_404(School.objects.exclude(schema_name="public"), slug=data["school"])
+        school = get_object_or_404(schools(), slug=data["school"])
         s.campaign_set_quota(campaign=self.get_object(), school=school, quota=data["quota"], by=request.user)
         return Response(data)
 
@@ -149,11 +150,11 @@ class SchoolCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
 
     dangerously_unscoped = "推荐活动由自治区发起、面向全区每一所学校；各校名额另按本校计算。"
     queryset = HonourCampaign.objects.all()
+
+    def base_queryset(self):
+        return campaigns_for_school(current_school(self.request)).order_by("-year", "-id")
     serializer_class = SchoolCampaignSerializer
     permission_classes = [IsAuthenticated]
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "school": current_school(self.request)}
 
 
 @extend_schema(tags=["荣誉推荐"])

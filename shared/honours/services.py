@@ -14,6 +14,7 @@ from shared.honours.models import (
     ModelWorkerCare,
     Nomination,
 )
+from shared.honours.selectors import COUNTED
 from tenants.accounts.roles import Role
 from tenants.audit.services import actor_name, audit_create
 from tenants.decimals import decimal_in_range
@@ -45,8 +46,6 @@ CAMPAIGN_FLOW = (
     # Taken when the last nomination in 公示 is decided, by whoever decided it.
     .add("decide", label="全部决定", sources={HC.PUBLICIZING}, target=HC.DECIDED, roles={Role.PROVINCE_ADMIN})
 )
-# Nominations that use up a school's quota.
-COUNTED = [N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED]
 
 
 @transaction.atomic
