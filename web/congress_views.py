@@ -11,7 +11,7 @@ from tenants.congress.models import Congress, Proposal, Rating
 from tenants.congress.selectors import (
     active_seconders,
     proposal_actions_for,
-    proposal_filter,
+    proposals_matching,
     proposals_visible_to,
     suggestions_visible_to,
 )
@@ -49,8 +49,9 @@ class ProposalList(SchoolPage):
         ], filters=[Filter("status", "状态", choices=Proposal.Status.choices),
                     Filter("q", "搜索", placeholder="案由或编号")],
             default_sort="-created", per_page=20, empty_text="暂无可查看的提案。")
-        rows = proposal_filter(proposals_visible_to(request.user), status=table.values["status"],
-                               search=table.values["q"])
+        rows = proposals_matching(proposals_visible_to(request.user), table.values["q"])
+        if table.values["status"]:
+            rows = rows.filter(status=table.values["status"])
         table.paginate(rows)
         return self.render_page(table=table, can_propose=_delegate_congresses(request.user).exists())
 

@@ -11,7 +11,7 @@ and paging:
         Column("due_date", "办理期限", format="date", sort="due_date"),
     ], filters=[Filter("status", "状态", choices=Proposal.Status.choices), Filter("q", "搜索")],
        default_sort="-created", per_page=20)
-    rows = proposal_filter(proposals_visible_to(user), status=table.values["status"], search=table.values["q"])
+    rows = proposals_matching(proposals_visible_to(user), table.values["q"])
     table.paginate(rows)
 
 and the template renders it with `{% ui_table table %}`. Sorting accepts only the columns'
