@@ -45,8 +45,8 @@ def _ensure_admin(role: str, full_name: str) -> None:
 
 
 def seed_demo(stdout=None) -> list[School]:
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("演示数据只能在 DEBUG 模式下生成（生产环境禁止）。")
+    if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+        raise ImproperlyConfigured("演示数据只能在本机或测试环境生成（生产环境禁止）。")
     province = ensure_province()
     with schema_context(province.schema_name):
         _ensure_admin(Role.PROVINCE_ADMIN, "省教育工会管理员")

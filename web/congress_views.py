@@ -1,94 +1,102 @@
 """Pages for proposals and suggestions. Every action calls the same service the API calls."""
 import datetime
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from tenants.congress import services as s
 from tenants.congress.models import Congress, Proposal, Rating
 from tenants.congress.selectors import (
     active_seconders,
     proposal_actions_for,
+    proposals_matching,
     proposals_visible_to,
     suggestions_visible_to,
 )
 from tenants.congress.workflow import PROPOSAL_FLOW
-from tenants.errors import DomainError
 from tenants.members.models import Department
+from web.base import SchoolPage
+from web.forms import ProposalDraftForm, SuggestionForm
+from web.tables import Column, Filter, Table
 
 
-def _visible_proposal(request, pk):
-    proposal = proposals_visible_to(request.user).filter(pk=pk).first()
+def visible_proposal(user, pk) -> Proposal:
+    proposal = proposals_visible_to(user).filter(pk=pk).first()
     if proposal is None:
         raise Http404("没有这件提案")
     return proposal
 
 
-def _report(request, exc):
-    if isinstance(exc, ValidationError):
-        for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
-            messages.error(request, "；".join(errors))
-    else:
-        messages.error(request, exc.message)
+def _delegate_congresses(user):
+    return Congress.objects.filter(delegates__member__user=user).distinct()
 
 
-@login_required
-def proposal_list(request):
-    proposals = proposals_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status:
-        proposals = proposals.filter(status=status)
-    return render(request, "web/proposals.html", {
-        "proposals": proposals[:200], "status": status, "statuses": Proposal.Status.choices,
-        "can_propose": Congress.objects.filter(delegates__member__user=request.user).exists(),
-    })
+class ProposalList(SchoolPage):
+    template_name = "web/proposals.html"
+    title = "提案"
+
+    def get(self, request):
+        table = Table(request, id="proposals", columns=[
+            Column("number", "编号", sort="number"),
+            Column("title", "案由", link=lambda p: reverse("school:proposal", args=[p.pk]), sort="title",
+                   primary=True),
+            Column("proposer.member.name", "提案人"),
+            Column("status", "状态", badge=True, sort="status"),
+            Column("lead_department.name", "主办部门"),
+            Column("due_date", "办理期限", format="date", sort="due_date"),
+        ], filters=[Filter("status", "状态", choices=Proposal.Status.choices),
+                    Filter("q", "搜索", placeholder="案由或编号")],
+            default_sort="-created", per_page=20, empty_text="暂无可查看的提案。")
+        rows = proposals_matching(proposals_visible_to(request.user), table.values["q"])
+        if table.values["status"]:
+            rows = rows.filter(status=table.values["status"])
+        table.paginate(rows)
+        return self.render_page(table=table, can_propose=_delegate_congresses(request.user).exists())
 
 
-@login_required
-def proposal_detail(request, pk):
-    proposal = _visible_proposal(request, pk)
-    actions = proposal_actions_for(proposal, request.user)
+class ProposalDetail(SchoolPage):
+    template_name = "web/proposal_detail.html"
 
-    return render(request, "web/proposal_detail.html", {
-        "proposal": proposal, "actions": actions, "replies": proposal.replies.select_related("department"),
-        "seconders": [second.delegate.member.name for second in active_seconders(proposal)],
-        "departments": Department.objects.filter(is_active=True), "ratings": Rating.choices,
-        "default_due": datetime.date.today() + datetime.timedelta(days=30),
-    })
+    def get(self, request, pk):
+        proposal = visible_proposal(request.user, pk)
+        return self.render_page(
+            proposal=proposal, actions=proposal_actions_for(proposal, request.user),
+            replies=proposal.replies.select_related("department"),
+            seconders=[second.delegate.member.name for second in active_seconders(proposal)],
+            departments=Department.objects.filter(is_active=True), ratings=Rating.choices,
+            default_due=datetime.date.today() + datetime.timedelta(days=30),
+        )
 
 
-@login_required
-@require_POST
-def proposal_act(request, pk, step):
-    proposal = _visible_proposal(request, pk)
-    user, data = request.user, request.POST
-    steps = {
-        "submit": lambda: s.proposal_submit(proposal=proposal, by=user),
-        "second": lambda: s.proposal_second(proposal=proposal, by=user),
-        "withdraw_second": lambda: s.proposal_withdraw_second(proposal=proposal, by=user),
-        "start_review": lambda: s.proposal_start_review(proposal=proposal, by=user, note=data.get("note", "")),
-        "accept": lambda: s.proposal_accept(proposal=proposal, by=user, note=data.get("note", "")),
-        "convert_to_suggestion": lambda: s.proposal_convert_to_suggestion(proposal=proposal, by=user,
-                                                                          reason=data.get("reason", "")),
-        "reject": lambda: s.proposal_reject(proposal=proposal, by=user, reason=data.get("reason", "")),
-        "assign": lambda: _assign(proposal, user, data),
-        "reply": lambda: s.proposal_reply(proposal=proposal, by=user, text=data.get("text", "")),
-        "rate": lambda: s.proposal_rate(proposal=proposal, by=user, rating=data.get("rating", ""),
-                                        comment=data.get("comment", "")),
-        "close": lambda: s.proposal_close(proposal=proposal, by=user, note=data.get("note", "")),
-    }
-    if step not in steps:
-        raise Http404
-    try:
-        steps[step]()
-        messages.success(request, f"已完成：{PROPOSAL_FLOW.transitions[step].label}")
-    except (DomainError, ValidationError) as exc:
-        _report(request, exc)
-    return redirect("school:proposal", pk=pk)
+class ProposalAct(SchoolPage):
+    """One workflow step from the proposal's page; the service decides whether it may be taken."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, step):
+        proposal = visible_proposal(request.user, pk)
+        user, data = request.user, request.POST
+        steps = {
+            "submit": lambda: s.proposal_submit(proposal=proposal, by=user),
+            "second": lambda: s.proposal_second(proposal=proposal, by=user),
+            "withdraw_second": lambda: s.proposal_withdraw_second(proposal=proposal, by=user),
+            "start_review": lambda: s.proposal_start_review(proposal=proposal, by=user, note=data.get("note", "")),
+            "accept": lambda: s.proposal_accept(proposal=proposal, by=user, note=data.get("note", "")),
+            "convert_to_suggestion": lambda: s.proposal_convert_to_suggestion(proposal=proposal, by=user,
+                                                                              reason=data.get("reason", "")),
+            "reject": lambda: s.proposal_reject(proposal=proposal, by=user, reason=data.get("reason", "")),
+            "assign": lambda: _assign(proposal, user, data),
+            "reply": lambda: s.proposal_reply(proposal=proposal, by=user, text=data.get("text", "")),
+            "rate": lambda: s.proposal_rate(proposal=proposal, by=user, rating=data.get("rating", ""),
+                                            comment=data.get("comment", "")),
+            "close": lambda: s.proposal_close(proposal=proposal, by=user, note=data.get("note", "")),
+        }
+        if step not in steps:
+            raise Http404
+        self.call_service(steps[step], success=f"已完成：{PROPOSAL_FLOW.transitions[step].label}")
+        return redirect("school:proposal", pk=pk)
 
 
 def _assign(proposal, user, data):
@@ -104,34 +112,46 @@ def _assign(proposal, user, data):
     return s.proposal_assign(proposal=proposal, by=user, lead_department=department, due_date=due)
 
 
-@login_required
-def proposal_new(request):
-    congresses = Congress.objects.filter(delegates__member__user=request.user).distinct()
-    if request.method == "POST":
-        chosen = request.POST.get("congress", "")
-        congress = congresses.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None
-        try:
+class ProposalNew(SchoolPage):
+    template_name = "web/proposal_new.html"
+    title = "提出提案"
+
+    def form(self):
+        return ProposalDraftForm(self.request.POST or None, congresses=_delegate_congresses(self.request.user))
+
+    def get(self, request):
+        return self.render_page(form=self.form())
+
+    def post(self, request):
+        form = self.form()
+        if form.is_valid():
+            congress = form.cleaned_data["congress"]
             if congress is None:
-                raise ValidationError({"congress": "请选择您担任代表的教代会。"})
-            proposal = s.proposal_create(by=request.user, congress=congress, title=request.POST.get("title", ""),
-                                         reasons=request.POST.get("reasons", ""),
-                                         measures=request.POST.get("measures", ""))
-            messages.success(request, "草稿已保存，确认无误后请点“提交”。")
-            return redirect("school:proposal", pk=proposal.pk)
-        except (DomainError, ValidationError) as exc:
-            _report(request, exc)
-    return render(request, "web/proposal_new.html", {"congresses": congresses, "form": request.POST})
+                form.add_error("congress", "请选择您担任代表的教代会。")
+            else:
+                created = self.call_service(lambda: s.proposal_create(
+                    by=request.user, congress=congress, title=form.cleaned_data["title"],
+                    reasons=form.cleaned_data["reasons"], measures=form.cleaned_data["measures"]),
+                    form=form, success="草稿已保存，确认无误后请点“提交”。")
+                if created:
+                    return redirect("school:proposal", pk=created.value.pk)
+        return self.render_page(form=form)
 
 
-@login_required
-def suggestions(request):
-    if request.method == "POST":
-        try:
-            s.suggestion_submit(by=request.user, title=request.POST.get("title", ""),
-                                content=request.POST.get("content", ""))
-            messages.success(request, "意见建议已提交，工会会尽快受理。")
+class Suggestions(SchoolPage):
+    template_name = "web/suggestions.html"
+    title = "意见建议"
+
+    def page(self, form):
+        return self.render_page(form=form, suggestions=suggestions_visible_to(self.request.user)[:100])
+
+    def get(self, request):
+        return self.page(SuggestionForm())
+
+    def post(self, request):
+        form = SuggestionForm(request.POST)
+        if form.is_valid() and self.call_service(
+                lambda: s.suggestion_submit(by=request.user, **form.cleaned_data), form=form,
+                success="意见建议已提交，工会会尽快受理。"):
             return redirect("school:suggestions")
-        except (DomainError, ValidationError) as exc:
-            _report(request, exc)
-    return render(request, "web/suggestions.html", {
-        "suggestions": suggestions_visible_to(request.user)[:100], "form": request.POST})
+        return self.page(form)

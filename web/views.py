@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 
 from tenants.accounts.forms import GuardedAuthenticationForm
 from tenants.selectors import schools
+from web.base import ProvincePage, SchoolPage, error_page
 
 
 class LoginView(auth_views.LoginView):
+    """Both hosts; the throttled form. Django's view, since signing in is open to anyone."""
+
     template_name = "web/login.html"
     authentication_form = GuardedAuthenticationForm
     redirect_authenticated_user = True
@@ -16,11 +17,30 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-@login_required
+class SchoolHome(SchoolPage):
+    template_name = "web/home.html"
+    title = "工作台"
+
+    def get(self, request):
+        from web.workbench import school_workbench
+
+        return self.render_page(tenant=request.tenant, roles=request.user.role_labels(),
+                                workbench=school_workbench(request.user, request.tenant))
+
+
+class ProvinceHome(ProvincePage):
+    template_name = "web/home.html"
+    title = "工作台"
+    roles = frozenset()  # every account of the provincial host lands here
+
+    def get(self, request):
+        return self.render_page(tenant=request.tenant, roles=request.user.role_labels(),
+                                school_count=schools().count(), schools=schools().order_by("slug")[:50])
+
+
 def home(request):
-    tenant = request.tenant
-    context = {"tenant": tenant, "roles": request.user.role_labels()}
-    if tenant.is_province:
-        context["school_count"] = schools().count()
-        context["schools"] = schools().order_by("slug")[:50]
-    return render(request, "web/home.html", context)
+    """`/` on every host: the workbench of the host it is reached on."""
+    for page in (SchoolHome, ProvinceHome):
+        if page().host_matches(request):
+            return page.as_view()(request)
+    return error_page(request, 404)

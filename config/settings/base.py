@@ -34,6 +34,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
 PERSONAL_DATA_INDEX_KEY = os.environ.get("PERSONAL_DATA_INDEX_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Demo accounts share one published password: only the local and test settings may create them.
+DEMO_DATA_ALLOWED = False
 
 # The provincial site answers on BASE_DOMAIN; school <slug> answers on <slug>.BASE_DOMAIN.
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost")
@@ -61,6 +63,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_htmx",
     "tenants.accounts",
     "tenants.audit",
     "shared.honours",
@@ -114,6 +117,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # After messages: hands this request's messages to HTMX as an HX-Trigger event (toasts).
+    "web.htmx.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -146,6 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.layout",
             ],
         },
     },

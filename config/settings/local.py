@@ -6,6 +6,12 @@ from config.embedded_db import database_url
 from .base import *  # noqa: F401,F403
 from .base import database_from_url, env_bool
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# `make run` serves people (colleagues on the campus network try it), so tracebacks stay off unless
+# asked for with DJANGO_DEBUG=1.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+DEMO_DATA_ALLOWED = True
+# Static files straight from the apps' folders as well as STATIC_ROOT: a change to a stylesheet
+# shows without re-running collectstatic, with DEBUG off too.
+WHITENOISE_USE_FINDERS = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "local-development-only-not-a-secret"
 DATABASES = {"default": database_from_url(database_url("pg", "eduunion"))}

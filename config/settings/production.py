@@ -9,6 +9,7 @@ from .base import database_from_url, env_bool, env_list
 if env_bool("DJANGO_DEBUG", False):
     raise ImproperlyConfigured("生产环境不能开启 DEBUG（DJANGO_DEBUG 必须为空或 0）。")
 DEBUG = False
+DEMO_DATA_ALLOWED = False
 
 _missing = [name for name in ("SECRET_KEY", "PERSONAL_DATA_KEY", "DATABASE_URL", "CELERY_BROKER_URL",
                                   "BASE_DOMAIN")

@@ -8,6 +8,7 @@ from .base import *  # noqa: F401,F403
 from .base import MIDDLEWARE, database_from_url
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True
 SECRET_KEY = "test-only-not-a-secret"
 DATABASES = {"default": database_from_url(database_url("pg-test", "eduunion"))}
 DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -138,3 +138,41 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
     }
     return [step for step in PROPOSAL_FLOW.allowed_actions(state=proposal.status, user=user)
             if record_checks.get(step, True)]
+
+
+def proposal_todos(user) -> dict:
+    """What waits for this user in the proposal workflow, as querysets (the workbench counts and
+    lists them). Keys present only for the roles they concern; each queryset is within what
+    proposals_visible_to shows the user."""
+    todos = {}
+    mine = Delegate.objects.filter(member__user=user)
+    base = proposals_with_details()
+    if user.has_role(Role.UNION_ADMIN):
+        todos["to_review"] = base.filter(status__in=[P.SECONDED, P.UNDER_REVIEW])
+        todos["to_assign"] = base.filter(status=P.ACCEPTED)
+        todos["overdue"] = base.filter(status=P.ASSIGNED, overdue=True)
+    departments = Department.objects.filter(handlers=user)
+    if user.has_role(Role.DEPARTMENT_HANDLER) or departments.exists():
+        todos["to_reply"] = base.filter(status=P.ASSIGNED, lead_department__in=departments)
+        if "overdue" not in todos:
+            todos["overdue"] = todos["to_reply"].filter(overdue=True)
+    if mine.exists():
+        todos["to_rate"] = base.filter(status=P.REPLIED, proposer__in=mine)
+        todos["to_second"] = base.filter(status=P.SUBMITTED, congress__delegates__in=mine).exclude(
+            proposer__in=mine).exclude(Exists(ProposalSecond.objects.filter(
+                proposal_id=OuterRef("pk"), delegate__in=mine, withdrawn_at__isnull=True)))
+        todos["drafts"] = base.filter(status=P.DRAFT, proposer__in=mine)
+    return todos
+
+
+def suggestion_todos(user) -> dict:
+    """Suggestions waiting for this user: the office acknowledges new ones, a department answers
+    what was forwarded to it."""
+    todos = {}
+    if user.has_role(Role.UNION_ADMIN):
+        todos["to_acknowledge"] = Suggestion.objects.filter(status=Suggestion.Status.SUBMITTED)
+    departments = Department.objects.filter(handlers=user)
+    if departments.exists():
+        todos["to_answer"] = Suggestion.objects.filter(status=Suggestion.Status.FORWARDED,
+                                                       department__in=departments)
+    return todos

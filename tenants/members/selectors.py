@@ -49,3 +49,16 @@ def branches_with_counts():
 
     return Branch.objects.select_related("chair").annotate(
         member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE))).order_by("sort_order", "id")
+
+
+def application_todos(user) -> dict:
+    """入会申请 waiting for this user: a branch chair confirms their branches' new ones, the union
+    office approves those the branch confirmed."""
+    todos = {}
+    applications = MembershipApplication.objects.select_related("branch")
+    if user.has_role(Role.BRANCH_CHAIR):
+        todos["to_confirm"] = applications.filter(status=MembershipApplication.Status.SUBMITTED,
+                                                  branch__chair=user)
+    if user.has_role(Role.UNION_ADMIN):
+        todos["to_approve"] = applications.filter(status=MembershipApplication.Status.BRANCH_CONFIRMED)
+    return todos

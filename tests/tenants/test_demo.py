@@ -6,15 +6,14 @@ from tenants.models import School
 from tests.conftest import anonymous_client, in_schema
 
 
-def test_demo_seeding_refuses_with_debug_off(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+def test_demo_seeding_is_refused_under_production_settings(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="生产环境禁止"):
         call_command("seed_demo")
     assert not School.objects.filter(slug="sxdtu").exists()
 
 
 def test_demo_seeding_is_idempotent_and_gives_every_host_an_admin(settings):
-    settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
 
@@ -36,7 +35,6 @@ def test_demo_seeding_fills_the_provincial_layer(settings):
     from shared.staffhomes.models import HomeApplication
     from shared.subsidies.models import Application
 
-    settings.DEBUG = True
     call_command("seed_demo")
     assert Nomination.objects.filter(school__slug="guilin").exists()
     competition = Competition.objects.get()
@@ -48,7 +46,6 @@ def test_demo_seeding_fills_the_provincial_layer(settings):
 
 
 def test_the_statistics_show_the_demo_figures_on_first_start(settings, province, host_client):
-    settings.DEBUG = True
     call_command("seed_demo")
     board = host_client(province, ["province_admin"]).get("/api/v1/stats/").json()
     guilin = next(row for row in board["rows"] if row["school_slug"] == "guilin")

@@ -5,7 +5,7 @@ from tenants.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "生成演示数据（可重复运行；只在 DEBUG 模式下可用）。"
+    help = "生成演示数据（可重复运行；生产环境不可用）。"
 
     def handle(self, *args, **options):
         try:

@@ -1,0 +1,54 @@
+"""The site's navigation, in one list per host: the desktop top bar and the phone's bottom bar are
+both drawn from it. A later area adds its page here, with the roles that see the entry.
+
+`bottom=True` puts an entry in the phone's bottom bar too (at most five fit at 390 px).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from tenants.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] = frozenset()   # empty: everyone signed in on this host
+    bottom: bool = False
+    icon: str = "•"                        # a character: no icon font, no image request
+
+
+SCHOOL_NAV = [
+    NavItem("工作台", "web:home", bottom=True, icon="⌂"),
+    NavItem("提案", "school:proposals", bottom=True, icon="✎"),
+    NavItem("意见建议", "school:suggestions", bottom=True, icon="✉"),
+    NavItem("会员", "school:members", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), bottom=True,
+            icon="☰"),
+]
+
+PROVINCE_NAV = [
+    NavItem("工作台", "web:home", bottom=True, icon="⌂"),
+]
+
+
+def nav_for(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    tenant = getattr(request, "tenant", None)
+    if user is None or not user.is_authenticated or tenant is None:
+        return []
+    items = PROVINCE_NAV if tenant.is_province else SCHOOL_NAV
+    entries = []
+    for item in items:
+        if item.roles and not user.has_role(*item.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # a page of the other host's URLconf
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        entries.append({"label": item.label, "url": url, "bottom": item.bottom, "icon": item.icon,
+                        "current": current})
+    return entries

@@ -1,0 +1,190 @@
+"""The page components and formatting filters. `{% load ui %}` in a template, then:
+
+Filters
+    {{ d|cn_date }}           2026年3月5日
+    {{ dt|cn_datetime }}      2026年3月5日 14:30 (Asia/Shanghai)
+    {{ amount|yuan }}         ¥1,234.50 (Decimal, int or numeric string; negative: -¥12.00)
+
+Components (templates in web/templates/web/components/)
+    {% status_badge obj %}                 the obj's status, coloured by state ("status" field)
+    {% status_badge obj "state" %}         another field
+    {% badge "督办" "bad" %}               any label with a tone: ok | warn | bad | info | muted
+    {% ui_table table %}                   a web.tables.Table: filters, sorting, pages, cards on phones
+    {% ui_form form submit="保存" %}       a <form> with every field, its Chinese errors beside it
+    {% form_fields form %}                 only the fields (inside a <form> you write yourself)
+    {% confirm_button url "结案" "结案后不能再修改，确定吗？" %}   POST after a confirm dialog
+    {% empty_state "暂无提案" hint="…" url=… action="提出提案" %}
+    {% pagination page %}                  page links that keep the query string
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+
+from web.tables import Column, Table
+
+register = template.Library()
+
+
+# ---- formatting -----------------------------------------------------------------------------
+
+@register.filter
+def cn_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def cn_datetime(value) -> str:
+    if not value:
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return cn_date(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+@register.filter
+def yuan(value) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return ""
+    if not amount.is_finite():
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+# ---- status badges --------------------------------------------------------------------------
+
+# The colour says where a record stands for the person reading: done well (ok), waiting on
+# someone (warn), refused or late (bad), in motion (info), finished without effect (muted).
+TONES = {
+    "ok": {"accepted", "approved", "confirmed", "awarded", "passed", "closed", "answered", "replied",
+           "rated", "allocated", "disbursed", "reported", "published", "decided", "active", "done"},
+    "warn": {"submitted", "seconded", "under_review", "reviewing", "publicizing", "publicized",
+             "assigned", "forwarded", "acknowledged", "branch_confirmed", "registered", "open",
+             "registration", "judging", "in_session", "in_progress", "pending", "suspended"},
+    "bad": {"rejected", "failed", "not_accepted", "not_awarded", "not_confirmed", "overdue"},
+    "muted": {"draft", "withdrawn", "merged", "suggestion", "archived", "left", "transferred",
+              "retired", "not_started", "preparing"},
+}
+TONE_OF = {state: tone for tone, states in TONES.items() for state in states}
+
+
+def tone_of(value) -> str:
+    return TONE_OF.get(str(value), "info")
+
+
+@register.inclusion_tag("web/components/badge.html")
+def status_badge(obj, field: str = "status"):
+    value = getattr(obj, field, "")
+    display = getattr(obj, f"get_{field}_display", None)
+    return {"label": display() if callable(display) else value, "tone": tone_of(value), "value": value}
+
+
+@register.inclusion_tag("web/components/badge.html")
+def badge(label, tone: str = "info"):
+    return {"label": label, "tone": tone if tone in TONES or tone == "info" else "info"}
+
+
+# ---- tables -----------------------------------------------------------------------------------
+
+def _resolve(row, path: str):
+    value = row
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if callable(value) and not hasattr(value, "all"):
+            value = value()
+    return value
+
+
+def _cell(row, column: Column) -> dict:
+    if column.badge:
+        status = status_badge(row, column.key)
+        return {"badge": status, "text": status["label"]}
+    value = _resolve(row, column.key)
+    if column.format == "date":
+        text = cn_date(value)
+    elif column.format == "datetime":
+        text = cn_datetime(value)
+    elif column.format == "money":
+        text = yuan(value)
+    else:
+        text = "" if value is None else str(value)
+    return {"text": text or column.empty, "link": column.link(row) if column.link else "",
+            "numeric": column.format == "money"}
+
+
+@register.inclusion_tag("web/components/table.html", takes_context=True)
+def ui_table(context, table: Table):
+    page = table.page
+    rows = [[{"column": column, **_cell(row, column)} for column in table.columns] for row in (page or [])]
+    headers = [{"column": column, "state": table.sort_state(column),
+                "next": (f"-{column.sort}" if table.sort_state(column) == "asc" else column.sort)}
+               for column in table.columns]
+    filters = [{"filter": f, "value": table.values.get(f.name, ""),
+                "choices": [(str(v), label) for v, label in f.choices] if f.choices is not None else None}
+               for f in table.filters]
+    return {"table": table, "rows": rows, "headers": headers, "filters": filters, "page": page,
+            "request": context.get("request")}
+
+
+@register.inclusion_tag("web/components/pagination.html", takes_context=True)
+def pagination(context, page, target: str = ""):
+    return {"page": page, "request": context.get("request"), "target": target}
+
+
+# ---- forms --------------------------------------------------------------------------------------
+
+class PageFormRenderer(DjangoTemplates):
+    """Django's form rendering with our field template: label, input, help, errors beside it."""
+
+    form_template_name = "web/components/form_fields.html"
+    field_template_name = "web/components/field.html"
+
+
+PAGE_FORM_RENDERER = PageFormRenderer()
+
+
+@register.simple_tag
+def form_fields(form):
+    form.renderer = PAGE_FORM_RENDERER
+    return form.render()
+
+
+@register.inclusion_tag("web/components/form.html", takes_context=True)
+def ui_form(context, form, submit: str = "提交", action: str = "", confirm: str = "", multipart=None):
+    form.renderer = PAGE_FORM_RENDERER
+    if multipart is None:
+        multipart = form.is_multipart()
+    return {"form": form, "submit": submit, "action": action, "confirm": confirm, "multipart": multipart,
+            "csrf_token": context.get("csrf_token")}
+
+
+# ---- confirm dialogs, empty states ---------------------------------------------------------
+
+@register.inclusion_tag("web/components/confirm_button.html", takes_context=True)
+def confirm_button(context, url: str, label: str, question: str, tone: str = "danger", confirm_label: str = ""):
+    """An irreversible step: a POST form whose button first asks in a dialog (web/static/web/ui.js).
+    Without JavaScript the browser's own form submit still works, unasked."""
+    return {"url": url, "label": label, "question": question, "tone": tone,
+            "confirm_label": confirm_label or label, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("web/components/empty_state.html")
+def empty_state(text: str, hint: str = "", url: str = "", action: str = ""):
+    return {"text": text, "hint": hint, "url": url, "action": action}

@@ -1,0 +1,110 @@
+"""The workbench (工作台): what waits for this person, as counters and short lists.
+
+The queries are the selectors' (tenants/congress, tenants/members, tenants/accounts, shared); this
+module only says, for the page, what each is called and where it is done. A counter links to the
+page where the work is done when that page exists; otherwise it is a count without a link (the
+area's pages are still to come).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from shared.selectors import circulars_to_acknowledge, provincial_deadlines
+from tenants.accounts.roles import Role
+from tenants.accounts.selectors import notifications_of
+from tenants.congress.selectors import proposal_todos, suggestion_todos
+from tenants.members.selectors import application_todos
+
+LIST_LENGTH = 5
+
+
+@dataclass
+class Todo:
+    key: str
+    label: str
+    count: int
+    url: str = ""
+    urgent: bool = False
+    items: list = field(default_factory=list)   # [{"text", "url", "when"}]
+
+
+def _proposal_items(rows):
+    return [{"text": f"{p.number + ' ' if p.number else ''}{p.title}", "url": reverse("school:proposal", args=[p.pk]),
+             "when": p.due_date} for p in rows[:LIST_LENGTH]]
+
+
+def _proposals_url(status: str = "") -> str:
+    url = reverse("school:proposals")
+    return f"{url}?status={status}" if status else url
+
+
+PROPOSAL_LABELS = {
+    # key: (label, list filter, urgent)
+    "to_review": ("待初审的提案", "", False),
+    "to_assign": ("待交办的提案", "accepted", False),
+    "to_reply": ("待答复的提案", "assigned", False),
+    "overdue": ("逾期督办", "", True),
+    "to_rate": ("待评价的答复", "replied", False),
+    "to_second": ("可附议的提案", "submitted", False),
+    "drafts": ("未提交的草稿", "draft", False),
+}
+
+
+def school_workbench(user, school) -> dict:
+    todos: list[Todo] = []
+    for key, rows in proposal_todos(user).items():
+        label, status, urgent = PROPOSAL_LABELS[key]
+        todos.append(Todo(key, label, rows.count(), _proposals_url(status), urgent, _proposal_items(rows)))
+    suggestions = suggestion_todos(user)
+    if "to_acknowledge" in suggestions:
+        rows = suggestions["to_acknowledge"]
+        todos.append(Todo("suggestions_to_acknowledge", "待受理的意见建议", rows.count(),
+                          reverse("school:suggestions"),
+                          items=[{"text": s.title, "url": reverse("school:suggestions"), "when": s.created}
+                                 for s in rows[:LIST_LENGTH]]))
+    if "to_answer" in suggestions:
+        rows = suggestions["to_answer"]
+        todos.append(Todo("suggestions_to_answer", "待答复的意见建议", rows.count(), reverse("school:suggestions"),
+                          items=[{"text": s.title, "url": reverse("school:suggestions"), "when": s.created}
+                                 for s in rows[:LIST_LENGTH]]))
+    applications = application_todos(user)
+    for key, label in (("to_confirm", "待确认的入会申请"), ("to_approve", "待批准的入会申请")):
+        if key in applications:
+            rows = applications[key]
+            todos.append(Todo(f"applications_{key}", label, rows.count(),
+                              items=[{"text": f"{a.name}（{a.branch.name}）", "url": "", "when": a.submitted_at}
+                                     for a in rows[:LIST_LENGTH]]))
+
+    deadlines, circulars = [], []
+    if user.has_role(Role.UNION_ADMIN):
+        deadlines = provincial_deadlines(school)
+        circulars = list(circulars_to_acknowledge(school)[:LIST_LENGTH])
+        todos.append(Todo("provincial_deadlines", "省级事项临近截止", len(deadlines),
+                          urgent=any(d.days_left < 7 for d in deadlines)))
+        todos.append(Todo("circulars", "待签收的省级通知", circulars_to_acknowledge(school).count()))
+
+    unread = notifications_of(user, unread=True)
+    return {
+        "todos": todos,
+        "waiting": sum(t.count for t in todos if t.key != "to_second"),
+        "deadlines": deadlines,
+        "circulars": circulars,
+        "notifications": [{"message": n.message, "url": page_link(n.link), "when": n.created}
+                          for n in unread[:LIST_LENGTH]],
+        "unread": unread.count(),
+    }
+
+
+_API_PROPOSAL = re.compile(r"^/api/v1/proposals/(\d+)/$")
+
+
+def page_link(link: str) -> str:
+    """A notification's link on the pages: the services point at the API resource; people
+    are sent to the page that shows it (or nowhere, when there is no page yet)."""
+    match = _API_PROPOSAL.match(link or "")
+    if match:
+        return reverse("school:proposal", args=[int(match.group(1))])
+    return link if link.startswith("/") and not link.startswith("/api/") else ""
