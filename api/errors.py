@@ -1,6 +1,6 @@
 """Every error the API gives is JSON with a Chinese `detail` and, for bad input, `errors` by field."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.parsers import BodyRefused
 from tenants.errors import DomainError
 from tenants.http import chinese_json
 
@@ -55,18 +56,24 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "请求体太大；上传文件请用 multipart/form-data。"},
                         status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, BodyRefused):
+        body = {"detail": str(exc.detail)}
+        if exc.errors:
+            body["errors"] = exc.errors
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, SuspiciousOperation):
+        return Response({"detail": "请求无法处理（字段或文件数量太多，或内容可疑）。"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ParseError):
         return Response({"detail": "请求体格式有误：应为有效的 JSON（或表单）数据。"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (Http404, exceptions.NotFound)):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+        # DRF's session check words this in English with Django's reason appended.
+        exc = exceptions.PermissionDenied("安全校验失败（CSRF 令牌缺失或不正确）：用会话登录调用接口须带 X-CSRFToken 请求头，"
+                                          "或改用令牌认证。")
     return drf_exception_handler(exc, context)
-
-
-def unknown_host_view(request, *args, **kwargs):
-    """An unknown host is not the provincial site: it answers 404."""
-    return chinese_json({"detail": "未找到该站点。"}, status=404)
 
 
 @csrf_exempt

@@ -10,3 +10,9 @@ urlpatterns = [
     path("", include("web.urls_school")),
     *common_urls("config.urls_tenant"),
 ]
+
+# Errors outside DRF keep the API's contract (JSON under /api/) and are Chinese pages elsewhere.
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"

@@ -1,3 +1,4 @@
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.html import escape
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -8,6 +9,14 @@ from tenants.http import chinese_json
 
 class SchoolHostMiddleware(TenantMainMiddleware):
     """Picks the schema from the Host header (never X-Forwarded-Host; see settings)."""
+
+    def process_request(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost:
+            # django-tenants answers an empty 404 here; a host we do not serve is an unknown host.
+            return self.no_tenant_found(request, "")
+        return super().process_request(request)
 
 
 STATUS_REFUSALS = {
@@ -36,19 +45,3 @@ REFUSAL_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{refusal}</title></head>
 <body style="font-family:sans-serif;text-align:center;padding:60px 16px">
 <h2>{school}</h2><p>{refusal}。如有疑问，请联系自治区教育工会。</p></body></html>"""
-
-
-class RejectNulBytesMiddleware:
-    """PostgreSQL text cannot hold NUL: a NUL in the path or query string is refused up front
-    (400) instead of failing deep inside a query."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        query = request.META.get("QUERY_STRING", "")
-        form = (request.content_type == "application/x-www-form-urlencoded"
-                and int(request.META.get("CONTENT_LENGTH") or 0) <= 2_621_440 and b"%00" in request.body)
-        if "\x00" in request.path or "%00" in query or "\x00" in query or form:
-            return chinese_json({"detail": "请求中含有非法字符（空字符）。"}, status=400)
-        return self.get_response(request)

@@ -1,0 +1,30 @@
+"""The bases every API serializer derives from (tests/api/test_input_hygiene.py checks that).
+
+They apply api.fields.harden to every writable field — declared, generated from a model, nested
+or a list's child — so no serializer can forget the project's rules for text and dates.
+"""
+from rest_framework import serializers
+
+from api.fields import harden, normalize_newlines, nul_in_input
+
+
+class InputHygieneMixin:
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            harden(name, field)
+        return fields
+
+    def to_internal_value(self, data):
+        problems = nul_in_input(data)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return normalize_newlines(self.fields, super().to_internal_value(data))
+
+
+class Serializer(InputHygieneMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(InputHygieneMixin, serializers.ModelSerializer):
+    pass

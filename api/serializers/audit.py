@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
+
 from tenants.audit.models import AuditRecord
 
 
-class AuditRecordSerializer(serializers.ModelSerializer):
+class AuditRecordSerializer(ModelSerializer):
     """审计记录"""
 
     action_label = serializers.CharField(source="get_action_display", read_only=True, label="动作名称")

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from shared.circulars.models import Circular, CircularItem, ItemReport
 
 
-class CircularItemSerializer(serializers.ModelSerializer):
+class CircularItemSerializer(ModelSerializer):
     """通知要点"""
 
     class Meta:
@@ -11,7 +13,7 @@ class CircularItemSerializer(serializers.ModelSerializer):
         fields = ["id", "order", "section_number", "section_title", "number", "title", "body"]
 
 
-class CircularSerializer(serializers.ModelSerializer):
+class CircularSerializer(ModelSerializer):
     """通知"""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
@@ -24,12 +26,12 @@ class CircularSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PointInputSerializer(serializers.Serializer):
+class PointInputSerializer(Serializer):
     title = serializers.CharField(label="要点", max_length=2000)
     body = serializers.CharField(label="内容", max_length=10000, required=False, allow_blank=True, default="")
 
 
-class CircularInputSerializer(serializers.Serializer):
+class CircularInputSerializer(Serializer):
     """新建通知"""
 
     title = serializers.CharField(label="标题", max_length=300)
@@ -39,32 +41,32 @@ class CircularInputSerializer(serializers.Serializer):
     items = PointInputSerializer(label="要点", many=True, allow_empty=False)
 
 
-class ImportSerializer(serializers.Serializer):
+class ImportSerializer(Serializer):
     """工作要点导入"""
 
     text = serializers.CharField(label="通知全文", trim_whitespace=False, max_length=200_000)
     dry_run = serializers.BooleanField(label="只解析不保存", default=True)
 
 
-class ParsedItemSerializer(serializers.Serializer):
+class ParsedItemSerializer(Serializer):
     number = serializers.CharField(allow_null=True, label="序号")
     title = serializers.CharField(label="要点")
     body = serializers.CharField(allow_blank=True, label="内容")
 
 
-class ParsedSectionSerializer(serializers.Serializer):
+class ParsedSectionSerializer(Serializer):
     number = serializers.CharField(label="章节序号")
     title = serializers.CharField(label="章节标题")
     items = ParsedItemSerializer(many=True)
 
 
-class ParsedMonthSerializer(serializers.Serializer):
+class ParsedMonthSerializer(Serializer):
     month = serializers.CharField(label="月份")
     months = serializers.ListField(child=serializers.IntegerField(), label="月份（数字）")
     tasks = serializers.ListField(child=serializers.CharField(), label="工作")
 
 
-class ParsedSerializer(serializers.Serializer):
+class ParsedSerializer(Serializer):
     """解析结果"""
 
     title = serializers.CharField(allow_null=True)
@@ -77,21 +79,21 @@ class ParsedSerializer(serializers.Serializer):
     circular = serializers.IntegerField(required=False, label="保存的草稿通知编号（dry_run 为 false 时）")
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(Serializer):
     """发布"""
 
     schools = serializers.ListField(child=serializers.SlugField(), label="学校站点标识（不传则发给全部学校）",
                                     required=False, allow_empty=False)
 
 
-class AcknowledgementSerializer(serializers.Serializer):
+class AcknowledgementSerializer(Serializer):
     """签收"""
 
     acknowledged_at = serializers.DateTimeField(label="签收时间")
     acknowledged_by = serializers.CharField(label="签收人")
 
 
-class ItemReportSerializer(serializers.ModelSerializer):
+class ItemReportSerializer(ModelSerializer):
     """落实情况"""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="进展")

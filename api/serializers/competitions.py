@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, Score
 
 
-class CompetitionGroupSerializer(serializers.ModelSerializer):
+class CompetitionGroupSerializer(ModelSerializer):
     """竞赛组别"""
 
     class Meta:
@@ -11,7 +13,7 @@ class CompetitionGroupSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "quota_per_school"]
 
 
-class CompetitionSerializer(serializers.ModelSerializer):
+class CompetitionSerializer(ModelSerializer):
     """教学竞赛"""
 
     groups = CompetitionGroupSerializer(many=True, label="组别")
@@ -29,7 +31,7 @@ class CompetitionSerializer(serializers.ModelSerializer):
 RESULT_FIELDS = ["final_score", "rank", "award", "award_label", "recommended"]
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(ModelSerializer):
     """参赛选手（竞赛结果公布前，学校看不到任何分数）"""
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
@@ -52,7 +54,7 @@ class EntrySerializer(serializers.ModelSerializer):
         return data
 
 
-class EntryInputSerializer(serializers.Serializer):
+class EntryInputSerializer(Serializer):
     """报名参赛"""
 
     group = serializers.PrimaryKeyRelatedField(label="组别", queryset=CompetitionGroup.objects.all())
@@ -63,7 +65,7 @@ class EntryInputSerializer(serializers.Serializer):
     course = serializers.CharField(label="参赛课程", max_length=100)
 
 
-class JudgeSerializer(serializers.ModelSerializer):
+class JudgeSerializer(ModelSerializer):
     """评委"""
 
     username = serializers.CharField(source="user.username", read_only=True, label="账号")
@@ -78,14 +80,14 @@ class JudgeSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class PanelSerializer(serializers.Serializer):
+class PanelSerializer(Serializer):
     """评审组"""
 
     group = serializers.PrimaryKeyRelatedField(label="组别", queryset=CompetitionGroup.objects.all())
     judges = serializers.PrimaryKeyRelatedField(label="评委", many=True, queryset=Judge.objects.all())
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(Serializer):
     """评分（各项 0–100）"""
 
     design = serializers.DecimalField(label="教学设计", max_digits=5, decimal_places=2)
@@ -93,7 +95,7 @@ class ScoreInputSerializer(serializers.Serializer):
     reflection = serializers.DecimalField(label="教学反思", max_digits=5, decimal_places=2)
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class ScoreSerializer(ModelSerializer):
     """评分"""
 
     class Meta:
@@ -101,5 +103,5 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ["id", "entry", "design", "classroom", "reflection", "weighted_total", "submitted_at"]
 
 
-class EntryDecisionSerializer(serializers.Serializer):
+class EntryDecisionSerializer(Serializer):
     reason = serializers.CharField(label="原因", max_length=2000, required=False, allow_blank=True, default="")

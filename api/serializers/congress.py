@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from tenants.accounts.models import Notification
 from tenants.congress.models import (
     Congress,
@@ -14,7 +16,7 @@ from tenants.congress.models import (
 from tenants.members.models import Department, Member
 
 
-class CongressSerializer(serializers.ModelSerializer):
+class CongressSerializer(ModelSerializer):
     """教代会"""
 
     label = serializers.CharField(read_only=True, label="届次（如 六届四次）")
@@ -30,7 +32,7 @@ class CongressSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class DelegationSerializer(serializers.ModelSerializer):
+class DelegationSerializer(ModelSerializer):
     """代表团"""
 
     class Meta:
@@ -39,7 +41,7 @@ class DelegationSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class DelegateSerializer(serializers.ModelSerializer):
+class DelegateSerializer(ModelSerializer):
     """代表"""
 
     member = serializers.PrimaryKeyRelatedField(label="会员", queryset=Member.objects.all())
@@ -55,7 +57,7 @@ class DelegateSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(ModelSerializer):
     """答复"""
 
     department_name = serializers.CharField(source="department.name", read_only=True, label="答复部门")
@@ -68,7 +70,7 @@ class ReplySerializer(serializers.ModelSerializer):
                   "on_time", "rating", "rating_label", "rating_comment", "rated_at"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     """附件"""
 
     class Meta:
@@ -76,7 +78,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "size", "uploaded_at"]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelSerializer):
     """提案"""
 
     congress_label = serializers.CharField(source="congress.label", read_only=True, label="届次")
@@ -126,7 +128,7 @@ class ProposalDetailSerializer(ProposalSerializer):
         return proposal_actions_for(proposal, request.user) if request else []
 
 
-class ProposalInputSerializer(serializers.Serializer):
+class ProposalInputSerializer(Serializer):
     """起草提案（草稿）"""
 
     congress = serializers.PrimaryKeyRelatedField(label="教代会", queryset=Congress.objects.all())
@@ -135,7 +137,7 @@ class ProposalInputSerializer(serializers.Serializer):
     measures = serializers.CharField(label="建议措施", max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ProposalEditSerializer(serializers.Serializer):
+class ProposalEditSerializer(Serializer):
     """修改草稿"""
 
     title = serializers.CharField(label="案由", max_length=200, required=False)
@@ -143,26 +145,26 @@ class ProposalEditSerializer(serializers.Serializer):
     measures = serializers.CharField(label="建议措施", max_length=5000, required=False, allow_blank=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(Serializer):
     """说明"""
 
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReasonRequiredSerializer(serializers.Serializer):
+class ReasonRequiredSerializer(Serializer):
     """原因（必填）"""
 
     reason = serializers.CharField(label="原因", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(Serializer):
     """并案"""
 
     sources = serializers.PrimaryKeyRelatedField(label="并入的提案", many=True, queryset=Proposal.objects.all())
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(Serializer):
     """交办"""
 
     lead_department = serializers.PrimaryKeyRelatedField(label="主办部门",
@@ -173,20 +175,20 @@ class AssignSerializer(serializers.Serializer):
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReplyInputSerializer(serializers.Serializer):
+class ReplyInputSerializer(Serializer):
     """答复"""
 
     text = serializers.CharField(label="答复内容", max_length=10000)
 
 
-class RateSerializer(serializers.Serializer):
+class RateSerializer(Serializer):
     """评价答复"""
 
     rating = serializers.ChoiceField(label="评价", choices=Rating.choices)
     comment = serializers.CharField(label="意见", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CongressFiguresSerializer(serializers.Serializer):
+class CongressFiguresSerializer(Serializer):
     """提案工作统计（比率为百分数，无数据时为 null）"""
 
     congress = serializers.IntegerField(label="教代会")
@@ -206,7 +208,7 @@ class CongressFiguresSerializer(serializers.Serializer):
     satisfaction_rate = serializers.DecimalField(label="满意率%", max_digits=5, decimal_places=1, allow_null=True)
 
 
-class DepartmentFiguresSerializer(serializers.Serializer):
+class DepartmentFiguresSerializer(Serializer):
     department = serializers.IntegerField(label="部门")
     name = serializers.CharField(label="部门名称")
     assigned = serializers.IntegerField(label="交办")
@@ -215,14 +217,14 @@ class DepartmentFiguresSerializer(serializers.Serializer):
     overdue = serializers.IntegerField(label="逾期未复")
 
 
-class FiguresSerializer(serializers.Serializer):
+class FiguresSerializer(Serializer):
     """教代会提案统计"""
 
     congress = CongressFiguresSerializer(label="总体")
     departments = DepartmentFiguresSerializer(many=True, label="各部门")
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(ModelSerializer):
     """意见建议"""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
@@ -235,19 +237,19 @@ class SuggestionSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "department", "answer", "answered_at", "source_proposal", "created"]
 
 
-class ForwardSerializer(serializers.Serializer):
+class ForwardSerializer(Serializer):
     """转交部门"""
 
     department = serializers.PrimaryKeyRelatedField(label="部门", queryset=Department.objects.filter(is_active=True))
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(Serializer):
     """答复意见建议"""
 
     answer = serializers.CharField(label="答复", max_length=10000)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     """站内通知"""
 
     class Meta:

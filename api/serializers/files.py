@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
+from api.serializers import Serializer
 
-class SubmissionFileSerializer(serializers.Serializer):
+
+class SubmissionFileSerializer(Serializer):
     """附件"""
 
     id = serializers.IntegerField(label="编号")

@@ -1,11 +1,13 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from api.serializers.files import SubmissionFileSerializer
 
 from shared.honours.models import HonourCampaign, HonourKind, HonourRecord, ModelWorkerCare, Nomination, Objection
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     """荣誉推荐活动"""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="荣誉类别")
@@ -35,14 +37,14 @@ class SchoolCampaignSerializer(CampaignSerializer):
         return campaign.school_used
 
 
-class QuotaSerializer(serializers.Serializer):
+class QuotaSerializer(Serializer):
     """学校名额"""
 
     school = serializers.SlugField(label="学校站点标识")
     quota = serializers.IntegerField(label="名额", min_value=0, max_value=100)
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(ModelSerializer):
     """公示异议"""
 
     class Meta:
@@ -51,7 +53,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "recorded_at"]
 
 
-class NominationSerializer(serializers.ModelSerializer):
+class NominationSerializer(ModelSerializer):
     """荣誉推荐"""
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="推荐学校")
@@ -68,7 +70,7 @@ class NominationSerializer(serializers.ModelSerializer):
         read_only_fields = ["school", "status", "submitted_by", "submitted_at", "review_comment", "decision_note"]
 
 
-class NominationInputSerializer(serializers.Serializer):
+class NominationInputSerializer(Serializer):
     """推荐人选"""
 
     campaign = serializers.PrimaryKeyRelatedField(label="推荐活动", queryset=HonourCampaign.objects.all())
@@ -80,28 +82,28 @@ class NominationInputSerializer(serializers.Serializer):
     deeds = serializers.CharField(label="事迹材料", max_length=20000)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(Serializer):
     """评审"""
 
     passed = serializers.BooleanField(label="是否通过")
     comment = serializers.CharField(label="评审意见", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class PublicitySerializer(serializers.Serializer):
+class PublicitySerializer(Serializer):
     """公示期"""
 
     starts_on = serializers.DateField(label="公示开始")
     ends_on = serializers.DateField(label="公示结束")
 
 
-class HonourDecisionSerializer(serializers.Serializer):
+class HonourDecisionSerializer(Serializer):
     """决定"""
 
     award = serializers.BooleanField(label="是否授予")
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class HonourRecordSerializer(serializers.ModelSerializer):
+class HonourRecordSerializer(ModelSerializer):
     """荣誉获得者"""
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
@@ -113,13 +115,13 @@ class HonourRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObjectionInputSerializer(serializers.Serializer):
+class ObjectionInputSerializer(Serializer):
     """公示异议"""
 
     content = serializers.CharField(label="异议内容", max_length=5000)
 
 
-class CareInputSerializer(serializers.Serializer):
+class CareInputSerializer(Serializer):
     """劳模关爱"""
 
     kind = serializers.ChoiceField(label="类别", choices=ModelWorkerCare.Kind.choices)
@@ -128,7 +130,7 @@ class CareInputSerializer(serializers.Serializer):
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CareSerializer(serializers.ModelSerializer):
+class CareSerializer(ModelSerializer):
     """劳模关爱"""
 
     class Meta:

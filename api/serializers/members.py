@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from tenants.accounts.models import User
 from tenants.members.models import (
     Branch,
@@ -14,7 +16,7 @@ from tenants.members.models import (
 from tenants.personal_data import mask_phone
 
 
-class BranchSerializer(serializers.ModelSerializer):
+class BranchSerializer(ModelSerializer):
     """分工会"""
 
     chair = serializers.PrimaryKeyRelatedField(label="主席（用户编号）", queryset=User.objects.all(),
@@ -32,7 +34,7 @@ class BranchSerializer(serializers.ModelSerializer):
         return str(branch.chair) if branch.chair_id else ""
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ModelSerializer):
     """工会小组"""
 
     class Meta:
@@ -41,7 +43,7 @@ class GroupSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     """承办部门"""
 
     handlers = serializers.PrimaryKeyRelatedField(label="经办人（用户编号）", many=True,
@@ -53,7 +55,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     """会员（手机号、身份证号均已遮蔽）"""
 
     branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会")
@@ -76,7 +78,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return mask_phone(member.phone)
 
 
-class MemberWriteSerializer(serializers.Serializer):
+class MemberWriteSerializer(Serializer):
     """新增或修改会员"""
 
     name = serializers.CharField(label="姓名", max_length=50, required=False)
@@ -99,14 +101,14 @@ class MemberWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class StatusChangeInputSerializer(serializers.Serializer):
+class StatusChangeInputSerializer(Serializer):
     """会员状态变更"""
 
     effective_on = serializers.DateField(label="生效日期", required=False)
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     """会员状态变更记录"""
 
     class Meta:
@@ -115,13 +117,13 @@ class StatusChangeSerializer(serializers.ModelSerializer):
                   "recorded_at"]
 
 
-class IdNumberSerializer(serializers.Serializer):
+class IdNumberSerializer(Serializer):
     """完整身份证号（每次查看都记入审计）"""
 
     id_number = serializers.CharField(label="身份证号")
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ModelSerializer):
     """入会申请"""
 
     branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会")
@@ -140,7 +142,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return mask_phone(application.phone)
 
 
-class ApplicationInputSerializer(serializers.Serializer):
+class ApplicationInputSerializer(Serializer):
     """提交入会申请"""
 
     name = serializers.CharField(label="姓名", max_length=50)
@@ -153,20 +155,28 @@ class ApplicationInputSerializer(serializers.Serializer):
     statement = serializers.CharField(label="申请说明", max_length=1000, required=False, allow_blank=True, default="")
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(Serializer):
     """审核意见"""
 
     reason = serializers.CharField(label="意见或原因", max_length=1000, required=False, allow_blank=True, default="")
     join_date = serializers.DateField(label="入会日期（批准时）", required=False)
 
 
-class ImportProblemSerializer(serializers.Serializer):
+class ImportProblemSerializer(Serializer):
     row = serializers.IntegerField(label="行号")
     column = serializers.CharField(label="列")
     message = serializers.CharField(label="问题")
 
 
-class ImportResultSerializer(serializers.Serializer):
+class ImportRejectedSerializer(Serializer):
+    """名册未导入：逐条列出问题"""
+
+    detail = serializers.CharField(label="说明")
+    problems = ImportProblemSerializer(many=True, label="问题", required=False)
+    errors = serializers.DictField(label="按字段列出的错误（如未上传文件）", required=False)
+
+
+class ImportResultSerializer(Serializer):
     """导入结果"""
 
     imported = serializers.IntegerField(label="导入行数")

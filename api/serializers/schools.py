@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from tenants.models import School
 
 
-class SchoolSerializer(serializers.ModelSerializer):
+class SchoolSerializer(ModelSerializer):
     """学校"""
 
     domain = serializers.SerializerMethodField(label="域名")
@@ -21,7 +23,7 @@ class SchoolSerializer(serializers.ModelSerializer):
         return primary.domain if primary else ""
 
 
-class SchoolCreateSerializer(serializers.Serializer):
+class SchoolCreateSerializer(Serializer):
     """开通学校"""
 
     name = serializers.CharField(label="学校名称", max_length=100)
@@ -39,7 +41,7 @@ class SchoolCreateSerializer(serializers.Serializer):
                                            help_text="不填则随机生成，并只在本次应答中返回一次")
 
 
-class ProvisionedAdminSerializer(serializers.Serializer):
+class ProvisionedAdminSerializer(Serializer):
     username = serializers.CharField(label="用户名")
     password = serializers.CharField(label="初始密码（仅在随机生成时返回）", allow_null=True)
 
@@ -57,7 +59,7 @@ class ProvisionedSchoolSerializer(SchoolSerializer):
         return self.context["admin"]
 
 
-class SchoolUpdateSerializer(serializers.Serializer):
+class SchoolUpdateSerializer(Serializer):
     """修改学校信息"""
 
     name = serializers.CharField(label="学校名称", max_length=100, required=False)
@@ -68,7 +70,7 @@ class SchoolUpdateSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(label="联系电话", max_length=30, required=False, allow_blank=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     """操作原因"""
 
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")

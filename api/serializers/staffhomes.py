@@ -1,11 +1,13 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from api.serializers.files import SubmissionFileSerializer
 
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     """建家标准"""
 
     class Meta:
@@ -13,7 +15,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "max_score", "order"]
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(ModelSerializer):
     """评选年度"""
 
     class Meta:
@@ -22,13 +24,13 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = ["status"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     class Meta:
         model = ReviewScore
         fields = ["id", "reviewer", "scores", "total", "comment", "scored_at"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     """实地检查"""
 
     class Meta:
@@ -36,7 +38,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         fields = ["id", "inspected_on", "inspectors", "notes"]
 
 
-class HomeApplicationSerializer(serializers.ModelSerializer):
+class HomeApplicationSerializer(ModelSerializer):
     """建家申报"""
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
@@ -62,7 +64,7 @@ class SchoolHomeApplicationSerializer(HomeApplicationSerializer):
         read_only_fields = fields
 
 
-class HomeApplicationInputSerializer(serializers.Serializer):
+class HomeApplicationInputSerializer(Serializer):
     """申报"""
 
     round = serializers.PrimaryKeyRelatedField(label="评选年度", queryset=Round.objects.all())
@@ -72,14 +74,14 @@ class HomeApplicationInputSerializer(serializers.Serializer):
     self_assessment = serializers.CharField(label="自评报告", max_length=20000)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ReviewInputSerializer(Serializer):
     """评审评分"""
 
     scores = serializers.DictField(label="评分 {标准编号: 分数}")
     comment = serializers.CharField(label="意见", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class HomeDecisionSerializer(serializers.Serializer):
+class HomeDecisionSerializer(Serializer):
     """确认"""
 
     confirm = serializers.BooleanField(label="是否确认")

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from shared.stats.models import SchoolStats
 
 
-class SchoolStatsSerializer(serializers.ModelSerializer):
+class SchoolStatsSerializer(ModelSerializer):
     """学校统计"""
 
     school_slug = serializers.CharField(source="school.slug", read_only=True, label="站点标识")
@@ -24,13 +26,13 @@ class SchoolStatsSerializer(serializers.ModelSerializer):
         return str(rate) if rate is not None else None
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(Serializer):
     """立即统计"""
 
     year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
 
 
-class StatsTotalsSerializer(serializers.Serializer):
+class StatsTotalsSerializer(Serializer):
     schools = serializers.IntegerField(label="学校数")
     members_total = serializers.IntegerField(label="会员总数")
     new_members = serializers.IntegerField(label="本年新入会")
@@ -45,7 +47,7 @@ class StatsTotalsSerializer(serializers.Serializer):
     members_by_employment = serializers.DictField(child=serializers.IntegerField(), label="在会会员（按用工类型）")
 
 
-class StatsBoardSerializer(serializers.Serializer):
+class StatsBoardSerializer(Serializer):
     """全区统计"""
 
     year = serializers.IntegerField(label="年度")
@@ -53,6 +55,6 @@ class StatsBoardSerializer(serializers.Serializer):
     totals = StatsTotalsSerializer(label="合计")
 
 
-class RefreshResultSerializer(serializers.Serializer):
+class RefreshResultSerializer(Serializer):
     year = serializers.IntegerField(label="年度")
     queued = serializers.BooleanField(label="已排入后台")

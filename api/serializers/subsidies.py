@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from shared.subsidies.models import Application, Programme
 from tenants.finance.models import LedgerEntry
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     """补助项目"""
 
     rule_label = serializers.CharField(source="get_rule_display", read_only=True, label="分配办法")
@@ -29,12 +31,12 @@ class SchoolProgrammeSerializer(ProgrammeSerializer):
         fields = [f for f in ProgrammeSerializer.Meta.fields if f != "allocated"]
 
 
-class BudgetLineSerializer(serializers.Serializer):
+class BudgetLineSerializer(Serializer):
     item = serializers.CharField(label="项目", max_length=100)
     amount = serializers.DecimalField(label="金额", max_digits=12, decimal_places=2, min_value=0)
 
 
-class SubsidyApplicationSerializer(serializers.ModelSerializer):
+class SubsidyApplicationSerializer(ModelSerializer):
     """补助申请"""
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="申报学校")
@@ -56,7 +58,7 @@ class SubsidyApplicationSerializer(serializers.ModelSerializer):
         return str(suggested_amount(application))
 
 
-class SubsidyApplicationInputSerializer(serializers.Serializer):
+class SubsidyApplicationInputSerializer(Serializer):
     """申报补助"""
 
     programme = serializers.PrimaryKeyRelatedField(label="补助项目", queryset=Programme.objects.all())
@@ -65,7 +67,7 @@ class SubsidyApplicationInputSerializer(serializers.Serializer):
     budget_lines = BudgetLineSerializer(label="预算明细", many=True, required=False, default=list)
 
 
-class AllocateSerializer(serializers.Serializer):
+class AllocateSerializer(Serializer):
     """核定"""
 
     amount = serializers.DecimalField(label="核定金额（不填则按办法测算）", max_digits=12, decimal_places=2,
@@ -73,20 +75,20 @@ class AllocateSerializer(serializers.Serializer):
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(Serializer):
     """不予补助"""
 
     reason = serializers.CharField(label="原因", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(Serializer):
     """使用情况报告"""
 
     report_text = serializers.CharField(label="使用情况", max_length=10000)
     amount_used = serializers.DecimalField(label="已使用金额（元）", max_digits=12, decimal_places=2, min_value=0)
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
+class LedgerEntrySerializer(ModelSerializer):
     """收支记录"""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="收支")

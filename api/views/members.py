@@ -21,7 +21,7 @@ from api.serializers.members import (
     DepartmentSerializer,
     GroupSerializer,
     IdNumberSerializer,
-    ImportProblemSerializer,
+    ImportRejectedSerializer,
     ImportResultSerializer,
     MemberSerializer,
     MemberWriteSerializer,
@@ -197,7 +197,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string",
                                                                                    "format": "binary"}}}},
         responses={201: ImportResultSerializer,
-                   400: OpenApiResponse(ImportProblemSerializer(many=True),
+                   400: OpenApiResponse(ImportRejectedSerializer,
                                         description="有错误时一行也不导入，返回每个错误的行号、列名和原因")},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])

@@ -97,7 +97,7 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
-DEFAULT_NOT_FOUND_TENANT_VIEW = "api.errors.unknown_host_view"
+DEFAULT_NOT_FOUND_TENANT_VIEW = "web.errors.unknown_host"
 # The schema every new school is cloned from (tenants/template.py); kept at head by `migrate`.
 SCHOOL_TEMPLATE_SCHEMA = "template_school"
 SCHOOL_MIGRATE_PROCESSES = int(os.environ.get("SCHOOL_MIGRATE_PROCESSES", "2"))
@@ -105,7 +105,9 @@ SCHOOL_MIGRATE_PROCESSES = int(os.environ.get("SCHOOL_MIGRATE_PROCESSES", "2"))
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
-    "tenants.middleware.RejectNulBytesMiddleware",
+    # Outermost: whatever any layer below answers with an error, the client gets our contract.
+    "web.middleware.ErrorContractMiddleware",
+    "web.middleware.RequestHygieneMiddleware",
     "tenants.middleware.SchoolHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,6 +143,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# Errors outside DRF: JSON under /api/, a Chinese page elsewhere (web/errors.py; the URLconfs name
+# the 400/403/404/500 handlers).
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure"
+# Bodies other than file uploads are read into memory: 2.5 MB, answered 413 above that.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Larger uploads are spooled to a temporary file instead of held in a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# No request body may be larger than the largest allowed attachment (20 MB) plus the form around
+# it; refused from Content-Length before anything is read (nginx has the same limit).
+MAX_REQUEST_BYTES = 21 * 1024 * 1024
 
 TEMPLATES = [
     {
@@ -237,6 +250,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -244,7 +262,7 @@ REST_FRAMEWORK = {
         "api.filters.DeclaredSearchFilter",
         "api.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,

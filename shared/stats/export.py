@@ -1,7 +1,4 @@
-import io
-
-from openpyxl import Workbook
-
+from tenants import xlsx
 from tenants.members.models import EmploymentType, Member
 
 STATUS = dict(Member.Status.choices)
@@ -12,21 +9,19 @@ COLUMNS = [("members_total", "会员总数"), ("new_members", "本年新入会")
 
 
 def workbook(board: dict) -> bytes:
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = f"{board['year']}年统计"
     statuses, kinds = list(STATUS), list(EMPLOYMENT)
-    sheet.append(["学校", *[label for _, label in COLUMNS], *[f"会员·{STATUS[s]}" for s in statuses],
+    xlsx.append(sheet, ["学校", *[label for _, label in COLUMNS], *[f"会员·{STATUS[s]}" for s in statuses],
                   *[f"在会·{EMPLOYMENT[k]}" for k in kinds]])
 
     def line(name, source, by_status, by_employment):
-        sheet.append([name, *[source(field) for field, _ in COLUMNS], *[by_status.get(s, 0) for s in statuses],
+        xlsx.append(sheet, [name, *[source(field) for field, _ in COLUMNS], *[by_status.get(s, 0) for s in statuses],
                       *[by_employment.get(k, 0) for k in kinds]])
 
     for row in board["rows"]:
         line(row.school.name, lambda f, r=row: getattr(r, f), row.members_by_status, row.members_by_employment)
     totals = board["totals"]
     line("合计", lambda f: totals[f], totals["members_by_status"], totals["members_by_employment"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)

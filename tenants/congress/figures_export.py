@@ -1,7 +1,5 @@
 """The proposal figures as an .xlsx workbook (the yearly report a union files)."""
-import io
-
-from openpyxl import Workbook
+from tenants import xlsx
 
 
 def _rate(value) -> str:
@@ -9,22 +7,20 @@ def _rate(value) -> str:
 
 
 def workbook(figures: dict) -> bytes:
-    book = Workbook()
+    book = xlsx.new_workbook()
     summary = book.active
     summary.title = "提案工作统计"
     c = figures["congress"]
-    summary.append(["届次", c["label"]])
+    xlsx.append(summary, ["届次", c["label"]])
     for label, key in (("收到提案", "received"), ("立案（含并案）", "accepted"), ("并案", "merged"),
                        ("转为意见建议", "suggestions"), ("不立案", "not_accepted"), ("办结", "closed"),
                        ("已评价", "rated"), ("满意和基本满意", "satisfied"), ("督办中", "overdue")):
-        summary.append([label, c[key]])
-    summary.append(["立案率", _rate(c["acceptance_rate"])])
-    summary.append(["办结率", _rate(c["closure_rate"])])
-    summary.append(["满意率", _rate(c["satisfaction_rate"])])
+        xlsx.append(summary, [label, c[key]])
+    xlsx.append(summary, ["立案率", _rate(c["acceptance_rate"])])
+    xlsx.append(summary, ["办结率", _rate(c["closure_rate"])])
+    xlsx.append(summary, ["满意率", _rate(c["satisfaction_rate"])])
     departments = book.create_sheet("各部门办理情况")
-    departments.append(["部门", "交办", "按期答复", "逾期答复", "逾期未复"])
+    xlsx.append(departments, ["部门", "交办", "按期答复", "逾期答复", "逾期未复"])
     for row in figures["departments"]:
-        departments.append([row["name"], row["assigned"], row["replied_on_time"], row["replied_late"], row["overdue"]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        xlsx.append(departments, [row["name"], row["assigned"], row["replied_on_time"], row["replied_late"], row["overdue"]])
+    return xlsx.to_bytes(book)

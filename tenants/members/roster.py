@@ -5,17 +5,16 @@ problem by row number, column and a Chinese message. Export: ID numbers and phon
 """
 from __future__ import annotations
 
-import io
-
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tenants.audit.services import actor_name, audit_create
 from tenants.members.models import Branch, Group, Member, RosterImport
 from tenants.members.validation import check_person, id_number_columns, initials
 from tenants.personal_data import blind_index, mask_phone
+from tenants import xlsx
 
 COLUMNS = [
     ("name", "姓名", True), ("gender", "性别", True), ("employee_number", "工号", True),
@@ -24,6 +23,8 @@ COLUMNS = [
 ]
 LABEL = {field: label for field, label, _ in COLUMNS}
 MAX_ROWS = 50_000
+# A 50,000-row roster saved by Excel is about 3 MB; the limit is checked before the file is read.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class RosterRejected(Exception):
@@ -33,27 +34,28 @@ class RosterRejected(Exception):
 
 
 def template_workbook() -> bytes:
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = "会员名册"
-    sheet.append([f"*{label}" if required else label for _, label, required in COLUMNS])
-    sheet.append(["张三", "男", "2019001", "文学院", "", "在编", "2019-09-01", "13812345678", ""])
+    xlsx.append(sheet, [f"*{label}" if required else label for _, label, required in COLUMNS])
+    xlsx.append(sheet, ["张三", "男", "2019001", "文学院", "", "在编", "2019-09-01", "13812345678", ""])
     notes = book.create_sheet("填写说明")
     for line in ["带 * 的列必填：姓名、性别、工号、分工会、用工类型、入会日期。",
                  "性别：男/女；用工类型：在编/非编/人事代理/退休；入会日期：2024-09-01。",
                  "分工会、工会小组须与系统中的名称一致；身份证号为 18 位，会校验出生日期和校验位。",
                  "任何一行有错，整个文件都不会导入；系统会列出每个错误的行号、列名和原因。"]:
-        notes.append([line])
-    return _to_bytes(book)
-
-
-def _to_bytes(book) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        xlsx.append(notes, [line])
+    return xlsx.to_bytes(book)
 
 
 def read_rows(fileobj) -> list[tuple[int, dict]]:
+    size = getattr(fileobj, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        raise RosterRejected([{"row": 0, "column": "", "message": "文件不能超过 10 MB。"}])
+    try:
+        xlsx.check_archive(fileobj)
+    except xlsx.UnsafeWorkbook as refused:
+        raise RosterRejected([{"row": 0, "column": "", "message": str(refused)}]) from None
     try:
         book = load_workbook(fileobj, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, Exception) as exc:
@@ -134,16 +136,16 @@ def roster_import(*, by, file_name: str, fileobj) -> RosterImport:
 
 
 def export_workbook(members) -> bytes:
-    book = Workbook(write_only=True)
+    book = xlsx.new_workbook(write_only=True)
     sheet = book.create_sheet("会员名册")
-    sheet.append(["姓名", "性别", "工号", "分工会", "工会小组", "用工类型", "入会日期", "状态", "手机号",
+    xlsx.append(sheet, ["姓名", "性别", "工号", "分工会", "工会小组", "用工类型", "入会日期", "状态", "手机号",
                   "身份证号"])
     for member in members.select_related("branch", "group").iterator(chunk_size=2000):
-        sheet.append([member.name, member.get_gender_display(), member.employee_number, member.branch.name,
+        xlsx.append(sheet, [member.name, member.get_gender_display(), member.employee_number, member.branch.name,
                       member.group.name if member.group else "", member.get_employment_type_display(),
                       member.join_date, member.get_status_display(), mask_phone(member.phone),
                       member.id_number_masked])
-    return _to_bytes(book)
+    return xlsx.to_bytes(book)
 
 
 def export_file_name() -> str:

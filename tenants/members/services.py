@@ -51,16 +51,16 @@ MEMBER_AUDITED = ["name", "gender", "employee_number", "branch", "group", "emplo
 # --- organisation -------------------------------------------------------------------------
 
 @transaction.atomic
-def branch_create(*, by, name: str, chair=None, sort_order: int = 0) -> Branch:
+def branch_create(*, by, name: str, chair=None, sort_order: int = 0, is_active: bool = True) -> Branch:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "分工会名称不能为空。"})
     if Branch.objects.filter(name=name).exists():
         raise Conflict(f"分工会“{name}”已存在。", field="name")
-    branch = Branch.objects.create(name=name, chair=chair, sort_order=sort_order)
+    branch = Branch.objects.create(name=name, chair=chair, sort_order=sort_order, is_active=is_active)
     if chair is not None:
         user_grant_roles(user=chair, roles=[Role.BRANCH_CHAIR], by=by)
-    audit_create(actor=by, target=branch, fields=["name", "chair", "sort_order"])
+    audit_create(actor=by, target=branch, fields=["name", "chair", "sort_order", "is_active"])
     return branch
 
 

@@ -1,0 +1,104 @@
+"""What every field of every API input accepts, whichever serializer declares it.
+
+api.serializers.Serializer and ModelSerializer (the only bases the API's serializers use; a test
+walks them all) apply `harden` to each field they build, declared or generated from a model:
+
+- text: no NUL and no control characters. Multi-line text (a model TextField, or a field whose
+  name says it is prose: reason, body, note…) keeps newlines and tabs, with Windows' \\r\\n turned
+  into \\n; a lone \\r or \\x08 is refused there too. PostgreSQL cannot store NUL, and a name
+  like "Ï\\rG" breaks every list, export and letter it appears in.
+- dates and times: between 1900 and 2100. Year 183 is a typing accident, and years outside what
+  PostgreSQL and Excel both handle break exports and date arithmetic downstream.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+from rest_framework import serializers
+
+MULTILINE_NAMES = {
+    "answer", "body", "comment", "content", "deeds", "description", "measures", "note", "notes", "purpose",
+    "reason", "reasons", "self_assessment", "statement", "text",
+}
+MULTILINE_SUFFIXES = ("_note", "_notes", "_comment", "_reason", "_text", "_description")
+
+_SINGLE_LINE_ILLEGAL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_MULTI_LINE_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \t and \n stay; \r only before \n
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def is_multiline(name: str, field) -> bool:
+    return (field.style.get("base_template") == "textarea.html" or name in MULTILINE_NAMES
+            or name.endswith(MULTILINE_SUFFIXES))
+
+
+def _unstorable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a "\ud800" JSON escape
+        return True
+    return False
+
+
+class NoControlCharacters:
+    def __init__(self, multiline: bool):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        if not isinstance(value, str):
+            return
+        if self.multiline:
+            bad = _MULTI_LINE_ILLEGAL.search(value.replace("\r\n", "\n"))
+            message = "不能含有控制字符（换行和制表符以外的不可见字符）。"
+        else:
+            bad = _SINGLE_LINE_ILLEGAL.search(value)
+            message = "不能含有换行、制表符或其他控制字符。"
+        if bad or _unstorable(value):
+            raise serializers.ValidationError(message, code="control_characters")
+
+
+class SaneYear:
+    def __call__(self, value):
+        if isinstance(value, (datetime.date, datetime.datetime)) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise serializers.ValidationError(f"日期应在 {EARLIEST_YEAR} 年至 {LATEST_YEAR} 年之间。",
+                                              code="date_range")
+
+
+def harden(name: str, field) -> None:
+    if getattr(field, "read_only", False):
+        return
+    if isinstance(field, serializers.ListField) and field.child is not None:
+        harden(name, field.child)
+    elif isinstance(field, serializers.CharField):
+        multiline = is_multiline(name, field)
+        field.validators.append(NoControlCharacters(multiline))
+        field.multiline = multiline
+    elif isinstance(field, (serializers.DateField, serializers.DateTimeField)):
+        field.validators.append(SaneYear())
+
+
+def normalize_newlines(fields, data: dict) -> dict:
+    for field in fields.values():
+        source = getattr(field, "source", "")
+        if not getattr(field, "multiline", False) or "." in source or not isinstance(data, dict):
+            continue
+        value = data.get(source)
+        if isinstance(value, str) and "\r\n" in value:
+            data[source] = value.replace("\r\n", "\n")
+    return data
+
+
+def nul_in_input(data) -> dict:
+    """Field → message for any NUL in the raw input, before fields (relations, slugs) query with it."""
+    problems = {}
+    if hasattr(data, "lists"):
+        items = ((key, values) for key, values in data.lists())
+    elif isinstance(data, dict):
+        items = ((key, value if isinstance(value, list) else [value]) for key, value in data.items())
+    else:
+        return problems
+    for key, values in items:
+        if any(isinstance(value, str) and ("\x00" in value or _unstorable(value)) for value in values):
+            problems[key] = ["不能含有空字符或无效字符。"]
+    return problems

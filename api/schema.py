@@ -1,0 +1,69 @@
+"""The OpenAPI schema documents the error answers too, so a generated client knows them.
+
+Every operation gets `ErrorResponse` ({detail, errors}) for the answers it can give:
+400 always (bad input, or a request refused at the edge: NUL in the query, a bad header),
+401/403 when the view requires a login, 404 when the path names a record, 409 on writes (an
+illegal transition, a duplicate, a concurrent change), 413 when it takes a body.
+An answer the view documents itself keeps its own body; one documented without a body gets this one.
+"""
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+from api.serializers import Serializer
+
+ERROR_DESCRIPTIONS = {
+    "400": "请求有误：字段校验未通过（errors 按字段列出原因）或请求本身无法处理",
+    "401": "未登录，或令牌无效、已撤销",
+    "403": "没有执行该操作的权限",
+    "404": "未找到，或不属于您能看到的范围",
+    "409": "与当前状态冲突：不允许的流程步骤、重复记录或并发修改",
+    "413": "请求体太大",
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ErrorResponseSerializer(Serializer):
+    """错误答复：detail 为中文说明；字段有误时 errors 按字段列出原因"""
+
+    detail = serializers.CharField(label="说明")
+    errors = serializers.DictField(label="按字段列出的错误", child=serializers.JSONField(), required=False)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        documented = [code for code in responses if code[0] in "45" and code not in ERROR_DESCRIPTIONS]
+        for code in self._error_codes() + documented:
+            existing = responses.get(code)
+            if existing is None:
+                responses[code] = self._get_response_for_code(ErrorResponseSerializer, code, direction=direction)
+                responses[code]["description"] = ERROR_DESCRIPTIONS[code]
+            elif not existing.get("content"):
+                described = existing.get("description")
+                existing.update(self._get_response_for_code(ErrorResponseSerializer, code, direction=direction))
+                existing["description"] = described or ERROR_DESCRIPTIONS.get(code, "")
+        return dict(sorted(responses.items()))
+
+    def _error_codes(self) -> list[str]:
+        codes = ["400"]
+        if self._requires_login():
+            codes += ["401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        if self.method in WRITE_METHODS:
+            codes.append("409")
+        if self.method in {"POST", "PUT", "PATCH"}:
+            codes.append("413")
+        return codes
+
+    def _requires_login(self) -> bool:
+        try:
+            permissions = self.view.get_permissions()
+        except Exception:  # a view whose permissions depend on the request: assume it checks
+            return True
+        return not all(isinstance(permission, AllowAny) for permission in permissions)

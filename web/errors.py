@@ -1,0 +1,90 @@
+"""One error contract for everything Django answers outside DRF.
+
+Under /api/ (and /healthz) an error is JSON `{"detail": "<中文>", "errors": {...}}` like every DRF
+error; anywhere else it is a Chinese page with a way back home. Both URLconfs name these handlers,
+CSRF_FAILURE_VIEW names csrf_failure, and ErrorContractMiddleware catches the answers Django
+builds without a handler (405 from require_POST, bare HttpResponseBadRequest...).
+"""
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.html import escape
+
+from tenants.http import chinese_json
+
+logger = logging.getLogger("eduunion.errors")
+
+TITLES = {
+    400: "请求有误", 401: "需要登录", 403: "没有权限", 404: "页面不存在", 405: "不支持该请求方式",
+    409: "操作冲突", 413: "提交的内容太大", 429: "操作太频繁", 500: "服务器出错了", 503: "服务暂不可用",
+}
+DETAILS = {
+    400: "请求无法处理，请检查后重试。",
+    401: "请先登录。",
+    403: "您没有执行该操作的权限。",
+    404: "您要找的页面不存在，或您无权查看。",
+    405: "不支持该请求方式。",
+    409: "操作与当前状态冲突，请刷新后重试。",
+    413: "提交的内容太大。上传文件不能超过 20 MB，名册不能超过 10 MB。",
+    429: "操作太频繁，请稍后再试。",
+    500: "服务器内部出错，请稍后重试；问题已记录，我们会尽快处理。",
+    503: "服务暂时不可用，请稍后重试。",
+}
+API_NOT_FOUND = "没有这个接口。"
+
+
+def wants_json(request) -> bool:
+    return request.path.startswith(("/api/", "/healthz"))
+
+
+def error_response(request, status: int, detail: str | None = None, errors: dict | None = None) -> HttpResponse:
+    detail = detail or DETAILS.get(status) or DETAILS[500 if status >= 500 else 400]
+    if wants_json(request):
+        body = {"detail": detail}
+        if errors:
+            body["errors"] = errors
+        return chinese_json(body, status=status)
+    title = TITLES.get(status) or TITLES[500 if status >= 500 else 400]
+    context = {"status": status, "title": title, "detail": detail}
+    try:
+        content = loader.render_to_string("web/error.html", context)
+    except Exception:  # the 500 page must not fail the way the request did
+        logger.exception("error page could not be rendered")
+        content = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{title}</title>"
+                   f"<h1>{escape(title)}</h1><p>{escape(detail)}</p><p><a href=\"/\">返回首页</a></p></html>")
+    return HttpResponse(content, status=status, content_type="text/html; charset=utf-8")
+
+
+def unknown_host(request, *args, **kwargs):
+    """An unknown host (or one outside ALLOWED_HOSTS) is not the provincial site: it answers 404."""
+    return error_response(request, 404, "未找到该站点。")
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(request, 413, "请求体太大；上传文件请用 multipart/form-data，且不超过 20 MB。")
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        return error_response(request, 400, "提交的字段或文件数量太多。")
+    if isinstance(exception, DisallowedHost):
+        return error_response(request, 400, "不接受该主机名（Host）。")
+    return error_response(request, 400)
+
+
+def permission_denied(request, exception=None, *args, **kwargs):
+    return error_response(request, 403)
+
+
+def page_not_found(request, exception=None, *args, **kwargs):
+    return error_response(request, 404, API_NOT_FOUND if wants_json(request) else None)
+
+
+def server_error(request, *args, **kwargs):
+    return error_response(request, 500)
+
+
+def csrf_failure(request, reason: str = "", template_name=None):
+    return error_response(request, 403, "安全校验失败（CSRF 令牌缺失或不正确），请刷新页面后重试。")
