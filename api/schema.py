@@ -9,7 +9,7 @@ An answer the view documents itself keeps its own body; one documented without a
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.permissions import AllowAny
 
 from api.serializers import Serializer
@@ -18,7 +18,7 @@ ERROR_DESCRIPTIONS = {
     "400": "请求有误：字段校验未通过（errors 按字段列出原因）或请求本身无法处理",
     "401": "未登录，或令牌无效、已撤销",
     "403": "没有执行该操作的权限",
-    "404": "未找到，或不属于您能看到的范围",
+    "404": "未找到，或不属于您能看到的范围（列表：页码超出范围）",
     "409": "与当前状态冲突：不允许的流程步骤、重复记录或并发修改",
     "413": "请求体太大",
 }
@@ -53,13 +53,38 @@ class AutoSchema(SpectacularAutoSchema):
         codes = ["400"]
         if self._requires_login():
             codes += ["401", "403"]
-        if "{" in self.path:
+        if "{" in self.path or self._is_paginated():
             codes.append("404")
         if self.method in WRITE_METHODS:
             codes.append("409")
         if self.method in {"POST", "PUT", "PATCH"}:
             codes.append("413")
         return codes
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        # Fields a serializer leaves out of some answers (scores before results are published)
+        # are documented but not required; a client must not count on them.
+        conditional = set(getattr(serializer, "conditional_fields", ()))
+        if conditional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in conditional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
+
+    def _get_paginator(self):
+        # Only the list action pages its answer; other actions that return lists (results,
+        # overdue-reports, confirmed…) answer a plain array, and the schema must say so.
+        action = getattr(self.view, "action", None)
+        if action is not None and action != "list":
+            return None
+        if action is None and not isinstance(self.view, mixins.ListModelMixin):
+            return None
+        return super()._get_paginator()
+
+    def _is_paginated(self) -> bool:
+        # A page number past the last page is DRF's 404 (页码无效).
+        return self.method == "GET" and self._is_list_view() and self._get_paginator() is not None
 
     def _requires_login(self) -> bool:
         try:

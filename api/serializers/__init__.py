@@ -27,4 +27,18 @@ class Serializer(InputHygieneMixin, serializers.Serializer):
 
 
 class ModelSerializer(InputHygieneMixin, serializers.ModelSerializer):
-    pass
+    def get_fields(self):
+        fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        for name, field in fields.items():
+            # A read-only choice over a blank=True model field answers "" when unset (no rating
+            # yet, no award); DRF drops allow_blank for read-only fields, so the schema's enum
+            # would leave "" out and a generated client would reject real answers.
+            if field.read_only and isinstance(field, serializers.ChoiceField) and model is not None:
+                try:
+                    model_field = model._meta.get_field(field.source or name)
+                except Exception:
+                    continue
+                if getattr(model_field, "blank", False):
+                    field.allow_blank = True
+        return fields
