@@ -42,8 +42,13 @@ def _unstorable(value: str) -> bool:
 
 
 class NoControlCharacters:
+    # What api/schema.py documents (stricter than what is accepted: a \r\n pair is taken too).
+    SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f\u2028\u2029]*$"
+    MULTI_LINE_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+
     def __init__(self, multiline: bool):
         self.multiline = multiline
+        self.pattern = self.MULTI_LINE_PATTERN if multiline else self.SINGLE_LINE_PATTERN
 
     def __call__(self, value):
         if not isinstance(value, str):

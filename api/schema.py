@@ -9,9 +9,10 @@ An answer the view documents itself keeps its own body; one documented without a
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from api.fields import NoControlCharacters
 from api.serializers import Serializer
 
 ERROR_DESCRIPTIONS = {
@@ -61,6 +62,14 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("413")
         return codes
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # The text rule of api/fields.py, stated so a client (and the fuzzer) knows it.
+        rule = next((v for v in getattr(field, "validators", ()) if isinstance(v, NoControlCharacters)), None)
+        if rule is not None and direction == "request" and schema.get("type") == "string" and "pattern" not in schema:
+            schema["pattern"] = rule.pattern
+        return schema
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         # Fields a serializer leaves out of some answers (scores before results are published)
@@ -71,16 +80,6 @@ class AutoSchema(SpectacularAutoSchema):
             if not schema["required"]:
                 del schema["required"]
         return schema
-
-    def _get_paginator(self):
-        # Only the list action pages its answer; other actions that return lists (results,
-        # overdue-reports, confirmed…) answer a plain array, and the schema must say so.
-        action = getattr(self.view, "action", None)
-        if action is not None and action != "list":
-            return None
-        if action is None and not isinstance(self.view, mixins.ListModelMixin):
-            return None
-        return super()._get_paginator()
 
     def _is_paginated(self) -> bool:
         # A page number past the last page is DRF's 404 (页码无效).

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.test import Client
 
-from api.views.auth import MeView
+from api.views.auth import Me
 from tests.conftest import anonymous_client, host_of, in_schema, make_user
 from web.views import LoginView
 
@@ -93,7 +93,7 @@ def test_an_unexpected_api_failure_is_a_chinese_json_500(request, which, monkeyp
     def broken(self, request):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(MeView, "get", broken)
+    monkeypatch.setattr(Me, "get", broken)
     client = logged_in_browser(request.getfixturevalue(which))
     body = assert_json_error(client.get("/api/v1/me/"), 500)
     assert "boom" not in json.dumps(body) and "服务器" in body["detail"]

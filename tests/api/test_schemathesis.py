@@ -23,7 +23,7 @@ from shared.demo import seed_province
 from tenants.accounts.roles import Role
 from tenants.demo import school_seeders
 from tenants.services import school_provision
-from tests.conftest import anonymous_client, host_of, in_schema
+from tests.conftest import anonymous_client, host_of, in_schema, make_user
 
 MAX_EXAMPLES = 5
 # Revoking the token the run authenticates with would turn the rest of the run into 401s.
@@ -72,6 +72,7 @@ def demo_data(province, guilin, huzhou, hnit):
     with in_schema(guilin):
         for seeder in school_seeders():
             seeder(guilin)
+    make_user(province, [Role.PROVINCE_ADMIN], username="admin")
     with in_schema(province):
         seed_province({"guilin": guilin, "huzhou": huzhou, "hnit": hnit, "sxdtu": sxdtu}, "Demo-pass-2026")
 
