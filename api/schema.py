@@ -22,6 +22,7 @@ ERROR_DESCRIPTIONS = {
     "404": "未找到，或不属于您能看到的范围（列表：页码超出范围）",
     "409": "与当前状态冲突：不允许的流程步骤、重复记录或并发修改",
     "413": "请求体太大",
+    "415": "请求体的格式（Content-Type）不受支持，或 multipart 数据残缺",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -59,7 +60,7 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method in WRITE_METHODS:
             codes.append("409")
         if self.method in {"POST", "PUT", "PATCH"}:
-            codes.append("413")
+            codes += ["413", "415"]
         return codes
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):

@@ -103,3 +103,25 @@ class ItemReportSerializer(ModelSerializer):
         fields = ["id", "item", "status", "status_label", "text", "updated_by", "updated_at"]
         read_only_fields = ["updated_by", "updated_at"]
         validators = []
+
+
+class MatrixItemSerializer(Serializer):
+    id = serializers.IntegerField(label="要点编号")
+    section = serializers.CharField(label="所属部分序号", allow_blank=True)
+    number = serializers.CharField(label="要点序号", allow_blank=True)
+    title = serializers.CharField(label="要点")
+
+
+class MatrixSchoolSerializer(Serializer):
+    school = serializers.CharField(label="学校站点标识")
+    school_name = serializers.CharField(label="学校")
+    acknowledged_at = serializers.DateTimeField(label="签收时间", allow_null=True)
+    items = serializers.DictField(label="各要点落实状态（键为要点编号；未报告为 null）",
+                                  child=serializers.ChoiceField(choices=ItemReport.Status.choices, allow_null=True))
+
+
+class MatrixSerializer(Serializer):
+    """落实情况矩阵：学校 × 要点"""
+
+    items = MatrixItemSerializer(many=True, label="要点")
+    schools = MatrixSchoolSerializer(many=True, label="学校")

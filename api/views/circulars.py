@@ -13,6 +13,7 @@ from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import current_school
 from api.serializers.circulars import (
+    MatrixSerializer,
     AcknowledgementSerializer,
     CircularInputSerializer,
     CircularSerializer,
@@ -70,7 +71,7 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                            school_slugs=data.get("schools"))
         return Response(CircularSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(summary="落实情况矩阵：学校 × 要点")
+    @extend_schema(summary="落实情况矩阵：学校 × 要点", responses=MatrixSerializer)
     @action(detail=True, methods=["get"])
     def matrix(self, request, pk=None):
         return Response(s.circular_matrix(self.get_object()))

@@ -88,7 +88,8 @@ class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
     def history(self, request, pk=None):
         records = audit_records(target_type="congress.congress", target_id=str(self.get_object().pk),
                                 action="transition")
-        return Response(AuditRecordSerializer(records.order_by("at", "id"), many=True).data)
+        # Paged like every list (and like a proposal's history), as the schema says.
+        return self.paginated(records.order_by("at", "id"), AuditRecordSerializer)
 
     def _figures(self, congress):
         return {"congress": congress_figures(congress), "departments": department_figures(congress)}

@@ -8,6 +8,7 @@ so the run is repeatable and bounded (about a minute for both hosts).
 from __future__ import annotations
 
 import contextlib
+import os
 
 import pytest
 import schemathesis
@@ -25,7 +26,8 @@ from tenants.demo import school_seeders
 from tenants.services import school_provision
 from tests.conftest import anonymous_client, host_of, in_schema, make_user
 
-MAX_EXAMPLES = 5
+# A deeper run when hunting: FUZZ_EXAMPLES=50 pytest tests/api/test_schemathesis.py
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # Revoking the token the run authenticates with would turn the rest of the run into 401s.
 SKIPPED = {("POST", "/api/v1/auth/token/revoke/")}
 WANTED_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",

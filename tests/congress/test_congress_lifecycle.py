@@ -27,7 +27,7 @@ def test_a_congress_opens_then_closes_and_each_step_says_who_when_and_why(guilin
     closed = c.office.post(congress_url(c, "close"), {"note": "大会闭幕"}, format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
-    history = c.office.get(congress_url(c, "history")).json()
+    history = c.office.get(congress_url(c, "history")).json()["results"]
     assert [(h["from_state"], h["to_state"], h["reason"]) for h in history] == [
         ("preparing", "in_session", "大会开幕"), ("in_session", "closed", "大会闭幕")]
     assert {h["actor_name"] for h in history} == {c.office.user.username}
