@@ -1,4 +1,5 @@
-"""Every .xlsx the platform writes or reads goes through here.
+"""Every .xlsx the platform writes or reads goes through here (the only module importing openpyxl;
+tests/members/test_spreadsheet_safety.py checks that).
 
 Writing: a text that starts with = + - @ (after any leading whitespace) is what Excel and WPS take
 for a formula; a member called =HYPERLINK(...) must come out as that text, not as a live link.
@@ -13,7 +14,7 @@ import io
 import re
 import zipfile
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 # What Excel, LibreOffice and WPS start evaluating on: = + - @ and the full-width forms WPS accepts.
@@ -93,3 +94,12 @@ def check_archive(fileobj) -> None:
                                      "请删除多余内容后重新保存再上传。")
     finally:
         fileobj.seek(start)
+
+
+def open_for_reading(fileobj) -> Workbook:
+    """A read-only workbook of values, after the archive check; UnsafeWorkbook for anything else."""
+    check_archive(fileobj)
+    try:
+        return load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises a dozen types for a damaged or foreign file
+        raise UnsafeWorkbook("文件不是有效的 .xlsx 表格。") from None

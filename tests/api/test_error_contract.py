@@ -147,7 +147,8 @@ def test_deeply_nested_json_is_a_400_before_login(guilin, host):
     assert "嵌套" in assert_json_error(response, 400)["detail"]
 
 
-@pytest.mark.parametrize("body", ['{"username": "a\\u0000", "password": "b"}', '{"username": "\\ud800", "password": "b"}',
+@pytest.mark.parametrize("body", ['{"username": "a\\u0000", "password": "b"}',
+                                  '{"username": "\\ud800", "password": "b"}',
                                   '{"username": "a", "password": NaN}'])
 def test_json_strings_the_database_cannot_store_are_a_400(guilin, body):
     response = anonymous_client(guilin).post("/api/v1/auth/token/", body, content_type="application/json")

@@ -3,6 +3,7 @@ import io
 import resource
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,7 @@ from tenants.models import School
 from tests.congress.fixtures import to_state
 from tests.conftest import in_schema
 from tests.members.factories import a_branch, a_member
+from tests.members.test_roster import upload, workbook
 
 HOSTILE = ['=HYPERLINK("http://x","点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "＝1+1"]
 
@@ -95,7 +97,7 @@ def test_a_zip_bomb_roster_is_refused_before_it_is_expanded(guilin, host_client,
         assert not Member.objects.exists()
 
 
-def test_a_roster_file_over_the_size_limit_is_refused_unread(guilin, host_client, settings):
+def test_a_roster_file_over_the_size_limit_is_refused_unread(guilin, host_client):
     admin = host_client(guilin, [Role.UNION_ADMIN])
     big = io.BytesIO(b"PK" + b"\0" * (11 * 1024 * 1024))
     big.name = "名册.xlsx"
@@ -110,3 +112,37 @@ def test_a_request_body_over_the_global_limit_is_413_before_it_is_read(guilin, h
     big.name = "名册.xlsx"
     response = admin.post("/api/v1/members/import/", {"file": big}, format="multipart")
     assert response.status_code == 413 and "太大" in response.json()["detail"]
+
+
+def test_every_workbook_is_written_and_read_through_the_one_safe_helper():
+    root = Path(__file__).resolve().parents[2]
+    users = sorted(str(path.relative_to(root)) for folder in ("api", "tenants", "shared", "web", "config")
+                   for path in (root / folder).rglob("*.py") if "openpyxl" in path.read_text(encoding="utf-8"))
+    assert users == ["tenants/xlsx.py"]
+
+
+def test_a_roster_row_with_control_characters_or_an_absurd_date_is_reported_and_nothing_written(guilin, host_client):
+    a_branch(guilin, "文学院")
+    admin = host_client(guilin, [Role.UNION_ADMIN])
+    rows = [["张\n三", "男", "2019001", "文学院", "", "在编", "2019-09-01", "", ""],
+            ["李四", "女", "2019002", "文学院", "", "在编", "1899-09-01", "", ""]]
+    response = upload(admin, workbook(rows))
+    assert response.status_code == 400
+    problems = {(p["row"], p["column"]) for p in response.json()["problems"]}
+    assert problems == {(2, "姓名"), (3, "入会日期")}
+    with in_schema(guilin):
+        assert not Member.objects.exists()
+
+
+def test_a_roster_whose_sheet_breaks_part_way_is_refused_not_a_500(guilin, host_client):
+    a_branch(guilin, "文学院")
+    good = workbook([["张三", "男", "2019001", "文学院", "", "在编", "2019-09-01", "", ""]]).getvalue()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data[: len(data) // 2] if info.filename.startswith("xl/worksheets/") else data)
+    broken.seek(0)
+    broken.name = "名册.xlsx"
+    response = upload(host_client(guilin, [Role.UNION_ADMIN]), broken)
+    assert response.status_code == 400 and "不是有效的" in response.json()["problems"][0]["message"]
