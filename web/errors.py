@@ -50,10 +50,17 @@ def error_response(request, status: int, detail: str | None = None, errors: dict
         return chinese_json(body, status=status)
     title = TITLES.get(status) or TITLES[500 if status >= 500 else 400]
     context = {"status": status, "title": title, "detail": detail}
-    try:
-        content = loader.render_to_string("web/error.html", context)
-    except Exception:  # the 500 page must not fail the way the request did
-        logger.exception("error page could not be rendered")
+    content = None
+    # In the site's layout when the request allows (navigation, the school's name); a request
+    # that broke the context processors (the database is down) gets the page without them, and
+    # if even the template fails, a bare page: the 500 page must not fail the way the request did.
+    for with_request in (request, None):
+        try:
+            content = loader.render_to_string("web/error.html", context, request=with_request)
+            break
+        except Exception:
+            logger.exception("error page could not be rendered")
+    if content is None:
         content = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{title}</title>"
                    f"<h1>{escape(title)}</h1><p>{escape(detail)}</p><p><a href=\"/\">返回首页</a></p></html>")
     return HttpResponse(content, status=status, content_type="text/html; charset=utf-8")
