@@ -21,7 +21,9 @@ NOT_ENGLISH_TEXT = {"Control", "Command", "Mac", "admin", "localhost", "guilin",
 
 
 def english_words(page) -> set[str]:
-    text = re.sub(r"(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->", " ", page.content.decode())
+    # <bdi> holds data, not interface text: the password hash's algorithm, random salt and digest.
+    text = re.sub(r"(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->|<bdi>.*?</bdi>", " ",
+                  page.content.decode())
     text = html.unescape(re.sub(r"(?s)<[^>]+>", " ", text))
     return {w for w in re.findall(r"[A-Za-z][A-Za-z’']{2,}", text) if w not in NOT_ENGLISH_TEXT}
 
