@@ -12,10 +12,10 @@ walks them all) apply `harden` to each field they build, declared or generated f
 """
 from __future__ import annotations
 
-import datetime
-import re
 
 from rest_framework import serializers
+
+from tenants.text import date_problem, text_problem, unstorable
 
 MULTILINE_NAMES = {
     "answer", "body", "comment", "content", "deeds", "description", "measures", "note", "notes", "purpose",
@@ -23,22 +23,11 @@ MULTILINE_NAMES = {
 }
 MULTILINE_SUFFIXES = ("_note", "_notes", "_comment", "_reason", "_text", "_description")
 
-_SINGLE_LINE_ILLEGAL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-_MULTI_LINE_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \t and \n stay; \r only before \n
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def is_multiline(name: str, field) -> bool:
     return (field.style.get("base_template") == "textarea.html" or name in MULTILINE_NAMES
             or name.endswith(MULTILINE_SUFFIXES))
-
-
-def _unstorable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a "\ud800" JSON escape
-        return True
-    return False
 
 
 class NoControlCharacters:
@@ -51,23 +40,16 @@ class NoControlCharacters:
         self.pattern = self.MULTI_LINE_PATTERN if multiline else self.SINGLE_LINE_PATTERN
 
     def __call__(self, value):
-        if not isinstance(value, str):
-            return
-        if self.multiline:
-            bad = _MULTI_LINE_ILLEGAL.search(value.replace("\r\n", "\n"))
-            message = "不能含有控制字符（换行和制表符以外的不可见字符）。"
-        else:
-            bad = _SINGLE_LINE_ILLEGAL.search(value)
-            message = "不能含有换行、制表符或其他控制字符。"
-        if bad or _unstorable(value):
-            raise serializers.ValidationError(message, code="control_characters")
+        problem = text_problem(value, multiline=self.multiline)
+        if problem:
+            raise serializers.ValidationError(problem, code="control_characters")
 
 
 class SaneYear:
     def __call__(self, value):
-        if isinstance(value, (datetime.date, datetime.datetime)) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise serializers.ValidationError(f"日期应在 {EARLIEST_YEAR} 年至 {LATEST_YEAR} 年之间。",
-                                              code="date_range")
+        problem = date_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem, code="date_range")
 
 
 def harden(name: str, field) -> None:
@@ -104,6 +86,6 @@ def nul_in_input(data) -> dict:
     else:
         return problems
     for key, values in items:
-        if any(isinstance(value, str) and ("\x00" in value or _unstorable(value)) for value in values):
+        if any(isinstance(value, str) and unstorable(value) for value in values):
             problems[key] = ["不能含有空字符或无效字符。"]
     return problems

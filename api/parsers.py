@@ -14,6 +14,8 @@ from django.core.exceptions import RequestDataTooBig
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from tenants.text import unstorable
+
 MAX_DEPTH = 32
 
 
@@ -28,16 +30,6 @@ class BodyRefused(ParseError):
 ILLEGAL = "含有非法字符（空字符或不成对的代理字符）。"
 
 
-def _unstorable(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def check_document(document) -> None:
     """Walks the parsed document without recursion (its depth is what we are checking)."""
     stack = [(document, 1, "")]
@@ -48,12 +40,12 @@ def check_document(document) -> None:
                 raise BodyRefused(f"JSON 嵌套层数太多（最多 {MAX_DEPTH} 层）。")
             if isinstance(value, dict):
                 for key, item in value.items():
-                    if _unstorable(key):
+                    if unstorable(key):
                         raise BodyRefused(f"JSON 的字段名{ILLEGAL}")
                     stack.append((item, depth + 1, f"{path}.{key}" if path else key))
             else:
                 stack.extend((item, depth + 1, f"{path}[{index}]") for index, item in enumerate(value))
-        elif isinstance(value, str) and _unstorable(value):
+        elif isinstance(value, str) and unstorable(value):
             field = path or "non_field_errors"
             raise BodyRefused(f"{field}：{ILLEGAL}", field=field)
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from tenants.accounts.forms import GuardedAuthenticationForm
 from tenants.accounts.roles import Role
 from tenants.errors import DomainError
+from tenants.text import RefuseControlCharacters
 
 
 class HostAdminSite(admin.AdminSite):
@@ -62,7 +63,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ServiceModelForm(forms.ModelForm):
+class ServiceModelForm(RefuseControlCharacters, forms.ModelForm):
     """A form whose saving is the service call.
 
     The call is made as the last step of validation, so whatever the service refuses

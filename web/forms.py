@@ -3,10 +3,11 @@ is the service's, whose refusals web.base.call_service puts beside the fields. S
 `required=False` unless the browser must insist, and the labels are the ones a person reads."""
 from django import forms
 
+from tenants.text import RefuseControlCharacters
 from web.templatetags.ui import PAGE_FORM_RENDERER
 
 
-class PageForm(forms.Form):
+class PageForm(RefuseControlCharacters, forms.Form):
     default_renderer = PAGE_FORM_RENDERER
 
 

@@ -15,6 +15,7 @@ from tenants.members.models import Branch, Group, Member, RosterImport
 from tenants.members.validation import check_person, id_number_columns, initials
 from tenants.personal_data import blind_index, mask_phone
 from tenants import xlsx
+from tenants.text import date_problem, text_problem
 
 COLUMNS = [
     ("name", "姓名", True), ("gender", "性别", True), ("employee_number", "工号", True),
@@ -23,8 +24,6 @@ COLUMNS = [
 ]
 LABEL = {field: label for field, label, _ in COLUMNS}
 MAX_ROWS = 50_000
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 # A 50,000-row roster saved by Excel is about 3 MB; the limit is checked before the file is read.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -107,11 +106,12 @@ def roster_import(*, by, file_name: str, fileobj) -> RosterImport:
             problem(field, message)
         # The file is an edge like the API: the same rules for text and dates hold here.
         for field, value in row.items():
-            if field not in errors and isinstance(value, str) and CONTROL_CHARACTERS.search(value.strip()):
-                problem(field, "不能含有换行、制表符或其他控制字符。")
+            text = value.strip() if isinstance(value, str) else value
+            if field not in errors and (message := text_problem(text, multiline=False)):
+                problem(field, message)
         join_date = cleaned.get("join_date")
-        if join_date and "join_date" not in errors and not EARLIEST_YEAR <= join_date.year <= LATEST_YEAR:
-            problem("join_date", f"日期应在 {EARLIEST_YEAR} 年至 {LATEST_YEAR} 年之间。")
+        if "join_date" not in errors and (message := date_problem(join_date)):
+            problem("join_date", message)
         branch = branches.get(str(row.get("branch") or "").strip())
         if branch is None:
             problem("branch", f"分工会“{row.get('branch') or ''}”不存在。")

@@ -34,6 +34,14 @@ def test_a_school_name_already_taken_is_refused_beside_the_field(province, guili
     assert page.status_code == 200 and "已存在" in errors_beside(page, "name")
 
 
+def test_control_characters_in_a_school_name_are_refused_beside_the_field(province, guilin):
+    client = admin_browser(province, [Role.PROVINCE_ADMIN], "prov-office5")
+    page = client.post(f"/admin/tenants/school/{guilin.pk}/change/", school_form(guilin, name="Ï\rG"))
+    assert page.status_code == 200 and "控制字符" in errors_beside(page, "name")
+    guilin.refresh_from_db()
+    assert guilin.name == "桂林学院"
+
+
 def test_a_criterion_out_of_range_is_refused_and_a_good_edit_audited(province):
     ensure_default_criteria()
     criterion = Criterion.objects.get(name="创新")

@@ -80,3 +80,19 @@ def test_any_member_can_send_a_suggestion_from_the_page(guilin, host_client):
 def test_unknown_steps_are_404(guilin, congress_setting):
     pk = to_state(congress_setting, "submitted")
     assert browser_for(guilin, congress_setting.office).post(f"/proposals/{pk}/explode/").status_code == 404
+
+
+def test_a_page_form_refuses_control_characters_beside_the_field_and_writes_nothing(guilin):
+    from django.test import Client
+
+    from tenants.congress.models import Suggestion
+    from tests.conftest import in_schema, make_user
+
+    make_user(guilin, ["member"], username="ctl-member", password="Ctl-pass-2026")
+    client = Client(HTTP_HOST="guilin.localhost")
+    assert client.post("/login/", {"username": "ctl-member", "password": "Ctl-pass-2026"}).status_code == 302
+    page = client.post("/suggestions/", {"title": "食堂\x08晚餐", "content": "延长\r\n开放时间"})
+    assert page.status_code == 200 and "控制字符" in page.content.decode()
+    assert "延长" in page.content.decode()  # what was typed is kept
+    with in_schema(guilin):
+        assert not Suggestion.objects.filter(title__startswith="食堂").exists()
