@@ -1,4 +1,5 @@
 """Every error the API gives is JSON with a Chinese `detail` and, for bad input, `errors` by field."""
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -65,7 +66,8 @@ def exception_handler(exc, context):
         return Response({"detail": "请求无法处理（字段或文件数量太多，或内容可疑）。"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ParseError):
         return Response({"detail": "请求体格式有误：应为有效的 JSON（或表单）数据。"}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, (Http404, exceptions.NotFound)):
+    # ObjectDoesNotExist: a record re-read after a step that left it outside this user's view.
+    if isinstance(exc, (Http404, exceptions.NotFound, ObjectDoesNotExist)):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
