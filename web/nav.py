@@ -27,6 +27,10 @@ SCHOOL_NAV = [
     NavItem("意见建议", "school:suggestions", bottom=True, icon="✉"),
     NavItem("会员", "school:members", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), bottom=True,
             icon="☰"),
+    # the union office's pages (members, organisation, 操作日志)
+    NavItem("入会申请", "school:applications", icon="＋"),
+    NavItem("组织机构", "school:branches", icon="▦"),
+    NavItem("操作日志", "school:operation-log", roles=frozenset({Role.UNION_ADMIN}), icon="≡"),
 ]
 
 PROVINCE_NAV = [

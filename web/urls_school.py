@@ -1,11 +1,38 @@
 """Pages that exist only on a school's host (they read the school's own tables)."""
 from django.urls import path
 
-from web import congress_views, member_views
+from web import congress_views, member_views, office_views
 
 app_name = "school"
 urlpatterns = [
     path("members/", member_views.MemberList.as_view(), name="members"),
+    # --- the union office: members, roster, 入会申请, organisation, 操作日志, notifications ---
+    path("members/new/", member_views.MemberNew.as_view(), name="member-new"),
+    path("members/import/", member_views.RosterImport.as_view(), name="roster-import"),
+    path("members/import/template/", member_views.RosterTemplate.as_view(), name="roster-template"),
+    path("members/export/", member_views.RosterExport.as_view(), name="member-export"),
+    path("members/<int:pk>/", member_views.MemberDetail.as_view(), name="member"),
+    path("members/<int:pk>/edit/", member_views.MemberEdit.as_view(), name="member-edit"),
+    path("members/<int:pk>/id-number/", member_views.MemberRevealIdNumber.as_view(), name="member-id-number"),
+    path("members/<int:pk>/status/<str:action>/", member_views.MemberChangeStatus.as_view(), name="member-status"),
+    path("applications/", member_views.ApplicationList.as_view(), name="applications"),
+    path("applications/new/", member_views.ApplicationNew.as_view(), name="application-new"),
+    path("applications/<int:pk>/", member_views.ApplicationDetail.as_view(), name="application"),
+    path("applications/<int:pk>/<str:action>/", member_views.ApplicationDecide.as_view(), name="application-act"),
+    path("org/branches/", office_views.BranchList.as_view(), name="branches"),
+    path("org/branches/new/", office_views.BranchFormPage.as_view(), name="branch-new"),
+    path("org/branches/<int:pk>/", office_views.BranchFormPage.as_view(), name="branch-edit"),
+    path("org/groups/", office_views.GroupList.as_view(), name="groups"),
+    path("org/groups/new/", office_views.GroupFormPage.as_view(), name="group-new"),
+    path("org/groups/<int:pk>/", office_views.GroupFormPage.as_view(), name="group-edit"),
+    path("org/departments/", office_views.DepartmentList.as_view(), name="departments"),
+    path("org/departments/new/", office_views.DepartmentFormPage.as_view(), name="department-new"),
+    path("org/departments/<int:pk>/", office_views.DepartmentFormPage.as_view(), name="department-edit"),
+    path("operation-log/", office_views.OperationLog.as_view(), name="operation-log"),
+    path("notifications/", office_views.Notifications.as_view(), name="notifications"),
+    path("notifications/read/", office_views.NotificationRead.as_view(), name="notifications-read"),
+    path("notifications/<int:pk>/read/", office_views.NotificationRead.as_view(), name="notification-read"),
+    # --- end of the union office's pages ---
     path("proposals/", congress_views.ProposalList.as_view(), name="proposals"),
     path("proposals/new/", congress_views.ProposalNew.as_view(), name="proposal-new"),
     path("proposals/<int:pk>/", congress_views.ProposalDetail.as_view(), name="proposal"),

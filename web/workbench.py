@@ -7,7 +7,6 @@ area's pages are still to come).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -17,6 +16,7 @@ from tenants.accounts.roles import Role
 from tenants.accounts.selectors import notifications_of
 from tenants.congress.selectors import proposal_todos, suggestion_todos
 from tenants.members.selectors import application_todos
+from web.links import page_link
 
 LIST_LENGTH = 5
 
@@ -74,8 +74,11 @@ def school_workbench(user, school) -> dict:
     for key, label in (("to_confirm", "待确认的入会申请"), ("to_approve", "待批准的入会申请")):
         if key in applications:
             rows = applications[key]
+            status = "submitted" if key == "to_confirm" else "branch_confirmed"
             todos.append(Todo(f"applications_{key}", label, rows.count(),
-                              items=[{"text": f"{a.name}（{a.branch.name}）", "url": "", "when": a.submitted_at}
+                              f"{reverse('school:applications')}?status={status}",
+                              items=[{"text": f"{a.name}（{a.branch.name}）",
+                                      "url": reverse("school:application", args=[a.pk]), "when": a.submitted_at}
                                      for a in rows[:LIST_LENGTH]]))
 
     deadlines, circulars = [], []
@@ -96,15 +99,3 @@ def school_workbench(user, school) -> dict:
                           for n in unread[:LIST_LENGTH]],
         "unread": unread.count(),
     }
-
-
-_API_PROPOSAL = re.compile(r"^/api/v1/proposals/(\d+)/$")
-
-
-def page_link(link: str) -> str:
-    """A notification's link on the pages: the services point at the API resource; people
-    are sent to the page that shows it (or nowhere, when there is no page yet)."""
-    match = _API_PROPOSAL.match(link or "")
-    if match:
-        return reverse("school:proposal", args=[int(match.group(1))])
-    return link if link.startswith("/") and not link.startswith("/api/") else ""

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
-
+from tenants.accounts.links import api_link, page_path
 from tenants.accounts.models import Notification
 from tenants.congress.models import (
     Congress,
@@ -252,6 +252,15 @@ class AnswerSerializer(Serializer):
 class NotificationSerializer(ModelSerializer):
     """站内通知"""
 
+    link = serializers.SerializerMethodField(label="相关资源（API 地址）")
+    page = serializers.SerializerMethodField(label="相关页面")
+
     class Meta:
         model = Notification
-        fields = ["id", "message", "link", "created", "read_at"]
+        fields = ["id", "message", "link", "page", "created", "read_at"]
+
+    def get_link(self, notification) -> str:
+        return api_link(notification.link)
+
+    def get_page(self, notification) -> str:
+        return page_path(notification.link)

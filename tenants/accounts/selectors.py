@@ -1,5 +1,7 @@
 """Reads about accounts on the current host."""
-from tenants.accounts.models import Notification
+from django.db.models import F
+
+from tenants.accounts.models import Notification, User
 
 
 def notifications_of(user, *, unread: bool | None = None):
@@ -11,3 +13,13 @@ def notifications_of(user, *, unread: bool | None = None):
 
 def unread_notification_count(user) -> int:
     return notifications_of(user, unread=True).count()
+
+
+def notifications_unread_first(user):
+    """A person's inbox: unread ones on top, then newest first."""
+    return Notification.objects.filter(user=user).order_by(F("read_at").desc(nulls_first=True), "-created", "-id")
+
+
+def accounts_to_appoint():
+    """Accounts of this school that can be named branch chair or department handler."""
+    return User.objects.filter(is_active=True).order_by("username")

@@ -134,6 +134,19 @@ def notify(*, users, message: str, link: str = "") -> None:
     Notification.objects.bulk_create([Notification(user=user, message=text, link=link[:200]) for user in users])
 
 
+def notification_mark_read(*, user, notification_id=None) -> int:
+    """Mark one of ``user``'s notifications read (or all of them when no id is given); how many
+    changed. Someone else's notification is simply not found, never marked."""
+    from django.utils import timezone
+
+    from tenants.accounts.models import Notification
+
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())
+
+
 def token_for(*, user: User) -> Token:
     token, _ = Token.objects.get_or_create(user=user)
     return token

@@ -383,7 +383,7 @@ def proposal_reply(*, proposal: Proposal, by, text: str) -> ProposalReply:
     proposer = proposal.proposer.member.user
     if proposer is not None:
         notify(users=[proposer], message=f"您的提案 {proposal.number} 已收到答复，请评价。",
-               link=f"/api/v1/proposals/{proposal.pk}/")
+               link=f"/proposals/{proposal.pk}/")
     return reply
 
 
@@ -442,7 +442,7 @@ def proposal_attach(*, proposal: Proposal, by, upload, kind: str) -> ProposalAtt
 # --- overdue escalation (督办) -----------------------------------------------------------------
 
 def _notify_department(department: Department, message: str, proposal: Proposal) -> None:
-    notify(users=department.handlers.all(), message=message, link=f"/api/v1/proposals/{proposal.pk}/")
+    notify(users=department.handlers.all(), message=message, link=f"/proposals/{proposal.pk}/")
 
 
 def flag_overdue_proposals(*, today: datetime.date | None = None) -> int:
@@ -461,7 +461,7 @@ def flag_overdue_proposals(*, today: datetime.date | None = None) -> int:
             message = (f"【督办】提案 {proposal.number}“{proposal.title}”已超过办理期限 "
                        f"{proposal.due_date:%Y-%m-%d}，{proposal.lead_department.name}尚未答复。")
             _notify_department(proposal.lead_department, message, proposal)
-            notify(users=office, message=message, link=f"/api/v1/proposals/{proposal.pk}/")
+            notify(users=office, message=message, link=f"/proposals/{proposal.pk}/")
         flagged += 1
     return flagged
 
@@ -509,5 +509,5 @@ def suggestion_act(*, suggestion: Suggestion, action: str, by, department: Depar
                           extra_update_fields=fields)
     if department is not None:
         notify(users=department.handlers.all(), message=f"意见建议“{suggestion.title}”已转交贵部门。",
-               link=f"/api/v1/suggestions/{suggestion.pk}/")
+               link=f"/suggestions/{suggestion.pk}/")
     return suggestion

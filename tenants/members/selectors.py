@@ -1,7 +1,7 @@
 from django.db.models import Q
 
 from tenants.accounts.roles import Role
-from tenants.members.models import Branch, Member, MembershipApplication
+from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
 
 
 def members_matching(members, query: str):
@@ -62,3 +62,47 @@ def application_todos(user) -> dict:
     if user.has_role(Role.UNION_ADMIN):
         todos["to_approve"] = applications.filter(status=MembershipApplication.Status.BRANCH_CONFIRMED)
     return todos
+
+
+def applications_matching(applications, *, status: str = "", query: str = ""):
+    """入会申请 filtered by status and by the applicant's name or the start of the employee number."""
+    if status:
+        applications = applications.filter(status=status)
+    query = (query or "").strip()
+    if query:
+        applications = applications.filter(Q(name__icontains=query) | Q(employee_number__startswith=query))
+    return applications
+
+
+def branches_chaired_by(user):
+    """The branches a chair may submit 入会申请 for; the union office may submit for any branch."""
+    branches = Branch.objects.filter(is_active=True)
+    if user.has_role(Role.UNION_ADMIN):
+        return branches
+    return branches.filter(chair=user)
+
+
+def groups_with_counts():
+    from django.db.models import Count
+
+    return Group.objects.select_related("branch").annotate(
+        member_count=Count("members", filter=Q(members__status=Member.Status.ACTIVE))).order_by(
+        "branch__sort_order", "branch_id", "id")
+
+
+def departments_with_handlers():
+    return Department.objects.prefetch_related("handlers").order_by("id")
+
+
+def application_actions_for(application, user) -> list[str]:
+    """The steps ``user`` may take on ``application`` now: the workflow's roles and the service's
+    own scope rule for branch chairs (their branch, not their own submission, before approval)."""
+    from tenants.errors import NotAllowed
+    from tenants.members.services import APPLICATION_FLOW, _check_chair_scope
+
+    actions = APPLICATION_FLOW.allowed_actions(state=application.status, user=user)
+    try:
+        _check_chair_scope(application, user)
+    except NotAllowed:
+        return []
+    return actions

@@ -1,0 +1,24 @@
+"""A notification's link on the pages: the stored page path when this host has such a page,
+otherwise the list it belongs to (e.g. a suggestion before suggestions had pages of their own),
+otherwise nothing — never an /api/ address, which would show a person raw JSON."""
+from django.urls import Resolver404, resolve
+
+from tenants.accounts.links import page_path
+
+
+def _exists(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def page_link(link: str) -> str:
+    path = page_path(link).split("?")[0].split("#")[0]
+    if not path or path == "/":
+        return ""
+    if _exists(path):
+        return page_path(link)
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    return parent if parent != "/" and _exists(parent) else ""
