@@ -272,7 +272,8 @@ def _summary(record) -> str:
         parts.append(f"{_state_label(record.target_type, record.from_state)} → "
                      f"{_state_label(record.target_type, record.to_state)}")
     if record.changes:
-        parts.append("变更：" + "、".join(_field_label(record.target_type, name) for name in record.changes))
+        verb = {"read": "查看", "create": "填写"}.get(record.action, "变更")
+        parts.append(f"{verb}：" + "、".join(_field_label(record.target_type, name) for name in record.changes))
     if record.reason:
         parts.append(f"原因：{record.reason}")
     return "；".join(parts)
