@@ -388,3 +388,50 @@ def test_the_api_still_gives_notification_links_as_api_addresses(guilin, host_cl
         notify(users=[reader.user], message="交办", link="/proposals/12/")
     row = reader.get("/api/v1/notifications/").json()["results"][0]
     assert row["link"] == "/api/v1/proposals/12/" and row["page"] == "/proposals/12/"
+
+
+# --- every page: who gets in ---------------------------------------------------------------------
+
+def test_every_office_page_answers_the_office_refuses_others_and_hides_records_from_other_schools(
+        guilin, office, outsider, host_client):
+    member = a_member(guilin)
+    with in_schema(guilin):
+        branch = Branch.objects.get(name="文学院")
+        group = Group.objects.create(branch=branch, name="矩阵组")
+        department = Department.objects.create(name="矩阵处")
+        application = MembershipApplication.objects.create(name="矩阵", gender="male", employee_number="M0001",
+                                                           branch=branch, employment_type="staff")
+    plain = browser_for(guilin, host_client(guilin, [Role.MEMBER]))
+    # url: (the office, a plain member of guilin, huzhou's office on huzhou's host)
+    expected = {
+        "/members/new/": (200, 403, 200),
+        "/members/import/": (200, 403, 200),
+        "/members/import/template/": (200, 403, 200),
+        "/members/export/": (200, 403, 200),
+        f"/members/{member.pk}/": (200, 404, 404),
+        f"/members/{member.pk}/edit/": (200, 403, 404),
+        "/applications/": (200, 200, 200),
+        "/applications/new/": (200, 200, 200),
+        f"/applications/{application.pk}/": (200, 404, 404),
+        "/org/branches/": (200, 200, 200),
+        "/org/groups/": (200, 200, 200),
+        "/org/departments/": (200, 200, 200),
+        "/org/branches/new/": (200, 403, 200),
+        f"/org/branches/{branch.pk}/": (200, 403, 404),
+        f"/org/groups/{group.pk}/": (200, 403, 404),
+        f"/org/departments/{department.pk}/": (200, 403, 404),
+        "/operation-log/": (200, 403, 200),
+        "/notifications/": (200, 200, 200),
+    }
+    province = Client(HTTP_HOST="localhost")
+    for url, statuses in expected.items():
+        answers = tuple(client.get(url).status_code for client in (office, plain, outsider))
+        assert answers == statuses, url
+        assert province.get(url).status_code == 404, url
+    refused = plain.get("/operation-log/")
+    assert "没有权限" in page(refused) and "教育工会云" in page(refused)
+    for url in (f"/members/{member.pk}/id-number/", f"/members/{member.pk}/status/retire/",
+                f"/applications/{application.pk}/approve/"):
+        assert plain.post(url).status_code == 404, url
+        assert outsider.post(url).status_code == 404, url
+    assert members_count(guilin, pk=member.pk, status="active") == 1
