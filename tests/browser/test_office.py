@@ -49,6 +49,8 @@ def test_the_office_imports_a_roster_and_retires_a_member(desktop, stack, tmp_pa
 
     desktop.get_by_label("搜索").fill(f"B{tag}1")
     desktop.get_by_role("button", name="筛选").click()
+    expect(desktop.locator("#member-count")).to_have_text("共 1 人")
+    assert f"q=B{tag}1" in desktop.get_by_role("link", name="导出名册（按当前筛选，已遮蔽）").get_attribute("href")
     desktop.get_by_role("link", name=f"导入甲{tag}").click()
     assert desktop.locator("h2").inner_text().startswith(f"导入甲{tag}")
     expect(desktop.get_by_text("138****0001")).to_be_visible()
