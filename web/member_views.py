@@ -165,15 +165,11 @@ class MemberNew(MemberFormPage):
     def post(self, request):
         form = self.form()
         if form.is_valid():
-            branch = form.cleaned_data["branch"]
-            if branch is None:
-                form.add_error("branch", "请选择分工会。")
-            else:
-                created = self.call_service(lambda: s.member_create(
-                    by=request.user, branch=branch, group=form.cleaned_data["group"], **form.person()),
-                    form=form, success="会员已添加。")
-                if created:
-                    return redirect("school:member", pk=created.value.pk)
+            created = self.call_service(lambda: s.member_create(
+                by=request.user, branch=form.cleaned_data["branch"], group=form.cleaned_data["group"],
+                **form.person()), form=form, success="会员已添加。")
+            if created:
+                return redirect("school:member", pk=created.value.pk)
         return self.render_page(form=form)
 
 
@@ -306,14 +302,10 @@ class ApplicationNew(SchoolPage):
         form = self.form()
         if form.is_valid():
             data = dict(form.cleaned_data)
-            branch = data.pop("branch")
-            if branch is None:
-                form.add_error("branch", "请选择分工会。")
-            else:
-                submitted = self.call_service(lambda: s.application_submit(by=request.user, branch=branch, **data),
-                                              form=form, success="入会申请已提交，分工会确认后由校工会审批。")
-                if submitted:
-                    return redirect("school:application", pk=submitted.value.pk)
+            submitted = self.call_service(lambda: s.application_submit(by=request.user, **data), form=form,
+                                          success="入会申请已提交，分工会确认后由校工会审批。")
+            if submitted:
+                return redirect("school:application", pk=submitted.value.pk)
         return self.render_page(form=form)
 
 

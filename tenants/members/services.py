@@ -161,8 +161,10 @@ def _check_group(group, branch):
 
 
 @transaction.atomic
-def member_create(*, by, branch: Branch, group: Group | None = None, user=None, **person) -> Member:
+def member_create(*, by, branch: Branch | None, group: Group | None = None, user=None, **person) -> Member:
     cleaned, errors = check_person(person)
+    if branch is None:  # reported with the person's problems, so a form shows them all at once
+        errors["branch"] = "请选择分工会。"
     if errors:
         raise ValidationError(errors)
     _check_group(group, branch)
@@ -270,8 +272,10 @@ def personal_data_reencrypt() -> dict[str, int]:
 # --- membership applications ----------------------------------------------------------------
 
 @transaction.atomic
-def application_submit(*, by, branch: Branch, statement: str = "", **person) -> MembershipApplication:
+def application_submit(*, by, branch: Branch | None, statement: str = "", **person) -> MembershipApplication:
     cleaned, errors = check_person(person, require_join_date=False)
+    if branch is None:
+        errors["branch"] = "请选择分工会。"
     if errors:
         raise ValidationError(errors)
     if Member.objects.filter(employee_number=cleaned["employee_number"]).exists():

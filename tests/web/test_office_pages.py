@@ -145,7 +145,8 @@ def test_adding_a_member_answers_beside_the_fields_and_keeps_what_was_typed(guil
 
 def test_no_branch_chosen_is_answered_beside_the_branch(guilin, office):
     html = page(office.post("/members/new/", {"name": "无分工会", "branch": ""}))
-    assert "请选择分工会。" in html and members_count(guilin, name="无分工会") == 0
+    assert "请选择分工会。" in html and "性别只能是：男、女。" in html and "工号不能为空。" in html
+    assert members_count(guilin, name="无分工会") == 0
 
 
 def test_editing_keeps_the_stored_id_number_when_left_empty(guilin, office, chair):
