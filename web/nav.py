@@ -29,7 +29,7 @@ SCHOOL_NAV = [
             icon="☰"),
     # the union office's pages (members, organisation, 操作日志)
     NavItem("入会申请", "school:applications", icon="＋"),
-    NavItem("组织机构", "school:branches", icon="▦"),
+    NavItem("组织机构", "school:org", icon="▦"),
     NavItem("操作日志", "school:operation-log", roles=frozenset({Role.UNION_ADMIN}), icon="≡"),
 ]
 

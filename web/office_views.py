@@ -30,6 +30,13 @@ OFFICE = frozenset({Role.UNION_ADMIN})
 TABS = [("school:branches", "分工会"), ("school:groups", "工会小组"), ("school:departments", "承办部门")]
 
 
+class OrgHome(SchoolPage):
+    """/org/: the navigation's entry (it stays highlighted on every tab below it)."""
+
+    def get(self, request):
+        return redirect("school:branches")
+
+
 class OrgPage(SchoolPage):
     """One of the three organisation tabs."""
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("applications/new/", member_views.ApplicationNew.as_view(), name="application-new"),
     path("applications/<int:pk>/", member_views.ApplicationDetail.as_view(), name="application"),
     path("applications/<int:pk>/<str:action>/", member_views.ApplicationDecide.as_view(), name="application-act"),
+    path("org/", office_views.OrgHome.as_view(), name="org"),
     path("org/branches/", office_views.BranchList.as_view(), name="branches"),
     path("org/branches/new/", office_views.BranchFormPage.as_view(), name="branch-new"),
     path("org/branches/<int:pk>/", office_views.BranchFormPage.as_view(), name="branch-edit"),

@@ -266,9 +266,13 @@ def test_rejecting_needs_a_reason_and_strangers_see_no_application(guilin, offic
 
 
 def test_a_chair_submits_only_for_their_own_branch(guilin, chair):
-    a_branch(guilin, "理学院")
+    science = a_branch(guilin, "理学院")
     form = page(chair.get("/applications/new/"))
     assert "文学院" in form and "理学院" not in form
+    refused = page(chair.post("/applications/new/", applicant_form(science, employee_number="A0300")))
+    assert "请选择分工会。" in refused
+    with in_schema(guilin):
+        assert not MembershipApplication.objects.filter(employee_number="A0300").exists()
 
 
 def test_the_workbench_links_applications_to_their_pages(guilin, office, chair):
@@ -332,6 +336,8 @@ def test_everyone_reads_the_organisation_only_the_office_changes_it(guilin, outs
         html = page(plain.get(url))
         assert "组织机构" in html and "新建" not in html
     assert "文学院" in page(plain.get("/org/branches/"))
+    assert plain.get("/org/")["Location"] == "/org/branches/"
+    assert 'href="/org/" aria-current="page"' in page(plain.get("/org/departments/"))
     for url in ("/org/branches/new/", f"/org/branches/{branch.pk}/", "/org/groups/new/", "/org/departments/new/"):
         assert plain.get(url).status_code == 403
     assert plain.post("/org/branches/new/", {"name": "偷建"}).status_code == 403
