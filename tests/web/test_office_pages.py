@@ -442,3 +442,34 @@ def test_every_office_page_answers_the_office_refuses_others_and_hides_records_f
         assert plain.post(url).status_code == 404, url
         assert outsider.post(url).status_code == 404, url
     assert members_count(guilin, pk=member.pk, status="active") == 1
+
+
+def test_the_office_lists_do_not_query_once_per_row(guilin, office, host_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(url).status_code == 200
+        return len(captured)
+
+    urls = ["/applications/", "/org/branches/", "/org/groups/", "/org/departments/", "/operation-log/",
+            "/notifications/"]
+    handler = host_client(guilin, [Role.MEMBER]).user
+
+    def add(numbers):
+        with in_schema(guilin):
+            branch = Branch.objects.get(name="文学院")
+            for n in numbers:
+                MembershipApplication.objects.create(name=f"申请{n}", gender="male", employee_number=f"Q{n}",
+                                                     branch=branch, employment_type="staff")
+                Group.objects.create(branch=branch, name=f"组{n}")
+                Department.objects.create(name=f"部门{n}").handlers.set([handler])
+                Branch.objects.create(name=f"分会{n}", chair=handler)
+                notify(users=[office_user(guilin)], message=f"消息{n}", link=f"/proposals/{n + 1}/")
+
+    add([0])
+    before = {url: queries(url) for url in urls}
+    add(range(1, 6))
+    a_member(guilin, name="多一条日志")
+    assert {url: queries(url) for url in urls} == before
