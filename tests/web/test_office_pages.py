@@ -473,3 +473,20 @@ def test_the_office_lists_do_not_query_once_per_row(guilin, office, host_client)
     add(range(1, 6))
     a_member(guilin, name="多一条日志")
     assert {url: queries(url) for url in urls} == before
+
+
+def test_the_office_pages_carry_no_inline_code_the_policy_would_block(guilin, office):
+    from tests.config.test_deploy import inline_code
+
+    member = a_member(guilin, id_number=valid_id_number())
+    with in_schema(guilin):
+        application = MembershipApplication.objects.create(name="策略", gender="male", employee_number="P0001",
+                                                           branch=member.branch, employment_type="staff")
+    for path in ("/members/", f"/members/{member.pk}/", "/members/new/", f"/members/{member.pk}/edit/",
+                 "/members/import/", "/applications/", "/applications/new/", f"/applications/{application.pk}/",
+                 "/org/branches/", "/org/groups/", "/org/departments/", "/org/branches/new/", "/operation-log/",
+                 "/notifications/"):
+        answer = office.get(path)
+        code = inline_code(answer)
+        assert answer.status_code == 200 and not code.style_attributes and not code.inline, path
+    assert not inline_code(office.post(f"/members/{member.pk}/id-number/")).inline
