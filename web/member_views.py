@@ -7,7 +7,6 @@ selectors' (members_visible_to, applications_visible_to) — these pages add no 
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,7 +26,7 @@ from tenants.members.selectors import (
 )
 from tenants.personal_data import mask_phone
 from web.base import SchoolPage
-from web.office_forms import ApplicationForm, MemberForm, RosterForm
+from web.office_forms import ApplicationForm, MemberForm, RosterForm, StepForm
 from web.tables import Column, Filter, Table
 
 OFFICE = frozenset({Role.UNION_ADMIN})
@@ -54,15 +53,14 @@ def visible_member(user, pk) -> Member:
     return member
 
 
-def _date(value: str, field: str):
-    """A date typed into a page: empty is None (the service's default), anything else must parse."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({field: "请填写有效的日期，如 2026-03-05。"})
+def _step_form(request) -> dict | None:
+    """The reason and date of a step's small form; what cannot be stored is said in a toast."""
+    form = StepForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data
+    for problem in form.problems():
+        messages.error(request, problem)
+    return None
 
 
 class MemberList(SchoolPage):
@@ -133,10 +131,11 @@ class MemberChangeStatus(MemberDetail):
         if action not in s.MEMBER_STATUS.transitions:
             raise Http404
         label = s.MEMBER_STATUS.transitions[action].label
-        data = request.POST
-        outcome = self.call_service(lambda: s.member_change_status(
-            member=member, action=action, by=request.user, reason=data.get("reason", "").strip(),
-            effective_on=_date(data.get("effective_on", ""), "effective_on")), success=f"已办理{label}。")
+        step = _step_form(request)
+        if step is not None:
+            self.call_service(lambda: s.member_change_status(
+                member=member, action=action, by=request.user, reason=step["reason"].strip(),
+                effective_on=step["effective_on"]), success=f"已办理{label}。")
         return redirect("school:member", pk=pk)
 
 
@@ -328,8 +327,9 @@ class ApplicationDecide(SchoolPage):
         application = visible_application(request.user, pk)
         if action not in s.APPLICATION_FLOW.transitions:
             raise Http404
-        data = request.POST
-        self.call_service(lambda: s.application_decide(
-            application=application, action=action, by=request.user, reason=data.get("reason", "").strip(),
-            join_date=_date(data.get("join_date", ""), "join_date")), success=self.LABELS[action])
+        step = _step_form(request)
+        if step is not None:
+            self.call_service(lambda: s.application_decide(
+                application=application, action=action, by=request.user, reason=step["reason"].strip(),
+                join_date=step["join_date"]), success=self.LABELS[action])
         return redirect("school:application", pk=pk)

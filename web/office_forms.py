@@ -104,3 +104,17 @@ class DepartmentForm(PageForm):
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handlers"].queryset = accounts
+
+
+class StepForm(PageForm):
+    """What a workflow step's small form sends (status moves, 入会申请 decisions): the reason and
+    a date, refused here only when they cannot be text or a date at all."""
+
+    reason = forms.CharField(label="原因", required=False)
+    effective_on = forms.DateField(label="生效日期", required=False,
+                                   error_messages={"invalid": "请填写有效的日期，如 2026-03-05。"})
+    join_date = forms.DateField(label="入会日期", required=False,
+                                error_messages={"invalid": "请填写有效的日期，如 2026-03-05。"})
+
+    def problems(self) -> list[str]:
+        return [f"{self.fields[name].label}：{error}" for name, errors in self.errors.items() for error in errors]

@@ -112,7 +112,11 @@ def test_leaving_needs_a_reason_and_a_bad_date_is_explained(guilin, office, chai
     assert "必须填写原因" in no_reason
     bad_date = page(office.post(f"/members/{member.pk}/status/transfer_out/", {"effective_on": "明天"},
                                 follow=True))
-    assert "请填写有效的日期" in bad_date
+    assert "生效日期：请填写有效的日期" in bad_date
+    control = page(office.post(f"/members/{member.pk}/status/leave/", {"reason": "调\x08离"}, follow=True))
+    assert "原因：" in control and "控制字符" in control
+    ancient = page(office.post(f"/members/{member.pk}/status/retire/", {"effective_on": "1850-01-01"}, follow=True))
+    assert "日期应在 1900 年至 2100 年之间" in ancient
     by_chair = page(chair.post(f"/members/{member.pk}/status/retire/", follow=True))
     assert "您没有权限执行“退休”操作" in by_chair
     assert office.post(f"/members/{member.pk}/status/explode/").status_code == 404
