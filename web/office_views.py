@@ -61,7 +61,8 @@ class BranchList(OrgPage):
         table = Table(request, id="branches", columns=[
             Column("name", "分工会", link=_edit_link("school:branch-edit") if office else None),
             Column("chair", "主席"),
-            Column("member_count", "在会会员"),
+            Column("member_count", "在会会员",
+                   link=(lambda b: f"{reverse('school:members')}?branch={b.pk}") if office else None),
             Column("active_label", "状态"),
         ], per_page=100, empty_text="还没有分工会。")
         page = table.paginate(branches_with_counts())
