@@ -26,6 +26,14 @@ class Deadline:
     days_left: int
 
 
+def require_school(school, what: str = "本校的省级事项"):
+    """The guard of every school-side read of a shared table: one school, never none, never the
+    province (whose rows would be every school's)."""
+    if school is None or getattr(school, "is_province", False):
+        raise NoSchoolInContext(f"{what}只对某一所学校列出。")
+    return school
+
+
 def _days_left(due, today) -> int:
     day = timezone.localtime(due).date() if isinstance(due, datetime.datetime) else due
     return (day - today).days

@@ -31,6 +31,9 @@ SCHOOL_NAV = [
     NavItem("入会申请", "school:applications", icon="＋"),
     NavItem("组织机构", "school:org", icon="▦"),
     NavItem("操作日志", "school:operation-log", roles=frozenset({Role.UNION_ADMIN}), icon="≡"),
+    # the school's side of provincial work (web/provincial_views.py)
+    NavItem("省级事项", "school:provincial", roles=frozenset({Role.UNION_ADMIN}), icon="★"),
+    NavItem("本校统计", "school:school-stats", icon="▤"),
 ]
 
 PROVINCE_NAV = [

@@ -1,7 +1,7 @@
 """Pages that exist only on a school's host (they read the school's own tables)."""
-from django.urls import path
+from django.urls import include, path
 
-from web import congress_views, member_views, office_views
+from web import congress_views, member_views, office_views, urls_provincial
 
 app_name = "school"
 urlpatterns = [
@@ -39,4 +39,7 @@ urlpatterns = [
     path("proposals/<int:pk>/", congress_views.ProposalDetail.as_view(), name="proposal"),
     path("proposals/<int:pk>/<str:step>/", congress_views.ProposalAct.as_view(), name="proposal-act"),
     path("suggestions/", congress_views.Suggestions.as_view(), name="suggestions"),
+    # the school's side of provincial work (web/urls_provincial.py)
+    path("provincial/", include(urls_provincial.urlpatterns)),
+    path("", include(urls_provincial.statistics)),
 ]

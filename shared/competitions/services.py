@@ -95,10 +95,13 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
         errors["name"] = "姓名不能为空。"
     if not (course or "").strip():
         errors["course"] = "参赛课程不能为空。"
-    age = age_on(birth_date, competition.age_cutoff_on)
-    if birth_date > timezone.localdate():
+    if gender not in {"male", "female"}:
+        errors["gender"] = "请选择性别。"
+    if birth_date is None:
+        errors["birth_date"] = "请填写出生日期。"
+    elif birth_date > timezone.localdate():
         errors["birth_date"] = "出生日期不能晚于今天。"
-    elif age > competition.age_limit:
+    elif (age := age_on(birth_date, competition.age_cutoff_on)) > competition.age_limit:
         errors["birth_date"] = (f"截至 {competition.age_cutoff_on:%Y-%m-%d} 年满 {age} 周岁，"
                                 f"超过 {competition.age_limit} 周岁的年龄限制。")
     if errors:

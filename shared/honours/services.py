@@ -93,7 +93,11 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, nominee_n
         errors["nominee_name"] = "姓名不能为空。"
     if not (deeds or "").strip():
         errors["deeds"] = "事迹材料不能为空。"
-    if birth_date and birth_date > timezone.localdate():
+    if gender not in {"male", "female"}:
+        errors["gender"] = "请选择性别。"
+    if birth_date is None:
+        errors["birth_date"] = "请填写出生日期。"
+    elif birth_date > timezone.localdate():
         errors["birth_date"] = "出生日期不能晚于今天。"
     if errors:
         raise ValidationError(errors)

@@ -1,0 +1,194 @@
+"""The school's side of provincial work, as pages on the school's host: the union office nominates,
+signs circulars and reports on them; everyone reads the school's statistics. Another school's
+records are never found, whatever id is typed."""
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from shared.circulars.models import ItemReport
+from shared.circulars.services import circular_create, circular_publish
+from shared.honours.models import Nomination
+from shared.honours.services import campaign_create, nomination_submit
+from shared.stats.models import SchoolStats
+from tenants.accounts.roles import Role
+from tests.conftest import ADMIN_PASSWORD, make_user
+
+
+def signed_in(school, roles):
+    user = make_user(school, roles)
+    browser = Client(HTTP_HOST=f"{school.slug}.localhost")
+    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
+    return browser
+
+
+@pytest.fixture
+def office(guilin):
+    return signed_in(guilin, [Role.UNION_ADMIN])
+
+
+@pytest.fixture
+def campaign():
+    return campaign_create(by=None, kind="regional_model", year=2026, title="2026 年自治区劳动模范推荐",
+                           deadline=timezone.now() + datetime.timedelta(days=10), default_quota=2)
+
+
+def nominee(name="李老师", **extra):
+    return {"nominee_name": name, "gender": "female", "birth_date": "1978-05-01", "title": "教授",
+            "post": "学院院长", "deeds": "长期扎根教学一线……", **extra}
+
+
+def a_nomination(campaign, school, name="韦老师"):
+    return nomination_submit(by=None, campaign=campaign, school=school, nominee_name=name, gender="male",
+                             birth_date=datetime.date(1970, 1, 1), deeds="事迹")
+
+
+@pytest.fixture
+def circular(province, guilin):
+    by = make_user(province, [Role.PROVINCE_ADMIN])
+    circular = circular_create(by=by, title="关于做好2026年工会工作的通知", items=[
+        {"title": "加强政治建设", "section": "一"}, {"title": "办好教代会", "section": "二"}])
+    return circular_publish(circular=circular, by=by, school_slugs=[guilin.slug])
+
+
+def text(response):
+    return response.content.decode()
+
+
+# ---- 荣誉推荐 -------------------------------------------------------------------------------------
+
+def test_the_office_sees_its_quota_nominates_and_the_quota_left_goes_down(office, campaign, guilin):
+    a_nomination(campaign, guilin)
+    page = text(office.get("/provincial/honours/"))
+    assert "2026 年自治区劳动模范推荐" in page and "韦老师" in page
+    assert f'data-campaign="{campaign.pk}"' in page and '<td data-label="剩余" class="quota-left">1</td>' in page
+
+    created = office.post(f"/provincial/honours/campaigns/{campaign.pk}/nominate/", nominee(), follow=True)
+    assert "已推荐" in text(created) and "李老师" in text(created)
+    assert '<td data-label="剩余" class="quota-left">0</td>' in text(office.get("/provincial/honours/"))
+    assert "名额已用完" in text(office.get("/provincial/honours/"))
+
+
+def test_a_wrong_nomination_is_explained_beside_the_field_keeps_the_input_and_writes_nothing(office, campaign):
+    url = f"/provincial/honours/campaigns/{campaign.pk}/nominate/"
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    page = text(office.post(url, nominee(birth_date=tomorrow, deeds="")))
+    assert 'id="id_birth_date_error">出生日期不能晚于今天。' in page
+    assert 'id="id_deeds_error">事迹材料不能为空。' in page
+    assert 'value="李老师"' in page and 'value="学院院长"' in page
+    missing = text(office.post(url, nominee(birth_date="", gender="")))
+    assert "请填写出生日期。" in missing and "请选择性别。" in missing
+    assert not Nomination.objects.filter(campaign=campaign).exists()
+
+
+def test_submitting_the_same_nomination_twice_keeps_one(office, campaign):
+    url = f"/provincial/honours/campaigns/{campaign.pk}/nominate/"
+    office.post(url, nominee())
+    again = text(office.post(url, nominee()))
+    assert "李老师已在“2026 年自治区劳动模范推荐”中被推荐。" in again
+    assert Nomination.objects.filter(campaign=campaign).count() == 1
+
+
+def test_materials_are_checked_and_a_nomination_is_withdrawn_before_the_deadline(office, campaign, guilin):
+    nomination = a_nomination(campaign, guilin)
+    url = f"/provincial/honours/nominations/{nomination.pk}/"
+    renamed = SimpleUploadedFile("事迹.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    refused = text(office.post(url, {"file": renamed}))
+    assert "文件内容与扩展名 .pdf 不符。" in refused and not nomination.attachments.exists()
+    pdf = SimpleUploadedFile("事迹.pdf", b"%PDF-1.4 deeds", content_type="application/pdf")
+    assert "事迹.pdf" in text(office.post(url, {"file": pdf}, follow=True))
+
+    withdrawn = text(office.post(url + "withdraw/", follow=True))
+    assert "推荐已撤回" in withdrawn and "已撤回" in withdrawn and "撤回推荐" not in withdrawn
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.WITHDRAWN
+
+
+def test_nominations_are_the_office_s_and_stay_in_their_school(guilin, huzhou, campaign):
+    nomination = a_nomination(campaign, guilin)
+    member = signed_in(guilin, [Role.MEMBER])
+    for path in ("/provincial/", "/provincial/honours/", f"/provincial/honours/nominations/{nomination.pk}/",
+                 f"/provincial/honours/campaigns/{campaign.pk}/nominate/"):
+        refused = member.get(path)
+        assert refused.status_code == 403 and "您没有执行该操作的权限" in text(refused)
+    assert member.post(f"/provincial/honours/nominations/{nomination.pk}/withdraw/").status_code == 403
+
+    outsider = signed_in(huzhou, [Role.UNION_ADMIN])
+    assert outsider.get(f"/provincial/honours/nominations/{nomination.pk}/").status_code == 404
+    assert outsider.post(f"/provincial/honours/nominations/{nomination.pk}/withdraw/").status_code == 404
+    assert "韦老师" not in text(outsider.get("/provincial/honours/"))
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.SUBMITTED
+    assert Client(HTTP_HOST="localhost").get("/provincial/honours/").status_code == 404
+
+
+def test_the_office_home_lists_provincial_deadlines(office, campaign):
+    page = text(office.get("/provincial/"))
+    assert "荣誉推荐" in page and "2026 年自治区劳动模范推荐" in page and "还剩" in page
+
+
+# ---- 上级通知 -------------------------------------------------------------------------------------
+
+def test_the_office_signs_a_circular_and_reports_item_by_item(office, circular, guilin):
+    listed = text(office.get("/provincial/circulars/"))
+    assert "关于做好2026年工会工作的通知" in listed and "未签收" in listed and "0 / 2" in listed
+    url = f"/provincial/circulars/{circular.pk}/"
+    signed = text(office.post(url + "acknowledge/", follow=True))
+    assert "已签收" in signed and ">签收</button>" not in signed
+
+    first, second = circular.items.order_by("order")
+    done_without_text = text(office.post(f"{url}items/{first.pk}/", {f"item-{first.pk}-status": "done",
+                                                                      f"item-{first.pk}-text": ""}))
+    assert f'id="id_item-{first.pk}-text_error">已完成的要点请填写落实情况。' in done_without_text
+    assert f'<option value="done" selected>' in done_without_text
+    assert not ItemReport.objects.filter(item=first).exists()
+
+    office.post(f"{url}items/{first.pk}/", {f"item-{first.pk}-status": "done", f"item-{first.pk}-text": "已开展专题学习。"})
+    office.post(f"{url}items/{first.pk}/", {f"item-{first.pk}-status": "done", f"item-{first.pk}-text": "已开展专题学习。"})
+    office.post(f"{url}items/{second.pk}/", {f"item-{second.pk}-status": "in_progress"})
+    assert ItemReport.objects.filter(item=first, school=guilin).count() == 1
+    page = text(office.get(url))
+    assert "已开展专题学习。" in page and "已完成 1 / 2 项要点" in page
+    assert "1 / 2" in text(office.get("/provincial/circulars/"))
+
+
+def test_circulars_not_sent_to_a_school_are_not_found_there(circular, guilin, huzhou):
+    outsider = signed_in(huzhou, [Role.UNION_ADMIN])
+    assert "关于做好2026年工会工作的通知" not in text(outsider.get("/provincial/circulars/"))
+    assert outsider.get(f"/provincial/circulars/{circular.pk}/").status_code == 404
+    assert outsider.post(f"/provincial/circulars/{circular.pk}/acknowledge/").status_code == 404
+    item = circular.items.first()
+    assert outsider.post(f"/provincial/circulars/{circular.pk}/items/{item.pk}/",
+                         {f"item-{item.pk}-status": "in_progress"}).status_code == 404
+    assert not ItemReport.objects.exists()
+    assert not circular.recipients.get(school=guilin).acknowledged_at
+
+    member = signed_in(guilin, [Role.MEMBER])
+    assert member.get("/provincial/circulars/").status_code == 403
+    assert member.get(f"/provincial/circulars/{circular.pk}/").status_code == 403
+    assert member.post(f"/provincial/circulars/{circular.pk}/acknowledge/").status_code == 403
+
+
+def test_an_unknown_progress_is_refused_beside_the_field(office, circular):
+    item = circular.items.first()
+    page = text(office.post(f"/provincial/circulars/{circular.pk}/items/{item.pk}/",
+                            {f"item-{item.pk}-status": "finished"}))
+    assert f'id="id_item-{item.pk}-status_error">' in page and not ItemReport.objects.exists()
+
+
+# ---- 本校统计 -------------------------------------------------------------------------------------
+
+def test_everyone_of_the_school_reads_only_its_own_statistics(guilin, huzhou):
+    SchoolStats.objects.create(school=guilin, year=2026, members_total=240, proposals_received=20,
+                               proposals_accepted=15, proposals_rated=10, proposals_satisfied=9,
+                               income="12345.5")
+    SchoolStats.objects.create(school=huzhou, year=2026, members_total=999)
+    page = text(signed_in(guilin, [Role.MEMBER]).get("/stats/"))
+    assert "2026 年" in page and "240" in page and "75.0%" in page and "90.0%" in page and "¥12,345.50" in page
+    assert "999" not in page
+
+
+def test_a_school_without_figures_is_told_when_they_come(hnit):
+    assert "还没有本校的统计数据" in text(signed_in(hnit, [Role.MEMBER]).get("/stats/"))

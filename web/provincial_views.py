@@ -1,0 +1,251 @@
+"""The school's side of provincial work, on the school's host: honours, circulars, statistics.
+
+Every row shown comes from a shared (public-schema) table through a selector that takes the
+school explicitly (request.tenant) and refuses without one; a record of another school is simply
+not found (404). Campaigns, competitions, rounds and programmes are addressed to every school, so
+they are read whole; what belongs to a school (its nominations, entries, applications, reports)
+never is. Writes are the shared services the API calls, with the school taken from the host.
+"""
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from shared.circulars import services as circulars
+from shared.circulars.models import ItemReport
+from shared.circulars.selectors import circular_for_school, circulars_for_school, item_of
+from shared.honours import services as honours
+from shared.honours.models import HonourCampaign, HonourKind, Nomination
+from shared.honours.selectors import campaigns_for_school, nominations_of
+from shared.selectors import provincial_deadlines
+from shared.stats.selectors import stats_of
+from tenants.accounts.roles import Role
+from web.base import SchoolPage
+from web.provincial_forms import ItemReportForm, NominationForm, UploadForm
+from web.tables import Column, Filter, Table
+
+OFFICE = {Role.UNION_ADMIN}
+#: honours given to a unit, not a person (DOMAIN.md); the nomination record holds a person only
+COLLECTIVE_KINDS = {HonourKind.PIONEER}
+
+
+class ProvincialHome(SchoolPage):
+    """省级事项: where each provincial area is done, and what closes soon."""
+
+    template_name = "web/provincial/home.html"
+    title = "省级事项"
+    roles = OFFICE
+
+    def get(self, request):
+        return self.render_page(deadlines=provincial_deadlines(request.tenant))
+
+
+# ---- 荣誉推荐 -------------------------------------------------------------------------------------
+
+def _campaigns(school):
+    return campaigns_for_school(school).annotate(school_left=F("school_quota") - F("school_used"))
+
+
+def _own_nomination(request, pk) -> Nomination:
+    nomination = nominations_of(request.tenant).filter(pk=pk).first()
+    if nomination is None:
+        raise Http404("没有这条推荐")
+    return nomination
+
+
+def _open(campaign) -> bool:
+    return campaign.status == HonourCampaign.Status.OPEN and timezone.now() <= campaign.deadline
+
+
+class Honours(SchoolPage):
+    template_name = "web/provincial/honours.html"
+    title = "荣誉推荐"
+    roles = OFFICE
+
+    def get(self, request):
+        campaigns = list(_campaigns(request.tenant).order_by("-year", "-id")[:50])
+        for campaign in campaigns:
+            campaign.can_nominate = _open(campaign) and campaign.school_left > 0
+        table = Table(request, id="nominations", columns=[
+            Column("nominee_name", "人选", link=lambda n: reverse("school:nomination", args=[n.pk]), primary=True,
+                   sort="nominee_name"),
+            Column("campaign.title", "推荐活动"),
+            Column("status", "状态", badge=True, sort="status"),
+            Column("attachment_count", "附件"),
+            Column("submitted_at", "推荐时间", format="datetime", sort="submitted_at"),
+        ], filters=[Filter("status", "状态", choices=Nomination.Status.choices)],
+            default_sort="-submitted_at", per_page=20, empty_text="本校还没有推荐人选。")
+        rows = nominations_of(request.tenant)
+        if table.values["status"]:
+            rows = rows.filter(status=table.values["status"])
+        table.paginate(rows)
+        return self.render_page(campaigns=campaigns, table=table)
+
+
+class NominationNew(SchoolPage):
+    template_name = "web/provincial/nomination_new.html"
+    title = "推荐人选"
+    roles = OFFICE
+
+    def campaign(self, pk):
+        campaign = _campaigns(self.request.tenant).filter(pk=pk).first()
+        if campaign is None:
+            raise Http404("没有这项推荐活动")
+        return campaign
+
+    def page(self, campaign, form):
+        return self.render_page(campaign=campaign, form=form, is_open=_open(campaign),
+                                collective=campaign.kind in COLLECTIVE_KINDS)
+
+    def get(self, request, pk):
+        return self.page(self.campaign(pk), NominationForm())
+
+    def post(self, request, pk):
+        campaign = self.campaign(pk)
+        form = NominationForm(request.POST)
+        if form.is_valid():
+            created = self.call_service(lambda: honours.nomination_submit(
+                by=request.user, campaign=campaign, school=request.tenant, **form.cleaned_data),
+                form=form, success="已推荐。可以继续上传事迹证明材料。")
+            if created:
+                return redirect("school:nomination", pk=created.value.pk)
+        return self.page(self.campaign(pk), form)
+
+
+class NominationDetail(SchoolPage):
+    template_name = "web/provincial/nomination.html"
+    title = "推荐详情"
+    roles = OFFICE
+
+    def page(self, nomination, upload_form):
+        return self.render_page(
+            nomination=nomination, upload_form=upload_form,
+            attachments=nomination.attachments.order_by("uploaded_at"),
+            editable=nomination.status == Nomination.Status.SUBMITTED and timezone.now() <= nomination.campaign.deadline)
+
+    def get(self, request, pk):
+        return self.page(_own_nomination(request, pk), UploadForm())
+
+    def post(self, request, pk):
+        nomination = _own_nomination(request, pk)
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid() and self.call_service(lambda: honours.nomination_attach(
+                nomination=nomination, by=request.user, upload=form.cleaned_data["file"]),
+                form=form, success="材料已上传。"):
+            return redirect("school:nomination", pk=pk)
+        return self.page(nomination, form)
+
+
+class NominationWithdraw(SchoolPage):
+    http_method_names = ["post"]
+    roles = OFFICE
+
+    def post(self, request, pk):
+        nomination = _own_nomination(request, pk)
+        self.call_service(lambda: honours.nomination_withdraw(nomination=nomination, by=request.user,
+                                                              reason=request.POST.get("reason", "")),
+                          success="推荐已撤回，名额已退回。")
+        return redirect("school:nomination", pk=pk)
+
+
+# ---- 上级通知 -------------------------------------------------------------------------------------
+
+def _own_circular(request, pk):
+    circular = circular_for_school(request.tenant, pk)
+    if circular is None:
+        raise Http404("没有这份通知")
+    return circular
+
+
+class Circulars(SchoolPage):
+    template_name = "web/provincial/circulars.html"
+    title = "上级通知"
+    roles = OFFICE
+
+    def get(self, request):
+        table = Table(request, id="circulars", columns=[
+            Column("title", "通知", link=lambda c: reverse("school:circular", args=[c.pk]), primary=True),
+            Column("doc_number", "文号"),
+            Column("published_at", "发布时间", format="datetime", sort="published_at"),
+            Column("acknowledged_at", "签收", format="datetime", empty="未签收"),
+            Column("progress", "已完成要点"),
+        ], default_sort="-published_at", per_page=20, empty_text="还没有收到上级通知。")
+        table.paginate(circulars_for_school(request.tenant))
+        for circular in table.page:
+            circular.progress = f"{circular.done_count} / {circular.item_count}"
+        return self.render_page(table=table)
+
+
+class CircularDetail(SchoolPage):
+    template_name = "web/provincial/circular.html"
+    title = "上级通知"
+    roles = OFFICE
+
+    def page(self, circular, bound=None):
+        sections = []
+        for item in circular.school_items:
+            if bound is not None and bound.item.pk == item.pk:
+                item.form = bound
+            else:
+                own = item.own_report
+                item.form = ItemReportForm(prefix=f"item-{item.pk}", initial={
+                    "status": own.status if own else ItemReport.Status.NOT_STARTED, "text": own.text if own else ""})
+            if not sections or sections[-1]["number"] != item.section_number:
+                sections.append({"number": item.section_number, "title": item.section_title, "items": []})
+            sections[-1]["items"].append(item)
+        return self.render_page(circular=circular, sections=sections)
+
+    def get(self, request, pk):
+        return self.page(_own_circular(request, pk))
+
+
+class CircularAcknowledge(SchoolPage):
+    http_method_names = ["post"]
+    roles = OFFICE
+
+    def post(self, request, pk):
+        circular = _own_circular(request, pk)
+        self.call_service(lambda: circulars.circular_acknowledge(circular=circular, school=request.tenant,
+                                                                 by=request.user), success="已签收。")
+        return redirect("school:circular", pk=pk)
+
+
+class CircularItemReport(SchoolPage):
+    http_method_names = ["post"]
+    template_name = "web/provincial/circular.html"
+    title = "上级通知"
+    roles = OFFICE
+
+    def post(self, request, pk, item_pk):
+        circular = _own_circular(request, pk)
+        item = item_of(circular, item_pk)
+        if item is None:
+            raise Http404("没有这一项要点")
+        form = ItemReportForm(request.POST, prefix=f"item-{item.pk}")
+        form.item = item
+        if form.is_valid() and self.call_service(lambda: circulars.item_report(
+                item=item, school=request.tenant, by=request.user, status=form.cleaned_data["status"],
+                text=form.cleaned_data["text"]), form=form, success="落实情况已保存。"):
+            return redirect(reverse("school:circular", args=[pk]) + f"#item-{item.pk}")
+        return CircularDetail.page(self, circular, bound=form)
+
+
+# ---- 本校统计 -------------------------------------------------------------------------------------
+
+def _rate(part, whole):
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+class Statistics(SchoolPage):
+    """Everyone of the school may read its own figures (as GET /api/v1/stats/ on the school host)."""
+
+    template_name = "web/provincial/stats.html"
+    title = "本校统计"
+
+    def get(self, request):
+        rows = list(stats_of(request.tenant)[:20])
+        for row in rows:
+            row.accept_rate = _rate(row.proposals_accepted, row.proposals_received)
+            row.satisfied_rate = _rate(row.proposals_satisfied, row.proposals_rated)
+        return self.render_page(rows=rows)
