@@ -15,14 +15,35 @@ from django.utils import timezone
 from shared.circulars import services as circulars
 from shared.circulars.models import ItemReport
 from shared.circulars.selectors import circular_for_school, circulars_for_school, item_of
+from shared.competitions import services as competitions
+from shared.competitions.models import Competition, Entry
+from shared.competitions.selectors import competitions_for_school, entries_of, groups_for_school, results_published
 from shared.honours import services as honours
 from shared.honours.models import HonourCampaign, HonourKind, Nomination
 from shared.honours.selectors import campaigns_for_school, nominations_of
 from shared.selectors import provincial_deadlines
+from shared.staffhomes import services as staffhomes
+from shared.staffhomes.models import HomeApplication, Round
+from shared.staffhomes.selectors import applications_of as home_applications_of
+from shared.staffhomes.selectors import criteria as home_criteria
+from shared.staffhomes.selectors import rounds_for_school
 from shared.stats.selectors import stats_of
+from shared.subsidies import services as subsidies
+from shared.subsidies.models import Application as SubsidyApplication
+from shared.subsidies.selectors import applications_of as subsidy_applications_of
+from shared.subsidies.selectors import programmes_for_school
 from tenants.accounts.roles import Role
+from tenants.members.selectors import active_member_count
 from web.base import SchoolPage
-from web.provincial_forms import ItemReportForm, NominationForm, UploadForm
+from web.provincial_forms import (
+    EntryForm,
+    HomeApplicationForm,
+    ItemReportForm,
+    NominationForm,
+    SubsidyApplicationForm,
+    SubsidyReportForm,
+    UploadForm,
+)
 from web.tables import Column, Filter, Table
 
 OFFICE = {Role.UNION_ADMIN}
@@ -249,3 +270,247 @@ class Statistics(SchoolPage):
             row.accept_rate = _rate(row.proposals_accepted, row.proposals_received)
             row.satisfied_rate = _rate(row.proposals_satisfied, row.proposals_rated)
         return self.render_page(rows=rows)
+
+
+# ---- 教学竞赛 -------------------------------------------------------------------------------------
+
+def _competition(request, pk):
+    competition = competitions_for_school(request.tenant).filter(pk=pk).first()
+    if competition is None:
+        raise Http404("没有这项竞赛")
+    return competition
+
+
+def _registration_open(competition) -> bool:
+    now = timezone.now()
+    return (competition.status == Competition.Status.REGISTRATION
+            and competition.registration_opens_at <= now <= competition.registration_closes_at)
+
+
+def _own_entry(request, pk) -> Entry:
+    entry = entries_of(request.tenant).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("没有这名选手")
+    return entry
+
+
+class Competitions(SchoolPage):
+    template_name = "web/provincial/competitions.html"
+    title = "教学竞赛"
+    roles = OFFICE
+
+    def get(self, request):
+        competitions = list(competitions_for_school(request.tenant)[:20])
+        for competition in competitions:
+            competition.school_groups = list(groups_for_school(competition, request.tenant))
+            competition.registration_open = _registration_open(competition)
+        entries = list(entries_of(request.tenant)[:200])
+        for entry in entries:
+            # Scores, ranks and awards exist while the judges work; the school sees them only
+            # once the province publishes the results.
+            entry.show_results = results_published(entry)
+            entry.can_withdraw = entry.status == Entry.Status.REGISTERED and _registration_open(entry.competition)
+        return self.render_page(competitions=competitions, entries=entries)
+
+
+class EntryNew(SchoolPage):
+    template_name = "web/provincial/entry_new.html"
+    title = "报名参赛"
+    roles = OFFICE
+
+    def page(self, competition, form):
+        return self.render_page(competition=competition, form=form, is_open=_registration_open(competition))
+
+    def form(self, competition, data=None):
+        return EntryForm(data, groups=groups_for_school(competition, self.request.tenant))
+
+    def get(self, request, pk):
+        competition = _competition(request, pk)
+        return self.page(competition, self.form(competition))
+
+    def post(self, request, pk):
+        competition = _competition(request, pk)
+        form = self.form(competition, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            group = competition.groups.filter(pk=data.pop("group") or 0).first()
+            if group is None:
+                form.add_error("group", "请选择组别。")
+            elif self.call_service(lambda: competitions.entry_register(
+                    by=request.user, school=request.tenant, group=group, **data),
+                    form=form, success="已报名，等待自治区教育工会审查参赛资格。"):
+                return redirect("school:competitions")
+        return self.page(competition, form)
+
+
+class EntryWithdraw(SchoolPage):
+    http_method_names = ["post"]
+    roles = OFFICE
+
+    def post(self, request, pk):
+        entry = _own_entry(request, pk)
+        self.call_service(lambda: competitions.entry_move(entry=entry, action="withdraw", by=request.user),
+                          success=f"{entry.name}的报名已撤回，名额已退回。")
+        return redirect("school:competitions")
+
+
+# ---- 经费补助 -------------------------------------------------------------------------------------
+
+def _own_application(request, pk) -> SubsidyApplication:
+    application = subsidy_applications_of(request.tenant).filter(pk=pk).first()
+    if application is None:
+        raise Http404("没有这项补助申请")
+    return application
+
+
+def _programme_open(programme) -> bool:
+    return programme.opens_at <= timezone.now() <= programme.closes_at
+
+
+class Subsidies(SchoolPage):
+    template_name = "web/provincial/subsidies.html"
+    title = "经费补助"
+    roles = OFFICE
+
+    def get(self, request):
+        applied = set(subsidy_applications_of(request.tenant).values_list("programme_id", flat=True))
+        programmes = list(programmes_for_school(request.tenant)[:20])
+        for programme in programmes:
+            programme.can_apply = _programme_open(programme) and programme.pk not in applied
+        return self.render_page(programmes=programmes,
+                                applications=subsidy_applications_of(request.tenant)[:100])
+
+
+class SubsidyApply(SchoolPage):
+    template_name = "web/provincial/subsidy_apply.html"
+    title = "申报经费补助"
+    roles = OFFICE
+
+    def programme(self, pk):
+        programme = programmes_for_school(self.request.tenant).filter(pk=pk).first()
+        if programme is None:
+            raise Http404("没有这个补助项目")
+        return programme
+
+    def get(self, request, pk):
+        programme = self.programme(pk)
+        return self.render_page(programme=programme, form=SubsidyApplicationForm(), is_open=_programme_open(programme))
+
+    def post(self, request, pk):
+        programme = self.programme(pk)
+        form = SubsidyApplicationForm(request.POST)
+        if form.is_valid():
+            created = self.call_service(lambda: subsidies.application_submit(
+                by=request.user, programme=programme, school=request.tenant, project=form.cleaned_data["project"],
+                amount_requested=form.cleaned_data["amount_requested"], budget_lines=form.lines(),
+                member_count=active_member_count()), form=form, success="已申报，等待自治区教育工会核定。")
+            if created:
+                return redirect("school:subsidy", pk=created.value.pk)
+        return self.render_page(programme=programme, form=form, is_open=_programme_open(programme))
+
+
+class SubsidyDetail(SchoolPage):
+    template_name = "web/provincial/subsidy.html"
+    title = "补助申请"
+    roles = OFFICE
+
+    def page(self, application, form):
+        can_report = application.status == SubsidyApplication.Status.DISBURSED
+        return self.render_page(application=application, form=form if can_report else None)
+
+    def get(self, request, pk):
+        return self.page(_own_application(request, pk), SubsidyReportForm())
+
+    def post(self, request, pk):
+        application = _own_application(request, pk)
+        form = SubsidyReportForm(request.POST)
+        if form.is_valid() and self.call_service(lambda: subsidies.application_report(
+                application=application, by=request.user, **form.cleaned_data),
+                form=form, success="使用情况已报告。"):
+            return redirect("school:subsidy", pk=pk)
+        return self.page(application, form)
+
+
+# ---- 先进教职工之家 -------------------------------------------------------------------------------
+
+def _own_home_application(request, pk) -> HomeApplication:
+    application = home_applications_of(request.tenant).filter(pk=pk).first()
+    if application is None:
+        raise Http404("没有这项建家申报")
+    return application
+
+
+def _round_open(round_) -> bool:
+    return round_.status == Round.Status.OPEN and round_.opens_at <= timezone.now() <= round_.closes_at
+
+
+class StaffHomes(SchoolPage):
+    template_name = "web/provincial/staffhomes.html"
+    title = "先进教职工之家"
+    roles = OFFICE
+
+    def get(self, request):
+        rounds = list(rounds_for_school(request.tenant)[:10])
+        for round_ in rounds:
+            round_.is_open = _round_open(round_)
+        return self.render_page(rounds=rounds, criteria=home_criteria(),
+                                applications=home_applications_of(request.tenant)[:100])
+
+
+class HomeApply(SchoolPage):
+    template_name = "web/provincial/home_apply.html"
+    title = "建家申报"
+    roles = OFFICE
+
+    def round(self, pk):
+        round_ = rounds_for_school(self.request.tenant).filter(pk=pk).first()
+        if round_ is None:
+            raise Http404("没有这个评选年度")
+        return round_
+
+    def form(self, data=None):
+        return HomeApplicationForm(data, criteria=home_criteria(), levels=HomeApplication.Level.choices)
+
+    def get(self, request, pk):
+        round_ = self.round(pk)
+        return self.render_page(round=round_, form=self.form(), is_open=_round_open(round_))
+
+    def post(self, request, pk):
+        round_ = self.round(pk)
+        form = self.form(request.POST)
+        if form.is_valid():
+            created = self.call_service(lambda: staffhomes.application_submit(
+                by=request.user, round=round_, school=request.tenant, level=form.cleaned_data["level"],
+                unit_name=form.cleaned_data["unit_name"], self_scores=form.scores(),
+                self_assessment=form.cleaned_data["self_assessment"]),
+                form=form, success="已申报。可以继续上传台账、照片等材料。")
+            if created:
+                return redirect("school:home-application", pk=created.value.pk)
+        return self.render_page(round=round_, form=form, is_open=_round_open(round_))
+
+
+class HomeApplicationDetail(SchoolPage):
+    template_name = "web/provincial/home_application.html"
+    title = "建家申报"
+    roles = OFFICE
+
+    def page(self, application, form):
+        names = {str(c.pk): c for c in home_criteria()}
+        scores = [{"name": names[key].name if key in names else key, "score": value,
+                   "max": names[key].max_score if key in names else None}
+                  for key, value in application.self_scores.items()]
+        return self.render_page(application=application, scores=scores, upload_form=form,
+                                materials=application.materials.order_by("uploaded_at"),
+                                editable=application.status == HomeApplication.Status.SUBMITTED)
+
+    def get(self, request, pk):
+        return self.page(_own_home_application(request, pk), UploadForm())
+
+    def post(self, request, pk):
+        application = _own_home_application(request, pk)
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid() and self.call_service(lambda: staffhomes.material_attach(
+                application=application, by=request.user, upload=form.cleaned_data["file"]),
+                form=form, success="材料已上传。"):
+            return redirect("school:home-application", pk=pk)
+        return self.page(application, form)

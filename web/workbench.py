@@ -85,9 +85,10 @@ def school_workbench(user, school) -> dict:
     if user.has_role(Role.UNION_ADMIN):
         deadlines = provincial_deadlines(school)
         circulars = list(circulars_to_acknowledge(school)[:LIST_LENGTH])
-        todos.append(Todo("provincial_deadlines", "省级事项临近截止", len(deadlines),
+        todos.append(Todo("provincial_deadlines", "省级事项临近截止", len(deadlines), reverse("school:provincial"),
                           urgent=any(d.days_left < 7 for d in deadlines)))
-        todos.append(Todo("circulars", "待签收的省级通知", circulars_to_acknowledge(school).count()))
+        todos.append(Todo("circulars", "待签收的省级通知", circulars_to_acknowledge(school).count(),
+                          reverse("school:circulars")))
 
     unread = notifications_of(user, unread=True)
     return {

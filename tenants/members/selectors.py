@@ -106,3 +106,8 @@ def application_actions_for(application, user) -> list[str]:
     except NotAllowed:
         return []
     return actions
+
+
+def active_member_count() -> int:
+    """How many members are 在会 now (a subsidy application records it when submitted)."""
+    return Member.objects.filter(status=Member.Status.ACTIVE).count()

@@ -192,3 +192,197 @@ def test_everyone_of_the_school_reads_only_its_own_statistics(guilin, huzhou):
 
 def test_a_school_without_figures_is_told_when_they_come(hnit):
     assert "还没有本校的统计数据" in text(signed_in(hnit, [Role.MEMBER]).get("/stats/"))
+
+
+# ---- 教学竞赛 -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def province_admin(province):
+    return make_user(province, [Role.PROVINCE_ADMIN])
+
+
+@pytest.fixture
+def competition(province_admin):
+    from shared.competitions.services import competition_create
+
+    now = timezone.now()
+    return competition_create(by=province_admin, edition=10, year=2026, title="第十届青年教师教学竞赛",
+                              age_limit=40, age_cutoff_on=datetime.date(2026, 9, 1),
+                              registration_opens_at=now - datetime.timedelta(days=1),
+                              registration_closes_at=now + datetime.timedelta(days=10),
+                              groups=[{"name": "文科", "quota_per_school": 1}, {"name": "理科", "quota_per_school": 2}])
+
+
+def contestant(group, **extra):
+    return {"group": group.pk if group else "", "name": "蒙老师", "gender": "female", "birth_date": "1992-04-01",
+            "title": "讲师", "course": "大学语文", **extra}
+
+
+def test_the_office_registers_a_contestant_and_the_age_and_quota_rules_speak_beside_the_fields(
+        office, competition, guilin):
+    from shared.competitions.models import Entry
+
+    arts = competition.groups.get(name="文科")
+    url = f"/provincial/competitions/{competition.pk}/register/"
+    too_old = text(office.post(url, contestant(arts, birth_date="1980-01-01")))
+    assert 'id="id_birth_date_error">截至 2026-09-01 年满 46 周岁，超过 40 周岁的年龄限制。' in too_old
+    assert 'value="大学语文"' in too_old and not Entry.objects.exists()
+    no_group = text(office.post(url, contestant(None)))
+    assert 'id="id_group_error">请选择组别。' in no_group
+
+    assert "已报名" in text(office.post(url, contestant(arts), follow=True))
+    full = text(office.post(url, contestant(arts, name="黎老师")))
+    assert "本校在文科的名额为 1 名，已用完。" in full
+    assert Entry.objects.filter(school=guilin).count() == 1
+
+
+def test_no_score_is_shown_before_the_results_are_published(office, competition, guilin, province_admin):
+    from shared.competitions.models import Entry
+    from shared.competitions.services import competition_move, entry_register
+
+    arts = competition.groups.get(name="文科")
+    entry = entry_register(by=None, school=guilin, group=arts, name="蒙老师", gender="female",
+                           birth_date=datetime.date(1992, 4, 1), course="大学语文")
+    Entry.objects.filter(pk=entry.pk).update(final_score="91.234", rank=1, award="first")
+    before = text(office.get("/provincial/competitions/"))
+    assert "蒙老师" in before and "结果公布后显示" in before
+    assert "91.234" not in before and "一等奖" not in before and "组内第" not in before
+
+    competition.status = "published"  # the province's publish step is tested with its service
+    Entry.objects.filter(pk=entry.pk).update(status="confirmed")
+    from shared.competitions.models import Competition
+    Competition.objects.filter(pk=competition.pk).update(status="published")
+    after = text(office.get("/provincial/competitions/"))
+    assert "一等奖" in after and "组内第 1 名" in after and "91.234" in after
+
+
+def test_a_registration_is_withdrawn_before_the_deadline_and_stays_in_its_school(
+        office, competition, guilin, huzhou):
+    from shared.competitions.models import Entry
+    from shared.competitions.services import entry_register
+
+    entry = entry_register(by=None, school=guilin, group=competition.groups.get(name="文科"), name="蒙老师",
+                           gender="female", birth_date=datetime.date(1992, 4, 1), course="大学语文")
+    outsider = signed_in(huzhou, [Role.UNION_ADMIN])
+    assert outsider.post(f"/provincial/competitions/entries/{entry.pk}/withdraw/").status_code == 404
+    assert "蒙老师" not in text(outsider.get("/provincial/competitions/"))
+    member = signed_in(guilin, [Role.MEMBER])
+    assert member.get("/provincial/competitions/").status_code == 403
+    assert member.get(f"/provincial/competitions/{competition.pk}/register/").status_code == 403
+    assert member.post(f"/provincial/competitions/entries/{entry.pk}/withdraw/").status_code == 403
+    assert Entry.objects.get(pk=entry.pk).status == "registered"
+
+    withdrawn = text(office.post(f"/provincial/competitions/entries/{entry.pk}/withdraw/", follow=True))
+    assert "蒙老师的报名已撤回" in withdrawn and Entry.objects.get(pk=entry.pk).status == "withdrawn"
+    again = text(office.post(f"/provincial/competitions/entries/{entry.pk}/withdraw/", follow=True))
+    assert "已撤回" in again and Entry.objects.get(pk=entry.pk).status == "withdrawn"
+
+
+# ---- 经费补助 -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def programme(province_admin):
+    from decimal import Decimal
+
+    from shared.subsidies.services import programme_create
+
+    now = timezone.now()
+    return programme_create(by=province_admin, year=2026, title="2026 年教职工之家建设补助", purpose="活动场所",
+                            pool=Decimal("300000"), opens_at=now - datetime.timedelta(days=1),
+                            closes_at=now + datetime.timedelta(days=20),
+                            report_due_on=timezone.localdate() + datetime.timedelta(days=90))
+
+
+def test_the_office_applies_with_budget_lines_that_must_add_up(office, programme, guilin):
+    from shared.subsidies.models import Application
+
+    url = f"/provincial/subsidies/programmes/{programme.pk}/apply/"
+    wrong = text(office.post(url, {"project": "活动室改造", "amount_requested": "40000",
+                                   "budget_lines": "装修 30000\n器材 5000"}))
+    assert 'id="id_budget_lines_error">预算明细合计应等于申请金额。' in wrong
+    assert "器材 5000" in wrong and 'value="活动室改造"' in wrong and not Application.objects.exists()
+    nameless = text(office.post(url, {"project": "活动室改造", "amount_requested": "40000", "budget_lines": "40000"}))
+    assert "第 1 项缺少名称。" in nameless
+
+    done = text(office.post(url, {"project": "活动室改造", "amount_requested": "40000",
+                                  "budget_lines": "装修 30000\n器材购置：10,000"}, follow=True))
+    assert "已申报" in done and "¥40,000.00" in done and "¥10,000.00" in done
+    again = text(office.post(url, {"project": "活动室改造", "amount_requested": "40000"}))
+    assert "本校已申报过这个项目。" in again
+    assert Application.objects.filter(school=guilin).count() == 1
+
+
+def test_the_school_sees_no_other_school_s_allocation_and_reports_use_after_disbursement(
+        office, programme, guilin, huzhou, province_admin):
+    from decimal import Decimal
+
+    from shared.subsidies.services import application_allocate, application_disburse, application_submit
+
+    theirs = application_submit(by=None, programme=programme, school=huzhou, project="湖州的项目",
+                                amount_requested=Decimal("12345"))
+    application_allocate(application=theirs, by=province_admin, amount=Decimal("11111"))
+    ours = application_submit(by=None, programme=programme, school=guilin, project="桂林的项目",
+                              amount_requested=Decimal("40000"))
+    page = text(office.get("/provincial/subsidies/"))
+    assert "桂林的项目" in page and "湖州的项目" not in page and "11,111" not in page
+    assert "报告使用情况" not in text(office.get(f"/provincial/subsidies/applications/{ours.pk}/"))
+    assert signed_in(huzhou, [Role.UNION_ADMIN]).get(f"/provincial/subsidies/applications/{ours.pk}/").status_code == 404
+    assert signed_in(guilin, [Role.MEMBER]).get("/provincial/subsidies/").status_code == 403
+
+    application_allocate(application=ours, by=province_admin, amount=Decimal("30000"))
+    application_disburse(application=ours, by=province_admin)
+    url = f"/provincial/subsidies/applications/{ours.pk}/"
+    over = text(office.post(url, {"amount_used": "35000", "report_text": "改造完成。"}))
+    assert 'id="id_amount_used_error">已使用金额不能超过核定金额 30000.00 元。' in over and "改造完成。" in over
+    reported = text(office.post(url, {"amount_used": "29800.5", "report_text": "改造完成。"}, follow=True))
+    assert "使用情况已报告" in reported and "¥29,800.50" in reported
+    ours.refresh_from_db()
+    assert ours.status == "reported"
+
+
+# ---- 先进教职工之家 -------------------------------------------------------------------------------
+
+@pytest.fixture
+def home_round(province_admin):
+    from shared.staffhomes.services import round_create
+
+    now = timezone.now()
+    return round_create(by=province_admin, year=2026, title="2026 年先进教职工之家评选",
+                        opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=20))
+
+
+def scores(**overrides):
+    from shared.staffhomes.models import Criterion
+
+    return {f"score_{c.pk}": overrides.get(c.name, "18") for c in Criterion.objects.all()}
+
+
+def test_the_office_applies_with_self_scores_within_the_maxima_and_uploads_materials(office, home_round, guilin,
+                                                                                     huzhou):
+    from shared.staffhomes.models import HomeApplication
+
+    url = f"/provincial/staff-homes/rounds/{home_round.pk}/apply/"
+    form = text(office.get(url))
+    assert "自评分：规范（满分 20）" in form and "自评分：创新（满分 20）" in form
+    over = text(office.post(url, {"level": "small_home", "unit_name": "文学院分工会", "self_assessment": "制度健全。",
+                                  **scores(规范="25")}))
+    assert "“规范”的分数应在 0 到 20.00 之间。" in over and 'value="25"' in over and 'value="文学院分工会"' in over
+    assert not HomeApplication.objects.exists()
+
+    done = office.post(url, {"level": "small_home", "unit_name": "文学院分工会", "self_assessment": "制度健全。",
+                             **scores()}, follow=True)
+    assert "已申报" in text(done) and "文学院分工会" in text(done)
+    twice = text(office.post(url, {"level": "small_home", "unit_name": "文学院分工会", "self_assessment": "制度健全。",
+                                   **scores()}))
+    assert 'id="id_unit_name_error">文学院分工会已申报过本年度。' in twice
+    application = HomeApplication.objects.get(school=guilin)
+
+    detail = f"/provincial/staff-homes/applications/{application.pk}/"
+    photo = SimpleUploadedFile("活动.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
+    assert "活动.png" in text(office.post(detail, {"file": photo}, follow=True))
+    empty = text(office.post(detail, {}))
+    assert 'id="id_file_error">请选择要上传的文件' in empty
+
+    assert signed_in(huzhou, [Role.UNION_ADMIN]).get(detail).status_code == 404
+    assert "文学院分工会" not in text(signed_in(huzhou, [Role.UNION_ADMIN]).get("/provincial/staff-homes/"))
+    assert signed_in(guilin, [Role.MEMBER]).get(detail).status_code == 403
