@@ -21,7 +21,6 @@ from shared.competitions.selectors import competitions_for_school, entries_of, g
 from shared.honours import services as honours
 from shared.honours.models import HonourCampaign, HonourKind, Nomination
 from shared.honours.selectors import campaigns_for_school, nominations_of
-from shared.selectors import provincial_deadlines
 from shared.staffhomes import services as staffhomes
 from shared.staffhomes.models import HomeApplication, Round
 from shared.staffhomes.selectors import applications_of as home_applications_of
@@ -45,6 +44,7 @@ from web.provincial_forms import (
     UploadForm,
 )
 from web.tables import Column, Filter, Table
+from web.workbench import linked_deadlines
 
 OFFICE = {Role.UNION_ADMIN}
 #: honours given to a unit, not a person (DOMAIN.md); the nomination record holds a person only
@@ -59,7 +59,7 @@ class ProvincialHome(SchoolPage):
     roles = OFFICE
 
     def get(self, request):
-        return self.render_page(deadlines=provincial_deadlines(request.tenant))
+        return self.render_page(deadlines=linked_deadlines(request.tenant))
 
 
 # ---- 荣誉推荐 -------------------------------------------------------------------------------------

@@ -53,6 +53,21 @@ PROPOSAL_LABELS = {
 }
 
 
+#: where each kind of provincial deadline is done (shared.selectors.Deadline.area)
+DEADLINE_PAGES = {
+    "荣誉推荐": "school:honours",
+    "教学竞赛报名": "school:competitions",
+    "建家申报": "school:staffhomes",
+    "经费补助申报": "school:subsidies",
+    "补助使用报告": "school:subsidies",
+}
+
+
+def linked_deadlines(school) -> list[dict]:
+    return [{"area": d.area, "title": d.title, "due": d.due, "days_left": d.days_left,
+             "url": reverse(DEADLINE_PAGES.get(d.area, "school:provincial"))} for d in provincial_deadlines(school)]
+
+
 def school_workbench(user, school) -> dict:
     todos: list[Todo] = []
     for key, rows in proposal_todos(user).items():
@@ -83,10 +98,10 @@ def school_workbench(user, school) -> dict:
 
     deadlines, circulars = [], []
     if user.has_role(Role.UNION_ADMIN):
-        deadlines = provincial_deadlines(school)
+        deadlines = linked_deadlines(school)
         circulars = list(circulars_to_acknowledge(school)[:LIST_LENGTH])
         todos.append(Todo("provincial_deadlines", "省级事项临近截止", len(deadlines), reverse("school:provincial"),
-                          urgent=any(d.days_left < 7 for d in deadlines)))
+                          urgent=any(d["days_left"] < 7 for d in deadlines)))
         todos.append(Todo("circulars", "待签收的省级通知", circulars_to_acknowledge(school).count(),
                           reverse("school:circulars")))
 

@@ -6,6 +6,8 @@ import json
 import time
 import urllib.request
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import DEMO_PASSWORD, login
 from tests.browser.test_workbench import api
 
@@ -55,23 +57,23 @@ def test_the_office_nominates_within_its_quota_and_reports_on_a_circular(desktop
     desktop.get_by_label("职称").fill("副教授")
     desktop.get_by_label("事迹材料").fill("深耕课堂十五年，获自治区教学成果奖。")
     desktop.get_by_role("button", name="提交推荐").click()
-    assert desktop.locator("#id_birth_date_error").inner_text() == "出生日期不能晚于今天。"
+    expect(desktop.locator("#id_birth_date_error")).to_have_text("出生日期不能晚于今天。")
     assert desktop.get_by_label("姓名").input_value() == name
     assert desktop.get_by_label("事迹材料").input_value() == "深耕课堂十五年，获自治区教学成果奖。"
 
     desktop.get_by_label("出生日期").fill("1982-03-08")
     desktop.get_by_role("button", name="提交推荐").click()
-    assert desktop.get_by_role("heading", name=name).is_visible()
-    assert desktop.get_by_text("已推荐", exact=True).first.is_visible()
+    expect(desktop.get_by_role("heading", name=name)).to_be_visible()
+    expect(desktop.get_by_text("已推荐", exact=True).first).to_be_visible()
     desktop.get_by_role("link", name="← 返回荣誉推荐").click()
     assert quota_left(desktop, campaign["id"]) == before - 1
-    assert desktop.get_by_role("link", name=name).is_visible()
+    expect(desktop.get_by_role("link", name=name)).to_be_visible()
 
     # Withdrawn before the deadline, the place goes back to the school.
     desktop.get_by_role("link", name=name).click()
     desktop.get_by_role("button", name="撤回推荐").click()
     desktop.locator("#confirm-dialog-ok").click()
-    assert desktop.get_by_text("推荐已撤回，名额已退回。").is_visible()
+    expect(desktop.get_by_text("推荐已撤回，名额已退回。")).to_be_visible()
     desktop.get_by_role("link", name="← 返回荣誉推荐").click()
     assert quota_left(desktop, campaign["id"]) == before
 
@@ -80,7 +82,7 @@ def test_the_office_nominates_within_its_quota_and_reports_on_a_circular(desktop
     desktop.locator('[data-todo="circulars"]').click()
     desktop.get_by_role("link", name=circular_title).click()
     desktop.get_by_role("button", name="签收").click()
-    assert desktop.get_by_text("已签收").first.is_visible()
+    expect(desktop.get_by_text("已签收").first).to_be_visible()
 
     login(phone, stack, "guilin", "admin")
     phone.goto(stack.site("guilin") + f"/provincial/circulars/{circular_id}/")
@@ -88,9 +90,9 @@ def test_the_office_nominates_within_its_quota_and_reports_on_a_circular(desktop
     point.get_by_label("进展").select_option("已完成")
     point.get_by_role("button", name="保存落实情况").click()
     point = phone.locator(".circular-item").first
-    assert point.locator(".field-error").inner_text() == "已完成的要点请填写落实情况。"
+    expect(point.locator(".field-error")).to_have_text("已完成的要点请填写落实情况。")
     point.get_by_label("落实情况").fill("已在各分工会开展专题学习 12 场。")
     point.get_by_role("button", name="保存落实情况").click()
-    assert phone.get_by_text("落实情况已保存。").is_visible()
-    assert phone.get_by_text("已完成 1 / 2 项要点。").is_visible()
+    expect(phone.get_by_text("落实情况已保存。")).to_be_visible()
+    expect(phone.get_by_text("已完成 1 / 2 项要点。")).to_be_visible()
     assert phone.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")

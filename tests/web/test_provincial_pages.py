@@ -386,3 +386,15 @@ def test_the_office_applies_with_self_scores_within_the_maxima_and_uploads_mater
     assert signed_in(huzhou, [Role.UNION_ADMIN]).get(detail).status_code == 404
     assert "文学院分工会" not in text(signed_in(huzhou, [Role.UNION_ADMIN]).get("/provincial/staff-homes/"))
     assert signed_in(guilin, [Role.MEMBER]).get(detail).status_code == 403
+
+
+# ---- 工作台 ---------------------------------------------------------------------------------------
+
+def test_the_workbench_links_deadlines_and_circulars_to_the_pages_where_they_are_done(office, campaign, circular,
+                                                                                      competition):
+    page = text(office.get("/"))
+    assert 'href="/provincial/" data-todo="provincial_deadlines"' in page
+    assert 'href="/provincial/circulars/" data-todo="circulars"' in page
+    assert f'<a href="/provincial/circulars/{circular.pk}/"><span>关于做好2026年工会工作的通知</span>' in page
+    assert '<a href="/provincial/honours/"><span><span class="badge' in page
+    assert '<a href="/provincial/competitions/"><span><span class="badge' in page
