@@ -99,6 +99,9 @@ def test_materials_are_checked_and_a_nomination_is_withdrawn_before_the_deadline
     assert "文件内容与扩展名 .pdf 不符。" in refused and not nomination.attachments.exists()
     pdf = SimpleUploadedFile("事迹.pdf", b"%PDF-1.4 deeds", content_type="application/pdf")
     assert "事迹.pdf" in text(office.post(url, {"file": pdf}, follow=True))
+    attachment = nomination.attachments.get()
+    download = office.get(f"/api/v1/honours/nominations/{nomination.pk}/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 deeds"
 
     withdrawn = text(office.post(url + "withdraw/", follow=True))
     assert "推荐已撤回" in withdrawn and "已撤回" in withdrawn and "撤回推荐" not in withdrawn
@@ -398,3 +401,22 @@ def test_the_workbench_links_deadlines_and_circulars_to_the_pages_where_they_are
     assert f'<a href="/provincial/circulars/{circular.pk}/"><span>关于做好2026年工会工作的通知</span>' in page
     assert '<a href="/provincial/honours/"><span><span class="badge' in page
     assert '<a href="/provincial/competitions/"><span><span class="badge' in page
+
+
+def test_every_office_page_is_the_union_office_s_and_lives_only_on_a_school_host(
+        guilin, campaign, competition, programme, home_round, circular):
+    pages = ["/provincial/", "/provincial/honours/", f"/provincial/honours/campaigns/{campaign.pk}/nominate/",
+             "/provincial/competitions/", f"/provincial/competitions/{competition.pk}/register/",
+             "/provincial/subsidies/", f"/provincial/subsidies/programmes/{programme.pk}/apply/",
+             "/provincial/staff-homes/", f"/provincial/staff-homes/rounds/{home_round.pk}/apply/",
+             "/provincial/circulars/", f"/provincial/circulars/{circular.pk}/"]
+    office = signed_in(guilin, [Role.UNION_ADMIN])
+    chair = signed_in(guilin, [Role.BRANCH_CHAIR, Role.MEMBER])
+    anonymous = Client(HTTP_HOST="guilin.localhost")
+    province = Client(HTTP_HOST="localhost")
+    for path in pages:
+        assert office.get(path).status_code == 200, path
+        assert chair.get(path).status_code == 403, path
+        assert anonymous.get(path)["Location"].startswith("/login/?next="), path
+        assert province.get(path).status_code == 404, path
+    assert chair.get("/stats/").status_code == 200 and province.get("/stats/").status_code == 404
