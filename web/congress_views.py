@@ -6,18 +6,26 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from tenants.audit.selectors import audit_records
 from tenants.congress import services as s
-from tenants.congress.models import Congress, Proposal, Rating
+from django.http import FileResponse
+
+from tenants.congress.models import Congress, Proposal, Rating, Suggestion
 from tenants.congress.selectors import (
     active_seconders,
+    attachment_kind_for,
+    merge_candidates,
     proposal_actions_for,
+    proposal_history,
     proposals_matching,
     proposals_visible_to,
+    suggestion_actions_for,
     suggestions_visible_to,
 )
 from tenants.congress.workflow import PROPOSAL_FLOW
 from tenants.members.models import Department
 from web.base import SchoolPage
+from web.congress_forms import AttachmentForm
 from web.forms import ProposalDraftForm, SuggestionForm
 from web.tables import Column, Filter, Table
 
@@ -59,15 +67,56 @@ class ProposalList(SchoolPage):
 class ProposalDetail(SchoolPage):
     template_name = "web/proposal_detail.html"
 
-    def get(self, request, pk):
+    def get(self, request, pk, attachment_form=None):
         proposal = visible_proposal(request.user, pk)
+        kind = attachment_kind_for(proposal, request.user)
         return self.render_page(
             proposal=proposal, actions=proposal_actions_for(proposal, request.user),
             replies=proposal.replies.select_related("department"),
             seconders=[second.delegate.member.name for second in active_seconders(proposal)],
             departments=Department.objects.filter(is_active=True), ratings=Rating.choices,
             default_due=datetime.date.today() + datetime.timedelta(days=30),
+            attachments=proposal.attachments.select_related("uploaded_by"),
+            attachment_kind=kind, attachment_form=attachment_form or (AttachmentForm() if kind else None),
+            merge_candidates=merge_candidates(proposal, request.user),
+            history=proposal_history(proposal),
         )
+
+
+class ProposalAttachments(SchoolPage):
+    """Upload (the service decides who may add which kind when) and download (whoever sees the proposal)."""
+
+    def get(self, request, pk, attachment_id=None):
+        proposal = visible_proposal(request.user, pk)
+        attachment = proposal.attachments.filter(pk=attachment_id).first() if attachment_id else None
+        if attachment is None:
+            raise Http404
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+    def post(self, request, pk, attachment_id=None):
+        proposal = visible_proposal(request.user, pk)
+        form = AttachmentForm(request.POST, request.FILES)
+        kind = attachment_kind_for(proposal, request.user) or "proposal"
+        if form.is_valid() and self.call_service(
+                lambda: s.proposal_attach(proposal=proposal, by=request.user, upload=form.cleaned_data["file"],
+                                          kind=kind), form=form, success="附件已上传。"):
+            return redirect("school:proposal", pk=pk)
+        return ProposalDetail(request=request, args=(), kwargs={}).get(request, pk, attachment_form=form)
+
+
+class ProposalMerge(SchoolPage):
+    """并案: the office folds the chosen proposals into this one (accepting it if under review)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        target = visible_proposal(request.user, pk)
+        chosen = [value for value in request.POST.getlist("sources") if value.isascii() and value.isdigit()]
+        sources = list(merge_candidates(target, request.user).filter(pk__in=chosen))
+        self.call_service(lambda: s.proposal_merge(target=target, sources=sources, by=request.user,
+                                                   note=request.POST.get("note", "")),
+                          success=f"已并案：{len(sources)} 件提案并入本提案。")
+        return redirect("school:proposal", pk=pk)
 
 
 class ProposalAct(SchoolPage):
@@ -109,7 +158,10 @@ def _assign(proposal, user, data):
         due = datetime.date.fromisoformat(data.get("due_date", ""))
     except ValueError:
         raise ValidationError({"due_date": "请填写有效的办理期限。"})
-    return s.proposal_assign(proposal=proposal, by=user, lead_department=department, due_date=due)
+    co = [value for value in data.getlist("co_departments") if value.isascii() and value.isdigit()]
+    return s.proposal_assign(proposal=proposal, by=user, lead_department=department, due_date=due,
+                             co_departments=list(Department.objects.filter(pk__in=co, is_active=True)),
+                             note=data.get("note", ""))
 
 
 class ProposalNew(SchoolPage):
@@ -155,3 +207,41 @@ class Suggestions(SchoolPage):
                 success="意见建议已提交，工会会尽快受理。"):
             return redirect("school:suggestions")
         return self.page(form)
+
+
+def visible_suggestion(user, pk) -> Suggestion:
+    suggestion = suggestions_visible_to(user).filter(pk=pk).first()
+    if suggestion is None:
+        raise Http404("没有这条意见建议")
+    return suggestion
+
+
+class SuggestionDetail(SchoolPage):
+    """One 意见建议: what was asked, where it stands, the answer; the office and the department act here."""
+
+    template_name = "web/suggestion_detail.html"
+
+    def get(self, request, pk):
+        suggestion = visible_suggestion(request.user, pk)
+        return self.render_page(
+            suggestion=suggestion, page_title=suggestion.title,
+            actions=suggestion_actions_for(suggestion, request.user),
+            departments=Department.objects.filter(is_active=True),
+            history=audit_records(target_type="congress.suggestion", target_id=str(suggestion.pk),
+                                  action="transition").order_by("at", "id"))
+
+    def post(self, request, pk):
+        suggestion = visible_suggestion(request.user, pk)
+        step, data = request.POST.get("step", ""), request.POST
+        if step not in ("acknowledge", "forward", "answer"):
+            raise Http404
+        department = None
+        if step == "forward":
+            chosen = data.get("department", "")
+            department = (Department.objects.filter(pk=chosen, is_active=True).first()
+                          if chosen.isascii() and chosen.isdigit() else None)
+        labels = {"acknowledge": "已受理。", "forward": "已转交部门。", "answer": "答复已发送给提交人。"}
+        self.call_service(lambda: s.suggestion_act(suggestion=suggestion, action=step, by=request.user,
+                                                   department=department, answer=data.get("answer", "")),
+                          success=labels[step])
+        return redirect("school:suggestion", pk=pk)

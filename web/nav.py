@@ -21,12 +21,14 @@ class NavItem:
     icon: str = "•"                        # a character: no icon font, no image request
 
 
+# The phone's bottom bar (owned by the member-portal pages): the five things a phone user needs
+# most — 工作台, 提案, 意见建议, 我的, 更多. Everything else is one tap away on 更多 (/more/), which
+# lists every entry below for this person; add new entries with bottom=False.
 SCHOOL_NAV = [
     NavItem("工作台", "web:home", bottom=True, icon="⌂"),
     NavItem("提案", "school:proposals", bottom=True, icon="✎"),
     NavItem("意见建议", "school:suggestions", bottom=True, icon="✉"),
-    NavItem("会员", "school:members", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), bottom=True,
-            icon="☰"),
+    NavItem("会员", "school:members", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), icon="☰"),
     # the union office's pages (members, organisation, 操作日志)
     NavItem("入会申请", "school:applications", icon="＋"),
     NavItem("组织机构", "school:org", icon="▦"),
@@ -34,6 +36,11 @@ SCHOOL_NAV = [
     # the school's side of provincial work (web/provincial_views.py)
     NavItem("省级事项", "school:provincial", roles=frozenset({Role.UNION_ADMIN}), icon="★"),
     NavItem("本校统计", "school:school-stats", icon="▤"),
+    # --- pages-congress ---
+    NavItem("教代会", "school:congresses", roles=frozenset({Role.UNION_ADMIN}), icon="◎"),
+    NavItem("我的", "school:me", bottom=True, icon="☺"),
+    NavItem("更多", "school:more", bottom=True, icon="⋯"),
+    # --- end pages-congress ---
 ]
 
 PROVINCE_NAV = [

@@ -1,7 +1,7 @@
 """Pages that exist only on a school's host (they read the school's own tables)."""
 from django.urls import include, path
 
-from web import congress_views, member_views, office_views, urls_provincial
+from web import congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial
 
 app_name = "school"
 urlpatterns = [
@@ -37,8 +37,25 @@ urlpatterns = [
     path("proposals/", congress_views.ProposalList.as_view(), name="proposals"),
     path("proposals/new/", congress_views.ProposalNew.as_view(), name="proposal-new"),
     path("proposals/<int:pk>/", congress_views.ProposalDetail.as_view(), name="proposal"),
+    # --- congress, proposals, 意见建议, member portal (pages-congress) ---
+    path("proposals/<int:pk>/attachments/", congress_views.ProposalAttachments.as_view(), name="proposal-attachments"),
+    path("proposals/<int:pk>/attachments/<int:attachment_id>/", congress_views.ProposalAttachments.as_view(),
+         name="proposal-attachment"),
+    path("proposals/<int:pk>/merge/", congress_views.ProposalMerge.as_view(), name="proposal-merge"),
     path("proposals/<int:pk>/<str:step>/", congress_views.ProposalAct.as_view(), name="proposal-act"),
     path("suggestions/", congress_views.Suggestions.as_view(), name="suggestions"),
+    path("suggestions/<int:pk>/", congress_views.SuggestionDetail.as_view(), name="suggestion"),
+    path("congresses/", congress_admin_views.CongressList.as_view(), name="congresses"),
+    path("congresses/new/", congress_admin_views.CongressNew.as_view(), name="congress-new"),
+    path("congresses/<int:pk>/", congress_admin_views.CongressDetail.as_view(), name="congress"),
+    path("congresses/<int:pk>/edit/", congress_admin_views.CongressEdit.as_view(), name="congress-edit"),
+    path("congresses/<int:pk>/figures/", congress_admin_views.CongressFigures.as_view(), name="congress-figures"),
+    path("congresses/<int:pk>/figures.xlsx", congress_admin_views.CongressFiguresExport.as_view(),
+         name="congress-figures-export"),
+    path("congresses/<int:pk>/<str:step>/", congress_admin_views.CongressStep.as_view(), name="congress-step"),
+    path("me/", portal_views.MyPortal.as_view(), name="me"),
+    path("more/", portal_views.More.as_view(), name="more"),
+    # --- end pages-congress ---
     # the school's side of provincial work (web/urls_provincial.py)
     path("provincial/", include(urls_provincial.urlpatterns)),
     path("", include(urls_provincial.statistics)),

@@ -176,3 +176,66 @@ def suggestion_todos(user) -> dict:
         todos["to_answer"] = Suggestion.objects.filter(status=Suggestion.Status.FORWARDED,
                                                        department__in=departments)
     return todos
+
+
+# --- what the pages offer (each mirrors the service's own checks, so a page never shows a step
+# --- the service would refuse for reasons the person cannot change)
+
+def attachment_kind_for(proposal: Proposal, user) -> str:
+    """Which kind of attachment this user may add to this proposal now ("" if none): the proposer
+    before review, a handler of the lead department while the proposal is being handled."""
+    from tenants.congress.models import ProposalAttachment
+
+    if proposal.status in (P.DRAFT, P.SUBMITTED, P.SECONDED) and proposal.proposer.member.user_id == user.pk:
+        return ProposalAttachment.Kind.PROPOSAL
+    if (proposal.status == P.ASSIGNED and proposal.lead_department_id is not None
+            and proposal.lead_department.handlers.filter(pk=user.pk).exists()):
+        return ProposalAttachment.Kind.REPLY
+    return ""
+
+
+def merge_candidates(proposal: Proposal, user):
+    """Proposals of the same congress the office could fold into this one (none if it cannot be a target)."""
+    if not user.has_role(Role.UNION_ADMIN) or proposal.status not in (P.UNDER_REVIEW, P.ACCEPTED):
+        return Proposal.objects.none()
+    return (Proposal.objects.filter(congress=proposal.congress_id, status__in=[P.SECONDED, P.UNDER_REVIEW])
+            .exclude(pk=proposal.pk).select_related("proposer__member").order_by("submitted_at", "pk"))
+
+
+def proposal_history(proposal: Proposal):
+    """Every step of one proposal, oldest first: who, when, from, to, why."""
+    from tenants.audit.selectors import audit_records
+
+    return audit_records(target_type="congress.proposal", target_id=str(proposal.pk)).order_by("at", "id")
+
+
+def suggestion_actions_for(suggestion: Suggestion, user) -> list[str]:
+    """The 意见建议 steps this user can really take now (answering: the office or the handler of the
+    department it was forwarded to)."""
+    from tenants.congress.workflow import SUGGESTION_FLOW
+
+    handles = suggestion.department_id is not None and suggestion.department.handlers.filter(pk=user.pk).exists()
+    return [step for step in SUGGESTION_FLOW.allowed_actions(state=suggestion.status, user=user)
+            if step != "answer" or user.has_role(Role.UNION_ADMIN) or handles]
+
+
+def congresses_with_counts():
+    from tenants.congress.models import Congress
+
+    return Congress.objects.annotate(delegate_count=Count("delegates", distinct=True),
+                                     proposal_count=Count("proposals", filter=~Q(proposals__status=P.DRAFT),
+                                                          distinct=True))
+
+
+def delegateships_of(user):
+    """The congresses this account is a delegate of (newest first), with the delegation."""
+    return (Delegate.objects.filter(member__user=user).select_related("congress", "delegation", "branch")
+            .order_by("-congress__term", "-congress__session"))
+
+
+def proposals_of(user):
+    """Proposals this account made or co-signed (through a merge), drafts included."""
+    mine = Delegate.objects.filter(member__user=user)
+    return proposals_with_details().filter(
+        Q(proposer__in=mine) | Q(Exists(Proposal.co_proposers.through.objects.filter(
+            proposal_id=OuterRef("pk"), delegate__in=mine))))

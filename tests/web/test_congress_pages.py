@@ -1,0 +1,264 @@
+"""The congress, proposal, 意见建议 and member-portal pages: who may open each, what a person sees
+after each step, and that wrong input is answered beside the field and writes nothing."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tenants.accounts.roles import Role
+from tenants.congress.models import Congress, Delegate, Delegation, Proposal, Suggestion
+from tests.conftest import in_schema
+from tests.congress.fixtures import draft, to_state
+from tests.members.factories import a_member
+from tests.web.test_school_pages import browser_for
+
+
+def page(browser, url, **data):
+    response = browser.post(url, data, follow=True) if data else browser.get(url)
+    return response.status_code, response.content.decode()
+
+
+@pytest.fixture
+def office(guilin, congress_setting):
+    return browser_for(guilin, congress_setting.office)
+
+
+# --- congresses ---------------------------------------------------------------------------------
+
+OFFICE_PAGES = ["/congresses/", "/congresses/new/", "/congresses/{pk}/", "/congresses/{pk}/edit/",
+                "/congresses/{pk}/figures/", "/congresses/{pk}/figures.xlsx"]
+
+
+def test_only_the_union_office_opens_the_congress_pages(guilin, huzhou, congress_setting, host_client):
+    c = congress_setting
+    office = browser_for(guilin, c.office)
+    member = browser_for(guilin, c.member)
+    chair = browser_for(guilin, host_client(guilin, [Role.BRANCH_CHAIR]))
+    outsider = browser_for(huzhou, host_client(huzhou, [Role.UNION_ADMIN]))
+    for url in OFFICE_PAGES:
+        url = url.format(pk=c.congress.pk)
+        assert office.get(url).status_code == 200, url
+        for stranger in (member, chair):
+            refused = stranger.get(url)
+            assert refused.status_code == 403 and "没有权限" in refused.content.decode(), url
+        if str(c.congress.pk) in url:
+            # another school's admin asking for guilin's congress id on their own host
+            assert outsider.get(url).status_code == 404, url
+
+
+def test_the_office_creates_a_congress_and_a_wrong_field_is_explained_beside_it(office, guilin):
+    status, body = page(office, "/congresses/new/", term="7", session="1", title="七届一次",
+                        opens_on="2026-03-20", closes_on="2026-03-10", seconder_minimum="2")
+    assert "闭幕日期不能早于开幕日期" in body and 'value="七届一次"' in body
+    with in_schema(guilin):
+        assert not Congress.objects.filter(term=7).exists()
+    status, body = page(office, "/congresses/new/", term="", session="1")
+    assert "请填写届次" in body
+    status, body = page(office, "/congresses/new/", term="7", session="1", title="七届一次",
+                        opens_on="2026-03-20", seconder_minimum="3")
+    assert "教代会已建立" in body and "筹备中" in body and "七届一次" in body
+    # the same congress again (a double submission) is refused beside the session, one row stays
+    status, body = page(office, "/congresses/new/", term="7", session="1")
+    assert "七届一次教代会已存在" in body
+    with in_schema(guilin):
+        assert Congress.objects.filter(term=7, session=1).count() == 1
+
+
+def test_the_office_opens_and_closes_a_congress_and_sees_the_history(office, guilin, congress_setting):
+    pk = congress_setting.congress.pk
+    status, body = page(office, f"/congresses/{pk}/open/", note="大会开幕")
+    assert "大会已开幕" in body and "召开中" in body and "筹备中 → 召开中" in body
+    status, body = page(office, f"/congresses/{pk}/open/", note="again")
+    assert "其他人已先处理" in body or "召开中" in body
+    status, body = page(office, f"/congresses/{pk}/close/", note="闭幕")
+    assert "大会已闭幕" in body and "召开中 → 已闭幕" in body
+    with in_schema(guilin):
+        assert Congress.objects.get(pk=pk).status == "closed"
+    assert office.post(f"/congresses/{pk}/explode/").status_code == 404
+
+
+def test_delegations_and_delegates_are_formed_from_active_members(office, guilin, congress_setting):
+    c = congress_setting
+    pk = c.congress.pk
+    status, body = page(office, f"/congresses/{pk}/", **{"delegation-name": "第二代表团"})
+    assert "代表团已建立" in body and "第二代表团" in body
+    status, body = page(office, f"/congresses/{pk}/", **{"delegation-name": "第二代表团"})
+    assert "已存在" in body
+    with in_schema(guilin):
+        assert Delegation.objects.filter(congress=c.congress, name="第二代表团").count() == 1
+        delegation = Delegation.objects.get(congress=c.congress, name="第二代表团")
+    member = a_member(guilin, name="韦小宝")
+    status, body = page(office, f"/congresses/{pk}/", **{"delegate-member": "NOPE",
+                                                          "delegate-delegation": delegation.pk})
+    assert "没有工号为“NOPE”的会员" in body and 'value="NOPE"' in body
+    status, body = page(office, f"/congresses/{pk}/", **{"delegate-member": member.employee_number,
+                                                          "delegate-delegation": delegation.pk})
+    assert "韦小宝已登记为代表" in body
+    status, body = page(office, f"/congresses/{pk}/", **{"delegate-member": member.employee_number})
+    assert "韦小宝已是本次教代会代表" in body
+    with in_schema(guilin):
+        assert Delegate.objects.filter(congress=c.congress, member=member).count() == 1
+
+
+def test_the_figures_page_shows_the_rates_and_the_workbook_downloads(office, congress_setting):
+    c = congress_setting
+    to_state(c, "replied")
+    status, body = page(office, f"/congresses/{c.congress.pk}/figures/")
+    assert "收到提案" in body and "立案率" in body and "100.0%" in body and "教务处" in body
+    assert 'id="figures-data"' in body and "echarts-6.1.0.min.js" in body and "<script>" not in body
+    download = office.get(f"/congresses/{c.congress.pk}/figures.xlsx")
+    assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxml")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(download.content))["提案工作统计"]
+    assert sheet["A1"].value == "届次" and sheet["B2"].value == 1
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+def test_the_office_reviews_assigns_and_the_handler_replies_and_the_proposer_rates(guilin, congress_setting):
+    c = congress_setting
+    pk = to_state(c, "under_review")
+    office, handler, proposer = (browser_for(guilin, x) for x in (c.office, c.handler, c.proposer))
+    status, body = page(office, f"/proposals/{pk}/accept/", note="符合条件")
+    assert "已立案" in body
+    status, body = page(office, f"/proposals/{pk}/assign/", lead_department=c.jiaowu.pk,
+                        co_departments=[c.renshi.pk], due_date="2099-12-31", note="请认真办理")
+    assert "协办部门：人事处" in body and "2099年12月31日" in body and "已立案 → 已交办" in body
+    assert "提交答复" not in body  # the office cannot reply for the department
+    status, body = page(handler, f"/proposals/{pk}/")
+    assert "提交答复" in body and "上传答复附件" in body
+    status, body = page(handler, f"/proposals/{pk}/reply/", text="")
+    assert "答复内容不能为空" in body
+    status, body = page(handler, f"/proposals/{pk}/reply/", text="已安排经费。")
+    assert "已安排经费" in body and "已答复" in body
+    status, body = page(proposer, f"/proposals/{pk}/rate/", rating="basically", comment="希望尽快落实")
+    assert "提案人意见：" in body and "希望尽快落实" in body and "基本满意" in body
+    status, body = page(office, f"/proposals/{pk}/close/", note="")
+    assert "已结案" in body
+    assert "办理过程" in body and "已评价 → 已结案" in body
+
+
+def test_closing_after_two_unsatisfied_rounds_needs_the_committee_note(guilin, congress_setting):
+    c = congress_setting
+    pk = to_state(c, "replied")
+    office, handler, proposer = (browser_for(guilin, x) for x in (c.office, c.handler, c.proposer))
+    page(proposer, f"/proposals/{pk}/rate/", rating="unsatisfied", comment="没有解决")
+    page(handler, f"/proposals/{pk}/reply/", text="第二次答复。")
+    page(proposer, f"/proposals/{pk}/rate/", rating="unsatisfied", comment="仍未解决")
+    status, body = page(office, f"/proposals/{pk}/")
+    assert "提案人不满意，必填" in body
+    status, body = page(office, f"/proposals/{pk}/close/", note="")
+    assert "须填写提案委员会意见" in body
+    with in_schema(guilin):
+        assert Proposal.objects.get(pk=pk).status == "rated"
+    status, body = page(office, f"/proposals/{pk}/close/", note="已尽力，下年度继续跟进")
+    assert "已结案" in body and "已尽力" in body
+
+
+def test_the_office_merges_similar_proposals_into_one(guilin, congress_setting):
+    c = congress_setting
+    target = to_state(c, "under_review", title="关于停车的提案")
+    source = to_state(c, "seconded", title="关于车位的提案")
+    office = browser_for(guilin, c.office)
+    status, body = page(office, f"/proposals/{target}/")
+    assert "关于车位的提案" in body and 'data-step="merge"' in body
+    status, body = page(office, f"/proposals/{target}/merge/", sources=[source], note="内容相近")
+    assert "已并案：1 件" in body and "已立案" in body
+    with in_schema(guilin):
+        assert Proposal.objects.get(pk=source).merged_into_id == target
+    status, body = page(office, f"/proposals/{target}/merge/", sources=[])
+    assert "请选择要并入的提案" in body
+    # a member sees no merge offer
+    status, body = page(browser_for(guilin, c.seconder1), f"/proposals/{target}/")
+    assert 'data-step="merge"' not in body
+
+
+def test_attachments_follow_the_service_rules_and_download_only_for_those_who_see(guilin, huzhou, congress_setting,
+                                                                                   host_client):
+    c = congress_setting
+    pk = draft(c)
+    proposer = browser_for(guilin, c.proposer)
+    status, body = page(proposer, f"/proposals/{pk}/")
+    assert "上传提案附件" in body
+    bad = proposer.post(f"/proposals/{pk}/attachments/", {"file": SimpleUploadedFile("a.exe", b"MZ...")})
+    assert "只能上传" in bad.content.decode()
+    ok = proposer.post(f"/proposals/{pk}/attachments/",
+                       {"file": SimpleUploadedFile("说明.txt", "停车数据".encode())}, follow=True)
+    body = ok.content.decode()
+    assert "附件已上传" in body and "说明.txt" in body
+    with in_schema(guilin):
+        attachment = Proposal.objects.get(pk=pk).attachments.get()
+    url = f"/proposals/{pk}/attachments/{attachment.pk}/"
+    download = proposer.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == "停车数据".encode()
+    assert browser_for(guilin, c.member).get(url).status_code == 404   # a draft is the proposer's
+    assert browser_for(huzhou, host_client(huzhou, [Role.UNION_ADMIN])).get(url).status_code == 404
+    # others are offered no upload
+    assert "上传提案附件" not in browser_for(guilin, c.seconder1).get(f"/proposals/{pk}/").content.decode()
+
+
+def test_steps_are_offered_only_to_who_can_take_them(guilin, congress_setting):
+    c = congress_setting
+    pk = to_state(c, "submitted")
+    seconder = page(browser_for(guilin, c.seconder1), f"/proposals/{pk}/")[1]
+    proposer = page(browser_for(guilin, c.proposer), f"/proposals/{pk}/")[1]
+    assert 'data-step="second"' in seconder and 'data-step="second"' not in proposer
+    assert 'data-step="start_review"' not in seconder
+
+
+# --- 意见建议 -----------------------------------------------------------------------------------
+
+def test_the_office_acknowledges_forwards_and_the_department_answers_and_the_submitter_reads(
+        guilin, huzhou, congress_setting, host_client):
+    c = congress_setting
+    member = browser_for(guilin, c.member)
+    member.post("/suggestions/", {"title": "建议增加班车", "content": "东区到西区没有班车。"})
+    with in_schema(guilin):
+        pk = Suggestion.objects.get(title="建议增加班车").pk
+    office, handler = browser_for(guilin, c.office), browser_for(guilin, c.handler)
+    assert browser_for(guilin, c.seconder1).get(f"/suggestions/{pk}/").status_code == 404
+    assert browser_for(huzhou, host_client(huzhou, [Role.UNION_ADMIN])).get(f"/suggestions/{pk}/").status_code == 404
+    assert 'data-step="acknowledge"' not in page(member, f"/suggestions/{pk}/")[1]
+    status, body = page(office, f"/suggestions/{pk}/", step="acknowledge")
+    assert "已受理" in body
+    status, body = page(office, f"/suggestions/{pk}/", step="forward", department="")
+    assert "请选择转交的部门" in body
+    status, body = page(office, f"/suggestions/{pk}/", step="forward", department=c.jiaowu.pk)
+    assert "已转交部门" in body and "教务处" in body
+    status, body = page(handler, f"/suggestions/{pk}/", step="answer", answer="")
+    assert "答复内容不能为空" in body
+    status, body = page(handler, f"/suggestions/{pk}/", step="answer", answer="下学期开通班车。")
+    assert "答复已发送" in body
+    status, body = page(member, f"/suggestions/{pk}/")
+    assert "下学期开通班车" in body and "已答复" in body
+
+
+# --- member portal ------------------------------------------------------------------------------
+
+def test_my_page_shows_the_masked_card_the_delegateship_and_my_proposals(guilin, congress_setting, host_client):
+    c = congress_setting
+    pk = draft(c, title="关于食堂的提案")
+    status, body = page(browser_for(guilin, c.proposer), "/me/")
+    assert status == 200 and "会员证" in body and "138****5678" in body and "13812345678" not in body
+    assert "教代会代表" in body and "六届四次" in body and "关于食堂的提案" in body
+    status, body = page(browser_for(guilin, c.seconder1), "/me/")
+    assert "关于食堂的提案" not in body  # a draft is not open for seconding
+    status, body = page(browser_for(guilin, host_client(guilin, [Role.MEMBER])), "/me/")
+    assert status == 200 and "教代会代表" not in body and "还没有关联会员档案" in body
+
+
+def test_more_lists_every_entry_of_this_person(guilin, congress_setting):
+    office = browser_for(guilin, congress_setting.office)
+    body = office.get("/more/").content.decode()
+    assert "教代会" in body and "会员" in body and "通知" in body
+    member = browser_for(guilin, congress_setting.member).get("/more/").content.decode()
+    assert "/congresses/" not in member
+
+
+def test_the_portal_pages_need_a_login_and_a_school_host(guilin):
+    from django.test import Client
+
+    for url in ("/me/", "/more/", "/congresses/", "/suggestions/1/"):
+        assert Client(HTTP_HOST="guilin.localhost").get(url)["Location"].startswith("/login/?next=")
+        assert Client(HTTP_HOST="localhost").get(url).status_code == 404

@@ -1,0 +1,62 @@
+"""Forms of the congress, proposal and 意见建议 pages. They only shape input; the services' rules
+speak (web.base.call_service puts their refusals beside these fields)."""
+from django import forms
+
+from tenants.congress.models import Rating
+from web.forms import PageForm
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NUMBER_ERRORS = {"required": "请填写。", "invalid": "请填写一个整数。"}
+DATE_ERRORS = {"invalid": "请按“年-月-日”填写有效日期。"}
+DATETIME_ERRORS = {"invalid": "请填写有效的日期和时间。"}
+
+
+class CongressForm(PageForm):
+    # Term and session must be numbers to build the congress at all; their ranges are the service's.
+    term = forms.IntegerField(label="届次（第几届）", error_messages={**NUMBER_ERRORS, "required": "请填写届次。"})
+    session = forms.IntegerField(label="会议次数（第几次）", error_messages={**NUMBER_ERRORS, "required": "请填写会议次数。"})
+    title = forms.CharField(label="名称", required=False, help_text="如：第六届教职工代表大会第四次会议")
+    opens_on = forms.DateField(label="开幕日期", required=False, widget=DATE, error_messages=DATE_ERRORS)
+    closes_on = forms.DateField(label="闭幕日期", required=False, widget=DATE, error_messages=DATE_ERRORS)
+    seconder_minimum = forms.IntegerField(label="附议最少人数", required=False, min_value=0, initial=2,
+                                          error_messages={**NUMBER_ERRORS, "min_value": "不能少于 0。"})
+    submission_opens_at = forms.DateTimeField(label="提案征集开始", required=False, widget=DATETIME,
+                                              error_messages=DATETIME_ERRORS)
+    submission_closes_at = forms.DateTimeField(label="提案征集截止", required=False, widget=DATETIME,
+                                               error_messages=DATETIME_ERRORS)
+    seconding_closes_at = forms.DateTimeField(label="附议截止", required=False, widget=DATETIME,
+                                              error_messages=DATETIME_ERRORS)
+
+    def fields_for_service(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("seconder_minimum") is None:
+            data["seconder_minimum"] = 2
+        data["title"] = (data.get("title") or "").strip()
+        return data
+
+
+class DelegationForm(PageForm):
+    name = forms.CharField(label="代表团名称", required=False, strip=False)
+
+
+class DelegateForm(PageForm):
+    member = forms.CharField(label="会员工号", required=False,
+                             help_text="输入在会会员的工号；当选后记录其所在分工会。")
+    delegation = forms.ModelChoiceField(label="代表团", queryset=None, required=False, empty_label="（不编入代表团）",
+                                        error_messages={"invalid_choice": "请选择本次教代会的代表团。"})
+
+    def __init__(self, *args, congress, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegation"].queryset = congress.delegations.all()
+
+
+class RateForm(PageForm):
+    rating = forms.ChoiceField(label="评价", required=False, choices=[("", "请选择")] + list(Rating.choices),
+                               widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(PageForm):
+    file = forms.FileField(label="附件", required=False,
+                           error_messages={"invalid": "请选择要上传的文件。", "empty": "文件是空的。"})
