@@ -1,6 +1,6 @@
 """The union office's congress pages: congresses, their delegations and delegates, opening and
 closing, and the proposal figures (提案工作统计) with charts and the .xlsx download."""
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -91,14 +91,29 @@ class CongressDetail(SchoolPage):
     roles = OFFICE
 
     def page(self, congress, delegation_form=None, delegate_form=None):
-        delegates = (congress.delegates.select_related("member", "branch", "delegation")
-                     .order_by("delegation_id", "branch__name", "member__name"))
+        table = Table(self.request, id="delegates", columns=[
+            Column("member.name", "姓名", sort="member__name", primary=True),
+            Column("member.employee_number", "工号", sort="member__employee_number"),
+            Column("branch.name", "选举单位", sort="branch__name"),
+            Column("delegation.name", "代表团"),
+            Column("elected_on", "当选日期", format="date"),
+        ], filters=[Filter("q", "搜索", placeholder="姓名或工号"),
+                    Filter("delegation", "代表团", choices=[(d.pk, d.name) for d in congress.delegations.all()])],
+            default_sort="member__employee_number", per_page=20, empty_text="还没有代表。",
+            empty_hint="输入在会会员的工号登记当选代表。")
+        delegates = congress.delegates.select_related("member", "branch", "delegation")
+        if table.values["q"]:
+            delegates = delegates.filter(Q(member__name__contains=table.values["q"])
+                                         | Q(member__employee_number__startswith=table.values["q"]))
+        if table.values["delegation"]:
+            delegates = delegates.filter(delegation=table.values["delegation"])
+        table.paginate(delegates)
         history = audit_records(target_type="congress.congress", target_id=str(congress.pk),
                                 action="transition").order_by("at", "id")
         return self.render_page(
             congress=congress, page_title=str(congress),
             delegations=congress.delegations.annotate(size=Count("delegates")),
-            delegates=delegates, history=history,
+            delegates=table, delegate_total=congress.delegates.count(), history=history,
             delegation_form=delegation_form or DelegationForm(prefix="delegation"),
             delegate_form=delegate_form or DelegateForm(prefix="delegate", congress=congress),
             statuses=dict(Congress.Status.choices))

@@ -38,7 +38,7 @@
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: d.names },
       series: [
-        { name: "按期答复", type: "bar", stack: "all", data: d.on_time, itemStyle: { color: "#2e7d32" } },
+        { name: "按期答复", type: "bar", stack: "all", barMaxWidth: 28, data: d.on_time, itemStyle: { color: "#2e7d32" } },
         { name: "逾期答复", type: "bar", stack: "all", data: d.late, itemStyle: { color: "#e6a23c" } },
         { name: "逾期未复", type: "bar", stack: "all", data: d.overdue, itemStyle: { color: RED } }
       ]
