@@ -60,3 +60,23 @@ class RateForm(PageForm):
 class AttachmentForm(PageForm):
     file = forms.FileField(label="附件", required=False,
                            error_messages={"invalid": "请选择要上传的文件。", "empty": "文件是空的。"})
+
+
+class StepForm(PageForm):
+    """What one proposal step sends (each step uses some of these); only here so that the service's
+    refusals land beside the field they name and the typed text survives a refusal."""
+
+    note = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+    text = forms.CharField(required=False)
+    comment = forms.CharField(required=False)
+    rating = forms.CharField(required=False)
+    lead_department = forms.CharField(required=False)
+    due_date = forms.CharField(required=False)
+    sources = forms.CharField(required=False)
+    answer = forms.CharField(required=False)
+    department = forms.CharField(required=False)
+
+    def failure(self, step: str) -> dict:
+        errors = {field: "；".join(messages) for field, messages in self.errors.items() if field != "__all__"}
+        return {"step": step, "values": self.data, "errors": errors, "top": self.non_field_errors()}

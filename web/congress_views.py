@@ -25,7 +25,7 @@ from tenants.congress.selectors import (
 from tenants.congress.workflow import PROPOSAL_FLOW
 from tenants.members.models import Department
 from web.base import SchoolPage
-from web.congress_forms import AttachmentForm
+from web.congress_forms import AttachmentForm, StepForm
 from web.forms import ProposalDraftForm, SuggestionForm
 from web.tables import Column, Filter, Table
 
@@ -67,7 +67,7 @@ class ProposalList(SchoolPage):
 class ProposalDetail(SchoolPage):
     template_name = "web/proposal_detail.html"
 
-    def get(self, request, pk, attachment_form=None):
+    def get(self, request, pk, attachment_form=None, failed=None):
         proposal = visible_proposal(request.user, pk)
         kind = attachment_kind_for(proposal, request.user)
         return self.render_page(
@@ -79,7 +79,7 @@ class ProposalDetail(SchoolPage):
             attachments=proposal.attachments.select_related("uploaded_by"),
             attachment_kind=kind, attachment_form=attachment_form or (AttachmentForm() if kind else None),
             merge_candidates=merge_candidates(proposal, request.user),
-            history=proposal_history(proposal),
+            history=proposal_history(proposal), failed=failed or {},
         )
 
 
@@ -101,7 +101,7 @@ class ProposalAttachments(SchoolPage):
                 lambda: s.proposal_attach(proposal=proposal, by=request.user, upload=form.cleaned_data["file"],
                                           kind=kind), form=form, success="附件已上传。"):
             return redirect("school:proposal", pk=pk)
-        return ProposalDetail(request=request, args=(), kwargs={}).get(request, pk, attachment_form=form)
+        return ProposalDetail(request=request).get(request, pk, attachment_form=form)
 
 
 class ProposalMerge(SchoolPage):
@@ -113,10 +113,13 @@ class ProposalMerge(SchoolPage):
         target = visible_proposal(request.user, pk)
         chosen = [value for value in request.POST.getlist("sources") if value.isascii() and value.isdigit()]
         sources = list(merge_candidates(target, request.user).filter(pk__in=chosen))
-        self.call_service(lambda: s.proposal_merge(target=target, sources=sources, by=request.user,
-                                                   note=request.POST.get("note", "")),
-                          success=f"已并案：{len(sources)} 件提案并入本提案。")
-        return redirect("school:proposal", pk=pk)
+        form = StepForm(request.POST)
+        form.is_valid()
+        if self.call_service(lambda: s.proposal_merge(target=target, sources=sources, by=request.user,
+                                                      note=request.POST.get("note", "")),
+                             form=form, success=f"已并案：{len(sources)} 件提案并入本提案。"):
+            return redirect("school:proposal", pk=pk)
+        return ProposalDetail(request=request).get(request, pk, failed=form.failure("merge"))
 
 
 class ProposalAct(SchoolPage):
@@ -144,8 +147,12 @@ class ProposalAct(SchoolPage):
         }
         if step not in steps:
             raise Http404
-        self.call_service(steps[step], success=f"已完成：{PROPOSAL_FLOW.transitions[step].label}")
-        return redirect("school:proposal", pk=pk)
+        form = StepForm(data)
+        form.is_valid()
+        if self.call_service(steps[step], form=form, success=f"已完成：{PROPOSAL_FLOW.transitions[step].label}"):
+            return redirect("school:proposal", pk=pk)
+        # Refused: the same page, the reason beside the field of this step, what was typed kept.
+        return ProposalDetail(request=request).get(request, pk, failed=form.failure(step))
 
 
 def _assign(proposal, user, data):
@@ -221,10 +228,10 @@ class SuggestionDetail(SchoolPage):
 
     template_name = "web/suggestion_detail.html"
 
-    def get(self, request, pk):
+    def get(self, request, pk, failed=None):
         suggestion = visible_suggestion(request.user, pk)
         return self.render_page(
-            suggestion=suggestion, page_title=suggestion.title,
+            suggestion=suggestion, page_title=suggestion.title, failed=failed or {},
             actions=suggestion_actions_for(suggestion, request.user),
             departments=Department.objects.filter(is_active=True),
             history=audit_records(target_type="congress.suggestion", target_id=str(suggestion.pk),
@@ -241,7 +248,10 @@ class SuggestionDetail(SchoolPage):
             department = (Department.objects.filter(pk=chosen, is_active=True).first()
                           if chosen.isascii() and chosen.isdigit() else None)
         labels = {"acknowledge": "已受理。", "forward": "已转交部门。", "answer": "答复已发送给提交人。"}
-        self.call_service(lambda: s.suggestion_act(suggestion=suggestion, action=step, by=request.user,
-                                                   department=department, answer=data.get("answer", "")),
-                          success=labels[step])
-        return redirect("school:suggestion", pk=pk)
+        form = StepForm(data)
+        form.is_valid()
+        if self.call_service(lambda: s.suggestion_act(suggestion=suggestion, action=step, by=request.user,
+                                                      department=department, answer=data.get("answer", "")),
+                             form=form, success=labels[step]):
+            return redirect("school:suggestion", pk=pk)
+        return self.get(request, pk, failed=form.failure(step))

@@ -139,6 +139,20 @@ def test_the_office_reviews_assigns_and_the_handler_replies_and_the_proposer_rat
     assert "办理过程" in body and "已评价 → 已结案" in body
 
 
+def test_a_refused_step_says_why_beside_its_field_and_keeps_what_was_typed(guilin, congress_setting):
+    c = congress_setting
+    pk = to_state(c, "accepted")
+    office = browser_for(guilin, c.office)
+    status, body = page(office, f"/proposals/{pk}/assign/", lead_department=c.jiaowu.pk, due_date="2001-01-01",
+                        note="请抓紧")
+    assert "办理期限不能早于今天" in body and 'value="2001-01-01"' in body and 'value="请抓紧"' in body
+    with in_schema(guilin):
+        assert Proposal.objects.get(pk=pk).status == "accepted"
+    handler_pk = to_state(c, "assigned")
+    status, body = page(browser_for(guilin, c.handler), f"/proposals/{handler_pk}/reply/", text="   ")
+    assert '<p class="field-error">答复内容不能为空。</p>' in body
+
+
 def test_closing_after_two_unsatisfied_rounds_needs_the_committee_note(guilin, congress_setting):
     c = congress_setting
     pk = to_state(c, "replied")
@@ -163,12 +177,12 @@ def test_the_office_merges_similar_proposals_into_one(guilin, congress_setting):
     office = browser_for(guilin, c.office)
     status, body = page(office, f"/proposals/{target}/")
     assert "关于车位的提案" in body and 'data-step="merge"' in body
+    status, body = page(office, f"/proposals/{target}/merge/", note="内容相近")
+    assert "请选择要并入的提案" in body and "初审中" in body
     status, body = page(office, f"/proposals/{target}/merge/", sources=[source], note="内容相近")
     assert "已并案：1 件" in body and "已立案" in body
     with in_schema(guilin):
         assert Proposal.objects.get(pk=source).merged_into_id == target
-    status, body = page(office, f"/proposals/{target}/merge/", sources=[])
-    assert "请选择要并入的提案" in body
     # a member sees no merge offer
     status, body = page(browser_for(guilin, c.seconder1), f"/proposals/{target}/")
     assert 'data-step="merge"' not in body
@@ -220,14 +234,15 @@ def test_the_office_acknowledges_forwards_and_the_department_answers_and_the_sub
     assert browser_for(guilin, c.seconder1).get(f"/suggestions/{pk}/").status_code == 404
     assert browser_for(huzhou, host_client(huzhou, [Role.UNION_ADMIN])).get(f"/suggestions/{pk}/").status_code == 404
     assert 'data-step="acknowledge"' not in page(member, f"/suggestions/{pk}/")[1]
+    assert "您没有权限执行“受理”操作" in page(member, f"/suggestions/{pk}/", step="acknowledge")[1]
     status, body = page(office, f"/suggestions/{pk}/", step="acknowledge")
     assert "已受理" in body
     status, body = page(office, f"/suggestions/{pk}/", step="forward", department="")
     assert "请选择转交的部门" in body
     status, body = page(office, f"/suggestions/{pk}/", step="forward", department=c.jiaowu.pk)
     assert "已转交部门" in body and "教务处" in body
-    status, body = page(handler, f"/suggestions/{pk}/", step="answer", answer="")
-    assert "答复内容不能为空" in body
+    status, body = page(handler, f"/suggestions/{pk}/", step="answer", answer=" ")
+    assert '<p class="field-error">答复内容不能为空。</p>' in body
     status, body = page(handler, f"/suggestions/{pk}/", step="answer", answer="下学期开通班车。")
     assert "答复已发送" in body
     status, body = page(member, f"/suggestions/{pk}/")
