@@ -20,7 +20,7 @@
       tooltip: { trigger: "item", formatter: "{b}：{c} 件（{d}%）" },
       legend: { bottom: 0 },
       series: [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"], data: data.outcome,
-                 label: { formatter: "{b}\n{c} 件" } }]
+                 label: { position: "inside", formatter: "{c}", color: "#fff", fontWeight: "bold" } }]
     });
     draw("chart-rates", {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
