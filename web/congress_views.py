@@ -80,6 +80,7 @@ class ProposalDetail(SchoolPage):
             attachment_kind=kind, attachment_form=attachment_form or (AttachmentForm() if kind else None),
             merge_candidates=merge_candidates(proposal, request.user),
             history=proposal_history(proposal), failed=failed or {},
+            can_edit=bool(_draft_steps(proposal, request.user)),
         )
 
 
@@ -195,6 +196,41 @@ class ProposalNew(SchoolPage):
                 if created:
                     return redirect("school:proposal", pk=created.value.pk)
         return self.render_page(form=form)
+
+
+class ProposalEdit(SchoolPage):
+    """The proposer edits their draft (the service refuses once it is submitted, or for anyone else)."""
+
+    template_name = "web/proposal_new.html"
+    title = "修改提案草稿"
+
+    def form(self, proposal):
+        form = ProposalDraftForm(self.request.POST or None, congresses=Congress.objects.filter(pk=proposal.congress_id),
+                                 initial={"congress": proposal.congress_id, "title": proposal.title,
+                                          "reasons": proposal.reasons, "measures": proposal.measures})
+        form.fields["congress"].disabled = True
+        return form
+
+    def get(self, request, pk):
+        proposal = visible_proposal(request.user, pk)
+        if "edit" not in _draft_steps(proposal, request.user):
+            raise Http404
+        return self.render_page(form=self.form(proposal), proposal=proposal)
+
+    def post(self, request, pk):
+        proposal = visible_proposal(request.user, pk)
+        form = self.form(proposal)
+        if form.is_valid() and self.call_service(lambda: s.proposal_edit(
+                proposal=proposal, by=request.user, title=form.cleaned_data["title"],
+                reasons=form.cleaned_data["reasons"], measures=form.cleaned_data["measures"]),
+                form=form, success="草稿已保存。"):
+            return redirect("school:proposal", pk=pk)
+        return self.render_page(form=form, proposal=proposal)
+
+
+def _draft_steps(proposal, user) -> list[str]:
+    own_draft = proposal.status == Proposal.Status.DRAFT and proposal.proposer.member.user_id == user.pk
+    return ["edit"] if own_draft else []
 
 
 class Suggestions(SchoolPage):

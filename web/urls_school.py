@@ -41,6 +41,7 @@ urlpatterns = [
     path("proposals/<int:pk>/attachments/", congress_views.ProposalAttachments.as_view(), name="proposal-attachments"),
     path("proposals/<int:pk>/attachments/<int:attachment_id>/", congress_views.ProposalAttachments.as_view(),
          name="proposal-attachment"),
+    path("proposals/<int:pk>/edit/", congress_views.ProposalEdit.as_view(), name="proposal-edit"),
     path("proposals/<int:pk>/merge/", congress_views.ProposalMerge.as_view(), name="proposal-merge"),
     path("proposals/<int:pk>/<str:step>/", congress_views.ProposalAct.as_view(), name="proposal-act"),
     path("suggestions/", congress_views.Suggestions.as_view(), name="suggestions"),

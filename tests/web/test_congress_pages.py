@@ -212,6 +212,22 @@ def test_attachments_follow_the_service_rules_and_download_only_for_those_who_se
     assert "上传提案附件" not in browser_for(guilin, c.seconder1).get(f"/proposals/{pk}/").content.decode()
 
 
+def test_the_proposer_edits_a_draft_and_nobody_else_can(guilin, huzhou, congress_setting, host_client):
+    c = congress_setting
+    pk = draft(c, title="关于食堂的提案")
+    proposer = browser_for(guilin, c.proposer)
+    assert "修改草稿" in page(proposer, f"/proposals/{pk}/")[1]
+    status, body = page(proposer, f"/proposals/{pk}/edit/", title="", reasons="新的理由", measures="措施")
+    assert "案由不能为空" in body and "新的理由" in body
+    status, body = page(proposer, f"/proposals/{pk}/edit/", title="关于食堂菜价的提案", reasons="新的理由",
+                        measures="措施")
+    assert "草稿已保存" in body and "关于食堂菜价的提案" in body
+    assert browser_for(guilin, c.office).get(f"/proposals/{pk}/edit/").status_code == 404
+    assert browser_for(huzhou, host_client(huzhou, [Role.UNION_ADMIN])).get(f"/proposals/{pk}/edit/").status_code == 404
+    proposer.post(f"/proposals/{pk}/submit/")
+    assert proposer.get(f"/proposals/{pk}/edit/").status_code == 404  # submitted: no longer a draft
+
+
 def test_steps_are_offered_only_to_who_can_take_them(guilin, congress_setting):
     c = congress_setting
     pk = to_state(c, "submitted")
