@@ -55,11 +55,14 @@ class ProposalList(SchoolPage):
             Column("lead_department.name", "主办部门"),
             Column("due_date", "办理期限", format="date", sort="due_date"),
         ], filters=[Filter("status", "状态", choices=Proposal.Status.choices),
+                    Filter("overdue", "督办", choices=[("1", "督办中")]),
                     Filter("q", "搜索", placeholder="案由或编号")],
             default_sort="-created", per_page=20, empty_text="暂无可查看的提案。")
         rows = proposals_matching(proposals_visible_to(request.user), table.values["q"])
         if table.values["status"]:
             rows = rows.filter(status=table.values["status"])
+        if table.values["overdue"]:
+            rows = rows.filter(overdue=True, status=Proposal.Status.ASSIGNED)
         table.paginate(rows)
         return self.render_page(table=table, can_propose=_delegate_congresses(request.user).exists())
 

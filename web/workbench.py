@@ -72,7 +72,8 @@ def school_workbench(user, school) -> dict:
     todos: list[Todo] = []
     for key, rows in proposal_todos(user).items():
         label, status, urgent = PROPOSAL_LABELS[key]
-        todos.append(Todo(key, label, rows.count(), _proposals_url(status), urgent, _proposal_items(rows)))
+        url = _proposals_url(status) if key != "overdue" else reverse("school:proposals") + "?overdue=1"
+        todos.append(Todo(key, label, rows.count(), url, urgent, _proposal_items(rows)))
     suggestions = suggestion_todos(user)
     if "to_acknowledge" in suggestions:
         rows = suggestions["to_acknowledge"]

@@ -228,6 +228,21 @@ def test_the_proposer_edits_a_draft_and_nobody_else_can(guilin, huzhou, congress
     assert proposer.get(f"/proposals/{pk}/edit/").status_code == 404  # submitted: no longer a draft
 
 
+def test_the_office_lists_only_overdue_proposals_from_the_workbench_link(guilin, congress_setting):
+    c = congress_setting
+    late = to_state(c, "assigned", title="关于逾期未复的提案")
+    to_state(c, "assigned", title="关于按期办理的提案")
+    with in_schema(guilin):
+        from tenants.congress.services import flag_overdue_proposals
+
+        Proposal.objects.filter(pk=late).update(due_date="2000-01-01")
+        flag_overdue_proposals()
+    office = browser_for(guilin, c.office)
+    assert 'href="/proposals/?overdue=1"' in page(office, "/")[1]
+    body = page(office, "/proposals/?overdue=1")[1]
+    assert "关于逾期未复的提案" in body and "关于按期办理的提案" not in body
+
+
 def test_steps_are_offered_only_to_who_can_take_them(guilin, congress_setting):
     c = congress_setting
     pk = to_state(c, "submitted")
