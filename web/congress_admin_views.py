@@ -109,7 +109,7 @@ class CongressDetail(SchoolPage):
             delegates = delegates.filter(delegation=table.values["delegation"])
         table.paginate(delegates)
         history = audit_records(target_type="congress.congress", target_id=str(congress.pk),
-                                action="transition").order_by("at", "id")
+                                action="transition").select_related("actor").order_by("at", "id")
         return self.render_page(
             congress=congress, page_title=str(congress),
             delegations=congress.delegations.annotate(size=Count("delegates")),

@@ -274,7 +274,7 @@ class SuggestionDetail(SchoolPage):
             actions=suggestion_actions_for(suggestion, request.user),
             departments=Department.objects.filter(is_active=True),
             history=audit_records(target_type="congress.suggestion", target_id=str(suggestion.pk),
-                                  action="transition").order_by("at", "id"))
+                                  action="transition").select_related("actor").order_by("at", "id"))
 
     def post(self, request, pk):
         suggestion = visible_suggestion(request.user, pk)

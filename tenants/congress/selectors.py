@@ -206,7 +206,8 @@ def proposal_history(proposal: Proposal):
     """Every step of one proposal, oldest first: who, when, from, to, why."""
     from tenants.audit.selectors import audit_records
 
-    return audit_records(target_type="congress.proposal", target_id=str(proposal.pk)).order_by("at", "id")
+    return (audit_records(target_type="congress.proposal", target_id=str(proposal.pk))
+            .select_related("actor").order_by("at", "id"))
 
 
 def suggestion_actions_for(suggestion: Suggestion, user) -> list[str]:
