@@ -79,12 +79,12 @@ def school_workbench(user, school) -> dict:
         rows = suggestions["to_acknowledge"]
         todos.append(Todo("suggestions_to_acknowledge", "待受理的意见建议", rows.count(),
                           reverse("school:suggestions"),
-                          items=[{"text": s.title, "url": reverse("school:suggestions"), "when": s.created}
+                          items=[{"text": s.title, "url": reverse("school:suggestion", args=[s.pk]), "when": s.created}
                                  for s in rows[:LIST_LENGTH]]))
     if "to_answer" in suggestions:
         rows = suggestions["to_answer"]
         todos.append(Todo("suggestions_to_answer", "待答复的意见建议", rows.count(), reverse("school:suggestions"),
-                          items=[{"text": s.title, "url": reverse("school:suggestions"), "when": s.created}
+                          items=[{"text": s.title, "url": reverse("school:suggestion", args=[s.pk]), "when": s.created}
                                  for s in rows[:LIST_LENGTH]]))
     applications = application_todos(user)
     for key, label in (("to_confirm", "待确认的入会申请"), ("to_approve", "待批准的入会申请")):
