@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
@@ -37,6 +38,8 @@ from tenants.errors import Conflict, DomainError
 NOT_FOUND = "您要找的页面不存在，或您无权查看。"
 FORBIDDEN = "您没有执行该操作的权限。"
 SOMEONE_ELSE_FIRST = "其他人已先处理了这条记录，页面显示的是它现在的状态。"
+ALREADY_SUBMITTED = "这张表单刚才已经提交过，没有重复保存。"
+SUBMISSION_MEMORY_SECONDS = 6 * 3600
 
 
 def error_page(request, status: int, detail: str = ""):
@@ -130,20 +133,36 @@ def call_service(request, fn: Callable[[], Any], *, form=None, success: str = ""
     error messages (toasts). A 409 from the domain (Conflict, IllegalTransition) is also explained
     as someone else having acted first, because the page the person saw is out of date.
     """
+    once_key = _claim_submission(form)
+    if once_key is False:
+        messages.info(request, ALREADY_SUBMITTED)
+        return Outcome(False)
     try:
         value = fn()
-    except ValidationError as exc:
-        for field, errors in _by_field(exc).items():
-            _report(request, form, field, "；".join(errors))
-        return Outcome(False)
-    except DomainError as exc:
-        if isinstance(exc, Conflict):
-            messages.warning(request, SOMEONE_ELSE_FIRST)
-        _report(request, form, exc.field, exc.message)
+    except (ValidationError, DomainError) as exc:
+        if once_key:
+            cache.delete(once_key)  # refused: the corrected form may be sent again with its token
+        if isinstance(exc, ValidationError):
+            for field, errors in _by_field(exc).items():
+                _report(request, form, field, "；".join(errors))
+        else:
+            if isinstance(exc, Conflict):
+                messages.warning(request, SOMEONE_ELSE_FIRST)
+            _report(request, form, exc.field, exc.message)
         return Outcome(False)
     if success:
         messages.success(request, success)
     return Outcome(True, value)
+
+
+def _claim_submission(form):
+    """The cache key now holding this form's submission token; False when it was already used;
+    None for a form without one. cache.add is atomic, so two simultaneous posts cannot both win."""
+    token = (getattr(form, "cleaned_data", None) or {}).get("submission")
+    if not token:
+        return None
+    key = f"page-form-submitted:{token}"
+    return key if cache.add(key, True, timeout=SUBMISSION_MEMORY_SECONDS) else False
 
 
 def _by_field(exc: ValidationError) -> dict[str | None, list[str]]:

@@ -308,3 +308,42 @@ def test_the_portal_pages_need_a_login_and_a_school_host(guilin):
     for url in ("/me/", "/more/", "/congresses/", "/suggestions/1/"):
         assert Client(HTTP_HOST="guilin.localhost").get(url)["Location"].startswith("/login/?next=")
         assert Client(HTTP_HOST="localhost").get(url).status_code == 404
+
+
+def test_a_double_click_on_the_new_proposal_form_saves_one_draft(guilin, congress_setting):
+    c = congress_setting
+    proposer = browser_for(guilin, c.proposer)
+    form = proposer.get("/proposals/new/").content.decode()
+    token = form.split('name="submission" value="')[1].split('"')[0]
+    data = {"submission": token, "congress": c.congress.pk, "title": "关于增设自行车棚的提案",
+            "reasons": "车棚不足", "measures": "增设两处"}
+    first = proposer.post("/proposals/new/", data)
+    again = proposer.post("/proposals/new/", data, follow=True)
+    assert first.status_code == 302 and "已经提交过" in again.content.decode()
+    with in_schema(guilin):
+        assert Proposal.objects.filter(title="关于增设自行车棚的提案").count() == 1
+
+
+def test_a_form_the_service_refused_can_be_sent_again_once_corrected(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import ValidationError
+
+    from web.base import call_service
+    from web.forms import SuggestionForm
+
+    request = rf.post("/")
+    request.session, request._messages = {}, None
+    request._messages = FallbackStorage(request)
+    form = SuggestionForm({"submission": "same-token", "title": "x", "content": "y"})
+    assert form.is_valid()
+    calls = []
+
+    def refuse():
+        calls.append("refused")
+        raise ValidationError({"title": "标题太短。"})
+
+    assert not call_service(request, refuse, form=form)
+    assert "标题太短。" in form.errors["title"]
+    assert call_service(request, lambda: calls.append("saved") or "ok", form=form).value == "ok"
+    assert not call_service(request, lambda: calls.append("saved twice"), form=form)  # the same post again
+    assert calls == ["refused", "saved"]
