@@ -133,7 +133,7 @@ def call_service(request, fn: Callable[[], Any], *, form=None, success: str = ""
     error messages (toasts). A 409 from the domain (Conflict, IllegalTransition) is also explained
     as someone else having acted first, because the page the person saw is out of date.
     """
-    once_key = _claim_submission(form)
+    once_key = _claim_submission(request, form)
     if once_key is False:
         messages.info(request, ALREADY_SUBMITTED)
         return Outcome(False)
@@ -155,11 +155,12 @@ def call_service(request, fn: Callable[[], Any], *, form=None, success: str = ""
     return Outcome(True, value)
 
 
-def _claim_submission(form):
-    """The cache key now holding this form's submission token; False when it was already used;
-    None for a form without one. cache.add is atomic, so two simultaneous posts cannot both win."""
-    token = (getattr(form, "cleaned_data", None) or {}).get("submission")
-    if not token:
+def _claim_submission(request, form):
+    """The cache key now holding this form's submission token (web/templatetags/ui.py
+    submission_token); False when it was already used; None for a post without one. cache.add is
+    atomic, so two simultaneous posts cannot both win."""
+    token = request.POST.get("submission", "") if form is not None and request.method == "POST" else ""
+    if not token or len(token) > 64:
         return None
     key = f"page-form-submitted:{token}"
     return key if cache.add(key, True, timeout=SUBMISSION_MEMORY_SECONDS) else False

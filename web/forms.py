@@ -1,23 +1,14 @@
 """Forms of the pages. They only shape what was typed: every rule (required, lengths, states)
 is the service's, whose refusals web.base.call_service puts beside the fields. So fields are
 `required=False` unless the browser must insist, and the labels are the ones a person reads."""
-import secrets
-
 from django import forms
 
 from tenants.text import RefuseControlCharacters
 from web.templatetags.ui import PAGE_FORM_RENDERER
 
 
-def _new_submission_token() -> str:
-    return secrets.token_urlsafe(18)
-
-
 class PageForm(RefuseControlCharacters, forms.Form):
     default_renderer = PAGE_FORM_RENDERER
-    # One token per form shown: a double click or a re-sent POST carries the same token, and
-    # web.base.call_service runs the service once for it (the record is created once).
-    submission = forms.CharField(widget=forms.HiddenInput, required=False, initial=_new_submission_token)
 
 
 class ProposalDraftForm(PageForm):

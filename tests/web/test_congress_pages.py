@@ -331,10 +331,10 @@ def test_a_form_the_service_refused_can_be_sent_again_once_corrected(rf):
     from web.base import call_service
     from web.forms import SuggestionForm
 
-    request = rf.post("/")
-    request.session, request._messages = {}, None
+    request = rf.post("/", {"submission": "same-token"})
+    request.session = {}
     request._messages = FallbackStorage(request)
-    form = SuggestionForm({"submission": "same-token", "title": "x", "content": "y"})
+    form = SuggestionForm({"title": "x", "content": "y"})
     assert form.is_valid()
     calls = []
 

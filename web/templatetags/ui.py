@@ -18,6 +18,8 @@ Components (templates in web/templates/web/components/)
 """
 from __future__ import annotations
 
+import secrets
+
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -158,6 +160,13 @@ class PageFormRenderer(DjangoTemplates):
 
 
 PAGE_FORM_RENDERER = PageFormRenderer()
+
+
+@register.simple_tag
+def submission_token() -> str:
+    """One token per form shown: a double click or a re-sent POST carries the same one, and
+    web.base.call_service runs the service once for it (the record is created once)."""
+    return secrets.token_urlsafe(18)
 
 
 @register.simple_tag
