@@ -18,9 +18,8 @@ Components (templates in web/templates/web/components/)
 """
 from __future__ import annotations
 
-import secrets
-
 import datetime
+import secrets
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
