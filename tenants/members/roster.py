@@ -39,9 +39,12 @@ def template_workbook() -> bytes:
     sheet = book.active
     sheet.title = "会员名册"
     xlsx.append(sheet, [f"*{label}" if required else label for _, label, required in COLUMNS])
-    xlsx.append(sheet, ["张三", "男", "2019001", "文学院", "", "在编", "2019-09-01", "13812345678", ""])
+    # The example lives on the instructions sheet: a sample row on the roster sheet would be
+    # imported as a real member by anyone who uploads the template as downloaded.
     notes = book.create_sheet("填写说明")
-    for line in ["带 * 的列必填：姓名、性别、工号、分工会、用工类型、入会日期。",
+    for line in ["示例（请在“会员名册”表的第 2 行起填写，每人一行）：张三｜男｜2019001｜文学院｜（小组可空）｜在编｜"
+                 "2019-09-01｜13812345678｜（身份证号可空）",
+                 "带 * 的列必填：姓名、性别、工号、分工会、用工类型、入会日期。",
                  "性别：男/女；用工类型：在编/非编/人事代理/退休；入会日期：2024-09-01。",
                  "分工会、工会小组须与系统中的名称一致；身份证号为 18 位，会校验出生日期和校验位。",
                  "任何一行有错，整个文件都不会导入；系统会列出每个错误的行号、列名和原因。"]:

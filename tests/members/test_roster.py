@@ -34,15 +34,17 @@ def upload(client, buffer):
     return client.post("/api/v1/members/import/", {"file": buffer}, format="multipart")
 
 
-def test_the_downloaded_template_imports_as_is(admin, guilin):
+def test_the_downloaded_template_uploaded_unchanged_adds_nobody(admin, guilin):
     template = admin.get("/api/v1/members/import-template/")
     assert template.status_code == 200 and "attachment" in template["Content-Disposition"]
     buffer = io.BytesIO(template.content)
     buffer.name = "模板.xlsx"
     response = upload(admin, buffer)
-    assert response.status_code == 201 and response.json() == {"imported": 1}
+    assert response.status_code == 400 and "没有会员数据" in response.json()["problems"][0]["message"]
     with in_schema(guilin):
-        assert Member.objects.get(employee_number="2019001").name == "张三"
+        assert not Member.objects.filter(employee_number="2019001").exists()
+    notes = load_workbook(io.BytesIO(template.content))["填写说明"]
+    assert "张三" in notes["A1"].value  # the example is on the instructions sheet
 
 
 def test_a_valid_roster_is_written_whole(admin, guilin):
