@@ -65,3 +65,15 @@ class RefuseControlCharacters:
             if problem and name not in self.errors:
                 self.add_error(name, problem)
         return cleaned
+
+
+def cn_date(value) -> str:
+    """2026年3月5日 — how a date reads in every message, notification and page (datetimes in
+    Asia/Shanghai)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -26,6 +26,7 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.models import School
 from tenants.workflow import StateMachine
+from tenants.text import cn_date
 
 E = Entry.Status
 C = Competition.Status
@@ -88,8 +89,8 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
         raise Conflict(f"“{competition.title}”当前{competition.get_status_display()}，报名已结束。")
     if not competition.registration_opens_at <= now <= competition.registration_closes_at:
         raise Conflict(f"“{competition.title}”不在报名时间内（"
-                       f"{timezone.localtime(competition.registration_opens_at):%Y-%m-%d} 至 "
-                       f"{timezone.localtime(competition.registration_closes_at):%Y-%m-%d}）。")
+                       f"{cn_date(competition.registration_opens_at)} 至 "
+                       f"{cn_date(competition.registration_closes_at)}）。")
     errors = {}
     if not (name or "").strip():
         errors["name"] = "姓名不能为空。"
@@ -102,7 +103,7 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
     elif birth_date > timezone.localdate():
         errors["birth_date"] = "出生日期不能晚于今天。"
     elif (age := age_on(birth_date, competition.age_cutoff_on)) > competition.age_limit:
-        errors["birth_date"] = (f"截至 {competition.age_cutoff_on:%Y-%m-%d} 年满 {age} 周岁，"
+        errors["birth_date"] = (f"截至 {cn_date(competition.age_cutoff_on)} 年满 {age} 周岁，"
                                 f"超过 {competition.age_limit} 周岁的年龄限制。")
     if errors:
         raise ValidationError(errors)

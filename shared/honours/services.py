@@ -21,6 +21,7 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.workflow import StateMachine
+from tenants.text import cn_date
 
 N = Nomination.Status
 REVIEWERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER}
@@ -164,7 +165,7 @@ def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date
     passed = list(campaign.nominations.filter(status=N.PASSED))
     if not passed:
         raise Conflict("没有评审通过的推荐，无法公示。")
-    period = f"公示 {starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}"
+    period = f"公示 {cn_date(starts_on)} 至 {cn_date(ends_on)}"
     for nomination in passed:
         _move(nomination, "publicize", by=by, reason=period)
     campaign.publicity_starts_on, campaign.publicity_ends_on = starts_on, ends_on
@@ -179,7 +180,7 @@ def objection_record(*, nomination: Nomination, by, content: str):
         raise Conflict(f"推荐当前状态为“{nomination.get_status_display()}”，只有公示期间可以记录异议。")
     campaign, today = nomination.campaign, timezone.localdate()
     if campaign.publicity_starts_on and not campaign.publicity_starts_on <= today <= campaign.publicity_ends_on:
-        raise Conflict(f"公示期为 {campaign.publicity_starts_on:%Y-%m-%d} 至 {campaign.publicity_ends_on:%Y-%m-%d}，"
+        raise Conflict(f"公示期为 {cn_date(campaign.publicity_starts_on)} 至 {cn_date(campaign.publicity_ends_on)}，"
                        f"现在不能记录异议。")
     if not (content or "").strip():
         raise ValidationError({"content": "异议内容不能为空。"})
@@ -192,7 +193,7 @@ def objection_record(*, nomination: Nomination, by, content: str):
 def nomination_decide(*, nomination: Nomination, by, award: bool, note: str = "") -> Nomination:
     campaign = nomination.campaign
     if award and campaign.publicity_ends_on and timezone.localdate() <= campaign.publicity_ends_on:
-        raise Conflict(f"公示期到 {campaign.publicity_ends_on:%Y-%m-%d} 结束，结束后才能授予。")
+        raise Conflict(f"公示期到 {cn_date(campaign.publicity_ends_on)} 结束，结束后才能授予。")
     nomination = _move(nomination, "award" if award else "decline", by=by, reason=note, decision_note=note)
     if award:
         record = HonourRecord.objects.create(school=nomination.school, person_name=nomination.nominee_name,

@@ -17,6 +17,7 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.workflow import StateMachine
+from tenants.text import cn_date
 
 A = Application.Status
 APPLICATION_FLOW = (
@@ -77,8 +78,8 @@ def application_submit(*, by, programme: Programme, school: School, project: str
                        budget_lines=(), member_count: int = 0) -> Application:
     now = timezone.now()
     if not programme.opens_at <= now <= programme.closes_at:
-        raise Conflict(f"“{programme.title}”的申报时间为 {timezone.localtime(programme.opens_at):%Y-%m-%d} 至 "
-                       f"{timezone.localtime(programme.closes_at):%Y-%m-%d}，现在不能申报。")
+        raise Conflict(f"“{programme.title}”的申报时间为 {cn_date(programme.opens_at)} 至 "
+                       f"{cn_date(programme.closes_at)}，现在不能申报。")
     if not (project or "").strip():
         raise ValidationError({"project": "项目名称不能为空。"})
     amount = money(amount_requested, "amount_requested")

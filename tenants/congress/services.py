@@ -26,6 +26,7 @@ from tenants.congress.models import (
 from tenants.congress.workflow import CONGRESS_FLOW, PROPOSAL_FLOW, SUGGESTION_FLOW
 from tenants.errors import Conflict, DomainError, NotAllowed
 from tenants.members.models import Department, Member
+from tenants.text import cn_date
 
 P = Proposal.Status
 CONGRESS_FIELDS = ["term", "session", "title", "opens_on", "closes_on", "status", "seconder_minimum",
@@ -360,10 +361,10 @@ def proposal_assign(*, proposal: Proposal, by, lead_department: Department, due_
     proposal.co_departments.set(co_departments)
     audit_record(actor=by, action="update", target=proposal,
                  changes={"co_departments": sorted(d.name for d in co_departments)})
-    _move(proposal, "assign", by=by, reason=note or f"交办{lead_department.name}，期限 {due_date:%Y-%m-%d}",
+    _move(proposal, "assign", by=by, reason=note or f"交办{lead_department.name}，期限 {cn_date(due_date)}",
           fields=["lead_department", "due_date", "overdue"])
     _notify_department(lead_department, f"提案 {proposal.number}“{proposal.title}”已交办贵部门，"
-                                        f"请于 {due_date:%Y-%m-%d} 前答复。", proposal)
+                                        f"请于 {cn_date(due_date)} 前答复。", proposal)
     return proposal
 
 
@@ -404,7 +405,7 @@ def proposal_rate(*, proposal: Proposal, by, rating: str, comment: str = "") -> 
         _move(proposal, "rate", to=P.ASSIGNED, by=by, reason=f"提案人不满意，进入第二轮办理：{comment}".rstrip("："),
               fields=["rating", "handling_round", "due_date"])
         _notify_department(proposal.lead_department, f"提案 {proposal.number} 的提案人对答复不满意，"
-                                                     f"请于 {proposal.due_date:%Y-%m-%d} 前再次答复。", proposal)
+                                                     f"请于 {cn_date(proposal.due_date)} 前再次答复。", proposal)
         return proposal
     return _move(proposal, "rate", by=by, reason=f"评价：{Rating(rating).label} {comment}".strip(),
                  fields=["rating"])
@@ -457,9 +458,9 @@ def flag_overdue_proposals(*, today: datetime.date | None = None) -> int:
             proposal.overdue, proposal.escalated_at = True, timezone.now()
             proposal.save(update_fields=["overdue", "escalated_at"])
             audit_record(actor=None, action="update", target=proposal, changes={"overdue": [False, True]},
-                         reason=f"超过办理期限 {proposal.due_date:%Y-%m-%d} 未答复，转入督办")
+                         reason=f"超过办理期限 {cn_date(proposal.due_date)} 未答复，转入督办")
             message = (f"【督办】提案 {proposal.number}“{proposal.title}”已超过办理期限 "
-                       f"{proposal.due_date:%Y-%m-%d}，{proposal.lead_department.name}尚未答复。")
+                       f"{cn_date(proposal.due_date)}，{proposal.lead_department.name}尚未答复。")
             _notify_department(proposal.lead_department, message, proposal)
             notify(users=office, message=message, link=f"/proposals/{proposal.pk}/")
         flagged += 1

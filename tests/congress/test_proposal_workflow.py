@@ -241,3 +241,9 @@ def test_escalating_a_proposal_with_the_longest_title_still_works(guilin, congre
         assert flag_overdue_proposals() == 1
     inbox = congress_setting.handler.get("/api/v1/notifications/").json()["results"]
     assert any(len(n["message"]) <= 300 and "督办" in n["message"] for n in inbox)
+
+
+def test_the_handlers_notice_gives_the_due_date_the_way_people_write_it(congress_setting):
+    to_state(congress_setting, "assigned")
+    [notice] = congress_setting.handler.get("/api/v1/notifications/").json()["results"]
+    assert "请于 2099年12月31日 前答复" in notice["message"]

@@ -228,7 +228,7 @@ def test_the_office_registers_a_contestant_and_the_age_and_quota_rules_speak_bes
     arts = competition.groups.get(name="文科")
     url = f"/provincial/competitions/{competition.pk}/register/"
     too_old = text(office.post(url, contestant(arts, birth_date="1980-01-01")))
-    assert 'id="id_birth_date_error">截至 2026-09-01 年满 46 周岁，超过 40 周岁的年龄限制。' in too_old
+    assert 'id="id_birth_date_error">截至 2026年9月1日 年满 46 周岁，超过 40 周岁的年龄限制。' in too_old
     assert 'value="大学语文"' in too_old and not Entry.objects.exists()
     no_group = text(office.post(url, contestant(None)))
     assert 'id="id_group_error">请选择组别。' in no_group

@@ -26,6 +26,7 @@ from django import template
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 
+from tenants import text
 from web.tables import Column, Table
 
 register = template.Library()
@@ -35,12 +36,7 @@ register = template.Library()
 
 @register.filter
 def cn_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return text.cn_date(value)
 
 
 @register.filter
