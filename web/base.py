@@ -14,8 +14,8 @@ with the Chinese error page inside the site's layout, so the navigation stays.
 
 Changes go through `call_service`: it runs the same service the API calls and turns what the
 domain refuses into something a person can act on — a field error beside the field of the form
-(ValidationError / DomainError with `.field`), or a message at the top. A Conflict or
-IllegalTransition (409 in the API) means someone else acted first: the page says so.
+(ValidationError / DomainError with `.field`), or a message at the top. An IllegalTransition
+(409 in the API) means someone else acted first: the page says so.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django_tenants.utils import get_public_schema_name
 
 from tenants.accounts.roles import PROVINCE_ROLES
-from tenants.errors import Conflict, DomainError
+from tenants.errors import DomainError, IllegalTransition
 
 NOT_FOUND = "您要找的页面不存在，或您无权查看。"
 FORBIDDEN = "您没有执行该操作的权限。"
@@ -130,8 +130,8 @@ def call_service(request, fn: Callable[[], Any], *, form=None, success: str = ""
 
     With a `form`, a reason that names a field of the form goes beside that field (and the form
     keeps what was typed); any other reason goes to the form's top. Without one, reasons become
-    error messages (toasts). A 409 from the domain (Conflict, IllegalTransition) is also explained
-    as someone else having acted first, because the page the person saw is out of date.
+    error messages (toasts). An IllegalTransition is also explained as someone else having acted
+    first, because the page the person saw is out of date.
     """
     once_key = _claim_submission(request, form)
     if once_key is False:
@@ -146,7 +146,9 @@ def call_service(request, fn: Callable[[], Any], *, form=None, success: str = ""
             for field, errors in _by_field(exc).items():
                 _report(request, form, field, "；".join(errors))
         else:
-            if isinstance(exc, Conflict):
+            # A step the record's state no longer allows means the page was out of date; a plain
+            # conflict (a 工号 already taken) is explained by the field error alone.
+            if isinstance(exc, IllegalTransition):
                 messages.warning(request, SOMEONE_ELSE_FIRST)
             _report(request, form, exc.field, exc.message)
         return Outcome(False)

@@ -143,6 +143,7 @@ def test_adding_a_member_answers_beside_the_fields_and_keeps_what_was_typed(guil
     assert created.status_code == 302
     twice = page(office.post("/members/new/", good))
     assert "工号“N0001”已被其他会员使用" in twice
+    assert "其他人已先处理" not in twice  # a taken 工号 is not someone else acting first
     assert members_count(guilin, employee_number="N0001") == 1
     assert "赵六" in page(office.get(created["Location"]))
 
