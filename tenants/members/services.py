@@ -21,6 +21,7 @@ from tenants.audit.services import (
 from tenants.errors import Conflict, NotAllowed
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication, MemberStatusChange
 from tenants.members.validation import check_person, id_number_columns, initials
+from tenants.text import cn_date
 from tenants.workflow import StateMachine
 
 MS = Member.Status
@@ -213,6 +214,11 @@ def member_change_status(*, member: Member, action: str, by, effective_on: datet
     effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate() + datetime.timedelta(days=366):
         raise ValidationError({"effective_on": "生效日期不能晚于一年以后。"})
+    if effective_on < member.join_date:
+        raise ValidationError({"effective_on": f"生效日期不能早于入会日期（{cn_date(member.join_date)}）。"})
+    latest = member.status_changes.order_by("-effective_on").values_list("effective_on", flat=True).first()
+    if latest and effective_on < latest:
+        raise ValidationError({"effective_on": f"生效日期不能早于上一次状态变更（{cn_date(latest)}）。"})
     from_status = member.status
     member.status_changed_on = effective_on
     if action == "retire":
@@ -276,6 +282,9 @@ def application_submit(*, by, branch: Branch | None, statement: str = "", **pers
     cleaned, errors = check_person(person, require_join_date=False)
     if branch is None:
         errors["branch"] = "请选择分工会。"
+    # Joining is for serving staff; a member who retires keeps membership through 退休, not an application.
+    if cleaned.get("employment_type") == "retiree" and "employment_type" not in errors:
+        errors["employment_type"] = "入会申请只适用于在编、非编和人事代理教职工；会员退休请在会员页办理“退休”。"
     if errors:
         raise ValidationError(errors)
     if Member.objects.filter(employee_number=cleaned["employee_number"]).exists():

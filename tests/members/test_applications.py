@@ -94,3 +94,14 @@ def test_a_chair_decides_only_at_the_branch_stage_and_never_on_their_own_submiss
     own = apply(setting["chair"], setting["branch"], employee_number="2026199").json()["id"]
     refused = setting["chair"].post(f"/api/v1/membership-applications/{own}/confirm/", {}, format="json")
     assert refused.status_code == 403 and "自己提交" in refused.json()["detail"]
+
+
+def test_a_retiree_cannot_apply_to_join(guilin, host_client):
+    from tests.members.factories import a_branch
+
+    applicant = host_client(guilin, [])
+    branch = a_branch(guilin, "退休申请测试学院")
+    answer = applicant.post("/api/v1/membership-applications/", {
+        "name": "老王", "gender": "male", "employee_number": "R0001", "branch": branch.pk,
+        "employment_type": "retiree"}, format="json")
+    assert answer.status_code == 400 and "employment_type" in answer.json()["errors"]

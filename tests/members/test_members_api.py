@@ -167,3 +167,10 @@ def test_full_width_digits_are_the_same_id_number(guilin, admin):
     response = admin.post("/api/v1/members/", new_member_body(a_branch(guilin), employee_number="FW1",
                                                               id_number=full_width), format="json")
     assert response.status_code == 409 and "id_number" in response.json()["errors"]
+
+
+def test_a_status_change_cannot_take_effect_before_the_member_joined(guilin, admin):
+    member = a_member(guilin, join_date="2026-03-05")
+    early = admin.post(f"/api/v1/members/{member.pk}/retire/", {"effective_on": "2020-01-01"}, format="json")
+    assert early.status_code == 400 and "入会日期" in early.json()["errors"]["effective_on"][0]
+    assert admin.get(f"/api/v1/members/{member.pk}/").json()["status"] == "active"
