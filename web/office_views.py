@@ -271,7 +271,8 @@ def _field_label(target_type: str, name: str) -> str:
     try:
         return str(apps.get_model(target_type)._meta.get_field(name).verbose_name)
     except (LookupError, ValueError, Exception):
-        return {"id_number": "身份证号"}.get(name, name)
+        # Changes the services record under names that are not model fields.
+        return {"id_number": "身份证号", "seconds": "附议人数"}.get(name, name)
 
 
 def _summary(record) -> str:
