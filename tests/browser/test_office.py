@@ -69,7 +69,7 @@ def test_the_office_imports_a_roster_and_retires_a_member(desktop, stack, tmp_pa
     assert member["status"] == "retired" and member["status_changed_on"] == "2026-03-05"
 
 
-def test_a_member_applies_on_a_phone_and_the_office_approves(phone, stack):
+def test_a_member_applies_on_a_phone_the_chair_confirms_and_the_office_approves(phone, stack):
     tag = str(int(time.time() * 1000))[-7:]
     login(phone, stack, "guilin", "member1")
     phone.goto(stack.site("guilin") + "/applications/new/")
@@ -83,12 +83,20 @@ def test_a_member_applies_on_a_phone_and_the_office_approves(phone, stack):
     assert "已提交" in phone.locator("h2 .badge").inner_text()
     assert no_horizontal_scroll(phone)
 
+    # The branch's chair (文学院: chair1) confirms from their own phone; the workbench counts it.
+    chair = phone.new_page()
+    login(chair, stack, "guilin", "chair1")
+    assert int(chair.locator('[data-todo="applications_to_confirm"] .number').inner_text()) >= 1
+    chair.goto(stack.site("guilin") + "/applications/?status=submitted")
+    chair.get_by_role("link", name=f"新同事{tag}").click()
+    chair.get_by_role("button", name="确认（提交校工会审批）").click()
+    expect(chair.get_by_text("已确认，等待校工会审批。")).to_be_visible()
+    assert no_horizontal_scroll(chair)
+
     office = phone.new_page()
     login(office, stack, "guilin", "admin")
-    office.goto(stack.site("guilin") + "/applications/?status=submitted")
+    office.goto(stack.site("guilin") + "/applications/?status=branch_confirmed")
     office.get_by_role("link", name=f"新同事{tag}").click()
-    office.get_by_role("button", name="确认（提交校工会审批）").click()
-    expect(office.get_by_text("已确认，等待校工会审批。")).to_be_visible()
     office.get_by_role("button", name="批准入会").click()
     office.locator("#confirm-dialog").get_by_role("button", name="批准入会").click()
     expect(office.get_by_text("已批准入会，会员已建档。")).to_be_visible()
