@@ -79,4 +79,7 @@ class StepForm(PageForm):
 
     def failure(self, step: str) -> dict:
         errors = {field: "；".join(messages) for field, messages in self.errors.items() if field != "__all__"}
-        return {"step": step, "values": self.data, "errors": errors, "top": self.non_field_errors()}
+        # Multi-valued inputs (协办部门) are kept as a list: a QueryDict read in a template gives one value.
+        chosen = self.data.getlist("co_departments") if hasattr(self.data, "getlist") else []
+        return {"step": step, "values": self.data, "errors": errors, "top": self.non_field_errors(),
+                "chosen": chosen}

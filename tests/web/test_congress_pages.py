@@ -143,9 +143,12 @@ def test_a_refused_step_says_why_beside_its_field_and_keeps_what_was_typed(guili
     c = congress_setting
     pk = to_state(c, "accepted")
     office = browser_for(guilin, c.office)
-    status, body = page(office, f"/proposals/{pk}/assign/", lead_department=c.jiaowu.pk, due_date="2001-01-01",
-                        note="请抓紧")
+    status, body = page(office, f"/proposals/{pk}/assign/", lead_department=c.renshi.pk,
+                        co_departments=[c.jiaowu.pk], due_date="2001-01-01", note="请抓紧")
     assert "办理期限不能早于今天" in body and 'value="2001-01-01"' in body and 'value="请抓紧"' in body
+    # The departments chosen stay chosen, so a corrected date is not sent to the wrong department.
+    assert f'<option value="{c.renshi.pk}" selected>' in body
+    assert f'name="co_departments" value="{c.jiaowu.pk}" checked' in body
     with in_schema(guilin):
         assert Proposal.objects.get(pk=pk).status == "accepted"
     handler_pk = to_state(c, "assigned")
