@@ -1,5 +1,8 @@
 """Small builders for member tests (real services, real schemas)."""
+import io
 import itertools
+
+from openpyxl import Workbook
 
 from tenants.members.models import Branch
 from tenants.members.services import branch_create, member_create
@@ -25,3 +28,19 @@ def a_member(school, branch=None, user=None, **fields):
               "join_date": "2020-09-01", "phone": "13812345678", "id_number": ""} | fields
     with in_schema(school):
         return member_create(by=None, branch=branch, user=user, **values)
+
+
+# A roster file as the union office would upload it.
+HEADER = ["姓名", "性别", "工号", "分工会", "工会小组", "用工类型", "入会日期", "手机号", "身份证号"]
+
+
+def workbook(rows, header=HEADER):
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "名册.xlsx"
+    return buffer

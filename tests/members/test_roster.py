@@ -2,27 +2,12 @@
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tenants.accounts.roles import Role
 from tenants.members.models import Member, RosterImport
 from tests.conftest import in_schema
-from tests.members.factories import a_branch, a_member, valid_id_number
-
-HEADER = ["姓名", "性别", "工号", "分工会", "工会小组", "用工类型", "入会日期", "手机号", "身份证号"]
-
-
-def workbook(rows, header=HEADER):
-    book = Workbook()
-    book.active.append(header)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = "名册.xlsx"
-    return buffer
-
+from tests.members.factories import a_branch, a_member, valid_id_number, workbook
 
 @pytest.fixture
 def admin(guilin, host_client):

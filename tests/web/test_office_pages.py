@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tenants.accounts.models import Notification, User
 from tenants.accounts.roles import Role
@@ -16,10 +16,9 @@ from tenants.accounts.services import notify
 from tenants.audit.models import AuditRecord
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
 from tests.conftest import in_schema
-from tests.members.factories import a_branch, a_member, valid_id_number
+from tests.members.factories import a_branch, a_member, valid_id_number, workbook
 from tests.web.test_school_pages import browser_for
 
-HEADER = ["姓名", "性别", "工号", "分工会", "工会小组", "用工类型", "入会日期", "手机号", "身份证号"]
 
 
 def page(response) -> str:
@@ -170,18 +169,6 @@ def test_editing_keeps_the_stored_id_number_when_left_empty(guilin, office, chai
 
 
 # --- roster ---------------------------------------------------------------------------------------
-
-def workbook(rows):
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = "名册.xlsx"
-    return buffer
-
 
 def test_a_roster_with_a_mistake_imports_nothing_and_lists_row_column_and_reason(guilin, office):
     before = members_count(guilin)
