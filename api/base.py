@@ -58,7 +58,7 @@ class _HostBound:
             if owner is not None and owner.__module__ != __name__:
                 raise TypeError(f"{cls.__name__}：{owner.__name__} 不能定义 {name}——行的范围与权限只由 "
                                 f"api.base 决定；请改写 base_queryset，并把主机基类放在其他混入类之前。")
-        queryset = cls.__dict__.get("queryset")
+        queryset = getattr(cls, "queryset", None)  # also one inherited from a mixin
         if queryset is not None:
             cls.check_scope_declared(queryset.model)
 
