@@ -511,4 +511,7 @@ def suggestion_act(*, suggestion: Suggestion, action: str, by, department: Depar
     if department is not None:
         notify(users=department.handlers.all(), message=f"意见建议“{suggestion.title}”已转交贵部门。",
                link=f"/suggestions/{suggestion.pk}/")
+    if action == "answer" and suggestion.submitted_by_id:
+        notify(users=[suggestion.submitted_by], message=f"您的意见建议“{suggestion.title}”已有答复。",
+               link=f"/suggestions/{suggestion.pk}/")
     return suggestion

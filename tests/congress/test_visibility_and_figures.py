@@ -172,6 +172,8 @@ def test_suggestions_from_any_member_are_acknowledged_forwarded_and_answered(con
     answered = c.handler.post(f"/api/v1/suggestions/{pk}/answer/", {"answer": "下周起增加两个班次。"}, format="json")
     assert answered.json()["status"] == "answered"
     assert c.member.get(f"/api/v1/suggestions/{pk}/").json()["answer"] == "下周起增加两个班次。"
+    [told] = c.member.get("/api/v1/notifications/").json()["results"]
+    assert "已有答复" in told["message"] and told["page"] == f"/suggestions/{pk}/"
     again = c.office.post(f"/api/v1/suggestions/{pk}/acknowledge/")
     assert again.status_code == 409 and "已答复" in again.json()["detail"]
 
