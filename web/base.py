@@ -32,8 +32,11 @@ from django.views import View
 from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django_tenants.utils import get_public_schema_name
 
-from tenants.accounts.roles import PROVINCE_ROLES
+from tenants.accounts.roles import PROVINCE_ROLES, Role
 from tenants.errors import DomainError, IllegalTransition
+
+#: the union office: the role most pages of a school host are for
+OFFICE = frozenset({Role.UNION_ADMIN})
 
 NOT_FOUND = "您要找的页面不存在，或您无权查看。"
 FORBIDDEN = "您没有执行该操作的权限。"

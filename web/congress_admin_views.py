@@ -5,18 +5,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
 from tenants.congress import figures_export
 from tenants.congress import services as s
 from tenants.congress.models import Congress
 from tenants.congress.selectors import congress_figures, congresses_with_counts, department_figures
 from tenants.members.models import Member
-from web.base import SchoolPage
+from web.base import OFFICE, SchoolPage
 from web.congress_forms import CongressForm, DelegateForm, DelegationForm
 from web.tables import Column, Filter, Table
 
-OFFICE = {Role.UNION_ADMIN}
 
 
 def _congress(pk) -> Congress:

@@ -25,11 +25,10 @@ from tenants.members.selectors import (
     members_visible_to,
 )
 from tenants.personal_data import mask_phone
-from web.base import SchoolPage
+from web.base import OFFICE, SchoolPage
 from web.office_forms import ApplicationForm, MemberForm, RosterForm, StepForm
 from web.tables import Column, Filter, Table
 
-OFFICE = frozenset({Role.UNION_ADMIN})
 
 
 def _member_filters():

@@ -21,12 +21,11 @@ from tenants.members import services as s
 from tenants.members.models import Branch, Department, Group
 from tenants.members.selectors import branches_with_counts, departments_with_handlers, groups_with_counts
 from tenants.workflow import machine_for
-from web.base import SchoolPage
+from web.base import OFFICE, SchoolPage
 from web.links import page_link
 from web.office_forms import BranchForm, DepartmentForm, GroupForm
 from web.tables import Column, Filter, Table
 
-OFFICE = frozenset({Role.UNION_ADMIN})
 TABS = [("school:branches", "分工会"), ("school:groups", "工会小组"), ("school:departments", "承办部门")]
 
 

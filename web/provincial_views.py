@@ -31,9 +31,8 @@ from shared.subsidies import services as subsidies
 from shared.subsidies.models import Application as SubsidyApplication
 from shared.subsidies.selectors import applications_of as subsidy_applications_of
 from shared.subsidies.selectors import programmes_for_school
-from tenants.accounts.roles import Role
 from tenants.members.selectors import active_member_count
-from web.base import SchoolPage
+from web.base import OFFICE, SchoolPage
 from web.provincial_forms import (
     EntryForm,
     HomeApplicationForm,
@@ -46,7 +45,6 @@ from web.provincial_forms import (
 from web.tables import Column, Filter, Table
 from web.workbench import linked_deadlines
 
-OFFICE = {Role.UNION_ADMIN}
 #: honours given to a unit, not a person (DOMAIN.md); the nomination record holds a person only
 COLLECTIVE_KINDS = {HonourKind.PIONEER}
 
