@@ -3,16 +3,11 @@ from django_tenants.utils import get_public_schema_name
 from tenants.models import School
 
 
-def schools(*, status: str | None = None, kind: str | None = None, region: str | None = None):
-    """Member schools (never the provincial row itself)."""
+def schools(*, status: str | None = None):
+    """Member schools (never the provincial row itself); the API filters them further with
+    api.filters.SchoolFilter."""
     rows = School.objects.exclude(schema_name=get_public_schema_name())
-    if status:
-        rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if region:
-        rows = rows.filter(region=region)
-    return rows
+    return rows.filter(status=status) if status else rows
 
 
 def active_school_schemas() -> list[str]:
