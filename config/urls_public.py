@@ -7,6 +7,7 @@ from tenants.admin_sites import province_admin_site
 urlpatterns = [
     path("api/v1/", include("api.urls_public")),
     path("admin/", province_admin_site.urls),
+    path("", include("web.province.urls")),
     *common_urls("config.urls_public"),
 ]
 

@@ -43,8 +43,21 @@ SCHOOL_NAV = [
     # --- end pages-congress ---
 ]
 
+_ADMIN = frozenset({Role.PROVINCE_ADMIN})
+_REVIEWING = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER})
+_COMPETITION = frozenset({Role.PROVINCE_ADMIN, Role.JUDGE})
+
+# One entry per area of web/province/ (an entry whose page does not exist yet is left out).
 PROVINCE_NAV = [
     NavItem("工作台", "web:home", bottom=True, icon="⌂"),
+    NavItem("学校", "province:schools", roles=_ADMIN, bottom=True, icon="▦"),
+    NavItem("荣誉推荐", "province:honours", roles=_REVIEWING, icon="★"),
+    NavItem("教学竞赛", "province:competitions", roles=_COMPETITION, bottom=True, icon="✎"),
+    NavItem("建家", "province:staffhomes", roles=_REVIEWING, icon="⌂"),
+    NavItem("经费补助", "province:subsidies", roles=_ADMIN, icon="¥"),
+    NavItem("省级通知", "province:circulars", roles=_ADMIN, icon="✉"),
+    NavItem("数据看板", "province:dashboard", roles=_ADMIN, bottom=True, icon="▤"),
+    NavItem("更多", "province:more", bottom=True, icon="⋯"),
 ]
 
 

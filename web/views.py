@@ -2,7 +2,10 @@ from django.contrib.auth import views as auth_views
 
 from tenants.accounts.forms import GuardedAuthenticationForm
 from tenants.selectors import schools
+from tenants.accounts.roles import Role
 from web.base import ProvincePage, SchoolPage, error_page
+
+SCHOOLS_ON_HOME = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -34,8 +37,13 @@ class ProvinceHome(ProvincePage):
     roles = frozenset()  # every account of the provincial host lands here
 
     def get(self, request):
-        return self.render_page(tenant=request.tenant, roles=request.user.role_labels(),
-                                school_count=schools().count(), schools=schools().order_by("slug")[:50])
+        from web.province.workbench import province_workbench
+
+        context = {"tenant": request.tenant, "roles": request.user.role_labels(),
+                   "workbench": province_workbench(request.user)}
+        if request.user.has_role(Role.PROVINCE_ADMIN):
+            context.update(show_schools=True, school_count=schools().count(), schools=schools().order_by("slug")[:SCHOOLS_ON_HOME])
+        return self.render_page(**context)
 
 
 def home(request):

@@ -1,0 +1,16 @@
+"""Pages that exist only on the provincial host (namespace `province`)."""
+from django.urls import include, path
+
+from web.province import circulars, competitions, dashboard, honours, portal, schools, staffhomes, subsidies
+
+app_name = "province"
+urlpatterns = [
+    path("schools/", include(schools.urlpatterns)),
+    path("honours/", include(honours.urlpatterns)),
+    path("competitions/", include(competitions.urlpatterns)),
+    path("staff-homes/", include(staffhomes.urlpatterns)),
+    path("subsidies/", include(subsidies.urlpatterns)),
+    path("circulars/", include(circulars.urlpatterns)),
+    path("dashboard/", include(dashboard.urlpatterns)),
+    path("more/", include(portal.urlpatterns)),
+]
