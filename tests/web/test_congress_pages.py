@@ -310,7 +310,8 @@ def test_the_portal_pages_need_a_login_and_a_school_host(guilin):
 
     for url in ("/me/", "/more/", "/congresses/", "/suggestions/1/"):
         assert Client(HTTP_HOST="guilin.localhost").get(url)["Location"].startswith("/login/?next=")
-        assert Client(HTTP_HOST="localhost").get(url).status_code == 404
+        if url != "/more/":  # the provincial site has a 更多 of its own
+            assert Client(HTTP_HOST="localhost").get(url).status_code == 404
 
 
 def test_a_double_click_on_the_new_proposal_form_saves_one_draft(guilin, congress_setting):
