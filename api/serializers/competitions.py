@@ -89,6 +89,33 @@ class PanelSerializer(Serializer):
     judges = serializers.PrimaryKeyRelatedField(label="评委", many=True, queryset=Judge.objects.all())
 
 
+class GroupInputSerializer(Serializer):
+    """新增组别"""
+
+    name = serializers.CharField(label="组别", max_length=40)
+    quota_per_school = serializers.IntegerField(label="每校名额", min_value=0, max_value=50)
+
+
+class QuotasSerializer(Serializer):
+    """各组每校名额（组别 id → 名额；不能低于已有学校报名的人数）"""
+
+    quotas = serializers.DictField(label="各组每校名额", child=serializers.IntegerField(min_value=0, max_value=50))
+
+
+class AssignmentSerializer(Serializer):
+    """为一名选手增派评委（不能是本校评委）"""
+
+    entry = serializers.PrimaryKeyRelatedField(label="选手", queryset=Entry.objects.all())
+    judge = serializers.PrimaryKeyRelatedField(label="评委", queryset=Judge.objects.all())
+
+
+class PanelRemoveSerializer(Serializer):
+    """把评委移出某组评审组（已评分的不能移出）"""
+
+    group = serializers.PrimaryKeyRelatedField(label="组别", queryset=CompetitionGroup.objects.all())
+    judge = serializers.PrimaryKeyRelatedField(label="评委", queryset=Judge.objects.all())
+
+
 class ScoreInputSerializer(Serializer):
     """评分（各项 0–100）"""
 

@@ -13,12 +13,17 @@ from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin, role_required
 from api.scoping import current_school
 from api.serializers.competitions import (
+    AssignmentSerializer,
+    CompetitionGroupSerializer,
     CompetitionSerializer,
     EntryDecisionSerializer,
     EntryInputSerializer,
     EntrySerializer,
     JudgeSerializer,
+    GroupInputSerializer,
+    PanelRemoveSerializer,
     PanelSerializer,
+    QuotasSerializer,
     ScoreInputSerializer,
     ScoreSerializer,
 )
@@ -73,6 +78,38 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             raise ValidationError({"group": "组别不属于这项竞赛。"})
         created = s.panel_assign(by=request.user, group=data["group"], judges=data["judges"])
         return Response({"assignments": created})
+
+    @extend_schema(summary="增加组别（报名期间）", request=GroupInputSerializer,
+                   responses={201: CompetitionGroupSerializer})
+    @action(detail=True, methods=["post"])
+    def groups(self, request, pk=None):
+        group = s.group_add(by=request.user, competition=self.get_object(), **validated(request, GroupInputSerializer))
+        return Response(CompetitionGroupSerializer(group).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="修改各组每校名额（不能低于已有学校报名的人数；全部成功或全部不改）",
+                   request=QuotasSerializer, responses=CompetitionSerializer)
+    @action(detail=True, methods=["post"])
+    def quotas(self, request, pk=None):
+        s.group_quotas_set(by=request.user, competition=self.get_object(),
+                           quotas=validated(request, QuotasSerializer)["quotas"])
+        return Response(CompetitionSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(summary="为一名已确认的选手增派评委（本校评委被拒绝）", request=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = validated(request, AssignmentSerializer)
+        if data["entry"].competition_id != int(pk):
+            raise ValidationError({"entry": "选手不属于这项竞赛。"})
+        s.assignment_add(by=request.user, **data)
+        return Response({"entry": data["entry"].pk, "judge": data["judge"].pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="把评委移出某组评审组（已评分的不能移出）", request=PanelRemoveSerializer)
+    @action(detail=True, methods=["post"], url_path="panel-remove")
+    def panel_remove(self, request, pk=None):
+        data = validated(request, PanelRemoveSerializer)
+        if data["group"].competition_id != int(pk):
+            raise ValidationError({"group": "组别不属于这项竞赛。"})
+        return Response({"removed": s.panel_remove(by=request.user, **data)})
 
     @extend_schema(summary="成绩（按组、按名次；公布前仅省级可看）", responses=EntrySerializer(many=True))
     @action(detail=True, methods=["get"])

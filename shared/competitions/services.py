@@ -17,10 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, JudgeAssignment, Score
 from tenants.accounts.roles import Role
+from tenants.accounts.services import user_create
 from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
@@ -50,34 +52,155 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+REQUIRED = {"edition": "请填写届次。", "year": "请填写年度。", "title": "名称不能为空。",
+            "age_cutoff_on": "请填写年龄计算截止日。", "registration_opens_at": "请填写报名开始时间。",
+            "registration_closes_at": "请填写报名截止时间。"}
+DEFAULTS = {"weight_design": 20, "weight_classroom": 75, "weight_reflection": 5,
+            "first_share": 15, "second_share": 25, "third_share": 35, "age_limit": 40, "national_top_k": 1}
+GROUP_NAME_LENGTH = 40
+GROUP_QUOTA_MAX = 50
+
+
+def _collect(errors: dict, field: str, check):
+    """Run one check; a ValidationError it raises is kept under its field and None returned."""
+    try:
+        return check()
+    except ValidationError as exc:
+        errors.setdefault(field, []).extend(exc.message_dict.get(field, exc.messages) if hasattr(
+            exc, "error_dict") else exc.messages)
+        return None
+
+
+def _whole(value, *, field, low, high, label) -> int:
+    return int(decimal_in_range(value, field=field, low=low, high=high, places="1", label=label))
+
+
+def _group_rows(groups) -> list[tuple[str, int]]:
+    rows, names = [], set()
+    for group in groups or []:
+        name = str(group.get("name") or "").strip()
+        if not name or name in names or len(name) > GROUP_NAME_LENGTH:
+            raise ValidationError({"groups": f"组别名称“{name}”为空、重复或超过 {GROUP_NAME_LENGTH} 个字。"})
+        names.add(name)
+        rows.append((name, _whole(group.get("quota_per_school", 2), field="groups", low=0, high=GROUP_QUOTA_MAX,
+                                  label=f"{name}的每校名额")))
+    if not rows:
+        raise ValidationError({"groups": "至少设置一个组别。"})
+    return rows
+
+
 @transaction.atomic
 def competition_create(*, by, groups: list[dict], **fields) -> Competition:
-    weights = [decimal_in_range(fields.get(k, d), field=k, low=0, high=100, label="权重")
-               for k, d in (("weight_design", 20), ("weight_classroom", 75), ("weight_reflection", 5))]
-    if sum(weights) != HUNDRED:
-        raise ValidationError({"weight_classroom": "三项权重之和必须为 100。"})
-    shares = [decimal_in_range(fields.get(k, d), field=k, low=0, high=100, label="获奖比例")
-              for k, d in (("first_share", 15), ("second_share", 25), ("third_share", 35))]
-    if sum(shares) > HUNDRED:
-        raise ValidationError({"third_share": "各等奖比例之和不能超过 100%。"})
-    if not 18 <= int(fields.get("age_limit", 40)) <= 70:
-        raise ValidationError({"age_limit": "年龄上限应在 18 到 70 周岁之间。"})
-    if fields["registration_closes_at"] <= fields["registration_opens_at"]:
-        raise ValidationError({"registration_closes_at": "报名截止必须晚于开始。"})
-    if not groups:
-        raise ValidationError({"groups": "至少设置一个组别。"})
-    competition = Competition.objects.create(**fields)
-    names = set()
-    for group in groups:
-        name = str(group.get("name") or "").strip()
-        if not name or name in names:
-            raise ValidationError({"groups": f"组别名称“{name}”为空或重复。"})
-        names.add(name)
-        quota = int(decimal_in_range(group.get("quota_per_school", 2), field="groups", low=0, high=50, places="1",
-                                     label="每校名额"))
+    """Every refusal names its field, all of them at once; nothing is written unless all pass."""
+    errors: dict[str, list[str]] = {name: [message] for name, message in REQUIRED.items()
+                                    if fields.get(name) is None or str(fields[name]).strip() == ""}
+    values = {**DEFAULTS, **{k: v for k, v in fields.items() if v is not None}}
+    if "edition" not in errors:
+        values["edition"] = _collect(errors, "edition", lambda: _whole(values["edition"], field="edition", low=1,
+                                                                       high=999, label="届次"))
+    if "year" not in errors:
+        values["year"] = _collect(errors, "year", lambda: _whole(values["year"], field="year", low=2000, high=2100,
+                                                                 label="年度"))
+    if "title" not in errors:
+        values["title"] = str(values["title"]).strip()
+    for k in ("weight_design", "weight_classroom", "weight_reflection"):
+        values[k] = _collect(errors, k, lambda k=k: decimal_in_range(values[k], field=k, low=0, high=100,
+                                                                     label="权重"))
+    for k in ("first_share", "second_share", "third_share"):
+        values[k] = _collect(errors, k, lambda k=k: decimal_in_range(values[k], field=k, low=0, high=100,
+                                                                     label="获奖比例"))
+    values["age_limit"] = _collect(errors, "age_limit", lambda: _whole(
+        values["age_limit"], field="age_limit", low=18, high=70, label="年龄上限"))
+    values["national_top_k"] = _collect(errors, "national_top_k", lambda: _whole(
+        values["national_top_k"], field="national_top_k", low=0, high=50, label="推荐全国赛人数"))
+    weights = [values[k] for k in ("weight_design", "weight_classroom", "weight_reflection")]
+    if None not in weights and sum(weights) != HUNDRED:
+        errors.setdefault("weight_classroom", []).append("三项权重之和必须为 100。")
+    shares = [values[k] for k in ("first_share", "second_share", "third_share")]
+    if None not in shares and sum(shares) > HUNDRED:
+        errors.setdefault("third_share", []).append("各等奖比例之和不能超过 100%。")
+    if not errors.keys() & {"registration_opens_at", "registration_closes_at"} and (
+            values["registration_closes_at"] <= values["registration_opens_at"]):
+        errors["registration_closes_at"] = ["报名截止必须晚于开始。"]
+    group_rows = _collect(errors, "groups", lambda: _group_rows(groups))
+    if errors:
+        raise ValidationError(errors)
+    competition = Competition.objects.create(**values)
+    for name, quota in group_rows:
         CompetitionGroup.objects.create(competition=competition, name=name, quota_per_school=quota)
     audit_create(actor=by, target=competition, fields=["edition", "year", "title", "age_limit", "age_cutoff_on"])
     return competition
+
+
+def _registration_only(competition: Competition, what: str) -> None:
+    if competition.status != C.REGISTRATION:
+        raise Conflict(f"“{competition.title}”当前{competition.get_status_display()}，不能再{what}。")
+
+
+def school_use_by_group(competition: Competition) -> dict[int, int]:
+    """group id → the most places any one school has used in it (registered or confirmed)."""
+    rows = (Entry.objects.filter(competition=competition, status__in=COUNTED)
+            .values("group_id", "school_id").annotate(used=Count("id")))
+    most: dict[int, int] = {}
+    for row in rows:
+        most[row["group_id"]] = max(most.get(row["group_id"], 0), row["used"])
+    return most
+
+
+@transaction.atomic
+def group_add(*, by, competition: Competition, name: str, quota_per_school) -> CompetitionGroup:
+    """A new group while registration is open; its quota per school 0–50."""
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    _registration_only(competition, "增加组别")
+    errors: dict[str, list[str]] = {}
+    name = str(name or "").strip()
+    if not name or len(name) > GROUP_NAME_LENGTH:
+        errors["name"] = [f"组别名称不能为空，且不超过 {GROUP_NAME_LENGTH} 个字。"]
+    elif competition.groups.filter(name=name).exists():
+        errors["name"] = [f"已有组别“{name}”。"]
+    quota = _collect(errors, "quota_per_school", lambda: _whole(quota_per_school, field="quota_per_school", low=0,
+                                                                high=GROUP_QUOTA_MAX, label="每校名额"))
+    if errors:
+        raise ValidationError(errors)
+    group = CompetitionGroup.objects.create(competition=competition, name=name, quota_per_school=quota)
+    audit_create(actor=by, target=group, fields=["competition", "name", "quota_per_school"])
+    return group
+
+
+@transaction.atomic
+def group_quotas_set(*, by, competition: Competition, quotas: dict) -> list[CompetitionGroup]:
+    """Set the quota per school of several groups at once (group id → quota), all or nothing.
+
+    A quota is never set below what a school has already used in that group (registered or
+    confirmed entries): the refusal is keyed ``quota_<group id>``. The competition row is locked,
+    as registration locks it, so no entry slips in between the check and the change."""
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    _registration_only(competition, "修改名额")
+    groups = {g.pk: g for g in competition.groups.all()}
+    used = school_use_by_group(competition)
+    errors: dict[str, list[str]] = {}
+    changed = []
+    for key, value in quotas.items():
+        group = groups.get(int(key)) if str(key).isdigit() else None
+        if group is None:
+            raise ValidationError({"quotas": "组别不属于这项竞赛。"})
+        field = f"quota_{group.pk}"
+        quota = _collect(errors, field, lambda: _whole(value, field=field, low=0, high=GROUP_QUOTA_MAX,
+                                                       label="每校名额"))
+        if quota is None:
+            continue
+        if quota < used.get(group.pk, 0):
+            errors[field] = [f"已有学校在{group.name}报名 {used[group.pk]} 名，名额不能少于 {used[group.pk]}。"]
+        elif quota != group.quota_per_school:
+            changed.append((group, quota))
+    if errors:
+        raise ValidationError(errors)
+    for group, quota in changed:
+        before = group.quota_per_school
+        group.quota_per_school = quota
+        group.save(update_fields=["quota_per_school"])
+        audit_record(actor=by, action="update", target=group, changes={"quota_per_school": [before, quota]})
+    return [group for group, _ in changed]
 
 
 @transaction.atomic
@@ -146,12 +269,35 @@ def judge_register(*, by, user, home_school: School | None) -> Judge:
 
 
 @transaction.atomic
+def judge_account_create(*, by, username: str, full_name: str, home_school: School | None) -> tuple[Judge, str]:
+    """A new provincial account holding only the judge role, registered with its home school.
+    Returns the judge and the one-time password (shown once; the judge changes it)."""
+    user, password = user_create(username=username, roles=[Role.JUDGE], by=by, full_name=(full_name or "").strip())
+    return judge_register(by=by, user=user, home_school=home_school), password
+
+
+def _not_published(competition: Competition) -> None:
+    if competition.status == C.PUBLISHED:
+        raise Conflict(f"“{competition.title}”的结果已公布，评审组不能再变动。")
+
+
+def _own_school(judge: Judge, entry: Entry) -> bool:
+    return judge.home_school_id is not None and judge.home_school_id == entry.school_id
+
+
+@transaction.atomic
 def panel_assign(*, by, group: CompetitionGroup, judges) -> int:
-    """Assign judges to every confirmed entry of the group, never to an entry of a judge's own school."""
+    """Assign judges to every confirmed entry of the group, never to an entry of a judge's own school
+    (those are skipped: a panel serves the whole group, and each judge sits out their own school's
+    contestants). Running it again adds only what is missing, e.g. entries confirmed since."""
+    competition = Competition.objects.select_for_update().get(pk=group.competition_id)
+    _not_published(competition)
+    if not judges:
+        raise ValidationError({"judges": "请选择评委。"})
     created = 0
     for judge in judges:
         for entry in group.entries.filter(status=E.CONFIRMED):
-            if judge.home_school_id is not None and judge.home_school_id == entry.school_id:
+            if _own_school(judge, entry):
                 continue
             _, made = JudgeAssignment.objects.get_or_create(entry=entry, judge=judge)
             created += made
@@ -160,23 +306,59 @@ def panel_assign(*, by, group: CompetitionGroup, judges) -> int:
     return created
 
 
-def _part(value, field: str) -> Decimal:
-    return decimal_in_range(value, field=field, low=0, high=100, label="分数")
+@transaction.atomic
+def assignment_add(*, by, entry: Entry, judge: Judge) -> JudgeAssignment:
+    """Assign one judge to one contestant. Refused for a contestant of the judge's own school."""
+    competition = Competition.objects.select_for_update().get(pk=entry.competition_id)
+    _not_published(competition)
+    entry = Entry.objects.select_related("school").get(pk=entry.pk)
+    if entry.status != E.CONFIRMED:
+        raise ValidationError({"entry": f"{entry.name}尚未确认参赛资格，不能分配评委。"})
+    if _own_school(judge, entry):
+        raise ValidationError({"judge": f"评委{judge.user}来自{entry.school.name}，不能评本校选手{entry.name}（回避）。"})
+    assignment, created = JudgeAssignment.objects.get_or_create(entry=entry, judge=judge)
+    if not created:
+        raise Conflict(f"评委{judge.user}已在评{entry.name}。", field="judge")
+    audit_record(actor=by, action="create", target=entry, changes={"judge": str(judge)})
+    return assignment
+
+
+@transaction.atomic
+def panel_remove(*, by, group: CompetitionGroup, judge: Judge) -> int:
+    """Take a judge off a group's panel. Refused once the judge has scored anyone in the group."""
+    competition = Competition.objects.select_for_update().get(pk=group.competition_id)
+    _not_published(competition)
+    scored = Score.objects.filter(judge=judge, entry__group=group).count()
+    if scored:
+        raise Conflict(f"评委{judge.user}已为{group.name}的 {scored} 名选手评分，不能移出评审组。")
+    removed, _ = JudgeAssignment.objects.filter(judge=judge, entry__group=group).delete()
+    audit_record(actor=by, action="update", target=group, changes={"removed_judge": str(judge), "assignments": removed})
+    return removed
+
+
+#: the three parts a judge scores: (field, label); the weights are the competition's
+PARTS = (("design", "教学设计"), ("classroom", "课堂教学"), ("reflection", "教学反思"))
+SCORE_LOW, SCORE_HIGH = 0, 100
 
 
 @transaction.atomic
 def score_submit(*, entry: Entry, judge: Judge, design, classroom, reflection) -> Score:
+    """One judge's three scores for one contestant (each 0–100; saved again until publication)."""
     entry = Entry.objects.select_related("competition").get(pk=entry.pk)
     # Serialized with publishing, so no score lands while the results are being ranked.
     Competition.objects.select_for_update().get(pk=entry.competition_id)
-    if judge.home_school_id is not None and judge.home_school_id == entry.school_id:
+    if _own_school(judge, entry):
         raise NotAllowed("评委不能为本校选手评分。")
     if not JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
         raise NotAllowed("您没有被分配评这位选手。")
     if entry.competition.status != C.JUDGING:
         raise Conflict(f"竞赛当前状态为“{entry.competition.get_status_display()}”，不能评分。")
-    parts = {"design": _part(design, "design"), "classroom": _part(classroom, "classroom"),
-             "reflection": _part(reflection, "reflection")}
+    given = {"design": design, "classroom": classroom, "reflection": reflection}
+    errors: dict[str, list[str]] = {}
+    parts = {field: _collect(errors, field, lambda f=field, label=label: decimal_in_range(
+        given[f], field=f, low=SCORE_LOW, high=SCORE_HIGH, label=label)) for field, label in PARTS}
+    if errors:
+        raise ValidationError(errors)
     c = entry.competition
     total = ((parts["design"] * c.weight_design + parts["classroom"] * c.weight_classroom
               + parts["reflection"] * c.weight_reflection) / HUNDRED).quantize(Decimal("0.001"))
@@ -192,13 +374,16 @@ def _mean(values) -> Decimal:
     return (sum(values, Decimal("0")) / len(values)) if values else Decimal("0")
 
 
-def rank_group(group: CompetitionGroup) -> list[Entry]:
-    """Compute final scores, ranks, tiers and recommendations for one group (see module docstring)."""
+def group_ranking(group: CompetitionGroup) -> list[Entry]:
+    """The group's confirmed entries in ranking order with final_score, rank, award and recommended
+    set on them (not saved): the results page's preview before publication, and what publishing
+    stores. Rule in the module docstring."""
     competition = group.competition
-    entries = list(group.entries.filter(status=E.CONFIRMED).prefetch_related("scores"))
+    entries = list(group.entries.filter(status=E.CONFIRMED).select_related("school").prefetch_related("scores"))
     keyed = []
     for entry in entries:
         scores = list(entry.scores.all())
+        entry.score_count = len(scores)
         totals = sorted(score.weighted_total for score in scores)
         if competition.drop_extremes and len(totals) >= 5:
             totals = totals[1:-1]
@@ -206,7 +391,8 @@ def rank_group(group: CompetitionGroup) -> list[Entry]:
         keyed.append((-(entry.final_score or Decimal("-1")), -_mean([s.classroom for s in scores]),
                       -_mean([s.design for s in scores]), entry.registered_at, entry.pk, entry))
     keyed.sort(key=lambda item: item[:5])
-    scored = [item[-1] for item in keyed if item[-1].final_score is not None]
+    ordered = [item[-1] for item in keyed]
+    scored = [entry for entry in ordered if entry.final_score is not None]
     count = len(scored)
 
     def places(share):
@@ -220,12 +406,17 @@ def rank_group(group: CompetitionGroup) -> list[Entry]:
         entry.award = (Entry.Award.FIRST if position <= first else Entry.Award.SECOND if position <= second
                        else Entry.Award.THIRD if position <= third else Entry.Award.NONE)
         entry.recommended = position <= competition.national_top_k
-        entry.save(update_fields=["final_score", "rank", "award", "recommended"])
-    for item in keyed[count:]:
-        entry = item[-1]
+    for entry in ordered[count:]:
         entry.rank, entry.award, entry.recommended = None, Entry.Award.NONE, False
+    return ordered
+
+
+def rank_group(group: CompetitionGroup) -> list[Entry]:
+    """Compute and store final scores, ranks, tiers and recommendations for one group."""
+    ordered = group_ranking(group)
+    for entry in ordered:
         entry.save(update_fields=["final_score", "rank", "award", "recommended"])
-    return scored
+    return [entry for entry in ordered if entry.final_score is not None]
 
 
 @transaction.atomic

@@ -246,3 +246,92 @@ def test_simultaneous_registrations_never_exceed_the_group_quota(committed_db, g
     connection.set_schema_to_public()
     assert sorted(results) == [201, 409, 409, 409]
     assert Entry.objects.filter(competition=competition).count() == 1
+
+
+def confirmed(competition, admins, school, name):
+    pk = register(admins[school], competition, name=name).json()["id"]
+    admins["province"].post(f"/api/v1/competitions/entries/{pk}/confirm/", {}, format="json")
+    return Entry.objects.get(pk=pk)
+
+
+def test_assigning_a_judge_to_a_contestant_of_their_own_school_is_refused(competition, admins, guilin, province):
+    from django.core.exceptions import ValidationError
+
+    from shared.competitions.models import JudgeAssignment
+    from shared.competitions.services import assignment_add
+
+    own = confirmed(competition, admins, "guilin", "桂一")
+    other = confirmed(competition, admins, "huzhou", "湖一")
+    judge, _ = make_judge(province, guilin)
+    with pytest.raises(ValidationError) as refused:
+        assignment_add(by=None, entry=own, judge=judge)
+    assert refused.value.message_dict == {"judge": [f"评委{judge.user}来自桂林学院，不能评本校选手桂一（回避）。"]}
+    url = f"/api/v1/competitions/{competition.pk}/assign/"
+    answer = admins["province"].post(url, {"entry": own.pk, "judge": judge.pk}, format="json")
+    assert answer.status_code == 400 and "本校选手" in answer.json()["errors"]["judge"][0]
+    assert not JudgeAssignment.objects.filter(judge=judge).exists()
+    assert admins["province"].post(url, {"entry": other.pk, "judge": judge.pk}, format="json").status_code == 201
+    twice = admins["province"].post(url, {"entry": other.pk, "judge": judge.pk}, format="json")
+    assert twice.status_code == 409 and JudgeAssignment.objects.filter(judge=judge).count() == 1
+
+
+def test_quotas_never_go_below_what_a_school_already_used_all_or_nothing(competition, admins):
+    for name in ("甲", "乙"):
+        register(admins["guilin"], competition, name=name)
+    wenke, like = (group_id(competition, name) for name in ("文科", "理科"))
+    url = f"/api/v1/competitions/{competition.pk}/quotas/"
+    refused = admins["province"].post(url, {"quotas": {str(wenke): 1, str(like): 5}}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {f"quota_{wenke}": ["已有学校在文科报名 2 名，名额不能少于 2。"]}
+    assert [g.quota_per_school for g in competition.groups.order_by("id")] == [2, 1]
+    assert admins["province"].post(url, {"quotas": {str(wenke): 2, str(like): 5}}, format="json").status_code == 200
+    assert [g.quota_per_school for g in competition.groups.order_by("id")] == [2, 5]
+    added = admins["province"].post(f"/api/v1/competitions/{competition.pk}/groups/",
+                                    {"name": "医科", "quota_per_school": 1}, format="json")
+    assert added.status_code == 201 and competition.groups.count() == 3
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/start-judging/")
+    late = admins["province"].post(url, {"quotas": {str(wenke): 3}}, format="json")
+    assert late.status_code == 409 and "不能再修改名额" in late.json()["detail"]
+
+
+def test_a_judge_who_scored_stays_on_the_panel_and_scores_out_of_range_are_all_named(competition, admins, province):
+    from django.core.exceptions import ValidationError
+
+    from shared.competitions.models import Score
+    from shared.competitions.services import panel_remove, score_submit
+
+    entry = confirmed(competition, admins, "huzhou", "湖一")
+    judge, user = make_judge(province, None)
+    group = competition.groups.get(name="文科")
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/panel/",
+                            {"group": group.pk, "judges": [judge.pk]}, format="json")
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/start-judging/")
+    with pytest.raises(ValidationError) as wrong:
+        score_submit(entry=entry, judge=judge, design="101", classroom="-1", reflection="abc")
+    assert wrong.value.message_dict == {"design": ["教学设计应在 0 到 100 之间。"],
+                                        "classroom": ["课堂教学应在 0 到 100 之间。"],
+                                        "reflection": ["教学反思应为数字。"]}
+    assert not Score.objects.exists()
+    score_submit(entry=entry, judge=judge, design=80, classroom=80, reflection=80)
+    removal = admins["province"].post(f"/api/v1/competitions/{competition.pk}/panel-remove/",
+                                      {"group": group.pk, "judge": judge.pk}, format="json")
+    assert removal.status_code == 409 and "不能移出评审组" in removal.json()["detail"]
+    from tenants.errors import Conflict
+
+    with pytest.raises(Conflict):
+        panel_remove(by=None, group=group, judge=judge)
+    admins["province"].post(f"/api/v1/competitions/{competition.pk}/publish/")
+    after = admins["province"].post(f"/api/v1/competitions/{competition.pk}/panel/",
+                                    {"group": group.pk, "judges": [judge.pk]}, format="json")
+    assert after.status_code == 409 and "结果已公布" in after.json()["detail"]
+
+
+def test_a_competition_without_its_required_settings_names_each_one(admins):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as missing:
+        competition_create(by=None, groups=[], edition=None, year=None, title=" ", age_cutoff_on=None,
+                           registration_opens_at=None, registration_closes_at=None)
+    assert set(missing.value.message_dict) == {"edition", "year", "title", "age_cutoff_on", "registration_opens_at",
+                                               "registration_closes_at", "groups"}
+    assert not Competition.objects.exists()
