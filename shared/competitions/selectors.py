@@ -121,7 +121,8 @@ def judges_per_entry(group) -> dict[int, list]:
     from shared.competitions.models import JudgeAssignment
 
     result: dict[int, list] = {}
-    for a in JudgeAssignment.objects.filter(entry__group=group).select_related("judge__user").order_by("judge__user__username"):
+    rows = JudgeAssignment.objects.filter(entry__group=group).select_related("judge__user")
+    for a in rows.order_by("judge__user__username"):
         result.setdefault(a.entry_id, []).append(a.judge)
     return result
 

@@ -345,6 +345,13 @@ def test_results_are_previewed_then_published_with_ranks_tiers_and_the_national_
     assert ["二等奖" in awards[0], "三等奖" in awards[1], "未获奖" in awards[2]] == [True, True, True]
     assert page.count("推荐</span>") == 1
     assert Competition.objects.get(pk=competition.pk).status == "published"
+    # A judge's late change is refused and the stored score stays.
+    late = judging["entries"]["hnit"]
+    answer = text(judge_browser(judging, "province").post(
+        f"/competitions/score/{late.pk}/", {f"e{late.pk}-design": "99", f"e{late.pk}-classroom": "99",
+                                            f"e{late.pk}-reflection": "99"}, HTTP_HX_REQUEST="true"))
+    assert "竞赛当前状态为“已公布”，不能评分。" in answer and "保存评分" not in answer
+    assert not Score.objects.filter(entry=late, design=99).exists()
 
 
 # ---- workbench -----------------------------------------------------------------------------------------
@@ -357,7 +364,8 @@ def test_the_workbench_shows_judges_what_to_score_and_the_admin_what_to_decide(j
     assert "已评 0 / 3" in judge_home
 
     now = timezone.now()
-    another = s.competition_create(by=None, edition=11, year=2027, title="第十一届", age_cutoff_on=datetime.date(2027, 9, 1),
+    another = s.competition_create(by=None, edition=11, year=2027, title="第十一届",
+                                   age_cutoff_on=datetime.date(2027, 9, 1),
                                    registration_opens_at=now - datetime.timedelta(days=1),
                                    registration_closes_at=now + datetime.timedelta(days=1),
                                    groups=[{"name": "理科", "quota_per_school": 1}])

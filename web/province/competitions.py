@@ -16,13 +16,13 @@ Every write is the service the API calls (shared/competitions/services.py).
 """
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from shared.competitions import services as s
-from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, Score
+from shared.competitions.models import Competition, Entry, Judge, Score
 from shared.competitions.selectors import (
     age_check,
     assignments_of,
@@ -240,7 +240,10 @@ class Entries(CompetitionPage):
             Filter("school", "学校", choices=[(str(sc.pk), sc.name) for sc in schools()]),
             Filter("q", "搜索", placeholder="姓名或课程"),
         ], per_page=30, empty_text="还没有学校报名。")
-        rows = entries_of_competition(competition).order_by("status", "group_id", "school__name", "pk")
+        # what waits for a decision first, then by group and school
+        rows = entries_of_competition(competition).annotate(decided=Case(
+            When(status=Entry.Status.REGISTERED, then=0), default=1)).order_by("decided", "group_id", "school__name",
+                                                                              "pk")
         values = table.values
         if values["status"]:
             rows = rows.filter(status=values["status"])
@@ -625,11 +628,11 @@ urlpatterns = [
     path("<int:pk>/entries/", Entries.as_view(), name="competition-entries"),
     path("<int:pk>/panel/", Panel.as_view(), name="competition-panel"),
     path("<int:pk>/results/", Results.as_view(), name="competition-results"),
-    path("<int:pk>/start-judging/", CompetitionMove.as_view(action="start_judging", success="已进入评审，报名停止。"),
-         name="competition-start-judging"),
-    path("<int:pk>/publish/", CompetitionMove.as_view(action="publish", success="成绩已公布，各校可以看到本校选手的名次和奖项。",
-                                                      next_page="province:competition-results"),
-         name="competition-publish"),
+    path("<int:pk>/start-judging/", CompetitionMove.as_view(
+        action="start_judging", success="已进入评审，报名停止。"), name="competition-start-judging"),
+    path("<int:pk>/publish/", CompetitionMove.as_view(
+        action="publish", success="成绩已公布，各校可以看到本校选手的名次和奖项。",
+        next_page="province:competition-results"), name="competition-publish"),
     path("<int:pk>/scoring/", Scoring.as_view(), name="scoring"),
     path("entries/<int:pk>/confirm/", EntryConfirm.as_view(), name="competition-entry-confirm"),
     path("entries/<int:pk>/reject/", EntryReject.as_view(), name="competition-entry-reject"),
