@@ -13,7 +13,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from shared.circulars.models import Circular
 from shared.competitions.models import Entry
 from shared.honours.models import HonourKind, HonourRecord, Nomination
-from shared.staffhomes.models import HomeApplication
+from shared.staffhomes.models import Criterion, HomeApplication
 from shared.subsidies.models import Application as SubsidyApplication
 from tenants.accounts.models import Notification
 from tenants.audit.models import AuditRecord
@@ -256,6 +256,14 @@ class HomeApplicationFilter(filters.FilterSet):
 
 class ProvinceHomeApplicationFilter(HomeApplicationFilter):
     school = SchoolSlugFilter(help_text="学校站点标识")
+
+
+class CriterionFilter(filters.FilterSet):
+    round = IdFilter(field_name="round_id", help_text="评选年度编号")
+
+    class Meta:
+        model = Criterion
+        fields = []
 
 
 class YearListFilter(filters.FilterSet):

@@ -12,9 +12,8 @@ from shared.competitions import services as competitions
 from shared.competitions.models import Competition, Entry
 from shared.honours.models import HonourCampaign
 from shared.honours.services import campaign_create, nomination_submit
-from shared.staffhomes.models import Criterion, Round
-from shared.staffhomes.services import application_submit as home_apply
-from shared.staffhomes.services import round_create
+from shared.staffhomes import services as staffhomes
+from shared.staffhomes.models import Round
 from shared.subsidies.models import Programme
 from shared.subsidies.services import application_allocate, application_submit, programme_create
 from tenants.accounts.models import User
@@ -33,7 +32,7 @@ def seed_province(schools: dict, password: str) -> None:
     """``schools`` maps slug → School; everything here is idempotent."""
     now = timezone.now()
     admin = User.objects.get(username="admin")
-    _account("reviewer", [Role.PROVINCE_REVIEWER], password, "省工会评审员")
+    reviewer = _account("reviewer", [Role.PROVINCE_REVIEWER], password, "省工会评审员")
     if not HonourCampaign.objects.exists():
         campaign = campaign_create(by=admin, kind="regional_model", year=now.year,
                                    title=f"{now.year} 年自治区劳动模范和先进工作者推荐",
@@ -66,11 +65,7 @@ def seed_province(schools: dict, password: str) -> None:
         for entry in Entry.objects.filter(group=group):
             competitions.score_submit(entry=entry, judge=third, design=85, classroom=88, reflection=90)
     if not Round.objects.exists():
-        home_round = round_create(by=admin, year=now.year, title=f"{now.year} 年先进教职工之家评选",
-                                  opens_at=now - datetime.timedelta(days=5), closes_at=now + datetime.timedelta(days=40))
-        scores = {str(c.pk): "18" for c in Criterion.objects.all()}
-        home_apply(by=None, round=home_round, school=schools["huzhou"], level="small_home", unit_name="文学院分工会",
-                   self_scores=scores, self_assessment="组织健全，制度完善，活动丰富。")
+        _seed_staff_homes(admin, reviewer, schools, now)
     if not Programme.objects.exists():
         programme = programme_create(by=admin, year=now.year, title=f"{now.year} 年教职工之家建设补助",
                                      purpose="建设和改善教职工活动场所", pool=Decimal("300000.00"),
@@ -91,3 +86,22 @@ def seed_province(schools: dict, password: str) -> None:
     if not Circular.objects.exists():
         circular = circular_import(by=admin, text=NOTICE.read_text(encoding="utf-8"))
         circular_publish(circular=circular, by=admin)
+
+
+def _seed_staff_homes(admin, reviewer, schools, now) -> None:
+    """This year's round, open: 湖州师范学院's 小家 waits for the reviewer's scores; 桂林学院's 之家 is
+    scored and confirmed (the confirmed list has a row on first start)."""
+    home_round = staffhomes.round_create(by=admin, year=now.year, title=f"{now.year} 年先进教职工之家评选",
+                                         opens_at=now - datetime.timedelta(days=5),
+                                         closes_at=now + datetime.timedelta(days=40))
+    staffhomes.round_open(round=home_round, by=admin)
+    scores = {str(c.pk): "18" for c in home_round.criteria.all()}
+    staffhomes.application_submit(by=None, round=home_round, school=schools["huzhou"], level="small_home",
+                                  unit_name="文学院分工会", self_scores=scores,
+                                  self_assessment="组织健全，制度完善，活动丰富。")
+    home = staffhomes.application_submit(by=None, round=home_round, school=schools["guilin"], level="home",
+                                         unit_name="校工会", self_scores=scores,
+                                         self_assessment="教代会规范召开，帮扶慰问制度化，教工之家设施齐全。")
+    staffhomes.review_submit(application=home, by=reviewer, scores={key: "17" for key in scores},
+                             comment="台账齐全，特色鲜明。")
+    staffhomes.application_decide(application=home, by=admin, confirm=True, note="材料与实地检查相符。")

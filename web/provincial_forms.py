@@ -97,12 +97,13 @@ class HomeApplicationForm(PageForm):
         self.fields["level"].choices = levels
         self.criteria = list(criteria)
         for criterion in self.criteria:
-            self.fields[f"score_{criterion.pk}"] = forms.CharField(
+            # named as the service names a refused score (`self_scores.<id>`): its reason lands beside it
+            self.fields[f"self_scores.{criterion.pk}"] = forms.CharField(
                 label=f"自评分：{criterion.name}（满分 {criterion.max_score.normalize():f}）", required=False,
                 help_text=criterion.description, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
         # the scores between the unit and the report, as on the paper form
-        order = ["level", "unit_name", *[f"score_{c.pk}" for c in self.criteria], "self_assessment"]
+        order = ["level", "unit_name", *[f"self_scores.{c.pk}" for c in self.criteria], "self_assessment"]
         self.order_fields(order)
 
     def scores(self) -> dict:
-        return {str(c.pk): self.cleaned_data.get(f"score_{c.pk}", "") for c in self.criteria}
+        return {str(c.pk): self.cleaned_data.get(f"self_scores.{c.pk}", "") for c in self.criteria}

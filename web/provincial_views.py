@@ -24,7 +24,7 @@ from shared.honours.selectors import campaigns_for_school, nominations_of
 from shared.staffhomes import services as staffhomes
 from shared.staffhomes.models import HomeApplication, Round
 from shared.staffhomes.selectors import applications_of as home_applications_of
-from shared.staffhomes.selectors import criteria as home_criteria
+from shared.staffhomes.selectors import criteria_of as home_criteria
 from shared.staffhomes.selectors import rounds_for_school
 from shared.stats.selectors import stats_of
 from shared.subsidies import services as subsidies
@@ -451,7 +451,9 @@ class StaffHomes(SchoolPage):
         rounds = list(rounds_for_school(request.tenant)[:10])
         for round_ in rounds:
             round_.is_open = _round_open(round_)
-        return self.render_page(rounds=rounds, criteria=home_criteria(),
+        # the criteria of the round open now (or the latest): each round has its own
+        shown = next((r for r in rounds if r.is_open), rounds[0] if rounds else None)
+        return self.render_page(rounds=rounds, criteria_round=shown, criteria=home_criteria(shown) if shown else [],
                                 applications=home_applications_of(request.tenant)[:100])
 
 
@@ -466,16 +468,16 @@ class HomeApply(SchoolPage):
             raise Http404("没有这个评选年度")
         return round_
 
-    def form(self, data=None):
-        return HomeApplicationForm(data, criteria=home_criteria(), levels=HomeApplication.Level.choices)
+    def form(self, round_, data=None):
+        return HomeApplicationForm(data, criteria=home_criteria(round_), levels=HomeApplication.Level.choices)
 
     def get(self, request, pk):
         round_ = self.round(pk)
-        return self.render_page(round=round_, form=self.form(), is_open=_round_open(round_))
+        return self.render_page(round=round_, form=self.form(round_), is_open=_round_open(round_))
 
     def post(self, request, pk):
         round_ = self.round(pk)
-        form = self.form(request.POST)
+        form = self.form(round_, request.POST)
         if form.is_valid():
             created = self.call_service(lambda: staffhomes.application_submit(
                 by=request.user, round=round_, school=request.tenant, level=form.cleaned_data["level"],
@@ -493,7 +495,7 @@ class HomeApplicationDetail(SchoolPage):
     roles = OFFICE
 
     def page(self, application, form):
-        names = {str(c.pk): c for c in home_criteria()}
+        names = {str(c.pk): c for c in home_criteria(application.round)}
         scores = [{"name": names[key].name if key in names else key, "score": value,
                    "max": names[key].max_score if key in names else None}
                   for key, value in application.self_scores.items()]

@@ -8,20 +8,33 @@ from shared.staffhomes.models import Criterion, HomeApplication, Inspection, Rev
 
 
 class CriterionSerializer(ModelSerializer):
-    """建家标准"""
+    """建家标准（每个评选年度各有一套；筹备中可改，开始申报后固定）"""
 
     class Meta:
         model = Criterion
-        fields = ["id", "name", "description", "max_score", "order"]
+        fields = ["id", "round", "name", "description", "max_score", "order"]
+        read_only_fields = ["round"]
+
+
+class CriterionInputSerializer(Serializer):
+    """新增建家标准"""
+
+    round = serializers.PrimaryKeyRelatedField(label="评选年度", queryset=Round.objects.all())
+    name = serializers.CharField(label="标准", max_length=40)
+    description = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
+    max_score = serializers.DecimalField(label="满分", max_digits=6, decimal_places=2)
+    order = serializers.IntegerField(label="顺序", min_value=0, max_value=999, required=False)
 
 
 class RoundSerializer(ModelSerializer):
-    """评选年度"""
+    """评选年度（筹备中 → 申报中 → 评审中 → 已公布名单）"""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
 
     class Meta:
         model = Round
-        fields = ["id", "year", "title", "opens_at", "closes_at", "recheck_years", "status"]
-        read_only_fields = ["status"]
+        fields = ["id", "year", "title", "opens_at", "closes_at", "recheck_years", "status", "status_label"]
+        read_only_fields = ["status", "status_label"]
 
 
 class ReviewSerializer(ModelSerializer):

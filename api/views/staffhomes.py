@@ -10,11 +10,12 @@ from rest_framework.response import Response
 
 from api.base import ProvinceViewSet, SchoolViewSet
 from api.files import UPLOAD_REQUEST, download
-from api.filters import HomeApplicationFilter, ProvinceHomeApplicationFilter, YearListFilter
+from api.filters import CriterionFilter, HomeApplicationFilter, ProvinceHomeApplicationFilter, YearListFilter
 from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
 from api.scoping import current_school
 from api.serializers.staffhomes import (
+    CriterionInputSerializer,
     CriterionSerializer,
     HomeApplicationInputSerializer,
     HomeApplicationSerializer,
@@ -24,6 +25,7 @@ from api.serializers.staffhomes import (
     RoundSerializer,
     SchoolHomeApplicationSerializer,
 )
+from shared.staffhomes import selectors
 from shared.staffhomes import services as s
 from shared.staffhomes.models import Criterion, HomeApplication, Round
 
@@ -37,25 +39,55 @@ class CriterionViews(mixins.ListModelMixin):
     queryset = Criterion.objects.all()
     serializer_class = CriterionSerializer
     permission_classes = [IsAuthenticated]
+    filterset_class = CriterionFilter
+
+    def base_queryset(self):
+        return Criterion.objects.order_by("round_id", "order", "id")
 
 
 @extend_schema(tags=["先进教职工之家"])
-@extend_schema_view(list=extend_schema(summary="建家标准"))
+@extend_schema_view(list=extend_schema(summary="建家标准（?round= 某一评选年度的）"))
 class SchoolCriterionViewSet(CriterionViews, SchoolViewSet):
     dangerously_unscoped = "建家标准由自治区统一制定，全区每一所学校都按它自评。"
 
-
-@extend_schema(tags=["先进教职工之家（省级）"])
-@extend_schema_view(list=extend_schema(summary="建家标准"))
-class ProvinceCriterionViewSet(CriterionViews, ProvinceViewSet):
-    pass
+    def base_queryset(self):
+        return super().base_queryset().exclude(round__status=Round.Status.DRAFT)
 
 
 @extend_schema(tags=["先进教职工之家（省级）"])
-@extend_schema_view(list=extend_schema(summary="评选年度"), create=extend_schema(summary="开启评选年度"))
-class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProvinceViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="建家标准（?round= 某一评选年度的）"),
+    create=extend_schema(summary="新增建家标准（评选年度筹备中）", request=CriterionInputSerializer,
+                         responses={201: CriterionSerializer}),
+    partial_update=extend_schema(summary="修改建家标准（评选年度筹备中）"),
+    destroy=extend_schema(summary="删除建家标准（评选年度筹备中）"))
+class ProvinceCriterionViewSet(CriterionViews, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                               mixins.DestroyModelMixin, ProvinceViewSet):
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_permissions(self):
+        return [(IsAuthenticated if self.action == "list" else ProvinceAdmin)()]
+
+    def create(self, request, *args, **kwargs):
+        criterion = s.criterion_create(by=request.user, **validated(request, CriterionInputSerializer))
+        return Response(CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        serializer.instance = s.criterion_update(criterion=serializer.instance, by=self.request.user,
+                                                 **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        s.criterion_delete(criterion=instance, by=self.request.user)
+
+
+@extend_schema(tags=["先进教职工之家（省级）"])
+@extend_schema_view(list=extend_schema(summary="评选年度"),
+                    create=extend_schema(summary="新建评选年度（筹备中，带上一年度的建家标准）"),
+                    partial_update=extend_schema(summary="修改评选年度（筹备中）"))
+class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ProvinceViewSet):
     queryset = Round.objects.all()
     serializer_class = RoundSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
         return [(ProvinceStaff if self.action == "list" else ProvinceAdmin)()]
@@ -63,9 +95,25 @@ class ProvinceRoundViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Provi
     def perform_create(self, serializer):
         serializer.instance = s.round_create(by=self.request.user, **serializer.validated_data)
 
+    def perform_update(self, serializer):
+        serializer.instance = s.round_update(round=serializer.instance, by=self.request.user,
+                                             **serializer.validated_data)
+
+    @extend_schema(summary="开始申报（筹备中 → 申报中；此后建家标准固定）", request=None, responses=RoundSerializer,
+                   description="没有建家标准或申报截止已过时 409；非筹备中的年度 409 并说明当前状态。")
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        return Response(RoundSerializer(s.round_open(round=self.get_object(), by=request.user)).data)
+
+    @extend_schema(summary="截止申报（申报中 → 评审中；截止时间前也可提前截止）", request=None, responses=RoundSerializer,
+                   description="此后学校不能再申报，评审和确认继续。非申报中的年度 409 并说明当前状态。")
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return Response(RoundSerializer(s.round_close(round=self.get_object(), by=request.user)).data)
+
     @extend_schema(summary="公布名单（本年度所有申报均已确认或不予确认后）", request=None, responses=RoundSerializer,
-                   description="申报中 → 已公布名单：此后不再接受申报，确认结果不再改变。尚有未决定的申报时 409；"
-                               "已公布的年度 409 并说明当前状态。")
+                   description="评审中（或申报中，先截止申报）→ 已公布名单：此后不再接受申报，确认结果不再改变。"
+                               "尚有未决定的申报时 409；已公布的年度 409 并说明当前状态。")
     @action(detail=True, methods=["post"], url_path="publish-list")
     def publish_list(self, request, pk=None):
         return Response(RoundSerializer(s.round_publish_list(round=self.get_object(), by=request.user)).data)
@@ -112,24 +160,29 @@ class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=False, methods=["get"], filterset_class=YearListFilter)
     def confirmed(self, request):
         year = self.filter_values()["year"]
-        rows = s.confirmed_list(year=year).prefetch_related("reviews", "inspections", "materials")
+        rows = selectors.confirmed_homes(year=year).prefetch_related("reviews", "inspections", "materials")
         return self.paginated(rows.select_related("school", "round"), HomeApplicationSerializer)
 
-    @extend_schema(summary="到期需复查的称号（默认今年）", responses=HomeApplicationSerializer(many=True))
+    @extend_schema(summary="某年度需复查的称号（默认今年）", responses=HomeApplicationSerializer(many=True),
+                   description="确认年度 + 复查年限到期的称号，以及更早到期、此前尚未复查的；同一单位后来再次确认的不列。"
+                               "确认后记录的实地检查（复查年度 1 月 1 日及以后）即为复查。")
     @action(detail=False, methods=["get"], url_path="due-for-recheck", filterset_class=YearListFilter)
     def due_for_recheck(self, request):
         year = self.filter_values()["year"] or timezone.localdate().year
-        rows = s.due_for_recheck(year=year).prefetch_related("reviews", "inspections", "materials")
+        rows = selectors.due_for_recheck(year=year).prefetch_related("reviews", "inspections", "materials")
         return self.paginated(rows.select_related("school", "round"), HomeApplicationSerializer)
 
 
 @extend_schema(tags=["先进教职工之家"])
 @extend_schema_view(list=extend_schema(summary="评选年度"))
 class SchoolRoundViewSet(mixins.ListModelMixin, SchoolViewSet):
-    dangerously_unscoped = "评选年度由自治区开启，面向全区每一所学校。"
+    dangerously_unscoped = "评选年度由自治区开启，面向全区每一所学校（筹备中的不列出）。"
     queryset = Round.objects.all()
     serializer_class = RoundSerializer
     permission_classes = [IsAuthenticated]
+
+    def base_queryset(self):
+        return Round.objects.exclude(status=Round.Status.DRAFT)
 
 
 @extend_schema(tags=["先进教职工之家"])

@@ -1,4 +1,10 @@
-"""先进教职工之家 / 小家: yearly confirmation against configurable criteria, re-checked after some years."""
+"""先进教职工之家 / 小家: yearly confirmation against configurable criteria, re-checked after some years.
+
+Each round has its own criteria (copied from the round before when it is created): a school's
+self-scores and the reviewers' scores are keyed by the criterion ids of their round, so a later
+round changing its criteria never changes what an earlier round meant. The criteria are set while
+the round is 筹备中 and are fixed once it opens.
+"""
 from django.db import models
 from django.utils import timezone
 
@@ -6,24 +12,11 @@ from shared.storage import provincial_storage
 from tenants.models import School
 
 
-class Criterion(models.Model):
-    name = models.CharField("标准", max_length=40, unique=True)
-    description = models.TextField("说明", blank=True)
-    max_score = models.DecimalField("满分", max_digits=6, decimal_places=2)
-    order = models.PositiveSmallIntegerField("顺序", default=0)
-
-    class Meta:
-        verbose_name = "建家标准"
-        verbose_name_plural = "建家标准"
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
-
-
 class Round(models.Model):
     class Status(models.TextChoices):
+        DRAFT = "draft", "筹备中"
         OPEN = "open", "申报中"
+        REVIEWING = "reviewing", "评审中"
         CONFIRMED = "confirmed", "已公布名单"
 
     year = models.PositiveSmallIntegerField("年度")
@@ -31,7 +24,7 @@ class Round(models.Model):
     opens_at = models.DateTimeField("申报开始")
     closes_at = models.DateTimeField("申报截止")
     recheck_years = models.PositiveSmallIntegerField("几年后复查", default=3)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
 
     class Meta:
         verbose_name = "评选年度"
@@ -40,6 +33,23 @@ class Round(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Criterion(models.Model):
+    round = models.ForeignKey(Round, verbose_name="评选年度", on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField("标准", max_length=40)
+    description = models.TextField("说明", blank=True)
+    max_score = models.DecimalField("满分", max_digits=6, decimal_places=2)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "建家标准"
+        verbose_name_plural = "建家标准"
+        ordering = ["round", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "name"], name="unique_criterion_per_round")]
+
+    def __str__(self):
+        return self.name
 
 
 class HomeApplication(models.Model):

@@ -1,8 +1,12 @@
 """The provincial admin edits a school's profile and the staff-home criteria through their services."""
+import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
+
 from shared.staffhomes.models import Criterion, Round
-from shared.staffhomes.services import ensure_default_criteria
+from shared.staffhomes.services import round_create
 from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
 from tenants.models import School
@@ -43,8 +47,10 @@ def test_control_characters_in_a_school_name_are_refused_beside_the_field(provin
 
 
 def test_a_criterion_out_of_range_is_refused_and_a_good_edit_audited(province):
-    ensure_default_criteria()
-    criterion = Criterion.objects.get(name="创新")
+    now = timezone.now()
+    round_ = round_create(by=None, year=2026, title="2026年先进教职工之家", opens_at=now,
+                          closes_at=now + datetime.timedelta(days=30))
+    criterion = Criterion.objects.get(round=round_, name="创新")
     client = admin_browser(province, [Role.PROVINCE_ADMIN], "prov-office3")
     url = f"/admin/staffhomes/criterion/{criterion.pk}/change/"
     form = {"name": "创新", "description": criterion.description, "max_score": "500", "order": criterion.order}

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shared.honours.services import campaign_create
-from shared.staffhomes.models import Criterion, Round
-from shared.staffhomes.services import ensure_default_criteria
+from shared.staffhomes.services import round_create, round_open
 from tenants.accounts.roles import Role
+from tests.conftest import make_user
 
 
 def test_nomination_materials_are_the_schools_own_and_readable_by_the_province(guilin, huzhou, province,
@@ -40,15 +40,15 @@ def test_nomination_materials_are_the_schools_own_and_readable_by_the_province(g
     assert province_admin.get(f"/api/v1/honours/nominations/{pk}/attachments/{file_id}/").status_code == 200
 
 
-def test_staff_home_materials(guilin, huzhou, host_client):
-    ensure_default_criteria()
+def test_staff_home_materials(province, guilin, huzhou, host_client):
     now = timezone.now()
-    round_ = Round.objects.create(year=2026, title="建家", opens_at=now - datetime.timedelta(days=1),
-                                  closes_at=now + datetime.timedelta(days=1))
+    admin = make_user(province, [Role.PROVINCE_ADMIN])
+    round_ = round_open(round=round_create(by=admin, year=2026, title="建家", opens_at=now - datetime.timedelta(days=1),
+                                           closes_at=now + datetime.timedelta(days=1)), by=admin)
     guilin_admin = host_client(guilin, [Role.UNION_ADMIN])
     pk = guilin_admin.post("/api/v1/staff-homes/applications/", {
         "round": round_.pk, "level": "home", "unit_name": "校工会", "self_assessment": "……",
-        "self_scores": {str(c.pk): "15" for c in Criterion.objects.all()}}, format="json").json()["id"]
+        "self_scores": {str(c.pk): "15" for c in round_.criteria.all()}}, format="json").json()["id"]
     uploaded = guilin_admin.post(f"/api/v1/staff-homes/applications/{pk}/materials/",
                                  {"file": SimpleUploadedFile("台账.xlsx", b"PK")}, format="multipart")
     assert uploaded.status_code == 201 and uploaded.json()["materials"][0]["name"] == "台账.xlsx"

@@ -348,17 +348,18 @@ def test_the_school_sees_no_other_school_s_allocation_and_reports_use_after_disb
 
 @pytest.fixture
 def home_round(province_admin):
-    from shared.staffhomes.services import round_create
+    from shared.staffhomes.services import round_create, round_open
 
     now = timezone.now()
-    return round_create(by=province_admin, year=2026, title="2026 年先进教职工之家评选",
-                        opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=20))
+    return round_open(round=round_create(by=province_admin, year=2026, title="2026 年先进教职工之家评选",
+                                         opens_at=now - datetime.timedelta(days=1),
+                                         closes_at=now + datetime.timedelta(days=20)), by=province_admin)
 
 
 def scores(**overrides):
     from shared.staffhomes.models import Criterion
 
-    return {f"score_{c.pk}": overrides.get(c.name, "18") for c in Criterion.objects.all()}
+    return {f"self_scores.{c.pk}": overrides.get(c.name, "18") for c in Criterion.objects.all()}
 
 
 def test_the_office_applies_with_self_scores_within_the_maxima_and_uploads_materials(office, home_round, guilin,
@@ -370,7 +371,9 @@ def test_the_office_applies_with_self_scores_within_the_maxima_and_uploads_mater
     assert "自评分：规范（满分 20）" in form and "自评分：创新（满分 20）" in form
     over = text(office.post(url, {"level": "small_home", "unit_name": "文学院分工会", "self_assessment": "制度健全。",
                                   **scores(规范="25")}))
-    assert "“规范”的分数应在 0 到 20.00 之间。" in over and 'value="25"' in over and 'value="文学院分工会"' in over
+    rule = home_round.criteria.get(name="规范")
+    assert f'id="id_self_scores.{rule.pk}_error">“规范”的分数应在 0 到 20.00 之间。' in over  # beside its criterion
+    assert 'value="25"' in over and 'value="文学院分工会"' in over
     assert not HomeApplication.objects.exists()
 
     done = office.post(url, {"level": "small_home", "unit_name": "文学院分工会", "self_assessment": "制度健全。",
