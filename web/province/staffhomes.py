@@ -166,7 +166,7 @@ class RoundDetail(ProvincePage):
             round=round_, page_title=round_.title, criteria=criteria, applications=table,
             total_max=sum(c.max_score for c in criteria), is_admin=is_admin, editable=editable,
             criterion_form=criterion_form or (CriterionForm() if editable else None),
-            history=_history("staffhomes.round", round_.pk, R), now=timezone.now(), tabs=_tabs(""))
+            history=_history("staffhomes.round", round_.pk, R), now=timezone.now())
 
     def get(self, request, pk):
         return self.page(_round(pk))
@@ -315,8 +315,7 @@ class ApplicationDetail(ProvincePage):
             review_form=review_form or (ReviewForm(criteria=criteria, mine=mine) if deciding else None),
             inspection_form=inspection_form or (InspectionForm.for_today() if can_inspect else None),
             decision_form=decision_form or (DecisionForm() if deciding and is_admin else None),
-            deciding=deciding, history=_history("staffhomes.homeapplication", application.pk, H),
-            tabs=_tabs(""))
+            deciding=deciding, history=_history("staffhomes.homeapplication", application.pk, H))
 
     def get(self, request, pk):
         return self.page(_application(pk))
