@@ -20,7 +20,6 @@ from shared.staffhomes.services import (
     round_close,
     round_create,
     round_open,
-    round_publish_list,
     round_update,
 )
 from tenants.accounts.roles import Role

@@ -12,6 +12,8 @@ decision and the round's steps answer 403); anyone else 403; school hosts 404.
 """
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
@@ -321,9 +323,7 @@ class ApplicationDetail(ProvincePage):
         return self.page(_application(pk))
 
 
-def _total(values):
-    from decimal import Decimal, InvalidOperation
-
+def _total(values) -> Decimal:
     total = Decimal("0")
     for value in values:
         try:
