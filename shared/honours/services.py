@@ -370,6 +370,30 @@ def nomination_decide(*, nomination: Nomination, by, award: bool | None, note: s
 
 
 @transaction.atomic
+def record_register(*, by, school: School | None, person_name: str, kind: str, year) -> HonourRecord:
+    """Enter into the registry an honour given before (or outside) the platform's campaigns — the
+    model workers the province already cares for. Decided nominations enter it by themselves."""
+    errors = {}
+    person_name = (person_name or "").strip()
+    if school is None:
+        errors["school"] = "请选择学校。"
+    if not person_name:
+        errors["person_name"] = "获得者不能为空。"
+    elif len(person_name) > 100:
+        errors["person_name"] = "获得者最多 100 个字。"
+    if kind not in HonourKind.values:
+        errors["kind"] = "请选择荣誉。"
+    year = _whole_number(year, field="year", label="年度", low=1950, high=timezone.localdate().year, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    if HonourRecord.objects.filter(school=school, person_name=person_name, kind=kind, year=year).exists():
+        raise Conflict(f"名录中已有{school.name}{person_name}的{year}年{HonourKind(kind).label}。", field="person_name")
+    record = HonourRecord.objects.create(school=school, person_name=person_name, kind=kind, year=year)
+    audit_create(actor=by, target=record, fields=["school", "person_name", "kind", "year"])
+    return record
+
+
+@transaction.atomic
 def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date | None, amount="0",
                 note: str = "") -> ModelWorkerCare:
     """Care given to a person holding an honour (a collective honour's unit receives none)."""

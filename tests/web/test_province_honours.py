@@ -10,6 +10,7 @@ from django.utils import timezone
 from shared.honours import services
 from shared.honours.models import CampaignQuota, HonourCampaign, HonourRecord, ModelWorkerCare, Nomination
 from tenants.accounts.roles import Role
+from tests.config.test_deploy import inline_code
 from tests.conftest import ADMIN_PASSWORD, make_user
 
 
@@ -82,6 +83,9 @@ def test_every_page_is_for_provincial_staff_and_only_on_the_provincial_host(camp
     assert not ModelWorkerCare.objects.exists()
     assert admin.get("/honours/nominations/999999/").status_code == 404
     assert admin.get("/honours/campaigns/999999/").status_code == 404
+    for url in everyone + admin_only:  # the Content-Security-Policy would block inline code
+        code = inline_code(admin.get(url))
+        assert not code.style_attributes and not code.inline, url
 
 
 def test_the_navigation_shows_honours_to_admin_and_reviewer(admin, reviewer, province):
@@ -275,6 +279,27 @@ def test_the_registry_is_searched_and_care_is_recorded_with_its_amount(admin, re
                                   "amount": "800", "note": "春节走访"}, follow=True))
     assert "关爱记录已保存" in saved and "¥800.00" in saved and "春节走访" in saved
     assert "¥800.00" in text(admin.get("/honours/records/"))
+
+
+def test_an_honour_given_before_the_platform_is_registered_by_the_admin(admin, reviewer, guilin):
+    assert "登记荣誉获得者" not in text(reviewer.get("/honours/records/"))
+    assert reviewer.post("/honours/records/", {"school": "guilin", "person_name": "黎老师", "kind": "national_model",
+                                               "year": "2019"}).status_code == 403
+    next_year = str(timezone.localdate().year + 1)
+    refused = text(admin.post("/honours/records/", {"school": "", "person_name": "黎老师", "kind": "national_model",
+                                                     "year": next_year}))
+    assert field_error(refused, "school", "请选择学校。")
+    assert field_error(refused, "year", f"年度应在 1950 到 {timezone.localdate().year} 之间。")
+    assert "<details class=\"card\" id=\"register\" open>" in refused and 'value="黎老师"' in refused
+    assert not HonourRecord.objects.exists()
+    created = admin.post("/honours/records/", {"school": "guilin", "person_name": "黎老师", "kind": "national_model",
+                                               "year": "2019"}, follow=True)
+    record = HonourRecord.objects.get()
+    assert created.redirect_chain[-1][0] == f"/honours/records/{record.pk}/" and "已登记到荣誉获得者名录" in text(created)
+    twice = text(admin.post("/honours/records/", {"school": "guilin", "person_name": "黎老师",
+                                                   "kind": "national_model", "year": "2019"}))
+    assert field_error(twice, "person_name", "名录中已有桂林学院黎老师的2019年全国劳动模范和先进工作者。")
+    assert HonourRecord.objects.count() == 1
 
 
 def test_a_collective_honour_s_record_takes_no_personal_care(admin, guilin):

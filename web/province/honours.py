@@ -39,6 +39,7 @@ from web.province.honours_forms import (
     ObjectionForm,
     PublicityForm,
     QuotaGridForm,
+    RecordForm,
     ReviewForm,
 )
 from web.tables import Column, Filter, Table
@@ -329,11 +330,28 @@ class NominationDecide(NominationDetail):
 # ---- the registry -----------------------------------------------------------------------------------
 
 class RecordList(ProvincePage):
+    """The registry, searched and filtered; the admin also enters honours given before the
+    platform's campaigns (POST)."""
+
     template_name = "web/province/honours/records.html"
     title = "荣誉获得者名录"
     roles = REVIEWING
 
-    def get(self, request):
+    def record_form(self, data=None):
+        return RecordForm(data, schools=schools().order_by("name"))
+
+    def post(self, request):
+        if not request.user.has_role(Role.PROVINCE_ADMIN):
+            raise PermissionDenied("只有自治区教育工会管理员可以登记荣誉获得者。")
+        form = self.record_form(request.POST)
+        if form.is_valid():
+            created = self.call_service(lambda: honours.record_register(by=request.user, **form.for_service()),
+                                        form=form, success="已登记到荣誉获得者名录。")
+            if created:
+                return redirect("province:honours-record", pk=created.value.pk)
+        return self.get(request, form=form)
+
+    def get(self, request, form=None):
         table = Table(request, id="records", columns=[
             Column("person_name", "获得者", link=lambda r: reverse("province:honours-record", args=[r.pk]),
                    primary=True, sort="person_name"),
@@ -351,7 +369,10 @@ class RecordList(ProvincePage):
         values = table.values
         school = schools().filter(slug=values["school"]).first() if values["school"] else None
         table.paginate(honour_records(q=values["q"], kind=values["kind"], year=values["year"] or None, school=school))
-        return self.render_page(table=table)
+        is_admin = request.user.has_role(Role.PROVINCE_ADMIN)
+        if is_admin and form is None:
+            form = self.record_form()
+        return self.render_page(table=table, form=form if is_admin else None)
 
 
 class RecordDetail(ProvincePage):

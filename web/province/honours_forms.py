@@ -91,3 +91,24 @@ class CareForm(PageForm):
     amount = forms.CharField(label="金额（元）", required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                              help_text="不涉及金额时留空。")
     note = forms.CharField(label="说明", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecordForm(PageForm):
+    """An honour given before the platform's campaigns, entered into the registry by hand."""
+
+    school = forms.ChoiceField(label="学校", required=False)
+    person_name = forms.CharField(label="获得者", required=False, strip=False, max_length=100,
+                                  help_text="个人填姓名；集体荣誉（五一劳动奖状、工人先锋号）填集体名称。")
+    kind = forms.ChoiceField(label="荣誉", required=False, choices=[("", "请选择")] + HonourKind.choices)
+    year = forms.CharField(label="年度", required=False, max_length=4,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = {school.slug: school for school in schools}
+        self.fields["school"].choices = [("", "请选择")] + [(slug, s.name) for slug, s in self.schools.items()]
+
+    def for_service(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["school"] = self.schools.get(data.get("school") or "")
+        return data
