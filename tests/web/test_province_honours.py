@@ -80,6 +80,8 @@ def test_every_page_is_for_provincial_staff_and_only_on_the_provincial_host(camp
         assert reviewer.post(url).status_code == 403, url
         assert judge.post(url).status_code == 403, url
     assert reviewer.post(f"/honours/records/{record.pk}/", {"kind": "other", "given_on": "2026-01-01"}).status_code == 403
+    assert reviewer.post(f"/honours/campaigns/{campaign.pk}/", {"starts_on": "2026-01-01",
+                                                               "ends_on": "2026-01-05"}).status_code == 403
     assert not ModelWorkerCare.objects.exists()
     assert admin.get("/honours/nominations/999999/").status_code == 404
     assert admin.get("/honours/campaigns/999999/").status_code == 404
