@@ -86,6 +86,7 @@ def seed_province(schools: dict, password: str) -> None:
     if not Circular.objects.exists():
         circular = circular_import(by=admin, text=NOTICE.read_text(encoding="utf-8"))
         circular_publish(circular=circular, by=admin)
+    seed_honour_registry(schools, admin)
 
 
 def _seed_staff_homes(admin, reviewer, schools, now) -> None:
@@ -105,3 +106,21 @@ def _seed_staff_homes(admin, reviewer, schools, now) -> None:
     staffhomes.review_submit(application=home, by=reviewer, scores={key: "17" for key in scores},
                              comment="台账齐全，特色鲜明。")
     staffhomes.application_decide(application=home, by=admin, confirm=True, note="材料与实地检查相符。")
+
+
+def seed_honour_registry(schools: dict, admin) -> None:
+    """Model workers honoured before the platform, so the registry (名录) is not empty on first start."""
+    from shared.honours.models import HonourRecord
+    from shared.honours.services import care_record, record_register
+
+    if HonourRecord.objects.exists():
+        return
+    year = timezone.localdate().year
+    for slug, name, kind, when in (("guilin", "黎建华", "national_model", year - 5),
+                                   ("huzhou", "陈晓燕", "may_day_medal", year - 3),
+                                   ("hnit", "信息工程学院实验教学中心", "pioneer", year - 2),
+                                   ("sxdtu", "王志刚", "regional_model", year - 1)):
+        record = record_register(by=admin, school=schools[slug], person_name=name, kind=kind, year=when)
+        if not record.is_collective:
+            care_record(record=record, by=admin, kind="spring_festival", amount="800",
+                        given_on=timezone.localdate() - datetime.timedelta(days=30), note="春节走访慰问")

@@ -17,14 +17,29 @@ class DateInput(forms.DateInput):
 
 
 class NominationForm(PageForm):
+    """A person for an individual honour; a unit and its leader for a collective one
+    (shared.honours.models.COLLECTIVE_KINDS) — the fields of the other kind are left out."""
+
+    PERSON = ("nominee_name", "gender", "birth_date", "title", "post")
+    UNIT = ("unit_name", "leader_name", "leader_post")
+
     nominee_name = forms.CharField(label="姓名", required=False, strip=False, max_length=50)
     gender = forms.ChoiceField(label="性别", required=False, choices=GENDERS)
     birth_date = forms.DateField(label="出生日期", required=False, widget=DateInput())
     title = forms.CharField(label="职称", required=False, max_length=50)
     post = forms.CharField(label="职务", required=False, max_length=100)
+    unit_name = forms.CharField(label="集体名称", required=False, strip=False, max_length=100,
+                                help_text="获得荣誉的集体（单位、部门、团队）的全称。")
+    leader_name = forms.CharField(label="负责人姓名", required=False, strip=False, max_length=50)
+    leader_post = forms.CharField(label="负责人职务", required=False, strip=False, max_length=100)
     deeds = forms.CharField(label="事迹材料", required=False, strip=False,
                             widget=forms.Textarea(attrs={"rows": 8}),
                             help_text="主要事迹的文字概述；证明材料可在推荐提交后上传。")
+
+    def __init__(self, *args, collective: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (self.PERSON if collective else self.UNIT):
+            del self.fields[name]
 
 
 class UploadForm(PageForm):

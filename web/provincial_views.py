@@ -19,7 +19,7 @@ from shared.competitions import services as competitions
 from shared.competitions.models import Competition, Entry
 from shared.competitions.selectors import competitions_for_school, entries_of, groups_for_school, results_published
 from shared.honours import services as honours
-from shared.honours.models import HonourCampaign, HonourKind, Nomination
+from shared.honours.models import HonourCampaign, Nomination
 from shared.honours.selectors import campaigns_for_school, nominations_of
 from shared.staffhomes import services as staffhomes
 from shared.staffhomes.models import HomeApplication, Round
@@ -44,10 +44,6 @@ from web.provincial_forms import (
 )
 from web.tables import Column, Filter, Table
 from web.workbench import linked_deadlines
-
-#: honours given to a unit, not a person (DOMAIN.md); the nomination record holds a person only
-COLLECTIVE_KINDS = {HonourKind.PIONEER}
-
 
 class ProvincialHome(SchoolPage):
     """省级事项: where each provincial area is done, and what closes soon."""
@@ -87,8 +83,8 @@ class Honours(SchoolPage):
         for campaign in campaigns:
             campaign.can_nominate = _open(campaign) and campaign.school_left > 0
         table = Table(request, id="nominations", columns=[
-            Column("nominee_name", "人选", link=lambda n: reverse("school:nomination", args=[n.pk]), primary=True,
-                   sort="nominee_name"),
+            Column("shown_name", "人选", link=lambda n: reverse("school:nomination", args=[n.pk]), primary=True,
+                   sort="shown_name"),
             Column("campaign.title", "推荐活动"),
             Column("status", "状态", badge=True, sort="status"),
             Column("attachment_count", "附件"),
@@ -115,14 +111,15 @@ class NominationNew(SchoolPage):
 
     def page(self, campaign, form):
         return self.render_page(campaign=campaign, form=form, is_open=_open(campaign),
-                                collective=campaign.kind in COLLECTIVE_KINDS)
+                                collective=campaign.is_collective)
 
     def get(self, request, pk):
-        return self.page(self.campaign(pk), NominationForm())
+        campaign = self.campaign(pk)
+        return self.page(campaign, NominationForm(collective=campaign.is_collective))
 
     def post(self, request, pk):
         campaign = self.campaign(pk)
-        form = NominationForm(request.POST)
+        form = NominationForm(request.POST, collective=campaign.is_collective)
         if form.is_valid():
             created = self.call_service(lambda: honours.nomination_submit(
                 by=request.user, campaign=campaign, school=request.tenant, **form.cleaned_data),

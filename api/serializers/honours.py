@@ -11,12 +11,13 @@ class CampaignSerializer(ModelSerializer):
     """荣誉推荐活动"""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="荣誉类别")
+    is_collective = serializers.BooleanField(read_only=True, label="集体荣誉（推荐集体而非个人）")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
 
     class Meta:
         model = HonourCampaign
-        fields = ["id", "kind", "kind_label", "year", "title", "deadline", "default_quota", "status", "status_label",
-                  "publicity_starts_on", "publicity_ends_on"]
+        fields = ["id", "kind", "kind_label", "is_collective", "year", "title", "deadline", "default_quota", "status",
+                  "status_label", "publicity_starts_on", "publicity_ends_on"]
         read_only_fields = ["status", "publicity_starts_on", "publicity_ends_on"]
 
 
@@ -61,24 +62,36 @@ class NominationSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     objections = ObjectionSerializer(many=True, read_only=True, label="公示异议")
     attachments = SubmissionFileSerializer(many=True, read_only=True, label="事迹材料附件")
+    name = serializers.CharField(read_only=True, label="推荐对象（个人姓名或集体名称）")
+    is_collective = serializers.BooleanField(read_only=True, label="集体荣誉")
 
     class Meta:
         model = Nomination
-        fields = ["id", "campaign", "campaign_title", "school", "school_name", "nominee_name", "gender", "birth_date",
-                  "title", "post", "deeds", "status", "status_label", "submitted_by", "submitted_at",
+        fields = ["id", "campaign", "campaign_title", "school", "school_name", "name", "is_collective",
+                  "nominee_name", "gender", "birth_date", "title", "post", "unit_name", "leader_name", "leader_post",
+                  "deeds", "status", "status_label", "submitted_by", "submitted_at",
                   "review_comment", "decision_note", "objections", "attachments"]
         read_only_fields = ["school", "status", "submitted_by", "submitted_at", "review_comment", "decision_note"]
 
 
 class NominationInputSerializer(Serializer):
-    """推荐人选"""
+    """推荐人选。个人荣誉填写姓名、性别、出生日期（职称、职务可选）；集体荣誉（五一劳动奖状、工人先锋号）
+    填写集体名称、负责人姓名和负责人职务，不填个人信息。"""
 
     campaign = serializers.PrimaryKeyRelatedField(label="推荐活动", queryset=HonourCampaign.objects.all())
-    nominee_name = serializers.CharField(label="姓名", max_length=50)
-    gender = serializers.ChoiceField(label="性别", choices=[("male", "男"), ("female", "女")])
-    birth_date = serializers.DateField(label="出生日期")
-    title = serializers.CharField(label="职称", max_length=50, required=False, allow_blank=True, default="")
-    post = serializers.CharField(label="职务", max_length=100, required=False, allow_blank=True, default="")
+    nominee_name = serializers.CharField(label="姓名（个人荣誉）", max_length=50, required=False, allow_blank=True,
+                                         default="")
+    gender = serializers.ChoiceField(label="性别（个人荣誉）", choices=[("male", "男"), ("female", "女")],
+                                     required=False, allow_blank=True, default="")
+    birth_date = serializers.DateField(label="出生日期（个人荣誉）", required=False, allow_null=True, default=None)
+    title = serializers.CharField(label="职称（个人荣誉）", max_length=50, required=False, allow_blank=True, default="")
+    post = serializers.CharField(label="职务（个人荣誉）", max_length=100, required=False, allow_blank=True, default="")
+    unit_name = serializers.CharField(label="集体名称（集体荣誉）", max_length=100, required=False, allow_blank=True,
+                                      default="")
+    leader_name = serializers.CharField(label="负责人姓名（集体荣誉）", max_length=50, required=False,
+                                        allow_blank=True, default="")
+    leader_post = serializers.CharField(label="负责人职务（集体荣誉）", max_length=100, required=False,
+                                        allow_blank=True, default="")
     deeds = serializers.CharField(label="事迹材料", max_length=20000)
 
 
@@ -108,10 +121,12 @@ class HonourRecordSerializer(ModelSerializer):
 
     school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="荣誉")
+    is_collective = serializers.BooleanField(read_only=True, label="集体荣誉（person_name 为集体名称）")
 
     class Meta:
         model = HonourRecord
-        fields = ["id", "school", "school_name", "person_name", "kind", "kind_label", "year", "nomination"]
+        fields = ["id", "school", "school_name", "person_name", "kind", "kind_label", "is_collective", "year",
+                  "nomination"]
         read_only_fields = fields
 
 

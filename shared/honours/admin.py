@@ -1,3 +1,5 @@
+from django.contrib import admin
+
 from shared.honours.models import HonourCampaign, HonourRecord, ModelWorkerCare, Nomination
 from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
 
@@ -9,9 +11,13 @@ class CampaignAdmin(ReadOnlyAdmin):
 
 
 class NominationAdmin(ReadOnlyAdmin):
-    list_display = ["nominee_name", "school", "campaign", "status", "submitted_at"]
+    list_display = ["shown_name", "school", "campaign", "status", "submitted_at"]
     list_filter = ["status", "campaign", "school"]
-    search_fields = ["nominee_name", "school__name"]
+    search_fields = ["nominee_name", "unit_name", "leader_name", "school__name"]
+
+    @admin.display(description="推荐对象")
+    def shown_name(self, nomination):
+        return nomination.name
 
 
 class RecordAdmin(ReadOnlyAdmin):

@@ -10,9 +10,21 @@ class HonourKind(models.TextChoices):
     NATIONAL_MODEL = "national_model", "全国劳动模范和先进工作者"
     REGIONAL_MODEL = "regional_model", "自治区劳动模范和先进工作者"
     MAY_DAY_MEDAL = "may_day_medal", "五一劳动奖章"
+    MAY_DAY_CERTIFICATE = "may_day_certificate", "五一劳动奖状"
     PIONEER = "pioneer", "工人先锋号"
     ETHICS_MODEL = "ethics_model", "师德标兵"
     CRAFTSMAN = "craftsman", "广西工匠"
+
+
+#: Honours awarded to a unit (集体), not a person (DOMAIN.md): the May Day Labour Certificate
+#: (五一劳动奖状) and the Workers' Pioneer title (工人先锋号). Their nominations name the unit and its
+#: leader (name, post) instead of a person's name, gender and birth date; the May Day Labour
+#: *Medal* (五一劳动奖章) goes to a person.
+COLLECTIVE_KINDS = frozenset({HonourKind.MAY_DAY_CERTIFICATE, HonourKind.PIONEER})
+
+
+def is_collective(kind: str) -> bool:
+    return kind in COLLECTIVE_KINDS
 
 
 class HonourCampaign(models.Model):
@@ -39,6 +51,10 @@ class HonourCampaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_collective(self) -> bool:
+        return is_collective(self.kind)
 
     def quota_for(self, school: School) -> int:
         override = self.quotas.filter(school=school).first()
@@ -72,11 +88,17 @@ class Nomination(models.Model):
     campaign = models.ForeignKey(HonourCampaign, verbose_name="推荐活动", on_delete=models.PROTECT,
                                  related_name="nominations")
     school = models.ForeignKey(School, verbose_name="推荐学校", on_delete=models.PROTECT, related_name="+")
-    nominee_name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=8, choices=[("male", "男"), ("female", "女")])
-    birth_date = models.DateField("出生日期")
+    # An individual honour names the person (name, gender, birth date, title, post); a collective
+    # one (COLLECTIVE_KINDS) names the unit and its leader instead. The services keep the other
+    # group empty, so `name` is whichever was given.
+    nominee_name = models.CharField("姓名", max_length=50, blank=True)
+    gender = models.CharField("性别", max_length=8, choices=[("male", "男"), ("female", "女")], blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
     title = models.CharField("职称", max_length=50, blank=True)
     post = models.CharField("职务", max_length=100, blank=True)
+    unit_name = models.CharField("集体名称", max_length=100, blank=True)
+    leader_name = models.CharField("负责人姓名", max_length=50, blank=True)
+    leader_post = models.CharField("负责人职务", max_length=100, blank=True)
     deeds = models.TextField("事迹材料")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.CharField("推荐人", max_length=150)
@@ -90,7 +112,16 @@ class Nomination(models.Model):
         ordering = ["-submitted_at", "-id"]
 
     def __str__(self):
-        return f"{self.nominee_name}（{self.campaign.title}）"
+        return f"{self.name}（{self.campaign.title}）"
+
+    @property
+    def name(self) -> str:
+        """Who is nominated: the person, or for a collective honour the unit."""
+        return self.unit_name or self.nominee_name
+
+    @property
+    def is_collective(self) -> bool:
+        return bool(self.unit_name)
 
 
 def nomination_file_path(instance, filename):
@@ -130,7 +161,8 @@ class HonourRecord(models.Model):
     """The registry of honours held: who, which honour, which year, which school."""
 
     school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="+")
-    person_name = models.CharField("姓名", max_length=50)
+    # the person, or for a collective honour (COLLECTIVE_KINDS) the unit
+    person_name = models.CharField("获得者", max_length=100)
     kind = models.CharField("荣誉", max_length=32, choices=HonourKind.choices)
     year = models.PositiveSmallIntegerField("年度")
     nomination = models.OneToOneField(Nomination, verbose_name="来源推荐", null=True, blank=True,
@@ -143,6 +175,10 @@ class HonourRecord(models.Model):
 
     def __str__(self):
         return f"{self.person_name} {self.get_kind_display()}（{self.year}）"
+
+    @property
+    def is_collective(self) -> bool:
+        return is_collective(self.kind)
 
 
 class ModelWorkerCare(models.Model):

@@ -5,25 +5,28 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from shared.honours.models import (
     CampaignQuota,
     HonourCampaign,
+    HonourKind,
     HonourRecord,
     ModelWorkerCare,
     Nomination,
 )
 from shared.honours.selectors import COUNTED
 from tenants.accounts.roles import Role
-from tenants.audit.services import actor_name, audit_create
+from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
-from tenants.errors import Conflict
+from tenants.errors import Conflict, DomainError
 from tenants.models import School
 from tenants.workflow import StateMachine
 from tenants.text import cn_date
 
 N = Nomination.Status
+MAX_QUOTA = 100
 REVIEWERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER}
 NOMINATION_FLOW = (
     StateMachine.for_field("荣誉推荐", Nomination)
@@ -49,16 +52,40 @@ CAMPAIGN_FLOW = (
 )
 
 
+def _whole_number(value, *, field: str, label: str, low: int, high: int, errors: dict,
+                  blank: str = "") -> int | None:
+    """``value`` as an int within [low, high]; puts the Chinese reason into ``errors`` otherwise.
+    Blank (None or "") is an error unless ``blank`` is "ok"; then it answers None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank != "ok":
+            errors[field] = blank or f"请填写{label}。"
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        errors[field] = f"{label}应为整数。"
+        return None
+    if not low <= number <= high:
+        errors[field] = f"{label}应在 {low} 到 {high} 之间。"
+        return None
+    return number
+
+
 @transaction.atomic
-def campaign_create(*, by, kind, year: int, title: str, deadline: datetime.datetime,
-                    default_quota: int = 1, quotas: dict | None = None) -> HonourCampaign:
+def campaign_create(*, by, kind, year, title: str, deadline: datetime.datetime | None,
+                    default_quota=1, quotas: dict | None = None) -> HonourCampaign:
     errors = {}
+    if kind not in HonourKind.values:
+        errors["kind"] = "请选择荣誉类别。"
     if not (title or "").strip():
         errors["title"] = "名称不能为空。"
-    if not 2000 <= int(year) <= 2100:
-        errors["year"] = "年度应在 2000 到 2100 之间。"
-    if default_quota > 100:
-        errors["default_quota"] = "每校名额不能超过 100。"
+    year = _whole_number(year, field="year", label="年度", low=2000, high=2100, errors=errors)
+    if deadline is None:
+        errors["deadline"] = "请填写推荐截止时间。"
+    elif deadline <= timezone.now():
+        errors["deadline"] = "推荐截止时间应晚于现在。"
+    default_quota = _whole_number(default_quota, field="default_quota", label="每校名额", low=0, high=MAX_QUOTA,
+                                  errors=errors)
     if errors:
         raise ValidationError(errors)
     campaign = HonourCampaign.objects.create(kind=kind, year=year, title=title.strip(), deadline=deadline,
@@ -69,58 +96,176 @@ def campaign_create(*, by, kind, year: int, title: str, deadline: datetime.datet
     return campaign
 
 
-@transaction.atomic
-def campaign_set_quota(*, campaign: HonourCampaign, school: School, quota: int, by) -> CampaignQuota:
-    row, _ = CampaignQuota.objects.update_or_create(campaign=campaign, school=school, defaults={"quota": quota})
-    from tenants.audit.services import audit_record
-
-    audit_record(actor=by, action="update", target=campaign, changes={f"quota:{school.slug}": quota})
-    return row
+def quota_field(school: School) -> str:
+    """The name campaign_set_quotas gives a school's quota in its errors (and the page its field)."""
+    return f"quota_{school.slug}"
 
 
 def quota_used(campaign: HonourCampaign, school: School) -> int:
     return Nomination.objects.filter(campaign=campaign, school=school, status__in=COUNTED).count()
 
 
+def _used_by_school(campaign: HonourCampaign) -> dict[int, int]:
+    return dict(Nomination.objects.filter(campaign=campaign, status__in=COUNTED).values("school")
+                .annotate(n=Count("id")).values_list("school", "n"))
+
+
+def _below_used(school: School, quota: int, used: int, *, by_default: bool = False) -> str:
+    if by_default:
+        return (f"{school.name}已推荐 {used} 名，按每校名额 {quota} 名计会少于已推荐的人数；"
+                f"请为该校填写不少于 {used} 的名额。")
+    return f"{school.name}已推荐 {used} 名，名额不能少于 {used}。"
+
+
 @transaction.atomic
-def nomination_submit(*, by, campaign: HonourCampaign, school: School, nominee_name: str, gender: str,
-                      birth_date: datetime.date, deeds: str, title: str = "", post: str = "") -> Nomination:
-    """A school nominates; the campaign row is locked so simultaneous submissions never exceed the quota."""
+def campaign_set_quota(*, campaign: HonourCampaign, school: School, quota, by) -> CampaignQuota:
+    """One school's own quota. Never below what the school has already used (the campaign row is
+    locked, so no nomination slips in between the count and the change)."""
+    campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
+    errors = {}
+    quota = _whole_number(quota, field="quota", label="名额", low=0, high=MAX_QUOTA, errors=errors)
+    if quota is not None:
+        used = quota_used(campaign, school)
+        if quota < used:
+            errors["quota"] = _below_used(school, quota, used)
+    if errors:
+        raise ValidationError(errors)
+    row, _ = CampaignQuota.objects.update_or_create(campaign=campaign, school=school, defaults={"quota": quota})
+    audit_record(actor=by, action="update", target=campaign, changes={f"quota:{school.slug}": quota})
+    return row
+
+
+@transaction.atomic
+def campaign_set_quotas(*, campaign: HonourCampaign, by, default_quota, quotas: dict) -> int:
+    """The default quota and every school's own one at once (the page's grid).
+
+    ``quotas`` maps School → a number, or None / "" for "the default". Each school's quota — its
+    own, or the default when it has none — must not fall below what it has already used; every
+    refusal is reported at once, keyed ``default_quota`` and ``quota_<slug>``, and nothing is
+    written unless all are right. Answers how many values changed (audited as one record).
+    """
+    campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
+    errors: dict[str, str] = {}
+    new_default = _whole_number(default_quota, field="default_quota", label="每校名额", low=0, high=MAX_QUOTA,
+                                errors=errors)
+    wanted: dict[School, int | None] = {}
+    for school, value in quotas.items():
+        wanted[school] = _whole_number(value, field=quota_field(school), label="名额", low=0, high=MAX_QUOTA,
+                                       errors=errors, blank="ok")
+    if new_default is not None:
+        used = _used_by_school(campaign)
+        for school, quota in wanted.items():
+            if quota_field(school) in errors:
+                continue
+            effective = new_default if quota is None else quota
+            if effective < used.get(school.pk, 0):
+                errors[quota_field(school)] = _below_used(school, effective, used[school.pk],
+                                                          by_default=quota is None)
+    if errors:
+        raise ValidationError(errors)
+    existing = {row.school_id: row for row in campaign.quotas.all()}
+    changes = {}
+    if new_default != campaign.default_quota:
+        changes["default_quota"] = [campaign.default_quota, new_default]
+        campaign.default_quota = new_default
+        campaign.save(update_fields=["default_quota"])
+    for school, quota in wanted.items():
+        row = existing.get(school.pk)
+        before = row.quota if row else None
+        if quota == before:
+            continue
+        changes[f"quota:{school.slug}"] = [before, quota]
+        if quota is None:
+            row.delete()
+        elif row is None:
+            CampaignQuota.objects.create(campaign=campaign, school=school, quota=quota)
+        else:
+            row.quota = quota
+            row.save(update_fields=["quota"])
+    if changes:
+        audit_record(actor=by, action="update", target=campaign, changes=changes, reason="设置名额")
+    return len(changes)
+
+
+#: what names a person (individual honours) and what names a unit (collective ones), with labels
+PERSON_FIELDS = {"nominee_name": "姓名", "gender": "性别", "birth_date": "出生日期", "title": "职称", "post": "职务"}
+UNIT_FIELDS = {"unit_name": "集体名称", "leader_name": "负责人姓名", "leader_post": "负责人职务"}
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+@transaction.atomic
+def nomination_submit(*, by, campaign: HonourCampaign, school: School, deeds: str, nominee_name: str = "",
+                      gender: str = "", birth_date: datetime.date | None = None, title: str = "", post: str = "",
+                      unit_name: str = "", leader_name: str = "", leader_post: str = "") -> Nomination:
+    """A school nominates; the campaign row is locked so simultaneous submissions never exceed the quota.
+
+    An individual honour names a person (name, gender, birth date; title and post optional); a
+    collective one (COLLECTIVE_KINDS: 五一劳动奖状, 工人先锋号) names the unit and its leader (name,
+    post) — the other group of fields must stay empty, so a record is never half of each.
+    """
     campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != HonourCampaign.Status.OPEN or timezone.now() > campaign.deadline:
         raise Conflict(f"“{campaign.title}”已于 {timezone.localtime(campaign.deadline):%Y-%m-%d %H:%M} 截止推荐。")
+    given = {"nominee_name": _text(nominee_name), "gender": gender or "", "birth_date": birth_date,
+             "title": _text(title), "post": _text(post), "unit_name": _text(unit_name),
+             "leader_name": _text(leader_name), "leader_post": _text(leader_post)}
+    kind_label = campaign.get_kind_display()
     errors = {}
-    if not (nominee_name or "").strip():
-        errors["nominee_name"] = "姓名不能为空。"
     if not (deeds or "").strip():
         errors["deeds"] = "事迹材料不能为空。"
-    if gender not in {"male", "female"}:
-        errors["gender"] = "请选择性别。"
-    if birth_date is None:
-        errors["birth_date"] = "请填写出生日期。"
-    elif birth_date > timezone.localdate():
-        errors["birth_date"] = "出生日期不能晚于今天。"
+    if campaign.is_collective:
+        for field, label in UNIT_FIELDS.items():
+            if not given[field]:
+                errors[field] = f"{label}不能为空。"
+        for field, label in PERSON_FIELDS.items():
+            if given[field]:
+                errors[field] = f"“{kind_label}”是集体荣誉，不填写{label}；请填写集体名称和负责人。"
+    else:
+        if not given["nominee_name"]:
+            errors["nominee_name"] = "姓名不能为空。"
+        if given["gender"] not in {"male", "female"}:
+            errors["gender"] = "请选择性别。"
+        if birth_date is None:
+            errors["birth_date"] = "请填写出生日期。"
+        elif birth_date > timezone.localdate():
+            errors["birth_date"] = "出生日期不能晚于今天。"
+        for field, label in UNIT_FIELDS.items():
+            if given[field]:
+                errors[field] = f"“{kind_label}”是个人荣誉，不填写{label}。"
     if errors:
         raise ValidationError(errors)
-    if Nomination.objects.filter(campaign=campaign, school=school, nominee_name=(nominee_name or "").strip(),
-                                 birth_date=birth_date, status__in=COUNTED).exists():
-        raise Conflict(f"{nominee_name}已在“{campaign.title}”中被推荐。", field="nominee_name")
+    counted = Nomination.objects.filter(campaign=campaign, school=school, status__in=COUNTED)
+    if campaign.is_collective:
+        if counted.filter(unit_name=given["unit_name"]).exists():
+            raise Conflict(f"{given['unit_name']}已在“{campaign.title}”中被推荐。", field="unit_name")
+    elif counted.filter(nominee_name=given["nominee_name"], birth_date=birth_date).exists():
+        raise Conflict(f"{given['nominee_name']}已在“{campaign.title}”中被推荐。", field="nominee_name")
     quota = campaign.quota_for(school)
     if quota_used(campaign, school) >= quota:
         raise Conflict(f"本校在“{campaign.title}”的推荐名额为 {quota} 名，已用完。")
-    nomination = Nomination.objects.create(
-        campaign=campaign, school=school, nominee_name=nominee_name.strip(), gender=gender,
-        birth_date=birth_date, title=title, post=post, deeds=deeds.strip(), submitted_by=actor_name(by))
-    audit_create(actor=by, target=nomination, fields=["campaign", "school", "nominee_name", "title", "post"])
+    nomination = Nomination.objects.create(campaign=campaign, school=school, deeds=deeds.strip(),
+                                           submitted_by=actor_name(by), **given)
+    named = ["unit_name", "leader_name", "leader_post"] if campaign.is_collective else ["nominee_name", "title", "post"]
+    audit_create(actor=by, target=nomination, fields=["campaign", "school", *named])
     return nomination
 
 
-def _move(nomination: Nomination, action: str, *, by, reason: str = "", **fields) -> Nomination:
-    """Take ``action`` on a freshly locked copy, saving ``fields`` with the new state."""
+def _move(nomination: Nomination, action: str, *, by, reason: str = "", reason_field: str = "reason",
+          **fields) -> Nomination:
+    """Take ``action`` on a freshly locked copy, saving ``fields`` with the new state. A missing
+    reason is reported on ``reason_field``, the name the caller's input gives it."""
     nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
     for name, value in fields.items():
         setattr(nomination, name, value)
-    NOMINATION_FLOW.apply(nomination, action, by=by, reason=reason, extra_update_fields=list(fields))
+    try:
+        NOMINATION_FLOW.apply(nomination, action, by=by, reason=reason, extra_update_fields=list(fields))
+    except DomainError as exc:
+        if exc.field != "reason" or reason_field == "reason":
+            raise
+        raise DomainError(exc.message, field=reason_field) from None
     return nomination
 
 
@@ -132,8 +277,13 @@ def nomination_withdraw(*, nomination: Nomination, by, reason: str = "") -> Nomi
 
 
 @transaction.atomic
-def nomination_review(*, nomination: Nomination, by, passed: bool, comment: str = "") -> Nomination:
-    return _move(nomination, "pass" if passed else "fail", by=by, reason=comment, review_comment=comment)
+def nomination_review(*, nomination: Nomination, by, passed: bool | None, comment: str = "") -> Nomination:
+    """Pass or fail with a comment (required to fail), by a provincial reviewer or the admin."""
+    if passed is None:
+        raise ValidationError({"passed": "请选择评审结论。"})
+    comment = (comment or "").strip()
+    return _move(nomination, "pass" if passed else "fail", by=by, reason=comment, reason_field="comment",
+                 review_comment=comment)
 
 
 def _check_deadline_passed(campaign: HonourCampaign, doing: str) -> None:
@@ -152,10 +302,18 @@ def campaign_start_review(*, campaign: HonourCampaign, by, note: str = "") -> Ho
 
 
 @transaction.atomic
-def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date, ends_on: datetime.date) -> int:
+def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date | None,
+                       ends_on: datetime.date | None) -> int:
     """Start the 公示 of every nomination that passed review; returns how many."""
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "公示结束日期不能早于开始日期。"})
+    errors = {}
+    if starts_on is None:
+        errors["starts_on"] = "请填写公示开始日期。"
+    if ends_on is None:
+        errors["ends_on"] = "请填写公示结束日期。"
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = "公示结束日期不能早于开始日期。"
+    if errors:
+        raise ValidationError(errors)
     campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
     _check_deadline_passed(campaign, "公示")
     if campaign.status == HC.OPEN:
@@ -190,13 +348,19 @@ def objection_record(*, nomination: Nomination, by, content: str):
 
 
 @transaction.atomic
-def nomination_decide(*, nomination: Nomination, by, award: bool, note: str = "") -> Nomination:
-    campaign = nomination.campaign
+def nomination_decide(*, nomination: Nomination, by, award: bool | None, note: str = "") -> Nomination:
+    """Award or not (a reason is required not to), by the provincial admin, after the 公示."""
+    if award is None:
+        raise ValidationError({"award": "请选择是否授予。"})
+    campaign = HonourCampaign.objects.get(pk=nomination.campaign_id)
     if award and campaign.publicity_ends_on and timezone.localdate() <= campaign.publicity_ends_on:
+        NOMINATION_FLOW.check("award", state=nomination.status, user=by)  # who may, before when
         raise Conflict(f"公示期到 {cn_date(campaign.publicity_ends_on)} 结束，结束后才能授予。")
-    nomination = _move(nomination, "award" if award else "decline", by=by, reason=note, decision_note=note)
+    note = (note or "").strip()
+    nomination = _move(nomination, "award" if award else "decline", by=by, reason=note, reason_field="note",
+                       decision_note=note)
     if award:
-        record = HonourRecord.objects.create(school=nomination.school, person_name=nomination.nominee_name,
+        record = HonourRecord.objects.create(school=nomination.school, person_name=nomination.name,
                                              kind=campaign.kind, year=campaign.year, nomination=nomination)
         audit_create(actor=by, target=record, fields=["school", "person_name", "kind", "year"])
     if not campaign.nominations.filter(status__in=[N.SUBMITTED, N.PASSED, N.PUBLICIZED]).exists():
@@ -206,11 +370,51 @@ def nomination_decide(*, nomination: Nomination, by, award: bool, note: str = ""
 
 
 @transaction.atomic
-def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date, amount="0",
+def record_register(*, by, school: School | None, person_name: str, kind: str, year) -> HonourRecord:
+    """Enter into the registry an honour given before (or outside) the platform's campaigns — the
+    model workers the province already cares for. Decided nominations enter it by themselves."""
+    errors = {}
+    person_name = (person_name or "").strip()
+    if school is None:
+        errors["school"] = "请选择学校。"
+    if not person_name:
+        errors["person_name"] = "获得者不能为空。"
+    elif len(person_name) > 100:
+        errors["person_name"] = "获得者最多 100 个字。"
+    if kind not in HonourKind.values:
+        errors["kind"] = "请选择荣誉。"
+    year = _whole_number(year, field="year", label="年度", low=1950, high=timezone.localdate().year, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    if HonourRecord.objects.filter(school=school, person_name=person_name, kind=kind, year=year).exists():
+        raise Conflict(f"名录中已有{school.name}{person_name}的{year}年{HonourKind(kind).label}。", field="person_name")
+    record = HonourRecord.objects.create(school=school, person_name=person_name, kind=kind, year=year)
+    audit_create(actor=by, target=record, fields=["school", "person_name", "kind", "year"])
+    return record
+
+
+@transaction.atomic
+def care_record(*, record: HonourRecord, by, kind: str, given_on: datetime.date | None, amount="0",
                 note: str = "") -> ModelWorkerCare:
-    amount = decimal_in_range(amount, field="amount", low=0, high=1_000_000, label="金额（元）")
-    care = ModelWorkerCare.objects.create(record=record, kind=kind, given_on=given_on, amount=amount, note=note,
-                                          recorded_by=actor_name(by))
+    """Care given to a person holding an honour (a collective honour's unit receives none)."""
+    if record.is_collective:
+        raise Conflict(f"“{record.get_kind_display()}”是集体荣誉，不记录个人关爱。")
+    errors = {}
+    if kind not in ModelWorkerCare.Kind.values:
+        errors["kind"] = "请选择关爱类别。"
+    if given_on is None:
+        errors["given_on"] = "请填写日期。"
+    elif given_on > timezone.localdate():
+        errors["given_on"] = "日期不能晚于今天。"
+    try:
+        amount = decimal_in_range("0" if amount in (None, "") else amount, field="amount", low=0, high=1_000_000,
+                                  label="金额（元）")
+    except ValidationError as exc:
+        errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    care = ModelWorkerCare.objects.create(record=record, kind=kind, given_on=given_on, amount=amount,
+                                          note=(note or "").strip(), recorded_by=actor_name(by))
     audit_create(actor=by, target=care, fields=["record", "kind", "given_on", "amount"])
     return care
 

@@ -95,7 +95,7 @@ def test_review_publicity_objection_and_decision(campaign, guilin_admin, provinc
     lost = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign, "赵老师"), format="json").json()["id"]
     reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
     no_comment = reviewer.post(f"/api/v1/honours/nominations/{lost}/review/", {"passed": False}, format="json")
-    assert no_comment.status_code == 400 and "reason" in no_comment.json()["errors"]
+    assert no_comment.status_code == 400 and "comment" in no_comment.json()["errors"]
     for pk in (won, lost):
         assert reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "事迹突出"},
                              format="json").json()["status"] == "passed"
@@ -228,3 +228,198 @@ def test_only_the_provincial_admin_closes_nominations(campaign, province, host_c
     reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
     assert reviewer.post(f"/api/v1/honours/campaigns/{campaign.pk}/start-review/", format="json").status_code == 403
     assert HonourCampaign.objects.get(pk=campaign.pk).status == "open"
+
+
+# ---- collective honours: a unit and its leader instead of a person --------------------------------
+
+@pytest.fixture
+def pioneer_campaign():
+    return campaign_create(by=None, kind="pioneer", year=2026, title="2026 年工人先锋号推荐",
+                           deadline=timezone.now() + datetime.timedelta(days=10), default_quota=2)
+
+
+def unit(campaign, name="计算机学院教学团队", **extra):
+    return {"campaign": campaign.pk, "unit_name": name, "leader_name": "蒙老师", "leader_post": "院长",
+            "deeds": "团队建设国家级一流课程……", **extra}
+
+
+def test_the_collective_kinds_are_the_may_day_certificate_and_the_workers_pioneer():
+    from shared.honours.models import COLLECTIVE_KINDS, HonourKind
+
+    assert COLLECTIVE_KINDS == {HonourKind.PIONEER, HonourKind.MAY_DAY_CERTIFICATE}
+    assert HonourKind.MAY_DAY_CERTIFICATE.label == "五一劳动奖状"
+    assert HonourKind.MAY_DAY_MEDAL not in COLLECTIVE_KINDS  # the medal goes to a person
+
+
+def test_a_collective_honour_is_nominated_with_the_unit_and_its_leader(pioneer_campaign, guilin_admin,
+                                                                       province_admin):
+    created = guilin_admin.post("/api/v1/honours/nominations/", unit(pioneer_campaign), format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["name"], body["is_collective"], body["unit_name"], body["leader_name"], body["leader_post"]) == (
+        "计算机学院教学团队", True, "计算机学院教学团队", "蒙老师", "院长")
+    assert (body["nominee_name"], body["gender"], body["birth_date"]) == ("", "", None)
+    twice = guilin_admin.post("/api/v1/honours/nominations/", unit(pioneer_campaign), format="json")
+    assert twice.status_code == 409 and twice.json()["errors"] == {"unit_name": ["计算机学院教学团队已在“2026 年工人先锋号推荐”中被推荐。"]}
+    listed = province_admin.get("/api/v1/honours/campaigns/").json()["results"]
+    assert next(c for c in listed if c["id"] == pioneer_campaign.pk)["is_collective"] is True
+
+
+def test_a_collective_nomination_needs_the_unit_fields_and_refuses_a_person_s(pioneer_campaign, guilin_admin):
+    missing = guilin_admin.post("/api/v1/honours/nominations/",
+                                unit(pioneer_campaign, name="", leader_name="", leader_post=""), format="json")
+    assert missing.status_code == 400
+    assert missing.json()["errors"] == {"unit_name": ["集体名称不能为空。"], "leader_name": ["负责人姓名不能为空。"],
+                                        "leader_post": ["负责人职务不能为空。"]}
+    as_person = guilin_admin.post("/api/v1/honours/nominations/", {
+        "campaign": pioneer_campaign.pk, "nominee_name": "蒙老师", "gender": "male", "birth_date": "1975-01-01",
+        "deeds": "……"}, format="json")
+    errors = as_person.json()["errors"]
+    assert as_person.status_code == 400 and {"unit_name", "nominee_name", "gender", "birth_date"} <= set(errors)
+    assert errors["birth_date"] == ["“工人先锋号”是集体荣誉，不填写出生日期；请填写集体名称和负责人。"]
+    assert not Nomination.objects.filter(campaign=pioneer_campaign).exists()
+
+
+def test_an_individual_nomination_needs_the_person_and_refuses_unit_fields(campaign, guilin_admin):
+    response = guilin_admin.post("/api/v1/honours/nominations/", {
+        "campaign": campaign.pk, "unit_name": "某团队", "leader_name": "蒙老师", "deeds": "……"}, format="json")
+    errors = response.json()["errors"]
+    assert response.status_code == 400
+    assert errors["nominee_name"] == ["姓名不能为空。"] and errors["gender"] == ["请选择性别。"]
+    assert errors["birth_date"] == ["请填写出生日期。"]
+    assert errors["unit_name"] == ["“自治区劳动模范和先进工作者”是个人荣誉，不填写集体名称。"]
+    assert "leader_name" in errors and "leader_post" not in errors
+    assert not Nomination.objects.filter(campaign=campaign).exists()
+
+
+def test_an_awarded_collective_enters_the_registry_under_the_unit_s_name_and_receives_no_personal_care(
+        pioneer_campaign, guilin_admin, province_admin):
+    from shared.honours import services
+
+    pk = guilin_admin.post("/api/v1/honours/nominations/", unit(pioneer_campaign), format="json").json()["id"]
+    nomination = Nomination.objects.get(pk=pk)
+    admin = province_admin.user
+    services.nomination_review(nomination=nomination, by=admin, passed=True, comment="团队业绩突出")
+    HonourCampaign.objects.filter(pk=pioneer_campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    today = timezone.localdate()
+    services.campaign_publicize(campaign=pioneer_campaign, by=admin, starts_on=today - datetime.timedelta(days=6),
+                                ends_on=today - datetime.timedelta(days=1))
+    services.nomination_decide(nomination=nomination, by=admin, award=True)
+    record = HonourRecord.objects.get(nomination=nomination)
+    assert (record.person_name, record.is_collective) == ("计算机学院教学团队", True)
+    refused = province_admin.post(f"/api/v1/honours/records/{record.pk}/care/",
+                                  {"kind": "spring_festival", "given_on": str(today)}, format="json")
+    assert refused.status_code == 409 and "集体荣誉" in refused.json()["detail"]
+    assert guilin_admin.get("/api/v1/honours/records/").json()["results"][0]["is_collective"] is True
+
+
+def test_the_migration_moves_a_collective_s_leader_out_of_the_person_fields():
+    """Before 0003 a 工人先锋号 nomination held the leader as the person and the unit at the start
+    of the deeds; the data migration turns such rows into unit + leader."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shared.honours.migrations.0003_collective_nominations")
+    campaign = campaign_create(by=None, kind="pioneer", year=2026, title="旧工人先锋号",
+                               deadline=timezone.now() + datetime.timedelta(days=3))
+    from tenants.models import School
+
+    school = School.objects.get(slug="guilin")
+    old = Nomination.objects.create(campaign=campaign, school=school, nominee_name="蒙老师", gender="male",
+                                    birth_date=datetime.date(1975, 1, 1), title="教授", post="院长",
+                                    deeds="\n计算机学院教学团队\n团队建设……", submitted_by="admin")
+    record = HonourRecord.objects.create(school=school, person_name="蒙老师", kind="pioneer", year=2026,
+                                         nomination=old)
+    migration.person_to_unit(apps, None)
+    old.refresh_from_db()
+    record.refresh_from_db()
+    assert (old.unit_name, old.leader_name, old.leader_post) == ("计算机学院教学团队", "蒙老师", "院长")
+    assert (old.nominee_name, old.gender, old.birth_date, old.title, old.post) == ("", "", None, "", "")
+    assert record.person_name == "计算机学院教学团队"
+
+
+# ---- quotas, campaign input, review and decision fields -------------------------------------------
+
+def test_a_school_s_quota_is_never_set_below_what_it_used(campaign, guilin_admin, province_admin, guilin):
+    for name in ("甲", "乙"):
+        guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign, name), format="json")
+    low = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/quota/", {"school": "guilin", "quota": 1},
+                              format="json")
+    assert low.status_code == 400 and low.json()["errors"] == {"quota": ["桂林学院已推荐 2 名，名额不能少于 2。"]}
+    assert not campaign.quotas.exists()
+    assert province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/quota/", {"school": "guilin", "quota": 3},
+                               format="json").status_code == 200
+    assert campaign.quota_for(guilin) == 3
+
+
+def test_the_quota_grid_is_saved_whole_or_not_at_all(campaign, guilin, huzhou, hnit, province_admin):
+    from shared.honours import services
+
+    for name in ("甲", "乙"):
+        services.nomination_submit(by=None, campaign=campaign, school=guilin, nominee_name=name, gender="male",
+                                   birth_date=datetime.date(1970, 1, 1), deeds="事迹")
+    services.campaign_set_quota(campaign=campaign, school=hnit, quota=4, by=None)
+    admin = province_admin.user
+    with pytest.raises(services.ValidationError) as refused:
+        services.campaign_set_quotas(campaign=campaign, by=admin, default_quota=1,
+                                     quotas={guilin: "", huzhou: "5", hnit: "abc"})
+    assert refused.value.message_dict == {
+        "quota_guilin": ["桂林学院已推荐 2 名，按每校名额 1 名计会少于已推荐的人数；请为该校填写不少于 2 的名额。"],
+        "quota_hnit": ["名额应为整数。"]}
+    campaign.refresh_from_db()
+    assert campaign.default_quota == 2 and dict(campaign.quotas.values_list("school__slug", "quota")) == {"hnit": 4}
+
+    changed = services.campaign_set_quotas(campaign=campaign, by=admin, default_quota="1",
+                                           quotas={guilin: "2", huzhou: "5", hnit: ""})
+    campaign.refresh_from_db()
+    assert changed == 4 and campaign.default_quota == 1
+    assert dict(campaign.quotas.values_list("school__slug", "quota")) == {"guilin": 2, "huzhou": 5}
+    audit = AuditRecord.objects.filter(target_type="honours.honourcampaign", target_id=str(campaign.pk),
+                                       reason="设置名额").get()
+    assert audit.changes["quota:hnit"] == [4, None] and audit.changes["default_quota"] == [2, 1]
+
+
+def test_a_campaign_needs_its_kind_title_year_and_a_future_deadline():
+    from shared.honours import services
+
+    with pytest.raises(services.ValidationError) as refused:
+        services.campaign_create(by=None, kind="", year="二〇二六", title=" ", default_quota="-1",
+                                 deadline=timezone.now() - datetime.timedelta(minutes=1))
+    assert refused.value.message_dict == {
+        "kind": ["请选择荣誉类别。"], "title": ["名称不能为空。"], "year": ["年度应为整数。"],
+        "deadline": ["推荐截止时间应晚于现在。"], "default_quota": ["每校名额应在 0 到 100 之间。"]}
+    assert not HonourCampaign.objects.filter(title=" ").exists()
+
+
+def test_a_decline_without_a_note_and_missing_publicity_dates_name_their_fields(campaign, guilin_admin,
+                                                                                province_admin):
+    pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    from shared.honours import services
+
+    with pytest.raises(services.ValidationError) as refused:
+        services.campaign_publicize(campaign=campaign, by=province_admin.user, starts_on=None, ends_on=None)
+    assert set(refused.value.message_dict) == {"starts_on", "ends_on"}
+    today = timezone.localdate()
+    province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
+                        {"starts_on": str(today), "ends_on": str(today)}, format="json")
+    declined = province_admin.post(f"/api/v1/honours/nominations/{pk}/decide/", {"award": False}, format="json")
+    assert declined.status_code == 400 and "note" in declined.json()["errors"]
+    assert Nomination.objects.get(pk=pk).status == "publicized"
+
+
+def test_a_reviewer_may_review_but_never_decide(campaign, guilin_admin, province, host_client):
+    pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
+    assert reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "同意"},
+                         format="json").status_code == 200
+    from shared.honours import services
+
+    nomination = Nomination.objects.get(pk=pk)
+    with pytest.raises(services.DomainError) as refused:
+        services.nomination_decide(nomination=nomination, by=reviewer.user, award=True)
+    assert "没有权限" in refused.value.message
+    assert reviewer.post(f"/api/v1/honours/nominations/{pk}/decide/", {"award": True},
+                         format="json").status_code == 403
