@@ -43,19 +43,25 @@ class SubsidyApplicationSerializer(ModelSerializer):
     programme_title = serializers.CharField(source="programme.title", read_only=True, label="补助项目")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     suggested_amount = serializers.SerializerMethodField(label="按办法测算金额")
+    suggested_basis = serializers.SerializerMethodField(label="测算方法")
 
     class Meta:
         model = Application
         fields = ["id", "programme", "programme_title", "school", "school_name", "project", "amount_requested",
                   "budget_lines", "member_count", "status", "status_label", "allocated_amount", "suggested_amount",
-                  "decision_note", "disbursed_at", "report_text", "amount_used", "reported_at", "submitted_by",
-                  "submitted_at"]
+                  "suggested_basis", "decision_note", "disbursed_at", "income_recorded_at", "report_text",
+                  "amount_used", "reported_at", "submitted_by", "submitted_at"]
         read_only_fields = fields
 
     def get_suggested_amount(self, application) -> str:
         from shared.subsidies.services import suggested_amount
 
         return str(suggested_amount(application))
+
+    def get_suggested_basis(self, application) -> str:
+        from shared.subsidies.services import suggestion
+
+        return suggestion(application).basis
 
 
 class SubsidyApplicationInputSerializer(Serializer):

@@ -34,10 +34,12 @@ def applications_queryset():
 
 @extend_schema(tags=["经费补助（省级）"])
 @extend_schema_view(list=extend_schema(summary="补助项目列表"), retrieve=extend_schema(summary="补助项目详情"),
-                    create=extend_schema(summary="设立补助项目（资金池）"))
+                    create=extend_schema(summary="设立补助项目（资金池）"),
+                    partial_update=extend_schema(summary="修改补助项目（资金池不少于已核定合计；已有核定后分配办法不变）"))
 class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                               ProvinceViewSet):
+                               mixins.UpdateModelMixin, ProvinceViewSet):
     queryset = Programme.objects.all()
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def base_queryset(self):
         return programmes_with_allocated()
@@ -48,6 +50,10 @@ class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def perform_create(self, serializer):
         serializer.instance = s.programme_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = s.programme_update(programme=serializer.instance, by=self.request.user,
+                                                 **serializer.validated_data)
 
 
 @extend_schema(tags=["经费补助（省级）"])

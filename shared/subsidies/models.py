@@ -53,6 +53,9 @@ class Application(models.Model):
     report_text = models.TextField("使用情况", blank=True)
     amount_used = models.DecimalField("已使用（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     reported_at = models.DateTimeField("报告时间", null=True, blank=True)
+    # The school's receipt: its own task wrote the 上级补助收入 entry into its books (its schema).
+    income_recorded_at = models.DateTimeField("学校入账时间", null=True, blank=True)
+    income_entry_id = models.PositiveBigIntegerField("学校收支记录编号", null=True, blank=True)
     submitted_by = models.CharField("申报人", max_length=150)
     submitted_at = models.DateTimeField("申报时间", default=timezone.now)
 

@@ -1,5 +1,5 @@
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from shared.subsidies.models import Application
@@ -11,17 +11,22 @@ from tenants.tasks import SchoolTask
 @shared_task(base=SchoolTask, name="shared.subsidies.tasks.record_subsidy_income",
              autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def record_subsidy_income(application_id: int) -> bool:
-    """In the receiving school's schema: the disbursed subsidy becomes an approved 上级补助收入 entry.
-    Running it twice writes one entry. Returns whether it wrote one."""
+    """In the receiving school's schema: the disbursed subsidy becomes an approved 上级补助收入 entry
+    (the school's own ledger service), and the application gets the school's receipt — both in one
+    transaction. Running it twice writes one entry and one receipt. Returns whether it wrote the entry."""
     from django.db import connection
+
+    from shared.subsidies.services import application_income_recorded
 
     application = Application.objects.select_related("programme", "school").get(pk=application_id)
     if application.school.schema_name != connection.schema_name:
         raise RuntimeError("补助入账任务只能在申报学校的架构中运行。")
-    _, created = ledger_record_platform_entry(
-        source_ref=f"subsidy:{application.pk}", kind=LedgerEntry.Kind.INCOME,
-        category=IncomeCategory.HIGHER_SUBSIDY, amount=application.allocated_amount,
-        occurred_on=timezone.localtime(application.disbursed_at).date(),
-        description=f"自治区教育工会补助：{application.programme.title}（{application.project}）",
-    )
+    with transaction.atomic():
+        entry, created = ledger_record_platform_entry(
+            source_ref=f"subsidy:{application.pk}", kind=LedgerEntry.Kind.INCOME,
+            category=IncomeCategory.HIGHER_SUBSIDY, amount=application.allocated_amount,
+            occurred_on=timezone.localtime(application.disbursed_at).date(),
+            description=f"自治区教育工会补助：{application.programme.title}（{application.project}）",
+        )
+        application_income_recorded(application_id=application.pk, entry_id=entry.pk)
     return created

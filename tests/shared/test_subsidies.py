@@ -210,3 +210,85 @@ def test_not_a_number_amounts_are_refused(guilin, school_admins):
     response = school_admins[0].post("/api/v1/subsidies/applications/",
                                      {**application_body(programme), "amount_requested": "NaN"}, format="json")
     assert response.status_code == 400 and "amount_requested" in response.json()["errors"]
+
+
+def test_the_allocation_refusal_names_the_amount_field_and_what_is_left(guilin, huzhou, province_admin,
+                                                                        school_admins):
+    programme = a_programme(pool="100000.00")
+    first = school_admins[0].post("/api/v1/subsidies/applications/", application_body(programme), format="json")
+    second = school_admins[1].post("/api/v1/subsidies/applications/", application_body(programme), format="json")
+    province_admin.post(f"/api/v1/subsidies/applications/{first.json()['id']}/allocate/", {"amount": "75000"},
+                        format="json")
+    over = province_admin.post(f"/api/v1/subsidies/applications/{second.json()['id']}/allocate/",
+                               {"amount": "25000.01"}, format="json")
+    assert over.status_code == 409
+    assert over.json()["errors"] == {"amount": [
+        "核定金额 25000.01 元超过资金池的剩余额度：资金池 100000.00 元，其他学校已核定 75000.00 元，剩余 25000.00 元。"]}
+    exact = province_admin.post(f"/api/v1/subsidies/applications/{second.json()['id']}/allocate/",
+                                {"amount": "25000.00"}, format="json")
+    assert exact.status_code == 200 and exact.json()["allocated_amount"] == "25000.00"
+
+
+def test_the_suggestion_says_how_it_was_computed(guilin, province_admin, school_admins):
+    manual = a_programme()
+    pk = school_admins[0].post("/api/v1/subsidies/applications/", application_body(manual), format="json").json()["id"]
+    detail = province_admin.get(f"/api/v1/subsidies/applications/{pk}/").json()
+    assert (detail["suggested_amount"], detail["suggested_basis"]) == ("60000.00", "逐项核定：按申请金额 60000.00 元")
+
+
+def test_a_programme_changes_within_its_rules(guilin, province_admin, school_admins):
+    programme = a_programme(pool="100000.00", rule="base_plus_per_member", base_amount="10000.00",
+                            per_member_amount="0")
+    url = f"/api/v1/subsidies/programmes/{programme.pk}/"
+    assert province_admin.patch(url, {"pool": "120000.00", "title": "追加后的补助"}, format="json").json()[
+        "pool"] == "120000.00"
+    pk = school_admins[0].post("/api/v1/subsidies/applications/", application_body(programme), format="json").json()["id"]
+    province_admin.post(f"/api/v1/subsidies/applications/{pk}/allocate/", {"amount": "90000"}, format="json")
+
+    below = province_admin.patch(url, {"pool": "80000.00"}, format="json")
+    assert below.status_code == 400 and below.json()["errors"]["pool"] == ["资金池不能少于已核定的合计 90000.00 元。"]
+    rule = province_admin.patch(url, {"per_member_amount": "10.00"}, format="json")
+    assert rule.status_code == 400 and "已有学校获得核定" in rule.json()["errors"]["per_member_amount"][0]
+    closes = timezone.localtime(programme.closes_at).date()
+    early = province_admin.patch(url, {"report_due_on": closes.isoformat()}, format="json")
+    assert early.status_code == 400 and "使用情况报告截止应晚于申报截止" in early.json()["errors"]["report_due_on"][0]
+    backwards = province_admin.patch(url, {"closes_at": (programme.opens_at - datetime.timedelta(hours=1)).isoformat()},
+                                     format="json")
+    assert backwards.status_code == 400 and backwards.json()["errors"]["closes_at"] == ["申报截止必须晚于开始。"]
+    programme.refresh_from_db()
+    assert (programme.pool, programme.per_member_amount, programme.title) == (
+        Decimal("120000.00"), Decimal("0.00"), "追加后的补助")
+
+
+def test_creating_a_programme_explains_every_wrong_field_at_once(province_admin):
+    now = timezone.now()
+    response = province_admin.post("/api/v1/subsidies/programmes/", {
+        "year": 1999, "title": "补助", "pool": "0", "opens_at": now.isoformat(),
+        "closes_at": (now - datetime.timedelta(days=1)).isoformat(), "rule": "base_plus_per_member"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"year", "pool", "closes_at", "base_amount"}
+    assert not Programme.objects.exists()
+
+
+def test_the_income_task_leaves_the_schools_receipt_once(guilin, province_admin, school_admins,
+                                                         django_capture_on_commit_callbacks):
+    programme = a_programme()
+    pk = school_admins[0].post("/api/v1/subsidies/applications/", application_body(programme),
+                               format="json").json()["id"]
+    province_admin.post(f"/api/v1/subsidies/applications/{pk}/allocate/", {"amount": "1000"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        disbursed = province_admin.post(f"/api/v1/subsidies/applications/{pk}/disburse/").json()
+    application = Application.objects.get(pk=pk)
+    with in_schema(guilin):
+        entry = LedgerEntry.objects.get(source_ref=f"subsidy:{pk}")
+    assert application.income_entry_id == entry.pk and application.income_recorded_at is not None
+    assert disbursed["status"] == "disbursed"
+    first_receipt = application.income_recorded_at
+    with in_schema(guilin):
+        assert record_subsidy_income.delay(pk).get() is False
+    application.refresh_from_db()
+    assert application.income_recorded_at == first_receipt
+    receipts = AuditRecord.objects.filter(target_type="subsidies.application", target_id=str(pk),
+                                          reason__startswith="学校已入账")
+    assert len(receipts) == 1 and "guilin" in receipts[0].actor_name  # the school's own task wrote it
+    assert province_admin.get(f"/api/v1/subsidies/applications/{pk}/").json()["income_recorded_at"]
