@@ -404,3 +404,13 @@ def test_two_simultaneous_allocations_from_the_pages_never_overdraw_the_pool(com
     assert sorted(results) == [200, 302]
     allocated = Application.objects.filter(programme=programme, status="allocated")
     assert allocated.count() == 1 and sum(a.allocated_amount for a in allocated) == Decimal("60000.00")
+
+
+def test_the_school_sees_on_its_own_page_that_the_money_is_in_its_books(admin, programme, guilin,
+                                                                        django_capture_on_commit_callbacks):
+    application = apply(programme, guilin)
+    application_allocate(application=application, by=admin.user, amount=Decimal("12000"))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/subsidies/applications/{application.pk}/disburse/")
+    page = text(signed_in(guilin, [Role.UNION_ADMIN]).get(f"/provincial/subsidies/applications/{application.pk}/"))
+    assert "已记入本校账目：上级补助收入 ¥12,000.00（已审批）" in page
