@@ -414,3 +414,27 @@ def test_the_school_sees_on_its_own_page_that_the_money_is_in_its_books(admin, p
         admin.post(f"/subsidies/applications/{application.pk}/disburse/")
     page = text(signed_in(guilin, [Role.UNION_ADMIN]).get(f"/provincial/subsidies/applications/{application.pk}/"))
     assert "已记入本校账目：上级补助收入 ¥12,000.00（已审批）" in page
+
+
+def test_the_lists_cost_the_same_queries_for_one_application_as_for_three(admin, programme, guilin, huzhou, hnit):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(path):
+        with CaptureQueriesContext(db) as queries:
+            assert admin.get(path).status_code == 200
+        return len(queries)
+
+    def paid(school, project):
+        application = apply(programme, school, project=project)
+        application_allocate(application=application, by=admin.user, amount=Decimal("1000"))
+        application_disburse(application=application, by=admin.user)
+
+    paid(guilin, "桂林的项目")
+    Programme.objects.filter(pk=programme.pk).update(report_due_on=timezone.localdate() - datetime.timedelta(days=1))
+    paths = ["/subsidies/", f"/subsidies/programmes/{programme.pk}/", "/subsidies/applications/",
+             "/subsidies/overdue/", "/"]
+    one = {path: cost(path) for path in paths}
+    paid(huzhou, "湖州的项目")
+    paid(hnit, "湖南的项目")
+    assert {path: cost(path) for path in paths} == one
