@@ -29,6 +29,8 @@ class Todo:
     url: str = ""
     urgent: bool = False
     items: list = field(default_factory=list)   # [{"text", "url", "when"}]
+    #: the items group the counted things (e.g. one line per competition): no "查看全部" from the counts
+    grouped: bool = False
 
 
 def _proposal_items(rows):

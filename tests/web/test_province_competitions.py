@@ -362,6 +362,8 @@ def test_the_workbench_shows_judges_what_to_score_and_the_admin_what_to_decide(j
     assert 'data-todo="competition_scoring"' in judge_home
     assert re.search(r'<span class="number">3</span><span class="label">待评分的选手', judge_home)
     assert "已评 0 / 3" in judge_home
+    # one line per competition covers all three contestants: nothing more to see
+    assert "查看全部" not in judge_home.split('id="list-competition_scoring"', 1)[1].split("</section>", 1)[0]
 
     now = timezone.now()
     another = s.competition_create(by=None, edition=11, year=2027, title="第十一届",

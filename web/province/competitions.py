@@ -593,7 +593,7 @@ def workbench_todos(user) -> list:
             "competition_scoring", "待评分的选手", sum(r["left"] for r in rows), reverse("province:judging"),
             items=[{"text": f"{r['competition'].title} · 已评 {r['scored']} / {r['assigned']}",
                     "url": reverse("province:scoring", args=[r["competition"].pk]), "when": None,
-                    "progress": r} for r in rows[:LIST_LENGTH]]))
+                    "progress": r} for r in rows[:LIST_LENGTH]], grouped=len(rows) <= LIST_LENGTH))
     if user.has_role(Role.PROVINCE_ADMIN):
         waiting = entries_to_confirm()
         per_competition: dict[int, list] = {}
@@ -606,7 +606,8 @@ def workbench_todos(user) -> list:
             else reverse("province:competitions"),
             items=[{"text": f"{rows[0].competition.title}：{len(rows)} 名待审查",
                     "url": reverse("province:competition-entries", args=[pk]) + "?status=registered",
-                    "when": rows[0].registered_at} for pk, rows in list(per_competition.items())[:LIST_LENGTH]]))
+                    "when": rows[0].registered_at} for pk, rows in list(per_competition.items())[:LIST_LENGTH]],
+            grouped=len(per_competition) <= LIST_LENGTH))
         ready = ready_to_publish()
         todos.append(Todo(
             "competitions_to_publish", "评分完成待公布的竞赛", len(ready),
