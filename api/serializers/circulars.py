@@ -10,7 +10,7 @@ class CircularItemSerializer(ModelSerializer):
 
     class Meta:
         model = CircularItem
-        fields = ["id", "order", "section_number", "section_title", "number", "title", "body"]
+        fields = ["id", "order", "section_number", "section_title", "number", "title", "body", "due_on"]
 
 
 class CircularSerializer(ModelSerializer):
@@ -27,8 +27,11 @@ class CircularSerializer(ModelSerializer):
 
 
 class PointInputSerializer(Serializer):
+    section = serializers.CharField(label="章节序号（如 一）", max_length=8, required=False, allow_blank=True,
+                                    default="")
     title = serializers.CharField(label="要点", max_length=2000)
     body = serializers.CharField(label="内容", max_length=10000, required=False, allow_blank=True, default="")
+    due_on = serializers.DateField(label="完成期限", required=False, allow_null=True, default=None)
 
 
 class CircularInputSerializer(Serializer):
@@ -41,11 +44,28 @@ class CircularInputSerializer(Serializer):
     items = PointInputSerializer(label="要点", many=True, allow_empty=False)
 
 
+class ImportedPointSerializer(Serializer):
+    section_number = serializers.CharField(label="章节序号", max_length=8, required=False, allow_blank=True,
+                                           default="")
+    section_title = serializers.CharField(label="章节标题", max_length=300, required=False, allow_blank=True,
+                                          default="")
+    number = serializers.CharField(label="序号", max_length=8, required=False, allow_blank=True, default="")
+    title = serializers.CharField(label="要点", max_length=2000)
+    body = serializers.CharField(label="内容", max_length=10000, required=False, allow_blank=True, default="")
+    due_on = serializers.DateField(label="完成期限", required=False, allow_null=True, default=None)
+
+
 class ImportSerializer(Serializer):
-    """工作要点导入"""
+    """工作要点导入（保存时可先更正解析结果）"""
 
     text = serializers.CharField(label="通知全文", trim_whitespace=False, max_length=200_000)
     dry_run = serializers.BooleanField(label="只解析不保存", default=True)
+    title = serializers.CharField(label="标题（更正解析结果；不传则用解析结果）", max_length=300, required=False)
+    doc_number = serializers.CharField(label="文号（更正）", max_length=60, required=False, allow_blank=True)
+    issuer = serializers.CharField(label="发文单位（更正）", max_length=100, required=False, allow_blank=True)
+    issued_on = serializers.DateField(label="成文日期（更正；null 表示无）", required=False, allow_null=True)
+    items = ImportedPointSerializer(label="要点（更正后的全部要点；不传则用解析结果）", many=True, required=False,
+                                    allow_empty=False)
 
 
 class ParsedItemSerializer(Serializer):
@@ -110,12 +130,16 @@ class MatrixItemSerializer(Serializer):
     section = serializers.CharField(label="所属部分序号", allow_blank=True)
     number = serializers.CharField(label="要点序号", allow_blank=True)
     title = serializers.CharField(label="要点")
+    code = serializers.CharField(label="简称（如 一·1）")
+    due_on = serializers.DateField(label="完成期限", allow_null=True)
 
 
 class MatrixSchoolSerializer(Serializer):
     school = serializers.CharField(label="学校站点标识")
     school_name = serializers.CharField(label="学校")
     acknowledged_at = serializers.DateTimeField(label="签收时间", allow_null=True)
+    acknowledged_by = serializers.CharField(label="签收人", allow_blank=True)
+    done = serializers.IntegerField(label="已完成的要点数")
     items = serializers.DictField(label="各要点落实状态（键为要点编号；未报告为 null）",
                                   child=serializers.ChoiceField(choices=ItemReport.Status.choices, allow_null=True))
 

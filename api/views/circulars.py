@@ -1,5 +1,6 @@
 """Circulars: the province imports and publishes; each school acknowledges and reports item by item."""
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.base import ProvinceViewSet, SchoolViewSet
+from api.files import XLSX, xlsx_response
 from api.filters import CircularFilter
 from api.params import validated
 from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
@@ -22,6 +24,7 @@ from api.serializers.circulars import (
     ParsedSerializer,
     PublishSerializer,
 )
+from shared.circulars import export
 from shared.circulars import services as s
 from shared.circulars.models import Circular, CircularItem, ItemReport
 
@@ -41,7 +44,8 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     filterset_class = CircularFilter
 
     def get_permissions(self):
-        return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix") else ProvinceAdmin)()]
+        return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix", "matrix_export")
+                 else ProvinceAdmin)()]
 
     def create(self, request, *args, **kwargs):
         data = validated(request, CircularInputSerializer)
@@ -52,15 +56,17 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="导入工作要点通知（文本）", request=ImportSerializer, responses={200: ParsedSerializer,
                                                                                       201: ParsedSerializer},
                    description="把通知全文解析为文号、发文单位、成文日期、章节与要点、行事历。dry_run 为 true 时只返回解析结果；"
-                               "为 false 时同时保存为草稿通知（201）。不是工作要点通知的文本答 400 并说明原因。")
+                               "为 false 时同时保存为草稿通知（201），此时可用 title、doc_number、issuer、issued_on、items "
+                               "更正解析结果（items 为更正后的全部要点，某条有误时错误键为 items.<序号>.<字段>）。"
+                               "不是工作要点通知的文本答 400 并说明原因。")
     @action(detail=False, methods=["post"], url_path="import")
     def import_text(self, request):
         data = validated(request, ImportSerializer)
-        text, dry_run = data["text"], data["dry_run"]
+        text, dry_run = data.pop("text"), data.pop("dry_run")
         parsed = s.work_points_read(text=text)
         if dry_run:
             return Response(parsed)
-        circular = s.circular_import(by=request.user, text=text)
+        circular = s.circular_import(by=request.user, text=text, **data)
         return Response({**parsed, "circular": circular.pk}, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="发布给全部或指定学校", request=PublishSerializer, responses=CircularSerializer)
@@ -75,6 +81,12 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["get"])
     def matrix(self, request, pk=None):
         return Response(s.circular_matrix(self.get_object()))
+
+    @extend_schema(summary="导出落实情况矩阵（.xlsx）", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="matrix/export")
+    def matrix_export(self, request, pk=None):
+        circular = self.get_object()
+        return xlsx_response(export.matrix_workbook(circular), export.file_name(circular))
 
 
 @extend_schema(tags=["通知与工作要点"])

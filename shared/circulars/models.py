@@ -40,6 +40,7 @@ class CircularItem(models.Model):
     number = models.CharField("序号", max_length=8, blank=True)
     title = models.TextField("要点")
     body = models.TextField("内容", blank=True)
+    due_on = models.DateField("完成期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知要点"

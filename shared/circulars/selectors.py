@@ -1,5 +1,8 @@
-"""The school's side of circulars: only what was sent to that school, and only its own reports."""
-from django.db.models import Count, OuterRef, Prefetch, Q
+"""Reads of circulars. The school's side: only what was sent to that school, and only its own
+reports. The province's side: every circular with the figures it follows up on."""
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from shared.circulars.models import Circular, CircularItem, CircularRecipient, ItemReport
 from shared.selectors import require_school
@@ -37,3 +40,60 @@ def circular_for_school(school, pk):
 def item_of(circular, pk):
     return circular.items.filter(pk=pk).first() if str(pk).isdigit() else None
 
+
+
+# ---- the province's side ------------------------------------------------------------------------
+
+def _count(queryset):
+    """A correlated COUNT(*) of `queryset` (already filtered by OuterRef), 0 when none."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+#: what the province follows up on (the list's 待跟进 filter and the 工作台)
+WAITING = {"unacknowledged": "有学校未签收", "unreported": "有要点未填报"}
+
+
+def circulars_for_province(*, status: str = "", q: str = "", waiting: str = ""):
+    """Every circular with its follow-up figures: recipient_count, acknowledged_count, item_count,
+    report_count and done_count (reports of the recipients), missing_count (recipient × point
+    pairs with no report yet) and overdue_missing (of those, points past their 完成期限)."""
+    today = timezone.localdate()
+    recipients = CircularRecipient.objects.filter(circular=OuterRef("pk"))
+    items = CircularItem.objects.filter(circular=OuterRef("pk"))
+    reports = ItemReport.objects.filter(item__circular=OuterRef("pk"))
+    rows = Circular.objects.annotate(
+        recipient_count=_count(recipients),
+        acknowledged_count=_count(recipients.filter(acknowledged_at__isnull=False)),
+        item_count=_count(items),
+        overdue_item_count=_count(items.filter(due_on__lt=today)),
+        report_count=_count(reports),
+        overdue_report_count=_count(reports.filter(item__due_on__lt=today)),
+        done_count=_count(reports.filter(status=ItemReport.Status.DONE)),
+    ).annotate(
+        unacknowledged_count=F("recipient_count") - F("acknowledged_count"),
+        missing_count=F("recipient_count") * F("item_count") - F("report_count"),
+        overdue_missing=F("recipient_count") * F("overdue_item_count") - F("overdue_report_count"),
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(issuer__icontains=q))
+    if waiting == "unacknowledged":
+        rows = rows.filter(status=Circular.Status.PUBLISHED, unacknowledged_count__gt=0)
+    elif waiting == "unreported":
+        rows = rows.filter(status=Circular.Status.PUBLISHED, missing_count__gt=0)
+    return rows.order_by("-created", "-id")
+
+
+def circular_for_province(pk):
+    """One circular with its points in order, or None."""
+    if not str(pk).isdigit():
+        return None
+    return circulars_for_province().filter(pk=pk).first()
+
+
+def unacknowledged_schools(circular):
+    """The schools a published circular was sent to that have not signed for it, by name."""
+    return [r.school for r in circular.recipients.filter(acknowledged_at__isnull=True)
+            .select_related("school").order_by("school__slug")]
