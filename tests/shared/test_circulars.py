@@ -1,11 +1,25 @@
 """The yearly 工作要点: imported from text, published, acknowledged and reported on item by item."""
+import datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from shared.circulars.importer import NotWorkPoints, parse_work_points
 from shared.circulars.models import Circular
+from shared.circulars.selectors import circulars_for_province, unacknowledged_schools
+from shared.circulars.services import (
+    MAX_ITEMS,
+    MAX_TEXT,
+    circular_acknowledge,
+    circular_create,
+    circular_import,
+    circular_publish,
+    item_report,
+)
 from tenants.accounts.roles import Role
+from tenants.errors import IllegalTransition
+from tests.conftest import client_for, make_user
 
 # Real notices (copied from the shared fixtures, with their PDF line breaks and page debris) and
 # one of our own; all inside the suite so it stands alone.
@@ -151,3 +165,96 @@ def test_publishing_to_an_empty_list_of_schools_is_refused(province_admin):
                              format="json").json()["id"]
     response = province_admin.post(f"/api/v1/circulars/{pk}/publish/", {"schools": []}, format="json")
     assert response.status_code == 400 and "schools" in response.json()["errors"]
+
+
+# ---- a draft from a corrected parse; publishing; the matrix's export ----------------------------
+
+def test_the_parse_corrected_before_saving_replaces_header_and_points(province):
+    text = (OWN / "small-plan.txt").read_text(encoding="utf-8")
+    circular = circular_import(by=None, text=text, title="南宁职业学院工会2024年工作要点", issued_on=None, items=[
+        {"section_number": "一", "section_title": "加强思想引领", "number": "1", "title": "组织学习",
+         "body": "每季度一次。", "due_on": "2024-06-30"},
+        {},  # a row left empty is skipped
+        {"section_number": "二", "title": "做好帮扶", "due_on": datetime.date(2024, 12, 31)}])
+    assert circular.title == "南宁职业学院工会2024年工作要点" and circular.doc_number == "南职工〔2024〕3号"
+    assert [(i.order, i.section_number, i.title, i.due_on) for i in circular.items.all()] == [
+        (1, "一", "组织学习", datetime.date(2024, 6, 30)), (2, "二", "做好帮扶", datetime.date(2024, 12, 31))]
+    assert len(circular.calendar) == 3 and circular.source_text == text
+
+
+def test_every_wrong_row_is_named_with_its_index_and_nothing_is_saved(province):
+    text = (OWN / "guilin-university-2023.txt").read_text(encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        circular_import(by=None, text=text, items=[
+            {"title": "好的一条"}, {"body": "没有要点"}, {"title": "x", "due_on": "2023-01-01"},
+            {"title": "y", "number": "123456789"}, {"title": "z", "due_on": "二〇二三年"}, "not a row"])
+    assert refused.value.message_dict == {
+        "items.1.title": ["要点不能为空。"], "items.2.due_on": ["完成期限不能早于成文日期。"],
+        "items.3.number": ["序号不能超过 8 字。"], "items.4.due_on": ["完成期限应为有效日期（如 2026-06-30）。"],
+        "items.5": ["每条要点应包含章节、要点、内容等字段。"]}
+    with pytest.raises(ValidationError, match="至少保留一条要点"):
+        circular_import(by=None, text=text, items=[{}, {"title": "  "}][:1])
+    with pytest.raises(ValidationError, match="标题不能为空"):
+        circular_import(by=None, text=text, title="  ")
+    with pytest.raises(ValidationError, match="要点不能超过"):
+        circular_import(by=None, text=text, items=[{"title": f"第{n}条"} for n in range(MAX_ITEMS + 1)])
+    assert not Circular.objects.exists()
+
+
+def test_a_huge_text_is_refused_before_it_is_read(province):
+    with pytest.raises(ValidationError, match="文本太长"):
+        circular_import(by=None, text="一、章节\n（一）事项。\n" + "字" * MAX_TEXT)
+    assert not Circular.objects.exists()
+
+
+def test_publishing_to_no_school_is_refused_and_a_second_publish_names_the_state(province, guilin):
+    admin = make_user(province, [Role.PROVINCE_ADMIN])
+    circular = circular_create(by=admin, title="测试", items=[{"title": "一项"}])
+    with pytest.raises(ValidationError, match="请至少选择一所学校"):
+        circular_publish(circular=circular, by=admin, school_slugs=[])
+    circular.refresh_from_db()
+    assert circular.status == "draft" and not circular.recipients.exists()
+    circular_publish(circular=circular, by=admin, school_slugs=["guilin"])
+    with pytest.raises(IllegalTransition, match="通知当前状态为“已发布”，不能执行“发布”操作。"):
+        circular_publish(circular=circular, by=admin)
+    assert circular.recipients.count() == 1
+
+
+def test_the_api_saves_a_corrected_parse_and_exports_the_matrix(province_admin, guilin, province):
+    text = (OWN / "small-plan.txt").read_text(encoding="utf-8")
+    wrong = province_admin.post("/api/v1/circulars/import/", {"text": text, "dry_run": False, "items": [
+        {"title": "好"}, {"title": "坏", "due_on": "1999-01-01"}], "issued_on": "2024-03-01"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["errors"] == {"items.1.due_on": ["完成期限不能早于成文日期。"]}
+    saved = province_admin.post("/api/v1/circulars/import/", {
+        "text": text, "dry_run": False, "doc_number": "", "items": [
+            {"section_number": "一", "title": "组织学习", "due_on": "2024-06-30"}]}, format="json")
+    assert saved.status_code == 201
+    pk = saved.json()["circular"]
+    detail = province_admin.get(f"/api/v1/circulars/{pk}/").json()
+    assert detail["doc_number"] == "" and [(i["title"], i["due_on"]) for i in detail["items"]] == [
+        ("组织学习", "2024-06-30")]
+    province_admin.post(f"/api/v1/circulars/{pk}/publish/", {"schools": ["guilin"]}, format="json")
+    matrix = province_admin.get(f"/api/v1/circulars/{pk}/matrix/").json()
+    assert matrix["items"][0]["code"] == "一" and matrix["schools"][0]["done"] == 0
+    exported = province_admin.get(f"/api/v1/circulars/{pk}/matrix/export/")
+    assert exported.status_code == 200 and exported["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    reviewer = client_for(province, make_user(province, [Role.PROVINCE_REVIEWER]))
+    assert reviewer.get(f"/api/v1/circulars/{pk}/matrix/export/").status_code == 200  # staff may read
+    assert reviewer.post("/api/v1/circulars/import/", {"text": text, "dry_run": False},
+                         format="json").status_code == 403
+
+
+def test_the_province_list_counts_what_waits(province, guilin, huzhou):
+    admin = make_user(province, [Role.PROVINCE_ADMIN])
+    circular = circular_create(by=admin, title="跟进", items=[
+        {"title": "甲", "due_on": datetime.date(2000, 1, 1)}, {"title": "乙"}])
+    circular_publish(circular=circular, by=admin, school_slugs=["guilin", "huzhou"])
+    first = circular.items.order_by("order").first()
+    circular_acknowledge(circular=circular, school=guilin, by=admin)
+    item_report(item=first, school=guilin, by=admin, status="done", text="完成")
+    row = circulars_for_province().get(pk=circular.pk)
+    assert (row.recipient_count, row.acknowledged_count, row.unacknowledged_count, row.item_count) == (2, 1, 1, 2)
+    assert (row.report_count, row.done_count, row.missing_count, row.overdue_missing) == (1, 1, 3, 1)
+    assert list(circulars_for_province(waiting="unacknowledged")) == [row]
+    assert [s.slug for s in unacknowledged_schools(circular)] == ["huzhou"]
