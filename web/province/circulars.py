@@ -185,8 +185,9 @@ class CircularNew(ProvincePage):
             value = (form["section_number"].value() or "", form["section_title"].value() or "")
             if not sections or sections[-1] != value:
                 sections.append(value)
+        faulty = [number for number, form in enumerate(items.forms, start=1) if form.is_bound and form.errors]
         # `rows`, not `items`: the layout (base.html) holds the navigation under that name
-        return self.render_page(header=header, rows=items, item_errors=item_errors, calendar=calendar,
+        return self.render_page(header=header, rows=items, item_errors=item_errors, calendar=calendar, faulty=faulty,
                                 section_count=len({s for s in sections if any(s)}), page_title="核对识别结果",
                                 deleted=[f for f in items.forms if f["DELETE"].value()])
 

@@ -40,7 +40,7 @@ class ItemRowForm(PageForm):
     section_title = forms.CharField(label="章节标题", required=False)
     number = forms.CharField(label="序号", required=False, widget=forms.TextInput(attrs={"size": 4}))
     due_on = forms.DateField(label="完成期限", required=False, widget=DateInput())
-    title = forms.CharField(label="要点", required=False)
+    title = forms.CharField(label="要点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     body = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
