@@ -55,6 +55,12 @@ class ImportedPointSerializer(Serializer):
     due_on = serializers.DateField(label="完成期限", required=False, allow_null=True, default=None)
 
 
+class ImportedMonthSerializer(Serializer):
+    month = serializers.CharField(label="月份（如 3月、七-八月）", max_length=20)
+    tasks = serializers.ListField(child=serializers.CharField(max_length=500), label="工作安排", required=False,
+                                  default=list, max_length=50)
+
+
 class ImportSerializer(Serializer):
     """工作要点导入（保存时可先更正解析结果）"""
 
@@ -66,6 +72,8 @@ class ImportSerializer(Serializer):
     issued_on = serializers.DateField(label="成文日期（更正；null 表示无）", required=False, allow_null=True)
     items = ImportedPointSerializer(label="要点（更正后的全部要点；不传则用解析结果）", many=True, required=False,
                                     allow_empty=False)
+    calendar = ImportedMonthSerializer(label="行事历（更正后的全部月份；不传则用解析结果，空列表表示无）", many=True,
+                                       required=False)
 
 
 class ParsedItemSerializer(Serializer):

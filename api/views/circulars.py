@@ -56,8 +56,9 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(summary="导入工作要点通知（文本）", request=ImportSerializer, responses={200: ParsedSerializer,
                                                                                       201: ParsedSerializer},
                    description="把通知全文解析为文号、发文单位、成文日期、章节与要点、行事历。dry_run 为 true 时只返回解析结果；"
-                               "为 false 时同时保存为草稿通知（201），此时可用 title、doc_number、issuer、issued_on、items "
-                               "更正解析结果（items 为更正后的全部要点，某条有误时错误键为 items.<序号>.<字段>）。"
+                               "为 false 时同时保存为草稿通知（201），此时可用 title、doc_number、issuer、issued_on、items、calendar "
+                               "更正解析结果（items 为更正后的全部要点，calendar 为更正后的行事历；某条有误时错误键为 "
+                               "items.<序号>.<字段> 或 calendar.<序号>.<字段>，序号从 0 起）。"
                                "不是工作要点通知的文本答 400 并说明原因。")
     @action(detail=False, methods=["post"], url_path="import")
     def import_text(self, request):

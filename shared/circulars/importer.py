@@ -261,3 +261,13 @@ def _month_numbers(token: str) -> list[int]:
     if len(numbers) == 2 and numbers[1] > numbers[0]:
         return list(range(numbers[0], numbers[1] + 1))
     return numbers
+
+
+def read_month(label: str) -> tuple[str, list[int]] | None:
+    """A calendar month as a person writes it (3月, 七-八月, 9 月份) → (its label, its month numbers),
+    or None when it is not a month (十三月, 8-7月 reads as [8, 7] as the importer does)."""
+    match = MONTH.match(re.sub(r"\s+", "", (label or "").translate(WIDTH)))
+    if not match or match.group(2):
+        return None
+    numbers = _month_numbers(match.group(1))
+    return (match.group(1) + "月", numbers) if numbers else None

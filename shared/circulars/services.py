@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shared.circulars.importer import NotWorkPoints, parse_work_points
+from shared.circulars.importer import NotWorkPoints, parse_work_points, read_month
 from shared.circulars.models import Circular, CircularItem, CircularRecipient, ItemReport
 from tenants.accounts.roles import Role
 from tenants.audit.services import actor_name, audit_create, audit_record
@@ -109,6 +109,46 @@ def _clean_points(items, *, issued_on=None) -> list[dict]:
     return points
 
 
+MAX_MONTHS = 24
+MAX_TASK = 500
+
+
+def _clean_calendar(calendar) -> list[dict]:
+    """The 行事历 as corrected by a person: rows of month (3月, 七-八月) and tasks. A row left empty
+    is skipped; faults are reported as `calendar.<n>.<field>` like the points'."""
+    if not isinstance(calendar, (list, tuple)):
+        raise ValidationError({"calendar": "行事历应为列表。"})
+    errors, months = {}, []
+    for index, raw in enumerate(calendar):
+        if not isinstance(raw, dict):
+            errors[f"calendar.{index}"] = "每行行事历应包含月份和工作安排。"
+            continue
+        label = str(raw.get("month") or "").strip()
+        tasks = raw.get("tasks") or []
+        tasks = [str(task).strip() for task in (tasks if isinstance(tasks, (list, tuple)) else [tasks])]
+        tasks = [task for task in tasks if task]
+        if not label and not tasks:
+            continue
+        month = read_month(label)
+        if month is None:
+            errors[f"calendar.{index}.month"] = f"“{label[:20]}”不是月份：请写作 3月、七-八月 这样的形式。"
+        elif any(len(task) > MAX_TASK for task in tasks):
+            errors[f"calendar.{index}.tasks"] = f"每项工作安排不能超过 {MAX_TASK} 字。"
+        else:
+            months.append({"month": month[0], "months": month[1], "tasks": tasks})
+    if errors:
+        raise ValidationError(errors)
+    if len(months) > MAX_MONTHS:
+        raise ValidationError({"calendar": f"行事历不能超过 {MAX_MONTHS} 行。"})
+    return months
+
+
+def _clean_issued_on(issued_on):
+    if issued_on is not None and not isinstance(issued_on, datetime.date):
+        raise ValidationError({"issued_on": "成文日期应为有效日期。"})
+    return issued_on
+
+
 def _clean_header(header: dict) -> dict:
     cleaned, errors = {}, {}
     for key, (label, limit) in HEADER_LIMITS.items():
@@ -137,24 +177,36 @@ PARSED = object()
 
 @transaction.atomic
 def circular_import(*, by, text: str, title=PARSED, doc_number=PARSED, issuer=PARSED, issued_on=PARSED,
-                    items=PARSED) -> Circular:
+                    items=PARSED, calendar=PARSED) -> Circular:
     """Save a draft circular from a 工作要点 notice: every point becomes an item schools report on.
 
     The text must read as a notice (else nothing is saved). What the parse found may be corrected
     first: a header value given replaces the parsed one, and `items` given (rows of
-    section_number, section_title, number, title, body, due_on) replaces the parsed points; the
-    calendar is the parse's and the text is kept as the circular's 原文."""
+    section_number, section_title, number, title, body, due_on) replaces the parsed points, and
+    `calendar` given (rows of month and tasks) the parsed 行事历; the text is kept as the 原文."""
     found = work_points_rows(text=text)
-    header = _clean_header({"title": found["title"] if title is PARSED else title,
-                            "doc_number": found["doc_number"] if doc_number is PARSED else doc_number,
-                            "issuer": found["issuer"] if issuer is PARSED else issuer})
     if issued_on is PARSED:
         issued_on = found["issued_on"]
-    elif issued_on is not None and not isinstance(issued_on, datetime.date):
-        raise ValidationError({"issued_on": "成文日期应为有效日期。"})
-    points = _clean_points(found["items"] if items is PARSED else items, issued_on=issued_on)
-    circular = Circular.objects.create(**header, issued_on=issued_on, source_text=text,
-                                       calendar=found["calendar"], created_by=actor_name(by))
+    errors, checked = {}, {}
+    checks = {
+        "header": lambda: _clean_header({"title": found["title"] if title is PARSED else title,
+                                         "doc_number": found["doc_number"] if doc_number is PARSED else doc_number,
+                                         "issuer": found["issuer"] if issuer is PARSED else issuer}),
+        "issued_on": lambda: _clean_issued_on(issued_on),
+        "points": lambda: _clean_points(found["items"] if items is PARSED else items,
+                                        issued_on=issued_on if isinstance(issued_on, datetime.date) else None),
+        "months": lambda: found["calendar"] if calendar is PARSED else _clean_calendar(calendar),
+    }
+    for name, check in checks.items():  # every fault at once, so a page can show each beside its field
+        try:
+            checked[name] = check()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    header, points, months = checked["header"], checked["points"], checked["months"]
+    circular = Circular.objects.create(**header, issued_on=issued_on, source_text=text, calendar=months,
+                                       created_by=actor_name(by))
     _save_items(circular, points)
     audit_create(actor=by, target=circular, fields=["title", "doc_number", "issuer", "issued_on"])
     return circular

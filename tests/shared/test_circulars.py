@@ -201,6 +201,23 @@ def test_every_wrong_row_is_named_with_its_index_and_nothing_is_saved(province):
     assert not Circular.objects.exists()
 
 
+def test_the_calendar_corrected_before_saving_is_checked_month_by_month(province):
+    text = (OWN / "huzhou-university-2023.txt").read_text(encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        circular_import(by=None, text=text, title="", items=[{"title": "", "body": "x"}, {"title": "好"}], calendar=[
+            {"month": "３月", "tasks": ["体检"]}, {}, {"month": "十三月", "tasks": ["x"]},
+            {"month": "5月", "tasks": ["长" * 501]}])
+    assert refused.value.message_dict == {  # every fault of the form at once
+        "title": ["标题不能为空。"], "items.0.title": ["要点不能为空。"],
+        "calendar.2.month": ["“十三月”不是月份：请写作 3月、七-八月 这样的形式。"],
+        "calendar.3.tasks": ["每项工作安排不能超过 500 字。"]}
+    circular = circular_import(by=None, text=text, calendar=[{"month": "３月", "tasks": ["体检", " "]},
+                                                             {"month": "九 至 十月 ", "tasks": []}])
+    assert circular.calendar == [{"month": "3月", "months": [3], "tasks": ["体检"]},
+                                 {"month": "九至十月", "months": [9, 10], "tasks": []}]
+    assert not Circular.objects.exclude(pk=circular.pk).exists()
+
+
 def test_a_huge_text_is_refused_before_it_is_read(province):
     with pytest.raises(ValidationError, match="文本太长"):
         circular_import(by=None, text="一、章节\n（一）事项。\n" + "字" * MAX_TEXT)
@@ -226,13 +243,14 @@ def test_the_api_saves_a_corrected_parse_and_exports_the_matrix(province_admin, 
         {"title": "好"}, {"title": "坏", "due_on": "1999-01-01"}], "issued_on": "2024-03-01"}, format="json")
     assert wrong.status_code == 400 and wrong.json()["errors"] == {"items.1.due_on": ["完成期限不能早于成文日期。"]}
     saved = province_admin.post("/api/v1/circulars/import/", {
-        "text": text, "dry_run": False, "doc_number": "", "items": [
-            {"section_number": "一", "title": "组织学习", "due_on": "2024-06-30"}]}, format="json")
+        "text": text, "dry_run": False, "doc_number": "", "calendar": [{"month": "4月", "tasks": ["春游"]}],
+        "items": [{"section_number": "一", "title": "组织学习", "due_on": "2024-06-30"}]}, format="json")
     assert saved.status_code == 201
     pk = saved.json()["circular"]
     detail = province_admin.get(f"/api/v1/circulars/{pk}/").json()
     assert detail["doc_number"] == "" and [(i["title"], i["due_on"]) for i in detail["items"]] == [
         ("组织学习", "2024-06-30")]
+    assert detail["calendar"] == [{"month": "4月", "months": [4], "tasks": ["春游"]}]
     province_admin.post(f"/api/v1/circulars/{pk}/publish/", {"schools": ["guilin"]}, format="json")
     matrix = province_admin.get(f"/api/v1/circulars/{pk}/matrix/").json()
     assert matrix["items"][0]["code"] == "一" and matrix["schools"][0]["done"] == 0

@@ -123,7 +123,7 @@ def test_a_pasted_notice_is_previewed_with_sections_points_and_calendar_and_noth
     assert re.search(r'<textarea name="items-0-title"[^>]*>\s*组织学习党的二十大精神</textarea>', page)
     assert "各分工会每季度至少组织一次集中学习" in page
     assert 'name="items-2-number" value="（一）"' in page
-    assert "三八节活动；教职工体检" in page and "7-8月" in page
+    assert "3月：三八节活动；教职工体检\n7-8月：疗休养\n十二月：年终考核</textarea>" in page
 
 
 def test_the_parse_is_corrected_before_it_is_saved_as_a_draft(admin):
@@ -139,6 +139,7 @@ def test_the_parse_is_corrected_before_it_is_saved_as_a_draft(admin):
 
     data = form_of(added)
     data["items-1-DELETE"] = "on"
+    data["calendar"] = "3月：三八节活动；教职工体检\n\n七 - 八月: 疗休养; 送清凉\n"
     data.update({"items-5-section_number": "四", "items-5-section_title": "新增章节", "items-5-title": "办好运动会",
                  "items-5-body": "十月举行。", "items-5-due_on": "2024-10-31"})
     saved = admin.post("/circulars/new/", {**data, "action": "save"})
@@ -146,7 +147,8 @@ def test_the_parse_is_corrected_before_it_is_saved_as_a_draft(admin):
     assert saved.status_code == 302 and saved["Location"] == f"/circulars/{circular.pk}/"
     assert circular.status == "draft" and circular.title == "南宁职业学院工会2024年工作要点"
     assert circular.doc_number == "南职工〔2024〕3号" and circular.source_text.startswith("南宁职业学院工会文件")
-    assert [m["month"] for m in circular.calendar] == ["3月", "7-8月", "十二月"]
+    assert circular.calendar == [{"month": "3月", "months": [3], "tasks": ["三八节活动", "教职工体检"]},
+                                 {"month": "七-八月", "months": [7, 8], "tasks": ["疗休养", "送清凉"]}]
     items = list(circular.items.values_list("section_number", "number", "title", "due_on"))
     assert items == [("一", "1", "组织学习党的二十大精神和全会精神", datetime.date(2024, 6, 30)),
                      ("二", "（一）", "落实五必访制度", None), ("二", "（二）", "完善困难教职工档案", None),
@@ -190,8 +192,8 @@ def test_a_wrong_row_is_explained_beside_that_row_keeps_every_input_and_writes_n
     assert 'id="id_items-4-due_on_error">完成期限不能早于成文日期。' in page
     assert 'id="id_items-5-number_error">序号不能超过 8 字。' in page
     assert page.count('class="field-error"') == 3
-    assert ('有 3 条要点需要修改，已在该条旁标出：<a href="#row-3">第 3 条</a>、<a href="#row-5">第 5 条</a>、'
-            '<a href="#row-6">第 6 条</a>。没有保存任何内容。') in page
+    assert ('以下 3 处需要修改，已在旁边标出：<a href="#row-3">第 3 条要点</a>、<a href="#row-5">第 5 条要点</a>、'
+            '<a href="#row-6">第 6 条要点</a>。没有保存任何内容。') in page
     assert "只有内容没有要点。" in page and 'value="桂院工〔2023〕1号（修订）"' in page
     assert Circular.objects.count() == 0 and CircularItem.objects.count() == 0
 
@@ -206,6 +208,20 @@ def test_a_date_that_is_not_a_date_and_an_empty_title_are_explained(admin):
     data["items-3-due_on"] = ""
     page = text(admin.post("/circulars/new/", {**data, "action": "save"}))
     assert 'id="id_title_error">标题不能为空。' in page and Circular.objects.count() == 0
+
+
+def test_a_calendar_line_that_is_not_a_month_is_explained_with_its_line(admin):
+    data = form_of(text(preview(admin, SMALL)))
+    data["calendar"] = "3月：三八节活动\n\n十三月：年终考核\n明年：规划"
+    page = text(admin.post("/circulars/new/", {**data, "action": "save"}))
+    errors = re.findall(r'<p class="field-error" id="id_calendar_error">([^<]+)</p>', page)
+    assert errors == ["第 3 行：“十三月”不是月份：请写作 3月、七-八月 这样的形式。",
+                      "第 4 行：“明年”不是月份：请写作 3月、七-八月 这样的形式。"]
+    assert '<a href="#calendar">行事历</a>' in page and "十三月：年终考核" in page
+    assert Circular.objects.count() == 0
+    data["calendar"] = ""
+    assert admin.post("/circulars/new/", {**data, "action": "save"}).status_code == 302
+    assert Circular.objects.get().calendar == []
 
 
 def test_deleting_every_row_is_refused(admin):

@@ -22,7 +22,7 @@ from tenants.accounts.roles import Role
 from tenants.models import School
 from tenants.selectors import schools as member_schools
 from web.base import ProvincePage
-from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTextForm, PublishForm
+from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTextForm, PublishForm, calendar_text
 from web.tables import Column, Filter, Table
 from web.workbench import LIST_LENGTH, Todo
 
@@ -91,7 +91,8 @@ def _read(text: str, text_form):
 class ParseForms:
     """The header form and the rows of points as the one `form` call_service reports to: a reason
     the service gives for `items.<n>.<field>` goes beside that field of the n-th row sent, one for
-    `items` above the rows, one for the (hidden) text above the header."""
+    `items` above the rows, one for `calendar.<n>` beside the calendar naming its line, one for the
+    (hidden) text above the header."""
 
     def __init__(self, header, rows, sent):
         self.header, self.rows, self.sent = header, rows, sent
@@ -105,6 +106,11 @@ class ParseForms:
                 form = self.sent[int(index)]
                 form.add_error(name[0] if name and name[0] in form.fields else None, message)
                 return
+        if field and field.startswith("calendar"):
+            _, _, rest = field.partition(".")
+            line = rest.split(".")[0]
+            self.header.add_error("calendar", f"第 {int(line) + 1} 行：{message}" if line.isdigit() else message)
+            return
         if field in ("items", None) or (field and field.startswith("items")):
             self.item_errors.append(message)
         else:
@@ -140,9 +146,10 @@ class CircularNew(ProvincePage):
         if rows is None:
             return self.render_page(text_form=text_form)
         header = CircularHeaderForm(initial={"text": text, "title": rows["title"], "doc_number": rows["doc_number"],
-                                             "issuer": rows["issuer"], "issued_on": rows["issued_on"]})
+                                             "issuer": rows["issuer"], "issued_on": rows["issued_on"],
+                                             "calendar": calendar_text(rows["calendar"])})
         items = ItemRows(prefix="items", initial=[{k: row[k] for k in ROW_FIELDS} for row in rows["items"]])
-        return self.preview_page(header, items, [], rows["calendar"])
+        return self.preview_page(header, items, [])
 
     def edit(self, request, *, save: bool):
         data = request.POST
@@ -162,32 +169,38 @@ class CircularNew(ProvincePage):
         if rows is None:  # the text under the preview was changed: start again from the text
             return self.render_page(text_form=text_form)
         if not save:
-            return self.preview_page(header, items, [], rows["calendar"])
+            return self.preview_page(header, items, [])
         for form in items.forms:
             form.is_valid()
         kept = [form for form in items.forms if not form.cleaned_data.get("DELETE")]
         if not (header.is_valid() and all(form.is_valid() for form in kept)):
-            return self.preview_page(header, items, [], rows["calendar"])
+            return self.preview_page(header, items, [])
         forms = ParseForms(header, items, kept)
         cleaned = header.cleaned_data
         saved = self.call_service(lambda: s.circular_import(
             by=request.user, text=text, title=cleaned["title"], doc_number=cleaned["doc_number"],
             issuer=cleaned["issuer"], issued_on=cleaned["issued_on"],
-            items=[{k: form.cleaned_data.get(k) for k in ROW_FIELDS} for form in kept]),
+            items=[{k: form.cleaned_data.get(k) for k in ROW_FIELDS} for form in kept],
+            calendar=header.calendar_rows()),
             form=forms, success="已保存为草稿。核对无误后即可发布给各校。")
         if saved:
             return redirect("province:circular", pk=saved.value.pk)
-        return self.preview_page(header, items, forms.item_errors, rows["calendar"])
+        return self.preview_page(header, items, forms.item_errors)
 
-    def preview_page(self, header, items, item_errors, calendar):
+    def preview_page(self, header, items, item_errors):
         sections = []
         for form in items.forms:
             value = (form["section_number"].value() or "", form["section_title"].value() or "")
             if not sections or sections[-1] != value:
                 sections.append(value)
-        faulty = [number for number, form in enumerate(items.forms, start=1) if form.is_bound and form.errors]
+        faulty = [{"href": f"#row-{number}", "label": f"第 {number} 条要点"}
+                  for number, form in enumerate(items.forms, start=1) if form.is_bound and form.errors]
+        if header.is_bound and header.errors.get("calendar"):
+            faulty.append({"href": "#calendar", "label": "行事历"})
+        calendar_count = sum(1 for line in (header["calendar"].value() or "").splitlines() if line.strip())
         # `rows`, not `items`: the layout (base.html) holds the navigation under that name
-        return self.render_page(header=header, rows=items, item_errors=item_errors, calendar=calendar, faulty=faulty,
+        return self.render_page(header=header, rows=items, item_errors=item_errors, faulty=faulty,
+                                calendar_count=calendar_count,
                                 section_count=len({s for s in sections if any(s)}), page_title="核对识别结果",
                                 deleted=[f for f in items.forms if f["DELETE"].value()])
 

@@ -2,6 +2,8 @@
 structure, lengths, dates, whom to send to, publishing once) is shared/circulars/services.py's."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from web.forms import PageForm
@@ -33,6 +35,31 @@ class CircularHeaderForm(PageForm):
     issuer = forms.CharField(label="发文单位", required=False)
     issued_on = forms.DateField(label="成文日期", required=False, widget=DateInput(),
                                 help_text="原文日期无法确定时留空。")
+    calendar = forms.CharField(label="行事历", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                               help_text="每行一个月：月份、冒号、工作安排（多项用“；”分隔），如“3月：三八节活动；教职工体检”。"
+                                         "没有行事历时留空。")
+
+    def calendar_rows(self) -> list[dict]:
+        """The lines as the service takes them (one row per line, blank lines included, so a reason
+        for row n is about line n+1)."""
+        return [calendar_row(line) for line in (self.cleaned_data.get("calendar") or "").split("\n")]
+
+
+def calendar_row(line: str) -> dict:
+    """"3月：三八节活动；教职工体检" → {"month": "3月", "tasks": [...]} (without a colon, the first
+    space separates the month); a blank line → {} (the service skips it)."""
+    line = line.strip()
+    if not line:
+        return {}
+    parts = re.split(r"\s*[：:]\s*", line, maxsplit=1)
+    if len(parts) == 1:
+        parts = re.split(r"\s+", line, maxsplit=1)
+    tasks = parts[1] if len(parts) > 1 else ""
+    return {"month": parts[0], "tasks": [task for task in re.split(r"\s*[；;]\s*", tasks) if task]}
+
+
+def calendar_text(calendar) -> str:
+    return "\n".join(f"{month['month']}：{'；'.join(month['tasks'])}" for month in calendar or [])
 
 
 class ItemRowForm(PageForm):
