@@ -94,8 +94,8 @@ class ParseForms:
     `items` above the rows, one for `calendar.<n>` beside the calendar naming its line, one for the
     (hidden) text above the header."""
 
-    def __init__(self, header, rows, sent):
-        self.header, self.rows, self.sent = header, rows, sent
+    def __init__(self, header, sent):
+        self.header, self.sent = header, sent
         self.item_errors: list[str] = []
         self.fields = _AnyField()
 
@@ -175,7 +175,7 @@ class CircularNew(ProvincePage):
         kept = [form for form in items.forms if not form.cleaned_data.get("DELETE")]
         if not (header.is_valid() and all(form.is_valid() for form in kept)):
             return self.preview_page(header, items, [])
-        forms = ParseForms(header, items, kept)
+        forms = ParseForms(header, kept)
         cleaned = header.cleaned_data
         saved = self.call_service(lambda: s.circular_import(
             by=request.user, text=text, title=cleaned["title"], doc_number=cleaned["doc_number"],
@@ -194,7 +194,8 @@ class CircularNew(ProvincePage):
             if not sections or sections[-1] != value:
                 sections.append(value)
         faulty = [{"href": f"#row-{number}", "label": f"第 {number} 条要点"}
-                  for number, form in enumerate(items.forms, start=1) if form.is_bound and form.errors]
+                  for number, form in enumerate(items.forms, start=1)
+                  if form.is_bound and form.errors and not form.cleaned_data.get("DELETE")]
         if header.is_bound and header.errors.get("calendar"):
             faulty.append({"href": "#calendar", "label": "行事历"})
         calendar_count = sum(1 for line in (header["calendar"].value() or "").splitlines() if line.strip())
