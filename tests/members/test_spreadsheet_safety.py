@@ -1,9 +1,9 @@
 """Spreadsheets in and out are safe to open: no live formulas out, no zip bombs in."""
 import io
+import re
 import resource
 import time
 import zipfile
-import re
 from pathlib import Path
 
 import pytest
