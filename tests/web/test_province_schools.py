@@ -51,7 +51,11 @@ PAGES = ["/schools/", "/schools/new/", "/schools/guilin/", "/schools/guilin/subm
 
 def test_only_the_province_admin_opens_the_schools_pages(admin, province, guilin):
     for url in PAGES:
-        assert admin.get(url).status_code == 200, url
+        page = admin.get(url)
+        assert page.status_code == 200 and "Content-Security-Policy" in page, url
+        # Nothing the policy would block: scripts only from files, no style="".
+        assert all(' src="' in tag for tag in re.findall(r"<script\b[^>]*>", text(page))), url
+        assert ' style="' not in text(page), url
     for role in (Role.PROVINCE_REVIEWER, Role.JUDGE):
         other = signed_in(province, [role])
         for url in PAGES:

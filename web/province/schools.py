@@ -79,7 +79,7 @@ class SchoolList(ProvincePage):
             Column("slug", "站点标识", sort="slug"),
             Column("get_kind_display", "类型"),
             Column("status", "状态", badge=True, sort="status"),
-            Column("members_total", "会员", sort="members_sort"),
+            Column("members_total", "会员总数", sort="members_sort"),
             Column("rolled_up_at", "最近统计", format="datetime", sort="rolled_up_sort", empty="尚未统计"),
             Column("created", "开通时间", format="date", sort="created"),
         ], filters=[Filter("q", "搜索", placeholder="名称、简称、站点标识或地区"),
