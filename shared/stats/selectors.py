@@ -62,11 +62,12 @@ def last_rollup(*, year: int) -> datetime.datetime | None:
 
 def stale_schools(*, now: datetime.datetime | None = None):
     """Active schools whose figures of this year are missing or older than a nightly roll-up
-    would leave them (the worker or beat is not running)."""
+    would leave them (the worker or beat is not running). A school opened since the last nightly
+    run has missed none yet."""
     now = now or timezone.now()
     fresh = SchoolStats.objects.filter(year=timezone.localdate(now).year, computed_at__gte=now - STALE_AFTER)
     return (with_figures(schools(status=School.Status.ACTIVE), year=timezone.localdate(now).year)
-            .exclude(pk__in=fresh.values("school")).order_by("slug"))
+            .exclude(pk__in=fresh.values("school")).exclude(created__gt=now - STALE_AFTER).order_by("slug"))
 
 
 def dashboard_years() -> list[int]:
