@@ -225,3 +225,29 @@ def test_the_demo_figures_are_on_the_dashboard_without_a_refresh(admin):
     allocated = next(s for s in data["subsidies"]["series"] if s["name"] == "已核定")
     assert sum(allocated["data"]) > 0
     assert "统计于 <strong>" in page and "超过一天没有更新" not in page
+
+
+@pytest.mark.parametrize("seed", ["1", "0"])
+def test_make_run_rolls_up_before_the_web_server_starts_seeded_or_not(monkeypatch, seed):
+    """config/launcher.py's order of steps (the commands themselves are tested above)."""
+    import subprocess
+
+    from config import launcher
+
+    calls = []
+
+    def manage(*args):
+        calls.append(args)
+        if args[0] == "collectstatic":  # stop before any server is started
+            raise subprocess.CalledProcessError(1, ["manage.py", *args])
+
+    monkeypatch.setattr(launcher, "manage", manage)
+    monkeypatch.setattr(launcher.signal, "signal", lambda *args: None)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://unused/unused")
+    monkeypatch.setenv("CELERY_BROKER_URL", "memory://")
+    monkeypatch.setenv("SEED_DEMO", seed)
+    monkeypatch.setenv("BASE_DOMAIN", "localhost")  # main() sets it when absent; restored afterwards
+    assert launcher.main() == 1
+    names = [args[0] for args in calls]
+    assert names == ["migrate", *(["seed_demo"] if seed == "1" else []), "rollup_stats", "collectstatic"]
+    assert calls[names.index("rollup_stats")] == ("rollup_stats", "--if-due")
