@@ -96,7 +96,7 @@ class SchoolList(ProvincePage):
             rolled_up_sort=Coalesce("rolled_up_at", Value(NEVER, output_field=DateTimeField())))
         table.paginate(rows)
         counts = {status: schools(status=status).count() for status in School.Status.values}
-        return self.render_page(table=table, counts=counts, statuses=School.Status)
+        return self.render_page(table=table, counts=counts)
 
 
 class SchoolNew(ProvincePage):
@@ -131,10 +131,9 @@ STEPS = {
 }
 
 
-def _summary(rows, text, status_field="status", when=None):
-    """The latest few rows of an area for the overview: text, status badge, date."""
-    return [{"text": text(r), "obj": r, "field": status_field, "when": when(r) if when else None}
-            for r in rows[:LIST_LENGTH]]
+def _summary(rows, text, when):
+    """The latest few rows of an area for the overview: text, the row (its status badge), date."""
+    return [{"text": text(r), "obj": r, "when": when(r)} for r in rows[:LIST_LENGTH]]
 
 
 #: each area of a school's submissions: (key, label, the area's provincial list page)
