@@ -131,9 +131,10 @@ STEPS = {
 }
 
 
-def _summary(rows, text, when):
-    """The latest few rows of an area for the overview: text, the row (its status badge), date."""
-    return [{"text": text(r), "obj": r, "when": when(r)} for r in rows[:LIST_LENGTH]]
+def _summary(rows, text, when, page=None):
+    """The latest few rows of an area for the overview: text, the row (its status badge), date,
+    and the record's page in its area when there is one."""
+    return [{"text": text(r), "obj": r, "when": when(r), "url": page(r) if page else ""} for r in rows[:LIST_LENGTH]]
 
 
 #: each area of a school's submissions: (key, label, the area's provincial list page)
@@ -163,12 +164,15 @@ def area_rows(school, key):
 
 def area_overview(school) -> list[dict]:
     summaries = {
-        "honours": lambda rows: _summary(rows, lambda n: f"{n.nominee_name} · {n.campaign.title}",
-                                         when=lambda n: n.submitted_at),
+        "honours": lambda rows: _summary(rows, lambda n: f"{n.name} · {n.campaign.title}",
+                                         when=lambda n: n.submitted_at,
+                                         page=lambda n: _page("province:honours-nomination", n.pk)),
         "competitions": lambda rows: _summary(rows, lambda e: f"{e.name} · {e.competition.title}（{e.group.name}）",
-                                              when=lambda e: e.registered_at),
+                                              when=lambda e: e.registered_at,
+                                              page=lambda e: _page("province:competition-entries", e.competition_id)),
         "staffhomes": lambda rows: _summary(rows, lambda a: f"{a.unit_name} · {a.round.title}",
-                                            when=lambda a: a.submitted_at),
+                                            when=lambda a: a.submitted_at,
+                                            page=lambda a: _page("province:staffhomes-application", a.pk)),
         "subsidies": lambda rows: _summary(rows, lambda a: f"{a.project} · {a.programme.title}",
                                            when=lambda a: a.submitted_at),
         "circulars": lambda rows: [{"text": c.title, "when": c.published_at,
@@ -243,15 +247,20 @@ def _area_table(request, school, key) -> Table:
         return Column(name, {"amount_requested": "申请金额", "allocated_amount": "核定金额"}[name], format="money")
 
     columns = {
-        "honours": [Column("nominee_name", "人选", primary=True, sort="nominee_name"),
+        "honours": [Column("name", "人选（集体）", primary=True, sort="shown_name",
+                           link=lambda n: _page("province:honours-nomination", n.pk)),
                     Column("campaign.title", "推荐活动"), Column("status", "状态", badge=True, sort="status"),
                     Column("submitted_at", "推荐时间", format="datetime", sort="submitted_at")],
-        "competitions": [Column("name", "选手", primary=True, sort="name"), Column("competition.title", "竞赛"),
+        "competitions": [Column("name", "选手", primary=True, sort="name"),
+                         Column("competition.title", "竞赛",
+                                link=lambda e: _page("province:competition-entries", e.competition_id)),
                          Column("group.name", "组别"), Column("course", "参赛课程"),
                          Column("status", "状态", badge=True, sort="status"),
                          Column("get_award_display", "奖项"),
                          Column("registered_at", "报名时间", format="datetime", sort="registered_at")],
-        "staffhomes": [Column("unit_name", "申报单位", primary=True, sort="unit_name"), Column("round.title", "评选年度"),
+        "staffhomes": [Column("unit_name", "申报单位", primary=True, sort="unit_name",
+                              link=lambda a: _page("province:staffhomes-application", a.pk)),
+                       Column("round.title", "评选年度"),
                        Column("get_level_display", "类别"), Column("status", "状态", badge=True, sort="status"),
                        Column("submitted_at", "申报时间", format="datetime", sort="submitted_at")],
         "subsidies": [Column("project", "项目", primary=True, sort="project"), Column("programme.title", "补助项目"),
