@@ -176,7 +176,7 @@ def area_overview(school) -> list[dict]:
         "subsidies": lambda rows: _summary(rows, lambda a: f"{a.project} · {a.programme.title}",
                                            when=lambda a: a.submitted_at,
                                            page=lambda a: _page("province:subsidy-application", a.pk)),
-        "circulars": lambda rows: [{"text": c.title, "when": c.published_at,
+        "circulars": lambda rows: [{"text": c.title, "when": c.published_at, "url": _page("province:circular", c.pk),
                                     "badge": ("已签收", "ok") if c.acknowledged_at else ("未签收", "warn"),
                                     "progress": f"已完成 {c.done_count}/{c.item_count} 项"}
                                    for c in rows[:LIST_LENGTH]],
@@ -269,7 +269,8 @@ def _area_table(request, school, key) -> Table:
                       money("amount_requested"), money("allocated_amount"),
                       Column("status", "状态", badge=True, sort="status"),
                       Column("submitted_at", "申报时间", format="datetime", sort="submitted_at")],
-        "circulars": [Column("title", "通知", primary=True), Column("published_at", "发布时间", format="datetime",
+        "circulars": [Column("title", "通知", primary=True, link=lambda c: _page("province:circular", c.pk)),
+                      Column("published_at", "发布时间", format="datetime",
                                                                    sort="published_at"),
                       Column("acknowledged_at", "签收时间", format="datetime", empty="未签收"),
                       Column("progress", "落实情况")],
