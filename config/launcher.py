@@ -85,6 +85,9 @@ def main() -> int:
             return 0
         if os.environ.get("SEED_DEMO", "1") != "0":
             manage("seed_demo")
+        # The dashboard's figures are rolled up nightly by beat (02:00); on a first start, or after
+        # a night the machine was off, do it now rather than show zeros until then.
+        manage("rollup_stats", "--if-due")
         manage("collectstatic", "--noinput", "-v", "0")
         children.append(subprocess.Popen(
             [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"{host}:{port}", "--workers",

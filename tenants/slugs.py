@@ -7,6 +7,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 RESERVED_SLUGS = frozenset({
     "www", "api", "admin", "public", "static", "media", "mail", "smtp", "ftp", "ns1", "ns2",
     "localhost", "province", "template", "test", "demo", "docs", "status", "healthz", "root",
+    "new",  # /schools/new/ on the provincial site is the provisioning page, not a school's
 })
 
 

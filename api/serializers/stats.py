@@ -10,20 +10,32 @@ class SchoolStatsSerializer(ModelSerializer):
 
     school_slug = serializers.CharField(source="school.slug", read_only=True, label="站点标识")
     school_name = serializers.CharField(source="school.name", read_only=True, label="学校")
+    acceptance_rate = serializers.SerializerMethodField(label="立案率%")
+    closure_rate = serializers.SerializerMethodField(label="办结率%")
     satisfaction_rate = serializers.SerializerMethodField(label="满意率%")
 
     class Meta:
         model = SchoolStats
         fields = ["school_slug", "school_name", "year", "members_total", "members_by_status",
                   "members_by_employment", "new_members", "proposals_received", "proposals_accepted",
-                  "proposals_closed", "proposals_rated", "proposals_satisfied", "satisfaction_rate", "income",
-                  "spent", "computed_at"]
+                  "proposals_handled", "proposals_closed", "proposals_rated", "proposals_satisfied",
+                  "acceptance_rate", "closure_rate", "satisfaction_rate", "income", "spent", "computed_at"]
+
+    @staticmethod
+    def _rate(row, name) -> str | None:
+        from shared.stats.selectors import rates
+
+        rate = rates(row)[name]
+        return str(rate) if rate is not None else None
+
+    def get_acceptance_rate(self, row) -> str | None:
+        return self._rate(row, "acceptance_rate")
+
+    def get_closure_rate(self, row) -> str | None:
+        return self._rate(row, "closure_rate")
 
     def get_satisfaction_rate(self, row) -> str | None:
-        from tenants.congress.selectors import percent
-
-        rate = percent(row.proposals_satisfied, row.proposals_rated)
-        return str(rate) if rate is not None else None
+        return self._rate(row, "satisfaction_rate")
 
 
 class RefreshSerializer(Serializer):
@@ -38,6 +50,7 @@ class StatsTotalsSerializer(Serializer):
     new_members = serializers.IntegerField(label="本年新入会")
     proposals_received = serializers.IntegerField(label="收到提案")
     proposals_accepted = serializers.IntegerField(label="立案")
+    proposals_handled = serializers.IntegerField(label="立案后办理")
     proposals_closed = serializers.IntegerField(label="办结")
     proposals_rated = serializers.IntegerField(label="已评价")
     proposals_satisfied = serializers.IntegerField(label="满意和基本满意")

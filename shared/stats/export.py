@@ -25,3 +25,22 @@ def workbook(board: dict) -> bytes:
     totals = board["totals"]
     line("合计", lambda f: totals[f], totals["members_by_status"], totals["members_by_employment"])
     return xlsx.to_bytes(book)
+
+
+UNITS = {"money": "（元）", "percent": "（%）"}
+
+
+def chart_workbook(chart, year: int) -> bytes:
+    """One dashboard chart's table (shared.stats.selectors.Chart) as .xlsx: a row per school and
+    the region's total; amounts in yuan and rates in percent as numbers, an empty cell where a
+    school has no figure."""
+    book = xlsx.new_workbook()
+    sheet = book.active
+    sheet.title = f"{year}年"
+    xlsx.append(sheet, [chart.title])
+    xlsx.append(sheet, [chart.note])
+    xlsx.append(sheet, ["学校", *[s.name + UNITS.get(s.format, "") for s in chart.series]])
+    for row in chart.rows:
+        xlsx.append(sheet, [row["school"].name, *[cell["value"] for cell in row["cells"]]])
+    xlsx.append(sheet, ["全区合计", *[cell["value"] for cell in chart.totals]])
+    return xlsx.to_bytes(book)

@@ -15,6 +15,9 @@ class SchoolStats(models.Model):
     new_members = models.PositiveIntegerField("本年新入会", default=0)
     proposals_received = models.PositiveIntegerField("收到提案", default=0)
     proposals_accepted = models.PositiveIntegerField("立案", default=0)
+    # 办结率's denominator, as the school's own figures page counts it (tenants/congress/selectors.py
+    # congress_figures): accepted proposals that went on to be handled, merged ones not counted twice.
+    proposals_handled = models.PositiveIntegerField("立案后办理", default=0)
     proposals_closed = models.PositiveIntegerField("办结", default=0)
     proposals_rated = models.PositiveIntegerField("已评价", default=0)
     proposals_satisfied = models.PositiveIntegerField("满意和基本满意", default=0)

@@ -7,16 +7,18 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from shared.stats.models import SchoolStats
 from tenants.congress.models import Proposal, Rating
-from tenants.congress.workflow import ACCEPTED_STATES
+from tenants.congress.workflow import ACCEPTED_STATES, PUBLIC_STATES
 from tenants.finance.models import LedgerEntry
 from tenants.members.models import Member
 from tenants.models import School
+from tenants.selectors import active_school_schemas, schools
 
-TOTAL_FIELDS = ["members_total", "new_members", "proposals_received", "proposals_accepted", "proposals_closed",
-                "proposals_rated", "proposals_satisfied", "income", "spent"]
+TOTAL_FIELDS = ["members_total", "new_members", "proposals_received", "proposals_accepted", "proposals_handled",
+                "proposals_closed", "proposals_rated", "proposals_satisfied", "income", "spent"]
 
 
 def compute_current_school(*, year: int) -> SchoolStats:
@@ -32,6 +34,7 @@ def compute_current_school(*, year: int) -> SchoolStats:
     counts = proposals.aggregate(
         received=Count("pk", filter=~Q(status=Proposal.Status.DRAFT)),
         accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATES)),
+        handled=Count("pk", filter=Q(status__in=PUBLIC_STATES)),
         closed=Count("pk", filter=Q(status=Proposal.Status.CLOSED)),
         rated=Count("pk", filter=Q(status__in=[Proposal.Status.RATED, Proposal.Status.CLOSED]) & ~Q(rating="")),
         satisfied=Count("pk", filter=Q(status__in=[Proposal.Status.RATED, Proposal.Status.CLOSED],
@@ -45,11 +48,41 @@ def compute_current_school(*, year: int) -> SchoolStats:
         "members_by_employment": by_employment,
         "new_members": Member.objects.filter(join_date__range=(start, end)).count(),
         "proposals_received": counts["received"], "proposals_accepted": counts["accepted"],
+        "proposals_handled": counts["handled"],
         "proposals_closed": counts["closed"], "proposals_rated": counts["rated"],
         "proposals_satisfied": counts["satisfied"],
         "income": money["income"] or Decimal("0"), "spent": money["spent"] or Decimal("0"),
         "computed_at": timezone.now()})
     return stats
+
+
+def years_to_roll_up(today: datetime.date) -> list[int]:
+    """This year; in January also the last one, whose final days the last nightly run of December
+    (at 02:00 on the 31st) did not see yet."""
+    return [today.year, today.year - 1] if today.month == 1 else [today.year]
+
+
+def rollup_now(*, years: list[int] | None = None) -> int:
+    """The nightly roll-up done here and now, school after school, in this process (no worker):
+    for `make run`'s start (config/launcher.py) and the end of demo seeding. Returns the number of
+    schools rolled up."""
+    years = years or years_to_roll_up(timezone.localdate())
+    schemas = active_school_schemas()
+    for schema in schemas:
+        with schema_context(schema):
+            for year in years:
+                compute_current_school(year=year)
+    return len(schemas)
+
+
+def rollup_is_due(*, now: datetime.datetime | None = None, max_age: datetime.timedelta = datetime.timedelta(hours=24)) -> bool:
+    """True when some active school has no figures for this year, or its figures are older than
+    the nightly job would leave them (the machine was off at 02:00, or nothing was ever rolled up)."""
+    now = now or timezone.now()
+    active = schools(status=School.Status.ACTIVE)
+    fresh = SchoolStats.objects.filter(year=timezone.localdate(now).year, computed_at__gte=now - max_age,
+                                       school__in=active)
+    return fresh.count() < active.count()
 
 
 def dashboard(*, year: int) -> dict:

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from shared.stats.services import compute_current_school
+from shared.stats.services import compute_current_school, years_to_roll_up
 from tenants.selectors import active_school_schemas
 from tenants.tasks import SchoolTask
 
@@ -14,10 +14,12 @@ def rollup_school(year: int) -> int:
 
 @shared_task(name="shared.stats.tasks.rollup_all")
 def rollup_all(year: int | None = None) -> int:
-    """Nightly and on demand: one roll-up task per active school, each in that school's schema."""
-    year = year or timezone.localdate().year
+    """Nightly and on demand: one roll-up task per active school and year, each in that school's
+    schema. Without a year: this year (and, in January, the last one — see years_to_roll_up)."""
+    years = [year] if year else years_to_roll_up(timezone.localdate())
     schemas = active_school_schemas()
     for schema in schemas:
         with schema_context(schema):
-            rollup_school.apply_async(args=(year,))
+            for one in years:
+                rollup_school.apply_async(args=(one,))
     return len(schemas)
