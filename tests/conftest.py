@@ -41,8 +41,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def pytest_collection_modifyitems(items):
     """Every test runs in a transaction that is rolled back, except those asking for committed_db."""
     for item in items:
-        # Browser tests talk to a server process over HTTP; their harness owns its database.
+        # Browser tests talk to a server process over HTTP; their harness owns its database and
+        # starts once per worker, so they all run on one worker (pytest-xdist's loadgroup).
         if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
             continue
         if "committed_db" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.django_db)

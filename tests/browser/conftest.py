@@ -39,7 +39,8 @@ ARTEFACTS = Path(os.environ.get("BROWSER_ARTEFACTS", PROJECT_DIR / ".data" / "br
 DEMO_PASSWORD = "eduunion-demo"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-DATABASE = "eduunion_browser"
+# one per pytest-xdist worker, should the browser group ever be split
+DATABASE = "eduunion_browser" + os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def missing_prerequisite() -> str:
