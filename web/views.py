@@ -5,8 +5,6 @@ from tenants.selectors import schools
 from tenants.accounts.roles import Role
 from web.base import ProvincePage, SchoolPage, error_page
 
-SCHOOLS_ON_HOME = 50
-
 
 class LoginView(auth_views.LoginView):
     """Both hosts; the throttled form. Django's view, since signing in is open to anyone."""
@@ -42,7 +40,7 @@ class ProvinceHome(ProvincePage):
         context = {"tenant": request.tenant, "roles": request.user.role_labels(),
                    "workbench": province_workbench(request.user)}
         if request.user.has_role(Role.PROVINCE_ADMIN):
-            context.update(show_schools=True, school_count=schools().count(), schools=schools().order_by("slug")[:SCHOOLS_ON_HOME])
+            context.update(show_schools=True, school_count=schools().count())
         return self.render_page(**context)
 
 

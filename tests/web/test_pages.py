@@ -62,8 +62,10 @@ def test_a_member_cannot_enter_the_admin(guilin):
     assert client.get("/admin/").status_code == 302
 
 
-def test_province_home_lists_member_schools(province):
+def test_province_home_counts_member_schools_and_links_to_them(province):
     make_user(province, [Role.PROVINCE_ADMIN], username="sheng2", password="Admin-pass-2026")
     client = logged_in(province, "sheng2", "Admin-pass-2026")
     page = client.get("/").content.decode()
-    assert "桂林学院" in page and "湖州师范学院" in page and "成员学校" in page
+    from tenants.selectors import schools
+
+    assert f'<a href="/schools/">成员学校（{schools().count()} 所）</a>' in page
