@@ -74,7 +74,7 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action(detail=True, methods=["post"])
     def panel(self, request, pk=None):
         data = validated(request, PanelSerializer)
-        if data["group"].competition_id != int(pk):
+        if data["group"].competition_id != self.get_object().pk:
             raise ValidationError({"group": "组别不属于这项竞赛。"})
         created = s.panel_assign(by=request.user, group=data["group"], judges=data["judges"])
         return Response({"assignments": created})
@@ -98,7 +98,7 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         data = validated(request, AssignmentSerializer)
-        if data["entry"].competition_id != int(pk):
+        if data["entry"].competition_id != self.get_object().pk:
             raise ValidationError({"entry": "选手不属于这项竞赛。"})
         s.assignment_add(by=request.user, **data)
         return Response({"entry": data["entry"].pk, "judge": data["judge"].pk}, status=status.HTTP_201_CREATED)
@@ -107,7 +107,7 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action(detail=True, methods=["post"], url_path="panel-remove")
     def panel_remove(self, request, pk=None):
         data = validated(request, PanelRemoveSerializer)
-        if data["group"].competition_id != int(pk):
+        if data["group"].competition_id != self.get_object().pk:
             raise ValidationError({"group": "组别不属于这项竞赛。"})
         return Response({"removed": s.panel_remove(by=request.user, **data)})
 

@@ -352,7 +352,9 @@ def nomination_decide(*, nomination: Nomination, by, award: bool | None, note: s
     """Award or not (a reason is required not to), by the provincial admin, after the 公示."""
     if award is None:
         raise ValidationError({"award": "请选择是否授予。"})
-    campaign = HonourCampaign.objects.get(pk=nomination.campaign_id)
+    # The campaign is locked first: two last decisions at once must not each see the other still
+    # undecided, or the campaign would stay 公示中 for good.
+    campaign = HonourCampaign.objects.select_for_update().get(pk=nomination.campaign_id)
     if award and campaign.publicity_ends_on and timezone.localdate() <= campaign.publicity_ends_on:
         NOMINATION_FLOW.check("award", state=nomination.status, user=by)  # who may, before when
         raise Conflict(f"公示期到 {cn_date(campaign.publicity_ends_on)} 结束，结束后才能授予。")
@@ -364,7 +366,6 @@ def nomination_decide(*, nomination: Nomination, by, award: bool | None, note: s
                                              kind=campaign.kind, year=campaign.year, nomination=nomination)
         audit_create(actor=by, target=record, fields=["school", "person_name", "kind", "year"])
     if not campaign.nominations.filter(status__in=[N.SUBMITTED, N.PASSED, N.PUBLICIZED]).exists():
-        campaign = HonourCampaign.objects.select_for_update().get(pk=campaign.pk)
         CAMPAIGN_FLOW.apply(campaign, "decide", by=by, reason="所有推荐均已决定")
     return nomination
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -16,6 +17,8 @@ from tenants.finance.models import LedgerEntry
 from tenants.members.models import Member
 from tenants.models import School
 from tenants.selectors import active_school_schemas, schools
+
+logger = logging.getLogger(__name__)
 
 TOTAL_FIELDS = ["members_total", "new_members", "proposals_received", "proposals_accepted", "proposals_handled",
                 "proposals_closed", "proposals_rated", "proposals_satisfied", "income", "spent"]
@@ -68,11 +71,18 @@ def rollup_now(*, years: list[int] | None = None) -> int:
     schools rolled up."""
     years = years or years_to_roll_up(timezone.localdate())
     schemas = active_school_schemas()
+    done = 0
     for schema in schemas:
-        with schema_context(schema):
-            for year in years:
-                compute_current_school(year=year)
-    return len(schemas)
+        try:
+            with transaction.atomic(), schema_context(schema):
+                for year in years:
+                    compute_current_school(year=year)
+            done += 1
+        except DatabaseError:
+            # one broken school must not keep the others' figures stale; its old row stays and
+            # the dashboard names it as not rolled up
+            logger.exception("roll-up failed for schema %s", schema)
+    return done
 
 
 def rollup_is_due(*, now: datetime.datetime | None = None, max_age: datetime.timedelta = datetime.timedelta(hours=24)) -> bool:

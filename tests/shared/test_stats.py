@@ -63,3 +63,17 @@ def test_only_provincial_staff_read_the_dashboard_and_bad_years_are_refused(prov
     school_admin = host_client(guilin, [Role.UNION_ADMIN])
     school_admin.defaults["HTTP_HOST"] = "localhost"
     assert school_admin.get("/api/v1/stats/").status_code == 401
+
+
+def test_one_broken_school_does_not_keep_the_others_figures_stale(guilin, huzhou, hnit):
+    from django.db import connection
+
+    from shared.stats.services import rollup_now
+
+    year = timezone.localdate().year
+    SchoolStats.objects.filter(year=year).delete()
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute(f'DROP TABLE "{hnit.schema_name}".members_member CASCADE')
+    assert rollup_now(years=[year]) == 2
+    rolled = set(SchoolStats.objects.filter(year=year).values_list("school__slug", flat=True))
+    assert {"guilin", "huzhou"} <= rolled and "hnit" not in rolled

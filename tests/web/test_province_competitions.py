@@ -121,6 +121,18 @@ def test_a_missing_competition_or_entry_is_the_chinese_404(admin):
         assert response.status_code == 404 and "页面不存在" in text(response)
 
 
+def test_a_tampered_form_finds_nothing_and_says_so_never_a_server_error(admin, competition, guilin):
+    panel = f"/competitions/{competition.pk}/panel/"
+    for url, data in (("/competitions/judges/", {"user": "abc"}), (panel, {"group": "1e3"}),
+                      (panel, {"group": str(competition.groups.first().pk), "kind": "remove", "judge": "x"})):
+        response = admin.post(url, data)
+        assert response.status_code == 404 and "页面不存在" in text(response)
+    entry = enter(competition, guilin, "韦晓")
+    # only the list's own filters travel back; a header-splitting value is dropped
+    back = admin.post(f"/competitions/entries/{entry.pk}/confirm/", {"back": "status=registered&x=1\r\nSet-Cookie:a"})
+    assert back.status_code == 302 and back.url == f"/competitions/{competition.pk}/entries/?status=registered"
+
+
 # ---- creating a competition ------------------------------------------------------------------------
 
 def form_body(**overrides):

@@ -17,9 +17,10 @@ Every write is the service the API calls (shared/competitions/services.py).
 from __future__ import annotations
 
 from django.db.models import Case, Count, Q, When
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 
 from shared.competitions import services as s
 from shared.competitions.models import Competition, Entry, Judge, Score
@@ -41,7 +42,7 @@ from shared.competitions.selectors import (
 from tenants.accounts.models import User
 from tenants.accounts.roles import Role
 from tenants.selectors import schools
-from web.base import ProvincePage
+from web.base import ProvincePage, posted_id
 from web.province.competitions_forms import (
     AssignmentForm,
     CompetitionForm,
@@ -269,10 +270,16 @@ def _entry(pk) -> Entry:
     return entry
 
 
+#: the entries list's own query parameters: the only ones carried back after a decision
+ENTRY_LIST_PARAMETERS = ("status", "group", "school", "q", "page")
+
+
 def _back_to_entries(request, entry):
+    """Back to the list as it was filtered; rebuilt from known parameters, never echoed."""
     url = reverse("province:competition-entries", args=[entry.competition_id])
-    query = request.POST.get("back", "")
-    return redirect(f"{url}?{query}" if query and "\n" not in query and "//" not in query else url)
+    sent = QueryDict(request.POST.get("back", ""))
+    query = urlencode([(name, sent[name]) for name in ENTRY_LIST_PARAMETERS if sent.get(name)])
+    return redirect(f"{url}?{query}" if query else url)
 
 
 class EntryConfirm(ProvincePage):
@@ -350,7 +357,7 @@ class Judges(ProvincePage):
                     response["Cache-Control"] = "no-store"
                     return response
             return self.page(account_form=form)
-        user = User.objects.filter(pk=request.POST.get("user") or 0, roles__contains=[Role.JUDGE]).first()
+        user = User.objects.filter(pk=posted_id(request, "user"), roles__contains=[Role.JUDGE]).first()
         if user is None:
             raise Http404("没有这位评委")
         form = HomeSchoolForm(request.POST, schools=school_rows, prefix=f"u{user.pk}")
@@ -402,7 +409,7 @@ class Panel(CompetitionPage):
 
     def post(self, request, pk):
         competition = _competition(pk)
-        group = competition.groups.filter(pk=request.POST.get("group") or 0).first()
+        group = competition.groups.filter(pk=posted_id(request, "group")).first()
         if group is None:
             raise Http404("没有这个组别")
         judges = list(registered_judges())
@@ -415,7 +422,7 @@ class Panel(CompetitionPage):
                 self.ok(f"已为{group.name}补充分配 {made.value} 个评分任务。")
             return redirect(done)
         if kind == "remove":
-            judge = Judge.objects.filter(pk=request.POST.get("judge") or 0).select_related("user").first()
+            judge = Judge.objects.filter(pk=posted_id(request, "judge")).select_related("user").first()
             if judge is None:
                 raise Http404("没有这位评委")
             self.call_service(lambda: s.panel_remove(by=request.user, group=group, judge=judge),
