@@ -17,7 +17,7 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str] = frozenset()   # empty: everyone signed in on this host
-    bottom: bool = False
+    bottom: bool | frozenset[str] = False  # True, or the roles whose phone bar holds it
     icon: str = "•"                        # a character: no icon font, no image request
 
 
@@ -46,14 +46,16 @@ SCHOOL_NAV = [
 _ADMIN = frozenset({Role.PROVINCE_ADMIN})
 _REVIEWING = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER})
 _COMPETITION = frozenset({Role.PROVINCE_ADMIN, Role.JUDGE})
+_REVIEWER_ONLY = frozenset({Role.PROVINCE_REVIEWER})
 
 # One entry per area of web/province/ (an entry whose page does not exist yet is left out).
 PROVINCE_NAV = [
     NavItem("工作台", "web:home", bottom=True, icon="⌂"),
     NavItem("学校", "province:schools", roles=_ADMIN, bottom=True, icon="▦"),
-    NavItem("荣誉推荐", "province:honours", roles=_REVIEWING, icon="★"),
+    # in a reviewer's phone bar; not in the admin's (full with five), even for an admin who also reviews
+    NavItem("荣誉推荐", "province:honours", roles=_REVIEWING, bottom=_REVIEWER_ONLY, icon="★"),
     NavItem("教学竞赛", "province:competitions", roles=_COMPETITION, bottom=True, icon="✎"),
-    NavItem("建家", "province:staffhomes", roles=_REVIEWING, icon="⌂"),
+    NavItem("建家", "province:staffhomes", roles=_REVIEWING, bottom=_REVIEWER_ONLY, icon="♥"),
     NavItem("经费补助", "province:subsidies", roles=_ADMIN, icon="¥"),
     NavItem("省级通知", "province:circulars", roles=_ADMIN, icon="✉"),
     NavItem("数据看板", "province:dashboard", roles=_ADMIN, bottom=True, icon="▤"),
@@ -76,6 +78,8 @@ def nav_for(request) -> list[dict]:
         except NoReverseMatch:  # a page of the other host's URLconf
             continue
         current = request.path == url if url == "/" else request.path.startswith(url)
-        entries.append({"label": item.label, "url": url, "bottom": item.bottom, "icon": item.icon,
+        bottom = item.bottom if isinstance(item.bottom, bool) else (
+            user.has_role(*item.bottom) and not user.has_role(Role.PROVINCE_ADMIN))
+        entries.append({"label": item.label, "url": url, "bottom": bottom, "icon": item.icon,
                         "current": current})
     return entries

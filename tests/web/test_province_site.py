@@ -2,6 +2,8 @@
 navigation offers each role the areas it works in — no more."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -30,6 +32,21 @@ def test_each_provincial_role_sees_the_areas_it_works_in(province, roles, expect
     home = signed_in(province, roles).get("/")
     assert home.status_code == 200
     assert nav_labels(home.content.decode()) == expected
+
+
+def bottom_labels(html: str) -> list[str]:
+    bar = html.split('class="bottomnav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r"<span>([^<]+)</span></a>", bar)
+
+
+@pytest.mark.parametrize("roles, expected", [
+    ([Role.PROVINCE_ADMIN], ["工作台", "学校", "教学竞赛", "数据看板", "更多"]),
+    ([Role.PROVINCE_REVIEWER], ["工作台", "荣誉推荐", "建家", "更多"]),
+    ([Role.JUDGE], ["工作台", "教学竞赛", "更多"]),
+    ([Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER], ["工作台", "学校", "教学竞赛", "数据看板", "更多"]),
+])
+def test_the_phone_bar_holds_at_most_five_entries_of_the_persons_own_work(province, roles, expected):
+    assert bottom_labels(signed_in(province, roles).get("/").content.decode()) == expected
 
 
 def test_the_school_list_on_the_workbench_is_for_the_provincial_admin_only(province):
