@@ -2,6 +2,8 @@
 import datetime
 import random
 
+from django.utils import timezone
+
 from tenants.accounts.roles import Role
 from tenants.accounts.services import user_create
 from tenants.members.models import Member
@@ -39,6 +41,9 @@ def seed_members(school, count: int = 240) -> None:
         department_create(by=None, name=name, handlers=[handler] if name == "教务处" else [])
 
     rng = random.Random(school.slug)
+    today = timezone.localdate()
+    # one member in twenty joined this year, so 本年新入会 on the dashboards is not zero
+    joined_this_year = min(datetime.date(today.year, 3, 1), today)
     members = []
     for i in range(count):
         born = datetime.date(1965 + rng.randint(0, 33), rng.randint(1, 12), rng.randint(1, 28))
@@ -47,7 +52,8 @@ def seed_members(school, count: int = 240) -> None:
         members.append(Member(
             name=name, name_initials=initials(name), gender=rng.choice(["male", "female"]),
             employee_number=f"{2000 + i % 24}{i:04d}", branch=branches[i % len(branches)],
-            employment_type=employment, join_date=datetime.date(2000 + i % 24, 9, 1),
+            employment_type=employment,
+            join_date=joined_this_year if i % 20 == 19 else datetime.date(2000 + i % 24, 9, 1),
             phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
             **id_number_columns(demo_id_number(rng, born)),
         ))
