@@ -137,6 +137,8 @@ def nominations_to_decide(today=None):
 
 
 def nominations_to_review():
-    """Nominations waiting for a reviewer's verdict, oldest first."""
-    return (Nomination.objects.filter(status=N.SUBMITTED).select_related("school", "campaign")
+    """Nominations waiting for a reviewer's verdict, oldest first: those of campaigns 评审中 (the
+    ones of a campaign still open cannot be reviewed yet; see services.nomination_review)."""
+    return (Nomination.objects.filter(status=N.SUBMITTED, campaign__status=HonourCampaign.Status.REVIEWING)
+            .select_related("school", "campaign")
             .annotate(shown_name=_shown_name()).order_by("submitted_at", "id"))

@@ -276,11 +276,34 @@ def nomination_withdraw(*, nomination: Nomination, by, reason: str = "") -> Nomi
     return _move(nomination, "withdraw", by=by, reason=reason)
 
 
+def review_not_open(campaign: HonourCampaign, *, raise_it: bool = False) -> str:
+    """Why ``campaign``'s nominations cannot be reviewed now ("" when they can: it is 评审中).
+    With ``raise_it`` the reason is raised as a Conflict instead."""
+    if campaign.status == HC.REVIEWING:
+        return ""
+    if campaign.status == HC.OPEN:
+        reason = (f"“{campaign.title}”还在推荐中，评审在推荐截止"
+                  f"（{timezone.localtime(campaign.deadline):%Y-%m-%d %H:%M}）、"
+                  f"自治区教育工会截止推荐并进入评审后开始。")
+    else:
+        reason = f"“{campaign.title}”当前为“{campaign.get_status_display()}”，评审已经结束。"
+    if raise_it:
+        raise Conflict(reason)
+    return reason
+
+
 @transaction.atomic
 def nomination_review(*, nomination: Nomination, by, passed: bool | None, comment: str = "") -> Nomination:
-    """Pass or fail with a comment (required to fail), by a provincial reviewer or the admin."""
+    """Pass or fail with a comment (required to fail), by a provincial reviewer or the admin — only
+    while the campaign is 评审中: after the admin's 截止推荐、进入评审, before its 公示."""
     if passed is None:
         raise ValidationError({"passed": "请选择评审结论。"})
+    # The campaign is locked first, so a review never slips in beside 进入评审 or the 公示.
+    campaign = HonourCampaign.objects.select_for_update().get(pk=nomination.campaign_id)
+    stored = Nomination.objects.values_list("status", flat=True).get(pk=nomination.pk)
+    # who may, and from which state, before when: the reason itself is checked by _move
+    NOMINATION_FLOW.check("pass" if passed else "fail", state=stored, user=by, reason="-")
+    review_not_open(campaign, raise_it=True)
     comment = (comment or "").strip()
     return _move(nomination, "pass" if passed else "fail", by=by, reason=comment, reason_field="comment",
                  review_comment=comment)

@@ -1,7 +1,8 @@
 """The provincial union runs an honours campaign from its own pages: the admin creates it, sets
 the quotas in one grid (a quota below what a school used is refused beside that school), watches
-the nominations arrive, a reviewer reviews on a phone with a comment and is refused a decision,
-the admin closes nominations, starts the 公示 (an end before the start refused beside the field),
+the nominations arrive (a reviewer is offered no review while nominations are open), the admin
+closes nominations, a reviewer reviews on a phone with a comment and is refused a decision, the
+admin reviews the rest and starts the 公示 (an end before the start refused beside the field),
 records an objection, decides, and records care for the new model worker in the registry.
 
 The schools' nominations are set up through the API, and time passes (the nomination deadline,
@@ -101,8 +102,22 @@ def test_the_admin_runs_a_campaign_from_creation_to_decision(desktop, phone, sta
     expect(desktop.get_by_role("link", name=third)).to_be_visible()
     expect(desktop.get_by_role("link", name=first)).to_have_count(0)
 
-    # On a phone, the reviewer finds the nominations on the workbench and reviews one with a comment.
+    # While nominations are open, a reviewer on a phone is told when the review will start.
     login(phone, stack, "", "reviewer")
+    phone.goto(f"{stack.site('')}/honours/campaigns/{campaign_id}/")
+    phone.get_by_role("link", name=first).click()
+    expect(phone.locator("#review-closed")).to_contain_text("截止推荐并进入评审后开始")
+    expect(phone.get_by_role("button", name="提交评审结果")).to_have_count(0)
+
+    # The nomination deadline passes; the admin closes nominations (截止推荐、进入评审).
+    time_passes("UPDATE honours_honourcampaign SET deadline = now() - interval '1 minute' WHERE id = %s", campaign_id)
+    desktop.goto(f"{stack.site('')}/honours/campaigns/{campaign_id}/")
+    desktop.get_by_role("button", name="截止推荐、进入评审").click()
+    confirm(desktop)
+    expect(desktop.get_by_text("已截止推荐，进入评审。学校不能再推荐或撤回。")).to_be_visible()
+
+    # On a phone, the reviewer finds the nominations on the workbench and reviews one with a comment.
+    phone.goto(stack.site(""))
     assert counter(phone, "honours_to_review") >= 3
     phone.locator('[data-todo="honours_to_review"]').click()
     phone.get_by_role("link", name=first).click()
@@ -131,12 +146,8 @@ def test_the_admin_runs_a_campaign_from_creation_to_decision(desktop, phone, sta
         desktop.get_by_role("button", name="提交评审结果").click()
         expect(desktop.get_by_text("评审结果已保存。")).to_be_visible()
 
-    # The nomination deadline passes; the admin closes nominations and starts the 公示.
-    time_passes("UPDATE honours_honourcampaign SET deadline = now() - interval '1 minute' WHERE id = %s", campaign_id)
+    # The admin starts the 公示 (an end before the start is refused beside the field).
     desktop.goto(f"{stack.site('')}/honours/campaigns/{campaign_id}/")
-    desktop.get_by_role("button", name="截止推荐、进入评审").click()
-    confirm(desktop)
-    expect(desktop.get_by_text("已截止推荐，进入评审。学校不能再推荐或撤回。")).to_be_visible()
     desktop.get_by_label("公示开始").fill(today.isoformat())
     desktop.get_by_label("公示结束").fill((today - datetime.timedelta(days=1)).isoformat())
     desktop.get_by_role("button", name="开始公示").click()

@@ -25,6 +25,14 @@ def nominee(campaign, name="李老师", **extra):
             "title": "教授", "post": "学院院长", "deeds": "长期扎根教学一线……", **extra}
 
 
+def close_nominations(campaign, by):
+    """The deadline passes and the provincial admin closes nominations: the campaign is 评审中."""
+    from shared.honours import services
+
+    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    return services.campaign_start_review(campaign=campaign, by=by)
+
+
 @pytest.fixture
 def guilin_admin(guilin, host_client):
     return host_client(guilin, [Role.UNION_ADMIN])
@@ -94,16 +102,13 @@ def test_review_publicity_objection_and_decision(campaign, guilin_admin, provinc
     won = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign, "王老师"), format="json").json()["id"]
     lost = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign, "赵老师"), format="json").json()["id"]
     reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
+    close_nominations(campaign, province_admin.user)
     no_comment = reviewer.post(f"/api/v1/honours/nominations/{lost}/review/", {"passed": False}, format="json")
     assert no_comment.status_code == 400 and "comment" in no_comment.json()["errors"]
     for pk in (won, lost):
         assert reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "事迹突出"},
                              format="json").json()["status"] == "passed"
     today = timezone.localdate()
-    early = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
-                                {"starts_on": str(today), "ends_on": str(today)}, format="json")
-    assert early.status_code == 409 and "推荐截止" in early.json()["detail"]
-    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     assert province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
                                {"starts_on": str(today - datetime.timedelta(days=4)), "ends_on": str(today)},
                                format="json").json()["status"] == "publicizing"
@@ -138,8 +143,8 @@ def test_review_publicity_objection_and_decision(campaign, guilin_admin, provinc
 
 def test_awarding_before_the_notice_period_ends_is_refused(campaign, guilin_admin, province_admin):
     pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    close_nominations(campaign, province_admin.user)
     province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
-    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     today = timezone.localdate()
     province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
                         {"starts_on": str(today), "ends_on": str(today + datetime.timedelta(days=5))}, format="json")
@@ -213,7 +218,8 @@ def test_closing_nominations_starts_the_review_and_schools_can_no_longer_nominat
 
 def test_publicizing_an_open_campaign_records_the_review_it_passed_through(campaign, guilin_admin, province_admin):
     pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
-    province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
+    # passed while the campaign was still open — possible only before reviews waited for the close
+    Nomination.objects.filter(pk=pk).update(status="passed")
     HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     today = timezone.localdate()
     province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
@@ -221,6 +227,43 @@ def test_publicizing_an_open_campaign_records_the_review_it_passed_through(campa
     steps = AuditRecord.objects.filter(target_type="honours.honourcampaign", target_id=str(campaign.pk),
                                        action="transition").order_by("id")
     assert [(r.from_state, r.to_state) for r in steps] == [("open", "reviewing"), ("reviewing", "publicizing")]
+
+
+def test_a_nomination_is_reviewed_only_while_its_campaign_is_in_review(campaign, guilin_admin, province_admin,
+                                                                      province, host_client):
+    from shared.honours import services
+    from shared.honours.selectors import nominations_to_review
+
+    pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    left = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign, "周老师"), format="json").json()["id"]
+    reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
+    # still 推荐中 (even past the deadline): refused, and it waits for no reviewer yet
+    for deadline in (campaign.deadline, timezone.now() - datetime.timedelta(hours=1)):
+        HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=deadline)
+        early = reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "同意"},
+                              format="json")
+        assert early.status_code == 409 and "还在推荐中" in early.json()["detail"]
+        assert "截止推荐并进入评审后开始" in early.json()["detail"]
+    with pytest.raises(services.Conflict):
+        services.nomination_review(nomination=Nomination.objects.get(pk=pk), by=province_admin.user, passed=False,
+                                   comment="材料不足")
+    assert Nomination.objects.get(pk=pk).status == "submitted" and not nominations_to_review().exists()
+    assert not AuditRecord.objects.filter(target_type="honours.nomination", target_id=str(pk),
+                                          action="transition").exists()
+    # a school's union office may not review, open campaign or not: the role is checked first
+    assert guilin_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True},
+                             format="json").status_code in (403, 404)
+    services.campaign_start_review(campaign=campaign, by=province_admin.user)
+    assert set(nominations_to_review().values_list("pk", flat=True)) == {pk, left}
+    done = reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "同意"},
+                         format="json")
+    assert done.status_code == 200 and done.json()["status"] == "passed"
+    today = timezone.localdate()
+    services.campaign_publicize(campaign=campaign, by=province_admin.user, starts_on=today, ends_on=today)
+    # the 公示 has started: the one left unreviewed can no longer be
+    late = reviewer.post(f"/api/v1/honours/nominations/{left}/review/", {"passed": True}, format="json")
+    assert late.status_code == 409 and "评审已经结束" in late.json()["detail"]
+    assert not nominations_to_review().exists()
 
 
 def test_only_the_provincial_admin_closes_nominations(campaign, province, host_client):
@@ -299,8 +342,8 @@ def test_an_awarded_collective_enters_the_registry_under_the_unit_s_name_and_rec
     pk = guilin_admin.post("/api/v1/honours/nominations/", unit(pioneer_campaign), format="json").json()["id"]
     nomination = Nomination.objects.get(pk=pk)
     admin = province_admin.user
+    close_nominations(pioneer_campaign, admin)
     services.nomination_review(nomination=nomination, by=admin, passed=True, comment="团队业绩突出")
-    HonourCampaign.objects.filter(pk=pioneer_campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     today = timezone.localdate()
     services.campaign_publicize(campaign=pioneer_campaign, by=admin, starts_on=today - datetime.timedelta(days=6),
                                 ends_on=today - datetime.timedelta(days=1))
@@ -395,8 +438,8 @@ def test_a_campaign_needs_its_kind_title_year_and_a_future_deadline():
 def test_a_decline_without_a_note_and_missing_publicity_dates_name_their_fields(campaign, guilin_admin,
                                                                                 province_admin):
     pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    close_nominations(campaign, province_admin.user)
     province_admin.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True}, format="json")
-    HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     from shared.honours import services
 
     with pytest.raises(services.ValidationError) as refused:
@@ -410,8 +453,9 @@ def test_a_decline_without_a_note_and_missing_publicity_dates_name_their_fields(
     assert Nomination.objects.get(pk=pk).status == "publicized"
 
 
-def test_a_reviewer_may_review_but_never_decide(campaign, guilin_admin, province, host_client):
+def test_a_reviewer_may_review_but_never_decide(campaign, guilin_admin, province_admin, province, host_client):
     pk = guilin_admin.post("/api/v1/honours/nominations/", nominee(campaign), format="json").json()["id"]
+    close_nominations(campaign, province_admin.user)
     reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
     assert reviewer.post(f"/api/v1/honours/nominations/{pk}/review/", {"passed": True, "comment": "同意"},
                          format="json").status_code == 200

@@ -49,6 +49,12 @@ def close(campaign):
     HonourCampaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
 
 
+def start_review(campaign, by):
+    """The deadline passes and the admin closes nominations (截止推荐、进入评审): the campaign is 评审中."""
+    close(campaign)
+    return services.campaign_start_review(campaign=campaign, by=by)
+
+
 def text(response):
     return response.content.decode()
 
@@ -162,6 +168,7 @@ def test_the_quota_grid_refuses_a_quota_below_what_a_school_used_beside_that_sch
 def test_nominations_are_listed_by_campaign_and_filtered_by_school_and_status(admin, campaign, guilin, huzhou):
     nominate(campaign, guilin, "韦老师")
     other = nominate(campaign, huzhou, "沈老师")
+    start_review(campaign, admin.user)
     services.nomination_review(nomination=other, by=admin.user, passed=True)
     page = text(admin.get(f"/honours/campaigns/{campaign.pk}/"))
     assert "韦老师" in page and "沈老师" in page and "共 2 · 待评审 1 · 评审通过 1" in page
@@ -173,8 +180,30 @@ def test_nominations_are_listed_by_campaign_and_filtered_by_school_and_status(ad
     assert "韦老师" in searched and "沈老师" not in searched
 
 
-def test_a_reviewer_reviews_with_a_comment_and_is_refused_a_decision(reviewer, campaign, guilin):
+def test_no_review_is_offered_while_the_campaign_is_open_and_the_page_says_when(reviewer, admin, campaign, guilin):
     nomination = nominate(campaign, guilin)
+    url = f"/honours/nominations/{nomination.pk}/"
+    deadline = timezone.localtime(campaign.deadline).strftime("%Y-%m-%d %H:%M")
+    when = f"评审在推荐截止（{deadline}）、自治区教育工会截止推荐并进入评审后开始。"
+    for browser in (reviewer, admin):
+        page = text(browser.get(url))
+        assert "提交评审结果" not in page and 'id="review-closed"' in page and when in page
+    # a form sent from a page opened earlier (or by hand) is refused, the reason shown, nothing written
+    refused = text(reviewer.post(url, {"passed": "pass", "comment": "同意"}, follow=True))
+    assert "还在推荐中" in refused and "评审结果已保存" not in refused and "提交评审结果" not in refused
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.review_comment) == ("submitted", "")
+    # past the deadline but not yet closed by the admin: still not
+    close(campaign)
+    assert "提交评审结果" not in text(reviewer.get(url))
+    services.campaign_start_review(campaign=campaign, by=admin.user)
+    page = text(reviewer.get(url))
+    assert "提交评审结果" in page and 'id="review-closed"' not in page
+
+
+def test_a_reviewer_reviews_with_a_comment_and_is_refused_a_decision(reviewer, admin, campaign, guilin):
+    nomination = nominate(campaign, guilin)
+    start_review(campaign, admin.user)
     url = f"/honours/nominations/{nomination.pk}/"
     page = text(reviewer.get(url))
     assert "提交评审结果" in page and "保存决定" not in page
@@ -214,15 +243,15 @@ def test_the_admin_closes_nominations_after_the_deadline(admin, campaign, guilin
 
 def test_a_publicity_ending_before_it_starts_is_refused_beside_the_end_date(admin, campaign, guilin):
     nomination = nominate(campaign, guilin)
+    start_review(campaign, admin.user)
     services.nomination_review(nomination=nomination, by=admin.user, passed=True)
-    close(campaign)
     url = f"/honours/campaigns/{campaign.pk}/"
     today = timezone.localdate()
     refused = text(admin.post(url, {"starts_on": str(today), "ends_on": str(today - datetime.timedelta(days=1))}))
     assert field_error(refused, "ends_on", "公示结束日期不能早于开始日期。")
     campaign.refresh_from_db()
     nomination.refresh_from_db()
-    assert (campaign.status, campaign.publicity_starts_on, nomination.status) == ("open", None, "passed")
+    assert (campaign.status, campaign.publicity_starts_on, nomination.status) == ("reviewing", None, "passed")
 
     started = text(admin.post(url, {"starts_on": str(today), "ends_on": str(today + datetime.timedelta(days=4))},
                               follow=True))
@@ -233,9 +262,9 @@ def test_a_publicity_ending_before_it_starts_is_refused_beside_the_end_date(admi
 
 def test_objections_during_the_notice_then_the_decision_after_it(admin, campaign, guilin):
     won, lost = nominate(campaign, guilin, "王老师"), nominate(campaign, guilin, "赵老师")
+    start_review(campaign, admin.user)
     for nomination in (won, lost):
         services.nomination_review(nomination=nomination, by=admin.user, passed=True)
-    close(campaign)
     today = timezone.localdate()
     services.campaign_publicize(campaign=campaign, by=admin.user, starts_on=today, ends_on=today)
     url = f"/honours/nominations/{lost.pk}/"
@@ -352,8 +381,8 @@ def test_the_admin_s_workbench_shows_closing_campaigns_decisions_due_and_publici
     ended = services.campaign_create(by=None, kind="national_model", year=2026, title="全国劳模推荐",
                                      deadline=timezone.now() + datetime.timedelta(days=1))
     nomination = nominate(ended, guilin, "黄老师")
+    start_review(ended, admin.user)
     services.nomination_review(nomination=nomination, by=admin.user, passed=True)
-    close(ended)
     today = timezone.localdate()
     services.campaign_publicize(campaign=ended, by=admin.user, starts_on=today - datetime.timedelta(days=6),
                                 ends_on=today - datetime.timedelta(days=1))
@@ -366,8 +395,12 @@ def test_the_admin_s_workbench_shows_closing_campaigns_decisions_due_and_publici
     assert 'data-todo="honours_to_review"' not in page
 
 
-def test_the_reviewer_s_workbench_lists_nominations_to_review(reviewer, campaign, guilin):
+def test_the_reviewer_s_workbench_lists_nominations_to_review(reviewer, admin, campaign, guilin):
     nomination = nominate(campaign, guilin, "蓝老师")
+    # while the campaign is open its nominations cannot be reviewed yet: nothing waits
+    page = text(reviewer.get("/"))
+    assert "蓝老师" not in page and 'class="counter has-items" href="/honours/nominations/?status=submitted"' not in page
+    start_review(campaign, admin.user)
     page = text(reviewer.get("/"))
     assert 'data-todo="honours_to_review"' in page and 'href="/honours/nominations/?status=submitted"' in page
     assert "蓝老师（桂林学院 · 2026 年自治区劳动模范推荐）" in page

@@ -171,7 +171,7 @@ class CampaignDetail(ProvincePage):
         table.paginate(_filtered_nominations(table, campaign))
         is_admin = request.user.has_role(Role.PROVINCE_ADMIN)
         deadline_passed = timezone.now() > campaign.deadline
-        can_publicize = is_admin and deadline_passed and campaign.status in (C.OPEN, C.REVIEWING)
+        can_publicize = is_admin and deadline_passed and campaign.status == C.REVIEWING  # reviewed first
         if can_publicize and publicity_form is None:
             publicity_form = PublicityForm()
         return self.render_page(
@@ -272,7 +272,10 @@ class NominationDetail(ProvincePage):
             "publicity_over": campaign.publicity_ends_on is not None and today > campaign.publicity_ends_on,
         }
         if nomination.status == N.SUBMITTED and user.has_role(*REVIEWING):
-            context["review_form"] = forms.get("review_form") or ReviewForm()
+            # reviewed only while the campaign is 评审中; before that the page says when
+            context["review_closed"] = honours.review_not_open(campaign)
+            if not context["review_closed"]:
+                context["review_form"] = forms.get("review_form") or ReviewForm()
         if is_admin and in_publicity:
             context["objection_form"] = forms.get("objection_form") or ObjectionForm()
         if is_admin and nomination.status == N.PUBLICIZED:
