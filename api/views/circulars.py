@@ -12,7 +12,7 @@ from api.base import ProvinceViewSet, SchoolViewSet
 from api.files import XLSX, xlsx_response
 from api.filters import CircularFilter
 from api.params import validated
-from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
+from api.permissions import ProvinceAdmin, UnionAdmin
 from api.scoping import current_school
 from api.serializers.circulars import (
     MatrixSerializer,
@@ -43,9 +43,8 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = CircularSerializer
     filterset_class = CircularFilter
 
-    def get_permissions(self):
-        return [(ProvinceStaff if self.action in ("list", "retrieve", "matrix", "matrix_export")
-                 else ProvinceAdmin)()]
+    # Like the circulars pages (web/province/circulars.py): the provincial admin only.
+    permission_classes = [ProvinceAdmin]
 
     def create(self, request, *args, **kwargs):
         data = validated(request, CircularInputSerializer)

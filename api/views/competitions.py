@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.base import ProvinceViewSet, SchoolViewSet
 from api.filters import EntryFilter, ProvinceEntryFilter
 from api.params import validated
-from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin, role_required
+from api.permissions import ProvinceAdmin, UnionAdmin, role_required
 from api.scoping import current_school
 from api.serializers.competitions import (
     AssignmentSerializer,
@@ -50,8 +50,9 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     queryset = Competition.objects.prefetch_related("groups")
     serializer_class = CompetitionSerializer
 
-    def get_permissions(self):
-        return [(ProvinceStaff if self.action in ("list", "retrieve", "results") else ProvinceAdmin)()]
+    # Like the competition pages (web/province/competitions.py): the provincial admin only; a judge
+    # sees just the entries assigned to them, through JudgingViewSet.
+    permission_classes = [ProvinceAdmin]
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -124,7 +125,7 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     queryset = Entry.objects.none()
     serializer_class = EntrySerializer
-    permission_classes = [ProvinceStaff]
+    permission_classes = [ProvinceAdmin]
     filterset_class = ProvinceEntryFilter
 
     def base_queryset(self):

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from api.base import ProvinceViewSet
 from api.filters import SchoolFilter
 from api.params import validated
-from api.permissions import ProvinceAdmin, ProvinceStaff
+from api.permissions import ProvinceAdmin
 from api.serializers.schools import (
     ProvisionedSchoolSerializer,
     ReasonSerializer,
@@ -42,9 +42,8 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filterset_class = SchoolFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_permissions(self):
-        read_only = self.action in ("list", "retrieve")
-        return [(ProvinceStaff if read_only else ProvinceAdmin)()]
+    # The schools pages (web/province/schools.py) are the provincial admin's alone; so is their API.
+    permission_classes = [ProvinceAdmin]
 
     def base_queryset(self):
         return schools().order_by("id").prefetch_related(

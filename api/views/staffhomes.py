@@ -66,7 +66,8 @@ class ProvinceCriterionViewSet(CriterionViews, mixins.CreateModelMixin, mixins.U
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_permissions(self):
-        return [(IsAuthenticated if self.action == "list" else ProvinceAdmin)()]
+        # Listing: whoever sees the round pages (admin and reviewers); judges have no business here.
+        return [(ProvinceStaff if self.action == "list" else ProvinceAdmin)()]
 
     def create(self, request, *args, **kwargs):
         criterion = s.criterion_create(by=request.user, **validated(request, CriterionInputSerializer))

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from api.base import ProvinceAPIView, SchoolViewSet
 from api.files import XLSX, xlsx_response
 from api.params import int_param, validated
-from api.permissions import ProvinceAdmin, ProvinceStaff
+from api.permissions import ProvinceAdmin
 from api.serializers.stats import (
     RefreshResultSerializer,
     RefreshSerializer,
@@ -40,7 +40,7 @@ def _board(request) -> dict:
 
 @extend_schema(tags=["统计（省级）"])
 class ProvinceStatsView(ProvinceAPIView):
-    permission_classes = [ProvinceStaff]
+    permission_classes = [ProvinceAdmin]
 
     @extend_schema(summary="全区统计：每校一行并附合计", parameters=[YEAR], responses=StatsBoardSerializer)
     def get(self, request):
@@ -49,7 +49,7 @@ class ProvinceStatsView(ProvinceAPIView):
 
 @extend_schema(tags=["统计（省级）"])
 class ProvinceStatsExportView(ProvinceAPIView):
-    permission_classes = [ProvinceStaff]
+    permission_classes = [ProvinceAdmin]
 
     @extend_schema(summary="导出全区统计（.xlsx）", parameters=[YEAR], responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request):

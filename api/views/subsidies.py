@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from api.base import ProvinceViewSet, SchoolViewSet
 from api.filters import LedgerFilter, ProvinceSubsidyApplicationFilter, SubsidyApplicationFilter
 from api.params import validated
-from api.permissions import ProvinceAdmin, ProvinceStaff, UnionAdmin
+from api.permissions import ProvinceAdmin, UnionAdmin
 from api.scoping import current_school
 from api.serializers.subsidies import (
     AllocateSerializer,
@@ -45,8 +45,8 @@ class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return programmes_with_allocated()
     serializer_class = ProgrammeSerializer
 
-    def get_permissions(self):
-        return [(ProvinceStaff if self.action in ("list", "retrieve") else ProvinceAdmin)()]
+    # Like the subsidies pages (web/province/subsidies.py): the provincial admin only.
+    permission_classes = [ProvinceAdmin]
 
     def perform_create(self, serializer):
         serializer.instance = s.programme_create(by=self.request.user, **serializer.validated_data)
@@ -61,7 +61,7 @@ class ProvinceProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProvinceViewSet):
     queryset = Application.objects.none()
     serializer_class = SubsidyApplicationSerializer
-    permission_classes = [ProvinceStaff]
+    permission_classes = [ProvinceAdmin]
     filterset_class = ProvinceSubsidyApplicationFilter
 
     def base_queryset(self):

@@ -11,6 +11,7 @@ from api.urls_public import router as province_router
 from api.urls_tenant import router as school_router
 from decimal import Decimal
 
+from shared.competitions.models import Judge
 from shared.honours.models import HonourKind, HonourRecord
 from shared.staffhomes.models import HomeApplication, Round
 from tenants.accounts.models import User
@@ -37,14 +38,20 @@ PROBE = {"proposal": {"status": "submitted"}}
 # The demo has no row here addressed to the union office's own account.
 DEMO_HAS_NONE = {"notification", "suggestion"}
 
+# The provincial host: who may read each endpoint, as the provincial pages allow (web/province/*.py,
+# each page's `roles`). Reviewers read what the reviewer pages show; a judge only the entries
+# assigned to them; everything else is the provincial admin's alone. Writes are the admin's anyway.
 PROVINCE_READ_BY_REVIEWER = {
-    "school", "audit", "honour-campaign", "honour-nomination", "honour-record", "competition-entry",
-    "competition", "circular", "staffhome-round", "staffhome-application",
+    "honour-campaign", "honour-nomination", "honour-record",
+    "staffhome-round", "staffhome-application", "staffhome-criterion",
+}
+PROVINCE_ADMIN_ONLY = {
+    "school", "audit", "circular", "competition", "competition-entry", "competition-judge",
     "subsidy-programme", "subsidy-application",
 }
-PROVINCE_ADMIN_ONLY = {"competition-judge", "audit"}
 JUDGE_ONLY = {"competition-judging"}
-ANY_PROVINCE_ROLE = {"staffhome-criterion"}  # the published criteria; judges may read them too
+# Provincial endpoints outside the router (all admin-only reads).
+PROVINCE_ADMIN_ONLY_PATHS = ["/api/v1/stats/", "/api/v1/stats/export/"]
 
 
 @pytest.fixture
@@ -132,26 +139,58 @@ def test_every_school_endpoint_refuses_whoever_has_no_right_to_it(demo, guilin, 
     assert probed >= len(SCHOOL_ENDPOINTS) - len(DEMO_HAS_NONE)
 
 
+def _read_paths(client, prefix, viewset):
+    """The list, the first row's detail and every plain GET action of an endpoint, as the admin sees them."""
+    paths = [f"/api/v1/{prefix}/"]
+    listed = client.get(paths[0])
+    rows = listed.json().get("results", []) if listed.status_code == 200 else []
+    row_id = rows[0].get(viewset.lookup_field if viewset.lookup_field != "pk" else "id") if rows else None
+    if row_id is not None and hasattr(viewset, "retrieve"):
+        paths.append(f"/api/v1/{prefix}/{row_id}/")
+    for extra in viewset.get_extra_actions():
+        if "get" not in extra.mapping or "(" in extra.url_path:
+            continue  # an attachment download names a file of its own; its row's detail is probed above
+        if extra.detail:
+            if row_id is not None:
+                paths.append(f"/api/v1/{prefix}/{row_id}/{extra.url_path}/")
+        else:
+            paths.append(f"/api/v1/{prefix}/{extra.url_path}/")
+    return paths
+
+
 def test_every_provincial_endpoint_is_for_the_right_province_role(demo, province, guilin, host_client):
     registered = _registered(province_router)
-    assert set(registered) == PROVINCE_READ_BY_REVIEWER | PROVINCE_ADMIN_ONLY | JUDGE_ONLY | ANY_PROVINCE_ROLE
+    tables = (PROVINCE_READ_BY_REVIEWER, PROVINCE_ADMIN_ONLY, JUDGE_ONLY)
+    assert set(registered) == set().union(*tables)
+    assert sum(len(table) for table in tables) == len(registered), "an endpoint is in two tables"
     admin = host_client(province, [Role.PROVINCE_ADMIN])
     reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
     judge = host_client(province, [Role.JUDGE])
+    Judge.objects.get_or_create(user=judge.user)
+    unregistered_judge = host_client(province, [Role.JUDGE])
     school_admin = _demo_admin(guilin)
     school_admin.defaults["HTTP_HOST"] = "localhost"
-    problems = []
+    problems, admin_only_probed = [], 0
     for basename, (prefix, viewset) in registered.items():
-        path = f"/api/v1/{prefix}/"
-        if basename in ANY_PROVINCE_ROLE:
-            expectations = {admin: 200, reviewer: 200, judge: 200}
-        elif basename in JUDGE_ONLY:
-            expectations = {judge: 403, admin: 403}  # a judge not yet registered is told so; admins are not judges
+        if basename in JUDGE_ONLY:
+            # A registered judge reads their own assignments; a judge not yet registered is told so;
+            # admins and reviewers are not judges.
+            paths = [f"/api/v1/{prefix}/"]
+            expectations = {judge: 200, unregistered_judge: 403, admin: 403, reviewer: 403}
         else:
+            paths = _read_paths(admin, prefix, viewset)
             expectations = {admin: 200, judge: 403,
-                            reviewer: 200 if basename in PROVINCE_READ_BY_REVIEWER - PROVINCE_ADMIN_ONLY else 403}
-        expectations[school_admin] = 401
-        for client, expected in expectations.items():
+                            reviewer: 200 if basename in PROVINCE_READ_BY_REVIEWER else 403}
+            if basename in PROVINCE_ADMIN_ONLY:
+                admin_only_probed += len(paths)
+        for path in paths:
+            for client, expected in {**expectations, school_admin: 401}.items():
+                if (got := client.get(path).status_code) != expected:
+                    problems.append(f"{path}: {client.user.roles or 'school admin'} got {got}, expected {expected}")
+    for path in PROVINCE_ADMIN_ONLY_PATHS:
+        for client, expected in {admin: 200, reviewer: 403, judge: 403, school_admin: 401}.items():
             if (got := client.get(path).status_code) != expected:
                 problems.append(f"{path}: {client.user.roles or 'school admin'} got {got}, expected {expected}")
     assert not problems, "\n".join(problems)
+    # The admin-only reads were probed beyond their lists (details, results, matrices, overdue reports).
+    assert admin_only_probed > len(PROVINCE_ADMIN_ONLY)

@@ -53,11 +53,14 @@ def test_a_school_sees_only_its_own_statistics(guilin, huzhou, host_client):
     assert [row["school_slug"] for row in rows] == ["guilin"]
 
 
-def test_only_provincial_staff_read_the_dashboard_and_bad_years_are_refused(province, guilin, host_client):
+def test_only_the_provincial_admin_reads_the_dashboard_and_bad_years_are_refused(province, guilin, host_client):
     assert host_client(province, []).get("/api/v1/stats/").status_code == 403
+    for role in (Role.PROVINCE_REVIEWER, Role.JUDGE):  # the dashboard pages are the admin's alone
+        assert host_client(province, [role]).get("/api/v1/stats/").status_code == 403
+        assert host_client(province, [role]).get("/api/v1/stats/export/").status_code == 403
     assert host_client(province, [Role.PROVINCE_REVIEWER]).post("/api/v1/stats/refresh/", {},
                                                                 format="json").status_code == 403
-    staff = host_client(province, [Role.PROVINCE_REVIEWER])
+    staff = host_client(province, [Role.PROVINCE_ADMIN])
     assert staff.get("/api/v1/stats/", {"year": "去年"}).status_code == 400
     assert staff.get("/api/v1/stats/", {"year": "1900"}).status_code == 400
     school_admin = host_client(guilin, [Role.UNION_ADMIN])

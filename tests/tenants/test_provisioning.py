@@ -113,7 +113,7 @@ def test_only_a_province_admin_provisions(province, host_client):
     reviewer = host_client(province, [Role.PROVINCE_REVIEWER])
     assert provision(reviewer).status_code == 403
     assert provision(anonymous_client(province)).status_code == 401
-    assert reviewer.get("/api/v1/schools/").status_code == 200
+    assert reviewer.get("/api/v1/schools/").status_code == 403  # the schools pages are the admin's alone
     assert nothing_created()
 
 
