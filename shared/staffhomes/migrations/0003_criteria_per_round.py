@@ -4,7 +4,10 @@ Existing rounds keep their state. Each gets a copy of the criteria that were sha
 and its applications' self-scores and reviewers' scores are re-keyed to the copies' ids, so every
 score still names the criterion it was given against.
 """
+import datetime
+
 import django.db.models.deletion
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -14,6 +17,12 @@ def criteria_to_rounds(apps, schema_editor):
     HomeApplication = apps.get_model("staffhomes", "HomeApplication")
     ReviewScore = apps.get_model("staffhomes", "ReviewScore")
     shared = list(Criterion.objects.filter(round__isnull=True).order_by("order", "id"))
+    if shared and not Round.objects.exists():
+        # The province's own criteria must not be lost for want of a round to hold them: a round
+        # in preparation keeps them, and the next round copies them (or the admin edits this one).
+        now = django.utils.timezone.now()
+        Round.objects.create(year=now.year, title=f"{now.year} 年先进教职工之家评选（筹备）", status="draft",
+                             opens_at=now, closes_at=now + datetime.timedelta(days=30))
     for round_ in Round.objects.order_by("id"):
         ids = {}
         for criterion in shared:
