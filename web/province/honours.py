@@ -29,9 +29,9 @@ from shared.honours.selectors import (
     record_years,
 )
 from tenants.accounts.roles import Role
-from tenants.audit.selectors import audit_records
 from tenants.selectors import schools
 from web.base import ProvincePage
+from web.history import state_history
 from web.province.honours_forms import (
     CampaignForm,
     CareForm,
@@ -63,14 +63,6 @@ def _nomination(pk) -> Nomination:
     if nomination is None:
         raise Http404("没有这条推荐")
     return nomination
-
-
-def _history(obj, machine) -> list[dict]:
-    """The record's state steps (who, when, from, to, why), labels in Chinese."""
-    records = audit_records(target_type=obj._meta.label_lower, target_id=str(obj.pk),
-                            action="transition").order_by("at", "id")
-    return [{"who": r.actor_name, "at": r.at, "from": machine.label(r.from_state), "to": machine.label(r.to_state),
-             "reason": r.reason} for r in records]
 
 
 def _school_choices():
@@ -177,7 +169,7 @@ class CampaignDetail(ProvincePage):
         return self.render_page(
             campaign=campaign, table=table, is_admin=is_admin, deadline_passed=deadline_passed,
             publicity_form=publicity_form if can_publicize else None,
-            history=_history(campaign, honours.CAMPAIGN_FLOW), page_title=campaign.title)
+            history=state_history(campaign, honours.CAMPAIGN_FLOW), page_title=campaign.title)
 
     def get(self, request, pk):
         return self.page(_campaign(pk))
@@ -268,7 +260,7 @@ class NominationDetail(ProvincePage):
             "nomination": nomination, "campaign": campaign, "is_admin": is_admin,
             "objections": nomination.objections.order_by("recorded_at"),
             "attachments": nomination.attachments.order_by("uploaded_at"),
-            "history": _history(nomination, honours.NOMINATION_FLOW),
+            "history": state_history(nomination, honours.NOMINATION_FLOW),
             "publicity_over": campaign.publicity_ends_on is not None and today > campaign.publicity_ends_on,
         }
         if nomination.status == N.SUBMITTED and user.has_role(*REVIEWING):

@@ -25,10 +25,10 @@ from shared.staffhomes import selectors
 from shared.staffhomes import services as s
 from shared.staffhomes.models import Criterion, HomeApplication, ReviewScore, Round
 from tenants.accounts.roles import Role
-from tenants.audit.selectors import audit_records
 from tenants.audit.services import actor_name
 from tenants.models import School
 from web.base import ProvincePage
+from web.history import state_history
 from web.province.staffhomes_forms import CriterionForm, DecisionForm, InspectionForm, ReviewForm, RoundForm
 from web.tables import Column, Filter, Table
 from web.workbench import LIST_LENGTH, Todo
@@ -60,13 +60,6 @@ def _tabs(current: str) -> list[dict]:
     return [{"label": label, "url": reverse(f"province:{name}"), "current": name == current}
             for name, label in (("staffhomes", "评选年度"), ("staffhomes-applications", "申报"),
                                 ("staffhomes-confirmed", "确认名单"), ("staffhomes-recheck", "复查名单"))]
-
-
-def _history(target_type: str, pk, states) -> list[dict]:
-    labels = dict(states.choices)
-    return [{"who": r.actor_name or "系统", "at": r.at, "from": labels.get(r.from_state, r.from_state or "—"),
-             "to": labels.get(r.to_state, r.to_state), "reason": r.reason}
-            for r in audit_records(target_type=target_type, target_id=str(pk), action="transition").order_by("at", "id")]
 
 
 def _application_link(application) -> str:
@@ -168,7 +161,7 @@ class RoundDetail(ProvincePage):
             round=round_, page_title=round_.title, criteria=criteria, applications=table,
             total_max=sum(c.max_score for c in criteria), is_admin=is_admin, editable=editable,
             criterion_form=criterion_form or (CriterionForm() if editable else None),
-            history=_history("staffhomes.round", round_.pk, R), now=timezone.now())
+            history=state_history(round_, s.ROUND_FLOW), now=timezone.now())
 
     def get(self, request, pk):
         return self.page(_round(pk))
@@ -317,7 +310,7 @@ class ApplicationDetail(ProvincePage):
             review_form=review_form or (ReviewForm(criteria=criteria, mine=mine) if deciding else None),
             inspection_form=inspection_form or (InspectionForm.for_today() if can_inspect else None),
             decision_form=decision_form or (DecisionForm() if deciding and is_admin else None),
-            deciding=deciding, history=_history("staffhomes.homeapplication", application.pk, H))
+            deciding=deciding, history=state_history(application, s.HOME_FLOW))
 
     def get(self, request, pk):
         return self.page(_application(pk))
