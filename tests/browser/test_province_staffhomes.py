@@ -51,6 +51,7 @@ def test_a_round_from_creation_to_the_confirmed_list(desktop, phone, stack):
     school.locator("tr", has_text=title).get_by_role("link", name="申报").click()
     school.get_by_label("申报类别").select_option("small_home")
     school.get_by_label("申报单位").fill(unit)
+    expect(school.locator('input[name^="self_scores."]')).to_have_count(6)
     for field in school.locator('input[name^="self_scores."]').all():
         field.fill("9")
     school.get_by_label("自评报告").fill("分工会制度健全，教工小家活动丰富。")
@@ -62,6 +63,8 @@ def test_a_round_from_creation_to_the_confirmed_list(desktop, phone, stack):
     reviewer = login(phone, stack, "", "reviewer")
     reviewer.get_by_role("link", name=f"桂林学院 {unit}").click()
     rule = reviewer.get_by_label("规范（满分 20）")
+    # .all() does not wait: the page with all six criteria (five defaults + the round's own) first
+    expect(reviewer.locator('input[name^="scores."]')).to_have_count(6)
     inputs = reviewer.locator('input[name^="scores."]').all()
     for field in inputs:
         field.fill("8")
