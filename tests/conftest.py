@@ -133,3 +133,19 @@ def delete_user_for_cleanup(schema: str, user_id: int) -> None:
         for table, column in (("authtoken_token", "user_id"), ("audit_auditrecord", "actor_id"),
                               ("accounts_user", "id")):
             cursor.execute(f'DELETE FROM "{schema}".{table} WHERE {column} = %s', [user_id])
+
+
+def signed_in(school: School, roles, username=None):
+    """A page client (Django's test Client) signed in through the login form on that school's host
+    — or the provincial host for `province` — as a new user holding `roles` (`client.user`)."""
+    from django.test import Client
+
+    user = make_user(school, roles, username=username)
+    client = Client(HTTP_HOST="localhost" if school.schema_name == "public" else f"{school.slug}.localhost")
+    assert client.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
+    client.user = user
+    return client
+
+
+def text(response) -> str:
+    return response.content.decode()

@@ -14,7 +14,7 @@ from shared.circulars.models import Circular, CircularItem, CircularRecipient, I
 from shared.circulars.services import circular_acknowledge, circular_create, circular_publish, item_report
 from tenants import xlsx
 from tenants.accounts.roles import Role
-from tests.conftest import ADMIN_PASSWORD, make_user
+from tests.conftest import make_user, signed_in, text
 
 # Real notices copied into the suite (tests/shared/notices, with their PDF debris).
 NOTICES = Path(__file__).resolve().parents[1] / "shared" / "notices"
@@ -22,21 +22,9 @@ SMALL = (NOTICES / "small-plan.txt").read_text(encoding="utf-8")
 GUILIN = (NOTICES / "guilin-university-2023.txt").read_text(encoding="utf-8")
 
 
-def signed_in(school, roles):
-    user = make_user(school, roles)
-    client = Client(HTTP_HOST=school.domains.get(is_primary=True).domain)
-    assert client.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    client.user = user
-    return client
-
-
 @pytest.fixture
 def admin(province):
     return signed_in(province, [Role.PROVINCE_ADMIN])
-
-
-def text(response):
-    return response.content.decode()
 
 
 def preview(client, notice):

@@ -12,20 +12,7 @@ from shared.competitions import services as s
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, JudgeAssignment, Score
 from tenants.accounts.models import User
 from tenants.accounts.roles import Role
-from tests.conftest import ADMIN_PASSWORD, make_user
-
-
-def signed_in(school, roles, username=None):
-    user = make_user(school, roles, username=username)
-    host = "localhost" if school.schema_name == "public" else f"{school.slug}.localhost"
-    browser = Client(HTTP_HOST=host)
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    browser.user = user
-    return browser
-
-
-def text(response):
-    return response.content.decode()
+from tests.conftest import ADMIN_PASSWORD, make_user, signed_in, text
 
 
 @pytest.fixture

@@ -20,27 +20,15 @@ from shared.stats.services import rollup_is_due, years_to_roll_up
 from shared.subsidies.models import Application, Programme
 from tenants.accounts.roles import Role
 from tenants.models import School
-from tests.conftest import ADMIN_PASSWORD, make_user
+from tests.conftest import signed_in, text
 from tests.members.factories import a_member
 
 YEAR = timezone.localdate().year
 
 
-def signed_in(school, roles):
-    user = make_user(school, roles)
-    host = "localhost" if school.schema_name == "public" else f"{school.slug}.localhost"
-    browser = Client(HTTP_HOST=host)
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    return browser
-
-
 @pytest.fixture
 def admin(province):
     return signed_in(province, [Role.PROVINCE_ADMIN])
-
-
-def text(response):
-    return response.content.decode()
 
 
 def chart_data(page: str) -> dict:

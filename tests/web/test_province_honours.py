@@ -11,16 +11,7 @@ from shared.honours import services
 from shared.honours.models import CampaignQuota, HonourCampaign, HonourRecord, ModelWorkerCare, Nomination
 from tenants.accounts.roles import Role
 from tests.config.test_deploy import inline_code
-from tests.conftest import ADMIN_PASSWORD, make_user
-
-
-def signed_in(school, roles):
-    user = make_user(school, roles)
-    host = "localhost" if school.is_province else f"{school.slug}.localhost"
-    browser = Client(HTTP_HOST=host)
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    browser.user = user
-    return browser
+from tests.conftest import signed_in, text
 
 
 @pytest.fixture
@@ -53,10 +44,6 @@ def start_review(campaign, by):
     """The deadline passes and the admin closes nominations (截止推荐、进入评审): the campaign is 评审中."""
     close(campaign)
     return services.campaign_start_review(campaign=campaign, by=by)
-
-
-def text(response):
-    return response.content.decode()
 
 
 def field_error(page, field, message):

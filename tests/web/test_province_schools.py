@@ -15,16 +15,7 @@ from shared.stats.models import SchoolStats
 from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
 from tenants.models import School
-from tests.conftest import ADMIN_PASSWORD, make_user
-
-
-def signed_in(school, roles):
-    user = make_user(school, roles)
-    host = "localhost" if school.schema_name == "public" else f"{school.slug}.localhost"
-    browser = Client(HTTP_HOST=host)
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    browser.user = user
-    return browser
+from tests.conftest import ADMIN_PASSWORD, make_user, signed_in, text
 
 
 @pytest.fixture
@@ -35,10 +26,6 @@ def admin(province):
 @pytest.fixture(autouse=True)
 def archives_in_tmp(settings, tmp_path):
     settings.ARCHIVE_DIR = tmp_path / "archives"
-
-
-def text(response):
-    return response.content.decode()
 
 
 def token(page: str) -> str:

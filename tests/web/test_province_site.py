@@ -8,14 +8,7 @@ import pytest
 from django.test import Client
 
 from tenants.accounts.roles import Role
-from tests.conftest import ADMIN_PASSWORD, make_user
-
-
-def signed_in(province, roles):
-    user = make_user(province, roles)
-    client = Client(HTTP_HOST="localhost")
-    assert client.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    return client
+from tests.conftest import ADMIN_PASSWORD, signed_in
 
 
 def nav_labels(html: str) -> list[str]:

@@ -16,20 +16,7 @@ from django.utils import timezone
 from shared.staffhomes import services as s
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.accounts.roles import Role
-from tests.conftest import ADMIN_PASSWORD, make_user
-
-
-def signed_in(school, roles):
-    user = make_user(school, roles)
-    host = "localhost" if school.schema_name == "public" else f"{school.slug}.localhost"
-    browser = Client(HTTP_HOST=host)
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    browser.user = user
-    return browser
-
-
-def text(response):
-    return response.content.decode()
+from tests.conftest import make_user, signed_in, text
 
 
 def beside(page: str, field: str) -> str:

@@ -23,20 +23,7 @@ from shared.subsidies.services import (
 from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
 from tenants.finance.models import LedgerEntry
-from tests.conftest import ADMIN_PASSWORD, delete_user_for_cleanup, in_schema, make_user
-
-
-def signed_in(school, roles, username=None):
-    user = make_user(school, roles, username=username)
-    host = "localhost" if school.schema_name == "public" else f"{school.slug}.localhost"
-    browser = Client(HTTP_HOST=host)
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    browser.user = user
-    return browser
-
-
-def text(response):
-    return response.content.decode()
+from tests.conftest import ADMIN_PASSWORD, delete_user_for_cleanup, in_schema, make_user, signed_in, text
 
 
 @pytest.fixture

@@ -14,14 +14,7 @@ from shared.honours.models import Nomination
 from shared.honours.services import campaign_create, nomination_submit
 from shared.stats.models import SchoolStats
 from tenants.accounts.roles import Role
-from tests.conftest import ADMIN_PASSWORD, make_user
-
-
-def signed_in(school, roles):
-    user = make_user(school, roles)
-    browser = Client(HTTP_HOST=f"{school.slug}.localhost")
-    assert browser.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
-    return browser
+from tests.conftest import make_user, signed_in, text
 
 
 @pytest.fixture
@@ -51,10 +44,6 @@ def circular(province, guilin):
     circular = circular_create(by=by, title="关于做好2026年工会工作的通知", items=[
         {"title": "加强政治建设", "section": "一"}, {"title": "办好教代会", "section": "二"}])
     return circular_publish(circular=circular, by=by, school_slugs=[guilin.slug])
-
-
-def text(response):
-    return response.content.decode()
 
 
 # ---- 荣誉推荐 -------------------------------------------------------------------------------------
