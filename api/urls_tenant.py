@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from api.errors import api_not_found
 from api.routers import Router
 
+from api.views import books, care, hardship, mutualaid
 from api.views.audit import SchoolAuditRecordViewSet
 from api.views.auth import SchoolMeView, SchoolTokenObtainView, SchoolTokenRevokeView
 from api.views.congress import (
@@ -49,6 +50,9 @@ router.register("stats", SchoolStatsViewSet, basename="stats")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 router.register("ledger", LedgerEntryViewSet, basename="ledger")
+# issue #10: each area registers its own endpoints
+for area in (books, care, hardship, mutualaid):
+    area.register(router)
 
 urlpatterns = [
     path("auth/token/", SchoolTokenObtainView.as_view(), name="token"),

@@ -28,11 +28,33 @@ DEMO_SCHOOLS = [
 ]
 
 
-def school_seeders() -> list[Callable[[School], None]]:
-    from tenants.congress.demo import seed_congress
-    from tenants.members.demo import seed_members
+#: the people of the union's money and care (issue #10): username, role, full name
+OFFICE_PEOPLE = [
+    ("caiwu", Role.TREASURER, "工会财务"),
+    ("zhuxi", Role.FINANCE_APPROVER, "工会主席"),
+    ("jingshen", Role.AUDITOR, "经审委员会主任"),
+    ("bangfu", Role.CARE_OFFICER, "帮扶专干"),
+]
 
-    return [seed_members, seed_congress]  # the congress needs members to elect delegates
+
+def seed_office_people(school: School) -> None:
+    for username, role, full_name in OFFICE_PEOPLE:
+        if not User.objects.filter(username=username).exists():
+            user_create(username=username, password=demo_password(), roles=[role], by=None, full_name=full_name)
+
+
+def school_seeders() -> list[Callable[[School], None]]:
+    from tenants.care.demo import seed_care
+    from tenants.congress.demo import seed_congress
+    from tenants.finance.demo import seed_books
+    from tenants.hardship.demo import seed_hardship
+    from tenants.members.demo import seed_members
+    from tenants.mutualaid.demo import seed_mutual_aid
+
+    # the congress needs members to elect delegates; care, hardship and mutual aid need members
+    # and write entries into the books, whose demo (budget, approvals) comes last
+    return [seed_members, seed_office_people, seed_congress, seed_care, seed_mutual_aid, seed_hardship,
+            seed_books]
 
 
 def demo_password() -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from tenants.accounts.roles import Role
+from tenants.accounts.roles import FINANCE_READERS, HARDSHIP_READERS, Role
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ SCHOOL_NAV = [
     NavItem("本校统计", "school:school-stats", icon="▤"),
     # --- pages-congress ---
     NavItem("教代会", "school:congresses", roles=frozenset({Role.UNION_ADMIN}), icon="◎"),
+    # --- issue #10: care, hardship, mutual aid, the books (web/school/) ---
+    NavItem("帮扶慰问", "school:care", roles=frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER, Role.BRANCH_CHAIR}),
+            icon="♥"),
+    NavItem("困难档案", "school:hardship", roles=HARDSHIP_READERS, icon="▣"),
+    NavItem("互助保障", "school:mutual-aid", roles=frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER}), icon="✚"),
+    NavItem("经费", "school:books", roles=FINANCE_READERS, icon="¥"),
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
     # --- end pages-congress ---

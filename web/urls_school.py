@@ -2,6 +2,7 @@
 from django.urls import include, path
 
 from web import congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial
+from web.school import AREAS, area_modules
 
 app_name = "school"
 urlpatterns = [
@@ -60,4 +61,6 @@ urlpatterns = [
     # the school's side of provincial work (web/urls_provincial.py)
     path("provincial/", include(urls_provincial.urlpatterns)),
     path("", include(urls_provincial.statistics)),
+    # the school's areas of issue #10 onwards (web/school/)
+    *[path(prefix, include(module.urlpatterns)) for (_, prefix), module in zip(AREAS, area_modules())],
 ]

@@ -7,8 +7,6 @@ area's pages are still to come).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.urls import reverse
 
 from shared.selectors import circulars_to_acknowledge, provincial_deadlines
@@ -17,20 +15,10 @@ from tenants.accounts.selectors import notifications_of
 from tenants.congress.selectors import proposal_todos, suggestion_todos
 from tenants.members.selectors import application_todos
 from web.links import page_link
+from web.school import area_todos
+from web.todo import LIST_LENGTH, Todo
 
-LIST_LENGTH = 5
 
-
-@dataclass
-class Todo:
-    key: str
-    label: str
-    count: int
-    url: str = ""
-    urgent: bool = False
-    items: list = field(default_factory=list)   # [{"text", "url", "when"}]
-    #: the items group the counted things (e.g. one line per competition): no "查看全部" from the counts
-    grouped: bool = False
 
 
 def _proposal_items(rows):
@@ -107,6 +95,8 @@ def school_workbench(user, school) -> dict:
                           urgent=any(d["days_left"] < 7 for d in deadlines)))
         todos.append(Todo("circulars", "待签收的省级通知", circulars_to_acknowledge(school).count(),
                           reverse("school:circulars")))
+
+    todos.extend(area_todos(user))
 
     unread = notifications_of(user, unread=True)
     return {

@@ -88,6 +88,9 @@ TENANT_APPS = [
     "tenants.members",
     "tenants.congress",
     "tenants.finance",
+    "tenants.care",
+    "tenants.hardship",
+    "tenants.mutualaid",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -27,6 +27,7 @@ def record_subsidy_income(application_id: int) -> bool:
             category=IncomeCategory.HIGHER_SUBSIDY, amount=application.allocated_amount,
             occurred_on=timezone.localtime(application.disbursed_at).date(),
             description=f"自治区教育工会补助：{application.programme.title}（{application.project}）",
+            source_id=application.pk,
         )
         application_income_recorded(application_id=application.pk, entry_id=entry.pk)
     return created

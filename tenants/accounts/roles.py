@@ -11,10 +11,23 @@ class Role(models.TextChoices):
     BRANCH_CHAIR = "branch_chair", "分工会主席"
     DEPARTMENT_HANDLER = "department_handler", "承办部门经办人"
     MEMBER = "member", "会员"
+    # the union's money and care (issue #10): the treasurer records, the approver (the union chair
+    # or whom the school designates) approves, the 经审 committee reads; 帮扶专干 keeps hardship files
+    TREASURER = "treasurer", "财务记账员"
+    FINANCE_APPROVER = "finance_approver", "经费审批人"
+    AUDITOR = "auditor", "经审委员"
+    CARE_OFFICER = "care_officer", "帮扶专干"
 
 
 PROVINCE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER, Role.JUDGE})
-SCHOOL_ROLES = frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR, Role.DEPARTMENT_HANDLER, Role.MEMBER})
+SCHOOL_ROLES = frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR, Role.DEPARTMENT_HANDLER, Role.MEMBER,
+                          Role.TREASURER, Role.FINANCE_APPROVER, Role.AUDITOR, Role.CARE_OFFICER})
+# Who reads the books: whoever records, approves or reviews them, and the union office.
+FINANCE_READERS = frozenset({Role.UNION_ADMIN, Role.TREASURER, Role.FINANCE_APPROVER, Role.AUDITOR})
+# Who approves an entry in the books (never their own).
+FINANCE_APPROVERS = frozenset({Role.UNION_ADMIN, Role.FINANCE_APPROVER})
+# Who opens hardship files (confidential: every read is recorded).
+HARDSHIP_READERS = frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER})
 # The role that administers the host it lives on (Django admin, audit, users).
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.UNION_ADMIN})
 
@@ -32,7 +45,8 @@ def roles_of_this_host() -> frozenset[str]:
 # (view/add/change/delete) on these apps is granted here; each ModelAdmin then narrows it to what
 # its services allow (read-only pages, no deletion), so a role never gets superuser's blank cheque.
 ADMIN_APPS = {
-    Role.UNION_ADMIN: frozenset({"accounts", "audit", "members", "congress", "finance"}),
+    Role.UNION_ADMIN: frozenset({"accounts", "audit", "members", "congress", "finance", "care", "hardship",
+                                 "mutualaid"}),
     Role.PROVINCE_ADMIN: frozenset({"tenants", "accounts", "audit", "honours", "competitions", "staffhomes",
                                     "subsidies", "circulars", "stats"}),
 }

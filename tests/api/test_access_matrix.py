@@ -33,6 +33,16 @@ SCHOOL_ENDPOINTS = {
     "staffhome-application": ADMIN, "stats": EVERYONE, "subsidy-programme": PROVINCIAL,
     "subsidy-application": ADMIN, "ledger": ADMIN,
 }
+# issue #10: one table per area, so the areas' endpoints are added side by side
+BOOKS_ENDPOINTS: dict[str, str] = {}
+
+CARE_ENDPOINTS: dict[str, str] = {}
+
+HARDSHIP_ENDPOINTS: dict[str, str] = {}
+
+AID_ENDPOINTS: dict[str, str] = {}
+
+SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS})
 # Which of the owner's rows to probe, where the first one could be visible to anyone.
 PROBE = {"proposal": {"status": "submitted"}}
 # The demo has no row here addressed to the union office's own account.
