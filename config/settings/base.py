@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
         "args": ("tenants.congress.tasks.flag_overdue_proposals",),
     },
+    "daily-care-visit-reminders": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(hour=8, minute=0),
+        "args": ("tenants.care.tasks.remind_unvisited_events",),
+    },
 }
 
 LOGGING = {

@@ -228,6 +228,10 @@ def member_change_status(*, member: Member, action: str, by, effective_on: datet
     MemberStatusChange.objects.create(member=member, action=action, from_status=from_status,
                                       to_status=member.status, effective_on=effective_on, reason=reason,
                                       recorded_by=actor_name(by))
+    if action == "retire":
+        from tenants.care.services import life_event_for_retirement  # the 退休 visit to do (帮扶慰问)
+
+        life_event_for_retirement(member=member, by=by, on=effective_on)
     return member
 
 

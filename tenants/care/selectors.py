@@ -1,0 +1,121 @@
+"""Reads of 帮扶慰问: who sees which visits and events, a member's care history, the year's figures."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from tenants.accounts.roles import Role
+from tenants.care.models import CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
+from tenants.care.services import CARE_OFFICE, COUNTED, care_settings, standard_in_force
+from tenants.members.models import Branch
+
+ZERO = Decimal("0.00")
+
+
+def can_see_care(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(*CARE_OFFICE, Role.BRANCH_CHAIR))
+
+
+def visits_visible_to(user):
+    """The office and the 帮扶专干: every visit; a branch chair: their branch's; anyone else: none."""
+    visits = CareVisit.objects.select_related("member__branch", "standard", "recorded_by")
+    if user.has_role(*CARE_OFFICE):
+        return visits
+    if user.has_role(Role.BRANCH_CHAIR):
+        return visits.filter(member__branch__chair=user)
+    return visits.none()
+
+
+def events_visible_to(user):
+    events = LifeEvent.objects.select_related("member__branch", "reported_by")
+    if user.has_role(*CARE_OFFICE):
+        return events
+    if user.has_role(Role.BRANCH_CHAIR):
+        return events.filter(member__branch__chair=user)
+    return events.none()
+
+
+def batches_visible_to(user):
+    batches = CareBatch.objects.select_related("standard", "ledger_entry", "recorded_by")
+    return batches if user.has_role(*CARE_OFFICE) else batches.none()
+
+
+def visits_matching(visits, *, year=None, kind="", branch=None, status="", member=None, query=""):
+    if year:
+        visits = visits.filter(visited_on__year=int(year))
+    if kind:
+        visits = visits.filter(kind=kind)
+    if branch:
+        visits = visits.filter(member__branch_id=int(branch))
+    if status:
+        visits = visits.filter(status=status)
+    if member:
+        visits = visits.filter(member_id=int(member))
+    if query:
+        visits = visits.filter(Q(member__name__icontains=query) | Q(member__employee_number=query))
+    return visits
+
+
+def visits_of_member(member):
+    """A member's care history, newest first (the member page and the hardship register link to it)."""
+    return (CareVisit.objects.filter(member=member).select_related("standard", "batch")
+            .order_by("-visited_on", "-id"))
+
+
+def counted_visits(year: int):
+    return CareVisit.objects.filter(visited_on__year=year, status__in=COUNTED)
+
+
+def care_totals(year: int) -> dict:
+    """Care given in ``year`` (recorded or approved visits): {"count": int, "amount": Decimal}."""
+    totals = counted_visits(year).aggregate(count=Count("id"), amount=Sum("amount"))
+    return {"count": totals["count"] or 0, "amount": totals["amount"] or ZERO}
+
+
+def care_by_kind(year: int) -> list[dict]:
+    rows = {r["kind"]: r for r in counted_visits(year).values("kind").annotate(count=Count("id"),
+                                                                               amount=Sum("amount"))}
+    return [{"kind": kind.value, "label": kind.label, "count": rows.get(kind, {}).get("count", 0),
+             "amount": rows.get(kind, {}).get("amount") or ZERO} for kind in CareKind]
+
+
+def care_by_branch(year: int) -> list[dict]:
+    rows = {r["member__branch"]: r for r in counted_visits(year).values("member__branch")
+            .annotate(count=Count("id"), amount=Sum("amount"))}
+    return [{"branch": b.pk, "name": b.name, "count": rows.get(b.pk, {}).get("count", 0),
+             "amount": rows.get(b.pk, {}).get("amount") or ZERO} for b in Branch.objects.all()]
+
+
+def care_figures(year: int) -> dict:
+    return {"year": year, "totals": care_totals(year), "by_kind": care_by_kind(year),
+            "by_branch": care_by_branch(year)}
+
+
+def standards_in_force(on: datetime.date | None = None) -> list[dict]:
+    """Each kind with the standard in force on ``on`` (None where the school has set none)."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    return [{"kind": kind.value, "label": kind.label, "standard": standard_in_force(kind, on)} for kind in CareKind]
+
+
+def standard_versions():
+    return CareStandard.objects.order_by("kind", "-effective_from", "-id")
+
+
+def open_events():
+    return LifeEvent.objects.filter(status=LifeEvent.Status.REPORTED)
+
+
+def overdue_events(now=None):
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    days = care_settings().reminder_days
+    return open_events().filter(reported_at__lt=now - datetime.timedelta(days=days))
+
+
+def pending_visits():
+    return CareVisit.objects.filter(status=CareVisit.Status.PENDING)
