@@ -36,7 +36,9 @@ SCHOOL_ENDPOINTS = {
 # issue #10: one table per area, so the areas' endpoints are added side by side
 BOOKS_ENDPOINTS: dict[str, str] = {}
 
-CARE_ENDPOINTS: dict[str, str] = {}
+CARE_ENDPOINTS: dict[str, str] = {
+    "care-standard": ADMIN, "care-visit": ADMIN, "care-life-event": ADMIN, "care-batch": ADMIN,
+}
 
 HARDSHIP_ENDPOINTS: dict[str, str] = {}
 
