@@ -305,6 +305,11 @@ SPECTACULAR_SETTINGS = {
         "HomeApplicationStatusEnum": "shared.staffhomes.models.HomeApplication.Status",
         "RoundStatusEnum": "shared.staffhomes.models.Round.Status",
         "LedgerStatusEnum": "tenants.finance.models.LedgerEntry.Status",
+        # 帮扶慰问 (issue #10)
+        "CareVisitKindEnum": "tenants.care.models.CareKind",
+        "LifeEventKindEnum": "tenants.care.models.LIFE_EVENT_KINDS",
+        "CareBatchKindEnum": "tenants.care.models.BATCH_KINDS",
+        "ExpenseCategoryEnum": "tenants.finance.models.ExpenseCategory",
     },
 }
 
