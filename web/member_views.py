@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from tenants.accounts.roles import Role
+from tenants.care.selectors import care_history_for
 from tenants.members import roster
 from tenants.members import services as s
 from tenants.members.models import Branch, Group, Member, MembershipApplication
@@ -99,6 +100,7 @@ class MemberDetail(SchoolPage):
             changes=member.status_changes.all(), actions=actions, errors=errors or {},
             is_office=user.has_role(Role.UNION_ADMIN), today=datetime.date.today(),
             application=MembershipApplication.objects.filter(member=member).first(),
+            care_visits=care_history_for(user, member),
         )
 
     def get(self, request, pk):

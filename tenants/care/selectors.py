@@ -119,3 +119,12 @@ def overdue_events(now=None):
 
 def pending_visits():
     return CareVisit.objects.filter(status=CareVisit.Status.PENDING)
+
+
+def care_history_for(user, member, limit: int = 20):
+    """The member page's 慰问记录: the office, the 帮扶专干 and the chair of the member's branch see
+    it; anyone else gets None (the section is not shown)."""
+    if not user.has_role(*CARE_OFFICE) and not (user.has_role(Role.BRANCH_CHAIR)
+                                                 and member.branch.chair_id == user.pk):
+        return None
+    return list(visits_of_member(member)[:limit])
