@@ -5,7 +5,7 @@ from tenants.care.models import BATCH_KINDS, LIFE_EVENT_KINDS, CareBatch, CareKi
 from tenants.finance.models import ExpenseCategory
 from web.forms import PageForm
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _member_label(member):
