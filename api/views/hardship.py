@@ -7,6 +7,7 @@ detail (household, incomes, reviews) is read through the audited service, one au
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.cache import add_never_cache_headers
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -72,6 +73,7 @@ class HardshipLevelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
     serializer_class = HardshipLevelSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
+    search_fields = ["name"]
 
     def get_permissions(self):
         return [HardshipReader()] if self.action in ("list", "retrieve") else [UnionAdmin()]
@@ -122,7 +124,10 @@ class HardshipCaseViewSet(mixins.ListModelMixin, SchoolViewSet):
             raise exceptions.NotFound("没有这份困难档案。")
         data = HardshipCaseSerializer(case, context=self.get_serializer_context()).data
         data["aid"] = aid_given(case.member)
-        return Response(data)
+        response = Response(data)
+        # a confidential file must not stay in a browser's or proxy's cache after the audited read
+        add_never_cache_headers(response)
+        return response
 
     @extend_schema(summary="建立困难档案", request=HardshipCaseInputSerializer,
                    responses={201: HardshipCaseListSerializer,
