@@ -123,7 +123,9 @@ class HardshipCaseViewSet(mixins.ListModelMixin, SchoolViewSet):
         except HardshipCase.DoesNotExist:
             raise exceptions.NotFound("没有这份困难档案。")
         data = HardshipCaseSerializer(case, context=self.get_serializer_context()).data
-        data["aid"] = aid_given(case.member)
+        aid = aid_given(case.member)
+        if aid is not None:
+            data["aid"] = aid
         response = Response(data)
         # a confidential file must not stay in a browser's or proxy's cache after the audited read
         add_never_cache_headers(response)

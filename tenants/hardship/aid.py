@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
-def aid_given(member) -> list[dict]:
-    """[{kind, id, text, date, amount}] newest first."""
-    return []
+def aid_given(member) -> list[dict] | None:
+    """[{kind, kind_label, id, text, date, amount, url}] newest first; None while the areas that
+    record aid (care visits, mutual-aid claims) offer no reading of a member's records."""
+    return None
