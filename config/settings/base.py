@@ -305,6 +305,7 @@ SPECTACULAR_SETTINGS = {
         "HomeApplicationStatusEnum": "shared.staffhomes.models.HomeApplication.Status",
         "RoundStatusEnum": "shared.staffhomes.models.Round.Status",
         "LedgerStatusEnum": "tenants.finance.models.LedgerEntry.Status",
+        "HardshipCaseStatusEnum": "tenants.hardship.models.HardshipCase.Status",
     },
 }
 
