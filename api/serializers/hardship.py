@@ -57,16 +57,6 @@ class HardshipReviewSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class AidLinkSerializer(Serializer):
-    """帮扶记录（慰问、互助报销）"""
-
-    kind = serializers.CharField(label="类别")
-    id = serializers.IntegerField(label="编号")
-    text = serializers.CharField(label="摘要")
-    date = serializers.DateField(label="日期", allow_null=True)
-    amount = serializers.DecimalField(label="金额（元）", max_digits=12, decimal_places=2, allow_null=True)
-
-
 class HardshipCaseSerializer(HardshipCaseListSerializer):
     """困难档案（详情：每次读取都写入审计记录）"""
 
