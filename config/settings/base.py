@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "LifeEventKindEnum": "tenants.care.models.LIFE_EVENT_KINDS",
         "CareBatchKindEnum": "tenants.care.models.BATCH_KINDS",
         "ExpenseCategoryEnum": "tenants.finance.models.ExpenseCategory",
+        "HardshipCaseStatusEnum": "tenants.hardship.models.HardshipCase.Status",
     },
 }
 

@@ -40,13 +40,16 @@ CARE_ENDPOINTS: dict[str, str] = {
     "care-standard": ADMIN, "care-visit": ADMIN, "care-life-event": ADMIN, "care-batch": ADMIN,
 }
 
-HARDSHIP_ENDPOINTS: dict[str, str] = {}
+HARDSHIP_ENDPOINTS: dict[str, str] = {"hardship-case": ADMIN, "hardship-level": ADMIN}
 
 AID_ENDPOINTS: dict[str, str] = {}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS})
 # Which of the owner's rows to probe, where the first one could be visible to anyone.
-PROBE = {"proposal": {"status": "submitted"}}
+PROBE = {"proposal": {"status": "submitted"},
+         # the default levels (特困, 困难, 相对困难) exist in every school under the same ids: probe one
+         # the demo school added itself
+         "hardship-level": {"search": "临时"}}
 # The demo has no row here addressed to the union office's own account.
 DEMO_HAS_NONE = {"notification", "suggestion"}
 

@@ -1,0 +1,46 @@
+"""Reads of the hardship register. Lists carry only what a list may show (name, branch, level,
+next review): the household and incomes are read through services.case_read, which is audited."""
+from __future__ import annotations
+
+from django.db.models import Case, Q, IntegerField, Value, When
+from django.utils import timezone
+
+from tenants.hardship.models import HardshipCase, HardshipLevel
+
+LIST_FIELDS = ["id", "member_id", "member__name", "member__branch_id", "member__branch__name", "level_id",
+               "level__name", "status", "registered_on", "next_review_on", "closed_on"]
+
+
+def levels(*, active_only: bool = False):
+    rows = HardshipLevel.objects.all()
+    return rows.filter(is_active=True) if active_only else rows
+
+
+def cases_matching(*, level=None, status=None, branch=None, overdue=None, query: str = ""):
+    """Cases for a list, overdue reviews first, then by next review date. Only list columns are loaded."""
+    today = timezone.localdate()
+    rows = (HardshipCase.objects.select_related("member", "member__branch", "level")
+            .only("id", "member__name", "member__employee_number", "member__branch__name", "level__name",
+                  "status", "registered_on", "next_review_on", "closed_on")
+            .annotate(overdue_first=Case(When(status=HardshipCase.Status.ACTIVE, next_review_on__lt=today,
+                                              then=Value(0)), default=Value(1), output_field=IntegerField())))
+    if level:
+        rows = rows.filter(level_id=level)
+    if status:
+        rows = rows.filter(status=status)
+    if branch:
+        rows = rows.filter(member__branch_id=branch)
+    if overdue is True:
+        rows = rows.filter(status=HardshipCase.Status.ACTIVE, next_review_on__lt=today)
+    elif overdue is False:
+        rows = rows.exclude(status=HardshipCase.Status.ACTIVE, next_review_on__lt=today)
+    query = (query or "").strip()
+    if query:
+        rows = rows.filter(Q(member__name__icontains=query) | Q(member__employee_number__startswith=query))
+    return rows.order_by("overdue_first", "status", "next_review_on", "id")
+
+
+def reviews_overdue():
+    """Open cases whose yearly review date has passed, the longest overdue first."""
+    return (HardshipCase.objects.filter(status=HardshipCase.Status.ACTIVE, next_review_on__lt=timezone.localdate())
+            .select_related("member").only("id", "member__name", "next_review_on").order_by("next_review_on", "id"))
