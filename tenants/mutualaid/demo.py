@@ -26,11 +26,11 @@ def seed_mutual_aid(school) -> None:
     serious = s.category_create(scheme=scheme, by=admin, name="重大疾病", mode=Category.Mode.FIXED, amount="20000")
     s.category_create(scheme=scheme, by=admin, name="门诊特殊病种", mode=Category.Mode.PERCENT, rate="30",
                       max_per_claim="3000")
-    s.scheme_move(scheme=scheme, by=admin, action="open")
+    scheme = s.scheme_move(scheme=scheme, by=admin, action="open")
     members = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("id")[:ENROLMENTS])
     for member in members:
         s.enrol(scheme=scheme, by=admin, member=member)
-    s.scheme_move(scheme=scheme, by=admin, action="start")
+    scheme = s.scheme_move(scheme=scheme, by=admin, action="start")
     s.fees_book(scheme=scheme, by=admin)
 
     def claim(member, category, costs, text):

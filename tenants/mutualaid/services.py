@@ -405,6 +405,7 @@ def claim_file(*, by, scheme: Scheme, category: Category, eligible_costs, descri
 
     for upload in documents:
         check_upload(upload)
+    scheme = Scheme.objects.get(pk=scheme.pk)
     if scheme.status != S.ACTIVE:
         raise Conflict(f"计划当前状态为“{scheme.get_status_display()}”，只有保障期内可以申请互助金。")
     enrolment = Enrolment.objects.filter(scheme=scheme, member=member).first()
