@@ -13,7 +13,7 @@ def amount_input(label, **kwargs):
     return serializers.CharField(label=label, max_length=30, help_text=AMOUNT_HELP, **kwargs)
 
 
-class SchemeSerializer(ModelSerializer):
+class AidSchemeSerializer(ModelSerializer):
     """互助保障计划"""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
@@ -26,7 +26,7 @@ class SchemeSerializer(ModelSerializer):
         read_only_fields = ["status", "fee", "yearly_cap"]
 
 
-class SchemeInputSerializer(Serializer):
+class AidSchemeInputSerializer(Serializer):
     """新建或修改计划"""
 
     name = serializers.CharField(label="名称", max_length=100)
@@ -38,7 +38,7 @@ class SchemeInputSerializer(Serializer):
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class SchemeEditSerializer(SchemeInputSerializer):
+class AidSchemeEditSerializer(AidSchemeInputSerializer):
     """修改草稿计划（只改所给字段）"""
 
     def __init__(self, *args, **kwargs):
@@ -47,7 +47,7 @@ class SchemeEditSerializer(SchemeInputSerializer):
             field.required = False
 
 
-class SchemeFiguresSerializer(Serializer):
+class AidSchemeFiguresSerializer(Serializer):
     """计划统计"""
 
     enrolled = serializers.IntegerField(label="参保人数")
@@ -62,7 +62,7 @@ class SchemeFiguresSerializer(Serializer):
     approved_unpaid = serializers.DecimalField(max_digits=14, decimal_places=2, label="已核准待支付")
 
 
-class FeesBookedSerializer(Serializer):
+class AidFeesBookedSerializer(Serializer):
     """缴费入账结果"""
 
     entry = serializers.IntegerField(label="收支记录编号", allow_null=True)
@@ -70,7 +70,7 @@ class FeesBookedSerializer(Serializer):
     detail = serializers.CharField(label="说明")
 
 
-class CategorySerializer(ModelSerializer):
+class AidCategorySerializer(ModelSerializer):
     """给付类别"""
 
     mode_label = serializers.CharField(source="get_mode_display", read_only=True, label="给付方式")
@@ -81,7 +81,7 @@ class CategorySerializer(ModelSerializer):
         fields = ["id", "scheme", "name", "mode", "mode_label", "amount", "rate", "max_per_claim", "rule"]
 
 
-class CategoryInputSerializer(Serializer):
+class AidCategoryInputSerializer(Serializer):
     """新建给付类别（定额给付填 amount；按比例给付填 rate，可填 max_per_claim）"""
 
     scheme = serializers.PrimaryKeyRelatedField(label="计划", queryset=Scheme.objects.all())
@@ -92,7 +92,7 @@ class CategoryInputSerializer(Serializer):
     max_per_claim = amount_input("每次最高", required=False, allow_blank=True, default="")
 
 
-class EnrolmentSerializer(ModelSerializer):
+class AidEnrolmentSerializer(ModelSerializer):
     """参保记录"""
 
     member_name = serializers.CharField(source="member.name", read_only=True, label="姓名")
@@ -111,7 +111,7 @@ class EnrolmentSerializer(ModelSerializer):
         return enrolment.fees_entry_id is not None
 
 
-class EnrolInputSerializer(Serializer):
+class AidEnrolInputSerializer(Serializer):
     """参保登记：校工会填写会员；会员本人参保时不填"""
 
     scheme = serializers.PrimaryKeyRelatedField(label="计划", queryset=Scheme.objects.all())
@@ -119,19 +119,19 @@ class EnrolInputSerializer(Serializer):
                                                 allow_null=True, default=None)
 
 
-class SchemeRefSerializer(Serializer):
+class AidSchemeRefSerializer(Serializer):
     """计划"""
 
     scheme = serializers.PrimaryKeyRelatedField(label="计划", queryset=Scheme.objects.all())
 
 
-class EnrolAllResultSerializer(Serializer):
+class AidEnrolAllResultSerializer(Serializer):
     """全员参保结果"""
 
     added = serializers.IntegerField(label="本次参保人数")
 
 
-class ImportProblemSerializer(Serializer):
+class AidImportProblemSerializer(Serializer):
     """导入问题"""
 
     row = serializers.IntegerField(label="行号（0：整个文件）")
@@ -139,7 +139,7 @@ class ImportProblemSerializer(Serializer):
     message = serializers.CharField(label="问题")
 
 
-class ImportResultSerializer(Serializer):
+class AidImportResultSerializer(Serializer):
     """导入结果（preview 为真时只检查不登记）"""
 
     preview = serializers.BooleanField(label="仅预览")
@@ -147,7 +147,7 @@ class ImportResultSerializer(Serializer):
     members = serializers.ListField(child=serializers.CharField(), label="会员（姓名 工号）")
 
 
-class DocumentSerializer(ModelSerializer):
+class AidDocumentSerializer(ModelSerializer):
     """申请材料"""
 
     class Meta:
@@ -155,7 +155,7 @@ class DocumentSerializer(ModelSerializer):
         fields = ["id", "name", "size", "uploaded_at"]
 
 
-class ClaimSerializer(ModelSerializer):
+class AidClaimSerializer(ModelSerializer):
     """互助金申请"""
 
     scheme = serializers.IntegerField(source="enrolment.scheme_id", read_only=True, label="计划")
@@ -165,7 +165,7 @@ class ClaimSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     remaining = serializers.DecimalField(source="enrolment.remaining", max_digits=12, decimal_places=2,
                                          read_only=True, label="该会员年度剩余可给付")
-    documents = DocumentSerializer(many=True, read_only=True, label="申请材料")
+    documents = AidDocumentSerializer(many=True, read_only=True, label="申请材料")
 
     class Meta:
         model = Claim
@@ -174,7 +174,7 @@ class ClaimSerializer(ModelSerializer):
                   "remaining", "decision_reason", "paid_on", "payout_entry", "created", "documents"]
 
 
-class ClaimInputSerializer(Serializer):
+class AidClaimInputSerializer(Serializer):
     """申请互助金：校工会填写会员；会员本人申请时不填"""
 
     scheme = serializers.PrimaryKeyRelatedField(label="计划", queryset=Scheme.objects.all())
@@ -185,13 +185,13 @@ class ClaimInputSerializer(Serializer):
     description = serializers.CharField(label="病情及就医说明", max_length=4000)
 
 
-class NoteSerializer(Serializer):
+class AidNoteSerializer(Serializer):
     """说明"""
 
     note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(Serializer):
+class AidReasonSerializer(Serializer):
     """不予给付的原因（必填）"""
 
     reason = serializers.CharField(label="原因", max_length=2000, required=False, allow_blank=True, default="")

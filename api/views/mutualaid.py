@@ -24,24 +24,24 @@ from api.params import validated
 from api.permissions import role_required
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.mutualaid import (
-    CategoryInputSerializer,
-    CategorySerializer,
-    ClaimInputSerializer,
-    ClaimSerializer,
-    DocumentSerializer,
-    EnrolAllResultSerializer,
-    EnrolInputSerializer,
-    EnrolmentSerializer,
-    FeesBookedSerializer,
-    ImportProblemSerializer,
-    ImportResultSerializer,
-    NoteSerializer,
-    ReasonSerializer,
-    SchemeEditSerializer,
-    SchemeFiguresSerializer,
-    SchemeInputSerializer,
-    SchemeRefSerializer,
-    SchemeSerializer,
+    AidCategoryInputSerializer,
+    AidCategorySerializer,
+    AidClaimInputSerializer,
+    AidClaimSerializer,
+    AidDocumentSerializer,
+    AidEnrolAllResultSerializer,
+    AidEnrolInputSerializer,
+    AidEnrolmentSerializer,
+    AidFeesBookedSerializer,
+    AidImportProblemSerializer,
+    AidImportResultSerializer,
+    AidNoteSerializer,
+    AidReasonSerializer,
+    AidSchemeEditSerializer,
+    AidSchemeFiguresSerializer,
+    AidSchemeInputSerializer,
+    AidSchemeRefSerializer,
+    AidSchemeSerializer,
 )
 from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
@@ -101,13 +101,13 @@ class ReadForAllWriteForOffice:
 @extend_schema_view(
     list=extend_schema(summary="互助保障计划列表", description="校工会和帮扶专干看到全部（含草稿）；其他人看到已开始参保的计划。"),
     retrieve=extend_schema(summary="计划详情"),
-    create=extend_schema(summary="新建计划（草稿）", request=SchemeInputSerializer, responses={201: SchemeSerializer}),
-    partial_update=extend_schema(summary="修改计划（仅草稿）", request=SchemeEditSerializer, responses=SchemeSerializer),
+    create=extend_schema(summary="新建计划（草稿）", request=AidSchemeInputSerializer, responses={201: AidSchemeSerializer}),
+    partial_update=extend_schema(summary="修改计划（仅草稿）", request=AidSchemeEditSerializer, responses=AidSchemeSerializer),
 )
 class SchemeViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, mixins.UpdateModelMixin, SchoolViewSet):
     queryset = Scheme.objects.none()
-    serializer_class = SchemeSerializer
+    serializer_class = AidSchemeSerializer
     filterset_class = SchemeFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -115,50 +115,50 @@ class SchemeViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.Retr
         return schemes_visible_to(self.request.user).annotate(enrolled=Count("enrolments"))
 
     def _answer(self, scheme, code=status.HTTP_200_OK):
-        return Response(SchemeSerializer(self.base_queryset().get(pk=scheme.pk)).data, status=code)
+        return Response(AidSchemeSerializer(self.base_queryset().get(pk=scheme.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        return self._answer(s.scheme_create(by=request.user, **validated(request, SchemeInputSerializer)),
+        return self._answer(s.scheme_create(by=request.user, **validated(request, AidSchemeInputSerializer)),
                             status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        serializer = SchemeEditSerializer(data=request.data, partial=True)
+        serializer = AidSchemeEditSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         return self._answer(s.scheme_update(scheme=self.get_object(), by=request.user, **serializer.validated_data))
 
     def _move(self, request, step):
         return self._answer(s.scheme_move(scheme=self.get_object(), by=request.user, action=step,
-                                          reason=validated(request, NoteSerializer)["note"]))
+                                          reason=validated(request, AidNoteSerializer)["note"]))
 
-    @extend_schema(summary="开始参保（草稿 → 参保中；须已设给付类别）", request=NoteSerializer, responses=SchemeSerializer)
+    @extend_schema(summary="开始参保（草稿 → 参保中；须已设给付类别）", request=AidNoteSerializer, responses=AidSchemeSerializer)
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         return self._move(request, "open")
 
-    @extend_schema(summary="进入保障期（参保中 → 保障中，可申请互助金）", request=NoteSerializer, responses=SchemeSerializer)
+    @extend_schema(summary="进入保障期（参保中 → 保障中，可申请互助金）", request=AidNoteSerializer, responses=AidSchemeSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         return self._move(request, "start")
 
-    @extend_schema(summary="结束（保障中 → 已结束）", request=NoteSerializer, responses=SchemeSerializer)
+    @extend_schema(summary="结束（保障中 → 已结束）", request=AidNoteSerializer, responses=AidSchemeSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         return self._move(request, "end")
 
-    @extend_schema(summary="参保与给付统计", responses=SchemeFiguresSerializer)
+    @extend_schema(summary="参保与给付统计", responses=AidSchemeFiguresSerializer)
     @action(detail=True, methods=["get"], permission_classes=[AidOffice])
     def figures(self, request, pk=None):
-        return Response(SchemeFiguresSerializer(scheme_figures(self.get_object())).data)
+        return Response(AidSchemeFiguresSerializer(scheme_figures(self.get_object())).data)
 
     @extend_schema(summary="缴费入账：把尚未入账的参保缴费记为一笔“其他收入”（待审批）",
                    description="没有尚未入账的缴费时不记账（entry 为 null），重复调用不会重复记账。",
-                   request=None, responses=FeesBookedSerializer)
+                   request=None, responses=AidFeesBookedSerializer)
     @action(detail=True, methods=["post"], url_path="book-fees")
     def book_fees(self, request, pk=None):
         entry = s.fees_book(scheme=self.get_object(), by=request.user)
         answer = ({"entry": None, "amount": None, "detail": "没有尚未入账的缴费。"} if entry is None else
                   {"entry": entry.pk, "amount": entry.amount, "detail": "已记入账簿，等待审批。"})
-        return Response(FeesBookedSerializer(answer).data)
+        return Response(AidFeesBookedSerializer(answer).data)
 
     @extend_schema(summary="状态变更记录", responses=AuditRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filterset_class=None, permission_classes=[AidOffice])
@@ -170,23 +170,23 @@ class SchemeViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.Retr
 @extend_schema(tags=TAGS)
 @extend_schema_view(
     list=extend_schema(summary="给付类别列表"), retrieve=extend_schema(summary="给付类别详情"),
-    create=extend_schema(summary="新建给付类别（仅草稿计划）", request=CategoryInputSerializer,
-                         responses={201: CategorySerializer}),
+    create=extend_schema(summary="新建给付类别（仅草稿计划）", request=AidCategoryInputSerializer,
+                         responses={201: AidCategorySerializer}),
 )
 class CategoryViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, SchoolViewSet):
     queryset = Category.objects.none()
-    serializer_class = CategorySerializer
+    serializer_class = AidCategorySerializer
     filterset_class = CategoryFilter
 
     def base_queryset(self):
         return Category.objects.filter(scheme__in=schemes_visible_to(self.request.user)).order_by("scheme_id", "id")
 
     def create(self, request, *args, **kwargs):
-        data = validated(request, CategoryInputSerializer)
+        data = validated(request, AidCategoryInputSerializer)
         scheme = data.pop("scheme")
         category = s.category_create(scheme=scheme, by=request.user, **data)
-        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+        return Response(AidCategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=TAGS)
@@ -194,11 +194,11 @@ class CategoryViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.Re
     list=extend_schema(summary="参保记录列表", description="会员只看到本人的参保记录。"),
     retrieve=extend_schema(summary="参保记录详情"),
     create=extend_schema(summary="参保登记（校工会为会员登记；会员在参保期内为本人参保，不填 member）",
-                         request=EnrolInputSerializer, responses={201: EnrolmentSerializer}),
+                         request=AidEnrolInputSerializer, responses={201: AidEnrolmentSerializer}),
 )
 class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SchoolViewSet):
     queryset = Enrolment.objects.none()
-    serializer_class = EnrolmentSerializer
+    serializer_class = AidEnrolmentSerializer
     filterset_class = EnrolmentFilter
     permission_classes = [IsAuthenticated]
 
@@ -211,10 +211,10 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return super().get_permissions()
 
     def create(self, request, *args, **kwargs):
-        data = validated(request, EnrolInputSerializer)
+        data = validated(request, AidEnrolInputSerializer)
         scheme = self._scheme(data["scheme"])
         enrolment = s.enrol(scheme=scheme, by=request.user, member=data["member"])
-        return Response(EnrolmentSerializer(self.base_queryset().get(pk=enrolment.pk)).data,
+        return Response(AidEnrolmentSerializer(self.base_queryset().get(pk=enrolment.pk)).data,
                         status=status.HTTP_201_CREATED)
 
     def _scheme(self, scheme):
@@ -222,11 +222,11 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             raise ValidationError({"scheme": "没有这个计划。"})
         return scheme
 
-    @extend_schema(summary="全员参保：为所有尚未参保的在会会员登记", request=SchemeRefSerializer,
-                   responses=EnrolAllResultSerializer)
+    @extend_schema(summary="全员参保：为所有尚未参保的在会会员登记", request=AidSchemeRefSerializer,
+                   responses=AidEnrolAllResultSerializer)
     @action(detail=False, methods=["post"], url_path="enrol-all")
     def enrol_all(self, request):
-        scheme = validated(request, SchemeRefSerializer)["scheme"]
+        scheme = validated(request, AidSchemeRefSerializer)["scheme"]
         return Response({"added": s.enrol_all(scheme=scheme, by=request.user)})
 
     @extend_schema(
@@ -235,10 +235,10 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         request={"multipart/form-data": {"type": "object", "required": ["scheme", "file"], "properties": {
             "scheme": {"type": "integer"}, "file": {"type": "string", "format": "binary"},
             "preview": {"type": "boolean"}}}},
-        responses={200: ImportResultSerializer, 400: ImportProblemSerializer(many=True)})
+        responses={200: AidImportResultSerializer, 400: AidImportProblemSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_sheet(self, request):
-        ref = SchemeRefSerializer(data={"scheme": request.data.get("scheme")})
+        ref = AidSchemeRefSerializer(data={"scheme": request.data.get("scheme")})
         ref.is_valid(raise_exception=True)
         upload = request.FILES.get("file")
         if upload is None:
@@ -259,11 +259,11 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     list=extend_schema(summary="互助金申请列表", description="会员只看到本人的申请。"),
     retrieve=extend_schema(summary="互助金申请详情（含按类别计算的金额、剩余年度额度、申请材料）"),
     create=extend_schema(summary="申请互助金（校工会代会员申请；会员为本人申请，不填 member）",
-                         request=ClaimInputSerializer, responses={201: ClaimSerializer}),
+                         request=AidClaimInputSerializer, responses={201: AidClaimSerializer}),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SchoolViewSet):
     queryset = Claim.objects.none()
-    serializer_class = ClaimSerializer
+    serializer_class = AidClaimSerializer
     filterset_class = ClaimFilter
     permission_classes = [IsAuthenticated]
     ordering_fields = ["created", "eligible_costs", "approved_amount"]
@@ -272,10 +272,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return claims_visible_to(self.request.user).prefetch_related("documents").order_by("-created", "-id")
 
     def _answer(self, claim, code=status.HTTP_200_OK):
-        return Response(ClaimSerializer(self.base_queryset().get(pk=claim.pk)).data, status=code)
+        return Response(AidClaimSerializer(self.base_queryset().get(pk=claim.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = validated(request, ClaimInputSerializer)
+        data = validated(request, AidClaimInputSerializer)
         if not schemes_visible_to(request.user).filter(pk=data["scheme"].pk).exists():
             raise ValidationError({"scheme": "没有这个计划。"})
         return self._answer(s.claim_file(by=request.user, **data), status.HTTP_201_CREATED)
@@ -284,26 +284,26 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         data = validated(request, serializer_class) if serializer_class else {}
         return self._answer(s.claim_act(claim=self.get_object(), by=request.user, action=step, **data))
 
-    @extend_schema(summary="初审通过（待初审 → 待核准）", request=NoteSerializer, responses=ClaimSerializer)
+    @extend_schema(summary="初审通过（待初审 → 待核准）", request=AidNoteSerializer, responses=AidClaimSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        return self._act(request, "review", NoteSerializer)
+        return self._act(request, "review", AidNoteSerializer)
 
     @extend_schema(summary="核准：按类别计算金额，超过该会员年度剩余额度时核减到剩余额度",
-                   description="年度额度已用完时 409。", request=NoteSerializer, responses=ClaimSerializer)
+                   description="年度额度已用完时 409。", request=AidNoteSerializer, responses=AidClaimSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._act(request, "approve", NoteSerializer)
+        return self._act(request, "approve", AidNoteSerializer)
 
-    @extend_schema(summary="支付：在账簿中记一笔“维权支出”（待审批）", request=None, responses=ClaimSerializer)
+    @extend_schema(summary="支付：在账簿中记一笔“维权支出”（待审批）", request=None, responses=AidClaimSerializer)
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         return self._act(request, "pay")
 
-    @extend_schema(summary="不予给付（须填原因）", request=ReasonSerializer, responses=ClaimSerializer)
+    @extend_schema(summary="不予给付（须填原因）", request=AidReasonSerializer, responses=AidClaimSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._act(request, "reject", ReasonSerializer)
+        return self._act(request, "reject", AidReasonSerializer)
 
     @extend_schema(summary="办理过程（每一次状态变更）", responses=AuditRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -315,14 +315,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @extend_schema(summary="上传申请材料（申请人本人或校工会，初审与核准前）",
                    request={"multipart/form-data": {"type": "object", "required": ["file"], "properties": {
                        "file": {"type": "string", "format": "binary"}}}},
-                   responses={201: DocumentSerializer})
+                   responses={201: AidDocumentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": "请选择要上传的文件（字段名 file）。"})
         document = s.claim_attach(claim=self.get_object(), by=request.user, upload=upload)
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(AidDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="下载申请材料", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
