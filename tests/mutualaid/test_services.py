@@ -10,12 +10,12 @@ from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
 from tenants.errors import Conflict, IllegalTransition, NotAllowed
 from tenants.finance.models import LedgerEntry
-from tenants.members.models import Member
+from tenants.members.models import Branch, Member
 from tenants.mutualaid import services as s
 from tenants.mutualaid.models import Claim, Enrolment, Scheme
 from tenants.mutualaid.selectors import claims_of_member, payouts_total
 from tests.conftest import delete_user_for_cleanup, in_schema, make_user
-from tests.members.factories import a_member
+from tests.members.factories import a_branch, a_member
 from tests.mutualaid.factories import a_scheme, category
 
 
@@ -238,7 +238,8 @@ def test_concurrent_approvals_never_exceed_the_cap(committed_db, guilin):
     together they would pass the cap; the second gets only what remains, or is refused."""
     admins = [make_user(guilin, [Role.UNION_ADMIN]), make_user(guilin, [Role.CARE_OFFICER])]
     scheme = a_scheme(guilin, admins[0], cap="10000.00")
-    member = a_member(guilin, employee_number="CONC-1")
+    branch = a_branch(guilin, name="并发测试分工会")
+    member = a_member(guilin, branch=branch, employee_number="CONC-1")
     with in_schema(guilin):
         s.enrol(scheme=scheme, by=admins[0], member=member)
         claims = []
@@ -258,8 +259,11 @@ def test_concurrent_approvals_never_exceed_the_cap(committed_db, guilin):
             Scheme.objects.filter(pk=scheme.pk).delete()
             AuditRecord.objects.filter(target_type="members.member", target_id=str(member.pk)).delete()
             Member.objects.filter(pk=member.pk).delete()
+            AuditRecord.objects.filter(target_type="members.branch", target_id=str(branch.pk)).delete()
+            Branch.objects.filter(pk=branch.pk).delete()
             for admin in admins:
                 AuditRecord.objects.filter(actor_id=admin.pk).delete()
+                AuditRecord.objects.filter(target_type="accounts.user", target_id=str(admin.pk)).delete()
         for admin in admins:
             delete_user_for_cleanup(guilin.schema_name, admin.pk)
 
