@@ -139,6 +139,14 @@ class AidImportProblemSerializer(Serializer):
     message = serializers.CharField(label="问题")
 
 
+class AidImportRejectedSerializer(Serializer):
+    """参保名单未导入：逐条列出问题"""
+
+    detail = serializers.CharField(label="说明")
+    problems = AidImportProblemSerializer(many=True, label="问题", required=False)
+    errors = serializers.DictField(label="按字段列出的错误（如未选计划、未上传文件）", required=False)
+
+
 class AidImportResultSerializer(Serializer):
     """导入结果（preview 为真时只检查不登记）"""
 

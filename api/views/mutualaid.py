@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -33,7 +33,7 @@ from api.serializers.mutualaid import (
     AidEnrolInputSerializer,
     AidEnrolmentSerializer,
     AidFeesBookedSerializer,
-    AidImportProblemSerializer,
+    AidImportRejectedSerializer,
     AidImportResultSerializer,
     AidNoteSerializer,
     AidReasonSerializer,
@@ -235,7 +235,9 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         request={"multipart/form-data": {"type": "object", "required": ["scheme", "file"], "properties": {
             "scheme": {"type": "integer"}, "file": {"type": "string", "format": "binary"},
             "preview": {"type": "boolean"}}}},
-        responses={200: AidImportResultSerializer, 400: AidImportProblemSerializer(many=True)})
+        responses={200: AidImportResultSerializer,
+                   400: OpenApiResponse(AidImportRejectedSerializer,
+                                        description="有错误时一人也不登记，返回每个错误的行号、列名和原因")})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_sheet(self, request):
         ref = AidSchemeRefSerializer(data={"scheme": request.data.get("scheme")})
