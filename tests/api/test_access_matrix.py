@@ -42,7 +42,9 @@ CARE_ENDPOINTS: dict[str, str] = {
 
 HARDSHIP_ENDPOINTS: dict[str, str] = {"hardship-case": ADMIN, "hardship-level": ADMIN}
 
-AID_ENDPOINTS: dict[str, str] = {}
+AID_ENDPOINTS: dict[str, str] = {
+    "aid-scheme": EVERYONE, "aid-category": EVERYONE, "aid-enrolment": OWN, "aid-claim": OWN,
+}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS})
 # Which of the owner's rows to probe, where the first one could be visible to anyone.
