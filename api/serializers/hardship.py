@@ -1,8 +1,10 @@
 """Serializers of the hardship register. Lists show only name, branch, level and review dates;
 the household and incomes are in the detail, whose every read is audited."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
+from tenants.hardship.aid import aid_given
 from tenants.hardship.models import Cause, HardshipCase, HardshipLevel, HardshipReview, HouseholdMember
 
 
@@ -57,6 +59,17 @@ class HardshipReviewSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class AidGivenSerializer(Serializer):
+    """一条帮扶记录（慰问或互助金）"""
+
+    kind = serializers.ChoiceField(choices=[("care_visit", "慰问"), ("aid_claim", "互助金")], label="类型")
+    kind_label = serializers.CharField(label="类型名称")
+    id = serializers.IntegerField(label="记录编号（/api/v1/care/visits/ 或 /api/v1/mutual-aid/claims/）")
+    text = serializers.CharField(label="摘要")
+    date = serializers.DateField(label="日期")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, label="金额（元）")
+
+
 class HardshipCaseSerializer(HardshipCaseListSerializer):
     """困难档案（详情：每次读取都写入审计记录）"""
 
@@ -64,12 +77,18 @@ class HardshipCaseSerializer(HardshipCaseListSerializer):
     cause_label = serializers.CharField(source="get_cause_display", read_only=True, label="致困原因")
     household = HouseholdMemberSerializer(many=True, read_only=True, label="家庭成员")
     reviews = HardshipReviewSerializer(many=True, read_only=True, label="年度复核")
+    aid = serializers.SerializerMethodField(label="帮扶记录")
 
     class Meta(HardshipCaseListSerializer.Meta):
         fields = [*HardshipCaseListSerializer.Meta.fields, "member_employee_number", "cause", "cause_label",
                   "cause_detail", "household_size", "household_income", "per_capita_income", "household",
-                  "reviews", "created_by", "created_at"]
+                  "reviews", "aid", "created_by", "created_at"]
         read_only_fields = fields
+
+
+    @extend_schema_field(AidGivenSerializer(many=True))
+    def get_aid(self, case) -> list[dict]:
+        return AidGivenSerializer(aid_given(case.member), many=True).data
 
 
 class HouseholdInputSerializer(Serializer):

@@ -29,7 +29,6 @@ from api.serializers.hardship import (
 )
 from tenants.accounts.roles import HARDSHIP_READERS
 from tenants.hardship import services
-from tenants.hardship.aid import aid_given
 from tenants.hardship.models import HardshipCase, HardshipLevel
 from tenants.hardship.selectors import cases_matching, levels
 from tenants.members.models import Member
@@ -122,11 +121,7 @@ class HardshipCaseViewSet(mixins.ListModelMixin, SchoolViewSet):
             case = services.case_read(by=request.user, case_id=pk)
         except HardshipCase.DoesNotExist:
             raise exceptions.NotFound("没有这份困难档案。")
-        data = HardshipCaseSerializer(case, context=self.get_serializer_context()).data
-        aid = aid_given(case.member)
-        if aid is not None:
-            data["aid"] = aid
-        response = Response(data)
+        response = Response(HardshipCaseSerializer(case, context=self.get_serializer_context()).data)
         # a confidential file must not stay in a browser's or proxy's cache after the audited read
         add_never_cache_headers(response)
         return response

@@ -44,3 +44,8 @@ def reviews_overdue():
     """Open cases whose yearly review date has passed, the longest overdue first."""
     return (HardshipCase.objects.filter(status=HardshipCase.Status.ACTIVE, next_review_on__lt=timezone.localdate())
             .select_related("member").only("id", "member__name", "next_review_on").order_by("next_review_on", "id"))
+
+
+def open_cases_count() -> int:
+    """Cases on the register (在册), for the statistics roll-up: a count, nothing personal."""
+    return HardshipCase.objects.filter(status=HardshipCase.Status.ACTIVE).count()

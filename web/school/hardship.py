@@ -99,6 +99,13 @@ class CaseNew(SchoolPage):
         return self.render_page(form=form, submit="建档", back=reverse("school:hardship"))
 
 
+AID_PAGES = {"care_visit": "school:care-visit", "aid_claim": "school:aid-claim"}
+
+
+def aid_with_links(member) -> list[dict]:
+    return [{**row, "url": reverse(AID_PAGES[row["kind"]], args=[row["id"]])} for row in aid_given(member)]
+
+
 class CaseDetail(SchoolPage):
     template_name = "web/hardship/detail.html"
     title = "困难档案"
@@ -111,7 +118,7 @@ class CaseDetail(SchoolPage):
             raise Http404
         response = self.render_page(
             case=case, household=list(case.household.all()), reviews=list(case.reviews.all()),
-            history=state_history(case, s.CASE_FLOW), aid=aid_given(case.member),
+            history=state_history(case, s.CASE_FLOW), aid=aid_with_links(case.member),
             page_title=f"困难档案 · {case.member.name}")
         response["Cache-Control"] = "no-store, private"
         return response
