@@ -13,13 +13,16 @@ class SchoolStatsSerializer(ModelSerializer):
     acceptance_rate = serializers.SerializerMethodField(label="立案率%")
     closure_rate = serializers.SerializerMethodField(label="办结率%")
     satisfaction_rate = serializers.SerializerMethodField(label="满意率%")
+    money_by_category = serializers.DictField(child=serializers.DecimalField(max_digits=16, decimal_places=2),
+                                              read_only=True, label="已审批收支（按科目）")
 
     class Meta:
         model = SchoolStats
         fields = ["school_slug", "school_name", "year", "members_total", "members_by_status",
                   "members_by_employment", "new_members", "proposals_received", "proposals_accepted",
                   "proposals_handled", "proposals_closed", "proposals_rated", "proposals_satisfied",
-                  "acceptance_rate", "closure_rate", "satisfaction_rate", "income", "spent", "computed_at"]
+                  "acceptance_rate", "closure_rate", "satisfaction_rate", "income", "spent", "money_by_category",
+                  "care_visits", "care_amount", "hardship_cases", "aid_payouts", "computed_at"]
 
     @staticmethod
     def _rate(row, name) -> str | None:
@@ -56,6 +59,12 @@ class StatsTotalsSerializer(Serializer):
     proposals_satisfied = serializers.IntegerField(label="满意和基本满意")
     income = serializers.DecimalField(max_digits=16, decimal_places=2, label="收入合计")
     spent = serializers.DecimalField(max_digits=16, decimal_places=2, label="支出合计")
+    money_by_category = serializers.DictField(child=serializers.DecimalField(max_digits=16, decimal_places=2),
+                                              label="已审批收支（按科目）")
+    care_visits = serializers.IntegerField(label="慰问人次")
+    care_amount = serializers.DecimalField(max_digits=16, decimal_places=2, label="慰问金额")
+    hardship_cases = serializers.IntegerField(label="在册困难教职工")
+    aid_payouts = serializers.DecimalField(max_digits=16, decimal_places=2, label="互助金给付")
     members_by_status = serializers.DictField(child=serializers.IntegerField(), label="会员（按状态）")
     members_by_employment = serializers.DictField(child=serializers.IntegerField(), label="在会会员（按用工类型）")
 

@@ -5,7 +5,9 @@ STATUS = dict(Member.Status.choices)
 EMPLOYMENT = dict(EmploymentType.choices)
 COLUMNS = [("members_total", "会员总数"), ("new_members", "本年新入会"), ("proposals_received", "收到提案"),
            ("proposals_accepted", "立案"), ("proposals_closed", "办结"), ("proposals_rated", "已评价"),
-           ("proposals_satisfied", "满意和基本满意"), ("income", "已审批收入（元）"), ("spent", "已审批支出（元）")]
+           ("proposals_satisfied", "满意和基本满意"), ("income", "已审批收入（元）"), ("spent", "已审批支出（元）"),
+           ("care_visits", "慰问人次"), ("care_amount", "慰问金额（元）"), ("hardship_cases", "在册困难教职工"),
+           ("aid_payouts", "互助金给付（元）")]
 
 
 def workbook(board: dict) -> bytes:

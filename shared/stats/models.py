@@ -23,6 +23,13 @@ class SchoolStats(models.Model):
     proposals_satisfied = models.PositiveIntegerField("满意和基本满意", default=0)
     income = models.DecimalField("本年已审批收入（元）", max_digits=14, decimal_places=2, default=0)
     spent = models.DecimalField("本年已审批支出（元）", max_digits=14, decimal_places=2, default=0)
+    # the approved money of the year per category of the books ({"activities": "1234.50", …}: strings,
+    # so no float ever stands for an amount)
+    money_by_category = models.JSONField("已审批收支（按科目）", default=dict)
+    care_visits = models.PositiveIntegerField("慰问人次", default=0)
+    care_amount = models.DecimalField("慰问金额（元）", max_digits=14, decimal_places=2, default=0)
+    hardship_cases = models.PositiveIntegerField("在册困难教职工", default=0)
+    aid_payouts = models.DecimalField("互助金给付（元）", max_digits=14, decimal_places=2, default=0)
     computed_at = models.DateTimeField("计算时间", default=timezone.now)
 
     class Meta:

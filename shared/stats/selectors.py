@@ -1,7 +1,7 @@
 """Reads of the statistics: a school's own rows, and the province's dashboard.
 
 The dashboard's figures per school come from two places: what the nightly roll-up computed in each
-school's schema (SchoolStats: members, new members, proposals) and what the province holds itself
+school's schema (SchoolStats: members, new members, proposals, care, money by category) and what the province holds itself
 in the shared tables (subsidy money, honours) — the latter read live, the former as of the last
 roll-up, whose time the page shows.
 """
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from shared.selectors import require_school
 from shared.stats.models import SchoolStats
+from tenants.finance.models import ExpenseCategory
 from tenants.members.models import EmploymentType
 from tenants.models import School
 from tenants.selectors import schools
@@ -176,6 +177,25 @@ def dashboard_charts(*, year: int) -> list[Chart]:
     charts.append(Chart("congress", "教代会提案：立案率、办结率、满意率",
                         f"{year} 年召开的教代会收到的提案；立案率 = 立案 ÷ 收到，办结率 = 办结 ÷ 立案后办理，"
                         "满意率 = 满意和基本满意 ÷ 已评价。", members, congress, unit="%"))
+
+    visits, care_amount, payouts, cases = of("care_visits"), of("care_amount"), of("aid_payouts"), of("hardship_cases")
+    charts.append(Chart("care", "帮扶慰问与互助保障", f"{year} 年各校慰问人次和金额、互助金给付，以及困难教职工档案在册人数。",
+                        members, [Series("慰问人次", visits, charted=False, total=_sum(visits)),
+                                  Series("慰问金额", care_amount, format="money", total=_sum(care_amount)),
+                                  Series("互助金给付", payouts, format="money", total=_sum(payouts)),
+                                  Series("在册困难教职工", cases, charted=False, total=_sum(cases))], unit="元"))
+
+    spent_by = []
+    for category, label in ExpenseCategory.choices:
+        values = [Decimal(stats[s.pk].money_by_category.get(category, "0")) if s.pk in stats else None
+                  for s in members]
+        spent_by.append(Series(label, values, format="money", total=_sum(values)))
+    income = of("income")
+    spent_by.append(Series("支出合计", of("spent"), format="money", charted=False, total=_sum(of("spent"))))
+    spent_by.append(Series("收入合计", income, format="money", charted=False, total=_sum(income)))
+    charts.append(Chart("money", "工会经费：已审批支出（按科目）",
+                        f"{year} 年各校账目中已审批的支出，按工会会计科目分列；未审批的收支不计入。",
+                        members, spent_by, stacked=True, unit="元"))
 
     zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
     money = {row["school"]: row for row in Application.objects.filter(programme__year=year).values("school").annotate(

@@ -20,8 +20,22 @@ from tenants.selectors import active_school_schemas, schools
 
 logger = logging.getLogger(__name__)
 
+MONEY_FIELDS = ("income", "spent", "care_amount", "aid_payouts")
 TOTAL_FIELDS = ["members_total", "new_members", "proposals_received", "proposals_accepted", "proposals_handled",
-                "proposals_closed", "proposals_rated", "proposals_satisfied", "income", "spent"]
+                "proposals_closed", "proposals_rated", "proposals_satisfied", "income", "spent", "care_visits",
+                "care_amount", "hardship_cases", "aid_payouts"]
+
+
+def _care_figures(year: int) -> dict:
+    """Care given, hardship cases on the register and mutual-aid payouts of the year, as each area's
+    selectors count them (the same figures the school's own pages show)."""
+    from tenants.care.selectors import care_totals
+    from tenants.hardship.selectors import open_cases_count
+    from tenants.mutualaid.selectors import payouts_total
+
+    care = care_totals(year)
+    return {"care_visits": care["count"], "care_amount": care["amount"] or Decimal("0"),
+            "hardship_cases": open_cases_count(), "aid_payouts": payouts_total(year) or Decimal("0")}
 
 
 def compute_current_school(*, year: int) -> SchoolStats:
@@ -43,9 +57,12 @@ def compute_current_school(*, year: int) -> SchoolStats:
         satisfied=Count("pk", filter=Q(status__in=[Proposal.Status.RATED, Proposal.Status.CLOSED],
                                        rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
     )
-    money = LedgerEntry.objects.filter(status=LedgerEntry.Status.APPROVED, occurred_on__range=(start, end)).aggregate(
+    approved = LedgerEntry.objects.filter(status=LedgerEntry.Status.APPROVED, occurred_on__range=(start, end))
+    money = approved.aggregate(
         income=Sum("amount", filter=Q(kind=LedgerEntry.Kind.INCOME)),
         spent=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)))
+    by_category = {category: str(amount) for category, amount in
+                   approved.values_list("category").annotate(total=Sum("amount")).order_by("category")}
     stats, _ = SchoolStats.objects.update_or_create(school=school, year=year, defaults={
         "members_total": sum(by_status.values()), "members_by_status": by_status,
         "members_by_employment": by_employment,
@@ -55,6 +72,7 @@ def compute_current_school(*, year: int) -> SchoolStats:
         "proposals_closed": counts["closed"], "proposals_rated": counts["rated"],
         "proposals_satisfied": counts["satisfied"],
         "income": money["income"] or Decimal("0"), "spent": money["spent"] or Decimal("0"),
+        "money_by_category": by_category, **_care_figures(year),
         "computed_at": timezone.now()})
     return stats
 
@@ -97,8 +115,13 @@ def rollup_is_due(*, now: datetime.datetime | None = None, max_age: datetime.tim
 
 def dashboard(*, year: int) -> dict:
     rows = list(SchoolStats.objects.filter(year=year).select_related("school"))
-    totals = {field: sum((getattr(row, field) for row in rows), Decimal("0") if field in ("income", "spent") else 0)
+    totals = {field: sum((getattr(row, field) for row in rows), Decimal("0") if field in MONEY_FIELDS else 0)
               for field in TOTAL_FIELDS}
+    by_category: dict[str, Decimal] = {}
+    for row in rows:
+        for category, amount in row.money_by_category.items():
+            by_category[category] = by_category.get(category, Decimal("0")) + Decimal(amount)
+    totals["money_by_category"] = {category: str(amount) for category, amount in sorted(by_category.items())}
     for key in ("members_by_status", "members_by_employment"):
         merged: dict[str, int] = {}
         for row in rows:

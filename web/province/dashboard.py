@@ -76,6 +76,7 @@ class Dashboard(ProvincePage):
             ("allocated", "补助已核定", by_key["subsidies"].series[0].total, "money"),
             ("disbursed", "补助已拨付", by_key["subsidies"].series[1].total, "money"),
             ("awarded", "获得荣誉", by_key["honours"].series[1].total, ""),
+            ("care", f"{year} 年慰问金额", by_key["care"].series[1].total, "money"),
         ]
         return self.render_page(
             year=year, years=years, charts=charts, chart_data={c.key: c.data() for c in charts},
