@@ -10,7 +10,7 @@ from shared.stats.models import SchoolStats
 from tenants.accounts.roles import Role
 from tenants.finance.models import LedgerEntry
 from tenants.finance.services import ledger_entry_decide
-from tests.conftest import in_schema, make_user
+from tests.conftest import in_schema, make_user, signed_in, text
 from tests.members.factories import a_member
 
 
@@ -80,3 +80,45 @@ def test_one_broken_school_does_not_keep_the_others_figures_stale(guilin, huzhou
     assert rollup_now(years=[year]) == 2
     rolled = set(SchoolStats.objects.filter(year=year).values_list("school__slug", flat=True))
     assert {"guilin", "huzhou"} <= rolled and "hnit" not in rolled
+
+
+def test_the_roll_up_carries_care_given_hardship_cases_aid_payouts_and_money_by_category(
+        guilin, huzhou, province, host_client):
+    """What the school's own care, hardship and mutual-aid pages count is what the province sees."""
+    from tenants.care.demo import STANDARDS
+    from tenants.care.services import default_standards, visit_record
+    from tenants.hardship.models import HardshipLevel
+    from tenants.hardship.services import case_register
+    from tenants.mutualaid import services as aid
+    from tests.mutualaid.factories import a_scheme, category
+
+    year = timezone.localdate().year
+    office, approver = make_user(guilin, [Role.UNION_ADMIN]), make_user(guilin, [Role.UNION_ADMIN])
+    visited, poor = a_member(guilin), a_member(guilin)
+    with in_schema(guilin):
+        default_standards(by=None, effective_from=datetime.date(year, 1, 1), amounts=STANDARDS)
+        visit = visit_record(by=office, member=visited, kind="hospital", visited_on=datetime.date(year, 1, 2),
+                             amount=Decimal("500.00"))
+        ledger_entry_decide(entry=visit.ledger_entry, by=approver, approve=True)
+        case_register(by=office, member=poor, level=HardshipLevel.objects.get(name="困难"), cause="illness",
+                      household=[{"name": "本人", "relation": "本人", "age": 50, "monthly_income": "1800"}])
+    scheme = a_scheme(guilin, office)
+    with in_schema(guilin):
+        aid.enrol(scheme=scheme, by=office, member=visited)
+        claim = aid.claim_file(by=office, scheme=scheme, category=category(guilin, scheme, "重大疾病"),
+                               eligible_costs="20000", description="住院治疗", member=visited)
+        for step in ("review", "approve", "pay"):
+            claim = aid.claim_act(claim=claim, by=approver if step != "review" else office, action=step)
+
+    admin = host_client(province, [Role.PROVINCE_ADMIN])
+    assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
+    rows = {row["school_slug"]: row for row in admin.get("/api/v1/stats/", {"year": year}).json()["rows"]}
+    mine = rows["guilin"]
+    assert (mine["care_visits"], mine["care_amount"], mine["hardship_cases"], mine["aid_payouts"]) == (
+        1, "500.00", 1, "8000.00")
+    # 生病住院 books to 职工活动支出; only the approved visit counts, the payout still waits for approval
+    assert mine["money_by_category"] == {"activities": "500.00"} and mine["spent"] == "500.00"
+    assert (rows["huzhou"]["care_visits"], rows["huzhou"]["hardship_cases"]) == (0, 0)
+
+    page = signed_in(province, [Role.PROVINCE_ADMIN]).get("/dashboard/", {"year": year})
+    assert "帮扶慰问与互助保障" in text(page) and "工会经费：已审批支出（按科目）" in text(page)

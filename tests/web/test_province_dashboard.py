@@ -82,7 +82,7 @@ def test_only_the_province_admin_opens_the_dashboard(admin, province, guilin):
 def test_every_chart_is_drawn_from_the_page_s_data_and_readable_as_a_table(admin, figures):
     page = text(admin.get("/dashboard/"))
     data = chart_data(page)
-    assert set(data) == {"members", "new-members", "congress", "subsidies", "honours"}
+    assert set(data) == {"members", "new-members", "congress", "care", "money", "subsidies", "honours"}
     schools = data["members"]["schools"]
     guilin, huzhou = schools.index("桂院" if "桂院" in schools else "桂林学院"), schools.index("湖州师范学院")
     staff = next(s for s in data["members"]["series"] if s["name"] == "在编")
