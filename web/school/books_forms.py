@@ -15,7 +15,8 @@ class EntryForm(PageForm):
     category = forms.ChoiceField(label="科目", choices=CATEGORY_CHOICES, required=False)
     amount = forms.CharField(label="金额（元）", required=False, max_length=40,
                              widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "如 1200.00"}))
-    occurred_on = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    occurred_on = forms.DateField(label="日期", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   error_messages={"invalid": "请填写有效的日期，如 2026-05-01。"})
     description = forms.CharField(label="摘要", required=False, strip=False,
                                   widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如 教师节慰问品采购（发票 12 张）"}))
