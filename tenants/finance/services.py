@@ -1,8 +1,9 @@
 """The school's books: entries count only once approved, by someone other than who recorded them."""
+import zlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tenants.accounts.roles import FINANCE_APPROVERS, Role
@@ -47,8 +48,19 @@ LEDGER_FLOW = (
 )
 
 
+def _year_lock(year: int, *, shared: bool) -> None:
+    """A transaction-scoped advisory lock on this school's year: every write into a year holds it
+    shared, the year-end close exclusively — so a close waits for entries being recorded or budgets
+    being set in that year to commit (and then counts their pending entries), and a write that
+    starts after the close sees the year closed."""
+    school = zlib.crc32(connection.schema_name.encode()) & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_xact_lock{'_shared' if shared else ''}(%s, %s)", [school, int(year)])
+
+
 def check_year_open(year: int, *, field: str = "occurred_on") -> None:
-    """Refuse any write into a closed year (年终结账 froze it)."""
+    """Refuse any write into a closed year (年终结账 froze it). Call it inside the writing transaction."""
+    _year_lock(year, shared=True)
     if ClosedYear.objects.filter(year=year).exists():
         raise Conflict(f"{year} 年度已结账，不能再记账、修改或审批。", field=field)
 
@@ -89,8 +101,8 @@ def ledger_entry_record(*, by, kind: str, category: str, amount, occurred_on, de
     person recorded as 记账人 is ``by`` and can never approve it."""
     amount, description = _cleaned_entry(kind=kind, category=category, amount=amount, occurred_on=occurred_on,
                                           description=description)
-    check_year_open(occurred_on.year)
     with transaction.atomic():
+        check_year_open(occurred_on.year)
         entry = LedgerEntry.objects.create(
             kind=kind, category=category, amount=amount, occurred_on=occurred_on,
             description=description, source_type=source_type, source_id=source_id,
@@ -260,6 +272,7 @@ def year_close(*, by, year, note: str = "") -> ClosedYear:
     if not _has_role(by, CLOSERS):
         raise NotAllowed("只有校工会管理员可以年终结账。")
     year = _check_year(year)
+    _year_lock(year, shared=False)
     if year >= timezone.localdate().year:
         raise Conflict(f"{year} 年度尚未结束，不能结账。", field="year")
     # Lock the year's entries so none is approved or sent back while the close is decided.

@@ -202,3 +202,57 @@ def test_a_year_is_closed_only_without_pending_entries_and_then_frozen(guilin, p
                                   amount="5", occurred_on=LAST_YEAR, description="x")
         assert LedgerEntry.objects.get(pk=current.pk).occurred_on == DAY
         assert not Budget.objects.filter(year=2025).exists()
+
+
+def test_a_close_waits_for_an_entry_being_recorded_in_that_year(committed_db, guilin):
+    """The close and a recording of the same year at the same moment: the close waits for the
+    entry to commit and then refuses, naming it; it never freezes a year with an entry pending."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from tests.conftest import delete_user_for_cleanup
+
+    treasurer = make_user(guilin, [Role.TREASURER], username="close-race-treasurer")
+    admin = make_user(guilin, [Role.UNION_ADMIN], username="close-race-admin")
+
+    def cleanup():
+        with in_schema(guilin):
+            AuditRecord.objects.filter(target_type__startswith="finance.").delete()
+            LedgerEntry.objects.filter(occurred_on__year=2025).delete()
+            ClosedYear.objects.filter(year=2025).delete()
+            for user in (treasurer, admin):
+                AuditRecord.objects.filter(target_type="accounts.user", target_id=str(user.pk)).delete()
+                delete_user_for_cleanup(guilin.schema_name, user.pk)
+
+    committed_db.append(cleanup)
+    recorded, outcome = threading.Event(), {}
+
+    def record_slowly():
+        with in_schema(guilin), transaction.atomic():
+            record(treasurer, on=LAST_YEAR)
+            recorded.set()
+            time.sleep(0.6)
+        connection.close()
+
+    def close():
+        recorded.wait(5)
+        started = time.perf_counter()
+        try:
+            with in_schema(guilin):
+                s.year_close(by=admin, year=2025)
+            outcome["result"] = "closed"
+        except Conflict as refused:
+            outcome["result"] = refused.message
+        outcome["waited"] = time.perf_counter() - started
+        connection.close()
+
+    threads = [threading.Thread(target=record_slowly), threading.Thread(target=close)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "还有 1 笔收支待审批" in outcome["result"] and outcome["waited"] > 0.3
+    with in_schema(guilin):
+        assert not ClosedYear.objects.filter(year=2025).exists()
