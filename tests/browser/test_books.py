@@ -2,6 +2,7 @@
 from the workbench on a phone, and it then counts in budget vs actual; a union admin who recorded an
 entry is shown no approve button and the API refuses it. Entries carry unique descriptions and use
 the 其他收入 category, so the demo's books and other journeys are left as they are."""
+import re
 import time
 import urllib.error
 from decimal import Decimal
@@ -34,6 +35,7 @@ def test_the_treasurer_records_the_approver_approves_on_a_phone_and_it_counts(de
     assert desktop.get_by_label("摘要").input_value() == description
     desktop.get_by_label("金额（元）").fill("1234.50")
     desktop.get_by_role("button", name="保存").click()
+    desktop.wait_for_url(re.compile(r"/books/entries/\d+/$"))
     assert "已记账，等待审批" in desktop.locator("#toasts").inner_text()
     assert desktop.locator(".badge", has_text="待审批").first.is_visible()
     assert desktop.get_by_role("button", name="审批通过").count() == 0
@@ -46,6 +48,7 @@ def test_the_treasurer_records_the_approver_approves_on_a_phone_and_it_counts(de
     phone.goto(stack.site("guilin") + f"/books/entries/{entry}/")
     phone.get_by_role("button", name="审批通过").click()
     phone.locator("#confirm-dialog-ok").click()
+    phone.locator(".badge", has_text="已审批").first.wait_for()
     assert "已审批通过" in phone.locator("#toasts").inner_text()
     assert no_horizontal_scroll(phone)
 
