@@ -22,7 +22,7 @@ from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewS
 from api.views.school_profile import SchoolProfileView
 from api.views.staffhomes import SchoolCriterionViewSet, SchoolHomeApplicationViewSet, SchoolRoundViewSet
 from api.views.stats import SchoolStatsViewSet
-from api.views.subsidies import LedgerEntryViewSet, SchoolApplicationViewSet, SchoolProgrammeViewSet
+from api.views.subsidies import SchoolApplicationViewSet, SchoolProgrammeViewSet
 
 router = Router(trailing_slash=True)
 router.register("audit", SchoolAuditRecordViewSet, basename="audit")
@@ -49,7 +49,6 @@ router.register("staff-homes/applications", SchoolHomeApplicationViewSet, basena
 router.register("stats", SchoolStatsViewSet, basename="stats")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
-router.register("ledger", LedgerEntryViewSet, basename="ledger")
 # issue #10: each area registers its own endpoints
 for area in (books, care, hardship, mutualaid):
     area.register(router)

@@ -1,4 +1,4 @@
-"""Fund subsidies on both hosts, and the school's ledger (read, approve, send back)."""
+"""Fund subsidies on both hosts (the school's ledger is in api/views/books.py)."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.base import ProvinceViewSet, SchoolViewSet
-from api.filters import LedgerFilter, ProvinceSubsidyApplicationFilter, SubsidyApplicationFilter
+from api.filters import ProvinceSubsidyApplicationFilter, SubsidyApplicationFilter
 from api.params import validated
 from api.permissions import ProvinceAdmin, UnionAdmin
 from api.scoping import current_school
@@ -14,7 +14,6 @@ from api.serializers.subsidies import (
     AllocateSerializer,
     SubsidyApplicationInputSerializer,
     SubsidyApplicationSerializer,
-    LedgerEntrySerializer,
     ProgrammeSerializer,
     SchoolProgrammeSerializer,
     RejectSerializer,
@@ -23,8 +22,6 @@ from api.serializers.subsidies import (
 from shared.subsidies import services as s
 from shared.subsidies.models import Application, Programme
 from shared.subsidies.selectors import programmes_with_allocated
-from tenants.finance.models import LedgerEntry
-from tenants.finance.services import ledger_entry_decide
 from tenants.members.models import Member
 
 
@@ -140,27 +137,3 @@ class SchoolApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         application = s.application_report(application=self.get_object(), by=request.user,
                                            **validated(request, ReportSerializer))
         return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
-
-
-@extend_schema(tags=["工会经费"])
-@extend_schema_view(list=extend_schema(summary="收支记录"), retrieve=extend_schema(summary="收支记录详情"))
-class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
-    serializer_class = LedgerEntrySerializer
-    permission_classes = [UnionAdmin]
-    queryset = LedgerEntry.objects.all()
-    filterset_class = LedgerFilter
-
-    @extend_schema(summary="审批通过（记账人以外的校工会管理员）", request=None, responses=LedgerEntrySerializer,
-                   description="只有待审批的记录可以审批：否则 409，并说明当前状态。")
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        entry = ledger_entry_decide(entry=self.get_object(), by=request.user, approve=True)
-        return Response(LedgerEntrySerializer(entry).data)
-
-    @extend_schema(summary="退回（须填原因）", request=RejectSerializer, responses=LedgerEntrySerializer,
-                   description="只有待审批的记录可以退回：否则 409，并说明当前状态。")
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        entry = ledger_entry_decide(entry=self.get_object(), by=request.user, approve=False,
-                                    **validated(request, RejectSerializer))
-        return Response(LedgerEntrySerializer(entry).data)

@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
         "CareKindEnum": "shared.honours.models.ModelWorkerCare.Kind",
         "AttachmentKindEnum": "tenants.congress.models.ProposalAttachment.Kind",
         "LedgerKindEnum": "tenants.finance.models.LedgerEntry.Kind",
+        "LedgerCategoryEnum": "tenants.finance.models.ALL_CATEGORY_CHOICES",
+        "ExpenseCategoryEnum": "tenants.finance.models.ExpenseCategory",
         "NominationStatusEnum": "shared.honours.models.Nomination.Status",
         "CampaignStatusEnum": "shared.honours.models.HonourCampaign.Status",
         "SubsidyApplicationStatusEnum": "shared.subsidies.models.Application.Status",

@@ -20,6 +20,9 @@ class ExpenseCategory(models.TextChoices):
     OTHER_EXPENSE = "other_expense", "其他支出"
 
 
+#: every category, income first (the choices of an entry's and a budget line's category)
+ALL_CATEGORY_CHOICES = IncomeCategory.choices + ExpenseCategory.choices
+
 #: which categories belong to which kind of entry
 CATEGORIES_OF_KIND = {"income": frozenset(IncomeCategory.values), "expense": frozenset(ExpenseCategory.values)}
 

@@ -31,10 +31,10 @@ SCHOOL_ENDPOINTS = {
     "honour-nomination": ADMIN, "honour-record": EVERYONE, "competition-entry": ADMIN, "competition": PROVINCIAL,
     "circular": EVERYONE, "staffhome-criterion": PROVINCIAL, "staffhome-round": PROVINCIAL,
     "staffhome-application": ADMIN, "stats": EVERYONE, "subsidy-programme": PROVINCIAL,
-    "subsidy-application": ADMIN, "ledger": ADMIN,
+    "subsidy-application": ADMIN,
 }
 # issue #10: one table per area, so the areas' endpoints are added side by side
-BOOKS_ENDPOINTS: dict[str, str] = {}
+BOOKS_ENDPOINTS: dict[str, str] = {"ledger": ADMIN, "books-budget": ADMIN, "books-closed-year": ADMIN}
 
 CARE_ENDPOINTS: dict[str, str] = {
     "care-standard": ADMIN, "care-visit": ADMIN, "care-life-event": ADMIN, "care-batch": ADMIN,

@@ -1,0 +1,148 @@
+"""Reading the books: entries matching filters, budget vs actual for a year, an entry's trail and
+the record it came from. Only approved entries count in any figure."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from tenants.audit.selectors import audit_records
+from tenants.finance.models import Budget, ClosedYear, LedgerEntry
+from tenants.finance.services import LEDGER_FLOW, all_categories
+
+ZERO = Decimal("0.00")
+
+#: where an entry's source record is shown, by source_type (pk = source_id); pages built by other
+#: areas, resolved when drawn so a page not there yet falls back to plain text
+SOURCE_PAGES = {
+    LedgerEntry.Source.CARE_VISIT: "school:care-visit",
+    LedgerEntry.Source.CARE_BATCH: "school:care-batch",
+    LedgerEntry.Source.AID_CLAIM: "school:aid-claim",
+    LedgerEntry.Source.AID_FEES: "school:aid-scheme",
+    LedgerEntry.Source.SUBSIDY: "school:subsidy",
+}
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def entries_matching(*, year: int | None = None, kind: str = "", category: str = "", status: str = "",
+                     source_type: str = "", q: str = ""):
+    rows = LedgerEntry.objects.all()
+    if year:
+        start, end = year_bounds(int(year))
+        rows = rows.filter(occurred_on__gte=start, occurred_on__lte=end)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if category:
+        rows = rows.filter(category=category)
+    if status:
+        rows = rows.filter(status=status)
+    if source_type:
+        rows = rows.filter(source_type=source_type)
+    if q:
+        rows = rows.filter(Q(description__icontains=q) | Q(recorded_by__icontains=q))
+    return rows
+
+
+def books_years() -> list[int]:
+    """Years that have entries or budgets, and the current one, newest first."""
+    years = {timezone.localdate().year}
+    years.update(d.year for d in LedgerEntry.objects.dates("occurred_on", "year"))
+    years.update(Budget.objects.values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def is_year_closed(year: int) -> bool:
+    return ClosedYear.objects.filter(year=year).exists()
+
+
+def _percent(actual: Decimal, budget: Decimal | None):
+    if not budget:
+        return None
+    return (actual * 100 / budget).quantize(Decimal("0.1"))
+
+
+def budget_vs_actual(year: int) -> dict:
+    """The year's books by category in the union accounting layout (收入 then 支出): budget, actual
+    (approved entries only), % of budget used, what remains, and what still waits for approval.
+    One aggregate query over the year's entries (index on occurred_on, status, category) and one
+    over its budget lines."""
+    start, end = year_bounds(year)
+    sums = {row["category"]: row for row in (
+        LedgerEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
+        .order_by().values("category")
+        .annotate(actual=Sum("amount", filter=Q(status=LedgerEntry.Status.APPROVED)),
+                  entries=Count("id", filter=Q(status=LedgerEntry.Status.APPROVED)),
+                  pending=Sum("amount", filter=Q(status=LedgerEntry.Status.PENDING)),
+                  pending_count=Count("id", filter=Q(status=LedgerEntry.Status.PENDING))))}
+    budgets = dict(Budget.objects.filter(year=year).values_list("category", "amount"))
+    sections = {"income": [], "expense": []}
+    for kind, category, label in all_categories():
+        row = sums.get(category, {})
+        actual = row.get("actual") or ZERO
+        budget = budgets.get(category)
+        sections[kind].append({
+            "kind": kind, "category": category, "label": label, "budget": budget, "actual": actual,
+            "entries": row.get("entries", 0), "percent": _percent(actual, budget),
+            "remaining": None if budget is None else budget - actual,
+            "pending": row.get("pending") or ZERO, "pending_count": row.get("pending_count", 0),
+        })
+    totals = {}
+    for kind, rows in sections.items():
+        budget = sum((r["budget"] for r in rows if r["budget"] is not None), ZERO)
+        actual = sum((r["actual"] for r in rows), ZERO)
+        has_budget = any(r["budget"] is not None for r in rows)
+        totals[kind] = {"budget": budget if has_budget else None, "actual": actual,
+                        "percent": _percent(actual, budget if has_budget else None),
+                        "remaining": budget - actual if has_budget else None,
+                        "pending": sum((r["pending"] for r in rows), ZERO),
+                        "pending_count": sum(r["pending_count"] for r in rows),
+                        "entries": sum(r["entries"] for r in rows)}
+    return {"year": year, "closed": is_year_closed(year), "income": sections["income"],
+            "expense": sections["expense"], "totals": totals,
+            "balance": totals["income"]["actual"] - totals["expense"]["actual"],
+            "budget_balance": (totals["income"]["budget"] or ZERO) - (totals["expense"]["budget"] or ZERO)}
+
+
+def source_link(entry: LedgerEntry) -> str:
+    """The URL of the record an entry came from, or "" (manual, or that page does not exist)."""
+    name = SOURCE_PAGES.get(entry.source_type)
+    if not name or entry.source_id is None:
+        return ""
+    try:
+        return reverse(name, args=[entry.source_id])
+    except NoReverseMatch:
+        return ""
+
+
+def entry_trail(entry: LedgerEntry) -> list:
+    """Every audit record of the entry (recorded, changed, approved, sent back), oldest first."""
+    return list(audit_records(target_type=entry._meta.label_lower, target_id=str(entry.pk))
+                .order_by("at", "id"))
+
+
+def awaiting_approval_by(user):
+    """Pending entries ``user`` may approve: everyone's but their own."""
+    return (LedgerEntry.objects.filter(status=LedgerEntry.Status.PENDING)
+            .exclude(recorded_by=user.get_username()).order_by("occurred_on", "id"))
+
+
+def sent_back_to(user):
+    """Entries ``user`` recorded that an approver sent back."""
+    return (LedgerEntry.objects.filter(status=LedgerEntry.Status.REJECTED, recorded_by=user.get_username())
+            .order_by("-occurred_on", "-id"))
+
+
+def allowed_actions(entry: LedgerEntry, user) -> list[str]:
+    """The workflow steps ``user`` may take on ``entry`` now (never approving their own)."""
+    actions = LEDGER_FLOW.allowed_actions(state=entry.status, user=user)
+    if entry.recorded_by == user.get_username():
+        actions = [a for a in actions if a not in ("approve", "reject")]
+    else:
+        actions = [a for a in actions if a != "resubmit"]
+    return actions
