@@ -19,7 +19,6 @@ from tenants.accounts.models import Notification
 from tenants.audit.models import AuditRecord
 from tenants.congress.models import Delegate, Delegation, Proposal, Suggestion
 from tenants.congress.selectors import proposals_matching
-from tenants.finance.models import LedgerEntry
 from tenants.members.models import Group, Member, MembershipApplication
 from tenants.members.selectors import members_matching
 from tenants.models import School
@@ -189,12 +188,6 @@ class NotificationFilter(filters.FilterSet):
     class Meta:
         model = Notification
         fields = []
-
-
-class LedgerFilter(filters.FilterSet):
-    class Meta:
-        model = LedgerEntry
-        fields = ["kind", "category", "status"]
 
 
 class AuditFilter(filters.FilterSet):

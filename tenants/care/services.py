@@ -30,7 +30,7 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.finance.models import ExpenseCategory, LedgerEntry
 from tenants.finance.services import check_year_open, ledger_entry_record
-from tenants.members.models import Branch, Group, Member
+from tenants.members.models import Member
 from tenants.text import cn_date
 from tenants.workflow import StateMachine
 

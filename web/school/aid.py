@@ -18,7 +18,6 @@ from tenants.mutualaid import services as s
 from tenants.mutualaid.models import Claim, Scheme
 from tenants.mutualaid.selectors import (
     claims_visible_to,
-    member_of,
     office_queues,
     scheme_figures,
     schemes_visible_to,

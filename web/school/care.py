@@ -16,7 +16,7 @@ from tenants.care import selectors as q
 from tenants.care import services as s
 from tenants.care.models import LIFE_EVENT_KINDS, CareBatch, CareKind, CareVisit, LifeEvent
 from tenants.members.models import Branch, Group, Member
-from web.base import SchoolPage, posted_id
+from web.base import SchoolPage
 from web.history import state_history
 from web.school.care_forms import BatchForm, EventForm, ReasonForm, SettingsForm, StandardForm, VisitForm
 from web.tables import Column, Filter, Table
