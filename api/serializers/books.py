@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
 from tenants.finance.models import Budget, ClosedYear, LedgerEntry
+from tenants.finance.services import entry_version
 
 
 class BooksEntrySerializer(ModelSerializer):
@@ -12,13 +13,18 @@ class BooksEntrySerializer(ModelSerializer):
     category_label = serializers.CharField(source="get_category_display", read_only=True, label="科目")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     source_type_label = serializers.CharField(source="get_source_type_display", read_only=True, label="来源类型")
+    version = serializers.SerializerMethodField(label="版本（审批时带上，防止批准读取后被修改的记录）")
 
     class Meta:
         model = LedgerEntry
         fields = ["id", "kind", "kind_label", "category", "category_label", "amount", "occurred_on", "description",
                   "status", "status_label", "source_type", "source_type_label", "source_id", "source_ref",
-                  "recorded_by", "created"]
+                  "recorded_by", "created", "version"]
         read_only_fields = fields
+
+
+    def get_version(self, entry) -> str:
+        return entry_version(entry)
 
 
 class BooksEntryInputSerializer(Serializer):
@@ -29,6 +35,13 @@ class BooksEntryInputSerializer(Serializer):
     amount = serializers.CharField(label="金额（元）", max_length=40)
     occurred_on = serializers.DateField(label="日期")
     description = serializers.CharField(label="摘要", max_length=2000, allow_blank=True)
+
+
+class BooksApproveSerializer(Serializer):
+    """审批通过"""
+
+    version = serializers.CharField(label="读取记录时的 version（可选；不一致时 409）", max_length=16, required=False,
+                                    allow_blank=True, default="")
 
 
 class BooksRejectSerializer(Serializer):

@@ -22,6 +22,7 @@ from api.permissions import role_required
 from api.scoping import current_school
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.books import (
+    BooksApproveSerializer,
     BooksEntryInputSerializer,
     BooksEntrySerializer,
     BooksRejectSerializer,
@@ -117,11 +118,13 @@ class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schoo
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
-    @extend_schema(summary="审批通过（记账人以外的审批人）", request=None, responses=BooksEntrySerializer,
-                   description="只有待审批的记录可以审批：否则 409，并说明当前状态；记账人本人 403。")
+    @extend_schema(summary="审批通过（记账人以外的审批人）", request=BooksApproveSerializer, responses=BooksEntrySerializer,
+                   description="只有待审批的记录可以审批：否则 409，并说明当前状态；记账人本人 403。"
+                               "带上读取时的 version：记录在此之后被修改过则 409，不会批准没看过的金额。")
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        entry = s.ledger_entry_decide(entry=self.get_object(), by=request.user, approve=True)
+        seen = validated(request, BooksApproveSerializer).get("version") or None
+        entry = s.ledger_entry_decide(entry=self.get_object(), by=request.user, approve=True, seen_version=seen)
         return Response(BooksEntrySerializer(entry).data)
 
     @extend_schema(summary="退回（须填原因）", request=BooksRejectSerializer, responses=BooksEntrySerializer,

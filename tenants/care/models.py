@@ -23,6 +23,9 @@ class CareKind(models.TextChoices):
 #: 五必访: the five life events the union always visits
 FIVE_VISITS = frozenset({CareKind.CHILDBIRTH, CareKind.HOSPITAL, CareKind.BEREAVEMENT, CareKind.MARRIAGE,
                          CareKind.RETIREMENT})
+#: aid that tells who is in hardship or seriously ill: for the union office and its 帮扶专干 only
+#: (like the hardship register), never in a branch chair's view
+CONFIDENTIAL_KINDS = frozenset({CareKind.HARDSHIP, CareKind.ILLNESS})
 #: what a branch chair may report as a life event
 LIFE_EVENT_KINDS = [(k.value, k.label) for k in CareKind if k in FIVE_VISITS]
 #: what a batch visit may be

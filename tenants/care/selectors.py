@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from tenants.accounts.roles import Role
-from tenants.care.models import CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
+from tenants.care.models import CONFIDENTIAL_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
 from tenants.care.services import CARE_OFFICE, COUNTED, care_settings, standard_in_force
+from tenants.accounts.roles import FINANCE_READERS
 from tenants.members.models import Branch
 
 ZERO = Decimal("0.00")
@@ -19,12 +20,13 @@ def can_see_care(user) -> bool:
 
 
 def visits_visible_to(user):
-    """The office and the 帮扶专干: every visit; a branch chair: their branch's; anyone else: none."""
+    """The office and the 帮扶专干: every visit; a branch chair: their branch's, without the confidential
+    kinds (困难帮扶, 大病救助); anyone else: none."""
     visits = CareVisit.objects.select_related("member__branch", "standard", "recorded_by")
-    if user.has_role(*CARE_OFFICE):
+    if user.has_role(*CARE_OFFICE, *FINANCE_READERS):  # the books' readers follow an entry to its visit
         return visits
     if user.has_role(Role.BRANCH_CHAIR):
-        return visits.filter(member__branch__chair=user)
+        return visits.filter(member__branch__chair=user).exclude(kind__in=CONFIDENTIAL_KINDS)
     return visits.none()
 
 
@@ -127,4 +129,7 @@ def care_history_for(user, member, limit: int = 20):
     if not user.has_role(*CARE_OFFICE) and not (user.has_role(Role.BRANCH_CHAIR)
                                                  and member.branch.chair_id == user.pk):
         return None
-    return list(visits_of_member(member)[:limit])
+    visits = visits_of_member(member)
+    if not user.has_role(*CARE_OFFICE):
+        visits = visits.exclude(kind__in=CONFIDENTIAL_KINDS)
+    return list(visits[:limit])

@@ -65,6 +65,8 @@ LIFE_EVENT_FLOW = (
     StateMachine.for_field("待慰问事项", LifeEvent)
     .add("visit", label="已慰问", sources={E.REPORTED}, target=E.VISITED, roles=CARE_OFFICE)
     .add("close", label="关闭", sources={E.REPORTED}, target=E.CLOSED, roles=CARE_OFFICE, reason_required=True)
+    .add("reopen", label="重新待慰问", sources={E.VISITED}, target=E.REPORTED, roles=CARE_APPROVERS,
+         reason_required=True)
 )
 
 
@@ -230,7 +232,9 @@ def visit_record(*, by, member: Member, kind: str, visited_on, amount, visitors:
 
 
 def _description(visit: CareVisit) -> str:
-    return f"{visit.get_kind_display()}慰问 {visit.member.name}（慰问记录 {visit.pk}）"
+    # no name: the books are read by the treasurer, approvers and 经审, and a kind such as 困难帮扶
+    # next to a name would tell them who is in hardship; the link leads to the visit for who may see it
+    return f"{visit.get_kind_display()}慰问（慰问记录 {visit.pk}）"
 
 
 @transaction.atomic
@@ -251,6 +255,10 @@ def visit_decide(*, visit: CareVisit, by, approve: bool, reason: str = "") -> Ca
                                    source_id=visit.pk)
         fields.append("ledger_entry")
     VISIT_FLOW.apply(visit, action, by=by, reason=reason, extra_update_fields=fields)
+    event = visit.life_event
+    if not approve and event is not None and event.status == LifeEvent.Status.VISITED:
+        # the visit that answered the event was refused: the event waits for a visit again
+        LIFE_EVENT_FLOW.apply(event, "reopen", by=by, reason=f"慰问记录 {visit.pk} 未获批准：{visit.decision_reason}")
     return visit
 
 

@@ -19,7 +19,6 @@ ZERO = Decimal("0.00")
 #: areas, resolved when drawn so a page not there yet falls back to plain text
 SOURCE_PAGES = {
     LedgerEntry.Source.CARE_VISIT: "school:care-visit",
-    LedgerEntry.Source.CARE_BATCH: "school:care-batch",
     LedgerEntry.Source.AID_CLAIM: "school:aid-claim",
     LedgerEntry.Source.AID_FEES: "school:aid-scheme",
     LedgerEntry.Source.SUBSIDY: "school:subsidy",
@@ -111,6 +110,9 @@ def budget_vs_actual(year: int) -> dict:
 
 def source_link(entry: LedgerEntry) -> str:
     """The URL of the record an entry came from, or "" (manual, or that page does not exist)."""
+    if entry.source_type == LedgerEntry.Source.CARE_BATCH and entry.source_id is not None:
+        # a batch is read as its visits (the care list filtered to it)
+        return f"{reverse('school:care')}?batch={entry.source_id}"
     name = SOURCE_PAGES.get(entry.source_type)
     if not name or entry.source_id is None:
         return ""
@@ -143,6 +145,7 @@ def allowed_actions(entry: LedgerEntry, user) -> list[str]:
     actions = LEDGER_FLOW.allowed_actions(state=entry.status, user=user)
     if entry.recorded_by == user.get_username():
         actions = [a for a in actions if a not in ("approve", "reject")]
-    else:
+    elif entry.source_type == LedgerEntry.Source.MANUAL:
+        # another area's entry is resubmitted by the office or the treasurer, a manual one by its recorder
         actions = [a for a in actions if a != "resubmit"]
     return actions

@@ -120,6 +120,11 @@ def ledger_record_platform_entry(*, source_ref: str, kind: str, category: str, a
     existing = LedgerEntry.objects.filter(source_ref=source_ref).first()
     if existing:
         return existing, False
+    if ClosedYear.objects.filter(year=occurred_on.year).exists():
+        # money that arrives after its year was closed is booked when it arrives, never into the
+        # frozen year; the description says which year it belonged to
+        description = f"{description}（属 {occurred_on.year} 年度，该年度已结账，记入到账当日）"
+        occurred_on = timezone.localdate()
     try:
         with transaction.atomic():
             entry = LedgerEntry.objects.create(
@@ -133,15 +138,27 @@ def ledger_record_platform_entry(*, source_ref: str, kind: str, category: str, a
         return LedgerEntry.objects.get(source_ref=source_ref), False
 
 
+def entry_version(entry: LedgerEntry) -> str:
+    """What an approver saw of an entry, in a few characters: it changes whenever the recorder
+    corrects any figure of it, so an approval of what was seen never approves something else."""
+    seen = f"{entry.kind}|{entry.category}|{entry.amount}|{entry.occurred_on}|{entry.description}"
+    return format(zlib.crc32(seen.encode()), "08x")
+
+
 @transaction.atomic
-def ledger_entry_decide(*, entry: LedgerEntry, by, approve: bool, reason: str = "") -> LedgerEntry:
-    """Approve or send back an entry; the person who recorded it never approves it (four eyes)."""
+def ledger_entry_decide(*, entry: LedgerEntry, by, approve: bool, reason: str = "",
+                        seen_version: str | None = None) -> LedgerEntry:
+    """Approve or send back an entry; the person who recorded it never approves it (four eyes).
+    With ``seen_version`` (entry_version of what the approver was shown), an entry corrected since
+    is refused (409) instead of approved unseen."""
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     action = "approve" if approve else "reject"
     LEDGER_FLOW.check(action, state=entry.status, user=by, reason=reason)
     check_year_open(entry.occurred_on.year)
     if entry.recorded_by == actor_name(by):
         raise NotAllowed("记账人不能审批自己记录的收支，请由其他审批人办理。")
+    if seen_version and seen_version != entry_version(entry):
+        raise Conflict(f"这笔收支在您查看之后已被记账人修改（现为 ¥{entry.amount:,.2f}），请重新核对后再审批。")
     LEDGER_FLOW.apply(entry, action, by=by, reason=reason)
     return entry
 
@@ -157,8 +174,12 @@ def ledger_entry_record_manual(*, by, kind: str, category: str, amount, occurred
                                description=description)
 
 
-def _locked_for_change(entry: LedgerEntry, by) -> LedgerEntry:
-    """The entry, locked, if ``by`` may still change it; otherwise the reason why not."""
+def _locked_for_change(entry: LedgerEntry, by, *, resubmitting: bool = False) -> LedgerEntry:
+    """The entry, locked, if ``by`` may still change it; otherwise the reason why not.
+
+    An entry another area wrote (a care visit, a claim's payout) keeps its figures, which its own
+    record holds; sent back (say, for a missing invoice), the union office or the treasurer
+    resubmits it unchanged once the paper is in order."""
     if not _has_role(by, RECORDERS):
         raise NotAllowed("只有财务记账员或校工会管理员可以修改收支记录。")
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
@@ -166,10 +187,19 @@ def _locked_for_change(entry: LedgerEntry, by) -> LedgerEntry:
         raise Conflict("已审批的收支不能修改；如有错误，请另记一笔更正。")
     check_year_open(entry.occurred_on.year)
     if entry.source_type != LedgerEntry.Source.MANUAL:
-        raise Conflict(f"这笔收支由“{entry.get_source_type_display()}”生成，请在原记录中处理。")
+        if resubmitting:
+            return entry
+        raise Conflict(f"这笔收支由“{entry.get_source_type_display()}”生成，金额等须在原记录中处理；"
+                       "被退回时可不作修改重新提交。")
     if entry.recorded_by != actor_name(by):
         raise NotAllowed("只有记账人本人可以修改这笔收支。")
     return entry
+
+
+def ledger_entry_check_editable(*, entry: LedgerEntry, by) -> None:
+    """Refuse (as ledger_entry_update would) before anyone types a correction into a form."""
+    with transaction.atomic():
+        _locked_for_change(entry, by)
 
 
 @transaction.atomic
@@ -195,7 +225,7 @@ def ledger_entry_update(*, entry: LedgerEntry, by, kind: str, category: str, amo
 @transaction.atomic
 def ledger_entry_resubmit(*, entry: LedgerEntry, by, reason: str = "") -> LedgerEntry:
     """Send a sent-back entry to the approvers again, unchanged (e.g. the invoice was found)."""
-    entry = _locked_for_change(entry, by)
+    entry = _locked_for_change(entry, by, resubmitting=True)
     LEDGER_FLOW.apply(entry, "resubmit", by=by, reason=(reason or "").strip()[:300] or "重新提交")
     return entry
 

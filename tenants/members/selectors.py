@@ -26,9 +26,10 @@ def members_search(*, query: str = "", branch=None, status=None, employment_type
 
 
 def members_visible_to(user):
-    """union_admin: everyone; branch chair: their branches' members; others: themselves."""
+    """union_admin and the 帮扶专干 (who visit any member): everyone; branch chair: their branches'
+    members; others: themselves."""
     members = Member.objects.select_related("branch", "group")
-    if user.has_role(Role.UNION_ADMIN):
+    if user.has_role(Role.UNION_ADMIN, Role.CARE_OFFICER):
         return members
     if user.has_role(Role.BRANCH_CHAIR):
         return members.filter(Q(branch__chair=user) | Q(user=user))

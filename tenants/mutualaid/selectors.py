@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from tenants.accounts.roles import FINANCE_READERS
 from tenants.members.models import Member
 from tenants.mutualaid.models import Claim, Enrolment, Scheme
 from tenants.mutualaid.services import is_office
@@ -12,10 +13,16 @@ from tenants.mutualaid.services import is_office
 C = Claim.Status
 
 
+def reads_the_books(user) -> bool:
+    """The treasurer, approvers and 经审 read every money record: the claims and schemes behind the
+    books' entries included (read only: every step stays the office's)."""
+    return user is not None and getattr(user, "is_authenticated", False) and user.has_role(*FINANCE_READERS)
+
+
 def schemes_visible_to(user) -> QuerySet[Scheme]:
-    """The office sees drafts too; everyone else the schemes that have opened."""
+    """The office (and the books' readers) see drafts too; everyone else the schemes that have opened."""
     schemes = Scheme.objects.all()
-    if not is_office(user):
+    if not (is_office(user) or reads_the_books(user)):
         schemes = schemes.exclude(status=Scheme.Status.DRAFT)
     return schemes.order_by("-year", "-id")
 
@@ -35,7 +42,7 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
 
 def claims_visible_to(user) -> QuerySet[Claim]:
     claims = Claim.objects.select_related("enrolment__scheme", "enrolment__member", "category")
-    if is_office(user):
+    if is_office(user) or reads_the_books(user):
         return claims
     return claims.filter(enrolment__member__user=user) if user is not None and user.pk else claims.none()
 

@@ -447,9 +447,17 @@ def _locked(claim: Claim) -> Claim:
                                                             "category").get(pk=claim.pk)
 
 
+def _not_own(claim: Claim, by) -> None:
+    """Nobody decides on their own claim: another person of the office does."""
+    if by is not None and claim.enrolment.member.user_id == by.pk:
+        raise NotAllowed("不能审核或核准本人的互助金申请，请由工会其他人员办理。")
+
+
 def claim_review(*, claim: Claim, by, note: str = "") -> Claim:
     with transaction.atomic():
         claim = _locked(claim)
+        CLAIM_FLOW.check("review", state=claim.status, user=by)
+        _not_own(claim, by)
         CLAIM_FLOW.apply(claim, "review", by=by, reason=note.strip() or "初审通过")
     return claim
 
@@ -462,6 +470,7 @@ def claim_approve(*, claim: Claim, by, note: str = "") -> Claim:
         enrolment = Enrolment.objects.select_for_update().select_related("scheme").get(pk=claim.enrolment_id)
         claim = _locked(claim)
         CLAIM_FLOW.check("approve", state=claim.status, user=by)
+        _not_own(claim, by)
         computed = compute_amount(claim.category, claim.eligible_costs)
         remaining = enrolment.cap - enrolment.used
         if remaining <= 0:
@@ -484,10 +493,9 @@ def claim_pay(*, claim: Claim, by, paid_on=None) -> Claim:
         claim = _locked(claim)
         CLAIM_FLOW.check("pay", state=claim.status, user=by)
         claim.paid_on = paid_on or timezone.localdate()
-        member = claim.enrolment.member
         claim.payout_entry = ledger_entry_record(
             by=by, kind=LedgerEntry.Kind.EXPENSE, category=ExpenseCategory.RIGHTS, amount=claim.approved_amount,
-            occurred_on=claim.paid_on, description=f"{claim.enrolment.scheme}给付：{member.name}（{claim.category.name}）",
+            occurred_on=claim.paid_on, description=f"{claim.enrolment.scheme}给付（互助金申请 {claim.pk}）",
             source_type=LedgerEntry.Source.AID_CLAIM, source_id=claim.pk)
         CLAIM_FLOW.apply(claim, "pay", by=by, reason=f"支付 ¥{claim.approved_amount:,.2f}",
                          extra_update_fields=["paid_on", "payout_entry"])
@@ -497,6 +505,8 @@ def claim_pay(*, claim: Claim, by, paid_on=None) -> Claim:
 def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
     with transaction.atomic():
         claim = _locked(claim)
+        CLAIM_FLOW.check("reject", state=claim.status, user=by, reason=reason)
+        _not_own(claim, by)
         claim.decision_reason = (reason or "").strip()
         CLAIM_FLOW.apply(claim, "reject", by=by, reason=claim.decision_reason, extra_update_fields=["decision_reason"])
     return claim

@@ -195,3 +195,24 @@ def test_the_reminder_task_runs_for_real_once_per_event(care):
         assert care["chair"].pk not in {n.user_id for n in told}
         with pytest.raises(ValidationError):
             care_settings_update(by=care["admin"], reminder_days="0")
+
+
+def test_a_life_event_waits_for_a_visit_again_when_its_visit_is_refused(care):
+    member = care["members"][0]
+    with in_schema(care["school"]):
+        event = life_event_report(by=care["chair"], member=member, kind="hospital", occurred_on=DAY)
+        visit = visit_record(by=care["officer"], member=member, kind="hospital", visited_on=DAY,
+                             amount=Decimal("2000"), reason="手术费用高", life_event=event)
+        assert LifeEvent.objects.get(pk=event.pk).status == LifeEvent.Status.VISITED
+        visit_decide(visit=visit, by=care["admin"], approve=False, reason="超出太多")
+        assert LifeEvent.objects.get(pk=event.pk).status == LifeEvent.Status.REPORTED
+
+
+def test_a_branch_chair_never_sees_hardship_or_serious_illness_aid_of_their_members(care):
+    member = care["members"][0]
+    with in_schema(care["school"]):
+        for kind, amount in (("hardship", "1000"), ("illness", "2000"), ("marriage", "500")):
+            visit_record(by=care["officer"], member=member, kind=kind, visited_on=DAY, amount=Decimal(amount))
+        assert {v.kind for v in selectors.visits_visible_to(care["chair"])} == {"marriage"}
+        assert {v.kind for v in selectors.care_history_for(care["chair"], member)} == {"marriage"}
+        assert {v.kind for v in selectors.care_history_for(care["officer"], member)} == {"hardship", "illness", "marriage"}

@@ -291,3 +291,21 @@ def test_concurrent_approvals_never_exceed_the_cap(committed_db, guilin):
     with in_schema(guilin):
         assert Enrolment.objects.get(scheme=scheme, member=member).used == Decimal("10000.00")
         assert sum(c.approved_amount or 0 for c in Claim.objects.filter(enrolment__scheme=scheme)) == Decimal("10000.00")
+
+
+def test_nobody_in_the_office_decides_on_their_own_claim(guilin):
+    officer = make_user(guilin, [Role.CARE_OFFICER])
+    colleague = make_user(guilin, [Role.UNION_ADMIN])
+    member = a_member(guilin, user=officer)
+    scheme = a_scheme(guilin, colleague)
+    with in_schema(guilin):
+        s.enrol(scheme=scheme, by=colleague, member=member)
+        claim = s.claim_file(by=officer, scheme=scheme, category=category(guilin, scheme, "重大疾病"),
+                             eligible_costs="20000", description="住院", member=member)
+        for step in ("review", "reject"):
+            with pytest.raises(NotAllowed, match="本人"):
+                s.claim_act(claim=claim, by=officer, action=step, reason="自己办")
+        s.claim_act(claim=claim, by=colleague, action="review")
+        with pytest.raises(NotAllowed, match="本人"):
+            s.claim_act(claim=claim, by=officer, action="approve")
+        assert s.claim_act(claim=claim, by=colleague, action="approve").approved_amount == Decimal("8000.00")

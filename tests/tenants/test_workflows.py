@@ -5,6 +5,7 @@ every state of a machine can be reached; only `StateMachine.apply` writes a stat
 moves, saves and audits together.
 """
 import ast
+import datetime
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,7 @@ def test_apply_refuses_a_user_without_the_role_and_a_missing_reason_and_changes_
 def test_the_platform_takes_only_steps_declared_for_it(guilin):
     with in_schema(guilin):
         entry, _ = ledger_record_platform_entry(source_ref="test:1", kind="income", category="higher_subsidy",
-                                                amount="100", occurred_on="2026-05-01", description="上级补助")
+                                                amount="100", occurred_on=datetime.date(2026, 5, 1), description="上级补助")
         assert entry.status == "approved"
         record = AuditRecord.objects.get(target_type="finance.ledgerentry", target_id=str(entry.pk),
                                          action="transition")

@@ -127,3 +127,12 @@ def test_batch_preview_then_record_and_standards_and_figures(care):
     assert officer.post("/care/standards/", {"form": "settings", "reminder_days": "9"}).status_code == 403
     figures = admin.get("/care/figures/")
     assert "¥600.00" in text(figures) and "文学院" in text(figures)
+
+
+def test_the_care_officer_opens_a_member_s_page_with_their_care_history(guilin):
+    from tests.members.factories import a_member
+
+    member = a_member(guilin, name="韦平")
+    officer = signed_in(guilin, [Role.CARE_OFFICER])
+    page = officer.get(f"/members/{member.pk}/")
+    assert page.status_code == 200 and "韦平" in text(page)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
-from tenants.accounts.roles import Role
+from tenants.accounts.roles import FINANCE_READERS, Role
 from tenants.members.models import Member
 from tenants.mutualaid import services as s
 from tenants.mutualaid.models import Claim, Scheme
@@ -89,10 +89,12 @@ class SchemeNew(SchoolPage):
 
 class SchemeDetail(SchoolPage):
     template_name = "web/aid/scheme.html"
-    roles = AID_OFFICE
+    # the books' readers follow a fees entry here (read only)
+    roles = AID_OFFICE | FINANCE_READERS
 
     def get(self, request, pk, category_form=None, enrol_form=None):
         scheme = _scheme(request.user, pk)
+        office = s.is_office(request.user)
         table = Table(request, id="claims", columns=[
             Column("pk", "编号", link=lambda c: reverse("school:aid-claim", args=[c.pk])),
             Column("enrolment.member.name", "会员", primary=True,
@@ -120,10 +122,11 @@ class SchemeDetail(SchoolPage):
             figures=scheme_figures(scheme), table=table, history=state_history(scheme, s.SCHEME_FLOW),
             steps=s.SCHEME_FLOW.allowed_actions(state=scheme.status, user=request.user),
             step_labels={a: t.label for a, t in s.SCHEME_FLOW.transitions.items()},
-            category_form=category_form or (CategoryForm() if scheme.status == Scheme.Status.DRAFT else None),
-            enrol_form=enrol_form or EnrolForm(),
-            can_enrol=scheme.status in (Scheme.Status.ENROLLING, Scheme.Status.ACTIVE),
-            can_claim=scheme.status == Scheme.Status.ACTIVE)
+            category_form=category_form or (CategoryForm() if office and scheme.status == Scheme.Status.DRAFT
+                                            else None),
+            enrol_form=enrol_form or EnrolForm(), office=office,
+            can_enrol=office and scheme.status in (Scheme.Status.ENROLLING, Scheme.Status.ACTIVE),
+            can_claim=office and scheme.status == Scheme.Status.ACTIVE)
 
 
 class SchemeStep(SchoolPage):
@@ -286,8 +289,10 @@ class ClaimDetail(SchoolPage):
         if claim.status in (Claim.Status.SUBMITTED, Claim.Status.REVIEWED):
             computed = s.compute_amount(claim.category, claim.eligible_costs)
             preview = {"computed": computed, "amount": max(min(computed, enrolment.remaining), 0),
-                       "capped": computed > enrolment.remaining}
-        may_attach = claim.status in (Claim.Status.SUBMITTED, Claim.Status.REVIEWED)
+                       "capped": computed > enrolment.remaining, "exhausted": enrolment.remaining <= 0}
+        # the claimant or the office add papers while it is under review; the books' readers only read
+        may_attach = (claim.status in (Claim.Status.SUBMITTED, Claim.Status.REVIEWED)
+                      and (office or enrolment.member.user_id == request.user.pk))
         return self.render_page(
             claim=claim, enrolment=enrolment, office=office, page_title=f"互助金申请 #{claim.pk}",
             documents=claim.documents.all(), preview=preview, history=state_history(claim, s.CLAIM_FLOW),

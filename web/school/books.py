@@ -129,6 +129,8 @@ class EntryEdit(SchoolPage):
 
     def get(self, request, pk):
         entry = _entry(pk)
+        if not self.call_service(lambda: s.ledger_entry_check_editable(entry=entry, by=request.user)):
+            return redirect("school:books-entry", pk=entry.pk)
         initial = {name: getattr(entry, name) for name in s.ENTRY_FIELDS}
         return self.render_page(form=EntryForm(initial=initial), entry=entry)
 
@@ -178,9 +180,15 @@ class EntryDetail(SchoolPage):
         own = entry.recorded_by == user.get_username()
         editable = (not closed and own and _may(user, s.RECORDERS) and entry.source_type == LedgerEntry.Source.MANUAL
                     and entry.status != LedgerEntry.Status.APPROVED)
+        # another area's entry is resubmitted unchanged by the office or the treasurer (its figures
+        # live in its own record); a manual one by its recorder, who may also correct it
+        resubmittable = "resubmit" in actions and _may(user, s.RECORDERS) and (
+            editable or entry.source_type != LedgerEntry.Source.MANUAL)
+        approve_url = f"{reverse('school:books-entry-step', args=[entry.pk, 'approve'])}?seen={s.entry_version(entry)}"
         return self.render_page(
             entry=entry, page_title=f"收支记录 · {entry.description[:20]}", closed=closed,
-            source_url=source_link(entry), actions=actions, editable=editable,
+            source_url=source_link(entry), actions=actions, editable=editable, resubmittable=resubmittable,
+            approve_url=approve_url,
             own_pending=own and entry.status == LedgerEntry.Status.PENDING and _may(user, FINANCE_APPROVERS),
             reject_form=reject_form or RejectForm(), history=state_history(entry, s.LEDGER_FLOW),
             trail=_trail_rows(entry))
@@ -199,7 +207,10 @@ class EntryStep(SchoolPage):
     def post(self, request, pk, step):
         entry = _entry(pk)
         if step == "approve":
-            self.call_service(lambda: s.ledger_entry_decide(entry=entry, by=request.user, approve=True),
+            # the version of the entry the approver was shown (EntryDetail's approve_url)
+            seen = request.GET.get("seen", "")[:16]
+            self.call_service(lambda: s.ledger_entry_decide(entry=entry, by=request.user, approve=True,
+                                                            seen_version=seen or None),
                               success="已审批通过，计入账目。")
         elif step == "reject":
             form = RejectForm(request.POST)

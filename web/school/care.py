@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
-from tenants.accounts.roles import Role
+from tenants.accounts.roles import FINANCE_READERS, Role
 from tenants.care import selectors as q
 from tenants.care import services as s
 from tenants.care.models import LIFE_EVENT_KINDS, CareBatch, CareKind, CareVisit, LifeEvent
@@ -24,6 +24,8 @@ from web.todo import LIST_LENGTH, Todo
 
 OFFICE = frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
+#: who reads visits: besides the office and chairs, the books' readers following an entry to its source
+VISIT_READERS = OFFICE_OR_CHAIR | FINANCE_READERS
 
 
 def _years():
@@ -54,7 +56,7 @@ def _current_members():
 class VisitList(SchoolPage):
     template_name = "web/care/visits.html"
     title = "帮扶慰问"
-    roles = OFFICE_OR_CHAIR
+    roles = VISIT_READERS
 
     def get(self, request):
         table = Table(request, id="visits", columns=[
@@ -77,6 +79,7 @@ class VisitList(SchoolPage):
             rows = rows.filter(batch_id=int(batch))
         table.paginate(rows)
         return self.render_page(table=table, is_office=request.user.has_role(*OFFICE),
+                                handles_events=request.user.has_role(*OFFICE_OR_CHAIR),
                                 open_events=q.events_visible_to(request.user).filter(
                                     status=LifeEvent.Status.REPORTED).count())
 
@@ -129,11 +132,13 @@ class VisitNew(SchoolPage):
 class VisitDetail(SchoolPage):
     template_name = "web/care/visit_detail.html"
     title = "慰问记录"
-    roles = OFFICE_OR_CHAIR
+    roles = VISIT_READERS
 
     def get(self, request, pk):
         visit = _visible_visit(request.user, pk)
-        actions = s.VISIT_FLOW.allowed_actions(state=visit.status, user=request.user)
+        # the page decides (approve / reject); 超标准报批 happens when the visit is recorded
+        actions = [a for a in s.VISIT_FLOW.allowed_actions(state=visit.status, user=request.user)
+                   if a in ("approve", "reject")]
         return self.render_page(visit=visit, actions=actions, history=state_history(visit, s.VISIT_FLOW))
 
 
