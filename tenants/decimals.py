@@ -10,6 +10,8 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 def decimal_in_range(value, *, field: str, low, high, places: str = "0.01", label: str = "数值") -> Decimal:
     text = str(value).strip() if value is not None else ""
+    if not text:
+        raise ValidationError({field: f"请填写{label}。"})
     if _GROUPED.match(text):
         text = text.replace(",", "")
     # "1e2" is a number to Decimal, but not one a person means to type in a form

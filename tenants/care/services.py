@@ -29,7 +29,7 @@ from tenants.care.models import (
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.finance.models import ExpenseCategory, LedgerEntry
-from tenants.finance.services import check_year_open, ledger_entry_record
+from tenants.finance.services import MAX_ENTRY_AMOUNT, check_year_open, ledger_entry_record
 from tenants.members.models import Member
 from tenants.text import cn_date
 from tenants.workflow import StateMachine
@@ -396,6 +396,9 @@ def batch_record(*, by, kind: str, title: str, visited_on, per_head, scope: str,
     if not reached:
         raise ValidationError({"scope": "所选范围内没有在会会员。"})
     total = per_head * len(reached)
+    if total > MAX_ENTRY_AMOUNT:
+        raise ValidationError({"per_head": f"合计 ¥{total:,.2f}（{len(reached)} 人）超出一笔账目的上限，"
+                                           "请核对人均金额或分批登记。"})
     batch = CareBatch.objects.create(kind=kind, title=title[:100], visited_on=visited_on, per_head=per_head,
                                      scope=scope, visitors=(visitors or "").strip()[:200], count=len(reached),
                                      total=total, standard=standard, recorded_by=by)

@@ -216,3 +216,18 @@ def test_a_branch_chair_never_sees_hardship_or_serious_illness_aid_of_their_memb
         assert {v.kind for v in selectors.visits_visible_to(care["chair"])} == {"marriage"}
         assert {v.kind for v in selectors.care_history_for(care["chair"], member)} == {"marriage"}
         assert {v.kind for v in selectors.care_history_for(care["officer"], member)} == {"hardship", "illness", "marriage"}
+
+
+def test_a_batch_whose_total_no_ledger_entry_could_hold_is_refused_on_the_per_head_amount(care):
+    from tenants.members.models import Member
+
+    with in_schema(care["school"]):
+        Member.objects.bulk_create(
+            [Member(name=f"批量{n}", gender="male", employee_number=f"BIG{n}", branch=care["other"],
+                    employment_type="staff", join_date=datetime.date(2010, 9, 1)) for n in range(1000)])
+        standard_set(by=care["admin"], kind="holiday", effective_from=DAY, amount_min=100, amount_max=100000)
+        with pytest.raises(ValidationError) as refused:
+            batch_record(by=care["officer"], kind="holiday", title="春节慰问", visited_on=DAY, per_head="100000",
+                         scope="all")
+        assert "超出一笔账目的上限" in refused.value.message_dict["per_head"][0]
+        assert not CareBatch.objects.exists() and not CareVisit.objects.filter(kind="holiday").exists()

@@ -29,6 +29,12 @@ def test_more_decimals_than_allowed_are_refused_not_cut():
 
 
 def test_what_is_not_a_plain_number_is_refused_naming_the_field():
-    for typed in ("1e2", "1,00", "abc", "", "NaN"):
+    for typed in ("1e2", "1,00", "abc", "NaN"):
         assert refusal(typed).startswith("金额（元）应为")
     assert refusal("-1") == "金额（元）应在 0 到 1000000 之间。"
+
+
+def test_an_empty_amount_is_asked_for_not_called_a_wrong_number():
+    assert refusal("") == "请填写金额（元）。"
+    assert refusal("   ") == "请填写金额（元）。"
+    assert refusal(None) == "请填写金额（元）。"
