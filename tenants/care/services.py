@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
@@ -141,6 +142,12 @@ def standard_set(*, by, kind: str, effective_from, amount_min, amount_max=None, 
     if CareStandard.objects.filter(kind=kind, effective_from=effective_from).exists():
         raise Conflict(f"“{CareKind(kind).label}”在 {cn_date(effective_from)} 已有一个版本；请另选生效日期。",
                        field="effective_from")
+    # a version dated back over visits already given would make them "within" a standard nobody
+    # approved them under (and let one person raise a ceiling for a visit they then record)
+    latest = CareVisit.objects.filter(kind=kind).aggregate(latest=Max("visited_on"))["latest"]
+    if latest and effective_from <= latest:
+        raise Conflict(f"“{CareKind(kind).label}”已有 {cn_date(latest)} 的慰问记录；新标准只能从这之后生效，"
+                       "已发放的慰问保持原标准。", field="effective_from")
     standard = CareStandard.objects.create(kind=kind, effective_from=effective_from, amount_min=low,
                                            amount_max=high, category=category, note=(note or "").strip()[:200],
                                            set_by=actor_name(by))

@@ -50,8 +50,10 @@ CLAIM_FLOW = (
     .add("review", label="初审通过", sources={C.SUBMITTED}, target=C.REVIEWED, roles=OFFICE)
     .add("approve", label="核准", sources={C.REVIEWED}, target=C.APPROVED, roles=OFFICE)
     .add("pay", label="支付", sources={C.APPROVED}, target=C.PAID, roles=OFFICE)
-    .add("reject", label="不予给付", sources={C.SUBMITTED, C.REVIEWED}, target=C.REJECTED, roles=OFFICE,
-         reason_required=True)
+    # also after 核准 while unpaid (the member withdrew, a document proved false): its share of the
+    # yearly cap is given back in the same transaction
+    .add("reject", label="不予给付", sources={C.SUBMITTED, C.REVIEWED, C.APPROVED}, target=C.REJECTED,
+         roles=OFFICE, reason_required=True)
 )
 #: claims still moving (counted against nothing yet, or approved and awaiting payout)
 OPEN_CLAIMS = (C.SUBMITTED, C.REVIEWED, C.APPROVED)
@@ -504,9 +506,14 @@ def claim_pay(*, claim: Claim, by, paid_on=None) -> Claim:
 
 def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
     with transaction.atomic():
+        # the enrolment first, in the order claim_approve locks them
+        enrolment = Enrolment.objects.select_for_update().get(pk=claim.enrolment_id)
         claim = _locked(claim)
         CLAIM_FLOW.check("reject", state=claim.status, user=by, reason=reason)
         _not_own(claim, by)
+        if claim.status == C.APPROVED:
+            enrolment.used -= claim.approved_amount
+            enrolment.save(update_fields=["used"])
         claim.decision_reason = (reason or "").strip()
         CLAIM_FLOW.apply(claim, "reject", by=by, reason=claim.decision_reason, extra_update_fields=["decision_reason"])
     return claim

@@ -231,3 +231,15 @@ def test_a_batch_whose_total_no_ledger_entry_could_hold_is_refused_on_the_per_he
                          scope="all")
         assert "超出一笔账目的上限" in refused.value.message_dict["per_head"][0]
         assert not CareBatch.objects.exists() and not CareVisit.objects.filter(kind="holiday").exists()
+
+
+def test_a_new_standard_never_reaches_back_over_visits_already_given(care):
+    member = care["members"][0]
+    with in_schema(care["school"]):
+        visit_record(by=care["officer"], member=member, kind="marriage", visited_on=DAY, amount=Decimal("500"))
+        with pytest.raises(Conflict) as refused:
+            standard_set(by=care["admin"], kind="marriage", effective_from=DAY, amount_min=2000)
+        assert refused.value.field == "effective_from" and "已发放的慰问保持原标准" in refused.value.message
+        later = standard_set(by=care["admin"], kind="marriage", effective_from=DAY + datetime.timedelta(days=1),
+                             amount_min=800)
+        assert standard_in_force("marriage", DAY).amount_max == Decimal("500.00") and later.amount_max == 800

@@ -8,7 +8,7 @@ from django.db import connection
 
 from tenants.accounts.roles import Role
 from tenants.audit.models import AuditRecord
-from tenants.errors import Conflict, IllegalTransition, NotAllowed
+from tenants.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from tenants.finance.models import LedgerEntry
 from tenants.members.models import Branch, Member
 from tenants.mutualaid import services as s
@@ -309,3 +309,24 @@ def test_nobody_in_the_office_decides_on_their_own_claim(guilin):
         with pytest.raises(NotAllowed, match="本人"):
             s.claim_act(claim=claim, by=officer, action="approve")
         assert s.claim_act(claim=claim, by=colleague, action="approve").approved_amount == Decimal("8000.00")
+
+
+def test_an_approved_claim_refused_before_payout_gives_its_share_of_the_cap_back(guilin):
+    office, colleague = make_user(guilin, [Role.UNION_ADMIN]), make_user(guilin, [Role.CARE_OFFICER])
+    member = a_member(guilin)
+    scheme = a_scheme(guilin, office, cap="10000.00")
+    with in_schema(guilin):
+        enrolment = s.enrol(scheme=scheme, by=office, member=member)
+        claim = s.claim_file(by=office, scheme=scheme, category=category(guilin, scheme, "重大疾病"),
+                             eligible_costs="20000", description="住院", member=member)
+        s.claim_act(claim=claim, by=colleague, action="review")
+        s.claim_act(claim=claim, by=colleague, action="approve")
+        assert Enrolment.objects.get(pk=enrolment.pk).used == Decimal("8000.00")
+        with pytest.raises(DomainError, match="必须填写原因"):
+            s.claim_act(claim=claim, by=colleague, action="reject", reason="")
+        assert Enrolment.objects.get(pk=enrolment.pk).used == Decimal("8000.00")
+        refused = s.claim_act(claim=claim, by=colleague, action="reject", reason="发票经核实为伪造")
+        assert refused.status == Claim.Status.REJECTED
+        assert Enrolment.objects.get(pk=enrolment.pk).used == Decimal("0.00")
+        with pytest.raises(IllegalTransition):
+            s.claim_act(claim=refused, by=colleague, action="pay")
