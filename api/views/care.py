@@ -33,7 +33,7 @@ from api.serializers.care import (
     LifeEventSerializer,
     ReasonSerializer,
 )
-from tenants.accounts.roles import Role
+from tenants.accounts.roles import FINANCE_READERS, Role
 from tenants.audit.selectors import audit_records
 from tenants.care import selectors as q
 from tenants.care import services as s
@@ -42,6 +42,8 @@ from tenants.care.models import LIFE_EVENT_KINDS, CareBatch, CareKind, CareStand
 Office = role_required(Role.UNION_ADMIN, Role.CARE_OFFICER)
 OfficeOrChair = role_required(Role.UNION_ADMIN, Role.CARE_OFFICER, Role.BRANCH_CHAIR)
 UnionAdminOnly = role_required(Role.UNION_ADMIN)
+# the books' readers follow an entry's source_id to its visit (read only), as on the pages
+VisitReaders = role_required(Role.UNION_ADMIN, Role.CARE_OFFICER, Role.BRANCH_CHAIR, *FINANCE_READERS)
 
 
 # --- filters --------------------------------------------------------------------------------------
@@ -147,7 +149,7 @@ class CareVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_permissions(self):
         if self.action in ("list", "retrieve", "history"):
-            return [OfficeOrChair()]
+            return [VisitReaders()]
         if self.action in ("approve", "reject"):
             return [UnionAdminOnly()]
         return [Office()]

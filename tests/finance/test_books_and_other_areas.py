@@ -126,3 +126,13 @@ def test_an_approved_entry_s_edit_page_says_why_instead_of_opening_a_form(guilin
     answer = treasurer.get(f"/books/entries/{entry.pk}/edit/", follow=True)
     assert answer.redirect_chain[-1][0] == f"/books/entries/{entry.pk}/"
     assert "已审批的收支不能修改" in text(answer)
+
+
+def test_the_api_lets_the_books_readers_follow_source_id_as_the_pages_do(guilin, visited):
+    auditor = client_for(guilin, make_user(guilin, [Role.AUDITOR]))
+    entry = auditor.get(f"/api/v1/ledger/{visited.ledger_entry.pk}/").json()
+    assert (entry["source_type"], entry["source_id"]) == ("care_visit", visited.pk)
+    assert auditor.get(f"/api/v1/care/visits/{entry['source_id']}/").json()["amount"] == "1000.00"
+    assert auditor.post(f"/api/v1/care/visits/{visited.pk}/approve/", {}, format="json").status_code == 403
+    member = client_for(guilin, make_user(guilin, [Role.MEMBER]))
+    assert member.get(f"/api/v1/care/visits/{visited.pk}/").status_code == 403
