@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
+from tenants.accounts.services import notify
 from tenants.audit.services import actor_name, audit_create, audit_record, audit_update, field_values
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, DomainError, NotAllowed
@@ -455,12 +456,20 @@ def _not_own(claim: Claim, by) -> None:
         raise NotAllowed("不能审核或核准本人的互助金申请，请由工会其他人员办理。")
 
 
+def _tell_claimant(claim: Claim, message: str) -> None:
+    """The member hears of every step of their claim in their inbox (站内通知), linked to it."""
+    user = claim.enrolment.member.user
+    if user is not None:
+        notify(users=[user], message=message, link=f"/mutual-aid/claims/{claim.pk}/")
+
+
 def claim_review(*, claim: Claim, by, note: str = "") -> Claim:
     with transaction.atomic():
         claim = _locked(claim)
         CLAIM_FLOW.check("review", state=claim.status, user=by)
         _not_own(claim, by)
         CLAIM_FLOW.apply(claim, "review", by=by, reason=note.strip() or "初审通过")
+        _tell_claimant(claim, f"您的互助金申请（{claim.category.name}）已通过初审，等待核准。")
     return claim
 
 
@@ -486,6 +495,8 @@ def claim_approve(*, claim: Claim, by, note: str = "") -> Claim:
         CLAIM_FLOW.apply(claim, "approve", by=by, reason=reason,
                          extra_update_fields=["computed_amount", "approved_amount", "capped"],
                          audit_changes={"approved_amount": [None, str(amount)]})
+        _tell_claimant(claim, f"您的互助金申请已核准 ¥{amount:,.2f}"
+                              f"{'（受年度上限核减）' if claim.capped else ''}，等待支付。")
     return claim
 
 
@@ -501,6 +512,7 @@ def claim_pay(*, claim: Claim, by, paid_on=None) -> Claim:
             source_type=LedgerEntry.Source.AID_CLAIM, source_id=claim.pk)
         CLAIM_FLOW.apply(claim, "pay", by=by, reason=f"支付 ¥{claim.approved_amount:,.2f}",
                          extra_update_fields=["paid_on", "payout_entry"])
+        _tell_claimant(claim, f"您的互助金 ¥{claim.approved_amount:,.2f} 已支付。")
     return claim
 
 
@@ -516,6 +528,7 @@ def claim_reject(*, claim: Claim, by, reason: str) -> Claim:
             enrolment.save(update_fields=["used"])
         claim.decision_reason = (reason or "").strip()
         CLAIM_FLOW.apply(claim, "reject", by=by, reason=claim.decision_reason, extra_update_fields=["decision_reason"])
+        _tell_claimant(claim, f"您的互助金申请未获给付：{claim.decision_reason}")
     return claim
 
 

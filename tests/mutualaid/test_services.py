@@ -330,3 +330,22 @@ def test_an_approved_claim_refused_before_payout_gives_its_share_of_the_cap_back
         assert Enrolment.objects.get(pk=enrolment.pk).used == Decimal("0.00")
         with pytest.raises(IllegalTransition):
             s.claim_act(claim=refused, by=colleague, action="pay")
+
+
+def test_the_member_hears_of_every_step_of_their_claim(guilin):
+    from tenants.accounts.models import Notification
+
+    office, person = make_user(guilin, [Role.UNION_ADMIN]), make_user(guilin, [Role.MEMBER])
+    member = a_member(guilin, user=person)
+    scheme = a_scheme(guilin, office)
+    with in_schema(guilin):
+        s.enrol(scheme=scheme, by=office, member=member)
+        claim = s.claim_file(by=person, scheme=scheme, category=category(guilin, scheme, "重大疾病"),
+                             eligible_costs="20000", description="住院")
+        for step in ("review", "approve", "pay"):
+            s.claim_act(claim=claim, by=office, action=step)
+        inbox = list(Notification.objects.filter(user=person).order_by("id").values_list("message", "link"))
+    assert [message for message, _ in inbox] == ["您的互助金申请（重大疾病）已通过初审，等待核准。",
+                                                 "您的互助金申请已核准 ¥8,000.00，等待支付。",
+                                                 "您的互助金 ¥8,000.00 已支付。"]
+    assert {link for _, link in inbox} == {f"/mutual-aid/claims/{claim.pk}/"}
