@@ -179,8 +179,9 @@ def dashboard_charts(*, year: int) -> list[Chart]:
                         "满意率 = 满意和基本满意 ÷ 已评价。", members, congress, unit="%"))
 
     visits, care_amount, payouts, cases = of("care_visits"), of("care_amount"), of("aid_payouts"), of("hardship_cases")
-    charts.append(Chart("care", "帮扶慰问与互助保障", f"{year} 年各校已登记（或超标准已批准）的慰问人次和金额、已支付的互助金，以及困难教职工档案在册人数；"
-                        "按慰问和给付记录统计，其账目是否已审批见“工会经费”图。",
+    charts.append(Chart("care", "帮扶慰问与互助保障",
+                        f"{year} 年各校已登记（或超标准已批准）的慰问人次和金额、已支付的互助金，以及困难教职工"
+                        "档案在册人数；按慰问和给付记录统计，其账目是否已审批见“工会经费”图。",
                         members, [Series("慰问人次", visits, charted=False, total=_sum(visits)),
                                   Series("慰问金额", care_amount, format="money", total=_sum(care_amount)),
                                   Series("互助金给付", payouts, format="money", total=_sum(payouts)),
