@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -19,6 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.base import SchoolViewSet
+from api.files import download
 from api.filters import IdFilter, YearFilter, YesNoFilter
 from api.params import validated
 from api.permissions import role_required
@@ -329,10 +329,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @extend_schema(summary="下载申请材料", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
     def document_download(self, request, pk=None, document_id=None):
-        document = self.get_object().documents.filter(pk=document_id).first()
-        if document is None:
-            raise Http404
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+        return download(self.get_object().documents, document_id)
 
 
 def register(router) -> None:

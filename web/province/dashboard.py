@@ -9,13 +9,12 @@ also a table on the page, and downloads as .xlsx through tenants/xlsx.py.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from api.files import xlsx_response
 from shared.stats import export
 from shared.stats.selectors import dashboard_chart, dashboard_charts, dashboard_years, last_rollup, stale_schools
 from shared.stats.services import dashboard
@@ -26,7 +25,6 @@ from web.templatetags.ui import yuan
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def chosen_year(request) -> tuple[int, list[int]]:
@@ -36,12 +34,6 @@ def chosen_year(request) -> tuple[int, list[int]]:
     asked = (request.GET.get("year") or request.POST.get("year") or "").strip()
     year = int(asked) if asked.isdigit() and int(asked) in years else timezone.localdate().year
     return year, years
-
-
-def xlsx_file(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def shown(value, fmt: str) -> str:
@@ -94,7 +86,7 @@ class ChartExport(ProvincePage):
         chart = dashboard_chart(year=year, key=key)
         if chart is None:
             raise Http404("没有这张图表")
-        return xlsx_file(export.chart_workbook(chart, year), f"{year}年{chart.title}.xlsx")
+        return xlsx_response(export.chart_workbook(chart, year), f"{year}年{chart.title}.xlsx")
 
 
 class FullExport(ProvincePage):
@@ -104,7 +96,7 @@ class FullExport(ProvincePage):
 
     def get(self, request):
         year, _ = chosen_year(request)
-        return xlsx_file(export.workbook(dashboard(year=year)), f"{year}年各校工会统计.xlsx")
+        return xlsx_response(export.workbook(dashboard(year=year)), f"{year}年各校工会统计.xlsx")
 
 
 class Refresh(ProvincePage):

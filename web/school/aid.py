@@ -7,11 +7,12 @@ the API calls; a record this user may not see is a 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from api.files import download
 from tenants.accounts.roles import FINANCE_READERS, Role
 from tenants.members.models import Member
 from tenants.mutualaid import services as s
@@ -324,10 +325,7 @@ class ClaimDocuments(SchoolPage):
     """Download (whoever sees the claim) and upload (the claimant or the office, while under review)."""
 
     def get(self, request, pk, document_id):
-        document = _claim(request.user, pk).documents.filter(pk=document_id).first()
-        if document is None:
-            raise Http404
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+        return download(_claim(request.user, pk).documents, document_id)
 
     def post(self, request, pk, document_id=None):
         claim = _claim(request.user, pk)
