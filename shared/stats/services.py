@@ -6,14 +6,14 @@ import logging
 from decimal import Decimal
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared.stats.models import SchoolStats
 from tenants.congress.models import Proposal, Rating
 from tenants.congress.workflow import ACCEPTED_STATES, PUBLIC_STATES
-from tenants.finance.models import LedgerEntry
+from tenants.finance.selectors import budget_vs_actual
 from tenants.members.models import Member
 from tenants.models import School
 from tenants.selectors import active_school_schemas, schools
@@ -57,12 +57,10 @@ def compute_current_school(*, year: int) -> SchoolStats:
         satisfied=Count("pk", filter=Q(status__in=[Proposal.Status.RATED, Proposal.Status.CLOSED],
                                        rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
     )
-    approved = LedgerEntry.objects.filter(status=LedgerEntry.Status.APPROVED, occurred_on__range=(start, end))
-    money = approved.aggregate(
-        income=Sum("amount", filter=Q(kind=LedgerEntry.Kind.INCOME)),
-        spent=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)))
-    by_category = {category: str(amount) for category, amount in
-                   approved.values_list("category").annotate(total=Sum("amount")).order_by("category")}
+    # the approved money exactly as the school's own books page counts it (budget vs actual)
+    books = budget_vs_actual(year)
+    by_category = {row["category"]: str(row["actual"]) for row in books["income"] + books["expense"]
+                   if row["entries"]}
     stats, _ = SchoolStats.objects.update_or_create(school=school, year=year, defaults={
         "members_total": sum(by_status.values()), "members_by_status": by_status,
         "members_by_employment": by_employment,
@@ -71,7 +69,7 @@ def compute_current_school(*, year: int) -> SchoolStats:
         "proposals_handled": counts["handled"],
         "proposals_closed": counts["closed"], "proposals_rated": counts["rated"],
         "proposals_satisfied": counts["satisfied"],
-        "income": money["income"] or Decimal("0"), "spent": money["spent"] or Decimal("0"),
+        "income": books["totals"]["income"]["actual"], "spent": books["totals"]["expense"]["actual"],
         "money_by_category": by_category, **_care_figures(year),
         "computed_at": timezone.now()})
     return stats
