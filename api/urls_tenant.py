@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from api.errors import api_not_found
 from api.routers import Router
 
-from api.views import books, care, hardship, mutualaid
+from api.views import activities, awards, books, care, hardship, healthchecks, mutualaid, retirement, trips
 from api.views.audit import SchoolAuditRecordViewSet
 from api.views.auth import SchoolMeView, SchoolTokenObtainView, SchoolTokenRevokeView
 from api.views.congress import (
@@ -50,7 +50,8 @@ router.register("stats", SchoolStatsViewSet, basename="stats")
 router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 # issue #10: each area registers its own endpoints
-for area in (books, care, hardship, mutualaid):
+for area in (books, care, hardship, mutualaid, activities, healthchecks, trips, awards,
+             retirement):
     area.register(router)
 
 urlpatterns = [

@@ -44,17 +44,24 @@ def seed_office_people(school: School) -> None:
 
 
 def school_seeders() -> list[Callable[[School], None]]:
+    from tenants.activities.demo import seed_activities
+    from tenants.awards.demo import seed_awards
     from tenants.care.demo import seed_care
     from tenants.congress.demo import seed_congress
     from tenants.finance.demo import seed_books
     from tenants.hardship.demo import seed_hardship
+    from tenants.healthchecks.demo import seed_health_checks
     from tenants.members.demo import seed_members
     from tenants.mutualaid.demo import seed_mutual_aid
+    from tenants.retirement.demo import seed_retirement
+    from tenants.trips.demo import seed_trips
 
     # the congress needs members to elect delegates; care, hardship and mutual aid need members
     # and write entries into the books, whose demo (budget, approvals) comes last
+    # activities, health checks, trips and awards (issue #11) come before the books too: an activity's
+    # cost is an entry awaiting approval like any other
     return [seed_members, seed_office_people, seed_congress, seed_care, seed_mutual_aid, seed_hardship,
-            seed_books]
+            seed_activities, seed_health_checks, seed_trips, seed_awards, seed_retirement, seed_books]
 
 
 def demo_password() -> str:

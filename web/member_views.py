@@ -28,6 +28,7 @@ from tenants.members.selectors import (
 from tenants.personal_data import mask_phone
 from web.base import OFFICE, SchoolPage
 from web.office_forms import ApplicationForm, MemberForm, RosterForm, StepForm
+from web.school import area_member_sections
 from web.tables import Column, Filter, Table
 
 
@@ -101,6 +102,7 @@ class MemberDetail(SchoolPage):
             is_office=user.has_role(Role.UNION_ADMIN), today=datetime.date.today(),
             application=MembershipApplication.objects.filter(member=member).first(),
             care_visits=care_history_for(user, member),
+            area_sections=area_member_sections(user, member),
         )
 
     def get(self, request, pk):

@@ -44,6 +44,12 @@ SCHOOL_NAV = [
     NavItem("困难档案", "school:hardship", roles=HARDSHIP_READERS, icon="▣"),
     NavItem("互助保障", "school:mutual-aid", roles=frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER}), icon="✚"),
     NavItem("经费", "school:books", roles=FINANCE_READERS, icon="¥"),
+    # --- issue #11: activities, health checks, trips, awards (web/school/) ---
+    NavItem("活动报名", "school:activities", icon="⚑"),
+    NavItem("体检", "school:health-checks", roles=frozenset({Role.UNION_ADMIN}), icon="✓"),
+    NavItem("疗休养", "school:trips", icon="⛰"),
+    NavItem("评先评优", "school:awards", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), icon="✪"),
+    NavItem("荣休", "school:retirement", roles=frozenset({Role.UNION_ADMIN}), icon="❀"),
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
     # --- end pages-congress ---

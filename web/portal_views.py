@@ -10,6 +10,7 @@ from tenants.members.models import Member
 from tenants.personal_data import mask_phone
 from web.base import SchoolPage
 from web.nav import nav_for
+from web.school import area_portal_sections
 
 P = Proposal.Status
 
@@ -33,6 +34,7 @@ class MyPortal(SchoolPage):
             suggestions=suggestions_visible_to(user).filter(submitted_by=user)[:10],
             unread=notifications_of(user, unread=True).count(),
             can_propose=any(d.congress.status != "closed" for d in delegateships),
+            area_sections=area_portal_sections(user, member),
         )
 
 

@@ -91,6 +91,11 @@ TENANT_APPS = [
     "tenants.care",
     "tenants.hardship",
     "tenants.mutualaid",
+    "tenants.activities",
+    "tenants.healthchecks",
+    "tenants.trips",
+    "tenants.awards",
+    "tenants.retirement",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -46,7 +46,8 @@ def roles_of_this_host() -> frozenset[str]:
 # its services allow (read-only pages, no deletion), so a role never gets superuser's blank cheque.
 ADMIN_APPS = {
     Role.UNION_ADMIN: frozenset({"accounts", "audit", "members", "congress", "finance", "care", "hardship",
-                                 "mutualaid"}),
+                                 "mutualaid", "activities", "healthchecks", "trips", "awards",
+                                 "retirement"}),
     Role.PROVINCE_ADMIN: frozenset({"tenants", "accounts", "audit", "honours", "competitions", "staffhomes",
                                     "subsidies", "circulars", "stats"}),
 }

@@ -41,6 +41,9 @@ class LedgerEntry(models.Model):
         AID_FEES = "aid_fees", "互助金收缴"
         AID_CLAIM = "aid_claim", "互助金给付"
         ACTIVITY = "activity", "活动"
+        TRIP = "trip", "疗休养"
+        HEALTH_CHECK = "health_check", "体检"
+        AWARD = "award", "评先评优奖励"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审批"

@@ -22,6 +22,11 @@ SOURCE_PAGES = {
     LedgerEntry.Source.AID_CLAIM: "school:aid-claim",
     LedgerEntry.Source.AID_FEES: "school:aid-scheme",
     LedgerEntry.Source.SUBSIDY: "school:subsidy",
+    # issue #11
+    LedgerEntry.Source.ACTIVITY: "school:activity",
+    LedgerEntry.Source.TRIP: "school:trip",
+    LedgerEntry.Source.HEALTH_CHECK: "school:health-check",
+    LedgerEntry.Source.AWARD: "school:award-campaign",
 }
 
 

@@ -66,6 +66,13 @@ class EmploymentType(models.TextChoices):
     RETIREE = "retiree", "退休"
 
 
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", "未婚"
+    MARRIED = "married", "已婚"
+    DIVORCED = "divorced", "离异"
+    WIDOWED = "widowed", "丧偶"
+
+
 class Member(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "在会"
@@ -91,6 +98,11 @@ class Member(models.Model):
     id_number_index = models.CharField("身份证号索引", max_length=64, blank=True, db_index=True)
     id_number_masked = models.CharField("身份证号", max_length=18, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
+    # Facts the eligibility rules of activities and 疗休养 read (issue #11); blank means not recorded.
+    marital_status = models.CharField("婚姻状况", max_length=12, choices=MaritalStatus.choices, blank=True)
+    work_started_on = models.DateField("参加工作日期", null=True, blank=True)
+    is_front_line = models.BooleanField("一线教职工", default=False)
+    is_model_worker = models.BooleanField("劳动模范", default=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="账号", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="member")
     created = models.DateTimeField("创建时间", default=timezone.now)

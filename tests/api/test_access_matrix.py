@@ -46,7 +46,20 @@ AID_ENDPOINTS: dict[str, str] = {
     "aid-scheme": EVERYONE, "aid-category": EVERYONE, "aid-enrolment": OWN, "aid-claim": OWN,
 }
 
-SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS})
+# issue #11
+ACTIVITY_ENDPOINTS: dict[str, str] = {}
+
+HEALTH_CHECK_ENDPOINTS: dict[str, str] = {}
+
+TRIP_ENDPOINTS: dict[str, str] = {}
+
+AWARD_ENDPOINTS: dict[str, str] = {}
+
+RETIREMENT_ENDPOINTS: dict[str, str] = {}
+
+SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,
+                         **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,
+                         **RETIREMENT_ENDPOINTS})
 # Which of the owner's rows to probe, where the first one could be visible to anyone.
 PROBE = {"proposal": {"status": "submitted"},
          # the default levels (特困, 困难, 相对困难) exist in every school under the same ids: probe one

@@ -1,12 +1,26 @@
 """The school's areas of issue #10 onwards, one module each, like the provincial site's web/province/.
 
 Each module has `urlpatterns` (mounted by web/urls_school.py under its prefix, in the `school`
-namespace) and `workbench_todos(user) -> list[web.todo.Todo]` for the school's 工作台.
+namespace) and `workbench_todos(user) -> list[web.todo.Todo]` for the school's 工作台; optionally
+`member_sections(user, member)` for the member's page (会员详情) and `portal_sections(user, member)` for
+the member's own portal (我的), each a list of `Section`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 #: (module, URL prefix) — the prefix is where web/urls_school.py mounts the module's pages
-AREAS = (("books", "books/"), ("care", "care/"), ("hardship", "hardship/"), ("aid", "mutual-aid/"))
+AREAS = (("books", "books/"), ("care", "care/"), ("hardship", "hardship/"), ("aid", "mutual-aid/"),
+         ("activities", "activities/"), ("healthchecks", "health-checks/"), ("trips", "trips/"),
+         ("awards", "awards/"), ("retirement", "retirement/"))
+
+
+@dataclass
+class Section:
+    """A card an area adds to a member's page or portal: its template is included with ``context``."""
+
+    template: str
+    context: dict = field(default_factory=dict)
 
 
 def area_modules():
@@ -20,3 +34,20 @@ def area_todos(user) -> list:
     for module in area_modules():
         todos.extend(module.workbench_todos(user))
     return todos
+
+
+def _sections(hook: str, user, member) -> list[Section]:
+    sections = []
+    for module in area_modules():
+        provide = getattr(module, hook, None)
+        if provide is not None:
+            sections.extend(provide(user, member))
+    return sections
+
+
+def area_member_sections(user, member) -> list[Section]:
+    return _sections("member_sections", user, member)
+
+
+def area_portal_sections(user, member) -> list[Section]:
+    return _sections("portal_sections", user, member)

@@ -1,0 +1,6 @@
+"""The API of health checks, their batches and coverage (issue #11)."""
+from __future__ import annotations
+
+
+def register(router) -> None:
+    """Register this area's viewsets on the school host's router (api/urls_tenant.py)."""

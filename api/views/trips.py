@@ -1,0 +1,6 @@
+"""The API of 疗休养 batches, rules, applications and selection (issue #11)."""
+from __future__ import annotations
+
+
+def register(router) -> None:
+    """Register this area's viewsets on the school host's router (api/urls_tenant.py)."""

@@ -1,0 +1,1 @@
+"""Models of this area (issue #11)."""
