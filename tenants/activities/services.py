@@ -217,7 +217,7 @@ def activity_create(*, by, organiser_branch: Branch | None = None, quotas=None, 
 def activity_update(*, by, activity: Activity, quotas=None, **data) -> Activity:
     """Change an activity not yet held. A larger capacity promotes the waitlist at once; a capacity
     below the places already confirmed is refused."""
-    activity = Activity.objects.select_for_update().select_related("organiser_branch").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("organiser_branch").get(pk=activity.pk)
     _require_organiser(by, activity)
     if activity.status in (A.HELD, A.CANCELLED):
         raise Conflict(f"活动{activity.get_status_display()}，不能再修改。")
@@ -246,7 +246,7 @@ def activity_act(*, by, activity: Activity, action: str, reason: str = "") -> Ac
     """开放报名 / 截止报名 / 重新开放 / 取消活动 (its registrations are cancelled and told)."""
     if action not in ("open", "close", "reopen", "cancel"):
         raise DomainError("没有这个操作。", field="action")
-    activity = Activity.objects.select_for_update().select_related("organiser_branch").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("organiser_branch").get(pk=activity.pk)
     _require_organiser(by, activity)
     ACTIVITY_FLOW.apply(activity, action, by=by, reason=reason)
     if action == "cancel":
@@ -264,7 +264,7 @@ def activity_hold(*, by, activity: Activity, union_cost=None) -> Activity:
     from tenants.finance.models import ExpenseCategory, LedgerEntry
     from tenants.finance.services import ledger_entry_record
 
-    activity = Activity.objects.select_for_update().select_related("organiser_branch").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("organiser_branch").get(pk=activity.pk)
     _require_organiser(by, activity)
     ACTIVITY_FLOW.check("hold", state=activity.status, user=by)
     cost = _money(union_cost, field="union_cost", label="工会实际支出") or Decimal("0.00")
@@ -342,7 +342,7 @@ def _new_code() -> str:
 
 
 def _locked(activity: Activity) -> Activity:
-    return Activity.objects.select_for_update().select_related("organiser_branch").get(pk=activity.pk)
+    return Activity.objects.select_for_update(of=("self",)).select_related("organiser_branch").get(pk=activity.pk)
 
 
 def _check_quota(activity: Activity, branch: Branch, adding: int) -> None:
