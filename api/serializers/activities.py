@@ -79,7 +79,7 @@ class ActivityUpdateSerializer(ActivityInputSerializer):
         return fields
 
 
-class ReasonSerializer(Serializer):
+class ActivityReasonSerializer(Serializer):
     reason = serializers.CharField(label="原因", max_length=300, required=False, allow_blank=True)
 
 

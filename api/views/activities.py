@@ -25,7 +25,7 @@ from api.serializers.activities import (
     AttendanceSerializer,
     CheckInSerializer,
     HoldSerializer,
-    ReasonSerializer,
+    ActivityReasonSerializer,
     RegistrationSerializer,
     SignUpSerializer,
     TeamInputSerializer,
@@ -108,14 +108,14 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         activity = s.activity_update(by=request.user, activity=self.get_object(), quotas=_quotas(data), **data)
         return Response(ActivitySerializer(activity).data)
 
-    @extend_schema(summary="开放报名 / 截止报名 / 重新开放 / 取消活动（取消须写明原因）", request=ReasonSerializer,
-                   responses=ActivitySerializer,
+    @extend_schema(summary="开放报名 / 截止报名 / 重新开放 / 取消活动（取消须写明原因）", request=ActivityReasonSerializer,
+                   responses=ActivitySerializer, operation_id="v1_activities_step",
                    parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH,
                                                 enum=["open", "close", "reopen", "cancel"])])
     @action(detail=True, methods=["post"], url_path=r"(?P<step>open|close|reopen|cancel)")
     def act(self, request, pk=None, step=None):
         activity = s.activity_act(by=request.user, activity=self.get_object(), action=step,
-                                  **validated(request, ReasonSerializer))
+                                  **validated(request, ActivityReasonSerializer))
         return Response(ActivitySerializer(activity).data)
 
     @extend_schema(summary="登记已举办与工会实际支出（支出大于零时写入账目：职工活动支出，待审批）",
@@ -192,22 +192,22 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scho
     def base_queryset(self):
         return q.registrations_visible_to(self.request.user).order_by("-registered_at", "-id")
 
-    @extend_schema(summary="取消报名（本人在取消截止前；名额让给候补第一位）", request=ReasonSerializer,
+    @extend_schema(summary="取消报名（本人在取消截止前；名额让给候补第一位）", request=ActivityReasonSerializer,
                    responses=RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         registration = s.registration_cancel(by=request.user, registration=self.get_object(),
-                                             **validated(request, ReasonSerializer))
+                                             **validated(request, ActivityReasonSerializer))
         return Response(_registration_data(self, registration))
 
-    @extend_schema(summary="主办方：确认（有空余名额时）/ 转为候补 / 不予通过（须写明原因）", request=ReasonSerializer,
-                   responses=RegistrationSerializer,
+    @extend_schema(summary="主办方：确认（有空余名额时）/ 转为候补 / 不予通过（须写明原因）", request=ActivityReasonSerializer,
+                   responses=RegistrationSerializer, operation_id="v1_activities_registrations_step",
                    parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH,
                                                 enum=["confirm", "demote", "reject"])])
     @action(detail=True, methods=["post"], url_path=r"(?P<step>confirm|demote|reject)")
     def move(self, request, pk=None, step=None):
         registration = s.registration_move(by=request.user, registration=self.get_object(), action=step,
-                                           **validated(request, ReasonSerializer))
+                                           **validated(request, ActivityReasonSerializer))
         return Response(_registration_data(self, registration))
 
 
