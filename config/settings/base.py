@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "CareKindEnum": "shared.honours.models.ModelWorkerCare.Kind",
         "AttachmentKindEnum": "tenants.congress.models.ProposalAttachment.Kind",
         "LedgerKindEnum": "tenants.finance.models.LedgerEntry.Kind",
+        "ActivityKindEnum": "tenants.activities.models.ActivityKind",
         "LedgerCategoryEnum": "tenants.finance.models.ALL_CATEGORY_CHOICES",
         "ExpenseCategoryEnum": "tenants.finance.models.ExpenseCategory",
         "NominationStatusEnum": "shared.honours.models.Nomination.Status",

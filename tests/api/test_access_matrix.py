@@ -47,7 +47,7 @@ AID_ENDPOINTS: dict[str, str] = {
 }
 
 # issue #11
-ACTIVITY_ENDPOINTS: dict[str, str] = {}
+ACTIVITY_ENDPOINTS: dict[str, str] = {"activity": EVERYONE, "activity-registration": OWN}
 
 HEALTH_CHECK_ENDPOINTS: dict[str, str] = {}
 

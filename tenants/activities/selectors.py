@@ -1,0 +1,116 @@
+"""Reads of activities and registrations: who sees what, attendance, the year's figures."""
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tenants.accounts.roles import Role
+from tenants.activities.models import ACTIVE_STATES, Activity, Registration
+from tenants.members.models import Member
+
+A, R = Activity.Status, Registration.Status
+
+
+def member_of(user) -> Member | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user).select_related("branch").first()
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """Everyone of the school sees published activities; drafts only those who organise them."""
+    rows = Activity.objects.select_related("organiser_branch")
+    if user.has_role(Role.UNION_ADMIN):
+        return rows
+    published = ~Q(status=A.DRAFT)
+    if user.has_role(Role.BRANCH_CHAIR):
+        return rows.filter(published | Q(organiser_branch__chair=user))
+    return rows.filter(published)
+
+
+def activities_organised_by(user) -> QuerySet[Activity]:
+    rows = Activity.objects.select_related("organiser_branch")
+    if user.has_role(Role.UNION_ADMIN):
+        return rows
+    if user.has_role(Role.BRANCH_CHAIR):
+        return rows.filter(organiser_branch__chair=user)
+    return rows.none()
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    """The office all; a branch chair those of activities they organise and of their branch's
+    members; anyone their own."""
+    rows = Registration.objects.select_related("activity", "member", "branch", "team")
+    if user.has_role(Role.UNION_ADMIN):
+        return rows
+    own = Q(member__user=user)
+    if user.has_role(Role.BRANCH_CHAIR):
+        return rows.filter(own | Q(activity__organiser_branch__chair=user) | Q(branch__chair=user))
+    return rows.filter(own)
+
+
+def open_activities() -> QuerySet[Activity]:
+    now = timezone.now()
+    return (Activity.objects.filter(status=A.OPEN, registration_opens_at__lte=now, registration_closes_at__gte=now)
+            .select_related("organiser_branch").order_by("registration_closes_at", "id"))
+
+
+def registrations_of(member: Member) -> QuerySet[Registration]:
+    return (Registration.objects.filter(member=member).select_related("activity", "team")
+            .order_by("-activity__starts_at", "-id"))
+
+
+def attendance_by_branch(activity: Activity) -> list[dict]:
+    rows = (activity.registrations.filter(status=R.CONFIRMED).values("branch__name")
+            .annotate(confirmed=Count("id"), attended=Count("id", filter=Q(checked_in_at__isnull=False)))
+            .order_by("branch__name"))
+    return [{"branch": r["branch__name"], "confirmed": r["confirmed"], "attended": r["attended"],
+             "absent": r["confirmed"] - r["attended"]} for r in rows]
+
+
+def no_shows(activity: Activity) -> QuerySet[Registration]:
+    return (activity.registrations.filter(status=R.CONFIRMED, checked_in_at__isnull=True)
+            .select_related("member", "branch").order_by("branch__name", "member__name"))
+
+
+def waitlist(activity: Activity) -> QuerySet[Registration]:
+    return activity.registrations.filter(status=R.WAITLISTED).select_related("member", "branch").order_by("arrival", "id")
+
+
+def member_attendance(member: Member) -> dict:
+    rows = Registration.objects.filter(member=member, status=R.CONFIRMED, activity__status=A.HELD)
+    return {"held": rows.count(), "attended": rows.filter(checked_in_at__isnull=False).count()}
+
+
+# --- the year's figures (for the statistics roll-up) ----------------------------------------------
+
+def activities_held(year: int) -> QuerySet[Activity]:
+    """Activities held in ``year`` (by their start, Asia/Shanghai)."""
+    return Activity.objects.filter(status=A.HELD, starts_at__year=year)
+
+
+def participation_by_branch(year: int) -> list[dict]:
+    """Per branch for activities held in ``year``: confirmed registrations (participants), how many
+    checked in (attendance) and distinct people."""
+    rows = (Registration.objects.filter(status=R.CONFIRMED, activity__status=A.HELD, activity__starts_at__year=year)
+            .values("branch_id", "branch__name")
+            .annotate(participants=Count("id"), attended=Count("id", filter=Q(checked_in_at__isnull=False)),
+                      people=Count("member", distinct=True))
+            .order_by("branch__name"))
+    return [{"branch_id": r["branch_id"], "branch": r["branch__name"], "participants": r["participants"],
+             "attended": r["attended"], "people": r["people"]} for r in rows]
+
+
+def year_figures(year: int) -> dict:
+    """Activities held, participants (confirmed registrations) and attendance for ``year``."""
+    held = activities_held(year)
+    regs = Registration.objects.filter(status=R.CONFIRMED, activity__in=held)
+    return {"year": year, "activities_held": held.count(), "participants": regs.count(),
+            "attended": regs.filter(checked_in_at__isnull=False).count(),
+            "people": regs.values("member").distinct().count(),
+            "by_kind": list(held.values("kind").annotate(count=Count("id")).order_by("kind")),
+            "by_branch": participation_by_branch(year)}
+
+
+def live(rows):
+    return rows.filter(status__in=ACTIVE_STATES)

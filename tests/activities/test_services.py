@@ -1,0 +1,152 @@
+"""Activities: the waitlist in arrival order, promotion on cancel and on more places, quotas,
+eligibility, teams, check-in, the cost to the books; bad input refused with nothing written."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tenants.accounts.models import Notification
+from tenants.activities import selectors as q
+from tenants.activities import services as s
+from tenants.activities.models import Registration
+from tenants.errors import Conflict, NotAllowed
+from tenants.finance.models import LedgerEntry
+from tests.activities.conftest import activity_fields, new_member, open_activity
+from tests.conftest import in_schema
+
+R = Registration.Status
+
+
+def sign(activity, member, **extra):
+    return s.registration_create(by=member.user, activity=activity, member=member, **extra)
+
+
+def test_beyond_capacity_a_waitlist_in_arrival_order_that_moves_on_cancel_and_on_more_places(act):
+    with in_schema(act["school"]):
+        activity = open_activity(act["admin"], capacity=2)
+        regs = [sign(activity, m) for m in act["members"][:5]]
+        assert [r.status for r in regs] == [R.CONFIRMED, R.CONFIRMED, R.WAITLISTED, R.WAITLISTED, R.WAITLISTED]
+        assert [s.waitlist_place(r) for r in regs[2:]] == [1, 2, 3]
+        s.registration_cancel(by=act["members"][0].user, registration=regs[0])
+        regs = [Registration.objects.get(pk=r.pk) for r in regs]
+        assert regs[2].status == R.CONFIRMED and regs[3].status == R.WAITLISTED
+        assert Notification.objects.filter(user=act["members"][2].user, message__contains="递补").exists()
+        s.activity_update(by=act["admin"], activity=activity, capacity=4)
+        assert {Registration.objects.get(pk=r.pk).status for r in regs[3:]} == {R.CONFIRMED}
+        assert s.counts(activity)["confirmed"] == 4
+        with pytest.raises(ValidationError, match="名额不能少于"):
+            s.activity_update(by=act["admin"], activity=activity, capacity=2)
+
+
+def test_refusals_write_nothing(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        activity = open_activity(act["admin"], capacity=10, quotas={act["own"]: 2}, gender="female")
+        sign(activity, m[0])
+        before = Registration.objects.count()
+        with pytest.raises(Conflict, match="不能重复报名"):
+            sign(activity, m[0])
+        sign(activity, m[1])
+        with pytest.raises(Conflict, match="名额（2 人）已报满"):
+            sign(activity, m[2])
+        man = new_member(act["other"], user=m[3].user.__class__.objects.create(username="actman"), gender="male")
+        with pytest.raises(ValidationError, match="仅限女"):
+            sign(activity, man)
+        with pytest.raises(NotAllowed):
+            s.registration_create(by=m[4].user, activity=activity, member=m[5])
+        late = open_activity(act["admin"], registration_opens_at=timezone.now() - datetime.timedelta(days=3),
+                             registration_closes_at=timezone.now() - datetime.timedelta(days=1))
+        with pytest.raises(Conflict, match="报名已截止"):
+            sign(late, m[4])
+        assert Registration.objects.count() == before + 1
+
+
+def test_eligibility_child_age_marital_status_and_retirees(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        six = open_activity(act["admin"], kind="children", child_age_min=3, child_age_max=12)
+        with pytest.raises(ValidationError) as error:
+            sign(six, m[0])
+        assert set(error.value.message_dict) == {"child_name", "child_birth_date"}
+        with pytest.raises(ValidationError, match="岁"):
+            sign(six, m[0], child_name="小明", child_birth_date=datetime.date(2000, 1, 1))
+        assert sign(six, m[0], child_name="小明", child_birth_date=timezone.localdate().replace(year=2020)).child_name
+        mixer = open_activity(act["admin"], kind="mixer", marital_status="single")
+        with pytest.raises(ValidationError, match="婚姻状况未登记"):
+            sign(mixer, m[1])
+        m[1].marital_status = "single"
+        m[1].save(update_fields=["marital_status"])
+        sign(mixer, m[1])
+        old = open_activity(act["admin"], retirees="only")
+        with pytest.raises(ValidationError, match="仅限退休"):
+            sign(old, m[2])
+
+
+def test_teams_of_one_branch_one_team_per_person(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        volley = open_activity(act["admin"], kind="ball", sign_up="team", team_size=2, capacity=4)
+        with pytest.raises(ValidationError, match="不是活动文学院的会员"):
+            s.team_register(by=act["chair"], activity=volley, name="文学院队", members=[m[0], m[3]])
+        team = s.team_register(by=act["chair"], activity=volley, name="文学院一队", members=[m[0], m[1]])
+        assert {r.status for r in team.registrations.all()} == {R.CONFIRMED}
+        with pytest.raises(Conflict, match="只能参加一支队"):
+            s.team_register(by=act["chair"], activity=volley, name="文学院二队", members=[m[1], m[2]])
+        with pytest.raises(ValidationError, match="组队报名"):
+            sign(volley, m[2])
+
+
+def test_organiser_moves_with_a_reason_and_member_cancels_until_the_deadline(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        activity = open_activity(act["chair"], organiser_branch=act["own"], capacity=1)
+        first, second = sign(activity, m[0]), sign(activity, m[1])
+        with pytest.raises(Exception, match="必须填写原因"):
+            s.registration_move(by=act["chair"], registration=first, action="demote")
+        s.registration_move(by=act["chair"], registration=first, action="demote", reason="未按要求提交材料")
+        assert Registration.objects.get(pk=second.pk).status == R.CONFIRMED
+        assert s.waitlist_place(Registration.objects.get(pk=first.pk)) == 1
+        with pytest.raises(Conflict, match="已满"):
+            s.registration_move(by=act["chair"], registration=first, action="confirm", reason="补报")
+        with pytest.raises(NotAllowed):
+            s.registration_move(by=m[0].user, registration=second, action="reject", reason="x")
+        activity.cancel_deadline = timezone.now() - datetime.timedelta(minutes=1)
+        activity.save(update_fields=["cancel_deadline"])
+        with pytest.raises(Conflict, match="取消报名截止"):
+            s.registration_cancel(by=m[1].user, registration=second)
+
+
+def test_check_in_by_code_only_for_this_activity_then_held_with_its_cost_in_the_books(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        activity = open_activity(act["admin"], capacity=2)
+        other = open_activity(act["admin"], capacity=2)
+        a, b = sign(activity, m[0]), sign(activity, m[1])
+        foreign = sign(other, m[2])
+        with pytest.raises(ValidationError, match="不是本活动"):
+            s.check_in(by=act["admin"], activity=activity, code=foreign.code)
+        assert s.check_in(by=act["admin"], activity=activity, code=f" {a.code.lower()} ").checked_in_at
+        with pytest.raises(Conflict, match="已于"):
+            s.check_in(by=act["admin"], activity=activity, code=a.code)
+        with pytest.raises(NotAllowed):
+            s.check_in(by=m[0].user, activity=activity, code=b.code)
+        assert [r.pk for r in q.no_shows(activity)] == [b.pk]
+        s.activity_act(by=act["admin"], activity=activity, action="close")
+        held = s.activity_hold(by=act["admin"], activity=activity, union_cost="1200.50")
+        entry = LedgerEntry.objects.get(source_type=LedgerEntry.Source.ACTIVITY, source_id=activity.pk)
+        assert entry.amount == Decimal("1200.50") and entry.category == "activities" and held.ledger_entry == entry
+        year = timezone.localtime(activity.starts_at).year
+        assert q.activities_held(year).filter(pk=activity.pk).exists()
+        row = next(r for r in q.participation_by_branch(year) if r["branch"] == act["own"].name)
+        assert row["participants"] >= 2 and row["attended"] >= 1
+
+
+def test_bad_activity_input_names_the_field(act):
+    with in_schema(act["school"]):
+        with pytest.raises(ValidationError) as error:
+            s.activity_create(by=act["admin"], **activity_fields(capacity="0", fee="1.001", title=""))
+        assert {"capacity", "fee", "title"} <= set(error.value.message_dict)
+        with pytest.raises(NotAllowed):
+            s.activity_create(by=act["chair"], organiser_branch=act["other"], **activity_fields())
