@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '报名',
                 'ordering': ['activity_id', 'arrival'],
                 'indexes': [models.Index(fields=['activity', 'status', 'arrival'], name='registration_queue')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ('confirmed', 'waitlisted'))), fields=('activity', 'member'), name='one_live_registration_per_member')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'confirmed'), ('status', 'waitlisted'), _connector='OR'), fields=('activity', 'member'), name='one_live_registration_per_member')],
             },
         ),
     ]
