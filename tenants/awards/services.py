@@ -215,7 +215,7 @@ def nomination_submit(*, by, campaign: AwardCampaign, deeds: str, member: Member
 
 
 def _lock(nomination: AwardNomination) -> AwardNomination:
-    return AwardNomination.objects.select_for_update().select_related("campaign", "branch", "member").get(
+    return AwardNomination.objects.select_for_update(of=("self",)).select_related("campaign", "branch", "member").get(
         pk=nomination.pk)
 
 
@@ -322,7 +322,7 @@ def objection_resolve(*, objection: AwardObjection, by, upheld: bool | None, res
     """Upheld: the nominee leaves the list with the resolution as the reason. Dismissed: it stays."""
     if upheld is None:
         raise ValidationError({"upheld": "请选择异议是否成立。"})
-    objection = AwardObjection.objects.select_for_update().select_related("nomination").get(pk=objection.pk)
+    objection = AwardObjection.objects.select_for_update(of=("self",)).select_related("nomination").get(pk=objection.pk)
     resolution = _text(resolution)
     action = "uphold" if upheld else "dismiss"
     OBJECTION_FLOW.check(action, state=objection.status, user=by, reason="-")
