@@ -7,7 +7,6 @@ tenants.awards.selectors'.
 """
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
