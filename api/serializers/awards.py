@@ -60,6 +60,10 @@ class AwardsPerYearSerializer(Serializer):
     branches = serializers.IntegerField(label="集体")
 
 
+class AwardFiguresSerializer(Serializer):
+    years = AwardsPerYearSerializer(many=True, label="各年度")
+
+
 class AwardNominationSerializer(ModelSerializer):
     """评先评优推荐"""
 

@@ -22,11 +22,11 @@ from api.scoping import current_school
 from api.serializers.awards import (
     AwardCampaignInputSerializer,
     AwardCampaignSerializer,
+    AwardFiguresSerializer,
     AwardHonourSerializer,
     AwardNominationInputSerializer,
     AwardNominationSerializer,
     AwardObjectionSerializer,
-    AwardsPerYearSerializer,
     BranchQuotaSerializer,
     ForwardInputSerializer,
     ObjectionInputSerializer,
@@ -137,10 +137,10 @@ class AwardCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
         return Response(AwardCampaignSerializer(s.campaign_finalise(campaign=self.get_object(),
                                                                     by=request.user)).data)
 
-    @extend_schema(summary="历年评选与获评数", responses=AwardsPerYearSerializer(many=True), filters=False)
+    @extend_schema(summary="历年评选与获评数", responses=AwardFiguresSerializer, filters=False)
     @action(detail=False, methods=["get"], filterset_class=None)
     def figures(self, request):
-        return Response(AwardsPerYearSerializer(q.awards_per_year(), many=True).data)
+        return Response(AwardFiguresSerializer({"years": q.awards_per_year()}).data)
 
 
 def _nomination_response(nomination, code=status.HTTP_200_OK):

@@ -74,7 +74,7 @@ def test_the_office_runs_a_campaign_through_the_api(awards, huzhou, host_client)
     assert [h["title"] for h in mine] == ["工会积极分子评选"]
     assert client_for(school, a["chair2"]).get("/api/v1/awards/honours/").json()["results"] == []
     figures = admin.get("/api/v1/awards/campaigns/figures/").json()
-    assert figures[0]["winners"] == 1
+    assert figures["years"][0]["winners"] == 1
     assert plain.get("/api/v1/awards/objections/").status_code == 403
     with in_schema(school):
         assert AwardObjection.objects.get().status == "dismissed"

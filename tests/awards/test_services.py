@@ -187,3 +187,14 @@ def test_winners_are_forwarded_to_a_provincial_campaign(awards):
         n2.refresh_from_db()
         assert n2.provincial_nomination_id is None
         assert Nomination.objects.filter(campaign=province).count() == 1
+
+
+def test_a_year_without_published_holidays_is_said_so():
+    from web.school.awards import _publicity_note
+
+    start, end, covered = publicity_period(datetime.date(2099, 9, 28), 5, minimum=5)
+    assert end == datetime.date(2099, 10, 2) and not covered  # Monday to Friday only
+    campaign = AwardCampaign(publicity_starts_on=start, publicity_ends_on=end)
+    assert "2099年的法定节假日尚未公布" in _publicity_note(campaign)
+    assert _publicity_note(AwardCampaign(publicity_starts_on=datetime.date(2025, 9, 29),
+                                         publicity_ends_on=datetime.date(2025, 10, 11))) == ""
