@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "CareBatchKindEnum": "tenants.care.models.BATCH_KINDS",
         "ExpenseCategoryEnum": "tenants.finance.models.ExpenseCategory",
         "HardshipCaseStatusEnum": "tenants.hardship.models.HardshipCase.Status",
+        # 评先评优 (issue #11)
+        "AwardKindEnum": "tenants.awards.models.AwardKind",
     },
 }
 

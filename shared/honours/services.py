@@ -22,6 +22,8 @@ from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, DomainError
 from tenants.models import School
+from tenants.publicity import check_objection_window, check_publicity_over, check_quota_left
+from tenants.publicity import whole_number as _whole_number
 from tenants.workflow import StateMachine
 from tenants.text import cn_date
 
@@ -50,25 +52,6 @@ CAMPAIGN_FLOW = (
     # Taken when the last nomination in 公示 is decided, by whoever decided it.
     .add("decide", label="全部决定", sources={HC.PUBLICIZING}, target=HC.DECIDED, roles={Role.PROVINCE_ADMIN})
 )
-
-
-def _whole_number(value, *, field: str, label: str, low: int, high: int, errors: dict,
-                  blank: str = "") -> int | None:
-    """``value`` as an int within [low, high]; puts the Chinese reason into ``errors`` otherwise.
-    Blank (None or "") is an error unless ``blank`` is "ok"; then it answers None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if blank != "ok":
-            errors[field] = blank or f"请填写{label}。"
-        return None
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        errors[field] = f"{label}应为整数。"
-        return None
-    if not low <= number <= high:
-        errors[field] = f"{label}应在 {low} 到 {high} 之间。"
-        return None
-    return number
 
 
 @transaction.atomic
@@ -243,9 +226,8 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, deeds: st
             raise Conflict(f"{given['unit_name']}已在“{campaign.title}”中被推荐。", field="unit_name")
     elif counted.filter(nominee_name=given["nominee_name"], birth_date=birth_date).exists():
         raise Conflict(f"{given['nominee_name']}已在“{campaign.title}”中被推荐。", field="nominee_name")
-    quota = campaign.quota_for(school)
-    if quota_used(campaign, school) >= quota:
-        raise Conflict(f"本校在“{campaign.title}”的推荐名额为 {quota} 名，已用完。")
+    check_quota_left(used=quota_used(campaign, school), quota=campaign.quota_for(school), who="本校",
+                     what=campaign.title)
     nomination = Nomination.objects.create(campaign=campaign, school=school, deeds=deeds.strip(),
                                            submitted_by=actor_name(by), **given)
     named = ["unit_name", "leader_name", "leader_post"] if campaign.is_collective else ["nominee_name", "title", "post"]
@@ -359,10 +341,8 @@ def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date
 def objection_record(*, nomination: Nomination, by, content: str):
     if nomination.status != N.PUBLICIZED:
         raise Conflict(f"推荐当前状态为“{nomination.get_status_display()}”，只有公示期间可以记录异议。")
-    campaign, today = nomination.campaign, timezone.localdate()
-    if campaign.publicity_starts_on and not campaign.publicity_starts_on <= today <= campaign.publicity_ends_on:
-        raise Conflict(f"公示期为 {cn_date(campaign.publicity_starts_on)} 至 {cn_date(campaign.publicity_ends_on)}，"
-                       f"现在不能记录异议。")
+    campaign = nomination.campaign
+    check_objection_window(campaign.publicity_starts_on, campaign.publicity_ends_on)
     if not (content or "").strip():
         raise ValidationError({"content": "异议内容不能为空。"})
     objection = nomination.objections.create(content=content.strip(), recorded_by=actor_name(by))
@@ -380,7 +360,7 @@ def nomination_decide(*, nomination: Nomination, by, award: bool | None, note: s
     campaign = HonourCampaign.objects.select_for_update().get(pk=nomination.campaign_id)
     if award and campaign.publicity_ends_on and timezone.localdate() <= campaign.publicity_ends_on:
         NOMINATION_FLOW.check("award", state=nomination.status, user=by)  # who may, before when
-        raise Conflict(f"公示期到 {cn_date(campaign.publicity_ends_on)} 结束，结束后才能授予。")
+        check_publicity_over(campaign.publicity_ends_on, "授予")
     note = (note or "").strip()
     nomination = _move(nomination, "award" if award else "decline", by=by, reason=note, reason_field="note",
                        decision_note=note)

@@ -1,10 +1,119 @@
-"""Reads of the school's award campaigns (issue #11)."""
+"""Reads of the school's award campaigns (issue #11): who sees which nominations, the quotas per
+branch, each member's honours, the winners since a year (for 疗休养), the figures per year."""
 from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from tenants.accounts.roles import Role
+from tenants.awards.models import AwardCampaign, AwardNomination, AwardObjection, BranchQuota
+from tenants.members.models import Branch
+
+C, N, O = AwardCampaign.Status, AwardNomination.Status, AwardObjection.Status
+COUNTED = (N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED)
+
+
+def is_office(user) -> bool:
+    return user.has_role(Role.UNION_ADMIN)
+
+
+def campaigns_visible_to(user):
+    """Campaigns are the school's: the office and every branch chair read them; nobody else."""
+    if user.has_role(Role.UNION_ADMIN, Role.BRANCH_CHAIR):
+        return AwardCampaign.objects.all()
+    return AwardCampaign.objects.none()
+
+
+def nominations_visible_to(user):
+    """The office sees every nomination; a branch chair those of the branches they chair."""
+    rows = AwardNomination.objects.select_related("campaign", "branch", "member", "member__branch")
+    if is_office(user):
+        return rows
+    if user.has_role(Role.BRANCH_CHAIR):
+        return rows.filter(branch__chair=user)
+    return rows.none()
+
+
+def objections_visible_to(user):
+    rows = AwardObjection.objects.select_related("nomination", "nomination__campaign", "nomination__member",
+                                                 "nomination__branch")
+    return rows if is_office(user) else rows.none()
+
+
+def branch_quotas(campaign: AwardCampaign, branches=None) -> list[dict]:
+    """Each branch (or those given) with its quota in the campaign and how many it used."""
+    own = dict(BranchQuota.objects.filter(campaign=campaign).values_list("branch_id", "quota"))
+    used = dict(campaign.nominations.filter(status__in=COUNTED).values("branch")
+                .annotate(n=Count("id")).values_list("branch", "n"))
+    rows = []
+    for branch in (branches if branches is not None else Branch.objects.order_by("name")):
+        quota = own.get(branch.pk, campaign.default_quota)
+        rows.append({"branch": branch, "quota": quota, "used": used.get(branch.pk, 0),
+                     "left": max(quota - used.get(branch.pk, 0), 0), "own": branch.pk in own})
+    return rows
+
+
+def final_list(campaign: AwardCampaign):
+    return campaign.nominations.filter(status=N.AWARDED).select_related("member", "branch").order_by("branch__name", "id")
+
+
+def honours_of(member):
+    """The member's school honours (final lists) and, for a branch chair's branch, none: persons only."""
+    if member is None:
+        return AwardNomination.objects.none()
+    return (AwardNomination.objects.filter(member=member, status=N.AWARDED, campaign__status=C.FINAL)
+            .select_related("campaign").order_by("-campaign__year", "-id"))
+
+
+def provincial_honours_of(member, school):
+    """Provincial honours recorded for this school under the member's name (the registry keeps names)."""
+    if member is None or school is None:
+        return []
+    from shared.honours.models import HonourRecord
+
+    return list(HonourRecord.objects.filter(school=school, person_name=member.name).order_by("-year"))
 
 
 def members_awarded_since(year: int) -> set[int]:
     """Ids of the members named in a final list (after 公示) of a campaign of ``year`` or later.
 
-    Read by the 疗休养 selection (award winners first). The awards area fills this in; until it
-    lands it finds nobody."""
-    return set()
+    Read by the 疗休养 selection (award winners first)."""
+    return set(AwardNomination.objects.filter(status=N.AWARDED, campaign__status=C.FINAL, campaign__year__gte=year,
+                                              member__isnull=False).values_list("member_id", flat=True))
+
+
+def awards_per_year() -> list[dict]:
+    """Per year: campaigns held, and how many were named in final lists (persons and branches)."""
+    campaigns = dict(AwardCampaign.objects.values("year").annotate(n=Count("id")).values_list("year", "n"))
+    winners = AwardNomination.objects.filter(status=N.AWARDED, campaign__status=C.FINAL).values("campaign__year")
+    winners = {row["campaign__year"]: row for row in winners.annotate(
+        total=Count("id"), persons=Count("id", filter=Q(member__isnull=False)),
+        branches=Count("id", filter=Q(member__isnull=True)))}
+    return [{"year": year, "campaigns": campaigns[year], "winners": winners.get(year, {}).get("total", 0),
+             "persons": winners.get(year, {}).get("persons", 0), "branches": winners.get(year, {}).get("branches", 0)}
+            for year in sorted(campaigns, reverse=True)]
+
+
+def open_for_chair(user, today=None):
+    """Open campaigns (within their window) where a branch this user chairs still has quota left."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    branches = list(Branch.objects.filter(chair=user))
+    if not branches:
+        return []
+    result = []
+    for campaign in AwardCampaign.objects.filter(status=C.OPEN, opens_on__lte=today, closes_on__gte=today):
+        rows = branch_quotas(campaign, branches)
+        left = sum(r["left"] for r in rows)
+        if left:
+            campaign.left = left
+            result.append(campaign)
+    return result
+
+
+def ready_to_finalise(today=None):
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return (AwardCampaign.objects.filter(status=C.PUBLICIZING, publicity_ends_on__lt=today)
+            .exclude(nominations__objections__status=O.OPEN))

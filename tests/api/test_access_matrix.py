@@ -53,7 +53,9 @@ HEALTH_CHECK_ENDPOINTS: dict[str, str] = {}
 
 TRIP_ENDPOINTS: dict[str, str] = {}
 
-AWARD_ENDPOINTS: dict[str, str] = {}
+AWARD_ENDPOINTS: dict[str, str] = {
+    "award-campaign": ADMIN, "award-nomination": ADMIN, "award-objection": ADMIN, "award-honour": OWN,
+}
 
 RETIREMENT_ENDPOINTS: dict[str, str] = {}
 

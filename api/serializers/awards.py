@@ -1,0 +1,139 @@
+from rest_framework import serializers
+
+from api.serializers import ModelSerializer, Serializer
+from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
+from tenants.members.models import Branch, Member
+
+
+class AwardCampaignSerializer(ModelSerializer):
+    """评先评优"""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="类别名称")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
+
+    class Meta:
+        model = AwardCampaign
+        fields = ["id", "year", "title", "kind", "kind_label", "for_branches", "criteria", "default_quota", "opens_on",
+                  "closes_on", "publicity_days", "publicity_starts_on", "publicity_ends_on", "status", "status_label",
+                  "created_by", "created", "finalised_at"]
+        read_only_fields = fields
+
+
+class AwardCampaignInputSerializer(Serializer):
+    year = serializers.IntegerField(label="年度")
+    title = serializers.CharField(label="名称", max_length=200)
+    kind = serializers.ChoiceField(label="类别", choices=AwardKind.choices)
+    for_branches = serializers.BooleanField(label="评选对象为分工会（不填按类别：先进教工小家为集体）", required=False,
+                                            allow_null=True, default=None)
+    criteria = serializers.CharField(label="评选条件", required=False, allow_blank=True, default="")
+    default_quota = serializers.IntegerField(label="每个分工会名额", required=False, default=1)
+    opens_on = serializers.DateField(label="推荐开始")
+    closes_on = serializers.DateField(label="推荐截止")
+    publicity_days = serializers.IntegerField(label="公示工作日数（不少于 5）", required=False, allow_null=True,
+                                              default=None)
+
+
+class QuotaInputSerializer(Serializer):
+    branch = serializers.PrimaryKeyRelatedField(label="分工会", queryset=Branch.objects.all())
+    quota = serializers.IntegerField(label="名额")
+
+
+class PublicizeInputSerializer(Serializer):
+    starts_on = serializers.DateField(label="公示开始日期")
+    days = serializers.IntegerField(label="公示工作日数（不填按评选设定，不少于 5）", required=False, allow_null=True,
+                                    default=None)
+
+
+class BranchQuotaSerializer(Serializer):
+    branch = serializers.IntegerField(source="branch.pk", label="分工会")
+    branch_name = serializers.CharField(source="branch.name", label="分工会名称")
+    quota = serializers.IntegerField(label="名额")
+    used = serializers.IntegerField(label="已推荐")
+    left = serializers.IntegerField(label="还可推荐")
+
+
+class AwardsPerYearSerializer(Serializer):
+    year = serializers.IntegerField(label="年度")
+    campaigns = serializers.IntegerField(label="评选项数")
+    winners = serializers.IntegerField(label="获评数")
+    persons = serializers.IntegerField(label="个人")
+    branches = serializers.IntegerField(label="集体")
+
+
+class AwardFiguresSerializer(Serializer):
+    years = AwardsPerYearSerializer(many=True, label="各年度")
+
+
+class AwardNominationSerializer(ModelSerializer):
+    """评先评优推荐"""
+
+    name = serializers.CharField(read_only=True, label="被推荐者")
+    campaign_title = serializers.CharField(source="campaign.title", read_only=True, label="评选名称")
+    branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会名称")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
+
+    class Meta:
+        model = AwardNomination
+        fields = ["id", "campaign", "campaign_title", "branch", "branch_name", "member", "name", "deeds", "status",
+                  "status_label", "nominated_by", "nominated_at", "review_comment", "removal_reason",
+                  "provincial_nomination_id", "provincial_campaign_title"]
+        read_only_fields = fields
+
+
+class AwardNominationInputSerializer(Serializer):
+    campaign = serializers.PrimaryKeyRelatedField(label="评选", queryset=AwardCampaign.objects.all())
+    member = serializers.PrimaryKeyRelatedField(label="会员（评选个人时）", queryset=Member.objects.all(),
+                                                required=False, allow_null=True, default=None)
+    branch = serializers.PrimaryKeyRelatedField(label="分工会（评选集体时）", queryset=Branch.objects.all(),
+                                                required=False, allow_null=True, default=None)
+    deeds = serializers.CharField(label="推荐理由（事迹）", allow_blank=True)
+
+
+class ReviewInputSerializer(Serializer):
+    comment = serializers.CharField(label="审核意见（不通过时必填）", required=False, allow_blank=True, default="")
+
+
+class ReasonInputSerializer(Serializer):
+    reason = serializers.CharField(label="原因", required=False, allow_blank=True, default="")
+
+
+class ForwardInputSerializer(Serializer):
+    provincial_campaign = serializers.IntegerField(label="省级推荐活动编号")
+
+
+class AwardObjectionSerializer(ModelSerializer):
+    """公示异议"""
+
+    nominee = serializers.CharField(source="nomination.name", read_only=True, label="被推荐者")
+    campaign = serializers.IntegerField(source="nomination.campaign_id", read_only=True, label="评选")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
+
+    class Meta:
+        model = AwardObjection
+        fields = ["id", "nomination", "nominee", "campaign", "raised_by", "content", "status", "status_label",
+                  "recorded_by", "recorded_at", "resolution", "resolved_by", "resolved_at"]
+        read_only_fields = fields
+
+
+class ObjectionInputSerializer(Serializer):
+    raised_by = serializers.CharField(label="反映人（可填“匿名”）", allow_blank=True, max_length=200)
+    content = serializers.CharField(label="异议内容", allow_blank=True)
+
+
+class ResolutionInputSerializer(Serializer):
+    resolution = serializers.CharField(label="处理意见", allow_blank=True)
+
+
+class AwardHonourSerializer(ModelSerializer):
+    """校级荣誉（最终名单中的个人）"""
+
+    name = serializers.CharField(read_only=True, label="获评者")
+    year = serializers.IntegerField(source="campaign.year", read_only=True, label="年度")
+    title = serializers.CharField(source="campaign.title", read_only=True, label="荣誉")
+    kind = serializers.CharField(source="campaign.kind", read_only=True, label="类别")
+    branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会")
+
+    class Meta:
+        model = AwardNomination
+        fields = ["id", "member", "name", "year", "title", "kind", "branch_name", "campaign"]
+        read_only_fields = fields

@@ -1,0 +1,104 @@
+"""The award pages: who opens which, a campaign from creation through 公示 and objections to the final
+list, a 公示 shorter than the rule refused beside its field, the workbench, the member's honours."""
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from tenants.accounts.roles import Role
+from tenants.awards import services as s
+from tenants.awards.models import AwardCampaign, AwardNomination
+from tests.awards.conftest import awards  # noqa: F401  (the fixture)
+from tests.conftest import ADMIN_PASSWORD, in_schema, signed_in, text
+
+DAY = datetime.timedelta(days=1)
+
+
+def page_client(school, user):
+    client = Client(HTTP_HOST=f"{school.slug}.localhost")
+    assert client.post("/login/", {"username": user.username, "password": ADMIN_PASSWORD}).status_code == 302
+    client.user = user
+    return client
+
+
+def _campaign(a, **extra):
+    today = timezone.localdate()
+    return s.campaign_create(by=a["admin"], year=today.year, title="最美教师评选", kind="teacher",
+                             opens_on=today - DAY, closes_on=today + 5 * DAY, **extra)
+
+
+def test_who_opens_which_page(awards, huzhou):
+    a, school = awards, awards["school"]
+    admin, chair, plain = (page_client(school, a[k]) for k in ("admin", "chair", "plain"))
+    with in_schema(school):
+        c = _campaign(a)
+        n = s.nomination_submit(by=a["chair2"], campaign=c, member=a["members"][4], deeds="事迹")
+    for url in ["/awards/", "/awards/new/", f"/awards/{c.pk}/", f"/awards/nominations/{n.pk}/"]:
+        assert admin.get(url).status_code == 200, url
+        assert plain.get(url).status_code == 403, url
+    assert chair.get("/awards/").status_code == 200
+    assert chair.get(f"/awards/{c.pk}/").status_code == 200
+    assert chair.get("/awards/new/").status_code == 403
+    # another branch's nomination is not there for this chair; another school's campaign not at all
+    assert chair.get(f"/awards/nominations/{n.pk}/").status_code == 404
+    outsider = signed_in(huzhou, [Role.UNION_ADMIN])
+    assert outsider.get(f"/awards/{c.pk}/").status_code == 404
+
+
+def test_a_campaign_from_creation_to_the_final_list(awards):
+    a, school = awards, awards["school"]
+    admin, chair = page_client(school, a["admin"]), page_client(school, a["chair"])
+    today = timezone.localdate()
+    form = {"year": today.year, "title": "优秀工会工作者评选", "kind": "worker", "default_quota": "1",
+            "opens_on": today - DAY, "closes_on": today + 5 * DAY, "criteria": "热心"}
+    short = admin.post("/awards/new/", {**form, "publicity_days": "3"})
+    assert short.status_code == 200 and "不少于 5 个工作日" in text(short)
+    with in_schema(school):
+        assert not AwardCampaign.objects.exists()
+    created = admin.post("/awards/new/", {**form, "publicity_days": "5"})
+    assert created.status_code == 302
+    with in_schema(school):
+        c = AwardCampaign.objects.get()
+    url = f"/awards/{c.pk}/"
+    page = chair.get(url)
+    assert "推荐会员" in text(page) and "文学院：名额 1" in text(page)
+    foreign = chair.post(url + "?do=nominate", {"member": a["members"][4].pk, "deeds": "事迹"})
+    assert foreign.status_code == 200 and "请选择本分工会的在会会员" in text(foreign)
+    assert chair.post(url + "?do=nominate", {"member": a["members"][0].pk, "deeds": "事迹"}).status_code == 302
+    beyond = chair.post(url + "?do=nominate", {"member": a["members"][1].pk, "deeds": "事迹"})
+    assert "名额为 1 名，已用完" in text(beyond)
+    with in_schema(school):
+        n = AwardNomination.objects.get()
+    todos = text(admin.get("/"))
+    assert "待审核的评先评优推荐" in todos
+    assert admin.post(f"/awards/nominations/{n.pk}/", {"do": "pass"}).status_code == 302
+    too_short = admin.post(url + "?do=publicize", {"starts_on": today, "days": "4"})
+    assert "不少于 5 个工作日" in text(too_short)
+    assert admin.post(url + "?do=publicize", {"starts_on": today, "days": "5"}).status_code == 302
+    page = text(admin.get(url))
+    assert "公示中" in page and "个工作日" in page
+    assert admin.post(f"/awards/nominations/{n.pk}/?do=objection", {"raised_by": "匿名", "content": "反映情况"}
+                      ).status_code == 302
+    assert "待处理的公示异议" in text(admin.get("/"))
+    with in_schema(school):
+        objection = n.objections.get()
+    assert admin.post(f"/awards/nominations/{n.pk}/", {"do": "dismiss", "objection": objection.pk,
+                                                       "reason": "经核实无问题"}).status_code == 302
+    early = admin.post(url, {"do": "finalise"}, follow=True)
+    assert "结束后才能公布最终名单" in text(early)
+    with in_schema(school):
+        AwardCampaign.objects.filter(pk=c.pk).update(publicity_starts_on=today - 9 * DAY, publicity_ends_on=today - DAY)
+    assert "公示期满、待公布名单" in text(admin.get("/"))
+    done = admin.post(url, {"do": "finalise"}, follow=True)
+    assert "最终名单" in text(done) and a["members"][0].name in text(done)
+    member_page = text(admin.get(f"/members/{a['members'][0].pk}/"))
+    assert "优秀工会工作者评选" in member_page
+    portal = page_client(school, a["plain"])
+    assert "我的荣誉" in text(portal.get("/me/")) and "优秀工会工作者评选" in text(portal.get("/me/"))
+
+
+def test_a_chair_sees_open_campaigns_on_the_workbench(awards):
+    a, school = awards, awards["school"]
+    with in_schema(school):
+        _campaign(a)
+    assert "待推荐的评先评优" in text(page_client(school, a["chair"]).get("/"))
