@@ -49,11 +49,11 @@ class TripBatchInputSerializer(Serializer):
     note = serializers.CharField(label="说明", max_length=500, required=False, allow_blank=True)
 
 
-class PlacesSerializer(Serializer):
+class TripPlacesSerializer(Serializer):
     places = serializers.CharField(label="名额", max_length=10)
 
 
-class ReasonSerializer(Serializer):
+class TripReasonSerializer(Serializer):
     reason = serializers.CharField(label="原因 / 说明", max_length=300, required=False, allow_blank=True,
                                    default="")
 
@@ -80,7 +80,7 @@ class TripApplicationInputSerializer(Serializer):
     note = serializers.CharField(label="申请说明", max_length=300, required=False, allow_blank=True, default="")
 
 
-class RankingRowSerializer(Serializer):
+class TripRankingRowSerializer(Serializer):
     application = serializers.IntegerField(source="application.id", label="申请编号")
     member = serializers.IntegerField(source="application.member_id", label="会员编号")
     member_name = serializers.CharField(source="application.member.name", label="会员姓名")

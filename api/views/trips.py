@@ -20,9 +20,9 @@ from api.params import validated
 from api.permissions import role_required
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.trips import (
-    PlacesSerializer,
-    RankingRowSerializer,
-    ReasonSerializer,
+    TripPlacesSerializer,
+    TripRankingRowSerializer,
+    TripReasonSerializer,
     TripApplicationInputSerializer,
     TripApplicationSerializer,
     TripBatchInputSerializer,
@@ -100,10 +100,10 @@ class TripBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response(TripRulesSerializer(q.trip_rules()).data)
 
     @extend_schema(summary="按规则排序的申请名单（每人的优先条件、工龄、上次疗休养年份）",
-                   responses=RankingRowSerializer(many=True), filters=False)
+                   responses=TripRankingRowSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filterset_class=None)
     def ranking(self, request, pk=None):
-        return Response(RankingRowSerializer(q.ranking(self.get_object()), many=True).data)
+        return Response(TripRankingRowSerializer(q.ranking(self.get_object()), many=True).data)
 
     def _step(self, request, service, **extra):
         batch = service(by=request.user, batch=self.get_object(), **extra)
@@ -121,10 +121,10 @@ class TripBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         chosen = s.selection_fill(by=request.user, batch=self.get_object())
         return Response(TripApplicationSerializer(chosen, many=True).data)
 
-    @extend_schema(summary="修改名额（不少于已入选人数）", request=PlacesSerializer, responses=TripBatchSerializer)
+    @extend_schema(summary="修改名额（不少于已入选人数）", request=TripPlacesSerializer, responses=TripBatchSerializer)
     @action(detail=True, methods=["post"])
     def places(self, request, pk=None):
-        return self._step(request, s.batch_set_places, **validated(request, PlacesSerializer))
+        return self._step(request, s.batch_set_places, **validated(request, TripPlacesSerializer))
 
     @extend_schema(summary="确定名单（入选者都已确认或放弃）", request=None, responses=TripBatchSerializer,
                    description="还有待确认的入选者或没有人确认参加：409。")
@@ -138,11 +138,11 @@ class TripBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def travel(self, request, pk=None):
         return self._step(request, s.batch_travel)
 
-    @extend_schema(summary="取消批次（须写明原因，已入选者收到通知）", request=ReasonSerializer,
+    @extend_schema(summary="取消批次（须写明原因，已入选者收到通知）", request=TripReasonSerializer,
                    responses=TripBatchSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._step(request, s.batch_cancel, **validated(request, ReasonSerializer))
+        return self._step(request, s.batch_cancel, **validated(request, TripReasonSerializer))
 
     @extend_schema(summary="办理过程", responses=AuditRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -185,7 +185,7 @@ class TripApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         return Response(TripApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
     def _step(self, request, service, *, reason=False):
-        extra = validated(request, ReasonSerializer) if reason else {}
+        extra = validated(request, TripReasonSerializer) if reason else {}
         application = service(by=request.user, application=self.get_object(), **extra)
         application.refresh_from_db()
         return Response(TripApplicationSerializer(application).data)
@@ -195,7 +195,7 @@ class TripApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     def confirm(self, request, pk=None):
         return self._step(request, s.application_confirm)
 
-    @extend_schema(summary="放弃名额（按排序的下一位递补并收到通知）", request=ReasonSerializer,
+    @extend_schema(summary="放弃名额（按排序的下一位递补并收到通知）", request=TripReasonSerializer,
                    responses=TripApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
@@ -206,13 +206,13 @@ class TripApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     def withdraw(self, request, pk=None):
         return self._step(request, s.application_withdraw)
 
-    @extend_schema(summary="校工会决定入选（须写明理由；名额已满：409）", request=ReasonSerializer,
+    @extend_schema(summary="校工会决定入选（须写明理由；名额已满：409）", request=TripReasonSerializer,
                    responses=TripApplicationSerializer)
     @action(detail=True, methods=["post"])
     def select(self, request, pk=None):
         return self._step(request, s.application_select, reason=True)
 
-    @extend_schema(summary="校工会取消入选（须写明理由）", request=ReasonSerializer, responses=TripApplicationSerializer)
+    @extend_schema(summary="校工会取消入选（须写明理由）", request=TripReasonSerializer, responses=TripApplicationSerializer)
     @action(detail=True, methods=["post"])
     def deselect(self, request, pk=None):
         return self._step(request, s.application_deselect, reason=True)
