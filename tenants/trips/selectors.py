@@ -201,12 +201,3 @@ def travellers_per_year() -> dict[int, int]:
             .annotate(year=ExtractYear("batch__starts_on")).values("year").annotate(n=Count("id")))
     return {r["year"]: r["n"] for r in rows}
 
-
-def trip_figures(year: int) -> dict:
-    travelled = TripBatch.objects.filter(status=B.TRAVELLED, starts_on__year=year)
-    people = TripApplication.objects.filter(status=A.CONFIRMED, batch__in=travelled)
-    by_branch = (people.values("member__branch__name").annotate(n=Count("id")).order_by("-n"))
-    return {"year": year, "trips": travelled.count(), "travellers": people.count(),
-            "cost": sum((b.cost_per_person * b.applications.filter(status=A.CONFIRMED).count()
-                         for b in travelled), start=0),
-            "by_branch": [{"name": r["member__branch__name"], "count": r["n"]} for r in by_branch]}

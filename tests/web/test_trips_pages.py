@@ -66,6 +66,9 @@ def test_the_office_creates_a_batch_and_selects_and_the_member_confirms_on_the_p
         members[2].save(update_fields=["work_started_on"])
     refused = office.post(f"/trips/{batch.pk}/apply/", {"member": members[2].pk})
     assert refused.status_code == 200 and "最低工龄" in text(refused)
+    assert f'action="/trips/{batch.pk}/apply/"' in text(refused)  # the form posts to the same place again
+    fewer = office.post(f"/trips/{batch.pk}/do/places/", {"places": "0"})
+    assert fewer.status_code == 200 and "名额" in text(fewer) and f'action="/trips/{batch.pk}/do/places/"' in text(fewer)
     assert office.post(f"/trips/{batch.pk}/apply/", {"member": members[4].pk}).status_code == 302
     assert office.post(f"/trips/{batch.pk}/do/close_applications/").status_code == 302
     assert office.post(f"/trips/{batch.pk}/do/fill/").status_code == 302
