@@ -152,7 +152,9 @@ class MemberFormPage(SchoolPage):
             initial = {"name": member.name, "gender": member.gender, "employee_number": member.employee_number,
                        "branch": member.branch_id, "group": member.group_id,
                        "employment_type": member.employment_type, "join_date": member.join_date.isoformat(),
-                       "phone": member.phone}
+                       "phone": member.phone, "marital_status": member.marital_status,
+                       "work_started_on": member.work_started_on.isoformat() if member.work_started_on else "",
+                       "is_front_line": member.is_front_line, "is_model_worker": member.is_model_worker}
         return MemberForm(self.request.POST or None, initial=initial, editing=member is not None,
                           branches=Branch.objects.filter(is_active=True) if member is None else Branch.objects.all(),
                           groups=Group.objects.select_related("branch"))

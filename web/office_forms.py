@@ -7,7 +7,7 @@ no service can be called with a record that does not exist.
 """
 from django import forms
 
-from tenants.members.models import EmploymentType, Gender
+from tenants.members.models import EmploymentType, Gender, MaritalStatus
 from web.forms import PageForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -35,8 +35,15 @@ class MemberForm(PersonFields):
     branch = _pick("分工会", None, message="请选择分工会。")
     group = _pick("工会小组", None, empty="（不分小组）", message="请选择所选分工会的小组。")
     join_date = forms.CharField(label="入会日期", required=False, widget=DATE)
+    # facts the eligibility rules of activities and 疗休养 read (optional)
+    marital_status = forms.ChoiceField(label="婚姻状况", required=False,
+                                       choices=[("", "未登记"), *MaritalStatus.choices])
+    work_started_on = forms.CharField(label="参加工作日期", required=False, widget=DATE,
+                                      help_text="用于计算工龄（疗休养等资格）；不详可不填。")
+    is_front_line = forms.BooleanField(label="一线教职工", required=False)
+    is_model_worker = forms.BooleanField(label="劳动模范", required=False)
     field_order = ["name", "gender", "employee_number", "branch", "group", "employment_type", "join_date",
-                   "phone", "id_number"]
+                   "phone", "id_number", "marital_status", "work_started_on", "is_front_line", "is_model_worker"]
 
     def __init__(self, *args, branches, groups, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from tenants.members.models import (
     EmploymentType,
     Gender,
     Group,
+    MaritalStatus,
     Member,
     MembershipApplication,
     MemberStatusChange,
@@ -71,7 +72,8 @@ class MemberSerializer(ModelSerializer):
         model = Member
         fields = ["id", "name", "gender", "gender_label", "employee_number", "branch", "branch_name", "group",
                   "group_name", "employment_type", "employment_type_label", "join_date", "status",
-                  "status_label", "status_changed_on", "phone", "id_number", "birth_date"]
+                  "status_label", "status_changed_on", "phone", "id_number", "birth_date", "marital_status",
+                  "work_started_on", "is_front_line", "is_model_worker"]
         read_only_fields = fields
 
     def get_phone(self, member) -> str:
@@ -91,6 +93,11 @@ class MemberWriteSerializer(Serializer):
     join_date = serializers.DateField(label="入会日期", required=False)
     phone = serializers.CharField(label="手机号", max_length=20, required=False, allow_blank=True)
     id_number = serializers.CharField(label="身份证号", max_length=18, required=False, allow_blank=True)
+    marital_status = serializers.ChoiceField(label="婚姻状况（空：未登记）", choices=MaritalStatus.choices,
+                                             required=False, allow_blank=True)
+    work_started_on = serializers.DateField(label="参加工作日期（工龄）", required=False, allow_null=True)
+    is_front_line = serializers.BooleanField(label="一线教职工", required=False)
+    is_model_worker = serializers.BooleanField(label="劳动模范", required=False)
 
     def validate(self, attrs):
         if self.context.get("creating"):

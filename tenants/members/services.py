@@ -19,8 +19,16 @@ from tenants.audit.services import (
     field_values,
 )
 from tenants.errors import Conflict, NotAllowed
-from tenants.members.models import Branch, Department, Group, Member, MembershipApplication, MemberStatusChange
-from tenants.members.validation import check_person, id_number_columns, initials
+from tenants.members.models import (
+    Branch,
+    Department,
+    Group,
+    MaritalStatus,
+    Member,
+    MembershipApplication,
+    MemberStatusChange,
+)
+from tenants.members.validation import check_person, id_number_columns, initials, parse_date
 from tenants.text import cn_date
 from tenants.workflow import StateMachine
 
@@ -46,7 +54,37 @@ APPLICATION_FLOW = (
 )
 
 MEMBER_AUDITED = ["name", "gender", "employee_number", "branch", "group", "employment_type", "join_date",
-                  "phone", "id_number_masked", "user"]
+                  "phone", "id_number_masked", "user", "marital_status", "work_started_on", "is_front_line",
+                  "is_model_worker"]
+#: facts the eligibility rules of activities and 疗休养 read (issue #11); optional, the office records them
+MEMBER_FACTS = ("marital_status", "work_started_on", "is_front_line", "is_model_worker")
+
+
+def check_facts(data: dict) -> tuple[dict, dict]:
+    """The member facts present in ``data``, normalised; returns (cleaned, {field: Chinese message})."""
+    cleaned, errors = {}, {}
+    if "marital_status" in data:
+        value = str(data["marital_status"] or "").strip()
+        value = {label: key for key, label in MaritalStatus.choices}.get(value, value)
+        if value and value not in MaritalStatus.values:
+            errors["marital_status"] = "婚姻状况只能是：" + "、".join(MaritalStatus.labels) + "（或不填）。"
+        cleaned["marital_status"] = value
+    if "work_started_on" in data:
+        value = data["work_started_on"]
+        started = None
+        if value not in (None, ""):
+            started = value if isinstance(value, datetime.date) else parse_date(value)
+            if started is None:
+                errors["work_started_on"] = "参加工作日期无效，格式如 2005-07-01。"
+            elif started > timezone.localdate():
+                errors["work_started_on"] = "参加工作日期不能晚于今天。"
+            elif started.year < 1940:
+                errors["work_started_on"] = "参加工作日期不能早于 1940 年。"
+        cleaned["work_started_on"] = started
+    for flag in ("is_front_line", "is_model_worker"):
+        if flag in data:
+            cleaned[flag] = bool(data[flag])
+    return cleaned, errors
 
 
 # --- organisation -------------------------------------------------------------------------
@@ -163,7 +201,9 @@ def _check_group(group, branch):
 
 @transaction.atomic
 def member_create(*, by, branch: Branch | None, group: Group | None = None, user=None, **person) -> Member:
-    cleaned, errors = check_person(person)
+    facts, errors = check_facts({key: person.pop(key) for key in MEMBER_FACTS if key in person})
+    cleaned, person_errors = check_person(person)
+    errors.update(person_errors)
     if branch is None:  # reported with the person's problems, so a form shows them all at once
         errors["branch"] = "请选择分工会。"
     if errors:
@@ -172,7 +212,7 @@ def member_create(*, by, branch: Branch | None, group: Group | None = None, user
     id_columns = id_number_columns(cleaned.pop("id_number"))
     _check_unique(employee_number=cleaned["employee_number"], id_index=id_columns["id_number_index"])
     member = Member.objects.create(branch=branch, group=group, user=user, name_initials=initials(cleaned["name"]),
-                                   **cleaned, **id_columns)
+                                   **cleaned, **facts, **id_columns)
     audit_create(actor=by, target=member, fields=MEMBER_AUDITED)
     return member
 
@@ -186,10 +226,12 @@ def member_update(*, member: Member, by, **changes) -> Member:
                "employment_type": member.employment_type, "join_date": member.join_date, "phone": member.phone}
     branch = changes.pop("branch", member.branch)
     group = changes.pop("group", member.group if branch.pk == member.branch_id else None)
-    unknown = set(changes) - set(current) - {"id_number"}
+    unknown = set(changes) - set(current) - {"id_number", *MEMBER_FACTS}
     if unknown:
         raise ValidationError({key: "该字段不能修改。" for key in unknown})
-    cleaned, errors = check_person({**current, **changes})
+    facts, errors = check_facts({key: changes.pop(key) for key in MEMBER_FACTS if key in changes})
+    cleaned, person_errors = check_person({**current, **changes})
+    errors.update(person_errors)
     if errors:
         raise ValidationError(errors)
     _check_group(group, branch)
@@ -197,11 +239,11 @@ def member_update(*, member: Member, by, **changes) -> Member:
     id_columns = id_number_columns(id_number) if "id_number" in changes else {}
     _check_unique(employee_number=cleaned["employee_number"], id_index=id_columns.get("id_number_index", ""),
                   exclude_pk=member.pk)
-    for key, value in {**cleaned, **id_columns}.items():
+    for key, value in {**cleaned, **facts, **id_columns}.items():
         setattr(member, key, value)
     member.branch, member.group, member.name_initials = branch, group, initials(cleaned["name"])
     # Only the edited columns: a copy read before a status change must not write the old status back.
-    member.save(update_fields=[*cleaned, *id_columns, "branch", "group", "name_initials"])
+    member.save(update_fields=[*cleaned, *facts, *id_columns, "branch", "group", "name_initials"])
     audit_update(actor=by, target=member, before=before)
     return member
 

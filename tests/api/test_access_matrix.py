@@ -51,7 +51,7 @@ ACTIVITY_ENDPOINTS: dict[str, str] = {"activity": EVERYONE, "activity-registrati
 
 HEALTH_CHECK_ENDPOINTS: dict[str, str] = {}
 
-TRIP_ENDPOINTS: dict[str, str] = {}
+TRIP_ENDPOINTS: dict[str, str] = {"trip-batch": EVERYONE, "trip-application": OWN}
 
 AWARD_ENDPOINTS: dict[str, str] = {
     "award-campaign": ADMIN, "award-nomination": ADMIN, "award-objection": ADMIN, "award-honour": OWN,
