@@ -80,6 +80,16 @@ def can_organise(user, activity: Activity) -> bool:
             and activity.organiser_branch.chair_id == user.pk)
 
 
+def code_visible_to(user, registration: Registration) -> bool:
+    """A check-in code is the member's own and their activity's organiser's — not, say, the chair of
+    the member's branch when someone else organises the activity."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if registration.member.user_id is not None and registration.member.user_id == user.pk:
+        return True
+    return can_organise(user, registration.activity)
+
+
 def _require_organiser(user, activity: Activity) -> None:
     if not can_organise(user, activity):
         raise NotAllowed("只有校工会或主办分工会的主席可以管理这项活动。")
