@@ -15,7 +15,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -388,14 +388,49 @@ def _may_register_for(by, activity: Activity, member: Member) -> None:
     raise NotAllowed("只能为自己报名。")
 
 
+def _take_arrival(activity: Activity) -> None:
+    """Lock the activity's row and take the next arrival number in one statement (UPDATE … RETURNING),
+    refreshing what a sign-up re-checks under the lock: the state, the window and the capacity. A
+    refused sign-up rolls back with its transaction, so the numbers stay without gaps."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Activity._meta.db_table} SET arrivals = arrivals + 1 WHERE id = %s "
+            "RETURNING arrivals, status, capacity, registration_opens_at, registration_closes_at", [activity.pk])
+        (activity.arrivals, activity.status, activity.capacity, activity.registration_opens_at,
+         activity.registration_closes_at) = cursor.fetchone()
+
+
+def _counts_under_lock(activity: Activity, member: Member) -> tuple[int, int, bool, int | None]:
+    """One query, after the lock: confirmed places taken, the member's branch's live registrations,
+    whether the member already has one, and the branch's quota (None: no quota)."""
+    live = tuple(ACTIVE_STATES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE status = %s), "
+            f"count(*) FILTER (WHERE branch_id = %s AND status IN %s), "
+            f"count(*) FILTER (WHERE member_id = %s AND status IN %s), "
+            f"(SELECT places FROM {BranchQuota._meta.db_table} WHERE activity_id = %s AND branch_id = %s) "
+            f"FROM {Registration._meta.db_table} WHERE activity_id = %s",
+            [R.CONFIRMED, member.branch_id, live, member.pk, live, activity.pk, member.branch_id, activity.pk])
+        confirmed, used, mine, places = cursor.fetchone()
+    return confirmed, used, bool(mine), places
+
+
 @transaction.atomic
 def registration_create(*, by, activity: Activity, member: Member | None, child_name: str = "",
                         child_birth_date=None) -> Registration:
     """Sign one person up: 报名成功 while places remain, else 候补 in order of arrival; refused (nothing
-    written) outside the window, beyond the branch quota, twice, or when not eligible."""
+    written) outside the window, beyond the branch quota, twice, or when not eligible.
+
+    Everything that does not need the activity's lock is done before taking it (who may sign whom up,
+    the window and eligibility on a fresh read, the child's details, the code); under the lock only
+    the arrival number, one counting query, the insert, its audit record and the machine's 递补 move
+    — so simultaneous sign-ups queue on the lock for as short a time as possible (bench/registration.py).
+    """
     if member is None:
         raise ValidationError({"member": "您的账号没有关联会员信息，请联系校工会。"})
-    activity = _locked(activity)
+    activity = Activity.objects.select_related("organiser_branch").get(pk=activity.pk)
+    branch = member.branch
     _may_register_for(by, activity, member)
     problem = _window_problem(activity, timezone.now())
     if problem:
@@ -416,15 +451,28 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
     problem = eligibility_problem(activity, member, child_birth_date=child_birth_date)
     if problem:
         raise ValidationError({problem[0]: problem[1]})
-    if activity.registrations.filter(member=member, status__in=ACTIVE_STATES).exists():
+    registration = Registration(activity=activity, member=member, branch=branch, arrival=0, code=_new_code(),
+                                child_name=child_name, child_birth_date=child_birth_date, registered_by=by)
+
+    # --- under the activity's row lock until the transaction commits ---
+    _take_arrival(activity)
+    problem = _window_problem(activity, timezone.now())  # closed or cancelled while we checked
+    if problem:
+        raise Conflict(problem, field="activity")
+    confirmed, used, already, places = _counts_under_lock(activity, member)
+    if already:
         raise Conflict(f"{member.name}已报名这项活动，不能重复报名。", field="member")
-    _check_quota(activity, member.branch, 1)
-    activity.arrivals += 1
-    activity.save(update_fields=["arrivals"])
-    registration = _create(activity, member, by=by, arrival=activity.arrivals, child_name=child_name,
-                           child_birth_date=child_birth_date)
+    if places is not None and used + 1 > places:
+        raise Conflict(f"{branch.name}的名额（{places} 人）已报满，不能再报名。", field="member")
+    registration.arrival, registration.registered_at = activity.arrivals, timezone.now()
+    try:
+        registration.save(force_insert=True)
+    except IntegrityError as error:  # the lock and the count make both unlikely; refused, nothing written
+        if "one_live_registration_per_member" in str(error):
+            raise Conflict(f"{member.name}已报名这项活动，不能重复报名。", field="member") from None
+        raise Conflict("签到码生成冲突，请重试。") from None
     audit_create(actor=by, target=registration, fields=["activity", "member", "arrival"])
-    if _room(activity) > 0:
+    if activity.capacity - confirmed > 0:
         REGISTRATION_FLOW.apply(registration, "admit", by=None, reason="报名时有空余名额")
     return registration
 
