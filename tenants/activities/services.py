@@ -388,16 +388,20 @@ def _may_register_for(by, activity: Activity, member: Member) -> None:
     raise NotAllowed("只能为自己报名。")
 
 
-def _take_arrival(activity: Activity) -> None:
-    """Lock the activity's row and take the next arrival number in one statement (UPDATE … RETURNING),
-    refreshing what a sign-up re-checks under the lock: the state, the window and the capacity. A
-    refused sign-up rolls back with its transaction, so the numbers stay without gaps."""
+#: in the model's field order, as Model.from_db wants a deferred row's values
+LOCKED_FIELDS = [f.attname for f in Activity._meta.concrete_fields
+                 if f.attname in {"id", "arrivals", "status", "capacity", "registration_opens_at",
+                                  "registration_closes_at"}]
+
+
+def _take_arrival(activity: Activity) -> Activity:
+    """Lock the activity's row and take the next arrival number in one statement (UPDATE … RETURNING);
+    returns the row as it is now (deferred to what a sign-up re-checks under the lock: the state, the
+    window, the capacity). A refused sign-up rolls back with its transaction: no gaps in the numbers."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Activity._meta.db_table} SET arrivals = arrivals + 1 WHERE id = %s "
-            "RETURNING arrivals, status, capacity, registration_opens_at, registration_closes_at", [activity.pk])
-        (activity.arrivals, activity.status, activity.capacity, activity.registration_opens_at,
-         activity.registration_closes_at) = cursor.fetchone()
+        cursor.execute(f"UPDATE {Activity._meta.db_table} SET arrivals = arrivals + 1 WHERE id = %s "
+                       f"RETURNING {', '.join(LOCKED_FIELDS)}", [activity.pk])
+        return Activity.from_db(connection.alias, LOCKED_FIELDS, cursor.fetchone())
 
 
 def _counts_under_lock(activity: Activity, member: Member) -> tuple[int, int, bool, int | None]:
@@ -455,8 +459,8 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
                                 child_name=child_name, child_birth_date=child_birth_date, registered_by=by)
 
     # --- under the activity's row lock until the transaction commits ---
-    _take_arrival(activity)
-    problem = _window_problem(activity, timezone.now())  # closed or cancelled while we checked
+    locked = _take_arrival(activity)
+    problem = _window_problem(locked, timezone.now())  # closed or cancelled while we checked
     if problem:
         raise Conflict(problem, field="activity")
     confirmed, used, already, places = _counts_under_lock(activity, member)
@@ -464,7 +468,7 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
         raise Conflict(f"{member.name}已报名这项活动，不能重复报名。", field="member")
     if places is not None and used + 1 > places:
         raise Conflict(f"{branch.name}的名额（{places} 人）已报满，不能再报名。", field="member")
-    registration.arrival, registration.registered_at = activity.arrivals, timezone.now()
+    registration.arrival, registration.registered_at = locked.arrivals, timezone.now()
     try:
         registration.save(force_insert=True)
     except IntegrityError as error:  # the lock and the count make both unlikely; refused, nothing written
@@ -472,7 +476,7 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
             raise Conflict(f"{member.name}已报名这项活动，不能重复报名。", field="member") from None
         raise Conflict("签到码生成冲突，请重试。") from None
     audit_create(actor=by, target=registration, fields=["activity", "member", "arrival"])
-    if activity.capacity - confirmed > 0:
+    if locked.capacity - confirmed > 0:
         REGISTRATION_FLOW.apply(registration, "admit", by=None, reason="报名时有空余名额")
     return registration
 
