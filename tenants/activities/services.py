@@ -1,8 +1,8 @@
 """活动与报名: activities (draft → 报名中 → 报名截止 → 已举办, or 已取消), sign-up that never overbooks,
 a waitlist in order of arrival that moves by itself, check-in by code, the union's cost to the books.
 
-Capacity and branch quotas are counted with the activity's row locked (select_for_update) in the
-sign-up's transaction, so simultaneous sign-ups queue on that lock: the last place goes to one of
+Capacity and branch quotas are counted with the activity's row locked (select_for_update, or for a
+sign-up the UPDATE that takes its arrival number) in the sign-up's transaction, so simultaneous sign-ups queue on that lock: the last place goes to one of
 them, the others are waitlisted in the order they took the lock (their arrival number).
 
 A branch quota caps how many registrations (confirmed or waitlisted) a branch may have: beyond it a
