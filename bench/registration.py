@@ -1,32 +1,72 @@
-"""bench/registration.py [N] [WORKERS] — N (default 500) members sign up at once for an activity of
-100 places with branch quotas, through the real HTTP stack (the API's sign-up, token auth), from
-WORKERS (default 16) concurrent clients on their own database connections.
+"""bench/registration.py [N] [CLIENTS] — N (default 500) members sign up at once for an activity of
+100 places with branch quotas, as a user meets the site: gunicorn started as `make run` starts it
+(config/launcher.py: 2 workers × 4 threads, DEBUG off) on a free loopback port with its own fresh
+database, and CLIENTS (default 16) concurrent HTTP clients (threads, one keep-alive http.client
+connection each) posting the API's sign-up with token auth over the loopback. The load generator is
+a separate process from the server, so it does not share the server's GIL.
 
 Checks: never more than 100 confirmed, no branch beyond its quota, the waitlist in order of
 arrival (the arrival number taken under the activity's lock, the registration time and the order of
 the queue agree). Goal: p95 ≤ 200 ms per sign-up.
 """
 import datetime
+import http.client
+import os
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from common import make_school_schema, setup_django
+from common import PROJECT_DIR, make_school_schema, setup_django
 
 BRANCHES = 10
 QUOTA = 15
 CAPACITY = 100
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(env: dict, port: int, log_path: Path) -> subprocess.Popen:
+    """gunicorn as config/launcher.py starts it for `make run` (access log to a file, not the terminal)."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "0", "BASE_DOMAIN": "localhost",
+           "CELERY_BROKER_URL": "memory://", "EDUUNION_DATA_DIR": str(log_path.parent)}
+    env.pop("ALLOWED_HOSTS", None)
+    log = open(log_path, "w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
+         os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--access-logfile", "-", "--no-control-socket"],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited:\n" + log_path.read_text()[-3000:])
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
+            with urllib.request.urlopen(request, timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn not ready in 60 s:\n" + log_path.read_text()[-3000:])
+
+
 def main(count: int, workers: int) -> None:
-    setup_django()
+    env = setup_django()
     import logging
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 350 quota refusals are expected
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
     from django_tenants.utils import schema_context
     from rest_framework.authtoken.models import Token
@@ -57,27 +97,49 @@ def main(count: int, workers: int) -> None:
         s.activity_act(by=admin, activity=activity, action="open")
     connection.set_schema_to_public()
 
+    port = _free_port()
+    scratch = Path(tempfile.mkdtemp(prefix="eduunion-bench-"))
+    server = start_server(env, port, scratch / "gunicorn.log")
+    host = f"reg.localhost:{port}"
     local = threading.local()
     start = threading.Barrier(workers)
 
-    def sign_up(index):
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = Client(HTTP_HOST="reg.localhost")
+    def connection_of():
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            # warm up this connection and the server's workers (imports, database connections)
+            for _ in range(3):
+                conn.request("GET", f"/api/v1/activities/{activity.pk}/",
+                             headers={"Host": host, "Authorization": f"Token {tokens[0]}"})
+                conn.getresponse().read()
             start.wait()
+        return conn
+
+    def sign_up(index):
+        conn = connection_of()
         began = time.perf_counter()
-        response = client.post(f"/api/v1/activities/{activity.pk}/register/", {}, content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Token {tokens[index]}")
-        return index, response.status_code, (time.perf_counter() - began) * 1000
+        conn.request("POST", f"/api/v1/activities/{activity.pk}/register/", body=b"{}",
+                     headers={"Host": host, "Authorization": f"Token {tokens[index]}",
+                              "Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        return index, response.status, (time.perf_counter() - began) * 1000, began
 
-    def close_connection(_):
-        connection.close()
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(sign_up, range(count)))
-        list(pool.map(close_connection, range(workers)))
-    wall = time.perf_counter() - started
+    try:
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(sign_up, range(count)))
+        wall = time.perf_counter() - started
+        load_after = os.getloadavg()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
     latencies = sorted(r[2] for r in results)
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     codes = [r[1] for r in results]
@@ -97,7 +159,9 @@ def main(count: int, workers: int) -> None:
         places = [s.waitlist_place(r) for r in waitlisted]
         assert places == list(range(1, len(waitlisted) + 1))
     connection.set_schema_to_public()
-    print(f"{count} sign-ups, {workers} concurrent clients, capacity {CAPACITY}, {BRANCHES} branches × quota {QUOTA}")
+    print(f"{count} sign-ups over HTTP (gunicorn 2×4 on 127.0.0.1), {workers} concurrent clients, "
+          f"capacity {CAPACITY}, {BRANCHES} branches × quota {QUOTA}; load average before: "
+          f"{' '.join(f'{x:.2f}' for x in load_before)}, after: {' '.join(f'{x:.2f}' for x in load_after)}")
     print(f"  201: {codes.count(201)} (confirmed {len(confirmed)}, waitlisted {len(waitlisted)}), "
           f"409 (quota full): {codes.count(409)}, other: {len(codes) - codes.count(201) - codes.count(409)}")
     print(f"  latency per sign-up: median {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, "

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
 from tenants.activities.models import Activity, ActivityKind, Registration, Team
-from tenants.activities.services import can_organise, waitlist_place
+from tenants.activities.services import code_visible_to, waitlist_place
 from tenants.members.models import Branch, Gender, MaritalStatus, Member
 
 AMOUNT_HELP = "元，最多两位小数，如 30.00"
@@ -142,10 +142,7 @@ class RegistrationSerializer(ModelSerializer):
 
     def get_code(self, obj) -> str:
         request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None and (obj.member.user_id == user.pk or can_organise(user, obj.activity)):
-            return obj.code
-        return ""
+        return obj.code if code_visible_to(getattr(request, "user", None), obj) else ""
 
 
 class AttendanceSerializer(Serializer):

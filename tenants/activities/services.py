@@ -1,8 +1,8 @@
 """活动与报名: activities (draft → 报名中 → 报名截止 → 已举办, or 已取消), sign-up that never overbooks,
 a waitlist in order of arrival that moves by itself, check-in by code, the union's cost to the books.
 
-Capacity and branch quotas are counted with the activity's row locked (select_for_update) in the
-sign-up's transaction, so simultaneous sign-ups queue on that lock: the last place goes to one of
+Capacity and branch quotas are counted with the activity's row locked (select_for_update, or for a
+sign-up the UPDATE that takes its arrival number) in the sign-up's transaction, so simultaneous sign-ups queue on that lock: the last place goes to one of
 them, the others are waitlisted in the order they took the lock (their arrival number).
 
 A branch quota caps how many registrations (confirmed or waitlisted) a branch may have: beyond it a
@@ -15,7 +15,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -78,6 +78,16 @@ def can_organise(user, activity: Activity) -> bool:
         return True
     return (user.has_role(Role.BRANCH_CHAIR) and activity.organiser_branch_id is not None
             and activity.organiser_branch.chair_id == user.pk)
+
+
+def code_visible_to(user, registration: Registration) -> bool:
+    """A check-in code is the member's own and their activity's organiser's — not, say, the chair of
+    the member's branch when someone else organises the activity."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if registration.member.user_id is not None and registration.member.user_id == user.pk:
+        return True
+    return can_organise(user, registration.activity)
 
 
 def _require_organiser(user, activity: Activity) -> None:
@@ -378,14 +388,53 @@ def _may_register_for(by, activity: Activity, member: Member) -> None:
     raise NotAllowed("只能为自己报名。")
 
 
+#: in the model's field order, as Model.from_db wants a deferred row's values
+LOCKED_FIELDS = [f.attname for f in Activity._meta.concrete_fields
+                 if f.attname in {"id", "arrivals", "status", "capacity", "registration_opens_at",
+                                  "registration_closes_at"}]
+
+
+def _take_arrival(activity: Activity) -> Activity:
+    """Lock the activity's row and take the next arrival number in one statement (UPDATE … RETURNING);
+    returns the row as it is now (deferred to what a sign-up re-checks under the lock: the state, the
+    window, the capacity). A refused sign-up rolls back with its transaction: no gaps in the numbers."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Activity._meta.db_table} SET arrivals = arrivals + 1 WHERE id = %s "
+                       f"RETURNING {', '.join(LOCKED_FIELDS)}", [activity.pk])
+        return Activity.from_db(connection.alias, LOCKED_FIELDS, cursor.fetchone())
+
+
+def _counts_under_lock(activity: Activity, member: Member) -> tuple[int, int, bool, int | None]:
+    """One query, after the lock: confirmed places taken, the member's branch's live registrations,
+    whether the member already has one, and the branch's quota (None: no quota)."""
+    live = tuple(ACTIVE_STATES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE status = %s), "
+            f"count(*) FILTER (WHERE branch_id = %s AND status IN %s), "
+            f"count(*) FILTER (WHERE member_id = %s AND status IN %s), "
+            f"(SELECT places FROM {BranchQuota._meta.db_table} WHERE activity_id = %s AND branch_id = %s) "
+            f"FROM {Registration._meta.db_table} WHERE activity_id = %s",
+            [R.CONFIRMED, member.branch_id, live, member.pk, live, activity.pk, member.branch_id, activity.pk])
+        confirmed, used, mine, places = cursor.fetchone()
+    return confirmed, used, bool(mine), places
+
+
 @transaction.atomic
 def registration_create(*, by, activity: Activity, member: Member | None, child_name: str = "",
                         child_birth_date=None) -> Registration:
     """Sign one person up: 报名成功 while places remain, else 候补 in order of arrival; refused (nothing
-    written) outside the window, beyond the branch quota, twice, or when not eligible."""
+    written) outside the window, beyond the branch quota, twice, or when not eligible.
+
+    Everything that does not need the activity's lock is done before taking it (who may sign whom up,
+    the window and eligibility on a fresh read, the child's details, the code); under the lock only
+    the arrival number, one counting query, the insert, its audit record and the machine's 递补 move
+    — so simultaneous sign-ups queue on the lock for as short a time as possible (bench/registration.py).
+    """
     if member is None:
         raise ValidationError({"member": "您的账号没有关联会员信息，请联系校工会。"})
-    activity = _locked(activity)
+    activity = Activity.objects.select_related("organiser_branch").get(pk=activity.pk)
+    branch = member.branch
     _may_register_for(by, activity, member)
     problem = _window_problem(activity, timezone.now())
     if problem:
@@ -406,15 +455,28 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
     problem = eligibility_problem(activity, member, child_birth_date=child_birth_date)
     if problem:
         raise ValidationError({problem[0]: problem[1]})
-    if activity.registrations.filter(member=member, status__in=ACTIVE_STATES).exists():
+    registration = Registration(activity=activity, member=member, branch=branch, arrival=0, code=_new_code(),
+                                child_name=child_name, child_birth_date=child_birth_date, registered_by=by)
+
+    # --- under the activity's row lock until the transaction commits ---
+    locked = _take_arrival(activity)
+    problem = _window_problem(locked, timezone.now())  # closed or cancelled while we checked
+    if problem:
+        raise Conflict(problem, field="activity")
+    confirmed, used, already, places = _counts_under_lock(activity, member)
+    if already:
         raise Conflict(f"{member.name}已报名这项活动，不能重复报名。", field="member")
-    _check_quota(activity, member.branch, 1)
-    activity.arrivals += 1
-    activity.save(update_fields=["arrivals"])
-    registration = _create(activity, member, by=by, arrival=activity.arrivals, child_name=child_name,
-                           child_birth_date=child_birth_date)
+    if places is not None and used + 1 > places:
+        raise Conflict(f"{branch.name}的名额（{places} 人）已报满，不能再报名。", field="member")
+    registration.arrival, registration.registered_at = locked.arrivals, timezone.now()
+    try:
+        registration.save(force_insert=True)
+    except IntegrityError as error:  # the lock and the count make both unlikely; refused, nothing written
+        if "one_live_registration_per_member" in str(error):
+            raise Conflict(f"{member.name}已报名这项活动，不能重复报名。", field="member") from None
+        raise Conflict("签到码生成冲突，请重试。") from None
     audit_create(actor=by, target=registration, fields=["activity", "member", "arrival"])
-    if _room(activity) > 0:
+    if locked.capacity - confirmed > 0:
         REGISTRATION_FLOW.apply(registration, "admit", by=None, reason="报名时有空余名额")
     return registration
 

@@ -150,3 +150,30 @@ def test_bad_activity_input_names_the_field(act):
         assert {"capacity", "fee", "title"} <= set(error.value.message_dict)
         with pytest.raises(NotAllowed):
             s.activity_create(by=act["chair"], organiser_branch=act["other"], **activity_fields())
+
+
+def test_under_the_activity_lock_only_the_count_the_insert_and_the_move(act):
+    """Everything that does not need the lock (the member, eligibility, the code) happens before it;
+    after the locking UPDATE only one count, the insert with its audit record and the 递补 move."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with in_schema(act["school"]):
+        activity = open_activity(act["admin"], capacity=5, quotas={act["own"]: 3})
+        from tenants.members.models import Member
+
+        member = Member.objects.select_related("branch", "user").get(pk=act["members"][0].pk)
+        with CaptureQueriesContext(connection) as queries:
+            registration = s.registration_create(by=member.user, activity=activity, member=member)
+        assert registration.status == "confirmed"
+        sql = [q["sql"] for q in queries.captured_queries]
+        lock = next(i for i, text in enumerate(sql) if "arrivals = arrivals + 1" in text)
+        # (django-tenants repeats `SET search_path` before each query; savepoints are the machine's)
+        under_lock = [text for text in sql[lock + 1:]
+                      if not text.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET search_path"))]
+        assert not any(table in text for text in under_lock for table in
+                       ("members_member", "members_branch", "accounts_user", "FROM \"activities_activity\""))
+        kinds = [" ".join(text.split()[:3]) for text in under_lock]
+        assert len(under_lock) == 6, kinds  # count; insert; audit; the machine: lock, update, audit
+        assert under_lock[0].startswith("SELECT count(*)") and under_lock[1].startswith(
+            'INSERT INTO "activities_registration"'), kinds

@@ -55,3 +55,72 @@ def test_organiser_creates_checks_in_by_code_and_exports(guilin):
     export = admin.get(f"/activities/{activity.pk}/export/")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert admin.get("/activities/figures/").status_code == 200
+
+
+def test_branch_chair_does_not_see_codes_of_activities_organised_by_others(guilin):
+    """Only the activity's organiser and the member themself see a check-in code (the API agrees)."""
+    chair = signed_in(guilin, [Role.BRANCH_CHAIR])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        branch = Branch.objects.create(name="看码测试分工会", chair=chair.user)
+        member = new_member(branch, user=make_user(guilin, [Role.MEMBER]))
+        activity = open_activity(admin, title="校工会组织的活动", capacity=5)
+        registration = s.registration_create(by=member.user, activity=activity, member=member)
+        own_activity = open_activity(chair.user, organiser_branch=branch, title="本分工会组织的活动", capacity=5)
+        organised = s.registration_create(by=member.user, activity=own_activity, member=member)
+    for url in (f"/members/{member.pk}/", f"/activities/{activity.pk}/", "/activities/", "/me/",
+                f"/api/v1/activities/registrations/{registration.pk}/"):
+        answer = chair.get(url)
+        assert answer.status_code == 200, (url, answer.status_code)
+        assert registration.code not in text(answer), url
+    assert chair.get(f"/activities/registrations/{registration.pk}/qr.svg").status_code == 404
+    # a team the chair entered in the office's activity: still not theirs to check in
+    with in_schema(guilin):
+        team_activity = open_activity(admin, title="校工会组织的气排球", capacity=12, sign_up="team", team_size=2)
+        players = [new_member(branch, user=make_user(guilin, [Role.MEMBER])) for _ in range(2)]
+    answer = chair.post(f"/activities/{team_activity.pk}/", {"form": "team", "name": "看码队",
+                                                              "members": [p.pk for p in players]})
+    assert answer.status_code == 302
+    with in_schema(guilin):
+        codes = list(Registration.objects.filter(activity=team_activity).values_list("code", flat=True))
+    assert len(codes) == 2
+    for url in (f"/activities/{team_activity.pk}/", f"/members/{players[0].pk}/", "/activities/", "/me/"):
+        page = text(chair.get(url))
+        assert not any(code in page for code in codes), url
+    # the organiser of an activity may see its codes (QR)
+    assert chair.get(f"/activities/registrations/{organised.pk}/qr.svg").status_code == 200
+
+
+def test_enter_in_a_reason_box_changes_nothing_and_is_not_a_404(guilin):
+    """The organiser's list: a reason box's form has a disabled first button (so Enter does nothing in a
+    browser) and its own address answers with a hint instead of 404; only the buttons move people."""
+    import re
+
+    admin = signed_in(guilin, [Role.UNION_ADMIN])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        member = new_member(Branch.objects.create(name="回车测试分工会"), user=make_user(guilin, [Role.MEMBER]))
+        activity = open_activity(admin.user, title="回车测试活动", capacity=5)
+        registration = s.registration_create(by=member.user, activity=activity, member=member)
+    page = text(admin.get(f"/activities/{activity.pk}/"))
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline-form registration-move">(.*?)</form>',
+                     page, re.S)
+    assert form, "the reason form"
+    first_button = re.search(r"<button[^>]*>", form.group(2)).group(0)
+    assert "disabled" in first_button and 'type="submit"' in first_button
+    answer = admin.post(form.group(1), {"reason": "回车"}, follow=True)
+    assert answer.status_code == 200 and "请填写原因后点击" in text(answer)
+    with in_schema(guilin):
+        registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    # the button still works
+    reject = re.search(r'formaction="([^"]+/reject/)"', form.group(2)).group(1)
+    admin.post(reject, {"reason": "不符合条件"})
+    with in_schema(guilin):
+        registration.refresh_from_db()
+    assert registration.status == Registration.Status.REJECTED

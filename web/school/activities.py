@@ -221,6 +221,9 @@ class RegistrationAct(SchoolPage):
             self.call_service(lambda: s.check_in(by=request.user, activity=registration.activity,
                                                  registration=registration),
                               success=f"{registration.member.name} 已签到。")
+        elif action == "move":
+            # the reason form's own address (a browser without the buttons' formaction): nothing is changed
+            messages.error(request, "请填写原因后点击“确认”“转候补”或“不通过”按钮。")
         elif action in ("confirm", "demote", "reject"):
             self.call_service(lambda: s.registration_move(by=request.user, registration=registration, action=action,
                                                           reason=reason),
@@ -237,8 +240,7 @@ class RegistrationQR(SchoolPage):
         import segno
 
         registration = q.registrations_visible_to(request.user).filter(pk=pk).first()
-        if registration is None or not (registration.member.user_id == request.user.pk
-                                        or s.can_organise(request.user, registration.activity)):
+        if registration is None or not s.code_visible_to(request.user, registration):
             raise Http404
         out = io.BytesIO()
         segno.make(registration.code, error="m").save(out, kind="svg", scale=8, border=2)
