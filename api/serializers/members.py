@@ -3,6 +3,7 @@ from rest_framework import serializers
 from api.serializers import ModelSerializer, Serializer
 
 from tenants.accounts.models import User
+from tenants.accounts.roles import Role
 from tenants.members.models import (
     Branch,
     Department,
@@ -67,6 +68,7 @@ class MemberSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     phone = serializers.SerializerMethodField(label="手机号（遮蔽）")
     id_number = serializers.CharField(source="id_number_masked", read_only=True, label="身份证号（遮蔽）")
+    marital_status = serializers.SerializerMethodField(label="婚姻状况（仅校工会和本人可见，其他人为 null）")
 
     class Meta:
         model = Member
@@ -78,6 +80,14 @@ class MemberSerializer(ModelSerializer):
 
     def get_phone(self, member) -> str:
         return mask_phone(member.phone)
+
+    def get_marital_status(self, member) -> str | None:
+        # a branch chair reads their branch's members, not their marital status
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and (user.has_role(Role.UNION_ADMIN) or (member.user_id and member.user_id == user.pk)):
+            return member.marital_status
+        return None
 
 
 class MemberWriteSerializer(Serializer):

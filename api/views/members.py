@@ -135,11 +135,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def create(self, request, *args, **kwargs):
         data = self._write_data(request, creating=True)
         member = member_create(by=request.user, **data)
-        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         member = member_update(member=self.get_object(), by=request.user, **self._write_data(request))
-        return Response(MemberSerializer(member).data)
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
 
     @staticmethod
     def _write_data(request, creating=False):
@@ -151,7 +152,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = validated(request, StatusChangeInputSerializer)
         member = member_change_status(member=self.get_object(), action=name, by=request.user,
                                       **data)
-        return Response(MemberSerializer(member).data)
+        return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="转出", request=StatusChangeInputSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="transfer-out")

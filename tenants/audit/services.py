@@ -27,6 +27,8 @@ def _json_value(value):
 
 # Never copied into an audit record; and shown masked when they change.
 HIDDEN_FIELDS = frozenset({"password", "id_number_encrypted", "id_number_index"})
+# Personal facts whose value an audit record does not repeat (婚姻状况).
+PRIVATE_FACTS = frozenset({"marital_status"})
 
 
 def _masked(name: str, value):
@@ -34,6 +36,9 @@ def _masked(name: str, value):
 
     if name in ("phone", "contact_phone") and value:
         return mask_phone(str(value))
+    if name in PRIVATE_FACTS and value:
+        # that it was recorded or changed is kept, not what it is
+        return "（已登记）"
     return value
 
 

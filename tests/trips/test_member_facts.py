@@ -71,3 +71,25 @@ def test_the_office_edits_them_on_the_member_form_and_sees_them_on_the_page(guil
     assert "2001年9月1日" in page and "未婚" in page
     refused = office.post(f"/members/{member.pk}/edit/", {**body, "work_started_on": "明天"})
     assert refused.status_code == 200 and "参加工作日期无效" in text(refused)
+
+
+def test_marital_status_is_the_office_s_and_the_member_s_own_not_the_branch_chair_s(guilin, admin):
+    """A branch chair reads their branch's members, not their marital status; the audit record keeps
+    that it changed, not what it is."""
+    from tests.conftest import client_for
+
+    page_client = signed_in(guilin, [Role.BRANCH_CHAIR])
+    branch = a_branch(guilin, name="婚姻测试学院", chair=page_client.user)
+    member = a_member(guilin, branch=branch)
+    assert admin.patch(f"/api/v1/members/{member.pk}/", {"marital_status": "divorced"},
+                       format="json").json()["marital_status"] == "divorced"
+    chair = client_for(guilin, page_client.user)
+    listed = {row["id"]: row for row in chair.get("/api/v1/members/", {"page_size": 100}).json()["results"]}
+    assert member.pk in listed and listed[member.pk]["marital_status"] is None
+    assert chair.get(f"/api/v1/members/{member.pk}/").json()["marital_status"] is None
+    page = page_client.get(f"/members/{member.pk}/")
+    assert page.status_code == 200 and "离异" not in text(page) and "婚姻状况" not in text(page)
+    with in_schema(guilin):
+        record = AuditRecord.objects.filter(target_id=str(member.pk), action="update").latest("id")
+        assert record.changes["marital_status"] == ["", "（已登记）"]
+        assert "divorced" not in str(record.changes) and "离异" not in str(record.changes)
