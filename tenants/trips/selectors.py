@@ -54,8 +54,43 @@ def last_trip_years(member_ids, *, exclude_batch=None) -> dict[int, int]:
     return latest
 
 
-def ineligibility(member: Member, batch: TripBatch, rules: TripRules, last_year: int | None) -> list[str]:
-    """Why ``member`` may not go on ``batch`` under ``rules`` — each reason names its rule; [] = eligible."""
+def places_held(member_ids, *, batch: TripBatch, rules: TripRules) -> dict[int, TripApplication]:
+    """{member id: a place they hold (入选 or 确认参加) in another batch, not cancelled, that sets out
+    within the rotation period of ``batch``} — batches running side by side (two summer batches both
+    遴选中) count too, so nobody holds two places inside one rotation period. Places already counted
+    as a trip taken (confirmed in a 名单已确定/已出行 batch) are left to ``last_trip_years``."""
+    if not rules.rotation_years:
+        return {}
+    years = range(batch.starts_on.year - rules.rotation_years + 1, batch.starts_on.year + rules.rotation_years)
+    rows = (TripApplication.objects.filter(member_id__in=list(member_ids), status__in=HOLDING,
+                                           batch__starts_on__year__in=list(years))
+            .exclude(batch_id=batch.pk).exclude(batch__status=B.CANCELLED)
+            .exclude(status=A.CONFIRMED, batch__status__in=TAKEN_BATCH_STATES)
+            .select_related("batch").order_by("batch__starts_on", "id"))
+    held = {}
+    for application in rows:
+        held.setdefault(application.member_id, application)
+    return held
+
+
+def held_place_problem(held: TripApplication, rules: TripRules) -> str:
+    return (f"已在“{held.batch.title}”（{held.batch.starts_on.year} 年出发）{held.get_status_display()}，"
+            f"{rules.rotation_years} 年内不重复参加（规则：轮换年限 {rules.rotation_years} 年，"
+            f"同时进行的批次也只能占一个名额）")
+
+
+def member_problems(member: Member, batch: TripBatch, rules: TripRules | None = None) -> list[str]:
+    """``ineligibility`` for one member, with their trips taken and the places they hold looked up."""
+    rules = rules or trip_rules()
+    last = last_trip_years([member.pk], exclude_batch=batch).get(member.pk)
+    held = places_held([member.pk], batch=batch, rules=rules).get(member.pk)
+    return ineligibility(member, batch, rules, last, held=held)
+
+
+def ineligibility(member: Member, batch: TripBatch, rules: TripRules, last_year: int | None,
+                  held: TripApplication | None = None) -> list[str]:
+    """Why ``member`` may not go on ``batch`` under ``rules`` — each reason names its rule; [] = eligible.
+    ``held``: a place they hold in another batch within the rotation period (``places_held``)."""
     problems = []
     if member.status == Member.Status.RETIRED or member.employment_type == "retiree":
         problems.append("退休会员不参加疗休养（规则：退休人员除外）")
@@ -69,6 +104,8 @@ def ineligibility(member: Member, batch: TripBatch, rules: TripRules, last_year:
     if last_year is not None and rules.rotation_years and batch.starts_on.year - last_year < rules.rotation_years:
         problems.append(f"{last_year} 年已参加疗休养，{rules.rotation_years} 年内不重复参加"
                         f"（规则：轮换年限 {rules.rotation_years} 年）")
+    if held is not None and rules.rotation_years:
+        problems.append(held_place_problem(held, rules))
     return problems
 
 
@@ -122,6 +159,7 @@ def ranking(batch: TripBatch, rules: TripRules | None = None) -> list[RankedAppl
     applications = list(batch.applications.exclude(status=A.WITHDRAWN)
                         .select_related("member", "member__branch"))
     last = last_trip_years([a.member_id for a in applications], exclude_batch=batch)
+    held = places_held([a.member_id for a in applications], batch=batch, rules=rules)
     winners = award_winners_for(batch, rules)
     rows = []
     for application in applications:
@@ -130,7 +168,7 @@ def ranking(batch: TripBatch, rules: TripRules | None = None) -> list[RankedAppl
         rows.append(RankedApplication(
             application=application, priorities=priority_reasons(member, rules, winners), service_years=years,
             service_estimated=estimated, last_trip_year=last.get(member.pk),
-            problems=ineligibility(member, batch, rules, last.get(member.pk))))
+            problems=ineligibility(member, batch, rules, last.get(member.pk), held=held.get(member.pk))))
     rows.sort(key=lambda r: (not r.eligible, -len(r.priorities), r.last_trip_year or 0, -r.service_years,
                              r.application.applied_at, r.application.pk))
     for number, row in enumerate((r for r in rows if r.eligible), start=1):

@@ -86,6 +86,12 @@ def _locked(batch: TripBatch) -> TripBatch:
     return TripBatch.objects.select_for_update().get(pk=batch.pk)
 
 
+def _lock_members(member_ids):
+    """Lock the members' rows (after the batch row, in id order) so that two batches giving places
+    at the same time cannot both give one to the same member inside a rotation period."""
+    list(Member.objects.select_for_update().filter(pk__in=list(member_ids)).order_by("pk").values_list("pk"))
+
+
 # --- rules ----------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -200,6 +206,12 @@ def batch_confirm(*, by, batch: TripBatch) -> TripBatch:
     going = list(batch.applications.filter(status=A.CONFIRMED).select_related("member__user"))
     if not going:
         raise Conflict("还没有确认参加的人员，不能确定名单。")
+    rules = q.trip_rules()
+    held = q.places_held([a.member_id for a in going], batch=batch, rules=rules)
+    if held:
+        names = "、".join(a.member.name for a in going if a.member_id in held)
+        raise Conflict(f"{names}在轮换年限内的另一批次也占有名额（规则：轮换年限 {rules.rotation_years} 年），"
+                       f"请先取消其中一个名额再确定名单。")
     BATCH_FLOW.apply(batch, "confirm", by=by)
     _notify([a.member for a in going], f"【疗休养】{batch.title}（{batch.destination}）名单已确定，"
                                        f"{cn_date(batch.starts_on)}出发。", batch)
@@ -270,12 +282,11 @@ def application_submit(*, by, batch: TripBatch, member: Member | None, note: str
     if not _office(by) and not (batch.applications_open_on <= today <= batch.applications_close_on):
         raise ValidationError({"batch": f"报名时间为 {cn_date(batch.applications_open_on)}至"
                                         f"{cn_date(batch.applications_close_on)}，现在不在报名时间内。"})
+    _lock_members([member.pk])
     existing = TripApplication.objects.select_for_update().filter(batch=batch, member=member).first()
     if existing is not None and existing.status != A.WITHDRAWN:
         raise Conflict(f"{member.name}已申请过这一批次（{existing.get_status_display()}）。", field="member")
-    rules = q.trip_rules()
-    last = q.last_trip_years([member.pk], exclude_batch=batch).get(member.pk)
-    problems = q.ineligibility(member, batch, rules, last)
+    problems = q.member_problems(member, batch)
     if problems:
         raise ValidationError({"member": f"{member.name}不符合疗休养条件：" + "；".join(problems) + "。"})
     if existing is not None:
@@ -317,6 +328,7 @@ def selection_fill(*, by, batch: TripBatch) -> list[TripApplication]:
     if batch.status != B.SELECTING:
         raise Conflict(f"批次{batch.get_status_display()}，请先截止报名再遴选。")
     free = batch.places - q.holding_count(batch)
+    _lock_members(batch.applications.filter(status=A.APPLIED).values_list("member_id", flat=True))
     chosen = []
     for row in q.ranking(batch):
         if free <= 0:
@@ -338,9 +350,8 @@ def application_select(*, by, application: TripApplication, reason: str = "") ->
     if batch.status not in (B.SELECTING, B.CONFIRMED):
         raise Conflict(f"批次{batch.get_status_display()}，不能调整入选名单。")
     APPLICATION_FLOW.check("select", state=application.status, user=by, reason=reason)
-    problems = q.ineligibility(application.member, batch, q.trip_rules(),
-                               q.last_trip_years([application.member_id], exclude_batch=batch)
-                               .get(application.member_id))
+    _lock_members([application.member_id])
+    problems = q.member_problems(application.member, batch)
     if problems:
         raise ValidationError({"reason": "不符合疗休养条件：" + "；".join(problems) + "。"})
     _give_place(by=by, batch=batch, application=application, reason=f"校工会决定：{reason.strip()}")
@@ -370,6 +381,12 @@ def application_confirm(*, by, application: TripApplication) -> TripApplication:
     batch = _locked(application.batch)
     if batch.status not in (B.SELECTING, B.CONFIRMED):
         raise Conflict(f"批次{batch.get_status_display()}，不能再确认。")
+    _lock_members([application.member_id])
+    rules = q.trip_rules()
+    held = q.places_held([application.member_id], batch=batch, rules=rules).get(application.member_id)
+    if held is not None:
+        raise Conflict(f"{application.member.name}不能确认参加：{q.held_place_problem(held, rules)}。"
+                       f"请先放弃另一批次的名额。")
     reason = "" if application.member.user_id == by.pk else "校工会代为确认"
     APPLICATION_FLOW.apply(application, "confirm", by=by, reason=reason)
     return application
@@ -386,7 +403,8 @@ def application_decline(*, by, application: TripApplication, reason: str = "") -
     if batch.status not in (B.SELECTING, B.CONFIRMED):
         raise Conflict(f"批次{batch.get_status_display()}，不能再放弃。")
     APPLICATION_FLOW.apply(application, "decline", by=by, reason=(reason or "").strip()[:300])
-    following = q.next_in_line(batch)
+    _lock_members(batch.applications.filter(status=A.APPLIED).values_list("member_id", flat=True))
+    following = q.next_in_line(batch)  # skips anyone holding a place elsewhere in the rotation period
     if following is not None:
         _give_place(by=None, batch=batch, application=following.application, replacement=True,
                     reason=f"替补：{application.member.name}放弃，按规则排序第 {following.rank} 名递补"

@@ -131,3 +131,34 @@ def test_workbench_lists_batches_awaiting_selection_and_confirmations(trips):
         s.selection_fill(by=trips["admin"], batch=batch)
     assert "疗休养待确认的入选者" in text(office.get("/"))
     assert "请确认是否参加疗休养" in text(person.get("/"))
+
+
+def test_the_portal_offers_to_apply_only_where_the_service_would_accept(trips):
+    """我要申请 on 我的 follows the service's rules: a place held in a batch running side by side, or
+    being a retiree, shows the reason (naming the rule) instead of the button."""
+    school, admin, members = trips["school"], trips["admin"], trips["members"]
+    person = page_client(school, trips["person"])
+    with in_schema(school):
+        first = a_batch(admin, title="暑期第一批", starts_on=TODAY + datetime.timedelta(days=30))
+        second = a_batch(admin, title="暑期第二批", starts_on=TODAY + datetime.timedelta(days=40))
+    me = person.get("/me/").content.decode()
+    assert f"/trips/{second.pk}/apply/" in me and "暂不能申请" not in me
+    with in_schema(school):
+        s.application_submit(by=admin, batch=first, member=members[0])
+        s.batch_close_applications(by=admin, batch=first)
+        s.selection_fill(by=admin, batch=first)
+    page = person.get("/me/")
+    me = page.content.decode()
+    assert f"/trips/{second.pk}/apply/" not in me
+    assert "暂不能申请" in text(page) and "轮换年限 3 年" in text(page)
+    # the batch page says the same, and the service refuses a forged post with the same rule
+    assert "轮换年限 3 年" in text(person.get(f"/trips/{second.pk}/"))
+    person.post(f"/trips/{second.pk}/apply/", {"next": "/me/"})
+    with in_schema(school):
+        assert not second.applications.exists()
+        s.batch_cancel(by=admin, batch=first, reason="酒店停业")
+        members[0].employment_type = "retiree"
+        members[0].save(update_fields=["employment_type"])
+    page = person.get("/me/")
+    assert f"/trips/{second.pk}/apply/" not in page.content.decode()
+    assert "退休人员除外" in text(page)

@@ -126,8 +126,7 @@ class BatchDetail(SchoolPage):
                           and batch.applications_open_on <= today <= batch.applications_close_on)
         problems = []
         if can_self_apply:
-            last = q.last_trip_years([member.pk], exclude_batch=batch).get(member.pk)
-            problems = q.ineligibility(member, batch, q.trip_rules(), last)
+            problems = q.member_problems(member, batch)
         enterable = _enterable_members(user)
         can_enter = batch.status == B.OPEN and enterable.exists()
         ranking = q.ranking(batch) if is_office else []
@@ -305,7 +304,10 @@ def portal_sections(user, member) -> list:
         return []
     rows = list(q.member_history(member)[:10])
     applied = {a.batch_id for a in rows if a.status != A.WITHDRAWN}
-    open_now = [b for b in q.open_batches(timezone.localdate()) if b.pk not in applied]
+    rules = q.trip_rules()
+    # the service's own rules decide whether 我要申请 is offered; otherwise the reasons are shown
+    open_now = [{"batch": b, "problems": q.member_problems(member, b, rules)}
+                for b in q.open_batches(timezone.localdate()) if b.pk not in applied]
     if not rows and not open_now:
         return []
     return [Section(template="web/trips/_portal.html", context={"rows": rows, "open": open_now})]
