@@ -48,7 +48,7 @@ class HealthCheckUpdateSerializer(Serializer):
     allow_change_requests = serializers.BooleanField(label="允许会员申请调整批次", required=False)
 
 
-class ReasonSerializer(Serializer):
+class HealthCheckReasonSerializer(Serializer):
     reason = serializers.CharField(label="原因", max_length=300, required=False, allow_blank=True)
 
 
@@ -66,6 +66,8 @@ class AssignResultSerializer(Serializer):
 class HealthCheckBatchSerializer(ModelSerializer):
     """体检批次"""
 
+    # plain text, not an enum: Member.gender (male/female) owns the "gender" enum of the schema
+    gender = serializers.CharField(read_only=True, label="性别（any 不限 / male 男 / female 女）")
     gender_label = serializers.CharField(source="get_gender_display", read_only=True, label="性别")
     rule_label = serializers.CharField(read_only=True, label="安排条件")
     taken = serializers.SerializerMethodField(label="已安排人数")
@@ -86,7 +88,8 @@ class HealthCheckBatchInputSerializer(Serializer):
     date = serializers.DateField(label="体检日期")
     time = serializers.CharField(label="时间（如 7:30–10:00）", max_length=40, required=False, allow_blank=True)
     place = serializers.CharField(label="地点", max_length=100, allow_blank=True)
-    gender = serializers.ChoiceField(label="性别", choices=Gender.choices, required=False, default=Gender.ANY)
+    gender = serializers.CharField(label="性别（any 不限 / male 男 / female 女）", max_length=8, required=False,
+                                   default=Gender.ANY)
     age_min = serializers.IntegerField(label="最小年龄", required=False, allow_null=True)
     age_max = serializers.IntegerField(label="最大年龄", required=False, allow_null=True)
     places = serializers.IntegerField(label="名额")
@@ -97,7 +100,7 @@ class HealthCheckBatchUpdateSerializer(Serializer):
     date = serializers.DateField(label="体检日期", required=False)
     time = serializers.CharField(label="时间", max_length=40, required=False, allow_blank=True)
     place = serializers.CharField(label="地点", max_length=100, required=False)
-    gender = serializers.ChoiceField(label="性别", choices=Gender.choices, required=False)
+    gender = serializers.CharField(label="性别（any 不限 / male 男 / female 女）", max_length=8, required=False)
     age_min = serializers.IntegerField(label="最小年龄", required=False, allow_null=True)
     age_max = serializers.IntegerField(label="最大年龄", required=False, allow_null=True)
     places = serializers.IntegerField(label="名额", required=False)

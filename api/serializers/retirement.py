@@ -60,7 +60,7 @@ class HonoureeChangeSerializer(Serializer):
     reason = serializers.CharField(label="原因", max_length=300, required=False, allow_blank=True)
 
 
-class ReasonSerializer(Serializer):
+class CeremonyReasonSerializer(Serializer):
     reason = serializers.CharField(label="原因", max_length=300, required=False, allow_blank=True)
 
 

@@ -37,7 +37,7 @@ from api.serializers.healthchecks import (
     HealthCheckSerializer,
     HealthCheckUpdateSerializer,
     MoveSerializer,
-    ReasonSerializer,
+    HealthCheckReasonSerializer,
 )
 from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
@@ -134,20 +134,20 @@ class HealthCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     def _move(self, request, action_name):
         check = s.health_check_move(by=request.user, check=self.get_object(), action=action_name,
-                                    **validated(request, ReasonSerializer))
+                                    **validated(request, HealthCheckReasonSerializer))
         return Response(HealthCheckSerializer(check).data)
 
-    @extend_schema(summary="开始体检（须已设置批次）", request=ReasonSerializer, responses=HealthCheckSerializer)
+    @extend_schema(summary="开始体检（须已设置批次）", request=HealthCheckReasonSerializer, responses=HealthCheckSerializer)
     @action(detail=True, methods=["post"], url_path="open")
     def open_check(self, request, pk=None):
         return self._move(request, "open")
 
-    @extend_schema(summary="结束体检", request=ReasonSerializer, responses=HealthCheckSerializer)
+    @extend_schema(summary="结束体检", request=HealthCheckReasonSerializer, responses=HealthCheckSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
         return self._move(request, "finish")
 
-    @extend_schema(summary="重新开放（须写明原因）", request=ReasonSerializer, responses=HealthCheckSerializer)
+    @extend_schema(summary="重新开放（须写明原因）", request=HealthCheckReasonSerializer, responses=HealthCheckSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._move(request, "reopen")

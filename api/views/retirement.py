@@ -18,7 +18,7 @@ from api.serializers.retirement import (
     CeremonySerializer,
     CeremonyUpdateSerializer,
     HonoureeChangeSerializer,
-    ReasonSerializer,
+    CeremonyReasonSerializer,
     RetireeSerializer,
 )
 from tenants.accounts.roles import Role
@@ -95,24 +95,24 @@ class CeremonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         s.honouree_remove(by=request.user, honouree=row, reason=data.get("reason", ""))
         return self._done(ceremony.pk)
 
-    @extend_schema(summary="记录荣休名单（最终名单）", request=ReasonSerializer, responses=CeremonySerializer)
+    @extend_schema(summary="记录荣休名单（最终名单）", request=CeremonyReasonSerializer, responses=CeremonySerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         ceremony = s.ceremony_move(by=request.user, ceremony=self.get_object(), action="record",
-                                   **validated(request, ReasonSerializer))
+                                   **validated(request, CeremonyReasonSerializer))
         return Response(CeremonySerializer(ceremony).data)
 
-    @extend_schema(summary="重新修改已记录的名单（须写明原因）", request=ReasonSerializer, responses=CeremonySerializer)
+    @extend_schema(summary="重新修改已记录的名单（须写明原因）", request=CeremonyReasonSerializer, responses=CeremonySerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         ceremony = s.ceremony_move(by=request.user, ceremony=self.get_object(), action="reopen",
-                                   **validated(request, ReasonSerializer))
+                                   **validated(request, CeremonyReasonSerializer))
         return Response(CeremonySerializer(ceremony).data)
 
     @extend_schema(summary="本年度退休会员预览（及其所在仪式）",
                    parameters=[OpenApiParameter("year", int, description="年度（默认今年）")],
                    responses=RetireeSerializer(many=True), filters=False)
-    @action(detail=False, methods=["get"], filterset_class=CeremonyFilter)
+    @action(detail=False, methods=["get"], filterset_class=CeremonyFilter, pagination_class=None)
     def retirees(self, request):
         year = self.filter_values().get("year") or timezone.localdate().year
         return Response(RetireeSerializer(q.preview(int(year)), many=True).data)
