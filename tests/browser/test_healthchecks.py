@@ -54,7 +54,7 @@ def test_a_removal_from_the_retirement_list_needs_a_reason(desktop, stack):
     ceremony = api(stack, "guilin", f"/api/v1/retirement/ceremonies/?year={datetime.date.today().year}")["results"][0]
     login(desktop, stack, "guilin", "admin")
     desktop.goto(stack.site("guilin") + "/retirement/")
-    desktop.get_by_role("link", name=ceremony["title"]).click()
+    desktop.get_by_role("link", name=ceremony["title"]).first.click()
     expect(desktop.get_by_test_id("honouree-count")).to_have_text(f"{ceremony['count']} 人")
     desktop.get_by_role("button", name="移出名单").first.click()
     expect(desktop.get_by_text("请填写移出原因。")).to_be_visible()
