@@ -67,10 +67,11 @@ def coverage(year: int, branches=None) -> dict:
     check, eligible = _eligible(year)
     if branches is not None:
         eligible = eligible.filter(branch__in=branches)
-    checked_q = Q(health_check_assignments__health_check=check,
-                  health_check_assignments__attendance=Attendance.CHECKED) if check else Q(pk__in=[])
+    checked_ids = HealthCheckAssignment.objects.filter(health_check=check, attendance=Attendance.CHECKED
+                                                       ).values("member_id")
+    checked_q = Q(pk__in=checked_ids) if check else Q(pk__in=[])
     rows = (eligible.values("branch_id", "branch__name")
-            .annotate(eligible=Count("id", distinct=True), checked=Count("id", filter=checked_q, distinct=True))
+            .annotate(eligible=Count("id"), checked=Count("id", filter=checked_q))
             .order_by("branch__name"))
     per_branch = [{"branch": r["branch_id"], "branch_name": r["branch__name"], "eligible": r["eligible"],
                    "checked": r["checked"], "unchecked": r["eligible"] - r["checked"],
@@ -79,9 +80,13 @@ def coverage(year: int, branches=None) -> dict:
     total_checked = sum(r["checked"] for r in per_branch)
     special = None
     if check is not None and check.womens_special_items:
-        women = HealthCheckAssignment.objects.filter(health_check=check, womens_special=True,
-                                                     member__in=eligible)
-        special = {"offered": women.count(), "done": women.filter(special_done=True).count()}
+        from tenants.healthchecks.services import eligible_q
+
+        women = HealthCheckAssignment.objects.filter(eligible_q(check, "member__"), health_check=check,
+                                                     womens_special=True)
+        if branches is not None:
+            women = women.filter(member__branch__in=branches)
+        special = women.aggregate(offered=Count("id"), done=Count("id", filter=Q(special_done=True)))
     return {"year": year, "health_check": check.pk if check else None, "eligible": total_eligible,
             "checked": total_checked, "unchecked": total_eligible - total_checked,
             "rate": _rate(total_checked, total_eligible), "womens_special": special, "branches": per_branch}
@@ -97,8 +102,8 @@ def unchecked_members(year: int, branches=None):
     if branches is not None:
         eligible = eligible.filter(branch__in=branches)
     if check is not None:
-        eligible = eligible.exclude(health_check_assignments__health_check=check,
-                                    health_check_assignments__attendance=Attendance.CHECKED)
+        eligible = eligible.exclude(pk__in=HealthCheckAssignment.objects.filter(
+            health_check=check, attendance=Attendance.CHECKED).values("member_id"))
     return eligible.select_related("branch").order_by("branch__name", "employee_number")
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
@@ -223,15 +223,21 @@ def batch_update(*, by, batch: HealthCheckBatch, **values) -> HealthCheckBatch:
 
 # --- who takes part, and in which batch -----------------------------------------------------------
 
-def eligible_members(check: HealthCheck):
-    """This year's eligible members: active members; retirees and 非编/人事代理 as the check says."""
+def eligible_q(check: HealthCheck, prefix: str = "") -> Q:
+    """Who this year's check is for, as a filter on members (``prefix`` "member__" from an assignment):
+    active members; retirees and 非编/人事代理 as the check says."""
     statuses = [Member.Status.ACTIVE] + ([Member.Status.RETIRED] if check.include_retirees else [])
-    rows = Member.objects.filter(status__in=statuses)
+    rule = Q(**{f"{prefix}status__in": statuses})
     if not check.include_retirees:
-        rows = rows.exclude(employment_type=EmploymentType.RETIREE)
+        rule &= ~Q(**{f"{prefix}employment_type": EmploymentType.RETIREE})
     if not check.include_contract:
-        rows = rows.exclude(employment_type__in=[EmploymentType.CONTRACT, EmploymentType.AGENCY])
-    return rows
+        rule &= ~Q(**{f"{prefix}employment_type__in": [EmploymentType.CONTRACT, EmploymentType.AGENCY]})
+    return rule
+
+
+def eligible_members(check: HealthCheck):
+    """This year's eligible members."""
+    return Member.objects.filter(eligible_q(check))
 
 
 def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
@@ -391,6 +397,34 @@ def change_request_decide(*, by, assignment: HealthCheckAssignment, approve: boo
 
 # --- attendance -----------------------------------------------------------------------------------
 
+def _recordable(check: HealthCheck) -> None:
+    if check.status == H.PLANNING:
+        raise Conflict("体检尚未开始，不能登记体检情况。", field="attendance")
+    _editable(check, "attendance")
+
+
+def _set_attendance(assignment: HealthCheckAssignment, attendance: str, checked_on=None,
+                    special_done: bool | None = None) -> dict | None:
+    """Set the attendance on ``assignment`` in memory; the values before, or None if nothing changed."""
+    before = field_values(assignment, ["attendance", "checked_on", "special_done"])
+    assignment.attendance = attendance
+    if attendance == Attendance.CHECKED:
+        batch_day = assignment.batch.date if assignment.batch else None
+        today = timezone.localdate()
+        assignment.checked_on = checked_on or assignment.checked_on or (
+            batch_day if batch_day and batch_day <= today else today)
+    else:
+        assignment.checked_on = None
+    if special_done is not None:
+        assignment.special_done = bool(special_done) and attendance == Attendance.CHECKED
+    elif attendance != Attendance.CHECKED:
+        assignment.special_done = False
+    if field_values(assignment, before.keys()) == before:
+        return None
+    assignment.updated = timezone.now()
+    return before
+
+
 @transaction.atomic
 def attendance_record(*, by, assignment: HealthCheckAssignment, attendance: str, checked_on=None,
                       special_done: bool | None = None) -> HealthCheckAssignment:
@@ -398,9 +432,7 @@ def attendance_record(*, by, assignment: HealthCheckAssignment, attendance: str,
     _office(by, "登记体检情况")
     assignment = (HealthCheckAssignment.objects.select_for_update(of=("self",)).select_related("health_check", "batch")
                   .get(pk=assignment.pk))
-    if assignment.health_check.status == H.PLANNING:
-        raise Conflict("体检尚未开始，不能登记体检情况。", field="attendance")
-    _editable(assignment.health_check, "attendance")
+    _recordable(assignment.health_check)
     if attendance not in Attendance.values:
         raise ValidationError({"attendance": "请选择体检情况（已体检、未参加、未登记）。"})
     if checked_on is not None and not isinstance(checked_on, datetime.date):
@@ -409,21 +441,10 @@ def attendance_record(*, by, assignment: HealthCheckAssignment, attendance: str,
         raise ValidationError({"checked_on": "体检日期不能晚于今天。"})
     if special_done and not assignment.womens_special:
         raise ValidationError({"special_done": "这位会员没有女教职工特殊检查。"})
-    before = field_values(assignment, ["attendance", "checked_on", "special_done"])
-    assignment.attendance = attendance
-    if attendance == Attendance.CHECKED:
-        assignment.checked_on = checked_on or (assignment.batch.date if assignment.batch
-                                               and assignment.batch.date <= timezone.localdate()
-                                               else timezone.localdate())
-    else:
-        assignment.checked_on = None
-    if special_done is not None:
-        assignment.special_done = bool(special_done) and attendance == Attendance.CHECKED
-    elif attendance != Attendance.CHECKED:
-        assignment.special_done = False
-    assignment.updated = timezone.now()
-    assignment.save(update_fields=["attendance", "checked_on", "special_done", "updated"])
-    audit_update(actor=by, target=assignment, before=before)
+    before = _set_attendance(assignment, attendance, checked_on, special_done)
+    if before is not None:
+        assignment.save(update_fields=["attendance", "checked_on", "special_done", "updated"])
+        audit_update(actor=by, target=assignment, before=before)
     return assignment
 
 
@@ -475,10 +496,39 @@ def attendance_import(*, by, check: HealthCheck, fileobj) -> dict:
                 plan.append((assignments[number], ATTENDANCE_WORDS[state], wanted))
     if problems:
         raise ValidationError({"file": "；".join(problems[:10]) + ("等" if len(problems) > 10 else "") + "。未导入任何记录。"})
-    with transaction.atomic():
-        for assignment, state, special in plan:
-            attendance_record(by=by, assignment=assignment, attendance=state, special_done=special)
-    return {"recorded": len(plan)}
+    return _import_plan(by=by, check=check, plan=[(a.pk, state, special) for a, state, special in plan])
+
+
+@transaction.atomic
+def _import_plan(*, by, check: HealthCheck, plan) -> dict:
+    """All the rows of an import in one transaction: the check and its rows locked, one update for
+    all, one audit record per person whose attendance changed."""
+    check = _locked(check)
+    _recordable(check)
+    wanted = {pk: (state, special) for pk, state, special in plan}
+    rows = list(HealthCheckAssignment.objects.select_for_update(of=("self",))
+                .select_related("batch", "member", "health_check").filter(pk__in=list(wanted)).order_by("pk"))
+    changed, records = [], []
+    for row in rows:
+        state, special = wanted[row.pk]
+        before = _set_attendance(row, state, None, special)
+        if before is None:
+            continue
+        changed.append(row)
+        after = field_values(row, before.keys())
+        records.append(AuditRecord(
+            actor=by, actor_name=by.get_username(), action=AuditRecord.Action.UPDATE,
+            target_type=row._meta.label_lower, target_id=str(row.pk), target_repr=str(row)[:200],
+            changes={k: [before[k], after[k]] for k in before if before[k] != after[k]}, reason="导入体检情况"))
+    groups: dict[tuple, list[int]] = {}
+    for row in changed:
+        groups.setdefault((row.attendance, row.checked_on, row.special_done), []).append(row.pk)
+    now = timezone.now()
+    for (attendance, checked_on, special_done), pks in groups.items():
+        HealthCheckAssignment.objects.filter(pk__in=pks).update(attendance=attendance, checked_on=checked_on,
+                                                                special_done=special_done, updated=now)
+    AuditRecord.objects.bulk_create(records, batch_size=1000)
+    return {"recorded": len(plan), "changed": len(changed)}
 
 
 def attendance_template() -> bytes:

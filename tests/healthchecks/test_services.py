@@ -151,7 +151,7 @@ def test_attendance_import_is_all_or_nothing(hc):
         done = s.attendance_import(by=hc["admin"], check=hc["check"],
                                    fileobj=sheet([["工号", "体检情况", "特殊检查"], ["H1", "已体检", "是"],
                                                   ["H2", "未参加", ""], ["H3", "已体检", ""]]))
-        assert done == {"recorded": 3} and q.coverage(YEAR)["checked"] == 2
+        assert done == {"recorded": 3, "changed": 3} and q.coverage(YEAR)["checked"] == 2
         assert HealthCheckAssignment.objects.get(member__employee_number="H1").special_done
 
 
