@@ -69,3 +69,16 @@ def test_a_member_reads_their_batch_on_a_phone(phone, stack):
     expect(section).to_be_visible()
     expect(section).to_contain_text(mine[0]["batch_detail"]["name"])
     assert no_horizontal_scroll(phone)
+
+
+def test_the_office_reads_the_check_and_a_roll_call_on_a_phone(phone, stack):
+    year = datetime.date.today().year
+    check = api(stack, "guilin", f"/api/v1/health-checks/?year={year}")["results"][0]
+    batch = api(stack, "guilin", f"/api/v1/health-checks/batches/?health_check={check['id']}")["results"][0]
+    login(phone, stack, "guilin", "admin")
+    phone.goto(stack.site("guilin") + f"/health-checks/{check['id']}/")
+    expect(phone.get_by_test_id("check-counts")).to_contain_text("已安排")
+    assert no_horizontal_scroll(phone)
+    phone.goto(stack.site("guilin") + f"/health-checks/batches/{batch['id']}/roll-call/")
+    expect(phone.get_by_test_id("roll-call")).to_be_visible()
+    assert no_horizontal_scroll(phone)
