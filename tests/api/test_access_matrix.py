@@ -49,7 +49,9 @@ AID_ENDPOINTS: dict[str, str] = {
 # issue #11
 ACTIVITY_ENDPOINTS: dict[str, str] = {"activity": EVERYONE, "activity-registration": OWN}
 
-HEALTH_CHECK_ENDPOINTS: dict[str, str] = {}
+HEALTH_CHECK_ENDPOINTS: dict[str, str] = {
+    "health-check": ADMIN, "health-check-batch": ADMIN, "health-check-assignment": OWN,
+}
 
 TRIP_ENDPOINTS: dict[str, str] = {"trip-batch": EVERYONE, "trip-application": OWN}
 
@@ -57,7 +59,7 @@ AWARD_ENDPOINTS: dict[str, str] = {
     "award-campaign": ADMIN, "award-nomination": ADMIN, "award-objection": ADMIN, "award-honour": OWN,
 }
 
-RETIREMENT_ENDPOINTS: dict[str, str] = {}
+RETIREMENT_ENDPOINTS: dict[str, str] = {"retirement-ceremony": ADMIN}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,
                          **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,

@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from api.serializers import ModelSerializer, Serializer
+from tenants.members.models import Member
+from tenants.retirement.models import Ceremony, Honouree
+
+
+class HonoureeSerializer(ModelSerializer):
+    """荣休名单中的一人"""
+
+    member_name = serializers.CharField(source="member.name", read_only=True, label="姓名")
+    branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会")
+    source_label = serializers.CharField(source="get_source_display", read_only=True, label="来源")
+
+    class Meta:
+        model = Honouree
+        fields = ["id", "member", "member_name", "branch_name", "retired_on", "source", "source_label", "reason",
+                  "excluded", "exclude_reason"]
+        read_only_fields = fields
+
+
+class CeremonySerializer(ModelSerializer):
+    """荣休仪式与名单"""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
+    honourees = serializers.SerializerMethodField(label="名单（含已移出的，excluded 为 true）")
+    count = serializers.SerializerMethodField(label="名单人数")
+
+    class Meta:
+        model = Ceremony
+        fields = ["id", "year", "title", "held_on", "place", "note", "status", "status_label", "recorded_at",
+                  "count", "honourees", "created"]
+        read_only_fields = fields
+
+    def get_honourees(self, obj) -> list:
+        rows = obj.honourees.select_related("member", "member__branch").order_by("excluded", "member__employee_number")
+        return HonoureeSerializer(rows, many=True).data
+
+    def get_count(self, obj) -> int:
+        return obj.honourees.filter(excluded=False).count()
+
+
+class CeremonyInputSerializer(Serializer):
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
+    held_on = serializers.DateField(label="仪式日期")
+    title = serializers.CharField(label="名称（不填为“某年荣休仪式”）", max_length=100, required=False, allow_blank=True)
+    place = serializers.CharField(label="地点", max_length=100, required=False, allow_blank=True)
+    note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True)
+
+
+class CeremonyUpdateSerializer(Serializer):
+    held_on = serializers.DateField(label="仪式日期", required=False)
+    title = serializers.CharField(label="名称", max_length=100, required=False)
+    place = serializers.CharField(label="地点", max_length=100, required=False, allow_blank=True)
+    note = serializers.CharField(label="说明", max_length=2000, required=False, allow_blank=True)
+
+
+class HonoureeChangeSerializer(Serializer):
+    member = serializers.PrimaryKeyRelatedField(label="会员", queryset=Member.objects.all())
+    reason = serializers.CharField(label="原因", max_length=300, required=False, allow_blank=True)
+
+
+class CeremonyReasonSerializer(Serializer):
+    reason = serializers.CharField(label="原因", max_length=300, required=False, allow_blank=True)
+
+
+class RetireeSerializer(Serializer):
+    member = serializers.IntegerField(source="member.pk", label="会员")
+    member_name = serializers.CharField(source="member.name", label="姓名")
+    branch_name = serializers.CharField(source="member.branch.name", label="分工会")
+    retired_on = serializers.DateField(label="退休日期", allow_null=True)
+    ceremony = serializers.IntegerField(source="honouree.ceremony_id", default=None, allow_null=True,
+                                        label="所在荣休仪式")
+    excluded = serializers.BooleanField(source="honouree.excluded", default=False, label="已移出名单")

@@ -1,0 +1,139 @@
+"""Reads of the health checks: who sees which assignments, the coverage of a year (who has been
+checked, per branch) and the list of those not checked yet."""
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from tenants.accounts.roles import Role
+from tenants.healthchecks.models import Attendance, HealthCheck, HealthCheckAssignment, HealthCheckBatch
+from tenants.members.models import Branch, Member
+
+
+def check_of_year(year: int) -> HealthCheck | None:
+    return HealthCheck.objects.filter(year=year).first()
+
+
+def batches_with_counts(check: HealthCheck):
+    return (check.batches.annotate(taken=Count("assignments", distinct=True),
+                                   checked=Count("assignments", filter=Q(assignments__attendance=Attendance.CHECKED),
+                                                 distinct=True))
+            .order_by("date", "id"))
+
+
+def assignments_visible_to(user):
+    """The office sees everyone's; anyone else only their own."""
+    rows = HealthCheckAssignment.objects.select_related("member", "member__branch", "batch", "health_check",
+                                                        "requested_batch")
+    if user.has_role(Role.UNION_ADMIN):
+        return rows
+    return rows.filter(member__user=user) if user.is_authenticated else rows.none()
+
+
+def own_assignment(user, member: Member | None) -> HealthCheckAssignment | None:
+    """The member's assignment in the newest check that is not finished (else the newest)."""
+    if member is None:
+        return None
+    rows = (HealthCheckAssignment.objects.filter(member=member)
+            .select_related("batch", "health_check", "requested_batch").order_by("-health_check__year"))
+    return rows.exclude(health_check__status=HealthCheck.Status.PLANNING).first()
+
+
+def chaired_branches(user):
+    return Branch.objects.filter(chair=user) if user.is_authenticated else Branch.objects.none()
+
+
+def coverage_branches_for(user):
+    """The branches whose coverage ``user`` may read: all for the office, their own for a chair."""
+    if user.has_role(Role.UNION_ADMIN):
+        return Branch.objects.all()
+    if user.has_role(Role.BRANCH_CHAIR):
+        return chaired_branches(user)
+    return Branch.objects.none()
+
+
+def _eligible(year: int):
+    from tenants.healthchecks.services import eligible_members
+
+    check = check_of_year(year)
+    if check is None:
+        return None, Member.objects.filter(status=Member.Status.ACTIVE)
+    return check, eligible_members(check)
+
+
+def coverage(year: int, branches=None) -> dict:
+    """Checked / eligible members of ``year``, in total and per branch. Eligible: the members the
+    year's check is for (its settings about retirees and 非编); checked: those recorded 已体检. Without
+    a check that year, the active members, none checked."""
+    check, eligible = _eligible(year)
+    if branches is not None:
+        eligible = eligible.filter(branch__in=branches)
+    checked_ids = HealthCheckAssignment.objects.filter(health_check=check, attendance=Attendance.CHECKED
+                                                       ).values("member_id")
+    checked_q = Q(pk__in=checked_ids) if check else Q(pk__in=[])
+    rows = (eligible.values("branch_id", "branch__name")
+            .annotate(eligible=Count("id"), checked=Count("id", filter=checked_q))
+            .order_by("branch__name"))
+    per_branch = [{"branch": r["branch_id"], "branch_name": r["branch__name"], "eligible": r["eligible"],
+                   "checked": r["checked"], "unchecked": r["eligible"] - r["checked"],
+                   "rate": _rate(r["checked"], r["eligible"])} for r in rows]
+    total_eligible = sum(r["eligible"] for r in per_branch)
+    total_checked = sum(r["checked"] for r in per_branch)
+    special = None
+    if check is not None and check.womens_special_items:
+        from tenants.healthchecks.services import eligible_q
+
+        women = HealthCheckAssignment.objects.filter(eligible_q(check, "member__"), health_check=check,
+                                                     womens_special=True)
+        if branches is not None:
+            women = women.filter(member__branch__in=branches)
+        special = women.aggregate(offered=Count("id"), done=Count("id", filter=Q(special_done=True)))
+    return {"year": year, "health_check": check.pk if check else None, "eligible": total_eligible,
+            "checked": total_checked, "unchecked": total_eligible - total_checked,
+            "rate": _rate(total_checked, total_eligible), "womens_special": special, "branches": per_branch}
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def unchecked_members(year: int, branches=None):
+    """The eligible members of ``year`` not recorded as checked, by branch and 工号."""
+    check, eligible = _eligible(year)
+    if branches is not None:
+        eligible = eligible.filter(branch__in=branches)
+    if check is not None:
+        eligible = eligible.exclude(pk__in=HealthCheckAssignment.objects.filter(
+            health_check=check, attendance=Attendance.CHECKED).values("member_id"))
+    return eligible.select_related("branch").order_by("branch__name", "employee_number")
+
+
+def batch_of(member_pk: int, check: HealthCheck) -> HealthCheckBatch | None:
+    row = HealthCheckAssignment.objects.filter(health_check=check, member_id=member_pk).select_related("batch").first()
+    return row.batch if row else None
+
+
+def pending_change_requests():
+    return (HealthCheckAssignment.objects.filter(requested_batch__isnull=False)
+            .select_related("member", "member__branch", "batch", "requested_batch").order_by("requested_at"))
+
+
+def coverage_workbook(year: int, branches=None) -> bytes:
+    """The coverage report as .xlsx: per branch, then those not checked (phone masked, no ID number)."""
+    from tenants import xlsx
+    from tenants.personal_data import mask_phone
+
+    figures = coverage(year, branches)
+    book = xlsx.new_workbook()
+    sheet = book.active
+    sheet.title = "覆盖情况"
+    xlsx.append(sheet, [f"{year}年教职工体检覆盖情况"])
+    xlsx.append(sheet, ["分工会", "应检人数", "已检人数", "未检人数", "覆盖率（%）"])
+    for row in figures["branches"]:
+        xlsx.append(sheet, [row["branch_name"], row["eligible"], row["checked"], row["unchecked"], row["rate"]])
+    xlsx.append(sheet, ["合计", figures["eligible"], figures["checked"], figures["unchecked"], figures["rate"]])
+    missing = book.create_sheet("未体检名单")
+    xlsx.append(missing, ["分工会", "姓名", "工号", "性别", "手机号"])
+    for member in unchecked_members(year, branches):
+        xlsx.append(missing, [member.branch.name, member.name, member.employee_number, member.get_gender_display(),
+                              mask_phone(member.phone) if member.phone else ""])
+    return xlsx.to_bytes(book)

@@ -1,0 +1,33 @@
+"""Reads of 荣休: ceremonies, their lists, the year's retirees not yet honoured, a member's ceremony."""
+from __future__ import annotations
+
+from tenants.members.models import Member
+from tenants.retirement.models import Ceremony, Honouree
+from tenants.retirement.services import year_retirees
+
+
+def honourees_of(ceremony: Ceremony, *, excluded: bool = False):
+    return (ceremony.honourees.filter(excluded=excluded).select_related("member", "member__branch")
+            .order_by("member__branch__name", "member__employee_number"))
+
+
+def retirees_not_honoured(year: int):
+    """The year's retirees on no ceremony's list (taken off one counts as handled)."""
+    retirees = year_retirees(year)
+    handled = set(Honouree.objects.filter(member_id__in=list(retirees)).values_list("member_id", flat=True))
+    return (Member.objects.filter(pk__in=[pk for pk in retirees if pk not in handled]).select_related("branch")
+            .order_by("branch__name", "employee_number"))
+
+
+def preview(year: int) -> list[dict]:
+    """The year's retirees with where they stand: on a list, taken off, or not yet on one."""
+    retirees = year_retirees(year)
+    rows = {h.member_id: h for h in Honouree.objects.filter(member_id__in=list(retirees)).select_related("ceremony")}
+    members = Member.objects.filter(pk__in=list(retirees)).select_related("branch").order_by("branch__name",
+                                                                                              "employee_number")
+    return [{"member": m, "retired_on": retirees[m.pk], "honouree": rows.get(m.pk)} for m in members]
+
+
+def member_honours(member: Member):
+    return (Honouree.objects.filter(member=member, excluded=False).select_related("ceremony")
+            .order_by("-ceremony__held_on"))
