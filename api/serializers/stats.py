@@ -22,7 +22,9 @@ class SchoolStatsSerializer(ModelSerializer):
                   "members_by_employment", "new_members", "proposals_received", "proposals_accepted",
                   "proposals_handled", "proposals_closed", "proposals_rated", "proposals_satisfied",
                   "acceptance_rate", "closure_rate", "satisfaction_rate", "income", "spent", "money_by_category",
-                  "care_visits", "care_amount", "hardship_cases", "aid_payouts", "computed_at"]
+                  "care_visits", "care_amount", "hardship_cases", "aid_payouts", "activities_held",
+                  "activity_participants", "activity_attended", "trip_travellers", "award_winners", "health_checked",
+                  "health_eligible", "computed_at"]
 
     @staticmethod
     def _rate(row, name) -> str | None:
@@ -65,6 +67,13 @@ class StatsTotalsSerializer(Serializer):
     care_amount = serializers.DecimalField(max_digits=16, decimal_places=2, label="慰问金额")
     hardship_cases = serializers.IntegerField(label="在册困难教职工")
     aid_payouts = serializers.DecimalField(max_digits=16, decimal_places=2, label="互助金给付")
+    activities_held = serializers.IntegerField(label="举办活动（场）")
+    activity_participants = serializers.IntegerField(label="活动参与（人次）")
+    activity_attended = serializers.IntegerField(label="活动签到（人次）")
+    trip_travellers = serializers.IntegerField(label="疗休养（人次）")
+    award_winners = serializers.IntegerField(label="评先评优获评（人、集体）")
+    health_checked = serializers.IntegerField(label="本年已体检（人）")
+    health_eligible = serializers.IntegerField(label="本年应体检（人）")
     members_by_status = serializers.DictField(child=serializers.IntegerField(), label="会员（按状态）")
     members_by_employment = serializers.DictField(child=serializers.IntegerField(), label="在会会员（按用工类型）")
 

@@ -7,7 +7,10 @@ COLUMNS = [("members_total", "会员总数"), ("new_members", "本年新入会")
            ("proposals_accepted", "立案"), ("proposals_closed", "办结"), ("proposals_rated", "已评价"),
            ("proposals_satisfied", "满意和基本满意"), ("income", "已审批收入（元）"), ("spent", "已审批支出（元）"),
            ("care_visits", "慰问人次"), ("care_amount", "慰问金额（元）"), ("hardship_cases", "在册困难教职工"),
-           ("aid_payouts", "互助金给付（元）")]
+           ("aid_payouts", "互助金给付（元）"), ("activities_held", "举办活动（场）"),
+           ("activity_participants", "活动参与（人次）"), ("activity_attended", "活动签到（人次）"),
+           ("trip_travellers", "疗休养（人次）"), ("award_winners", "评先评优获评"), ("health_checked", "已体检（人）"),
+           ("health_eligible", "应体检（人）")]
 
 
 def workbook(board: dict) -> bytes:

@@ -30,6 +30,14 @@ class SchoolStats(models.Model):
     care_amount = models.DecimalField("慰问金额（元）", max_digits=14, decimal_places=2, default=0)
     hardship_cases = models.PositiveIntegerField("在册困难教职工", default=0)
     aid_payouts = models.DecimalField("互助金给付（元）", max_digits=14, decimal_places=2, default=0)
+    # activities, trips, awards and health checks (issue #11), as each area's selectors count them
+    activities_held = models.PositiveIntegerField("举办活动（场）", default=0)
+    activity_participants = models.PositiveIntegerField("活动参与（人次）", default=0)
+    activity_attended = models.PositiveIntegerField("活动签到（人次）", default=0)
+    trip_travellers = models.PositiveIntegerField("疗休养（人次）", default=0)
+    award_winners = models.PositiveIntegerField("评先评优获评（人、集体）", default=0)
+    health_checked = models.PositiveIntegerField("本年已体检（人）", default=0)
+    health_eligible = models.PositiveIntegerField("本年应体检（人）", default=0)
     computed_at = models.DateTimeField("计算时间", default=timezone.now)
 
     class Meta:

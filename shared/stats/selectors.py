@@ -187,6 +187,21 @@ def dashboard_charts(*, year: int) -> list[Chart]:
                                   Series("互助金给付", payouts, format="money", total=_sum(payouts)),
                                   Series("在册困难教职工", cases, charted=False, total=_sum(cases))], unit="元"))
 
+    held, participants, attended = of("activities_held"), of("activity_participants"), of("activity_attended")
+    travellers, winners = of("trip_travellers"), of("award_winners")
+    checked, eligible = of("health_checked"), of("health_eligible")
+    charts.append(Chart("activities", "文体活动、疗休养与评先评优",
+                        f"{year} 年各校已举办活动的报名参与人次和签到人次、疗休养出行人次；举办场次、评先评优"
+                        "获评（人、集体）和体检覆盖见表格。",
+                        members, [Series("举办活动（场）", held, charted=False, total=_sum(held)),
+                                  Series("参与人次", participants, total=_sum(participants)),
+                                  Series("签到人次", attended, total=_sum(attended)),
+                                  Series("疗休养人次", travellers, total=_sum(travellers)),
+                                  Series("评先评优获评", winners, charted=False, total=_sum(winners)),
+                                  Series("已体检（人）", checked, charted=False, total=_sum(checked)),
+                                  Series("应体检（人）", eligible, charted=False, total=_sum(eligible))],
+                        unit="人次"))
+
     spent_by = []
     for category, label in ExpenseCategory.choices:
         values = [Decimal(stats[s.pk].money_by_category.get(category, "0")) if s.pk in stats else None

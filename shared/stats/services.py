@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 MONEY_FIELDS = ("income", "spent", "care_amount", "aid_payouts")
 TOTAL_FIELDS = ["members_total", "new_members", "proposals_received", "proposals_accepted", "proposals_handled",
                 "proposals_closed", "proposals_rated", "proposals_satisfied", "income", "spent", "care_visits",
-                "care_amount", "hardship_cases", "aid_payouts"]
+                "care_amount", "hardship_cases", "aid_payouts", "activities_held", "activity_participants",
+                "activity_attended", "trip_travellers", "award_winners", "health_checked", "health_eligible"]
 
 
 def _care_figures(year: int) -> dict:
@@ -36,6 +37,23 @@ def _care_figures(year: int) -> dict:
     care = care_totals(year)
     return {"care_visits": care["count"], "care_amount": care["amount"] or Decimal("0"),
             "hardship_cases": open_cases_count(), "aid_payouts": payouts_total(year) or Decimal("0")}
+
+
+def _activity_figures(year: int) -> dict:
+    """Activities held and their participants, 疗休养 travellers, award winners and health-check
+    coverage of the year, as the school's own pages count them."""
+    from tenants.activities.selectors import year_figures
+    from tenants.awards.selectors import awards_per_year
+    from tenants.healthchecks.selectors import coverage
+    from tenants.trips.selectors import travellers_per_year
+
+    activities = year_figures(year)
+    awards = next((row for row in awards_per_year() if row["year"] == year), {})
+    health = coverage(year)
+    return {"activities_held": activities["activities_held"], "activity_participants": activities["participants"],
+            "activity_attended": activities["attended"], "trip_travellers": travellers_per_year().get(year, 0),
+            "award_winners": awards.get("winners", 0), "health_checked": health["checked"],
+            "health_eligible": health["eligible"]}
 
 
 def compute_current_school(*, year: int) -> SchoolStats:
@@ -70,7 +88,7 @@ def compute_current_school(*, year: int) -> SchoolStats:
         "proposals_closed": counts["closed"], "proposals_rated": counts["rated"],
         "proposals_satisfied": counts["satisfied"],
         "income": books["totals"]["income"]["actual"], "spent": books["totals"]["expense"]["actual"],
-        "money_by_category": by_category, **_care_figures(year),
+        "money_by_category": by_category, **_care_figures(year), **_activity_figures(year),
         "computed_at": timezone.now()})
     return stats
 

@@ -10,6 +10,7 @@ from shared.stats.models import SchoolStats
 from tenants.accounts.roles import Role
 from tenants.finance.models import LedgerEntry
 from tenants.finance.services import ledger_entry_decide
+from tests.activities.conftest import act  # noqa: F401  (a fixture: the office, branches, members)
 from tests.conftest import in_schema, make_user, signed_in, text
 from tests.members.factories import a_member
 
@@ -122,3 +123,31 @@ def test_the_roll_up_carries_care_given_hardship_cases_aid_payouts_and_money_by_
 
     page = signed_in(province, [Role.PROVINCE_ADMIN]).get("/dashboard/", {"year": year})
     assert "帮扶慰问与互助保障" in text(page) and "工会经费：已审批支出（按科目）" in text(page)
+
+
+def test_activities_held_their_participants_and_check_ins_reach_the_province(act, huzhou, province, host_client):
+    """What the school's activity pages count (held, confirmed, checked in) is what the province sees;
+    an activity not yet held counts nothing."""
+    from tenants.activities import services as activities
+    from tests.activities.conftest import open_activity
+
+    school, office = act["school"], act["admin"]
+    now = timezone.now()
+    with in_schema(school):
+        soon = dict(starts_at=now + datetime.timedelta(hours=2), ends_at=now + datetime.timedelta(hours=4),
+                    registration_closes_at=now + datetime.timedelta(hours=1),
+                    cancel_deadline=now + datetime.timedelta(hours=1))
+        held, planned = open_activity(office, capacity=3, **soon), open_activity(office, capacity=3, **soon)
+        signed = [activities.registration_create(by=m.user, activity=held, member=m) for m in act["members"][:2]]
+        activities.registration_create(by=act["members"][2].user, activity=planned, member=act["members"][2])
+        activities.check_in(by=office, activity=held, code=signed[0].code)
+        activities.activity_act(by=office, activity=held, action="close")
+        activities.activity_hold(by=office, activity=held)
+    year = timezone.localtime(held.starts_at).year
+
+    admin = host_client(province, [Role.PROVINCE_ADMIN])
+    assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
+    rows = {row["school_slug"]: row for row in admin.get("/api/v1/stats/", {"year": year}).json()["rows"]}
+    mine = rows["guilin"]
+    assert (mine["activities_held"], mine["activity_participants"], mine["activity_attended"]) == (1, 2, 1)
+    assert (rows["huzhou"]["activities_held"], rows["huzhou"]["activity_participants"]) == (0, 0)

@@ -47,7 +47,8 @@ def figures(guilin, huzhou):
     SchoolStats.objects.create(
         school=guilin, year=YEAR, members_total=250, members_by_employment={"staff": 180, "contract": 60},
         new_members=12, proposals_received=20, proposals_accepted=15, proposals_handled=12, proposals_closed=9,
-        proposals_rated=10, proposals_satisfied=9)
+        proposals_rated=10, proposals_satisfied=9, activities_held=3, activity_participants=40, activity_attended=35,
+        trip_travellers=6, award_winners=4)
     SchoolStats.objects.create(school=huzhou, year=YEAR, members_total=97531, members_by_employment={"staff": 97531},
                                new_members=3)
     now = timezone.now()
@@ -82,11 +83,14 @@ def test_only_the_province_admin_opens_the_dashboard(admin, province, guilin):
 def test_every_chart_is_drawn_from_the_page_s_data_and_readable_as_a_table(admin, figures):
     page = text(admin.get("/dashboard/"))
     data = chart_data(page)
-    assert set(data) == {"members", "new-members", "congress", "care", "money", "subsidies", "honours"}
+    assert set(data) == {"members", "new-members", "congress", "care", "activities", "money", "subsidies", "honours"}
     schools = data["members"]["schools"]
     guilin, huzhou = schools.index("桂院" if "桂院" in schools else "桂林学院"), schools.index("湖州师范学院")
     staff = next(s for s in data["members"]["series"] if s["name"] == "在编")
     assert staff["data"][guilin] == 180 and staff["data"][huzhou] == 97531 and data["members"]["stacked"]
+    activities = {s["name"]: s["data"][guilin] for s in data["activities"]["series"]}
+    assert activities == {"参与人次": 40, "签到人次": 35, "疗休养人次": 6}
+    assert "举办活动（场）" in page and "评先评优获评" in page  # in the chart's table, not drawn
     rates = {s["name"]: s["data"][guilin] for s in data["congress"]["series"]}
     assert rates == {"立案率": 75.0, "办结率": 75.0, "满意率": 90.0}
     money = {s["name"]: s["data"] for s in data["subsidies"]["series"]}

@@ -69,6 +69,7 @@ class Dashboard(ProvincePage):
             ("disbursed", "补助已拨付", by_key["subsidies"].series[1].total, "money"),
             ("awarded", "获得荣誉", by_key["honours"].series[1].total, ""),
             ("care", f"{year} 年慰问金额", by_key["care"].series[1].total, "money"),
+            ("activities", f"{year} 年活动参与人次", by_key["activities"].series[1].total, ""),
         ]
         return self.render_page(
             year=year, years=years, charts=charts, chart_data={c.key: c.data() for c in charts},
