@@ -52,3 +52,5 @@ def test_the_statistics_show_the_demo_figures_on_first_start(settings, province,
     assert guilin["members_total"] > 0 and board["totals"]["members_total"] >= guilin["members_total"]
     # some demo members joined this year: 本年新入会 is a figure, not a zero
     assert 0 < guilin["new_members"] < guilin["members_total"]
+    # the demo's health check is for this year's members, none of whom can be checked twice
+    assert 0 < guilin["health_eligible"] and 0 <= guilin["health_checked"] <= guilin["health_eligible"]
