@@ -543,15 +543,17 @@ def _notify(members, message: str, activity: Activity) -> None:
         notify(users=users, message=message, link=f"/activities/{activity.pk}/")
 
 
-def _promote(activity: Activity, *, reason: str) -> list[Registration]:
+def _promote(activity: Activity, *, reason: str, leave_out=()) -> list[Registration]:
     """Admit the waitlist in arrival order while places remain (the activity is locked by the
-    caller). A team moves whole; the line stops at the first that does not fit, so nobody jumps it."""
+    caller). A team moves whole; the line stops at the first that does not fit, so nobody jumps it.
+    `leave_out`: registrations just moved to the waitlist by the organiser, not to be admitted again
+    by the very move that demoted them."""
     if activity.status not in (A.OPEN, A.CLOSED):
         return []
     room = _room(activity)
     admitted = []
-    waiting = list(activity.registrations.filter(status=R.WAITLISTED).select_related("member__user")
-                   .order_by("arrival", "id"))
+    waiting = list(activity.registrations.filter(status=R.WAITLISTED).exclude(pk__in=[r.pk for r in leave_out])
+                   .select_related("member__user").order_by("arrival", "id"))
     index = 0
     while index < len(waiting) and room > 0:
         head = waiting[index]
@@ -619,7 +621,8 @@ def registration_move(*, by, registration: Registration, action: str, reason: st
     label = REGISTRATION_FLOW.transitions[action].label
     _notify([registration.member], f"您在活动“{activity.title}”的报名：{label}（{reason.strip()}）。", activity)
     if action != "confirm":
-        _promote(activity, reason=f"{registration.member.name}{label}后递补")
+        _promote(activity, reason=f"{registration.member.name}{label}后递补",
+                 leave_out=[registration] if action == "demote" else [])
     return registration
 
 

@@ -177,3 +177,17 @@ def test_under_the_activity_lock_only_the_count_the_insert_and_the_move(act):
         assert len(under_lock) == 6, kinds  # count; insert; audit; the machine: lock, update, audit
         assert under_lock[0].startswith("SELECT count(*)") and under_lock[1].startswith(
             'INSERT INTO "activities_registration"'), kinds
+
+
+def test_demoting_the_only_person_keeps_them_waitlisted_with_one_notice(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        activity = open_activity(act["admin"], capacity=2)
+        first = sign(activity, m[0])
+        s.registration_move(by=act["admin"], registration=first, action="demote", reason="材料不全")
+        first = Registration.objects.get(pk=first.pk)
+        assert first.status == R.WAITLISTED and s.waitlist_place(first) == 1
+        assert Notification.objects.filter(user=m[0].user, message__contains=activity.title).count() == 1
+        # the organiser's decision holds: the free place goes to the next sign-up
+        second = sign(activity, m[1])
+        assert second.status == R.CONFIRMED
