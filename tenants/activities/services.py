@@ -632,14 +632,26 @@ def _normalise_code(code) -> str:
     return "".join(str(code or "").split()).upper()[:20]
 
 
+def check_in_problem(activity: Activity, today: datetime.date | None = None) -> str | None:
+    """Check-in is open from the activity's first day (school time, Asia/Shanghai) until it is
+    recorded as held (the books already carry its attendance then)."""
+    if activity.status not in (A.OPEN, A.CLOSED):
+        return f"活动{activity.get_status_display()}，不能再签到。"
+    first_day = timezone.localtime(activity.starts_at).date()
+    if (today or timezone.localdate()) < first_day:
+        return f"活动 {cn_date(first_day)} 开始，当天起才能签到。"
+    return None
+
+
 @transaction.atomic
 def check_in(*, by, activity: Activity, code: str = "", registration: Registration | None = None) -> Registration:
     """签到 by the code (scanned or typed) or from the list. A code of another activity — or another
     school — is not found here; only 报名成功 registrations check in, once."""
     activity = Activity.objects.select_related("organiser_branch").get(pk=activity.pk)
     _require_organiser(by, activity)
-    if activity.status not in (A.OPEN, A.CLOSED, A.HELD):
-        raise Conflict(f"活动{activity.get_status_display()}，不能签到。")
+    problem = check_in_problem(activity)
+    if problem:
+        raise Conflict(problem, field="code")
     rows = Registration.objects.select_for_update().filter(activity=activity)
     if registration is not None:
         found = rows.filter(pk=registration.pk).first()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tenants.accounts.roles import Role
 from tenants.activities.models import Activity, Registration
 from tenants.members.models import Branch, Member
-from tests.activities.conftest import activity_fields, new_member, open_activity
+from tests.activities.conftest import activity_fields, new_member, open_activity, starting_now
 from tests.conftest import client_for, in_schema, make_user
 
 
@@ -82,6 +82,10 @@ def test_organiser_creates_opens_checks_in_and_holds(act):
     assert plain.get(f"/api/v1/activities/{pk}/").status_code == 404  # a draft
     assert admin.post(f"/api/v1/activities/{pk}/open/", {}, format="json").json()["status"] == "open"
     code = plain.post(f"/api/v1/activities/{pk}/register/", {}, format="json").json()["code"]
+    early = admin.post(f"/api/v1/activities/{pk}/check-in/", {"code": code}, format="json")
+    assert early.status_code == 409 and "当天起才能签到" in early.content.decode()
+    with in_schema(school):
+        starting_now(Activity.objects.get(pk=pk))
     wrong = admin.post(f"/api/v1/activities/{pk}/check-in/", {"code": "ZZZZ2222"}, format="json")
     assert wrong.status_code == 400 and "签到码无效" in wrong.content.decode()
     assert admin.post(f"/api/v1/activities/{pk}/check-in/", {"code": code}, format="json").json()["checked_in_at"]

@@ -13,7 +13,7 @@ from tenants.activities import services as s
 from tenants.activities.models import Registration
 from tenants.errors import Conflict, NotAllowed
 from tenants.finance.models import LedgerEntry
-from tests.activities.conftest import activity_fields, new_member, open_activity
+from tests.activities.conftest import activity_fields, new_member, open_activity, starting_now
 from tests.conftest import in_schema
 
 R = Registration.Status
@@ -125,6 +125,9 @@ def test_check_in_by_code_only_for_this_activity_then_held_with_its_cost_in_the_
         other = open_activity(act["admin"], capacity=2)
         a, b = sign(activity, m[0]), sign(activity, m[1])
         foreign = sign(other, m[2])
+        with pytest.raises(Conflict, match="当天起才能签到"):
+            s.check_in(by=act["admin"], activity=activity, code=a.code)
+        starting_now(activity)
         with pytest.raises(ValidationError, match="不是本活动"):
             s.check_in(by=act["admin"], activity=activity, code=foreign.code)
         assert s.check_in(by=act["admin"], activity=activity, code=f" {a.code.lower()} ").checked_in_at
@@ -135,6 +138,9 @@ def test_check_in_by_code_only_for_this_activity_then_held_with_its_cost_in_the_
         assert [r.pk for r in q.no_shows(activity)] == [b.pk]
         s.activity_act(by=act["admin"], activity=activity, action="close")
         held = s.activity_hold(by=act["admin"], activity=activity, union_cost="1200.50")
+        with pytest.raises(Conflict, match="已举办，不能再签到"):
+            s.check_in(by=act["admin"], activity=activity, code=b.code)
+        assert Registration.objects.get(pk=b.pk).checked_in_at is None
         entry = LedgerEntry.objects.get(source_type=LedgerEntry.Source.ACTIVITY, source_id=activity.pk)
         assert entry.amount == Decimal("1200.50") and entry.category == "activities" and held.ledger_entry == entry
         year = timezone.localtime(activity.starts_at).year

@@ -2,7 +2,7 @@
 pages refused to others, another school's activity not found, check-in by typed code."""
 from tenants.accounts.roles import Role
 from tenants.activities.models import Registration
-from tests.activities.conftest import new_member, open_activity
+from tests.activities.conftest import new_member, open_activity, starting_now
 from tests.conftest import in_schema, make_user, signed_in, text
 
 
@@ -48,6 +48,10 @@ def test_organiser_creates_checks_in_by_code_and_exports(guilin):
         from tenants.activities import services as s
 
         registration = s.registration_create(by=member.user, activity=activity, member=member)
+    early = admin.post(f"/activities/{activity.pk}/check-in/", {"code": registration.code})
+    assert early.status_code == 200 and "当天起才能签到" in text(early)
+    with in_schema(guilin):
+        starting_now(activity)
     assert admin.get(f"/activities/{activity.pk}/check-in/").status_code == 200
     wrong = admin.post(f"/activities/{activity.pk}/check-in/", {"code": "WRONG222"})
     assert "签到码无效" in text(wrong)
