@@ -240,6 +240,9 @@ def activity_update(*, by, activity: Activity, quotas=None, **data) -> Activity:
                                            "请先与报名的人协商取消。"})
     if activity.registrations.filter(status__in=ACTIVE_STATES).exists() and fields["sign_up"] != activity.sign_up:
         raise ValidationError({"sign_up": "已有人报名，不能再改报名方式。"})
+    if (fields["team_size"] != activity.team_size
+            and activity.registrations.filter(team__isnull=False, status__in=ACTIVE_STATES).exists()):
+        raise ValidationError({"team_size": f"已有参赛队按每队 {activity.team_size} 人报名，不能再改每队人数。"})
     before = field_values(activity, EDITABLE)
     for field, value in fields.items():
         setattr(activity, field, value)
@@ -529,7 +532,9 @@ def team_register(*, by, activity: Activity, name: str, members, branch: Branch 
     activity.save(update_fields=["arrivals"])
     registrations = [_create(activity, member, by=by, team=team, arrival=activity.arrivals) for member in members]
     audit_create(actor=by, target=team, fields=["activity", "branch", "name"])
-    if _room(activity) >= len(registrations):
+    # admitted only when it fits and nobody waits ahead of it (else it joins the end of the line)
+    waiting = activity.registrations.filter(status=R.WAITLISTED).exclude(team=team).exists()
+    if not waiting and _room(activity) >= len(registrations):
         for registration in registrations:
             REGISTRATION_FLOW.apply(registration, "admit", by=None, reason="报名时有空余名额")
     return team
@@ -577,10 +582,23 @@ def _registration_locked(registration: Registration) -> tuple[Registration, Acti
     return registration, activity
 
 
+def team_group(registration: Registration) -> list[Registration]:
+    """Whom an organiser's move or cancellation takes: a team's registration moves with its whole
+    team (its live registrations in the same state, so a team never falls below its size); anyone
+    else alone. The caller holds the activity's lock."""
+    if not registration.team_id:
+        return [registration]
+    rows = list(Registration.objects.select_for_update(of=("self",))
+                .filter(team_id=registration.team_id, status=registration.status)
+                .exclude(pk=registration.pk).select_related("member__user"))
+    return [registration, *rows]
+
+
 @transaction.atomic
 def registration_cancel(*, by, registration: Registration, reason: str = "") -> Registration:
     """The member cancels their own until the cancellation deadline (the organiser any time before
-    the activity is held); a team's registration is cancelled by its branch. The next in line moves up."""
+    the activity is held); a team's registration is cancelled by the organiser, the whole team at once.
+    The next in line moves up."""
     registration, activity = _registration_locked(registration)
     organiser = can_organise(by, activity)
     own = registration.member.user_id is not None and registration.member.user_id == getattr(by, "pk", None)
@@ -592,8 +610,15 @@ def registration_cancel(*, by, registration: Registration, reason: str = "") -> 
         raise Conflict("已过取消报名截止时间，不能再取消；如有特殊情况请联系主办方。", field="registration")
     if activity.status in (A.HELD, A.CANCELLED):
         raise Conflict(f"活动{activity.get_status_display()}，不能再取消报名。")
-    REGISTRATION_FLOW.apply(registration, "cancel", by=by, reason=(reason or "").strip() or "本人取消")
-    _promote(activity, reason=f"{registration.member.name}取消报名后递补")
+    group = team_group(registration)
+    for one in group:
+        REGISTRATION_FLOW.apply(one, "cancel", by=by, reason=(reason or "").strip() or "本人取消")
+    if registration.team_id:
+        _notify([one.member for one in group],
+                f"您所在的参赛队“{registration.team.name}”在活动“{activity.title}”的报名已取消。", activity)
+    who = registration.team.name if registration.team_id else registration.member.name
+    _promote(activity, reason=f"{who}取消报名后递补")
+    registration.refresh_from_db(fields=["status"])
     return registration
 
 
@@ -609,20 +634,29 @@ def registration_move(*, by, registration: Registration, action: str, reason: st
     if activity.status in (A.HELD, A.CANCELLED):
         raise Conflict(f"活动{activity.get_status_display()}，不能再调整报名。")
     fields = []
-    if action == "confirm" and _room(activity) < 1:
+    group = team_group(registration)
+    if action == "confirm" and _room(activity) < len(group):
+        if registration.team_id:
+            raise Conflict(f"空余名额不够{registration.team.name}的 {len(group)} 人，不能确认；"
+                           "可先增加名额或把别的队转为候补。", field="registration")
         raise Conflict(f"名额（{activity.capacity} 人）已满，不能再确认；可先增加名额或把一人转为候补。",
                        field="registration")
     if action == "demote":
         activity.arrivals += 1
         activity.save(update_fields=["arrivals"])
-        registration.arrival = activity.arrivals
+        for one in group:
+            one.arrival = activity.arrivals
         fields.append("arrival")
-    REGISTRATION_FLOW.apply(registration, action, by=by, reason=reason, extra_update_fields=fields)
+    for one in group:
+        REGISTRATION_FLOW.apply(one, action, by=by, reason=reason, extra_update_fields=fields)
     label = REGISTRATION_FLOW.transitions[action].label
-    _notify([registration.member], f"您在活动“{activity.title}”的报名：{label}（{reason.strip()}）。", activity)
+    whose = f"参赛队“{registration.team.name}”" if registration.team_id else ""
+    _notify([one.member for one in group], f"您{whose}在活动“{activity.title}”的报名：{label}（{reason.strip()}）。",
+            activity)
     if action != "confirm":
-        _promote(activity, reason=f"{registration.member.name}{label}后递补",
-                 leave_out=[registration] if action == "demote" else [])
+        who = registration.team.name if registration.team_id else registration.member.name
+        _promote(activity, reason=f"{who}{label}后递补", leave_out=group if action == "demote" else [])
+    registration.refresh_from_db(fields=["status", "arrival"])
     return registration
 
 

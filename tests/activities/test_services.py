@@ -197,3 +197,37 @@ def test_demoting_the_only_person_keeps_them_waitlisted_with_one_notice(act):
         # the organiser's decision holds: the free place goes to the next sign-up
         second = sign(activity, m[1])
         assert second.status == R.CONFIRMED
+
+
+def test_teams_keep_their_size_queue_in_order_and_move_whole(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        more = [new_member(act["own"]) for _ in range(4)]
+        volley = open_activity(act["admin"], kind="ball", sign_up="team", team_size=2, capacity=4)
+        one = s.team_register(by=act["chair"], activity=volley, name="一队", members=[m[0], m[1]])
+        with pytest.raises(ValidationError) as error:
+            s.activity_update(by=act["admin"], activity=volley, team_size=3)
+        assert "不能再改每队人数" in error.value.message_dict["team_size"][0]
+        # capacity 4: the second team fills it, the third waits
+        two = s.team_register(by=act["chair"], activity=volley, name="二队", members=[m[2], more[0]])
+        three = s.team_register(by=act["chair"], activity=volley, name="三队", members=[more[1], more[2]])
+        assert {r.status for r in three.registrations.all()} == {R.WAITLISTED}
+        # demoting one player moves the whole team to the end of the line; the waiting team moves up
+        player = one.registrations.first()
+        s.registration_move(by=act["admin"], registration=player, action="demote", reason="队员资格待核")
+        assert {r.status for r in one.registrations.all()} == {R.WAITLISTED}
+        assert len({r.arrival for r in one.registrations.all()}) == 1
+        assert {r.status for r in three.registrations.all()} == {R.CONFIRMED}
+        # two places free after 二队 cancels; a new team may not jump 一队 waiting ahead of it
+        s.activity_update(by=act["admin"], activity=volley, capacity=6)  # 一队 admitted by the larger capacity
+        assert {r.status for r in one.registrations.all()} == {R.CONFIRMED}
+        s.registration_move(by=act["admin"], registration=one.registrations.first(), action="demote", reason="再核")
+        four = s.team_register(by=act["chair"], activity=volley, name="四队", members=[more[3], new_member(act["own"])])
+        assert {r.status for r in four.registrations.all()} == {R.WAITLISTED}
+        # rejecting or cancelling one player takes the whole team: never a team below its size
+        s.registration_move(by=act["admin"], registration=two.registrations.last(), action="reject", reason="弃权")
+        assert {r.status for r in two.registrations.all()} == {R.REJECTED}
+        s.registration_cancel(by=act["admin"], registration=three.registrations.first(), reason="退赛")
+        assert {r.status for r in three.registrations.all()} == {R.CANCELLED}
+        live = Registration.objects.filter(activity=volley, status__in=[R.CONFIRMED, R.WAITLISTED])
+        assert all(live.filter(team=t).count() in (0, 2) for t in (one, two, three, four))
