@@ -708,6 +708,25 @@ def check_in(*, by, activity: Activity, code: str = "", registration: Registrati
     return found
 
 
+def moves_for(user, activity: Activity, registrations) -> dict[int, list[str]]:
+    """For the organiser's list: per registration, the moves registration_move would accept now
+    (确认 only into enough free places — a team's whole size —, nothing once held or cancelled).
+    `registrations`: the activity's live registrations (all of them, so a team's size is known)."""
+    if activity.status in (A.HELD, A.CANCELLED) or not can_organise(user, activity):
+        return {}
+    room = _room(activity)
+    sizes: dict[tuple, int] = {}
+    for r in registrations:
+        if r.team_id:
+            sizes[(r.team_id, r.status)] = sizes.get((r.team_id, r.status), 0) + 1
+    moves = {}
+    for r in registrations:
+        size = sizes[(r.team_id, r.status)] if r.team_id else 1
+        moves[r.pk] = [action for action in REGISTRATION_FLOW.allowed_actions(state=r.status, user=user)
+                       if action in ("confirm", "demote", "reject") and (action != "confirm" or room >= size)]
+    return moves
+
+
 def waitlist_place(registration: Registration) -> int | None:
     """1 for the first in line; None when not waitlisted."""
     if registration.status != R.WAITLISTED:

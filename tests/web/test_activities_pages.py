@@ -128,3 +128,40 @@ def test_enter_in_a_reason_box_changes_nothing_and_is_not_a_404(guilin):
     with in_schema(guilin):
         registration.refresh_from_db()
     assert registration.status == Registration.Status.REJECTED
+
+
+def test_the_organisers_list_offers_only_the_moves_the_service_allows(guilin):
+    """确认 on a waitlisted row only when a place is free; a team's rows move the whole team; 签到 only
+    from the activity's first day."""
+    import re
+
+    admin = signed_in(guilin, [Role.UNION_ADMIN])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        branch = Branch.objects.create(name="按钮测试分工会")
+        people = [new_member(branch, user=make_user(guilin, [Role.MEMBER])) for _ in range(4)]
+        activity = open_activity(admin.user, title="按钮测试活动", capacity=1)
+        first, waiting = (s.registration_create(by=p.user, activity=activity, member=p) for p in people[:2])
+        teams = open_activity(admin.user, title="按钮测试组队", capacity=4, sign_up="team", team_size=2)
+        s.team_register(by=admin.user, activity=teams, name="按钮队", members=people[2:], branch=branch)
+
+    def row(page, registration):
+        found = re.search(rf"/registrations/{registration.pk}/move/.*?</form>", page, re.S)
+        return found.group(0) if found else ""
+
+    page = text(admin.get(f"/activities/{activity.pk}/"))
+    assert ">确认<" not in row(page, waiting) and ">不通过<" in row(page, waiting)
+    assert ">转候补<" in row(page, first)
+    assert f"/registrations/{first.pk}/check-in/" not in page   # the activity starts in 10 days
+    with in_schema(guilin):
+        s.registration_cancel(by=admin.user, registration=first, reason="让出名额")  # waiting moves up
+        s.registration_move(by=admin.user, registration=Registration.objects.get(pk=waiting.pk), action="demote",
+                            reason="核对")
+        starting_now(activity)
+    page = text(admin.get(f"/activities/{activity.pk}/"))
+    assert ">确认<" in row(page, waiting) and f"/registrations/{waiting.pk}/check-in/" not in page
+    team_page = text(admin.get(f"/activities/{teams.pk}/"))
+    assert team_page.count(">整队转候补<") == 2 and team_page.count(">整队不通过<") == 2
+    assert ">转候补<" not in team_page

@@ -136,10 +136,16 @@ class ActivityDetail(SchoolPage):
             problem = s.eligibility_problem(activity, member)
             context["why_not"] = problem[1] if problem else ""
         if organiser:
+            registrations = list(activity.registrations.filter(status__in=[R.CONFIRMED, R.WAITLISTED])
+                                 .select_related("member", "branch", "team").order_by("status", "arrival"))
+            moves = s.moves_for(user, activity, registrations)
+            checking_in = s.check_in_problem(activity) is None
+            for r in registrations:
+                r.moves = moves.get(r.pk, [])
+                r.can_check_in = checking_in and r.status == R.CONFIRMED and not r.checked_in_at
             context.update(
                 actions=[a for a in s.ACTIVITY_FLOW.allowed_actions(state=activity.status, user=user)],
-                registrations=activity.registrations.filter(status__in=[R.CONFIRMED, R.WAITLISTED])
-                .select_related("member", "branch", "team").order_by("status", "arrival"),
+                registrations=registrations,
                 by_branch=q.attendance_by_branch(activity), no_shows=q.no_shows(activity)[:200],
                 hold_form=HoldForm())
         chair_branch = Branch.objects.filter(chair=request_user).first()
