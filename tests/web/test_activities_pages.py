@@ -165,3 +165,22 @@ def test_the_organisers_list_offers_only_the_moves_the_service_allows(guilin):
     team_page = text(admin.get(f"/activities/{teams.pk}/"))
     assert team_page.count(">整队转候补<") == 2 and team_page.count(">整队不通过<") == 2
     assert ">转候补<" not in team_page
+
+
+def test_organiser_pages_answer_403_to_a_chair_who_sees_but_does_not_organise(guilin, huzhou):
+    chair = signed_in(guilin, [Role.BRANCH_CHAIR])
+    with in_schema(guilin):
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        activity = open_activity(admin, title="校工会的活动（403）", capacity=5)
+        from tenants.activities import services as s
+        from tests.activities.conftest import activity_fields
+
+        draft = s.activity_create(by=admin, **activity_fields(title="草稿活动"))
+    assert chair.get(f"/activities/{activity.pk}/").status_code == 200
+    for url in (f"/activities/{activity.pk}/check-in/", f"/activities/{activity.pk}/export/"):
+        answer = chair.get(url)
+        assert answer.status_code == 403 and "主办分工会的主席" in text(answer), url
+    assert chair.post(f"/activities/{activity.pk}/check-in/", {"code": "ABCDEFGH"}).status_code == 403
+    # not visible at all (a draft, another school's): 404
+    assert chair.get(f"/activities/{draft.pk}/check-in/").status_code == 404
+    assert signed_in(huzhou, [Role.UNION_ADMIN]).get(f"/activities/{activity.pk}/export/").status_code == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -39,9 +40,10 @@ def _visible(user, pk) -> Activity:
 
 
 def _organised(user, pk) -> Activity:
+    """404 when the activity is not visible at all; 403 when it is, but this user does not organise it."""
     activity = _visible(user, pk)
     if not s.can_organise(user, activity):
-        raise Http404("没有这项活动")
+        raise PermissionDenied("只有校工会或主办分工会的主席可以管理这项活动。")
     return activity
 
 
