@@ -486,15 +486,21 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
 
 @transaction.atomic
 def team_register(*, by, activity: Activity, name: str, members, branch: Branch | None = None) -> Team:
-    """A branch enters a team: all members of that branch (a chair: their own), each in one team per
-    activity. The whole team is confirmed if it fits, else waitlisted together."""
+    """A branch enters a team: all members of that branch (a chair: a branch they chair — named when
+    they chair several), each in one team per activity. The whole team is confirmed if it fits and
+    nobody waits ahead of it, else waitlisted together."""
     activity = _locked(activity)
     if not (by and by.has_role(*ORGANISERS)):
         raise NotAllowed("只有分工会主席或校工会可以组队报名。")
     if not by.has_role(Role.UNION_ADMIN):
-        branch = Branch.objects.filter(chair=by).first()
-        if branch is None:
+        # a chair enters a team of a branch they chair; chairing several, they name which
+        chaired = list(Branch.objects.filter(chair=by)[:2])
+        if not chaired:
             raise NotAllowed("您不是任何分工会的主席。")
+        if branch is None and len(chaired) == 1:
+            branch = chaired[0]
+        elif branch is not None and branch.chair_id != by.pk:
+            raise NotAllowed(f"您不是{branch.name}的主席，只能为自己主持的分工会组队。")
     problem = _window_problem(activity, timezone.now())
     if problem:
         raise Conflict(problem, field="activity")

@@ -231,3 +231,23 @@ def test_teams_keep_their_size_queue_in_order_and_move_whole(act):
         assert {r.status for r in three.registrations.all()} == {R.CANCELLED}
         live = Registration.objects.filter(activity=volley, status__in=[R.CONFIRMED, R.WAITLISTED])
         assert all(live.filter(team=t).count() in (0, 2) for t in (one, two, three, four))
+
+
+def test_a_chair_of_several_branches_enters_a_team_for_the_branch_they_name(act):
+    with in_schema(act["school"]):
+        from tenants.members.models import Branch
+
+        second = Branch.objects.create(name="活动化学院", chair=act["chair"])
+        players = [new_member(second) for _ in range(2)]
+        volley = open_activity(act["admin"], kind="ball", sign_up="team", team_size=2, capacity=4)
+        with pytest.raises(ValidationError) as error:
+            s.team_register(by=act["chair"], activity=volley, name="化学院队", members=players)
+        assert error.value.message_dict["branch"] == ["请选择分工会。"]
+        team = s.team_register(by=act["chair"], activity=volley, name="化学院队", members=players, branch=second)
+        assert team.branch == second
+        team = s.team_register(by=act["chair"], activity=volley, name="文学院队", members=act["members"][:2],
+                               branch=act["own"])
+        assert team.branch == act["own"]
+        with pytest.raises(NotAllowed, match="不是活动理学院的主席"):
+            s.team_register(by=act["chair"], activity=volley, name="理学院队", members=act["members"][3:5],
+                            branch=act["other"])

@@ -184,3 +184,27 @@ def test_organiser_pages_answer_403_to_a_chair_who_sees_but_does_not_organise(gu
     # not visible at all (a draft, another school's): 404
     assert chair.get(f"/activities/{draft.pk}/check-in/").status_code == 404
     assert signed_in(huzhou, [Role.UNION_ADMIN]).get(f"/activities/{activity.pk}/export/").status_code == 404
+
+
+def test_a_chair_of_two_branches_chooses_the_branch_of_a_team(guilin):
+    chair = signed_in(guilin, [Role.BRANCH_CHAIR])
+    with in_schema(guilin):
+        from tenants.activities.models import Team
+        from tenants.members.models import Branch
+
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        first = Branch.objects.create(name="两院甲分工会", chair=chair.user)
+        second = Branch.objects.create(name="两院乙分工会", chair=chair.user)
+        players = [new_member(second, user=make_user(guilin, [Role.MEMBER])) for _ in range(2)]
+        activity = open_activity(admin, title="两院气排球", capacity=8, sign_up="team", team_size=2)
+    page = text(chair.get(f"/activities/{activity.pk}/"))
+    assert 'name="branch"' in page and "两院甲分工会" in page and "两院乙分工会" in page
+    missing = chair.post(f"/activities/{activity.pk}/", {"form": "team", "name": "乙队",
+                                                         "members": [p.pk for p in players]})
+    assert missing.status_code == 200 and "请选择分工会" in text(missing)
+    answer = chair.post(f"/activities/{activity.pk}/", {"form": "team", "name": "乙队", "branch": second.pk,
+                                                        "members": [p.pk for p in players]})
+    assert answer.status_code == 302
+    with in_schema(guilin):
+        assert Team.objects.get(activity=activity).branch == second
+        assert first.pk != second.pk

@@ -150,23 +150,25 @@ class ActivityDetail(SchoolPage):
                 registrations=registrations,
                 by_branch=q.attendance_by_branch(activity), no_shows=q.no_shows(activity)[:200],
                 hold_form=HoldForm())
-        chair_branch = Branch.objects.filter(chair=request_user).first()
-        if activity.sign_up == Activity.SignUp.TEAM and chair_branch and activity.status == Activity.Status.OPEN:
-            context["team_form"] = team_form or TeamForm(members=_team_members(chair_branch))
-            context["chair_branch"] = chair_branch
+        chaired = _chaired(request_user)
+        if activity.sign_up == Activity.SignUp.TEAM and chaired and activity.status == Activity.Status.OPEN:
+            context["team_form"] = team_form or TeamForm(members=_team_members(chaired), branches=chaired)
+            context["chair_branch"] = chaired[0] if len(chaired) == 1 else None
         return self.render_page(**context)
 
     def post(self, request, pk):
         """报名 (the second tap) or a branch's team."""
         activity = _visible(request.user, pk)
         if request.POST.get("form") == "team":
-            branch = Branch.objects.filter(chair=request.user).first()
-            if branch is None:
+            chaired = _chaired(request.user)
+            if not chaired:
                 raise Http404
-            form = TeamForm(request.POST, members=_team_members(branch))
+            form = TeamForm(request.POST, members=_team_members(chaired), branches=chaired)
             if form.is_valid() and self.call_service(lambda: s.team_register(
                     by=request.user, activity=activity, name=form.cleaned_data["name"],
-                    members=list(form.cleaned_data["members"]), branch=branch), form=form, success="已组队报名。"):
+                    members=list(form.cleaned_data["members"]),
+                    branch=form.cleaned_data.get("branch") or (chaired[0] if len(chaired) == 1 else None)),
+                    form=form, success="已组队报名。"):
                 return redirect("school:activity", pk=pk)
             return self.page(activity, team_form=form)
         form = SignUpForm(request.POST)
@@ -186,8 +188,14 @@ class ActivityDetail(SchoolPage):
         return self.page(activity, sign_up_form=form)
 
 
-def _team_members(branch):
-    return Member.objects.filter(branch=branch, status=Member.Status.ACTIVE).order_by("name")
+def _chaired(user) -> list[Branch]:
+    """The branches this user chairs (a team is entered for one of them)."""
+    return list(Branch.objects.filter(chair=user).order_by("name"))
+
+
+def _team_members(branches):
+    return (Member.objects.filter(branch__in=branches, status=Member.Status.ACTIVE).select_related("branch")
+            .order_by("branch__name", "name"))
 
 
 class ActivityAct(SchoolPage):
