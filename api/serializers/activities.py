@@ -1,3 +1,5 @@
+import datetime
+
 from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
@@ -129,20 +131,33 @@ class RegistrationSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
     waitlist_place = serializers.SerializerMethodField(label="候补位次（1 为下一个递补）")
     code = serializers.SerializerMethodField(label="签到码（本人与主办方可见）")
+    child_name = serializers.SerializerMethodField(label="子女姓名（本人与主办方可见）")
+    child_birth_date = serializers.SerializerMethodField(label="子女出生日期（本人与主办方可见）")
 
     class Meta:
         model = Registration
         fields = ["id", "activity", "activity_title", "member", "member_name", "branch", "branch_name", "team",
                   "team_name", "arrival", "status", "status_label", "waitlist_place", "code", "child_name",
-                  "registered_at", "checked_in_at"]
+                  "child_birth_date", "registered_at", "checked_in_at"]
         read_only_fields = fields
 
     def get_waitlist_place(self, obj) -> int | None:
         return waitlist_place(obj)
 
-    def get_code(self, obj) -> str:
+    def _theirs(self, obj) -> bool:
+        """The code and the child's details: the member's own and the organiser's (code_visible_to),
+        not the chair of the member's branch when someone else organises the activity."""
         request = self.context.get("request")
-        return obj.code if code_visible_to(getattr(request, "user", None), obj) else ""
+        return code_visible_to(getattr(request, "user", None), obj)
+
+    def get_code(self, obj) -> str:
+        return obj.code if self._theirs(obj) else ""
+
+    def get_child_name(self, obj) -> str:
+        return obj.child_name if self._theirs(obj) else ""
+
+    def get_child_birth_date(self, obj) -> datetime.date | None:
+        return obj.child_birth_date if self._theirs(obj) else None
 
 
 class AttendanceSerializer(Serializer):

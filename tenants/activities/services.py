@@ -240,6 +240,9 @@ def activity_update(*, by, activity: Activity, quotas=None, **data) -> Activity:
                                            "请先与报名的人协商取消。"})
     if activity.registrations.filter(status__in=ACTIVE_STATES).exists() and fields["sign_up"] != activity.sign_up:
         raise ValidationError({"sign_up": "已有人报名，不能再改报名方式。"})
+    if (fields["team_size"] != activity.team_size
+            and activity.registrations.filter(team__isnull=False, status__in=ACTIVE_STATES).exists()):
+        raise ValidationError({"team_size": f"已有参赛队按每队 {activity.team_size} 人报名，不能再改每队人数。"})
     before = field_values(activity, EDITABLE)
     for field, value in fields.items():
         setattr(activity, field, value)
@@ -483,15 +486,21 @@ def registration_create(*, by, activity: Activity, member: Member | None, child_
 
 @transaction.atomic
 def team_register(*, by, activity: Activity, name: str, members, branch: Branch | None = None) -> Team:
-    """A branch enters a team: all members of that branch (a chair: their own), each in one team per
-    activity. The whole team is confirmed if it fits, else waitlisted together."""
+    """A branch enters a team: all members of that branch (a chair: a branch they chair — named when
+    they chair several), each in one team per activity. The whole team is confirmed if it fits and
+    nobody waits ahead of it, else waitlisted together."""
     activity = _locked(activity)
     if not (by and by.has_role(*ORGANISERS)):
         raise NotAllowed("只有分工会主席或校工会可以组队报名。")
     if not by.has_role(Role.UNION_ADMIN):
-        branch = Branch.objects.filter(chair=by).first()
-        if branch is None:
+        # a chair enters a team of a branch they chair; chairing several, they name which
+        chaired = list(Branch.objects.filter(chair=by)[:2])
+        if not chaired:
             raise NotAllowed("您不是任何分工会的主席。")
+        if branch is None and len(chaired) == 1:
+            branch = chaired[0]
+        elif branch is not None and branch.chair_id != by.pk:
+            raise NotAllowed(f"您不是{branch.name}的主席，只能为自己主持的分工会组队。")
     problem = _window_problem(activity, timezone.now())
     if problem:
         raise Conflict(problem, field="activity")
@@ -529,7 +538,9 @@ def team_register(*, by, activity: Activity, name: str, members, branch: Branch 
     activity.save(update_fields=["arrivals"])
     registrations = [_create(activity, member, by=by, team=team, arrival=activity.arrivals) for member in members]
     audit_create(actor=by, target=team, fields=["activity", "branch", "name"])
-    if _room(activity) >= len(registrations):
+    # admitted only when it fits and nobody waits ahead of it (else it joins the end of the line)
+    waiting = activity.registrations.filter(status=R.WAITLISTED).exclude(team=team).exists()
+    if not waiting and _room(activity) >= len(registrations):
         for registration in registrations:
             REGISTRATION_FLOW.apply(registration, "admit", by=None, reason="报名时有空余名额")
     return team
@@ -543,15 +554,17 @@ def _notify(members, message: str, activity: Activity) -> None:
         notify(users=users, message=message, link=f"/activities/{activity.pk}/")
 
 
-def _promote(activity: Activity, *, reason: str) -> list[Registration]:
+def _promote(activity: Activity, *, reason: str, leave_out=()) -> list[Registration]:
     """Admit the waitlist in arrival order while places remain (the activity is locked by the
-    caller). A team moves whole; the line stops at the first that does not fit, so nobody jumps it."""
+    caller). A team moves whole; the line stops at the first that does not fit, so nobody jumps it.
+    `leave_out`: registrations just moved to the waitlist by the organiser, not to be admitted again
+    by the very move that demoted them."""
     if activity.status not in (A.OPEN, A.CLOSED):
         return []
     room = _room(activity)
     admitted = []
-    waiting = list(activity.registrations.filter(status=R.WAITLISTED).select_related("member__user")
-                   .order_by("arrival", "id"))
+    waiting = list(activity.registrations.filter(status=R.WAITLISTED).exclude(pk__in=[r.pk for r in leave_out])
+                   .select_related("member__user").order_by("arrival", "id"))
     index = 0
     while index < len(waiting) and room > 0:
         head = waiting[index]
@@ -575,10 +588,23 @@ def _registration_locked(registration: Registration) -> tuple[Registration, Acti
     return registration, activity
 
 
+def team_group(registration: Registration) -> list[Registration]:
+    """Whom an organiser's move or cancellation takes: a team's registration moves with its whole
+    team (its live registrations in the same state, so a team never falls below its size); anyone
+    else alone. The caller holds the activity's lock."""
+    if not registration.team_id:
+        return [registration]
+    rows = list(Registration.objects.select_for_update(of=("self",))
+                .filter(team_id=registration.team_id, status=registration.status)
+                .exclude(pk=registration.pk).select_related("member__user"))
+    return [registration, *rows]
+
+
 @transaction.atomic
 def registration_cancel(*, by, registration: Registration, reason: str = "") -> Registration:
     """The member cancels their own until the cancellation deadline (the organiser any time before
-    the activity is held); a team's registration is cancelled by its branch. The next in line moves up."""
+    the activity is held); a team's registration is cancelled by the organiser, the whole team at once.
+    The next in line moves up."""
     registration, activity = _registration_locked(registration)
     organiser = can_organise(by, activity)
     own = registration.member.user_id is not None and registration.member.user_id == getattr(by, "pk", None)
@@ -590,8 +616,15 @@ def registration_cancel(*, by, registration: Registration, reason: str = "") -> 
         raise Conflict("已过取消报名截止时间，不能再取消；如有特殊情况请联系主办方。", field="registration")
     if activity.status in (A.HELD, A.CANCELLED):
         raise Conflict(f"活动{activity.get_status_display()}，不能再取消报名。")
-    REGISTRATION_FLOW.apply(registration, "cancel", by=by, reason=(reason or "").strip() or "本人取消")
-    _promote(activity, reason=f"{registration.member.name}取消报名后递补")
+    group = team_group(registration)
+    for one in group:
+        REGISTRATION_FLOW.apply(one, "cancel", by=by, reason=(reason or "").strip() or "本人取消")
+    if registration.team_id:
+        _notify([one.member for one in group],
+                f"您所在的参赛队“{registration.team.name}”在活动“{activity.title}”的报名已取消。", activity)
+    who = registration.team.name if registration.team_id else registration.member.name
+    _promote(activity, reason=f"{who}取消报名后递补")
+    registration.refresh_from_db(fields=["status"])
     return registration
 
 
@@ -607,19 +640,29 @@ def registration_move(*, by, registration: Registration, action: str, reason: st
     if activity.status in (A.HELD, A.CANCELLED):
         raise Conflict(f"活动{activity.get_status_display()}，不能再调整报名。")
     fields = []
-    if action == "confirm" and _room(activity) < 1:
+    group = team_group(registration)
+    if action == "confirm" and _room(activity) < len(group):
+        if registration.team_id:
+            raise Conflict(f"空余名额不够{registration.team.name}的 {len(group)} 人，不能确认；"
+                           "可先增加名额或把别的队转为候补。", field="registration")
         raise Conflict(f"名额（{activity.capacity} 人）已满，不能再确认；可先增加名额或把一人转为候补。",
                        field="registration")
     if action == "demote":
         activity.arrivals += 1
         activity.save(update_fields=["arrivals"])
-        registration.arrival = activity.arrivals
+        for one in group:
+            one.arrival = activity.arrivals
         fields.append("arrival")
-    REGISTRATION_FLOW.apply(registration, action, by=by, reason=reason, extra_update_fields=fields)
+    for one in group:
+        REGISTRATION_FLOW.apply(one, action, by=by, reason=reason, extra_update_fields=fields)
     label = REGISTRATION_FLOW.transitions[action].label
-    _notify([registration.member], f"您在活动“{activity.title}”的报名：{label}（{reason.strip()}）。", activity)
+    whose = f"参赛队“{registration.team.name}”" if registration.team_id else ""
+    _notify([one.member for one in group], f"您{whose}在活动“{activity.title}”的报名：{label}（{reason.strip()}）。",
+            activity)
     if action != "confirm":
-        _promote(activity, reason=f"{registration.member.name}{label}后递补")
+        who = registration.team.name if registration.team_id else registration.member.name
+        _promote(activity, reason=f"{who}{label}后递补", leave_out=group if action == "demote" else [])
+    registration.refresh_from_db(fields=["status", "arrival"])
     return registration
 
 
@@ -629,14 +672,26 @@ def _normalise_code(code) -> str:
     return "".join(str(code or "").split()).upper()[:20]
 
 
+def check_in_problem(activity: Activity, today: datetime.date | None = None) -> str | None:
+    """Check-in is open from the activity's first day (school time, Asia/Shanghai) until it is
+    recorded as held (the books already carry its attendance then)."""
+    if activity.status not in (A.OPEN, A.CLOSED):
+        return f"活动{activity.get_status_display()}，不能再签到。"
+    first_day = timezone.localtime(activity.starts_at).date()
+    if (today or timezone.localdate()) < first_day:
+        return f"活动 {cn_date(first_day)} 开始，当天起才能签到。"
+    return None
+
+
 @transaction.atomic
 def check_in(*, by, activity: Activity, code: str = "", registration: Registration | None = None) -> Registration:
     """签到 by the code (scanned or typed) or from the list. A code of another activity — or another
     school — is not found here; only 报名成功 registrations check in, once."""
     activity = Activity.objects.select_related("organiser_branch").get(pk=activity.pk)
     _require_organiser(by, activity)
-    if activity.status not in (A.OPEN, A.CLOSED, A.HELD):
-        raise Conflict(f"活动{activity.get_status_display()}，不能签到。")
+    problem = check_in_problem(activity)
+    if problem:
+        raise Conflict(problem, field="code")
     rows = Registration.objects.select_for_update().filter(activity=activity)
     if registration is not None:
         found = rows.filter(pk=registration.pk).first()
@@ -657,6 +712,25 @@ def check_in(*, by, activity: Activity, code: str = "", registration: Registrati
     found.save(update_fields=["checked_in_at", "checked_in_by"])
     audit_update(actor=by, target=found, before=before)
     return found
+
+
+def moves_for(user, activity: Activity, registrations) -> dict[int, list[str]]:
+    """For the organiser's list: per registration, the moves registration_move would accept now
+    (确认 only into enough free places — a team's whole size —, nothing once held or cancelled).
+    `registrations`: the activity's live registrations (all of them, so a team's size is known)."""
+    if activity.status in (A.HELD, A.CANCELLED) or not can_organise(user, activity):
+        return {}
+    room = _room(activity)
+    sizes: dict[tuple, int] = {}
+    for r in registrations:
+        if r.team_id:
+            sizes[(r.team_id, r.status)] = sizes.get((r.team_id, r.status), 0) + 1
+    moves = {}
+    for r in registrations:
+        size = sizes[(r.team_id, r.status)] if r.team_id else 1
+        moves[r.pk] = [action for action in REGISTRATION_FLOW.allowed_actions(state=r.status, user=user)
+                       if action in ("confirm", "demote", "reject") and (action != "confirm" or room >= size)]
+    return moves
 
 
 def waitlist_place(registration: Registration) -> int | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tenants.accounts.roles import Role
 from tenants.activities.models import Activity, Registration
 from tenants.members.models import Branch, Member
-from tests.activities.conftest import activity_fields, new_member, open_activity
+from tests.activities.conftest import activity_fields, new_member, open_activity, starting_now
 from tests.conftest import client_for, in_schema, make_user
 
 
@@ -82,6 +82,10 @@ def test_organiser_creates_opens_checks_in_and_holds(act):
     assert plain.get(f"/api/v1/activities/{pk}/").status_code == 404  # a draft
     assert admin.post(f"/api/v1/activities/{pk}/open/", {}, format="json").json()["status"] == "open"
     code = plain.post(f"/api/v1/activities/{pk}/register/", {}, format="json").json()["code"]
+    early = admin.post(f"/api/v1/activities/{pk}/check-in/", {"code": code}, format="json")
+    assert early.status_code == 409 and "当天起才能签到" in early.content.decode()
+    with in_schema(school):
+        starting_now(Activity.objects.get(pk=pk))
     wrong = admin.post(f"/api/v1/activities/{pk}/check-in/", {"code": "ZZZZ2222"}, format="json")
     assert wrong.status_code == 400 and "签到码无效" in wrong.content.decode()
     assert admin.post(f"/api/v1/activities/{pk}/check-in/", {"code": code}, format="json").json()["checked_in_at"]
@@ -151,3 +155,23 @@ def test_simultaneous_sign_ups_over_http_never_overbook_and_hold_branch_quotas(c
         assert [r.arrival for r in rows] == list(range(1, 17))
         times = [r.registered_at for r in rows]
         assert times == sorted(times)
+
+
+def test_child_details_only_for_the_member_and_the_organiser(act):
+    """The chair of the member's branch sees the registration, not the child's name or birth date,
+    when someone else organises the activity (the same rule as the check-in code)."""
+    school, m = act["school"], act["members"]
+    with in_schema(school):
+        from tenants.activities import services as s
+
+        six = open_activity(act["admin"], kind="children", child_age_min=3, child_age_max=12)
+        born = timezone.localdate().replace(year=2020)
+        registration = s.registration_create(by=m[0].user, activity=six, member=m[0], child_name="小明",
+                                             child_birth_date=born)
+    url = f"/api/v1/activities/registrations/{registration.pk}/"
+    for user, shown in ((m[0].user, True), (act["admin"], True), (act["chair"], False)):
+        answer = client_for(school, user).get(url)
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        assert (body["child_name"], body["child_birth_date"]) == (("小明", born.isoformat()) if shown else ("", None))
+        assert "小明" in answer.content.decode() if shown else "小明" not in answer.content.decode()

@@ -13,7 +13,7 @@ from tenants.activities import services as s
 from tenants.activities.models import Registration
 from tenants.errors import Conflict, NotAllowed
 from tenants.finance.models import LedgerEntry
-from tests.activities.conftest import activity_fields, new_member, open_activity
+from tests.activities.conftest import activity_fields, new_member, open_activity, starting_now
 from tests.conftest import in_schema
 
 R = Registration.Status
@@ -125,6 +125,9 @@ def test_check_in_by_code_only_for_this_activity_then_held_with_its_cost_in_the_
         other = open_activity(act["admin"], capacity=2)
         a, b = sign(activity, m[0]), sign(activity, m[1])
         foreign = sign(other, m[2])
+        with pytest.raises(Conflict, match="当天起才能签到"):
+            s.check_in(by=act["admin"], activity=activity, code=a.code)
+        starting_now(activity)
         with pytest.raises(ValidationError, match="不是本活动"):
             s.check_in(by=act["admin"], activity=activity, code=foreign.code)
         assert s.check_in(by=act["admin"], activity=activity, code=f" {a.code.lower()} ").checked_in_at
@@ -135,6 +138,9 @@ def test_check_in_by_code_only_for_this_activity_then_held_with_its_cost_in_the_
         assert [r.pk for r in q.no_shows(activity)] == [b.pk]
         s.activity_act(by=act["admin"], activity=activity, action="close")
         held = s.activity_hold(by=act["admin"], activity=activity, union_cost="1200.50")
+        with pytest.raises(Conflict, match="已举办，不能再签到"):
+            s.check_in(by=act["admin"], activity=activity, code=b.code)
+        assert Registration.objects.get(pk=b.pk).checked_in_at is None
         entry = LedgerEntry.objects.get(source_type=LedgerEntry.Source.ACTIVITY, source_id=activity.pk)
         assert entry.amount == Decimal("1200.50") and entry.category == "activities" and held.ledger_entry == entry
         year = timezone.localtime(activity.starts_at).year
@@ -177,3 +183,71 @@ def test_under_the_activity_lock_only_the_count_the_insert_and_the_move(act):
         assert len(under_lock) == 6, kinds  # count; insert; audit; the machine: lock, update, audit
         assert under_lock[0].startswith("SELECT count(*)") and under_lock[1].startswith(
             'INSERT INTO "activities_registration"'), kinds
+
+
+def test_demoting_the_only_person_keeps_them_waitlisted_with_one_notice(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        activity = open_activity(act["admin"], capacity=2)
+        first = sign(activity, m[0])
+        s.registration_move(by=act["admin"], registration=first, action="demote", reason="材料不全")
+        first = Registration.objects.get(pk=first.pk)
+        assert first.status == R.WAITLISTED and s.waitlist_place(first) == 1
+        assert Notification.objects.filter(user=m[0].user, message__contains=activity.title).count() == 1
+        # the organiser's decision holds: the free place goes to the next sign-up
+        second = sign(activity, m[1])
+        assert second.status == R.CONFIRMED
+
+
+def test_teams_keep_their_size_queue_in_order_and_move_whole(act):
+    with in_schema(act["school"]):
+        m = act["members"]
+        more = [new_member(act["own"]) for _ in range(4)]
+        volley = open_activity(act["admin"], kind="ball", sign_up="team", team_size=2, capacity=4)
+        one = s.team_register(by=act["chair"], activity=volley, name="一队", members=[m[0], m[1]])
+        with pytest.raises(ValidationError) as error:
+            s.activity_update(by=act["admin"], activity=volley, team_size=3)
+        assert "不能再改每队人数" in error.value.message_dict["team_size"][0]
+        # capacity 4: the second team fills it, the third waits
+        two = s.team_register(by=act["chair"], activity=volley, name="二队", members=[m[2], more[0]])
+        three = s.team_register(by=act["chair"], activity=volley, name="三队", members=[more[1], more[2]])
+        assert {r.status for r in three.registrations.all()} == {R.WAITLISTED}
+        # demoting one player moves the whole team to the end of the line; the waiting team moves up
+        player = one.registrations.first()
+        s.registration_move(by=act["admin"], registration=player, action="demote", reason="队员资格待核")
+        assert {r.status for r in one.registrations.all()} == {R.WAITLISTED}
+        assert len({r.arrival for r in one.registrations.all()}) == 1
+        assert {r.status for r in three.registrations.all()} == {R.CONFIRMED}
+        # two places free after 二队 cancels; a new team may not jump 一队 waiting ahead of it
+        s.activity_update(by=act["admin"], activity=volley, capacity=6)  # 一队 admitted by the larger capacity
+        assert {r.status for r in one.registrations.all()} == {R.CONFIRMED}
+        s.registration_move(by=act["admin"], registration=one.registrations.first(), action="demote", reason="再核")
+        four = s.team_register(by=act["chair"], activity=volley, name="四队", members=[more[3], new_member(act["own"])])
+        assert {r.status for r in four.registrations.all()} == {R.WAITLISTED}
+        # rejecting or cancelling one player takes the whole team: never a team below its size
+        s.registration_move(by=act["admin"], registration=two.registrations.last(), action="reject", reason="弃权")
+        assert {r.status for r in two.registrations.all()} == {R.REJECTED}
+        s.registration_cancel(by=act["admin"], registration=three.registrations.first(), reason="退赛")
+        assert {r.status for r in three.registrations.all()} == {R.CANCELLED}
+        live = Registration.objects.filter(activity=volley, status__in=[R.CONFIRMED, R.WAITLISTED])
+        assert all(live.filter(team=t).count() in (0, 2) for t in (one, two, three, four))
+
+
+def test_a_chair_of_several_branches_enters_a_team_for_the_branch_they_name(act):
+    with in_schema(act["school"]):
+        from tenants.members.models import Branch
+
+        second = Branch.objects.create(name="活动化学院", chair=act["chair"])
+        players = [new_member(second) for _ in range(2)]
+        volley = open_activity(act["admin"], kind="ball", sign_up="team", team_size=2, capacity=4)
+        with pytest.raises(ValidationError) as error:
+            s.team_register(by=act["chair"], activity=volley, name="化学院队", members=players)
+        assert error.value.message_dict["branch"] == ["请选择分工会。"]
+        team = s.team_register(by=act["chair"], activity=volley, name="化学院队", members=players, branch=second)
+        assert team.branch == second
+        team = s.team_register(by=act["chair"], activity=volley, name="文学院队", members=act["members"][:2],
+                               branch=act["own"])
+        assert team.branch == act["own"]
+        with pytest.raises(NotAllowed, match="不是活动理学院的主席"):
+            s.team_register(by=act["chair"], activity=volley, name="理学院队", members=act["members"][3:5],
+                            branch=act["other"])

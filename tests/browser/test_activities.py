@@ -5,6 +5,7 @@ organiser checks them in with the typed code (a wrong code refused beside the fi
 cancels the activity, so the shared demo is left as it was (no open activity added to anyone's 我的)."""
 import datetime
 import time
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -24,7 +25,11 @@ def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
     tag = str(int(time.time() * 1000))[-7:]
     title = f"浏览器测试趣味赛{tag}"
     site = stack.site("guilin")
-    now = datetime.datetime.now().replace(second=0, microsecond=0)
+    # the school's time (the form's times are Asia/Shanghai); the activity starts today, so that its
+    # organiser may check people in (check-in opens on the activity's first day)
+    now = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0, tzinfo=None)
+    starts = min(now + datetime.timedelta(hours=2), now.replace(hour=23, minute=59))
+    closes = starts - datetime.timedelta(minutes=1)
 
     # the office creates the activity with one place and opens it
     login(desktop, stack, "guilin", "admin")
@@ -32,11 +37,11 @@ def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
     desktop.get_by_label("活动类型", exact=True).select_option("fun_games")
     desktop.get_by_label("活动名称", exact=True).fill(title)
     desktop.get_by_label("地点", exact=True).fill("东区操场")
-    desktop.get_by_label("开始时间", exact=True).fill(_local(now + datetime.timedelta(days=20)))
-    desktop.get_by_label("结束时间", exact=True).fill(_local(now + datetime.timedelta(days=20, hours=2)))
+    desktop.get_by_label("开始时间", exact=True).fill(_local(starts))
+    desktop.get_by_label("结束时间", exact=True).fill(_local(starts))
     desktop.get_by_label("报名开始", exact=True).fill(_local(now - datetime.timedelta(hours=1)))
-    desktop.get_by_label("报名截止", exact=True).fill(_local(now + datetime.timedelta(days=10)))
-    desktop.get_by_label("取消报名截止", exact=True).fill(_local(now + datetime.timedelta(days=10)))
+    desktop.get_by_label("报名截止", exact=True).fill(_local(closes))
+    desktop.get_by_label("取消报名截止", exact=True).fill(_local(closes))
     desktop.get_by_label("名额（人）", exact=True).fill("1")
     desktop.get_by_role("button", name="保存草稿").click()
     expect(desktop.get_by_text("活动已保存为草稿")).to_be_visible()

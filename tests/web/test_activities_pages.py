@@ -2,7 +2,7 @@
 pages refused to others, another school's activity not found, check-in by typed code."""
 from tenants.accounts.roles import Role
 from tenants.activities.models import Registration
-from tests.activities.conftest import new_member, open_activity
+from tests.activities.conftest import new_member, open_activity, starting_now
 from tests.conftest import in_schema, make_user, signed_in, text
 
 
@@ -48,6 +48,10 @@ def test_organiser_creates_checks_in_by_code_and_exports(guilin):
         from tenants.activities import services as s
 
         registration = s.registration_create(by=member.user, activity=activity, member=member)
+    early = admin.post(f"/activities/{activity.pk}/check-in/", {"code": registration.code})
+    assert early.status_code == 200 and "当天起才能签到" in text(early)
+    with in_schema(guilin):
+        starting_now(activity)
     assert admin.get(f"/activities/{activity.pk}/check-in/").status_code == 200
     wrong = admin.post(f"/activities/{activity.pk}/check-in/", {"code": "WRONG222"})
     assert "签到码无效" in text(wrong)
@@ -124,3 +128,83 @@ def test_enter_in_a_reason_box_changes_nothing_and_is_not_a_404(guilin):
     with in_schema(guilin):
         registration.refresh_from_db()
     assert registration.status == Registration.Status.REJECTED
+
+
+def test_the_organisers_list_offers_only_the_moves_the_service_allows(guilin):
+    """确认 on a waitlisted row only when a place is free; a team's rows move the whole team; 签到 only
+    from the activity's first day."""
+    import re
+
+    admin = signed_in(guilin, [Role.UNION_ADMIN])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        branch = Branch.objects.create(name="按钮测试分工会")
+        people = [new_member(branch, user=make_user(guilin, [Role.MEMBER])) for _ in range(4)]
+        activity = open_activity(admin.user, title="按钮测试活动", capacity=1)
+        first, waiting = (s.registration_create(by=p.user, activity=activity, member=p) for p in people[:2])
+        teams = open_activity(admin.user, title="按钮测试组队", capacity=4, sign_up="team", team_size=2)
+        s.team_register(by=admin.user, activity=teams, name="按钮队", members=people[2:], branch=branch)
+
+    def row(page, registration):
+        found = re.search(rf"/registrations/{registration.pk}/move/.*?</form>", page, re.S)
+        return found.group(0) if found else ""
+
+    page = text(admin.get(f"/activities/{activity.pk}/"))
+    assert ">确认<" not in row(page, waiting) and ">不通过<" in row(page, waiting)
+    assert ">转候补<" in row(page, first)
+    assert f"/registrations/{first.pk}/check-in/" not in page   # the activity starts in 10 days
+    with in_schema(guilin):
+        s.registration_cancel(by=admin.user, registration=first, reason="让出名额")  # waiting moves up
+        s.registration_move(by=admin.user, registration=Registration.objects.get(pk=waiting.pk), action="demote",
+                            reason="核对")
+        starting_now(activity)
+    page = text(admin.get(f"/activities/{activity.pk}/"))
+    assert ">确认<" in row(page, waiting) and f"/registrations/{waiting.pk}/check-in/" not in page
+    team_page = text(admin.get(f"/activities/{teams.pk}/"))
+    assert team_page.count(">整队转候补<") == 2 and team_page.count(">整队不通过<") == 2
+    assert ">转候补<" not in team_page
+
+
+def test_organiser_pages_answer_403_to_a_chair_who_sees_but_does_not_organise(guilin, huzhou):
+    chair = signed_in(guilin, [Role.BRANCH_CHAIR])
+    with in_schema(guilin):
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        activity = open_activity(admin, title="校工会的活动（403）", capacity=5)
+        from tenants.activities import services as s
+        from tests.activities.conftest import activity_fields
+
+        draft = s.activity_create(by=admin, **activity_fields(title="草稿活动"))
+    assert chair.get(f"/activities/{activity.pk}/").status_code == 200
+    for url in (f"/activities/{activity.pk}/check-in/", f"/activities/{activity.pk}/export/"):
+        answer = chair.get(url)
+        assert answer.status_code == 403 and "主办分工会的主席" in text(answer), url
+    assert chair.post(f"/activities/{activity.pk}/check-in/", {"code": "ABCDEFGH"}).status_code == 403
+    # not visible at all (a draft, another school's): 404
+    assert chair.get(f"/activities/{draft.pk}/check-in/").status_code == 404
+    assert signed_in(huzhou, [Role.UNION_ADMIN]).get(f"/activities/{activity.pk}/export/").status_code == 404
+
+
+def test_a_chair_of_two_branches_chooses_the_branch_of_a_team(guilin):
+    chair = signed_in(guilin, [Role.BRANCH_CHAIR])
+    with in_schema(guilin):
+        from tenants.activities.models import Team
+        from tenants.members.models import Branch
+
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        first = Branch.objects.create(name="两院甲分工会", chair=chair.user)
+        second = Branch.objects.create(name="两院乙分工会", chair=chair.user)
+        players = [new_member(second, user=make_user(guilin, [Role.MEMBER])) for _ in range(2)]
+        activity = open_activity(admin, title="两院气排球", capacity=8, sign_up="team", team_size=2)
+    page = text(chair.get(f"/activities/{activity.pk}/"))
+    assert 'name="branch"' in page and "两院甲分工会" in page and "两院乙分工会" in page
+    missing = chair.post(f"/activities/{activity.pk}/", {"form": "team", "name": "乙队",
+                                                         "members": [p.pk for p in players]})
+    assert missing.status_code == 200 and "请选择分工会" in text(missing)
+    answer = chair.post(f"/activities/{activity.pk}/", {"form": "team", "name": "乙队", "branch": second.pk,
+                                                        "members": [p.pk for p in players]})
+    assert answer.status_code == 302
+    with in_schema(guilin):
+        assert Team.objects.get(activity=activity).branch == second
+        assert first.pk != second.pk

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -39,9 +40,10 @@ def _visible(user, pk) -> Activity:
 
 
 def _organised(user, pk) -> Activity:
+    """404 when the activity is not visible at all; 403 when it is, but this user does not organise it."""
     activity = _visible(user, pk)
     if not s.can_organise(user, activity):
-        raise Http404("没有这项活动")
+        raise PermissionDenied("只有校工会或主办分工会的主席可以管理这项活动。")
     return activity
 
 
@@ -136,29 +138,37 @@ class ActivityDetail(SchoolPage):
             problem = s.eligibility_problem(activity, member)
             context["why_not"] = problem[1] if problem else ""
         if organiser:
+            registrations = list(activity.registrations.filter(status__in=[R.CONFIRMED, R.WAITLISTED])
+                                 .select_related("member", "branch", "team").order_by("status", "arrival"))
+            moves = s.moves_for(user, activity, registrations)
+            checking_in = s.check_in_problem(activity) is None
+            for r in registrations:
+                r.moves = moves.get(r.pk, [])
+                r.can_check_in = checking_in and r.status == R.CONFIRMED and not r.checked_in_at
             context.update(
                 actions=[a for a in s.ACTIVITY_FLOW.allowed_actions(state=activity.status, user=user)],
-                registrations=activity.registrations.filter(status__in=[R.CONFIRMED, R.WAITLISTED])
-                .select_related("member", "branch", "team").order_by("status", "arrival"),
+                registrations=registrations,
                 by_branch=q.attendance_by_branch(activity), no_shows=q.no_shows(activity)[:200],
                 hold_form=HoldForm())
-        chair_branch = Branch.objects.filter(chair=request_user).first()
-        if activity.sign_up == Activity.SignUp.TEAM and chair_branch and activity.status == Activity.Status.OPEN:
-            context["team_form"] = team_form or TeamForm(members=_team_members(chair_branch))
-            context["chair_branch"] = chair_branch
+        chaired = _chaired(request_user)
+        if activity.sign_up == Activity.SignUp.TEAM and chaired and activity.status == Activity.Status.OPEN:
+            context["team_form"] = team_form or TeamForm(members=_team_members(chaired), branches=chaired)
+            context["chair_branch"] = chaired[0] if len(chaired) == 1 else None
         return self.render_page(**context)
 
     def post(self, request, pk):
         """报名 (the second tap) or a branch's team."""
         activity = _visible(request.user, pk)
         if request.POST.get("form") == "team":
-            branch = Branch.objects.filter(chair=request.user).first()
-            if branch is None:
+            chaired = _chaired(request.user)
+            if not chaired:
                 raise Http404
-            form = TeamForm(request.POST, members=_team_members(branch))
+            form = TeamForm(request.POST, members=_team_members(chaired), branches=chaired)
             if form.is_valid() and self.call_service(lambda: s.team_register(
                     by=request.user, activity=activity, name=form.cleaned_data["name"],
-                    members=list(form.cleaned_data["members"]), branch=branch), form=form, success="已组队报名。"):
+                    members=list(form.cleaned_data["members"]),
+                    branch=form.cleaned_data.get("branch") or (chaired[0] if len(chaired) == 1 else None)),
+                    form=form, success="已组队报名。"):
                 return redirect("school:activity", pk=pk)
             return self.page(activity, team_form=form)
         form = SignUpForm(request.POST)
@@ -178,8 +188,14 @@ class ActivityDetail(SchoolPage):
         return self.page(activity, sign_up_form=form)
 
 
-def _team_members(branch):
-    return Member.objects.filter(branch=branch, status=Member.Status.ACTIVE).order_by("name")
+def _chaired(user) -> list[Branch]:
+    """The branches this user chairs (a team is entered for one of them)."""
+    return list(Branch.objects.filter(chair=user).order_by("name"))
+
+
+def _team_members(branches):
+    return (Member.objects.filter(branch__in=branches, status=Member.Status.ACTIVE).select_related("branch")
+            .order_by("branch__name", "name"))
 
 
 class ActivityAct(SchoolPage):

@@ -2,7 +2,7 @@
 from django import forms
 
 from tenants.activities.models import Activity, ActivityKind
-from tenants.members.models import Gender, MaritalStatus
+from tenants.members.models import Branch, Gender, MaritalStatus
 from web.forms import PageForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -68,13 +68,21 @@ class SignUpForm(PageForm):
 
 
 class TeamForm(PageForm):
+    """A chair's team; chairing several branches, they choose which branch enters it."""
+
+    branch = forms.ModelChoiceField(label="分工会", queryset=None, required=False, empty_label="请选择")
     name = forms.CharField(label="队名", required=False)
     members = forms.ModelMultipleChoiceField(label="队员（本分工会会员）", queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
+        if len(branches) > 1:
+            self.fields["branch"].queryset = Branch.objects.filter(pk__in=[b.pk for b in branches]).order_by("name")
+            self.fields["members"].label_from_instance = lambda m: f"{m.name}（{m.branch.name}）"
+        else:
+            del self.fields["branch"]
 
 
 class CheckInForm(PageForm):
