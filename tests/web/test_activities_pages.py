@@ -208,3 +208,8 @@ def test_a_chair_of_two_branches_chooses_the_branch_of_a_team(guilin):
     with in_schema(guilin):
         assert Team.objects.get(activity=activity).branch == second
         assert first.pk != second.pk
+
+
+def test_the_office_reaches_the_yearly_health_check_from_the_activity_list(guilin):
+    assert "/health-checks/" in text(signed_in(guilin, [Role.UNION_ADMIN]).get("/activities/"))
+    assert "/health-checks/" not in text(signed_in(guilin, [Role.MEMBER]).get("/activities/"))

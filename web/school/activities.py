@@ -77,7 +77,9 @@ class ActivityList(SchoolPage):
             rows = rows.filter(title__icontains=v["q"])
         table.paginate(rows)
         member = q.member_of(request.user)
+        # the yearly 体检 is organised by batches rather than sign-ups: its own pages, reached from here
         return self.render_page(table=table, can_create=request.user.has_role(*ORGANISERS),
+                                is_office=request.user.has_role(Role.UNION_ADMIN),
                                 mine=q.registrations_of(member).filter(status__in=[R.CONFIRMED, R.WAITLISTED])[:10]
                                 if member else [])
 
