@@ -4,7 +4,8 @@ school's own awards (tenants.awards): one wording, one check, in both flows.
 - a quota or count typed by a person (`whole_number`);
 - a quota that is used up (`check_quota_left`);
 - a 公示 of N working days counted on China's calendar (`publicity_period`), never shorter than the
-  rule;
+  rule, and never starting before today (`publicity_start_error`): a backdated 公示 could already be
+  over, with no day left for objections;
 - objections only while the 公示 runs (`check_objection_window`);
 - a decision only after it ended (`check_publicity_over`).
 """
@@ -51,6 +52,16 @@ def publicity_days_error(days: int | None, *, minimum: int) -> str:
     """The Chinese refusal of a 公示 shorter than the rule ("" when it is long enough)."""
     if days is not None and days < minimum:
         return f"按规定公示期不少于 {minimum} 个工作日，不能设为 {days} 个工作日。"
+    return ""
+
+
+def publicity_start_error(starts_on: datetime.date | None, today: datetime.date | None = None) -> str:
+    """The Chinese refusal of a 公示 that would start before today ("" when it starts today or later).
+    A 公示 is a notice to the staff: one begun in the past may already have ended, so objections would
+    be refused at once and the decision could follow in the same minute."""
+    today = today or timezone.localdate()
+    if starts_on is not None and starts_on < today:
+        return f"公示开始日期不能早于今天（{cn_date(today)}），公示期须从今天或以后开始。"
     return ""
 
 

@@ -20,7 +20,7 @@ from tenants.awards.models import BRANCH_KINDS, AwardCampaign, AwardKind, AwardN
 from tenants.errors import Conflict, NotAllowed
 from tenants.members.models import Branch, Member
 from tenants.publicity import check_objection_window, check_publicity_over, check_quota_left, publicity_period, \
-    publicity_days_error, whole_number
+    publicity_days_error, publicity_start_error, whole_number
 from tenants.text import cn_date
 from tenants.workflow import StateMachine
 
@@ -261,9 +261,9 @@ def campaign_start_review(*, campaign: AwardCampaign, by) -> AwardCampaign:
 
 @transaction.atomic
 def campaign_publicize(*, campaign: AwardCampaign, by, starts_on: datetime.date | None, days=None) -> AwardCampaign:
-    """Start the 公示 of every nomination that passed: from ``starts_on`` for ``days`` working days
-    (the campaign's own number by default, never fewer than the school's rule), ending on the day
-    China's working-day calendar gives."""
+    """Start the 公示 of every nomination that passed: from ``starts_on`` (today or later, never
+    backdated) for ``days`` working days (the campaign's own number by default, never fewer than the
+    school's rule), ending on the day China's working-day calendar gives."""
     campaign = AwardCampaign.objects.select_for_update().get(pk=campaign.pk)
     CAMPAIGN_FLOW.check("publicize", state=campaign.status, user=by)
     errors = {}
@@ -271,8 +271,8 @@ def campaign_publicize(*, campaign: AwardCampaign, by, starts_on: datetime.date 
                         label="公示工作日数", low=1, high=MAX_PUBLICITY_DAYS, errors=errors)
     if starts_on is None:
         errors["starts_on"] = "请填写公示开始日期。"
-    elif starts_on < timezone.localdate() - datetime.timedelta(days=30):
-        errors["starts_on"] = "公示开始日期不能早于 30 天前。"
+    elif error := publicity_start_error(starts_on):
+        errors["starts_on"] = error
     if errors:
         raise ValidationError(errors)
     starts_on, ends_on, _ = publicity_period(starts_on, days, minimum=MIN_PUBLICITY_DAYS)

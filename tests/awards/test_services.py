@@ -63,6 +63,23 @@ def test_a_publicity_shorter_than_the_rule_is_refused(awards):
         assert c.status == "open" and c.publicity_starts_on is None and n.status == "passed"
 
 
+def test_a_publicity_never_starts_before_today(awards):
+    # a backdated 公示 could already be over: objections refused at once, the final list the same minute
+    with in_schema(awards["school"]):
+        c = campaign(awards)
+        n = s.nomination_submit(by=awards["chair"], campaign=c, member=awards["members"][0], deeds="事迹")
+        s.nomination_review(nomination=n, by=awards["admin"], passed=True)
+        for starts_on in (TODAY() - datetime.timedelta(days=1), TODAY() - datetime.timedelta(days=20)):
+            with pytest.raises(ValidationError) as refused:
+                s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=starts_on)
+            assert "不能早于今天" in refused.value.message_dict["starts_on"][0]
+        c.refresh_from_db()
+        n.refresh_from_db()
+        assert c.status == "open" and c.publicity_starts_on is None and n.status == "passed"
+        c = s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=TODAY() + datetime.timedelta(days=2))
+        assert c.status == "publicizing" and c.publicity_starts_on == TODAY() + datetime.timedelta(days=2)
+
+
 def test_chairs_nominate_their_own_within_quota(awards):
     a = awards
     with in_schema(a["school"]):
