@@ -263,12 +263,18 @@ def campaign_start_review(*, campaign: AwardCampaign, by) -> AwardCampaign:
 def campaign_publicize(*, campaign: AwardCampaign, by, starts_on: datetime.date | None, days=None) -> AwardCampaign:
     """Start the 公示 of every nomination that passed: from ``starts_on`` (today or later, never
     backdated) for ``days`` working days (the campaign's own number by default, never fewer than the
-    school's rule), ending on the day China's working-day calendar gives."""
+    campaign's own number nor the school's rule), ending on the day China's working-day calendar gives."""
     campaign = AwardCampaign.objects.select_for_update().get(pk=campaign.pk)
     CAMPAIGN_FLOW.check("publicize", state=campaign.status, user=by)
     errors = {}
     days = whole_number(campaign.publicity_days if days in (None, "") else days, field="publicity_days",
                         label="公示工作日数", low=1, high=MAX_PUBLICITY_DAYS, errors=errors)
+    if days is not None and (error := publicity_days_error(days, minimum=MIN_PUBLICITY_DAYS)):
+        errors["publicity_days"] = error
+    elif days is not None and days < campaign.publicity_days:
+        # the campaign announced its 公示 length when it was launched; it may be longer, never shorter
+        errors["publicity_days"] = (f"“{campaign.title}”规定公示 {campaign.publicity_days} 个工作日，"
+                                    f"不能缩短为 {days} 个工作日。")
     if starts_on is None:
         errors["starts_on"] = "请填写公示开始日期。"
     elif error := publicity_start_error(starts_on):

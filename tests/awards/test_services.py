@@ -63,6 +63,21 @@ def test_a_publicity_shorter_than_the_rule_is_refused(awards):
         assert c.status == "open" and c.publicity_starts_on is None and n.status == "passed"
 
 
+def test_a_publicity_is_never_shorter_than_the_campaign_s_own_number(awards):
+    with in_schema(awards["school"]):
+        c = campaign(awards, publicity_days=7)
+        n = s.nomination_submit(by=awards["chair"], campaign=c, member=awards["members"][0], deeds="事迹")
+        s.nomination_review(nomination=n, by=awards["admin"], passed=True)
+        with pytest.raises(ValidationError) as refused:
+            s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=TODAY(), days=5)
+        assert "规定公示 7 个工作日，不能缩短为 5 个工作日" in refused.value.message_dict["publicity_days"][0]
+        c.refresh_from_db()
+        n.refresh_from_db()
+        assert c.status == "open" and c.publicity_days == 7 and n.status == "passed"
+        c = s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=TODAY(), days=8)
+        assert c.publicity_days == 8 and c.publicity_ends_on == add_working_days(TODAY(), 8)
+
+
 def test_a_publicity_never_starts_before_today(awards):
     # a backdated 公示 could already be over: objections refused at once, the final list the same minute
     with in_schema(awards["school"]):
