@@ -85,8 +85,15 @@ def check_objection_window(starts_on: datetime.date | None, ends_on: datetime.da
         raise Conflict(f"公示期为 {cn_date(starts_on)} 至 {cn_date(ends_on)}，现在不能记录异议。")
 
 
-def check_publicity_over(ends_on: datetime.date | None, doing: str, today: datetime.date | None = None) -> None:
-    """409 while the 公示 has not ended yet: nothing is final before its last day is over."""
+def publicity_over_error(ends_on: datetime.date | None, doing: str, today: datetime.date | None = None) -> str:
+    """Why ``doing`` must wait for the 公示 to end ("" once its last day is over)."""
     today = today or timezone.localdate()
     if ends_on and today <= ends_on:
-        raise Conflict(f"公示期到 {cn_date(ends_on)} 结束，结束后才能{doing}。")
+        return f"公示期到 {cn_date(ends_on)} 结束，结束后才能{doing}。"
+    return ""
+
+
+def check_publicity_over(ends_on: datetime.date | None, doing: str, today: datetime.date | None = None) -> None:
+    """409 while the 公示 has not ended yet: nothing is final before its last day is over."""
+    if error := publicity_over_error(ends_on, doing, today):
+        raise Conflict(error)

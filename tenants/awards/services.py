@@ -19,8 +19,8 @@ from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.awards.models import BRANCH_KINDS, AwardCampaign, AwardKind, AwardNomination, AwardObjection, BranchQuota
 from tenants.errors import Conflict, NotAllowed
 from tenants.members.models import Branch, Member
-from tenants.publicity import check_objection_window, check_publicity_over, check_quota_left, publicity_period, \
-    publicity_days_error, publicity_start_error, whole_number
+from tenants.publicity import check_objection_window, check_quota_left, publicity_days_error, publicity_over_error, \
+    publicity_period, publicity_start_error, whole_number
 from tenants.text import cn_date
 from tenants.workflow import StateMachine
 
@@ -349,15 +349,25 @@ def objection_resolve(*, objection: AwardObjection, by, upheld: bool | None, res
     return objection
 
 
+def finalise_error(campaign: AwardCampaign, today: datetime.date | None = None) -> str:
+    """Why the final list of a campaign in 公示 cannot be published now ("" when it can): the 公示's
+    last working day must be over and no objection left open. campaign_finalise holds this rule; the
+    page asks it too, to offer the button or say why not."""
+    if error := publicity_over_error(campaign.publicity_ends_on, "公布最终名单", today):
+        return error
+    open_objections = AwardObjection.objects.filter(nomination__campaign=campaign, status=O.OPEN).count()
+    if open_objections:
+        return f"还有 {open_objections} 条公示异议未处理，处理完毕后才能公布最终名单。"
+    return ""
+
+
 @transaction.atomic
 def campaign_finalise(*, campaign: AwardCampaign, by) -> AwardCampaign:
     """The final list: after the 公示's last working day, with no objection left open."""
     campaign = AwardCampaign.objects.select_for_update().get(pk=campaign.pk)
     CAMPAIGN_FLOW.check("finalise", state=campaign.status, user=by)
-    check_publicity_over(campaign.publicity_ends_on, "公布最终名单")
-    open_objections = AwardObjection.objects.filter(nomination__campaign=campaign, status=O.OPEN).count()
-    if open_objections:
-        raise Conflict(f"还有 {open_objections} 条公示异议未处理，处理完毕后才能公布最终名单。")
+    if error := finalise_error(campaign):
+        raise Conflict(error)
     winners = list(campaign.nominations.filter(status=N.PUBLICIZED).select_related("member__user", "branch__chair"))
     for nomination in winners:
         NOMINATION_FLOW.apply(nomination, "award", by=by, reason="公示期满，无异议")
