@@ -83,8 +83,13 @@ def test_a_campaign_from_creation_to_the_final_list(awards):
     # the page asks the service whether the list can be published: not while the 公示 runs...
     running = text(admin.get(url))
     assert "结束后才能公布最终名单" in running and 'value="finalise"' not in running
+    # a tampered objection id finds nothing: 404, never a 500
+    for tampered in ("abc", "1.5", "-1", "", "9" * 30):
+        assert admin.post(f"/awards/nominations/{n.pk}/", {"do": "dismiss", "objection": tampered,
+                                                           "reason": "x"}).status_code == 404
     with in_schema(school):
         objection = n.objections.get()
+        assert objection.status == "open"
         AwardCampaign.objects.filter(pk=c.pk).update(publicity_ends_on=today - DAY)
     # ...nor after it with an objection still open
     blocked = text(admin.get(url))

@@ -18,7 +18,7 @@ from tenants.awards import services as s
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
 from tenants.members.models import Branch, Member
 from tenants.workdays import calendar_covers
-from web.base import SchoolPage
+from web.base import SchoolPage, posted_id
 from web.history import state_history
 from web.school import Section
 from web.school.awards_forms import CampaignForm, ForwardForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
@@ -220,7 +220,7 @@ class NominationDetail(SchoolPage):
                               success="推荐已撤回，名额已退回。")
         elif do in ("uphold", "dismiss"):
             objection = AwardObjection.objects.filter(nomination=nomination,
-                                                      pk=request.POST.get("objection", "0") or 0).first()
+                                                      pk=posted_id(request, "objection")).first()
             if objection is None:
                 raise Http404
             self.call_service(lambda: s.objection_resolve(objection=objection, by=user, upheld=do == "uphold",
