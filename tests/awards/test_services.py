@@ -219,6 +219,41 @@ def test_winners_are_forwarded_to_a_provincial_campaign(awards):
         n2.refresh_from_db()
         assert n2.provincial_nomination_id is None
         assert Nomination.objects.filter(campaign=province).count() == 1
+    # the honour given on the forwarded nomination is the member's even when a colleague shares the name
+    from shared.honours.models import HonourRecord
+    from tests.awards.conftest import new_member
+
+    record = HonourRecord.objects.create(school=a["school"], person_name=provincial.nominee_name,
+                                         kind="ethics_model", year=TODAY().year, nomination=provincial)
+    with in_schema(a["school"]):
+        namesake = new_member(a["other"], 90, name=a["members"][0].name)
+        assert q.provincial_honours_of(a["members"][0], a["school"]) == [record]
+        assert q.provincial_honours_of(namesake, a["school"]) == []
+
+
+def test_a_provincial_honour_shows_only_where_it_is_unambiguously_the_member_s(awards):
+    from shared.honours.models import HonourRecord
+    from tests.awards.conftest import new_member
+
+    a = awards
+    unique, recorded = a["members"][2], a["members"][0]
+    with in_schema(a["school"]):
+        namesake = new_member(a["other"], 90, name=recorded.name)
+        retired_namesake = new_member(a["other"], 91, name=a["members"][3].name, status="retired")
+    theirs = HonourRecord.objects.create(school=a["school"], person_name=recorded.name, kind="ethics_model",
+                                         year=2024)
+    own = HonourRecord.objects.create(school=a["school"], person_name=unique.name, kind="craftsman", year=2023)
+    HonourRecord.objects.create(school=a["school"], person_name=a["members"][3].name, kind="craftsman", year=2022)
+    with in_schema(a["school"]):
+        # two members share the name: the record could be either's, so neither sees it
+        assert q.provincial_honours_of(recorded, a["school"]) == []
+        assert q.provincial_honours_of(namesake, a["school"]) == []
+        # a namesake who has retired still makes the name ambiguous
+        assert q.provincial_honours_of(a["members"][3], a["school"]) == []
+        assert q.provincial_honours_of(retired_namesake, a["school"]) == []
+        # a name no one else has: the record is theirs
+        assert q.provincial_honours_of(unique, a["school"]) == [own]
+    assert theirs.nomination_id is None
 
 
 def test_a_year_without_published_holidays_is_said_so():

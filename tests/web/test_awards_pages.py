@@ -110,6 +110,15 @@ def test_a_campaign_from_creation_to_the_final_list(awards):
     assert "优秀工会工作者评选" in member_page
     portal = page_client(school, a["plain"])
     assert "我的荣誉" in text(portal.get("/me/")) and "优秀工会工作者评选" in text(portal.get("/me/"))
+    # a provincial honour under the member's name shows on 我的 only while no colleague shares the name
+    from shared.honours.models import HonourRecord
+    from tests.awards.conftest import new_member
+
+    HonourRecord.objects.create(school=school, person_name=a["members"][0].name, kind="craftsman", year=2023)
+    assert "广西工匠" in text(portal.get("/me/"))
+    with in_schema(school):
+        new_member(a["other"], 90, name=a["members"][0].name)
+    assert "广西工匠" not in text(portal.get("/me/"))
 
 
 def test_a_chair_sees_open_campaigns_on_the_workbench(awards):
