@@ -4,7 +4,8 @@ school's own awards (tenants.awards): one wording, one check, in both flows.
 - a quota or count typed by a person (`whole_number`);
 - a quota that is used up (`check_quota_left`);
 - a 公示 of N working days counted on China's calendar (`publicity_period`), never shorter than the
-  rule;
+  rule, and never starting before today (`publicity_start_error`): a backdated 公示 could already be
+  over, with no day left for objections;
 - objections only while the 公示 runs (`check_objection_window`);
 - a decision only after it ended (`check_publicity_over`).
 """
@@ -54,6 +55,16 @@ def publicity_days_error(days: int | None, *, minimum: int) -> str:
     return ""
 
 
+def publicity_start_error(starts_on: datetime.date | None, today: datetime.date | None = None) -> str:
+    """The Chinese refusal of a 公示 that would start before today ("" when it starts today or later).
+    A 公示 is a notice to the staff: one begun in the past may already have ended, so objections would
+    be refused at once and the decision could follow in the same minute."""
+    today = today or timezone.localdate()
+    if starts_on is not None and starts_on < today:
+        return f"公示开始日期不能早于今天（{cn_date(today)}），公示期须从今天或以后开始。"
+    return ""
+
+
 def publicity_period(starts_on: datetime.date, days: int, *, minimum: int,
                      field: str = "publicity_days") -> tuple[datetime.date, datetime.date, bool]:
     """(first day, last day, whether the calendar knows that year's holidays) of a 公示 of ``days``
@@ -74,8 +85,15 @@ def check_objection_window(starts_on: datetime.date | None, ends_on: datetime.da
         raise Conflict(f"公示期为 {cn_date(starts_on)} 至 {cn_date(ends_on)}，现在不能记录异议。")
 
 
-def check_publicity_over(ends_on: datetime.date | None, doing: str, today: datetime.date | None = None) -> None:
-    """409 while the 公示 has not ended yet: nothing is final before its last day is over."""
+def publicity_over_error(ends_on: datetime.date | None, doing: str, today: datetime.date | None = None) -> str:
+    """Why ``doing`` must wait for the 公示 to end ("" once its last day is over)."""
     today = today or timezone.localdate()
     if ends_on and today <= ends_on:
-        raise Conflict(f"公示期到 {cn_date(ends_on)} 结束，结束后才能{doing}。")
+        return f"公示期到 {cn_date(ends_on)} 结束，结束后才能{doing}。"
+    return ""
+
+
+def check_publicity_over(ends_on: datetime.date | None, doing: str, today: datetime.date | None = None) -> None:
+    """409 while the 公示 has not ended yet: nothing is final before its last day is over."""
+    if error := publicity_over_error(ends_on, doing, today):
+        raise Conflict(error)

@@ -22,7 +22,7 @@ from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, DomainError
 from tenants.models import School
-from tenants.publicity import check_objection_window, check_publicity_over, check_quota_left
+from tenants.publicity import check_objection_window, check_publicity_over, check_quota_left, publicity_start_error
 from tenants.publicity import whole_number as _whole_number
 from tenants.workflow import StateMachine
 from tenants.text import cn_date
@@ -309,10 +309,13 @@ def campaign_start_review(*, campaign: HonourCampaign, by, note: str = "") -> Ho
 @transaction.atomic
 def campaign_publicize(*, campaign: HonourCampaign, by, starts_on: datetime.date | None,
                        ends_on: datetime.date | None) -> int:
-    """Start the 公示 of every nomination that passed review; returns how many."""
+    """Start the 公示 of every nomination that passed review, from today or later (never backdated:
+    a 公示 already over would leave no time for objections); returns how many."""
     errors = {}
     if starts_on is None:
         errors["starts_on"] = "请填写公示开始日期。"
+    elif error := publicity_start_error(starts_on):
+        errors["starts_on"] = error
     if ends_on is None:
         errors["ends_on"] = "请填写公示结束日期。"
     elif starts_on is not None and ends_on < starts_on:

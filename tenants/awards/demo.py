@@ -56,8 +56,10 @@ def seed_awards(school) -> None:
     # this year's campaign in 公示 (5 working days from two days ago), with one objection recorded
     running = _campaign(admin, year=today.year, title=f"{today.year}年度工会积极分子评选", kind="activist")
     nominations = _nominate(admin, running, branches)
-    s.campaign_publicize(campaign=running, by=admin, starts_on=today - 2 * DAY)
-    AwardCampaign.objects.filter(pk=running.pk).update(closes_on=today - 3 * DAY)
+    s.campaign_publicize(campaign=running, by=admin, starts_on=today)
+    AwardCampaign.objects.filter(pk=running.pk).update(  # a 公示 starts today or later: the demo moves it back
+        closes_on=today - 3 * DAY, publicity_starts_on=today - 2 * DAY,
+        publicity_ends_on=add_working_days(today - 2 * DAY, s.MIN_PUBLICITY_DAYS))
     if nominations:
         s.objection_record(nomination=nominations[-1], by=admin, raised_by="匿名",
                            content="反映该同志本年度参加工会活动较少，请核实。")

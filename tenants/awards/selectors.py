@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from tenants.accounts.roles import Role
 from tenants.awards.models import AwardCampaign, AwardNomination, AwardObjection, BranchQuota
-from tenants.members.models import Branch
+from tenants.members.models import Branch, Member
 
 C, N, O = AwardCampaign.Status, AwardNomination.Status, AwardObjection.Status
 COUNTED = (N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED)
@@ -65,12 +65,22 @@ def honours_of(member):
 
 
 def provincial_honours_of(member, school):
-    """Provincial honours recorded for this school under the member's name (the registry keeps names)."""
+    """Provincial honours of this member of ``school``, only where the record is unambiguously theirs.
+
+    The provincial registry keeps names, not members, so a record is shown when it came from one of
+    this member's own nominations the school forwarded, or when it bears the member's name and no
+    other member of the school (any status) has that name. With two of the same name, a record not
+    linked to a nomination is left out: a colleague's honour must never show on someone else's 我的."""
     if member is None or school is None:
         return []
     from shared.honours.models import HonourRecord
 
-    return list(HonourRecord.objects.filter(school=school, person_name=member.name).order_by("-year"))
+    forwarded = list(AwardNomination.objects.filter(member=member, provincial_nomination_id__isnull=False)
+                     .values_list("provincial_nomination_id", flat=True))
+    mine = Q(nomination_id__in=forwarded)
+    if not Member.objects.filter(name=member.name).exclude(pk=member.pk).exists():
+        mine |= Q(person_name=member.name)
+    return list(HonourRecord.objects.filter(mine, school=school).order_by("-year", "id"))
 
 
 def members_awarded_since(year: int) -> set[int]:

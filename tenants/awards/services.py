@@ -19,8 +19,8 @@ from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.awards.models import BRANCH_KINDS, AwardCampaign, AwardKind, AwardNomination, AwardObjection, BranchQuota
 from tenants.errors import Conflict, NotAllowed
 from tenants.members.models import Branch, Member
-from tenants.publicity import check_objection_window, check_publicity_over, check_quota_left, publicity_period, \
-    publicity_days_error, whole_number
+from tenants.publicity import check_objection_window, check_quota_left, publicity_days_error, publicity_over_error, \
+    publicity_period, publicity_start_error, whole_number
 from tenants.text import cn_date
 from tenants.workflow import StateMachine
 
@@ -261,18 +261,24 @@ def campaign_start_review(*, campaign: AwardCampaign, by) -> AwardCampaign:
 
 @transaction.atomic
 def campaign_publicize(*, campaign: AwardCampaign, by, starts_on: datetime.date | None, days=None) -> AwardCampaign:
-    """Start the 公示 of every nomination that passed: from ``starts_on`` for ``days`` working days
-    (the campaign's own number by default, never fewer than the school's rule), ending on the day
-    China's working-day calendar gives."""
+    """Start the 公示 of every nomination that passed: from ``starts_on`` (today or later, never
+    backdated) for ``days`` working days (the campaign's own number by default, never fewer than the
+    campaign's own number nor the school's rule), ending on the day China's working-day calendar gives."""
     campaign = AwardCampaign.objects.select_for_update().get(pk=campaign.pk)
     CAMPAIGN_FLOW.check("publicize", state=campaign.status, user=by)
     errors = {}
     days = whole_number(campaign.publicity_days if days in (None, "") else days, field="publicity_days",
                         label="公示工作日数", low=1, high=MAX_PUBLICITY_DAYS, errors=errors)
+    if days is not None and (error := publicity_days_error(days, minimum=MIN_PUBLICITY_DAYS)):
+        errors["publicity_days"] = error
+    elif days is not None and days < campaign.publicity_days:
+        # the campaign announced its 公示 length when it was launched; it may be longer, never shorter
+        errors["publicity_days"] = (f"“{campaign.title}”规定公示 {campaign.publicity_days} 个工作日，"
+                                    f"不能缩短为 {days} 个工作日。")
     if starts_on is None:
         errors["starts_on"] = "请填写公示开始日期。"
-    elif starts_on < timezone.localdate() - datetime.timedelta(days=30):
-        errors["starts_on"] = "公示开始日期不能早于 30 天前。"
+    elif error := publicity_start_error(starts_on):
+        errors["starts_on"] = error
     if errors:
         raise ValidationError(errors)
     starts_on, ends_on, _ = publicity_period(starts_on, days, minimum=MIN_PUBLICITY_DAYS)
@@ -343,15 +349,25 @@ def objection_resolve(*, objection: AwardObjection, by, upheld: bool | None, res
     return objection
 
 
+def finalise_error(campaign: AwardCampaign, today: datetime.date | None = None) -> str:
+    """Why the final list of a campaign in 公示 cannot be published now ("" when it can): the 公示's
+    last working day must be over and no objection left open. campaign_finalise holds this rule; the
+    page asks it too, to offer the button or say why not."""
+    if error := publicity_over_error(campaign.publicity_ends_on, "公布最终名单", today):
+        return error
+    open_objections = AwardObjection.objects.filter(nomination__campaign=campaign, status=O.OPEN).count()
+    if open_objections:
+        return f"还有 {open_objections} 条公示异议未处理，处理完毕后才能公布最终名单。"
+    return ""
+
+
 @transaction.atomic
 def campaign_finalise(*, campaign: AwardCampaign, by) -> AwardCampaign:
     """The final list: after the 公示's last working day, with no objection left open."""
     campaign = AwardCampaign.objects.select_for_update().get(pk=campaign.pk)
     CAMPAIGN_FLOW.check("finalise", state=campaign.status, user=by)
-    check_publicity_over(campaign.publicity_ends_on, "公布最终名单")
-    open_objections = AwardObjection.objects.filter(nomination__campaign=campaign, status=O.OPEN).count()
-    if open_objections:
-        raise Conflict(f"还有 {open_objections} 条公示异议未处理，处理完毕后才能公布最终名单。")
+    if error := finalise_error(campaign):
+        raise Conflict(error)
     winners = list(campaign.nominations.filter(status=N.PUBLICIZED).select_related("member__user", "branch__chair"))
     for nomination in winners:
         NOMINATION_FLOW.apply(nomination, "award", by=by, reason="公示期满，无异议")

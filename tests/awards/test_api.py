@@ -50,8 +50,20 @@ def test_the_office_runs_a_campaign_through_the_api(awards, huzhou, host_client)
     quotas = admin.get(f"/api/v1/awards/campaigns/{pk}/quotas/").json()
     assert {row["branch_name"]: row["used"] for row in quotas} == {"文学院": 1, "理学院": 0}
 
-    too_short = admin.post(f"/api/v1/awards/campaigns/{pk}/publicize/", {"starts_on": opens, "days": 4}, format="json")
+    too_short = admin.post(f"/api/v1/awards/campaigns/{pk}/publicize/", {"starts_on": str(timezone.localdate()), "days": 4}, format="json")
     assert too_short.status_code == 400 and "publicity_days" in too_short.json()["errors"]
+    with in_schema(school):
+        AwardCampaign.objects.filter(pk=pk).update(publicity_days=6)
+    shorter = admin.post(f"/api/v1/awards/campaigns/{pk}/publicize/", {"starts_on": str(timezone.localdate()),
+                                                                       "days": 5}, format="json")
+    assert shorter.status_code == 400 and "规定公示 6 个工作日" in shorter.json()["errors"]["publicity_days"][0]
+    with in_schema(school):
+        AwardCampaign.objects.filter(pk=pk).update(publicity_days=5)
+    backdated = admin.post(f"/api/v1/awards/campaigns/{pk}/publicize/",
+                           {"starts_on": str(timezone.localdate() - datetime.timedelta(days=10))}, format="json")
+    assert backdated.status_code == 400 and "不能早于今天" in backdated.json()["errors"]["starts_on"][0]
+    with in_schema(school):
+        assert AwardCampaign.objects.get(pk=pk).status == "open"
     publicized = admin.post(f"/api/v1/awards/campaigns/{pk}/publicize/", {"starts_on": str(timezone.localdate())},
                             format="json")
     assert publicized.status_code == 200 and publicized.json()["status"] == "publicizing"

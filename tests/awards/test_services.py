@@ -63,6 +63,38 @@ def test_a_publicity_shorter_than_the_rule_is_refused(awards):
         assert c.status == "open" and c.publicity_starts_on is None and n.status == "passed"
 
 
+def test_a_publicity_is_never_shorter_than_the_campaign_s_own_number(awards):
+    with in_schema(awards["school"]):
+        c = campaign(awards, publicity_days=7)
+        n = s.nomination_submit(by=awards["chair"], campaign=c, member=awards["members"][0], deeds="事迹")
+        s.nomination_review(nomination=n, by=awards["admin"], passed=True)
+        with pytest.raises(ValidationError) as refused:
+            s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=TODAY(), days=5)
+        assert "规定公示 7 个工作日，不能缩短为 5 个工作日" in refused.value.message_dict["publicity_days"][0]
+        c.refresh_from_db()
+        n.refresh_from_db()
+        assert c.status == "open" and c.publicity_days == 7 and n.status == "passed"
+        c = s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=TODAY(), days=8)
+        assert c.publicity_days == 8 and c.publicity_ends_on == add_working_days(TODAY(), 8)
+
+
+def test_a_publicity_never_starts_before_today(awards):
+    # a backdated 公示 could already be over: objections refused at once, the final list the same minute
+    with in_schema(awards["school"]):
+        c = campaign(awards)
+        n = s.nomination_submit(by=awards["chair"], campaign=c, member=awards["members"][0], deeds="事迹")
+        s.nomination_review(nomination=n, by=awards["admin"], passed=True)
+        for starts_on in (TODAY() - datetime.timedelta(days=1), TODAY() - datetime.timedelta(days=20)):
+            with pytest.raises(ValidationError) as refused:
+                s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=starts_on)
+            assert "不能早于今天" in refused.value.message_dict["starts_on"][0]
+        c.refresh_from_db()
+        n.refresh_from_db()
+        assert c.status == "open" and c.publicity_starts_on is None and n.status == "passed"
+        c = s.campaign_publicize(campaign=c, by=awards["admin"], starts_on=TODAY() + datetime.timedelta(days=2))
+        assert c.status == "publicizing" and c.publicity_starts_on == TODAY() + datetime.timedelta(days=2)
+
+
 def test_chairs_nominate_their_own_within_quota(awards):
     a = awards
     with in_schema(a["school"]):
@@ -187,6 +219,41 @@ def test_winners_are_forwarded_to_a_provincial_campaign(awards):
         n2.refresh_from_db()
         assert n2.provincial_nomination_id is None
         assert Nomination.objects.filter(campaign=province).count() == 1
+    # the honour given on the forwarded nomination is the member's even when a colleague shares the name
+    from shared.honours.models import HonourRecord
+    from tests.awards.conftest import new_member
+
+    record = HonourRecord.objects.create(school=a["school"], person_name=provincial.nominee_name,
+                                         kind="ethics_model", year=TODAY().year, nomination=provincial)
+    with in_schema(a["school"]):
+        namesake = new_member(a["other"], 90, name=a["members"][0].name)
+        assert q.provincial_honours_of(a["members"][0], a["school"]) == [record]
+        assert q.provincial_honours_of(namesake, a["school"]) == []
+
+
+def test_a_provincial_honour_shows_only_where_it_is_unambiguously_the_member_s(awards):
+    from shared.honours.models import HonourRecord
+    from tests.awards.conftest import new_member
+
+    a = awards
+    unique, recorded = a["members"][2], a["members"][0]
+    with in_schema(a["school"]):
+        namesake = new_member(a["other"], 90, name=recorded.name)
+        retired_namesake = new_member(a["other"], 91, name=a["members"][3].name, status="retired")
+    theirs = HonourRecord.objects.create(school=a["school"], person_name=recorded.name, kind="ethics_model",
+                                         year=2024)
+    own = HonourRecord.objects.create(school=a["school"], person_name=unique.name, kind="craftsman", year=2023)
+    HonourRecord.objects.create(school=a["school"], person_name=a["members"][3].name, kind="craftsman", year=2022)
+    with in_schema(a["school"]):
+        # two members share the name: the record could be either's, so neither sees it
+        assert q.provincial_honours_of(recorded, a["school"]) == []
+        assert q.provincial_honours_of(namesake, a["school"]) == []
+        # a namesake who has retired still makes the name ambiguous
+        assert q.provincial_honours_of(a["members"][3], a["school"]) == []
+        assert q.provincial_honours_of(retired_namesake, a["school"]) == []
+        # a name no one else has: the record is theirs
+        assert q.provincial_honours_of(unique, a["school"]) == [own]
+    assert theirs.nomination_id is None
 
 
 def test_a_year_without_published_holidays_is_said_so():

@@ -110,7 +110,7 @@ def test_review_publicity_objection_and_decision(campaign, guilin_admin, provinc
                              format="json").json()["status"] == "passed"
     today = timezone.localdate()
     assert province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
-                               {"starts_on": str(today - datetime.timedelta(days=4)), "ends_on": str(today)},
+                               {"starts_on": str(today), "ends_on": str(today)},
                                format="json").json()["status"] == "publicizing"
     bad_body = province_admin.post(f"/api/v1/honours/nominations/{lost}/objections/", [], format="json")
     assert bad_body.status_code == 400
@@ -345,8 +345,9 @@ def test_an_awarded_collective_enters_the_registry_under_the_unit_s_name_and_rec
     close_nominations(pioneer_campaign, admin)
     services.nomination_review(nomination=nomination, by=admin, passed=True, comment="团队业绩突出")
     today = timezone.localdate()
-    services.campaign_publicize(campaign=pioneer_campaign, by=admin, starts_on=today - datetime.timedelta(days=6),
-                                ends_on=today - datetime.timedelta(days=1))
+    services.campaign_publicize(campaign=pioneer_campaign, by=admin, starts_on=today, ends_on=today)
+    HonourCampaign.objects.filter(pk=pioneer_campaign.pk).update(  # the 公示 has since ended
+        publicity_starts_on=today - datetime.timedelta(days=6), publicity_ends_on=today - datetime.timedelta(days=1))
     services.nomination_decide(nomination=nomination, by=admin, award=True)
     record = HonourRecord.objects.get(nomination=nomination)
     assert (record.person_name, record.is_collective) == ("计算机学院教学团队", True)
@@ -446,6 +447,13 @@ def test_a_decline_without_a_note_and_missing_publicity_dates_name_their_fields(
         services.campaign_publicize(campaign=campaign, by=province_admin.user, starts_on=None, ends_on=None)
     assert set(refused.value.message_dict) == {"starts_on", "ends_on"}
     today = timezone.localdate()
+    # a backdated 公示 (already over: no day left for objections) is refused, nothing written
+    backdated = province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
+                                    {"starts_on": str(today - datetime.timedelta(days=6)),
+                                     "ends_on": str(today - datetime.timedelta(days=1))}, format="json")
+    assert backdated.status_code == 400 and "不能早于今天" in backdated.json()["errors"]["starts_on"][0]
+    assert HonourCampaign.objects.get(pk=campaign.pk).publicity_starts_on is None
+    assert Nomination.objects.get(pk=pk).status == "passed"
     province_admin.post(f"/api/v1/honours/campaigns/{campaign.pk}/publicize/",
                         {"starts_on": str(today), "ends_on": str(today)}, format="json")
     declined = province_admin.post(f"/api/v1/honours/nominations/{pk}/decide/", {"award": False}, format="json")

@@ -80,8 +80,22 @@ def test_a_campaign_from_creation_to_the_final_list(awards):
     assert admin.post(f"/awards/nominations/{n.pk}/?do=objection", {"raised_by": "匿名", "content": "反映情况"}
                       ).status_code == 302
     assert "待处理的公示异议" in text(admin.get("/"))
+    # the page asks the service whether the list can be published: not while the 公示 runs...
+    running = text(admin.get(url))
+    assert "结束后才能公布最终名单" in running and 'value="finalise"' not in running
+    # a tampered objection id finds nothing: 404, never a 500
+    for tampered in ("abc", "1.5", "-1", "", "9" * 30):
+        assert admin.post(f"/awards/nominations/{n.pk}/", {"do": "dismiss", "objection": tampered,
+                                                           "reason": "x"}).status_code == 404
     with in_schema(school):
         objection = n.objections.get()
+        assert objection.status == "open"
+        AwardCampaign.objects.filter(pk=c.pk).update(publicity_ends_on=today - DAY)
+    # ...nor after it with an objection still open
+    blocked = text(admin.get(url))
+    assert "还有 1 条公示异议未处理" in blocked and 'value="finalise"' not in blocked
+    with in_schema(school):
+        AwardCampaign.objects.filter(pk=c.pk).update(publicity_ends_on=today + 4 * DAY)
     assert admin.post(f"/awards/nominations/{n.pk}/", {"do": "dismiss", "objection": objection.pk,
                                                        "reason": "经核实无问题"}).status_code == 302
     early = admin.post(url, {"do": "finalise"}, follow=True)
@@ -89,12 +103,22 @@ def test_a_campaign_from_creation_to_the_final_list(awards):
     with in_schema(school):
         AwardCampaign.objects.filter(pk=c.pk).update(publicity_starts_on=today - 9 * DAY, publicity_ends_on=today - DAY)
     assert "公示期满、待公布名单" in text(admin.get("/"))
+    assert 'value="finalise"' in text(admin.get(url))
     done = admin.post(url, {"do": "finalise"}, follow=True)
     assert "最终名单" in text(done) and a["members"][0].name in text(done)
     member_page = text(admin.get(f"/members/{a['members'][0].pk}/"))
     assert "优秀工会工作者评选" in member_page
     portal = page_client(school, a["plain"])
     assert "我的荣誉" in text(portal.get("/me/")) and "优秀工会工作者评选" in text(portal.get("/me/"))
+    # a provincial honour under the member's name shows on 我的 only while no colleague shares the name
+    from shared.honours.models import HonourRecord
+    from tests.awards.conftest import new_member
+
+    HonourRecord.objects.create(school=school, person_name=a["members"][0].name, kind="craftsman", year=2023)
+    assert "广西工匠" in text(portal.get("/me/"))
+    with in_schema(school):
+        new_member(a["other"], 90, name=a["members"][0].name)
+    assert "广西工匠" not in text(portal.get("/me/"))
 
 
 def test_a_chair_sees_open_campaigns_on_the_workbench(awards):

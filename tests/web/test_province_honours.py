@@ -371,8 +371,9 @@ def test_the_admin_s_workbench_shows_closing_campaigns_decisions_due_and_publici
     start_review(ended, admin.user)
     services.nomination_review(nomination=nomination, by=admin.user, passed=True)
     today = timezone.localdate()
-    services.campaign_publicize(campaign=ended, by=admin.user, starts_on=today - datetime.timedelta(days=6),
-                                ends_on=today - datetime.timedelta(days=1))
+    services.campaign_publicize(campaign=ended, by=admin.user, starts_on=today, ends_on=today)
+    HonourCampaign.objects.filter(pk=ended.pk).update(  # the 公示 has since ended
+        publicity_starts_on=today - datetime.timedelta(days=6), publicity_ends_on=today - datetime.timedelta(days=1))
     page = text(admin.get("/"))
     assert 'data-todo="honours_closing"' in page and "广西工匠推荐" in page and "远期的师德标兵推荐" not in page
     assert f'href="/honours/campaigns/{soon.pk}/"' in page

@@ -18,7 +18,7 @@ from tenants.awards import services as s
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
 from tenants.members.models import Branch, Member
 from tenants.workdays import calendar_covers
-from web.base import SchoolPage
+from web.base import SchoolPage, posted_id
 from web.history import state_history
 from web.school import Section
 from web.school.awards_forms import CampaignForm, ForwardForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
@@ -134,7 +134,8 @@ class CampaignDetail(SchoolPage):
             campaign=campaign, is_office=office, nominations=nominations,
             quotas=q.branch_quotas(campaign, branches), window_error=s.nomination_window_error(campaign),
             actions=s.CAMPAIGN_FLOW.allowed_actions(state=campaign.status, user=user),
-            publicity_note=_publicity_note(campaign), today=timezone.localdate(),
+            publicity_note=_publicity_note(campaign),
+            finalise_error=s.finalise_error(campaign) if campaign.status == AwardCampaign.Status.PUBLICIZING else "",
             open_objections=AwardObjection.objects.filter(nomination__campaign=campaign,
                                                           status=AwardObjection.Status.OPEN).count(),
             final_list=q.final_list(campaign) if campaign.status == AwardCampaign.Status.FINAL else [],
@@ -219,7 +220,7 @@ class NominationDetail(SchoolPage):
                               success="推荐已撤回，名额已退回。")
         elif do in ("uphold", "dismiss"):
             objection = AwardObjection.objects.filter(nomination=nomination,
-                                                      pk=request.POST.get("objection", "0") or 0).first()
+                                                      pk=posted_id(request, "objection")).first()
             if objection is None:
                 raise Http404
             self.call_service(lambda: s.objection_resolve(objection=objection, by=user, upheld=do == "uphold",
