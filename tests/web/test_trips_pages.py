@@ -187,3 +187,13 @@ def test_a_refused_fold_form_comes_back_open_with_its_message_and_what_was_typed
     with in_schema(school):
         assert TripBatch.objects.get(pk=batch.pk).status == "open"
 
+
+def test_the_message_after_applying_says_who_applied(trips):
+    school, members = trips["school"], trips["members"]
+    person, office = page_client(school, trips["person"]), page_client(school, trips["admin"])
+    with in_schema(school):
+        batch = a_batch(trips["admin"])
+    mine = person.post(f"/trips/{batch.pk}/apply/", {}, follow=True)
+    assert "申请已提交" in text(mine) and f"已为{members[0].name}提交申请" not in text(mine)
+    entered = office.post(f"/trips/{batch.pk}/apply/", {"member": members[4].pk}, follow=True)
+    assert f"已为{members[4].name}提交申请" in text(entered)

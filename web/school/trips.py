@@ -162,7 +162,8 @@ class BatchApply(BatchDetail):
                 return redirect("school:trip", pk=pk)
         done = self.call_service(lambda: s.application_submit(by=request.user, batch=batch, member=member,
                                                               note=note),
-                                 form=form, success=f"已为{member.name}提交申请。")
+                                 form=form, success=("申请已提交。" if member.user_id == request.user.id
+                                                     else f"已为{member.name}提交申请。"))
         if not done and form is not None:
             return self.page(batch, apply_form=form)
         return redirect(request.POST.get("next") if request.POST.get("next") == "/me/" else
