@@ -162,3 +162,38 @@ def test_the_portal_offers_to_apply_only_where_the_service_would_accept(trips):
     page = person.get("/me/")
     assert f"/trips/{second.pk}/apply/" not in page.content.decode()
     assert "退休人员除外" in text(page)
+
+
+def test_a_refused_fold_form_comes_back_open_with_its_message_and_what_was_typed(trips):
+    school = trips["school"]
+    office = page_client(school, trips["admin"])
+    with in_schema(school):
+        batch = a_batch(trips["admin"], places=2)
+    closed = text(office.get(f"/trips/{batch.pk}/"))
+    assert '<details class="status-step" id="edit-places">' in closed
+    assert '<details class="status-step" id="cancel-batch">' in closed
+    for typed in ["abc", "0"]:
+        page = office.post(f"/trips/{batch.pk}/do/places/", {"places": typed})
+        body = text(page)
+        assert page.status_code == 200
+        assert '<details class="status-step" id="edit-places" open>' in body, typed
+        assert 'class="field-error"' in body or "errorlist" in body, typed
+        assert f'value="{typed}"' in body, typed
+        assert '<details class="status-step" id="cancel-batch">' in body  # the other fold stays shut
+    refused = office.post(f"/trips/{batch.pk}/do/cancel/", {"reason": "  "})
+    body = text(refused)
+    assert refused.status_code == 200 and '<details class="status-step" id="cancel-batch" open>' in body
+    assert "必须填写原因" in body
+    with in_schema(school):
+        assert TripBatch.objects.get(pk=batch.pk).status == "open"
+
+
+def test_the_message_after_applying_says_who_applied(trips):
+    school, members = trips["school"], trips["members"]
+    person, office = page_client(school, trips["person"]), page_client(school, trips["admin"])
+    with in_schema(school):
+        batch = a_batch(trips["admin"])
+    mine = person.post(f"/trips/{batch.pk}/apply/", {}, follow=True)
+    assert "申请已提交" in text(mine) and f"已为{members[0].name}提交申请" not in text(mine)
+    entered = office.post(f"/trips/{batch.pk}/apply/", {"member": members[4].pk}, follow=True)
+    assert f"已为{members[4].name}提交申请" in text(entered)

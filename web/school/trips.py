@@ -116,7 +116,7 @@ class BatchDetail(SchoolPage):
     def get(self, request, pk):
         return self.page(_batch(request.user, pk))
 
-    def page(self, batch, apply_form=None, places_form=None):
+    def page(self, batch, apply_form=None, places_form=None, cancel_reason=None):
         user = self.request.user
         is_office = _is_office(user)
         member = _own_member(user)
@@ -137,6 +137,7 @@ class BatchDetail(SchoolPage):
             batch=batch, is_office=is_office, mine=mine, can_self_apply=can_self_apply, problems=problems,
             can_enter=can_enter, apply_form=apply_form or (ApplyForm(members=enterable) if can_enter else None),
             places_form=places_form or PlacesForm(initial={"places": batch.places}),
+            cancel_failed=cancel_reason is not None, cancel_reason=cancel_reason or "",
             ranking=ranking, branch_rows=branch_rows, holding=q.holding_count(batch), rules=q.trip_rules(),
             actions=s.BATCH_FLOW.allowed_actions(state=batch.status, user=user),
             history=state_history(batch, s.BATCH_FLOW) if is_office else None)
@@ -161,7 +162,8 @@ class BatchApply(BatchDetail):
                 return redirect("school:trip", pk=pk)
         done = self.call_service(lambda: s.application_submit(by=request.user, batch=batch, member=member,
                                                               note=note),
-                                 form=form, success=f"已为{member.name}提交申请。")
+                                 form=form, success=("申请已提交。" if member.user_id == request.user.id
+                                                     else f"已为{member.name}提交申请。"))
         if not done and form is not None:
             return self.page(batch, apply_form=form)
         return redirect(request.POST.get("next") if request.POST.get("next") == "/me/" else
@@ -184,8 +186,10 @@ class BatchAct(BatchDetail):
         batch = _batch(request.user, pk)
         if action == "cancel":
             reason = request.POST.get("reason", "").strip()
-            self.call_service(lambda: s.batch_cancel(by=request.user, batch=batch, reason=reason),
-                              success="批次已取消，已入选者已收到通知。")
+            done = self.call_service(lambda: s.batch_cancel(by=request.user, batch=batch, reason=reason),
+                                     success="批次已取消，已入选者已收到通知。")
+            if not done:  # the refusal shows with the 取消批次 fold open, the typed reason kept
+                return self.page(batch, cancel_reason=reason)
         elif action == "places":
             form = PlacesForm(request.POST)
             form.is_valid()
