@@ -110,14 +110,75 @@ class AwardObjectionSerializer(ModelSerializer):
 
     class Meta:
         model = AwardObjection
-        fields = ["id", "nomination", "nominee", "campaign", "raised_by", "content", "status", "status_label",
-                  "recorded_by", "recorded_at", "resolution", "resolved_by", "resolved_at"]
+        fields = ["id", "nomination", "nominee", "campaign", "raised_by", "raised_by_user", "content", "status",
+                  "status_label", "recorded_by", "recorded_at", "resolution", "resolved_by", "resolved_at"]
         read_only_fields = fields
 
 
 class ObjectionInputSerializer(Serializer):
     raised_by = serializers.CharField(label="反映人（可填“匿名”）", allow_blank=True, max_length=200)
     content = serializers.CharField(label="异议内容", allow_blank=True)
+
+
+class MemberObjectionInputSerializer(Serializer):
+    """A member's own objection during a 公示 (the office may add 反映人 for someone else)."""
+
+    nomination = serializers.PrimaryKeyRelatedField(
+        label="被公示者（公示名单中的编号）", queryset=AwardNomination.objects.none(),
+        error_messages={"does_not_exist": "公示名单中没有这个人选。", "incorrect_type": "公示名单中没有这个人选。"})
+    content = serializers.CharField(label="异议内容", allow_blank=True)
+    raised_by = serializers.CharField(label="反映人（仅校工会代为记录时填写，可填“匿名”）", required=False,
+                                      allow_blank=True, default="", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from tenants.awards.selectors import public_nominations
+
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = public_nominations()
+
+
+class PublicNomineeSerializer(Serializer):
+    """公示名单中的一个人选：只有姓名与分工会"""
+
+    id = serializers.IntegerField(label="编号（提出异议时用）")
+    name = serializers.CharField(label="姓名或分工会")
+    branch_name = serializers.CharField(source="branch.name", label="分工会")
+    is_branch = serializers.SerializerMethodField(label="集体（分工会）")
+
+    def get_is_branch(self, obj) -> bool:
+        return obj.member_id is None
+
+
+class PublicityCampaignSerializer(ModelSerializer):
+    """评先评优公示（全校会员可见）：公示中的名单与最终名单"""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="类别名称")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
+    nominees = serializers.SerializerMethodField(label="公示名单（公示中）或最终名单（已公布）")
+    objections_open = serializers.SerializerMethodField(label="现在可以提出异议")
+    how_to_object = serializers.SerializerMethodField(label="如何提出异议")
+
+    class Meta:
+        model = AwardCampaign
+        fields = ["id", "year", "title", "kind", "kind_label", "for_branches", "status", "status_label",
+                  "publicity_days", "publicity_starts_on", "publicity_ends_on", "finalised_at", "nominees",
+                  "objections_open", "how_to_object"]
+        read_only_fields = fields
+
+    def get_nominees(self, obj) -> list[dict]:
+        from tenants.awards.selectors import public_nominees
+
+        return PublicNomineeSerializer(public_nominees(obj), many=True).data
+
+    def get_objections_open(self, obj) -> bool:
+        from tenants.awards.selectors import objection_window_open
+
+        return objection_window_open(obj)
+
+    def get_how_to_object(self, obj) -> str:
+        from tenants.awards.selectors import how_to_object
+
+        return how_to_object(obj)
 
 
 class ResolutionInputSerializer(Serializer):

@@ -3,7 +3,8 @@
 The union office (union_admin) runs campaigns, reviews, starts the 公示, records and resolves
 objections, publishes the final list and forwards winners to a provincial campaign; a branch chair
 reads campaigns, nominates for the branches they chair and reads those nominations; anyone else is
-refused (403); a member reads their own honours. Another school's records do not exist here (404).
+refused (403); a member reads their own honours, the 公示 and final lists (awards/publicity/), raises
+an objection during a 公示 (POST awards/objections/) and reads the objections they raised. Another school's records do not exist here (404).
 """
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ from api.serializers.awards import (
     AwardObjectionSerializer,
     BranchQuotaSerializer,
     ForwardInputSerializer,
+    MemberObjectionInputSerializer,
     ObjectionInputSerializer,
+    PublicityCampaignSerializer,
     PublicizeInputSerializer,
     QuotaInputSerializer,
     ReasonInputSerializer,
@@ -214,15 +217,43 @@ class AwardNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
 
 @extend_schema(tags=["评先评优"])
-@extend_schema_view(list=extend_schema(summary="公示异议（校工会）"), retrieve=extend_schema(summary="异议详情"))
-class AwardObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
+@extend_schema_view(list=extend_schema(summary="评先评优公示与最终名单（全校会员）"),
+                    retrieve=extend_schema(summary="一项评选的公示（只有通过审核的人选的姓名与分工会）"))
+class AwardPublicityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
+    """公示 is a notice to the school: every signed-in user of the school reads the campaigns in 公示
+    (the nominees who passed review: name and branch) and the final lists — nothing else."""
+
+    queryset = AwardCampaign.objects.order_by("-year", "-id")
+    serializer_class = PublicityCampaignSerializer
+    filterset_class = CampaignFilter
+
+    def base_queryset(self):
+        return q.publicity_campaigns()
+
+
+@extend_schema(tags=["评先评优"])
+@extend_schema_view(list=extend_schema(summary="公示异议（校工会：全部；会员：本人提出的）"),
+                    retrieve=extend_schema(summary="异议详情"),
+                    create=extend_schema(summary="对公示中的人选提出异议（公示期外：409；内容为空：400）",
+                                         request=MemberObjectionInputSerializer,
+                                         responses={201: AwardObjectionSerializer}))
+class AwardObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                            SchoolViewSet):
     queryset = AwardObjection.objects.order_by("recorded_at", "id")
     serializer_class = AwardObjectionSerializer
     filterset_class = ObjectionFilter
-    permission_classes = [Office]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "create"):
+            return super().get_permissions()
+        return [Office()]
 
     def base_queryset(self):
         return q.objections_visible_to(self.request.user).order_by("recorded_at", "id")
+
+    def create(self, request, *args, **kwargs):
+        objection = s.objection_record(by=request.user, **validated(request, MemberObjectionInputSerializer))
+        return Response(AwardObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
     def _resolve(self, request, upheld: bool):
         objection = s.objection_resolve(objection=self.get_object(), by=request.user, upheld=upheld,
@@ -263,4 +294,5 @@ def register(router) -> None:
     router.register("awards/campaigns", AwardCampaignViewSet, basename="award-campaign")
     router.register("awards/nominations", AwardNominationViewSet, basename="award-nomination")
     router.register("awards/objections", AwardObjectionViewSet, basename="award-objection")
+    router.register("awards/publicity", AwardPublicityViewSet, basename="award-publicity")
     router.register("awards/honours", AwardHonourViewSet, basename="award-honour")

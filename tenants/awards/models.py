@@ -107,7 +107,8 @@ class AwardNomination(models.Model):
 
 
 class AwardObjection(models.Model):
-    """An objection raised during the 公示, recorded by the office, then upheld or dismissed."""
+    """An objection raised during the 公示 — by a member themselves or recorded by the office for someone —
+    then upheld or dismissed by the office."""
 
     class Status(models.TextChoices):
         OPEN = "open", "待处理"
@@ -117,6 +118,9 @@ class AwardObjection(models.Model):
     nomination = models.ForeignKey(AwardNomination, verbose_name="推荐", on_delete=models.CASCADE,
                                    related_name="objections")
     raised_by = models.CharField("反映人", max_length=100)
+    # a member who raised it themselves during the 公示 (empty when the office recorded it for someone)
+    raised_by_user = models.ForeignKey("accounts.User", verbose_name="提出异议的账号", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
     content = models.TextField("异议内容")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
     recorded_by = models.CharField("记录人", max_length=150)

@@ -34,9 +34,64 @@ def nominations_visible_to(user):
 
 
 def objections_visible_to(user):
+    """The office sees every objection; a member only those they raised themselves."""
     rows = AwardObjection.objects.select_related("nomination", "nomination__campaign", "nomination__member",
                                                  "nomination__branch")
-    return rows if is_office(user) else rows.none()
+    return rows if is_office(user) else rows.filter(raised_by_user=user)
+
+
+# --- 公示: a notice to the whole school ------------------------------------------------------------
+
+#: what a member reads of a campaign in 公示 or published: nominees who passed review, nothing else
+PUBLIC_NOMINEES = {C.PUBLICIZING: (N.PUBLICIZED,), C.FINAL: (N.AWARDED,)}
+
+
+def publicity_campaigns():
+    """Campaigns every signed-in member of the school may read: in 公示, or with their final list out."""
+    return AwardCampaign.objects.filter(status__in=list(PUBLIC_NOMINEES)).order_by("-year", "-id")
+
+
+def in_publicity(today=None):
+    """Campaigns whose 公示 is running today (objections may be raised)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return publicity_campaigns().filter(status=C.PUBLICIZING, publicity_starts_on__lte=today,
+                                        publicity_ends_on__gte=today)
+
+
+def objection_window_open(campaign, today=None) -> bool:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return bool(campaign.status == C.PUBLICIZING and campaign.publicity_starts_on and campaign.publicity_ends_on
+                and campaign.publicity_starts_on <= today <= campaign.publicity_ends_on)
+
+
+def how_to_object(campaign) -> str:
+    """What the notice says about objections."""
+    from tenants.text import cn_date
+
+    if campaign.status == C.FINAL:
+        return "最终名单已公布。"
+    if not objection_window_open(campaign):
+        return f"公示期为 {cn_date(campaign.publicity_starts_on)} 至 {cn_date(campaign.publicity_ends_on)}，现在不能提出异议。"
+    return (f"对名单中的人选有异议的，请于 {cn_date(campaign.publicity_ends_on)}（公示最后一个工作日）前在本页"
+            "实名提出，写明事实；也可向校工会反映。异议只有校工会能看到，并由校工会核实处理。")
+
+
+def public_nominees(campaign):
+    """The nominees shown in the 公示 (passed review, not removed) or in the final list: name and branch only."""
+    return (campaign.nominations.filter(status__in=PUBLIC_NOMINEES.get(campaign.status, ()))
+            .select_related("member", "branch").order_by("branch__name", "id"))
+
+
+def public_nominations():
+    """Nominations any member may name in an objection (those shown in a 公示 or a final list)."""
+    q = Q()
+    for status, shown in PUBLIC_NOMINEES.items():
+        q |= Q(campaign__status=status, status__in=shown)
+    return AwardNomination.objects.filter(q).select_related("campaign", "member", "branch")
 
 
 def branch_quotas(campaign: AwardCampaign, branches=None) -> list[dict]:

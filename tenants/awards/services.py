@@ -28,6 +28,7 @@ from tenants.workflow import StateMachine
 MIN_PUBLICITY_DAYS = 5
 MAX_PUBLICITY_DAYS = 30
 MAX_QUOTA = 100
+MAX_OBJECTION_LENGTH = 2000
 OFFICE = frozenset({Role.UNION_ADMIN})
 NOMINATORS = OFFICE | {Role.BRANCH_CHAIR}
 
@@ -300,26 +301,47 @@ def campaign_publicize(*, campaign: AwardCampaign, by, starts_on: datetime.date 
 # --- objections -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def objection_record(*, nomination: AwardNomination, by, raised_by: str, content: str) -> AwardObjection:
-    """An objection raised during the 公示: who raised it and what it says."""
-    _office(by, "记录公示异议")
+def objection_record(*, nomination: AwardNomination, by, content: str, raised_by: str = "") -> AwardObjection:
+    """An objection raised during the 公示 on a nominee.
+
+    The 公示 is a notice to the whole school: any signed-in member may raise an objection themselves
+    (their account and name are recorded as the raiser; only the office and they see it), and the
+    office is notified. The office may also record one raised by someone else (反映人, may be 匿名)."""
+    office = by is None or by.has_role(*OFFICE)
+    if not office and not getattr(by, "is_authenticated", False):
+        raise NotAllowed("请先登录。")
     nomination = _lock(nomination)
     if nomination.status != N.PUBLICIZED:
-        raise Conflict(f"推荐当前状态为“{nomination.get_status_display()}”，只有公示期间可以记录异议。")
+        raise Conflict(f"{nomination.name}当前为“{nomination.get_status_display()}”，只有公示期间可以提出异议。")
     campaign = nomination.campaign
     check_objection_window(campaign.publicity_starts_on, campaign.publicity_ends_on)
     errors = {}
-    if not _text(raised_by):
-        errors["raised_by"] = "请填写反映人（可填“匿名”）。"
-    elif len(_text(raised_by)) > 100:
-        errors["raised_by"] = "反映人最多 100 个字。"
+    if office:
+        if not _text(raised_by):
+            errors["raised_by"] = "请填写反映人（可填“匿名”）。"
+        elif len(_text(raised_by)) > 100:
+            errors["raised_by"] = "反映人最多 100 个字。"
+    else:
+        member = Member.objects.filter(user=by).first()
+        raised_by = (member.name if member else (by.get_full_name() or by.get_username()))[:100]
     if not _text(content):
         errors["content"] = "异议内容不能为空。"
+    elif len(_text(content)) > MAX_OBJECTION_LENGTH:
+        errors["content"] = f"异议内容最多 {MAX_OBJECTION_LENGTH} 个字。"
     if errors:
         raise ValidationError(errors)
     objection = AwardObjection.objects.create(nomination=nomination, raised_by=_text(raised_by),
+                                              raised_by_user=None if office else by,
                                               content=_text(content), recorded_by=actor_name(by))
     audit_create(actor=by, target=objection, fields=["nomination", "content"])
+    if not office:
+        from django.urls import reverse
+
+        from tenants.accounts.models import User
+
+        admins = list(User.objects.filter(roles__contains=[Role.UNION_ADMIN], is_active=True))
+        notify(users=admins, link=reverse("school:award-nomination", args=[nomination.pk]),
+               message=f"“{campaign.title}”公示收到异议：{raised_by}对{nomination.name}提出异议，请处理。")
     return objection
 
 

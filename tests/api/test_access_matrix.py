@@ -56,7 +56,8 @@ HEALTH_CHECK_ENDPOINTS: dict[str, str] = {
 TRIP_ENDPOINTS: dict[str, str] = {"trip-batch": EVERYONE, "trip-application": OWN}
 
 AWARD_ENDPOINTS: dict[str, str] = {
-    "award-campaign": ADMIN, "award-nomination": ADMIN, "award-objection": ADMIN, "award-honour": OWN,
+    "award-campaign": ADMIN, "award-nomination": ADMIN, "award-objection": OWN, "award-honour": OWN,
+    "award-publicity": EVERYONE,
 }
 
 RETIREMENT_ENDPOINTS: dict[str, str] = {"retirement-ceremony": ADMIN}

@@ -87,6 +87,59 @@ def test_the_office_runs_a_campaign_through_the_api(awards, huzhou, host_client)
     assert client_for(school, a["chair2"]).get("/api/v1/awards/honours/").json()["results"] == []
     figures = admin.get("/api/v1/awards/campaigns/figures/").json()
     assert figures["years"][0]["winners"] == 1
-    assert plain.get("/api/v1/awards/objections/").status_code == 403
+    assert plain.get("/api/v1/awards/objections/").json()["results"] == []  # only their own: none
+    assert plain.get(f"/api/v1/awards/objections/{o}/").status_code == 404
     with in_schema(school):
         assert AwardObjection.objects.get().status == "dismissed"
+
+
+def test_a_member_reads_the_publicity_and_objects_through_the_api(awards, huzhou, host_client):
+    from tenants.awards import services as s
+
+    a, school = awards, awards["school"]
+    today = timezone.localdate()
+    with in_schema(school):
+        c = s.campaign_create(by=a["admin"], year=today.year, title="三育人先进评选", kind="three_edu",
+                              opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=5))
+        other = s.campaign_create(by=a["admin"], year=today.year, title="未公示的评选", kind="other",
+                                  opens_on=today - datetime.timedelta(days=1),
+                                  closes_on=today + datetime.timedelta(days=5))
+        passed = s.nomination_submit(by=a["chair"], campaign=c, member=a["members"][1], deeds="事迹")
+        failed = s.nomination_submit(by=a["chair2"], campaign=c, member=a["members"][4], deeds="事迹")
+        s.nomination_review(nomination=passed, by=a["admin"], passed=True)
+        s.nomination_review(nomination=failed, by=a["admin"], passed=False, comment="原因")
+        s.campaign_publicize(campaign=c, by=a["admin"], starts_on=today)
+    plain = client_for(school, a["plain"])
+    listed = plain.get("/api/v1/awards/publicity/")
+    assert listed.status_code == 200
+    rows = listed.json()["results"]
+    assert [r["title"] for r in rows] == ["三育人先进评选"]
+    assert rows[0]["nominees"] == [{"id": passed.pk, "name": a["members"][1].name, "branch_name": "文学院",
+                                    "is_branch": False}]
+    assert rows[0]["objections_open"] and rows[0]["publicity_ends_on"]
+    assert plain.get(f"/api/v1/awards/publicity/{other.pk}/").status_code == 404
+    assert host_client(huzhou, ["member"]).get(f"/api/v1/awards/publicity/{c.pk}/").status_code == 404
+
+    empty = plain.post("/api/v1/awards/objections/", {"nomination": passed.pk, "content": ""}, format="json")
+    assert empty.status_code == 400 and "异议内容不能为空" in empty.json()["errors"]["content"][0]
+    hidden = plain.post("/api/v1/awards/objections/", {"nomination": failed.pk, "content": "x"}, format="json")
+    assert hidden.status_code == 400 and "nomination" in hidden.json()["errors"]
+    made = plain.post("/api/v1/awards/objections/", {"nomination": passed.pk, "content": "事迹不实",
+                                                     "raised_by": "别人"}, format="json")
+    assert made.status_code == 201 and made.json()["raised_by"] == a["members"][0].name
+    o = made.json()["id"]
+    assert [r["id"] for r in plain.get("/api/v1/awards/objections/").json()["results"]] == [o]
+    assert plain.post(f"/api/v1/awards/objections/{o}/dismiss/", {"resolution": "x"}, format="json").status_code == 403
+    someone = client_for(school, a["chair2"])
+    assert someone.get(f"/api/v1/awards/objections/{o}/").status_code == 404
+    assert someone.get("/api/v1/awards/objections/").json()["results"] == []
+    office = client_for(school, a["admin"]).get(f"/api/v1/awards/objections/{o}/").json()
+    assert office["raised_by"] == a["members"][0].name and office["raised_by_user"] == a["plain"].pk
+    assert host_client(huzhou, ["union_admin"]).get(f"/api/v1/awards/objections/{o}/").status_code == 404
+    with in_schema(school):
+        from tenants.awards.models import AwardCampaign as Campaign
+
+        Campaign.objects.filter(pk=c.pk).update(publicity_starts_on=today - datetime.timedelta(days=9),
+                                                publicity_ends_on=today - datetime.timedelta(days=1))
+    late = plain.post("/api/v1/awards/objections/", {"nomination": passed.pk, "content": "x"}, format="json")
+    assert late.status_code == 409 and "不能记录异议" in late.json()["detail"]

@@ -265,3 +265,35 @@ def test_a_year_without_published_holidays_is_said_so():
     assert "2099年的法定节假日尚未公布" in _publicity_note(campaign)
     assert _publicity_note(AwardCampaign(publicity_starts_on=datetime.date(2025, 9, 29),
                                          publicity_ends_on=datetime.date(2025, 10, 11))) == ""
+
+
+def test_a_member_raises_an_objection_during_the_publicity(awards):
+    from tenants.accounts.models import Notification
+    from tenants.awards import selectors as q
+
+    a = awards
+    with in_schema(a["school"]):
+        c = s.campaign_create(by=a["admin"], year=TODAY().year, title="最美教师评选", kind="teacher",
+                              opens_on=TODAY() - datetime.timedelta(days=1),
+                              closes_on=TODAY() + datetime.timedelta(days=5))
+        n = s.nomination_submit(by=a["chair"], campaign=c, member=a["members"][1], deeds="事迹")
+        with pytest.raises(Conflict, match="只有公示期间"):
+            s.objection_record(nomination=n, by=a["plain"], content="有异议")
+        s.nomination_review(nomination=n, by=a["admin"], passed=True)
+        s.campaign_publicize(campaign=c, by=a["admin"], starts_on=TODAY())
+        with pytest.raises(ValidationError) as refused:
+            s.objection_record(nomination=n, by=a["plain"], content="  ")
+        assert set(refused.value.message_dict) == {"content"}
+        o = s.objection_record(nomination=n, by=a["plain"], content="事迹不实", raised_by="冒名")
+        assert (o.raised_by, o.raised_by_user, o.recorded_by) == (a["members"][0].name, a["plain"],
+                                                                  a["plain"].username)
+        assert Notification.objects.filter(user=a["admin"], message__contains="公示收到异议").exists()
+        assert list(q.objections_visible_to(a["plain"])) == [o]
+        assert list(q.objections_visible_to(a["chair"])) == []
+        assert list(q.objections_visible_to(a["admin"])) == [o]
+        c.refresh_from_db()
+        assert [x.pk for x in q.public_nominees(c)] == [n.pk]
+        AwardCampaign.objects.filter(pk=c.pk).update(publicity_starts_on=TODAY() - datetime.timedelta(days=9),
+                                                     publicity_ends_on=TODAY() - datetime.timedelta(days=1))
+        with pytest.raises(Conflict, match="不能记录异议"):
+            s.objection_record(nomination=n, by=a["plain"], content="再议")

@@ -33,9 +33,17 @@ def test_who_opens_which_page(awards, huzhou):
     with in_schema(school):
         c = _campaign(a)
         n = s.nomination_submit(by=a["chair2"], campaign=c, member=a["members"][4], deeds="事迹")
-    for url in ["/awards/", "/awards/new/", f"/awards/{c.pk}/", f"/awards/nominations/{n.pk}/"]:
+    for url in ["/awards/", "/awards/new/", f"/awards/{c.pk}/", f"/awards/nominations/{n.pk}/",
+                "/awards/publicity/"]:
         assert admin.get(url).status_code == 200, url
+    for url in ["/awards/new/", f"/awards/nominations/{n.pk}/"]:
         assert plain.get(url).status_code == 403, url
+    # a plain member is sent to the 公示 page; a campaign not in 公示 is not there for them
+    assert plain.get("/awards/")["Location"] == "/awards/publicity/"
+    assert plain.get("/awards/publicity/").status_code == 200
+    assert plain.get(f"/awards/{c.pk}/").status_code == 404
+    assert plain.post(f"/awards/{c.pk}/", {"do": "finalise"}).status_code == 403
+    assert signed_in(huzhou, [Role.MEMBER]).get("/awards/publicity/").status_code == 200  # its own, empty
     assert chair.get("/awards/").status_code == 200
     assert chair.get(f"/awards/{c.pk}/").status_code == 200
     assert chair.get("/awards/new/").status_code == 403
@@ -126,3 +134,50 @@ def test_a_chair_sees_open_campaigns_on_the_workbench(awards):
     with in_schema(school):
         _campaign(a)
     assert "待推荐的评先评优" in text(page_client(school, a["chair"]).get("/"))
+
+
+def test_a_member_reads_the_publicity_and_raises_an_objection(awards, huzhou):
+    a, school = awards, awards["school"]
+    plain = page_client(school, a["plain"])
+    with in_schema(school):
+        c = _campaign(a)
+        passed = s.nomination_submit(by=a["chair"], campaign=c, member=a["members"][1], deeds="秘密事迹")
+        failed = s.nomination_submit(by=a["chair2"], campaign=c, member=a["members"][4], deeds="事迹")
+        s.nomination_review(nomination=passed, by=a["admin"], passed=True)
+        s.nomination_review(nomination=failed, by=a["admin"], passed=False, comment="不符合条件的原因")
+        s.campaign_publicize(campaign=c, by=a["admin"], starts_on=timezone.localdate())
+        name, failed_name = a["members"][1].name, a["members"][4].name
+    portal = text(plain.get("/me/"))
+    assert "正在公示" in portal and "最美教师评选" in portal
+    assert plain.get(f"/awards/{c.pk}/")["Location"] == f"/awards/publicity/#campaign-{c.pk}"
+    page = text(plain.get("/awards/publicity/"))
+    assert name in page and "文学院" in page and "个工作日" in page and "提出异议" in page
+    for hidden in (failed_name, "秘密事迹", "不符合条件的原因", "A1"):
+        assert hidden not in page, hidden
+    empty = plain.post(f"/awards/publicity/?campaign={c.pk}", {"nomination": passed.pk, "content": " "})
+    assert empty.status_code == 200 and "异议内容不能为空" in text(empty)
+    refused = plain.post(f"/awards/publicity/?campaign={c.pk}", {"nomination": failed.pk, "content": "x"})
+    assert "请选择公示名单中的人选" in text(refused)
+    assert plain.post(f"/awards/publicity/?campaign={c.pk}",
+                      {"nomination": passed.pk, "content": "该同志事迹有夸大"}).status_code == 302
+    with in_schema(school):
+        objection = passed.objections.get()
+        assert objection.raised_by_user_id == a["plain"].pk and objection.raised_by == a["members"][0].name
+    assert "我提出的异议" in text(plain.get("/awards/publicity/"))
+    admin = page_client(school, a["admin"])
+    assert "待处理的公示异议" in text(admin.get("/"))
+    office_view = text(admin.get(f"/awards/nominations/{passed.pk}/"))
+    assert a["members"][0].name in office_view and "该同志事迹有夸大" in office_view
+    # another member sees the notice, not the objection
+    other = signed_in(school, [Role.MEMBER])
+    assert "该同志事迹有夸大" not in text(other.get("/awards/publicity/"))
+    # after the 公示: no form, and a post is refused
+    with in_schema(school):
+        AwardCampaign.objects.filter(pk=c.pk).update(publicity_ends_on=timezone.localdate() - DAY,
+                                                     publicity_starts_on=timezone.localdate() - 9 * DAY)
+    assert "提交异议" not in text(plain.get("/awards/publicity/"))
+    late = plain.post(f"/awards/publicity/?campaign={c.pk}", {"nomination": passed.pk, "content": "x"}, follow=True)
+    assert "现在不能提出异议" in text(late)
+    assert plain.post("/awards/publicity/?campaign=abc", {}).status_code == 404
+    # another school's campaign is not on this school's page
+    assert "最美教师评选" not in text(signed_in(huzhou, [Role.MEMBER]).get("/awards/publicity/"))

@@ -7,6 +7,7 @@ tenants.awards.selectors'.
 """
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -15,13 +16,14 @@ from django.utils import timezone
 from tenants.accounts.roles import Role
 from tenants.awards import selectors as q
 from tenants.awards import services as s
+from tenants.errors import Conflict
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
 from tenants.members.models import Branch, Member
 from tenants.workdays import calendar_covers
 from web.base import SchoolPage, posted_id
 from web.history import state_history
 from web.school import Section
-from web.school.awards_forms import CampaignForm, ForwardForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
+from web.school.awards_forms import CampaignForm, ForwardForm, MemberObjectionForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
 from web.tables import Column, Filter, Table
 from web.todo import LIST_LENGTH, Todo
 
@@ -58,11 +60,14 @@ def _provincial_open():
 
 
 class CampaignList(SchoolPage):
+    """The office and the chairs run campaigns here; any other member is sent to the 公示 page."""
+
     template_name = "web/awards/campaigns.html"
     title = "评先评优"
-    roles = OFFICE_OR_CHAIR
 
     def get(self, request):
+        if not request.user.has_role(*OFFICE_OR_CHAIR):
+            return redirect("school:award-publicity")
         table = Table(request, id="campaigns", columns=[
             Column("title", "评选", link=lambda c: reverse("school:award-campaign", args=[c.pk]), primary=True),
             Column("year", "年度", sort="year"),
@@ -107,9 +112,21 @@ class CampaignNew(SchoolPage):
 
 
 class CampaignDetail(SchoolPage):
+    """The office's and chairs' page; a member following a link to a campaign in 公示 (or published)
+    lands on its notice on the 公示 page, and finds no other campaign."""
+
     template_name = "web/awards/campaign.html"
     title = "评选详情"
-    roles = OFFICE_OR_CHAIR
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.has_role(*OFFICE_OR_CHAIR):
+            if request.method != "GET":
+                raise PermissionDenied("只有校工会或分工会主席可以办理评选。")
+            if not q.publicity_campaigns().filter(pk=kwargs["pk"]).exists():
+                raise Http404("没有这项评选")
+            return redirect(reverse("school:award-publicity") + f"#campaign-{kwargs['pk']}")
+        return super().dispatch(request, *args, **kwargs)
 
     def forms(self, campaign, data=None, do=""):
         user = self.request.user
@@ -242,8 +259,68 @@ class NominationDetail(SchoolPage):
         return redirect("school:award-nomination", pk=pk)
 
 
+def _refuse(message):
+    raise Conflict(message)
+
+
+class Publicity(SchoolPage):
+    """评先评优公示: every signed-in member of the school reads the campaigns in 公示 (the nominees who
+    passed review: name and branch, the period in working days, how to object) and the final lists,
+    raises an objection during a 公示 and follows the objections they raised. Nothing else."""
+
+    template_name = "web/awards/publicity.html"
+    title = "评先评优公示"
+
+    def campaigns(self, data=None, posted=None):
+        rows = []
+        for campaign in q.publicity_campaigns():
+            campaign.nominees = list(q.public_nominees(campaign))
+            campaign.can_object = q.objection_window_open(campaign)
+            campaign.how_to_object = q.how_to_object(campaign)
+            campaign.note = _publicity_note(campaign)
+            if campaign.can_object:
+                campaign.form = MemberObjectionForm(data if posted == campaign.pk else None,
+                                                    nominees=q.public_nominees(campaign))
+                campaign.action = f"?campaign={campaign.pk}"
+            rows.append(campaign)
+        return rows
+
+    def page(self, campaigns):
+        user = self.request.user
+        mine = q.objections_visible_to(user).filter(raised_by_user=user).order_by("-recorded_at")[:20]
+        return self.render_page(
+            running=[c for c in campaigns if c.status == AwardCampaign.Status.PUBLICIZING],
+            published=[c for c in campaigns if c.status == AwardCampaign.Status.FINAL][:10], mine=mine,
+            is_office=user.has_role(*OFFICE))
+
+    def get(self, request):
+        return self.page(self.campaigns())
+
+    def post(self, request):
+        pk = request.GET.get("campaign", "")
+        campaign = q.publicity_campaigns().filter(pk=int(pk) if pk.isdigit() and len(pk) < 19 else 0).first()
+        if campaign is None:
+            raise Http404("没有这项公示")
+        campaigns = self.campaigns(request.POST, campaign.pk)
+        shown = next(c for c in campaigns if c.pk == campaign.pk)
+        form = getattr(shown, "form", None)
+        if form is None:  # not (or no longer) in its 公示: say so
+            self.call_service(lambda: _refuse(q.how_to_object(campaign)))
+            return redirect("school:award-publicity")
+        if form.is_valid():
+            nomination = form.cleaned_data["nomination"]
+            if nomination is None:
+                form.add_error("nomination", "请选择对哪位人选有异议。")
+            elif self.call_service(lambda: s.objection_record(nomination=nomination, by=request.user,
+                                                              content=form.cleaned_data["content"]),
+                                   form=form, success="异议已提交，校工会将核实处理。"):
+                return redirect("school:award-publicity")
+        return self.page(campaigns)
+
+
 urlpatterns = [
     path("", CampaignList.as_view(), name="awards"),
+    path("publicity/", Publicity.as_view(), name="award-publicity"),
     path("new/", CampaignNew.as_view(), name="award-campaign-new"),
     path("<int:pk>/", CampaignDetail.as_view(), name="award-campaign"),
     path("nominations/<int:pk>/", NominationDetail.as_view(), name="award-nomination"),
@@ -297,13 +374,19 @@ def member_sections(user, member) -> list:
 
 
 def portal_sections(user, member) -> list:
-    """我的荣誉 on the member's own portal: the school's honours (and the province's, where recorded)."""
+    """我的荣誉 on the member's own portal: the school's honours (and the province's, where recorded);
+    正在公示 when a campaign's 公示 is running (for every signed-in user, member record or not)."""
+    sections = []
+    running = list(q.in_publicity())
+    if running:
+        sections.append(Section(template="web/awards/_publicity_portal.html", context={"running": running}))
     if member is None:
-        return []
+        return sections
     from django.db import connection
 
     honours = list(q.honours_of(member))
     provincial = q.provincial_honours_of(member, getattr(connection, "tenant", None))
-    if not honours and not provincial:
-        return []
-    return [Section(template="web/awards/_my_honours.html", context={"honours": honours, "provincial": provincial})]
+    if honours or provincial:
+        sections.append(Section(template="web/awards/_my_honours.html",
+                                context={"honours": honours, "provincial": provincial}))
+    return sections

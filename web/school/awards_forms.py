@@ -64,6 +64,23 @@ class ObjectionForm(PageForm):
     content = forms.CharField(label="异议内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class NomineeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name if obj.member_id is None else f"{obj.name}（{obj.branch.name}）"
+
+
+class MemberObjectionForm(PageForm):
+    """A member's own objection to a nominee in a running 公示."""
+
+    nomination = NomineeChoice(label="对哪位人选有异议", queryset=None, required=False, empty_label="请选择",
+                               error_messages={"invalid_choice": "请选择公示名单中的人选。"})
+    content = forms.CharField(label="异议内容（请写明事实）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, nominees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = nominees
+
+
 class ForwardForm(PageForm):
     provincial_campaign = forms.ModelChoiceField(label="省级推荐活动", queryset=None, required=False,
                                                  empty_label="请选择推荐中的省级活动")
