@@ -48,7 +48,8 @@ SCHOOL_NAV = [
     NavItem("活动报名", "school:activities", icon="⚑"),
     NavItem("体检", "school:health-checks", roles=frozenset({Role.UNION_ADMIN}), icon="✓"),
     NavItem("疗休养", "school:trips", icon="⛰"),
-    NavItem("评先评优", "school:awards", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), icon="✪"),
+    # everyone: a member reads the 公示 and may object; the office and chairs run the campaigns
+    NavItem("评先评优", "school:awards", icon="✪"),
     NavItem("荣休", "school:retirement", roles=frozenset({Role.UNION_ADMIN}), icon="❀"),
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
