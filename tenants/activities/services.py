@@ -757,4 +757,6 @@ def counts(activity: Activity) -> dict:
         waitlisted=Count("id", filter=Q(status=R.WAITLISTED)),
         checked_in=Count("id", filter=Q(status=R.CONFIRMED, checked_in_at__isnull=False)))
     rows["free"] = max(activity.capacity - rows["confirmed"], 0)
+    # what registration_create does with a sign-up now: 报名成功 while a place is free, else 候补
+    rows["waitlisting"] = rows["free"] == 0
     return rows

@@ -16,9 +16,9 @@ def _local(dt: datetime.datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M")
 
 
-def _sign_up(page):
-    page.get_by_role("button", name="报名", exact=True).click()   # tap 1
-    page.locator("#confirm-dialog-ok").click()                      # tap 2: 确定报名
+def _sign_up(page, label="报名"):
+    # tap 1 opened the activity; tap 2 is the button itself, no confirm dialog (cancelling is easy)
+    page.get_by_role("button", name=label, exact=True).click()
 
 
 def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
@@ -66,7 +66,7 @@ def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
     second = phone.new_page()
     login(second, stack, "guilin", "member2")
     second.goto(activity_url)
-    _sign_up(second)
+    _sign_up(second, "候补报名")
     expect(second.get_by_test_id("waitlist-place")).to_contain_text("候补第 1 位")
 
     # member1 cancels: member2 moves up at once and sees a code of their own

@@ -250,3 +250,36 @@ def test_the_organiser_edits_an_activity_and_a_larger_capacity_promotes_the_next
     assert member.get(f"/activities/{activity.pk}/edit/").status_code == 403
     assert f'/activities/{activity.pk}/edit/' not in text(member.get(f"/activities/{activity.pk}/"))
     assert signed_in(huzhou, [Role.UNION_ADMIN]).get(f"/activities/{activity.pk}/edit/").status_code == 404
+
+
+def test_sign_up_is_one_tap_without_a_confirm_dialog_and_reads_waitlist_when_full(guilin):
+    """The issue's two taps: open the activity (or the card on 我的) → 报名; no confirm dialog. When the
+    places are taken (the service's counts) the button reads 候补报名, on the page and on 我的."""
+    client = signed_in(guilin, [Role.MEMBER])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        branch = Branch.objects.create(name="两步报名分工会")
+        new_member(branch, user=client.user)
+        other = new_member(branch, user=make_user(guilin, [Role.MEMBER]))
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        activity = open_activity(admin, title="两步报名拔河赛", capacity=1)
+
+    def sign_up_form(html):
+        start = html.index('data-testid="sign-up"')
+        return html[start:html.index("</section>", start)]
+
+    form = sign_up_form(text(client.get(f"/activities/{activity.pk}/")))
+    assert "data-confirm" not in form and ">报名</button>" in form
+    portal = text(client.get("/me/"))
+    card = portal[portal.index('data-testid="activities-portal"'):]
+    assert "两步报名拔河赛" in card and "data-confirm" not in card.split("</section>")[0]
+    with in_schema(guilin):
+        s.registration_create(by=other.user, activity=activity, member=other)
+    form = sign_up_form(text(client.get(f"/activities/{activity.pk}/")))
+    assert ">候补报名</button>" in form and 'data-testid="full"' in form
+    assert ">候补报名</button>" in text(client.get("/me/"))
+    assert client.post(f"/activities/{activity.pk}/", {}).status_code == 302
+    with in_schema(guilin):
+        assert Registration.objects.get(activity=activity, member__user=client.user).status == "waitlisted"

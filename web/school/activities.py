@@ -1,6 +1,7 @@
 """Pages of 活动、报名、签到（issue #11）.
 
-Everyone of the school sees published activities and signs up in two taps (报名 → 确定); the
+Everyone of the school sees published activities and signs up in two taps (the activity → 报名, or
+候补报名 when it is full; no confirm dialog: cancelling is easy until the deadline); the
 organiser (the union office, or the chair of the organising branch) creates, opens, closes, moves
 people, checks them in with the phone's camera or a typed code, and records the activity as held
 with its cost. Every change is tenants.activities.services'; who sees what is the selectors'.
@@ -204,7 +205,7 @@ class ActivityDetail(SchoolPage):
         return self.render_page(**context)
 
     def post(self, request, pk):
-        """报名 (the second tap) or a branch's team."""
+        """报名 (the second tap, no confirm dialog) or a branch's team."""
         activity = _visible(request.user, pk)
         if request.POST.get("form") == "team":
             chaired = _chaired(request.user)
@@ -429,6 +430,8 @@ def portal_sections(user, member) -> list:
     taken = {r.activity_id for r in mine}
     open_rows = [a for a in q.open_activities()[:30] if a.pk not in taken and a.sign_up == Activity.SignUp.INDIVIDUAL
                  and s.may_sign_up(a, member)][:10]
+    for activity in open_rows:
+        activity.waitlisting = s.counts(activity)["waitlisting"]
     if not mine and not open_rows:
         return []
     return [Section(template="web/activities/_portal.html", context={"open": open_rows, "mine": mine})]
