@@ -78,6 +78,20 @@ def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
     second_code = second.get_by_test_id("my-code").inner_text()
     assert second_code != first_code
 
+    # the organiser on a phone (390 px): the 报名名单 is cards, the name on one line, the moves in reach
+    organiser = phone.new_page()
+    login(organiser, stack, "guilin", "admin")
+    organiser.goto(activity_url)
+    names = organiser.get_by_test_id("registrations").locator("td.primary")
+    expect(names).to_have_count(1)
+    box = names.first.bounding_box()
+    assert box["width"] > 250 and box["height"] < 40, box
+    demote = organiser.get_by_test_id("registrations").get_by_role("button", name="转候补")
+    expect(demote).to_be_visible()
+    button = demote.bounding_box()
+    assert button["x"] >= 0 and button["x"] + button["width"] <= 390, button
+    assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
+
     # the organiser checks member2 in with the typed code; member1's cancelled code is refused
     desktop.goto(activity_url.rstrip("/") + "/check-in/")
     desktop.get_by_label("签到码").fill(first_code)
