@@ -223,14 +223,22 @@ def activity_create(*, by, organiser_branch: Branch | None = None, quotas=None, 
     return activity
 
 
+def update_problem(activity: Activity) -> str | None:
+    """Why this activity can no longer be changed (held or cancelled); None while it can."""
+    if activity.status in (A.HELD, A.CANCELLED):
+        return f"活动{activity.get_status_display()}，不能再修改。"
+    return None
+
+
 @transaction.atomic
 def activity_update(*, by, activity: Activity, quotas=None, **data) -> Activity:
     """Change an activity not yet held. A larger capacity promotes the waitlist at once; a capacity
     below the places already confirmed is refused."""
     activity = Activity.objects.select_for_update(of=("self",)).select_related("organiser_branch").get(pk=activity.pk)
     _require_organiser(by, activity)
-    if activity.status in (A.HELD, A.CANCELLED):
-        raise Conflict(f"活动{activity.get_status_display()}，不能再修改。")
+    problem = update_problem(activity)
+    if problem:
+        raise Conflict(problem)
     merged = {f: getattr(activity, f) for f in EDITABLE}
     merged.update({k: v for k, v in data.items() if k in EDITABLE})
     fields = _cleaned(merged, by=by)
@@ -749,4 +757,6 @@ def counts(activity: Activity) -> dict:
         waitlisted=Count("id", filter=Q(status=R.WAITLISTED)),
         checked_in=Count("id", filter=Q(status=R.CONFIRMED, checked_in_at__isnull=False)))
     rows["free"] = max(activity.capacity - rows["confirmed"], 0)
+    # what registration_create does with a sign-up now: 报名成功 while a place is free, else 候补
+    rows["waitlisting"] = rows["free"] == 0
     return rows

@@ -16,9 +16,9 @@ def _local(dt: datetime.datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M")
 
 
-def _sign_up(page):
-    page.get_by_role("button", name="报名", exact=True).click()   # tap 1
-    page.locator("#confirm-dialog-ok").click()                      # tap 2: 确定报名
+def _sign_up(page, label="报名"):
+    # tap 1 opened the activity; tap 2 is the button itself, no confirm dialog (cancelling is easy)
+    page.get_by_role("button", name=label, exact=True).click()
 
 
 def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
@@ -66,7 +66,7 @@ def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
     second = phone.new_page()
     login(second, stack, "guilin", "member2")
     second.goto(activity_url)
-    _sign_up(second)
+    _sign_up(second, "候补报名")
     expect(second.get_by_test_id("waitlist-place")).to_contain_text("候补第 1 位")
 
     # member1 cancels: member2 moves up at once and sees a code of their own
@@ -77,6 +77,20 @@ def test_sign_up_waitlist_promotion_and_check_in(desktop, phone, stack):
     expect(second.get_by_test_id("my-code")).to_be_visible()
     second_code = second.get_by_test_id("my-code").inner_text()
     assert second_code != first_code
+
+    # the organiser on a phone (390 px): the 报名名单 is cards, the name on one line, the moves in reach
+    organiser = phone.new_page()
+    login(organiser, stack, "guilin", "admin")
+    organiser.goto(activity_url)
+    names = organiser.get_by_test_id("registrations").locator("td.primary")
+    expect(names).to_have_count(1)
+    box = names.first.bounding_box()
+    assert box["width"] > 250 and box["height"] < 40, box
+    demote = organiser.get_by_test_id("registrations").get_by_role("button", name="转候补")
+    expect(demote).to_be_visible()
+    button = demote.bounding_box()
+    assert button["x"] >= 0 and button["x"] + button["width"] <= 390, button
+    assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
 
     # the organiser checks member2 in with the typed code; member1's cancelled code is refused
     desktop.goto(activity_url.rstrip("/") + "/check-in/")

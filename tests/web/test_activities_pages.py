@@ -213,3 +213,73 @@ def test_a_chair_of_two_branches_chooses_the_branch_of_a_team(guilin):
 def test_the_office_reaches_the_yearly_health_check_from_the_activity_list(guilin):
     assert "/health-checks/" in text(signed_in(guilin, [Role.UNION_ADMIN]).get("/activities/"))
     assert "/health-checks/" not in text(signed_in(guilin, [Role.MEMBER]).get("/activities/"))
+
+
+def test_the_organiser_edits_an_activity_and_a_larger_capacity_promotes_the_next_in_line(guilin, huzhou):
+    """The step the refusal “名额已满…可先增加名额” points to: 修改活动, errors beside the field with
+    the input kept, a larger capacity confirms the first waitlisted person; others may not edit."""
+    admin = signed_in(guilin, [Role.UNION_ADMIN])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        branch = Branch.objects.create(name="修改测试分工会")
+        first, second, third = (new_member(branch, user=make_user(guilin, [Role.MEMBER])) for _ in range(3))
+        activity = open_activity(admin.user, title="修改测试联欢会", capacity=1)
+        s.activity_update(by=admin.user, activity=activity, quotas={branch: 3})
+        for m in (first, second, third):
+            s.registration_create(by=m.user, activity=activity, member=m)
+    detail = text(admin.get(f"/activities/{activity.pk}/"))
+    assert f'/activities/{activity.pk}/edit/' in detail
+    form = admin.get(f"/activities/{activity.pk}/edit/")
+    assert form.status_code == 200 and "修改测试联欢会" in text(form) and "修改测试分工会 3" in text(form)
+    fields = dict(form.context["form"].initial)
+    posted = {k: ("" if v is None else v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "strftime") else v)
+              for k, v in fields.items()}
+    refused = admin.post(f"/activities/{activity.pk}/edit/", {**posted, "capacity": "0", "place": "新礼堂"})
+    assert refused.status_code == 200 and "名额应在" in text(refused) and 'value="新礼堂"' in text(refused)
+    done = admin.post(f"/activities/{activity.pk}/edit/", {**posted, "capacity": "2", "place": "新礼堂",
+                                                           "quotas": "修改测试分工会 4"})
+    assert done.status_code == 302 and done["Location"] == f"/activities/{activity.pk}/"
+    with in_schema(guilin):
+        activity.refresh_from_db()
+        assert activity.capacity == 2 and activity.place == "新礼堂" and activity.quotas.get().places == 4
+        status = {r.member_id: r.status for r in Registration.objects.filter(activity=activity)}
+    assert status == {first.pk: "confirmed", second.pk: "confirmed", third.pk: "waitlisted"}
+    member = signed_in(guilin, [Role.MEMBER])
+    assert member.get(f"/activities/{activity.pk}/edit/").status_code == 403
+    assert f'/activities/{activity.pk}/edit/' not in text(member.get(f"/activities/{activity.pk}/"))
+    assert signed_in(huzhou, [Role.UNION_ADMIN]).get(f"/activities/{activity.pk}/edit/").status_code == 404
+
+
+def test_sign_up_is_one_tap_without_a_confirm_dialog_and_reads_waitlist_when_full(guilin):
+    """The issue's two taps: open the activity (or the card on 我的) → 报名; no confirm dialog. When the
+    places are taken (the service's counts) the button reads 候补报名, on the page and on 我的."""
+    client = signed_in(guilin, [Role.MEMBER])
+    with in_schema(guilin):
+        from tenants.activities import services as s
+        from tenants.members.models import Branch
+
+        branch = Branch.objects.create(name="两步报名分工会")
+        new_member(branch, user=client.user)
+        other = new_member(branch, user=make_user(guilin, [Role.MEMBER]))
+        admin = make_user(guilin, [Role.UNION_ADMIN])
+        activity = open_activity(admin, title="两步报名拔河赛", capacity=1)
+
+    def sign_up_form(html):
+        start = html.index('data-testid="sign-up"')
+        return html[start:html.index("</section>", start)]
+
+    form = sign_up_form(text(client.get(f"/activities/{activity.pk}/")))
+    assert "data-confirm" not in form and ">报名</button>" in form
+    portal = text(client.get("/me/"))
+    card = portal[portal.index('data-testid="activities-portal"'):]
+    assert "两步报名拔河赛" in card and "data-confirm" not in card.split("</section>")[0]
+    with in_schema(guilin):
+        s.registration_create(by=other.user, activity=activity, member=other)
+    form = sign_up_form(text(client.get(f"/activities/{activity.pk}/")))
+    assert ">候补报名</button>" in form and 'data-testid="full"' in form
+    assert ">候补报名</button>" in text(client.get("/me/"))
+    assert client.post(f"/activities/{activity.pk}/", {}).status_code == 302
+    with in_schema(guilin):
+        assert Registration.objects.get(activity=activity, member__user=client.user).status == "waitlisted"

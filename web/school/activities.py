@@ -1,6 +1,7 @@
 """Pages of 活动、报名、签到（issue #11）.
 
-Everyone of the school sees published activities and signs up in two taps (报名 → 确定); the
+Everyone of the school sees published activities and signs up in two taps (the activity → 报名, or
+候补报名 when it is full; no confirm dialog: cancelling is easy until the deadline); the
 organiser (the union office, or the chair of the organising branch) creates, opens, closes, moves
 people, checks them in with the phone's camera or a typed code, and records the activity as held
 with its cost. Every change is tenants.activities.services'; who sees what is the selectors'.
@@ -116,6 +117,50 @@ class ActivityNew(SchoolPage):
         return self.render_page(form=form)
 
 
+class ActivityEdit(SchoolPage):
+    """The organiser changes an activity not yet held: capacity (a larger one promotes the waitlist),
+    times, place, quotas, requirements. The organiser itself is not changed here."""
+
+    template_name = "web/activities/edit.html"
+    title = "修改活动"
+    roles = ORGANISERS
+
+    def form(self, activity, data=None):
+        if data is not None:
+            form = ActivityForm(data, branches=_branches())
+        else:
+            initial = {f: getattr(activity, f) for f in s.EDITABLE}
+            for f in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "cancel_deadline"):
+                initial[f] = timezone.localtime(initial[f])
+            initial["quotas"] = "\n".join(f"{q.branch.name} {q.places}"
+                                          for q in activity.quotas.select_related("branch").order_by("branch__name"))
+            form = ActivityForm(initial=initial, branches=_branches())
+        del form.fields["organiser_branch"]
+        return form
+
+    def page(self, activity, form):
+        return self.render_page(activity=activity, form=form, problem=s.update_problem(activity))
+
+    def get(self, request, pk):
+        activity = _organised(request.user, pk)
+        return self.page(activity, self.form(activity))
+
+    def post(self, request, pk):
+        activity = _organised(request.user, pk)
+        form = self.form(activity, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            quotas = form.quota_map(_branches())
+            if quotas is not None:
+                data.pop("quotas")
+                done = self.call_service(lambda: s.activity_update(by=request.user, activity=activity,
+                                                                   quotas=quotas, **data),
+                                         form=form, success="活动已修改。")
+                if done:
+                    return redirect("school:activity", pk=pk)
+        return self.page(activity, form)
+
+
 class ActivityDetail(SchoolPage):
     template_name = "web/activities/detail.html"
     title = "活动"
@@ -148,6 +193,7 @@ class ActivityDetail(SchoolPage):
                 r.moves = moves.get(r.pk, [])
                 r.can_check_in = checking_in and r.status == R.CONFIRMED and not r.checked_in_at
             context.update(
+                editable=s.update_problem(activity) is None,
                 actions=[a for a in s.ACTIVITY_FLOW.allowed_actions(state=activity.status, user=user)],
                 registrations=registrations,
                 by_branch=q.attendance_by_branch(activity), no_shows=q.no_shows(activity)[:200],
@@ -159,7 +205,7 @@ class ActivityDetail(SchoolPage):
         return self.render_page(**context)
 
     def post(self, request, pk):
-        """报名 (the second tap) or a branch's team."""
+        """报名 (the second tap, no confirm dialog) or a branch's team."""
         activity = _visible(request.user, pk)
         if request.POST.get("form") == "team":
             chaired = _chaired(request.user)
@@ -329,6 +375,7 @@ urlpatterns = [
     path("new/", ActivityNew.as_view(), name="activity-new"),
     path("figures/", Figures.as_view(), name="activity-figures"),
     path("<int:pk>/", ActivityDetail.as_view(), name="activity"),
+    path("<int:pk>/edit/", ActivityEdit.as_view(), name="activity-edit"),
     path("<int:pk>/check-in/", CheckIn.as_view(), name="activity-checkin"),
     path("<int:pk>/export/", Export.as_view(), name="activity-export"),
     path("<int:pk>/<str:action>/", ActivityAct.as_view(), name="activity-act"),
@@ -383,6 +430,8 @@ def portal_sections(user, member) -> list:
     taken = {r.activity_id for r in mine}
     open_rows = [a for a in q.open_activities()[:30] if a.pk not in taken and a.sign_up == Activity.SignUp.INDIVIDUAL
                  and s.may_sign_up(a, member)][:10]
+    for activity in open_rows:
+        activity.waitlisting = s.counts(activity)["waitlisting"]
     if not mine and not open_rows:
         return []
     return [Section(template="web/activities/_portal.html", context={"open": open_rows, "mine": mine})]
