@@ -321,6 +321,16 @@ SPECTACULAR_SETTINGS = {
         "HardshipCaseStatusEnum": "tenants.hardship.models.HardshipCase.Status",
         # 评先评优 (issue #11)
         "AwardKindEnum": "tenants.awards.models.AwardKind",
+        "AwardCampaignStatusEnum": "tenants.awards.models.AwardCampaign.Status",
+        "AwardNominationStatusEnum": "tenants.awards.models.AwardNomination.Status",
+        "AwardObjectionStatusEnum": "tenants.awards.models.AwardObjection.Status",
+        # activities, 体检, 疗休养, 荣休 (issue #11)
+        "ActivityStatusEnum": "tenants.activities.models.Activity.Status",
+        "RegistrationStatusEnum": "tenants.activities.models.Registration.Status",
+        "HealthCheckStatusEnum": "tenants.healthchecks.models.HealthCheck.Status",
+        "TripBatchStatusEnum": "tenants.trips.models.TripBatch.Status",
+        "TripApplicationStatusEnum": "tenants.trips.models.TripApplication.Status",
+        "CeremonyStatusEnum": "tenants.retirement.models.Ceremony.Status",
     },
 }
 
