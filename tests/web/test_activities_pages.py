@@ -210,9 +210,11 @@ def test_a_chair_of_two_branches_chooses_the_branch_of_a_team(guilin):
         assert first.pk != second.pk
 
 
-def test_the_office_reaches_the_yearly_health_check_from_the_activity_list(guilin):
-    assert "/health-checks/" in text(signed_in(guilin, [Role.UNION_ADMIN]).get("/activities/"))
-    assert "/health-checks/" not in text(signed_in(guilin, [Role.MEMBER]).get("/activities/"))
+def test_the_office_reaches_the_yearly_health_check_and_the_figures_from_the_activity_list(guilin):
+    office = text(signed_in(guilin, [Role.UNION_ADMIN]).get("/activities/"))
+    member = text(signed_in(guilin, [Role.MEMBER]).get("/activities/"))
+    assert "/health-checks/" in office and "/activities/figures/" in office
+    assert "/health-checks/" not in member and "/activities/figures/" not in member
 
 
 def test_the_organiser_edits_an_activity_and_a_larger_capacity_promotes_the_next_in_line(guilin, huzhou):

@@ -78,7 +78,8 @@ class ActivityList(SchoolPage):
             rows = rows.filter(title__icontains=v["q"])
         table.paginate(rows)
         member = q.member_of(request.user)
-        # the yearly 体检 is organised by batches rather than sign-ups: its own pages, reached from here
+        # is_office: the roles of the office-only pages linked from here (活动统计, and the yearly 体检,
+        # organised by batches rather than sign-ups on its own pages)
         return self.render_page(table=table, can_create=request.user.has_role(*ORGANISERS),
                                 is_office=request.user.has_role(Role.UNION_ADMIN),
                                 mine=q.registrations_of(member).filter(status__in=[R.CONFIRMED, R.WAITLISTED])[:10]
