@@ -22,7 +22,7 @@ from tenants.activities import selectors as q
 from tenants.activities import services as s
 from tenants.activities.models import Activity, ActivityKind, Registration
 from tenants.members.models import Branch, Member
-from web.base import SchoolPage, posted_id
+from web.base import SchoolPage
 from web.history import state_history
 from web.school import Section
 from web.school.activities_forms import ActivityForm, CheckInForm, HoldForm, SignUpForm, TeamForm
