@@ -54,14 +54,18 @@ def school_seeders() -> list[Callable[[School], None]]:
     from tenants.members.demo import seed_members
     from tenants.mutualaid.demo import seed_mutual_aid
     from tenants.retirement.demo import seed_retirement
+    from tenants.notices.demo import seed_notices
     from tenants.trips.demo import seed_trips
+    from tenants.workplan.demo import seed_workplan
 
     # the congress needs members to elect delegates; care, hardship and mutual aid need members
     # and write entries into the books, whose demo (budget, approvals) comes last
     # activities, health checks, trips and awards (issue #11) come before the books too: an activity's
     # cost is an entry awaiting approval like any other
     return [seed_members, seed_office_people, seed_congress, seed_care, seed_mutual_aid, seed_hardship,
-            seed_activities, seed_health_checks, seed_trips, seed_awards, seed_retirement, seed_books]
+            seed_activities, seed_health_checks, seed_trips, seed_awards, seed_retirement,
+            # issue #12: the year's plan names owners (departments, branches, people); notices reach members
+            seed_workplan, seed_notices, seed_books]
 
 
 def demo_password() -> str:

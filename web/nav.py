@@ -51,6 +51,12 @@ SCHOOL_NAV = [
     # everyone: a member reads the 公示 and may object; the office and chairs run the campaigns
     NavItem("评先评优", "school:awards", icon="✪"),
     NavItem("荣休", "school:retirement", roles=frozenset({Role.UNION_ADMIN}), icon="❀"),
+    # --- issue #12: the work plan, 行事历, 十件实事, notices, the yearly summary (web/school/) ---
+    NavItem("通知公告", "school:notices", icon="✉"),
+    NavItem("工作计划", "school:workplan", icon="☑"),
+    NavItem("行事历", "school:calendar", icon="▦"),
+    NavItem("十件实事", "school:pledges", icon="✔"),
+    NavItem("年度总结", "school:summary", roles=frozenset({Role.UNION_ADMIN}), icon="✍"),
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
     # --- end pages-congress ---

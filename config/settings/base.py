@@ -96,6 +96,8 @@ TENANT_APPS = [
     "tenants.trips",
     "tenants.awards",
     "tenants.retirement",
+    "tenants.workplan",
+    "tenants.notices",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

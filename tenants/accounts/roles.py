@@ -47,7 +47,7 @@ def roles_of_this_host() -> frozenset[str]:
 ADMIN_APPS = {
     Role.UNION_ADMIN: frozenset({"accounts", "audit", "members", "congress", "finance", "care", "hardship",
                                  "mutualaid", "activities", "healthchecks", "trips", "awards",
-                                 "retirement"}),
+                                 "retirement", "workplan", "notices"}),
     Role.PROVINCE_ADMIN: frozenset({"tenants", "accounts", "audit", "honours", "competitions", "staffhomes",
                                     "subsidies", "circulars", "stats"}),
 }

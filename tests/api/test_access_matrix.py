@@ -62,9 +62,16 @@ AWARD_ENDPOINTS: dict[str, str] = {
 
 RETIREMENT_ENDPOINTS: dict[str, str] = {"retirement-ceremony": ADMIN}
 
+# issue #12 (each helper fills its own table)
+WORKPLAN_ENDPOINTS: dict[str, str] = {}
+CALENDAR_ENDPOINTS: dict[str, str] = {}
+NOTICE_ENDPOINTS: dict[str, str] = {}
+SUMMARY_ENDPOINTS: dict[str, str] = {}
+
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,
                          **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,
-                         **RETIREMENT_ENDPOINTS})
+                         **RETIREMENT_ENDPOINTS, **WORKPLAN_ENDPOINTS, **CALENDAR_ENDPOINTS, **NOTICE_ENDPOINTS,
+                         **SUMMARY_ENDPOINTS})
 # Which of the owner's rows to probe, where the first one could be visible to anyone.
 PROBE = {"proposal": {"status": "submitted"},
          # the default levels (特困, 困难, 相对困难) exist in every school under the same ids: probe one

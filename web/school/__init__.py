@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 #: (module, URL prefix) — the prefix is where web/urls_school.py mounts the module's pages
 AREAS = (("books", "books/"), ("care", "care/"), ("hardship", "hardship/"), ("aid", "mutual-aid/"),
          ("activities", "activities/"), ("healthchecks", "health-checks/"), ("trips", "trips/"),
-         ("awards", "awards/"), ("retirement", "retirement/"))
+         ("awards", "awards/"), ("retirement", "retirement/"),
+         # issue #12
+         ("workplan", "workplan/"), ("calendar", "calendar/"), ("pledges", "pledges/"), ("notices", "notices/"),
+         ("summary", "summary/"))
 
 
 @dataclass
