@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from api.base import ProvinceViewSet, SchoolViewSet
 from api.permissions import ProvinceAdmin, UnionAdmin
 from api.serializers.summary import SummaryYearSerializer
+from shared.stats.models import SchoolStats
+from tenants.workplan.models import Plan
 from tenants.yearsummary.docx import DOCX, write
 from web.school.summary import docx_response
 
@@ -85,6 +87,8 @@ class _YearSummary:
     retrieve=extend_schema(summary="本校某年度工作总结所用的数据", parameters=[YEAR], responses=OpenApiTypes.OBJECT),
 )
 class SchoolYearSummaryViewSet(_YearSummary, SchoolViewSet):
+    # rows are years, not records; the plan of a year is the nearest model (for the OpenAPI generator)
+    queryset = Plan.objects.none()
     permission_classes = [UnionAdmin]
 
     def slug(self) -> str:
@@ -113,6 +117,8 @@ class SchoolYearSummaryViewSet(_YearSummary, SchoolViewSet):
                            responses=OpenApiTypes.OBJECT),
 )
 class ProvinceYearSummaryViewSet(_YearSummary, ProvinceViewSet):
+    # rows are years, not records; the schools' figures are the roll-up's (for the OpenAPI generator)
+    queryset = SchoolStats.objects.none()
     permission_classes = [ProvinceAdmin]
 
     def years(self) -> list[int]:
