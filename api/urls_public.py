@@ -13,6 +13,7 @@ from api.views.schools import SchoolViewSet
 from api.views.staffhomes import ProvinceCriterionViewSet, ProvinceHomeApplicationViewSet, ProvinceRoundViewSet
 from api.views.stats import ProvinceStatsExportView, ProvinceStatsRefreshView, ProvinceStatsView
 from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
+from api.views.summary import ProvinceYearSummaryViewSet
 
 router = Router(trailing_slash=True)
 router.register("schools", SchoolViewSet, basename="school")
@@ -30,6 +31,7 @@ router.register("staff-homes/rounds", ProvinceRoundViewSet, basename="staffhome-
 router.register("staff-homes/applications", ProvinceHomeApplicationViewSet, basename="staffhome-application")
 router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
+router.register("summary", ProvinceYearSummaryViewSet, basename="year-summary")
 
 urlpatterns = [
     path("auth/token/", ProvinceTokenObtainView.as_view(), name="token"),

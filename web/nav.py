@@ -78,6 +78,7 @@ PROVINCE_NAV = [
     NavItem("经费补助", "province:subsidies", roles=_ADMIN, icon="¥"),
     NavItem("省级通知", "province:circulars", roles=_ADMIN, icon="✉"),
     NavItem("数据看板", "province:dashboard", roles=_ADMIN, bottom=True, icon="▤"),
+    NavItem("年度总结", "province:summary", roles=_ADMIN, icon="✍"),
     NavItem("更多", "province:more", bottom=True, icon="⋯"),
 ]
 

@@ -66,7 +66,7 @@ RETIREMENT_ENDPOINTS: dict[str, str] = {"retirement-ceremony": ADMIN}
 WORKPLAN_ENDPOINTS: dict[str, str] = {}
 CALENDAR_ENDPOINTS: dict[str, str] = {}
 NOTICE_ENDPOINTS: dict[str, str] = {}
-SUMMARY_ENDPOINTS: dict[str, str] = {}
+SUMMARY_ENDPOINTS: dict[str, str] = {"year-summary": ADMIN}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,
                          **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,
@@ -89,7 +89,7 @@ PROVINCE_READ_BY_REVIEWER = {
 }
 PROVINCE_ADMIN_ONLY = {
     "school", "audit", "circular", "competition", "competition-entry", "competition-judge",
-    "subsidy-programme", "subsidy-application",
+    "subsidy-programme", "subsidy-application", "year-summary",
 }
 JUDGE_ONLY = {"competition-judging"}
 # Provincial endpoints outside the router (all admin-only reads).

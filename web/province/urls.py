@@ -1,7 +1,7 @@
 """Pages that exist only on the provincial host (namespace `province`)."""
 from django.urls import include, path
 
-from web.province import circulars, competitions, dashboard, honours, portal, schools, staffhomes, subsidies
+from web.province import circulars, competitions, dashboard, honours, portal, schools, staffhomes, subsidies, summary
 
 app_name = "province"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("subsidies/", include(subsidies.urlpatterns)),
     path("circulars/", include(circulars.urlpatterns)),
     path("dashboard/", include(dashboard.urlpatterns)),
+    path("summary/", include(summary.urlpatterns)),
     path("more/", include(portal.urlpatterns)),
 ]
