@@ -124,7 +124,7 @@ def task_url(task) -> str:
 
 
 @dataclass
-class Entry:
+class CalendarEntry:
     """One line of the calendar: a task of the school, or a point of a provincial circular."""
 
     key: str
@@ -144,8 +144,8 @@ class Entry:
     extra: dict = field(default_factory=dict)
 
 
-def task_entry(task, today) -> Entry:
-    return Entry(key=f"task-{task.pk}", source="school", title=task.title, owner=owner_label(task),
+def task_entry(task, today) -> CalendarEntry:
+    return CalendarEntry(key=f"task-{task.pk}", source="school", title=task.title, owner=owner_label(task),
                  status=task.status, status_label=task.get_status_display(), tone=TASK_TONES.get(task.status, "info"),
                  month=task_month(task), due_on=task.due_on, overdue=is_overdue(task, today),
                  is_pledge=task.is_pledge, url=task_url(task), progress=task.progress)
@@ -164,7 +164,7 @@ def _circulars_of_year(school, year: int):
         Q(issued_on__year=year) | Q(issued_on__isnull=True, published_at__year=year))
 
 
-def circular_entries(school, year: int, *, with_links: bool) -> list[Entry]:
+def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEntry]:
     """The points (and 行事历 lines) of the provincial circulars of `year` sent to `school`, each with
     this school's own report; never another school's."""
     from shared.circulars.models import CircularItem, ItemReport
@@ -180,7 +180,7 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[Entry]:
         state = reports.get(item.pk, "")
         month = item.due_on.month if item.due_on and item.due_on.year == year else None
         url = reverse("school:circular", args=[item.circular_id]) + f"#item-{item.pk}" if with_links else ""
-        entries.append(Entry(key=f"item-{item.pk}", source="province", title=item.title, owner=PROVINCE_LABEL,
+        entries.append(CalendarEntry(key=f"item-{item.pk}", source="province", title=item.title, owner=PROVINCE_LABEL,
                              status=state or "unreported", status_label=REPORT_LABELS[state],
                              tone=REPORT_TONES[state], month=month, due_on=item.due_on,
                              overdue=bool(item.due_on and item.due_on < timezone.localdate() and state != "done"),
@@ -191,7 +191,7 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[Entry]:
             label = line.get("month", "")
             url = reverse("school:circular", args=[circular.pk]) if with_links else ""
             for number, task in enumerate(line.get("tasks") or []):
-                entries.append(Entry(key=f"line-{circular.pk}-{index}-{number}", source="province",
+                entries.append(CalendarEntry(key=f"line-{circular.pk}-{index}-{number}", source="province",
                                      title=f"{task}（{label}）" if len(months) > 1 else task, owner=PROVINCE_LABEL,
                                      status="calendar", status_label="行事历", tone="info",
                                      month=months[0] if months and 1 <= months[0] <= 12 else None,
@@ -200,13 +200,13 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[Entry]:
 
 
 def calendar_entries(*, school, year: int, user, owner: str = "", source: str = "", status: str = "",
-                     today: datetime.date | None = None) -> list[Entry]:
+                     today: datetime.date | None = None) -> list[CalendarEntry]:
     """What the 行事历 shows `user` for `year`, filtered. Everyone of the school reads every task;
     links to a provincial point are given to the union office, whose page that is."""
     from tenants.accounts.roles import Role
 
     today = today or timezone.localdate()
-    entries: list[Entry] = []
+    entries: list[CalendarEntry] = []
     if source in ("", "school"):
         tasks = year_tasks(year)
         if owner and (rule := owner_q(owner, user)) is not None:
@@ -242,7 +242,7 @@ class Month:
         return sum(1 for e in self.entries if e.overdue)
 
 
-def by_month(entries: list[Entry], year: int, today: datetime.date | None = None) -> list[Month]:
+def by_month(entries: list[CalendarEntry], year: int, today: datetime.date | None = None) -> list[Month]:
     """Twelve months (the current one marked), then 全年 for what has no month."""
     today = today or timezone.localdate()
     months = [Month(m, MONTH_NAMES[m], [], current=(year == today.year and m == today.month)) for m in range(1, 13)]
