@@ -24,7 +24,7 @@ class CalendarEntrySerializer(serializers.Serializer):
     url = serializers.CharField(help_text="页面链接（省级要点只给校工会）")
 
 
-class FiguresSerializer(serializers.Serializer):
+class PlanFiguresSerializer(serializers.Serializer):
     planned = serializers.IntegerField()
     done = serializers.IntegerField()
     in_progress = serializers.IntegerField()
@@ -33,7 +33,7 @@ class FiguresSerializer(serializers.Serializer):
     done_rate = serializers.CharField(help_text="已完成 / (计划数 − 已取消)")
 
 
-class GroupFiguresSerializer(FiguresSerializer):
+class PlanGroupFiguresSerializer(PlanFiguresSerializer):
     name = serializers.CharField()
 
 
@@ -61,15 +61,15 @@ class ReportYearSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="year", help_text="年度（详情与导出以年度为编号）")
     year = serializers.IntegerField()
     plan_title = serializers.CharField()
-    totals = FiguresSerializer()
+    totals = PlanFiguresSerializer()
 
 
 class ReportSerializer(ReportYearSerializer):
     doc_number = serializers.CharField()
-    scope = serializers.ChoiceField(choices=[("all", "全部任务"), ("own", "本人负责的任务")])
-    sections = GroupFiguresSerializer(many=True)
-    owners = GroupFiguresSerializer(many=True)
-    pledge_totals = FiguresSerializer()
+    scope = serializers.CharField(help_text="all：全部任务；own：本人负责的任务")
+    sections = PlanGroupFiguresSerializer(many=True)
+    owners = PlanGroupFiguresSerializer(many=True)
+    pledge_totals = PlanFiguresSerializer()
     pledges = ReportTaskSerializer(many=True)
     unfinished = ReportTaskSerializer(many=True)
     tasks = ReportTaskSerializer(many=True)

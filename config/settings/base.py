@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "TripBatchStatusEnum": "tenants.trips.models.TripBatch.Status",
         "TripApplicationStatusEnum": "tenants.trips.models.TripApplication.Status",
         "CeremonyStatusEnum": "tenants.retirement.models.Ceremony.Status",
+        "TaskStatusEnum": "tenants.workplan.models.Task.Status",
     },
 }
 
