@@ -1,6 +1,168 @@
-"""The API of 行事历 and 十件实事 (issue #12, points 2 and 3)."""
+"""The API of 行事历 and 十件实事 (issue #12, points 2 and 3).
+
+- `calendar/` (everyone of the school): the year's entries — the school's tasks and the provincial
+  circulars' points sent to this school, with this school's own report — filtered like the page.
+- `calendar-report/` (the union office; a branch chair or department 经办人: their own tasks):
+  one row per plan year; `calendar-report/<year>/` the year-end report, `…/<year>/xlsx/` the .xlsx.
+- `pledges/` (everyone): the 十件实事 with progress and their latest notes (text only).
+"""
 from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from api.base import SchoolViewSet
+from api.files import xlsx_response
+from api.scoping import current_school
+from api.serializers.calendar import CalendarEntrySerializer, PledgeSerializer, ReportSerializer, ReportYearSerializer
+from tenants.accounts.roles import Role
+from tenants.workplan import calendar as cal
+from tenants.workplan.models import Plan, Task
+from tenants.workplan.report import pledges_of, report_xlsx, year_report
+
+OFFICE = frozenset({Role.UNION_ADMIN})
+REPORT_READERS = OFFICE | {Role.BRANCH_CHAIR, Role.DEPARTMENT_HANDLER}
+
+
+def _year_param(request, *, default=None):
+    raw = request.query_params.get("year", "")
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100):
+        raise ValidationError({"year": "年度应为 2000 至 2100 之间的整数。"})
+    return int(raw)
+
+
+def _default_year() -> int:
+    from django.utils import timezone
+
+    years = cal.years_with_plans()
+    today = timezone.localdate().year
+    return today if today in years or not years else years[0]
+
+
+CALENDAR_PARAMS = [
+    OpenApiParameter("year", int, description="年度（默认：今年有计划则今年，否则最近一年）"),
+    OpenApiParameter("owner", str, description="负责方：me（仅我负责的）、d<部门编号>、b<分工会编号>、m<会员编号>"),
+    OpenApiParameter("source", str, enum=["school", "province"], description="来源：本校 / 省级"),
+    OpenApiParameter("status", str, enum=[*Task.Status.values, "overdue"], description="状态（overdue：已逾期）"),
+    OpenApiParameter("month", int, description="月份 1–12；0 为全年（不填：全部）"),
+]
+
+
+@extend_schema(tags=["行事历"])
+@extend_schema_view(list=extend_schema(summary="行事历：本年度任务与发给本校的省级通知要点（全校会员）",
+                                       parameters=CALENDAR_PARAMS, responses=CalendarEntrySerializer(many=True)))
+class CalendarViewSet(mixins.ListModelMixin, SchoolViewSet):
+    queryset = Task.objects.order_by("order", "id")
+    serializer_class = CalendarEntrySerializer
+
+    def list(self, request, *args, **kwargs):
+        year = _year_param(request, default=None) or _default_year()
+        values = {name: request.query_params.get(name, "") for name in ("owner", "source", "status")}
+        if values["source"] not in ("", "school", "province"):
+            raise ValidationError({"source": "来源应为 school（本校）或 province（省级）。"})
+        if values["status"] not in ("", "overdue", *Task.Status.values):
+            raise ValidationError({"status": "状态应为未开始、推进中、已完成、已取消或已逾期之一。"})
+        if values["owner"] and cal.owner_q(values["owner"], request.user) is None:
+            raise ValidationError({"owner": "负责方应为 me、d<部门编号>、b<分工会编号> 或 m<会员编号>。"})
+        entries = cal.calendar_entries(school=current_school(request), year=year, user=request.user, **values)
+        month = request.query_params.get("month", "")
+        if month != "":
+            if not (month.isascii() and month.isdigit() and 0 <= int(month) <= 12):
+                raise ValidationError({"month": "月份应为 1 至 12（0 为全年）。"})
+            entries = [e for e in entries if (e.month or 0) == int(month)]
+        entries.sort(key=lambda e: (e.month or 13, e.source != "school"))
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(CalendarEntrySerializer(page, many=True).data)
+
+
+def _report_scope(request):
+    if request.user.has_role(*OFFICE):
+        return None
+    if request.user.has_role(*REPORT_READERS):
+        return request.user
+    raise PermissionDenied("年终报告只有校工会、分工会主席和承办部门经办人可以查看。")
+
+
+@extend_schema(tags=["行事历"])
+@extend_schema_view(
+    list=extend_schema(summary="各年度工作计划的完成情况（校工会；分工会主席、承办部门经办人：本人负责的任务）",
+                       responses=ReportYearSerializer(many=True)),
+    retrieve=extend_schema(summary="年终报告：按章节、按负责方的完成情况，未完成任务及最近进展，十件实事",
+                           responses=ReportSerializer),
+)
+class CalendarReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
+    queryset = Plan.objects.order_by("-year")
+    serializer_class = ReportYearSerializer
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+
+    def _report(self, year):
+        report = year_report(int(year), user=_report_scope(self.request))
+        if report is None:
+            raise Http404("这一年没有工作计划")
+        return report
+
+    def list(self, request, *args, **kwargs):
+        scope = _report_scope(request)
+        rows = []
+        for plan in self.get_queryset():
+            report = year_report(plan.year, user=scope)
+            if report is not None and (scope is None or report["tasks"]):
+                rows.append(report)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ReportYearSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, year=None, **kwargs):
+        return Response(ReportSerializer(self._report(year)).data)
+
+    @extend_schema(summary="年终报告导出（.xlsx：汇总、任务明细、十件实事）",
+                   responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                              OpenApiResponse(OpenApiTypes.BINARY)})
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, year=None):
+        report = self._report(year)
+        own = "（本人负责）" if report["scope"] == "own" else ""
+        return xlsx_response(report_xlsx(report), f"{year}年度工作计划完成情况{own}.xlsx")
+
+
+@extend_schema(tags=["十件实事"])
+@extend_schema_view(
+    list=extend_schema(summary="十件实事及进展（全校会员）",
+                       parameters=[OpenApiParameter("year", int, description="年度（不填：各年度）")]),
+    retrieve=extend_schema(summary="一件实事及最近进展"),
+)
+class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
+    queryset = Task.objects.filter(is_pledge=True).order_by("-plan__year", "order", "id")
+    serializer_class = PledgeSerializer
+
+    def base_queryset(self):
+        year = _year_param(self.request)
+        if year is not None:
+            return pledges_of(year)
+        return report_tasks_all()
+
+
+def report_tasks_all():
+    from django.db.models import Prefetch
+
+    from tenants.workplan.models import TaskNote
+
+    return (Task.objects.filter(is_pledge=True)
+            .select_related("plan", "owner_department", "owner_branch", "owner_member")
+            .prefetch_related(Prefetch("notes", queryset=TaskNote.objects.order_by("-written_at", "-id"),
+                                       to_attr="notes_newest_first"))
+            .order_by("-plan__year", "order", "id"))
 
 
 def register(router) -> None:
     """Registers this area's viewsets on the school host's router."""
+    router.register("calendar", CalendarViewSet, basename="calendar")
+    router.register("calendar-report", CalendarReportViewSet, basename="calendar-report")
+    router.register("pledges", PledgeViewSet, basename="pledge")

@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "TripBatchStatusEnum": "tenants.trips.models.TripBatch.Status",
         "TripApplicationStatusEnum": "tenants.trips.models.TripApplication.Status",
         "CeremonyStatusEnum": "tenants.retirement.models.Ceremony.Status",
+        "TaskStatusEnum": "tenants.workplan.models.Task.Status",
     },
 }
 
@@ -372,6 +373,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=8, minute=0),
         "args": ("tenants.care.tasks.remind_unvisited_events",),
+    },
+    # 行事历 (issue #12): owners' tasks of the month on the 1st; tasks that became overdue, daily
+    "monthly-workplan-month-start": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(day_of_month=1, hour=7, minute=30),
+        "args": ("tenants.workplan.tasks.remind_month_start",),
+    },
+    "daily-workplan-overdue": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(hour=7, minute=45),
+        "args": ("tenants.workplan.tasks.remind_overdue",),
     },
 }
 

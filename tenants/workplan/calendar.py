@@ -1,0 +1,260 @@
+"""行事历, read side: the year's tasks month by month, with the provincial circulars' points sent to
+this school (issue #12, point 2).
+
+A task sits in its `month`, or else the month of its `due_on`; a task with neither sits under 全年.
+A task is overdue when it is neither done nor cancelled and its due date (or, without one, the end
+of its month) has passed. A provincial point sits in the month of its 完成期限 (without one: 全年),
+and a line of the circular's own 行事历 in its first month; each shows THIS school's report only.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from tenants.workplan.models import Plan, Task
+
+OPEN = (Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS)
+MONTH_NAMES = {m: f"{m}月" for m in range(1, 13)}
+WHOLE_YEAR = "全年"
+SOURCES = (("school", "本校"), ("province", "省级"))
+STATUS_FILTERS = tuple(Task.Status.choices) + (("overdue", "已逾期"),)
+# the school's report on a provincial point, as the province sees it
+REPORT_LABELS = {"": "未填报", "not_started": "未开始", "in_progress": "推进中", "done": "已完成"}
+REPORT_TONES = {"": "bad", "not_started": "muted", "in_progress": "warn", "done": "ok"}
+TASK_TONES = {"not_started": "muted", "in_progress": "warn", "done": "ok", "cancelled": "info"}
+PROVINCE_LABEL = "省教育工会"
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, _calendar.monthrange(year, month)[1])
+
+
+def task_month(task) -> int | None:
+    if task.month:
+        return task.month
+    return task.due_on.month if task.due_on else None
+
+
+def is_overdue(task, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if task.status not in OPEN:
+        return False
+    if task.due_on:
+        return task.due_on < today
+    if task.month:
+        return month_end(task.plan.year, task.month) < today
+    return False
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """The same rule as `is_overdue`, for a queryset of tasks."""
+    month_passed = Q(due_on__isnull=True, month__isnull=False) & (
+        Q(plan__year__lt=today.year) | Q(plan__year=today.year, month__lt=today.month))
+    return Q(status__in=OPEN) & (Q(due_on__lt=today) | month_passed)
+
+
+def overdue_tasks(today: datetime.date | None = None):
+    return (Task.objects.filter(overdue_q(today or timezone.localdate()))
+            .select_related("plan", "owner_department", "owner_branch", "owner_member")
+            .order_by("due_on", "plan__year", "month", "order", "id"))
+
+
+def in_month_q(year: int, month: int) -> Q:
+    """Tasks of `year`'s plan that sit in `month`."""
+    return Q(plan__year=year) & (Q(month=month) | Q(month__isnull=True, due_on__year=year, due_on__month=month))
+
+
+def owned_by_q(user) -> Q:
+    """The tasks a user owns: their departments' (as 经办人), their branches' (as chair), their own."""
+    return (Q(owner_department__handlers=user) | Q(owner_branch__chair=user)
+            | Q(owner_member__user=user, owner_member__isnull=False))
+
+
+def owner_label(task) -> str:
+    if task.owner_department_id:
+        return task.owner_department.name
+    if task.owner_branch_id:
+        return task.owner_branch.name
+    if task.owner_member_id:
+        return task.owner_member.name
+    return "未指定"
+
+
+def owner_q(value: str, user) -> Q | None:
+    """The owner filter: "me" (仅我负责的), "d<id>" a department, "b<id>" a branch, "m<id>" a person;
+    None for a value that is none of these (ignored)."""
+    if value == "me":
+        return owned_by_q(user)
+    kind, rest = value[:1], value[1:]
+    if not rest.isdigit():
+        return None
+    return {"d": Q(owner_department_id=int(rest)), "b": Q(owner_branch_id=int(rest)),
+            "m": Q(owner_member_id=int(rest))}.get(kind)
+
+
+def owner_choices(year: int) -> list[tuple[str, str]]:
+    """仅我负责的, then every department, branch and person owning a task of the year."""
+    tasks = Task.objects.filter(plan__year=year)
+    choices = [("me", "仅我负责的")]
+    seen = set()
+    for task in tasks.select_related("owner_department", "owner_branch", "owner_member").order_by(
+            "owner_department__name", "owner_branch__name", "owner_member__name"):
+        for prefix, owner in (("d", task.owner_department), ("b", task.owner_branch), ("m", task.owner_member)):
+            if owner is not None and (prefix, owner.pk) not in seen:
+                seen.add((prefix, owner.pk))
+                kind = {"d": "部门", "b": "分工会", "m": "个人"}[prefix]
+                choices.append((f"{prefix}{owner.pk}", f"{owner.name}（{kind}）"))
+    return choices
+
+
+def task_url(task) -> str:
+    """The task's own page once it exists; the plan list until then."""
+    try:
+        return reverse("school:workplan-task", args=[task.pk])
+    except NoReverseMatch:
+        try:
+            return reverse("school:workplan")
+        except NoReverseMatch:
+            return ""
+
+
+@dataclass
+class CalendarEntry:
+    """One line of the calendar: a task of the school, or a point of a provincial circular."""
+
+    key: str
+    source: str                 # "school" / "province"
+    title: str
+    owner: str
+    status: str
+    status_label: str
+    tone: str
+    month: int | None
+    due_on: datetime.date | None = None
+    overdue: bool = False
+    is_pledge: bool = False
+    url: str = ""
+    progress: int | None = None
+    circular: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def task_entry(task, today) -> CalendarEntry:
+    return CalendarEntry(key=f"task-{task.pk}", source="school", title=task.title, owner=owner_label(task),
+                 status=task.status, status_label=task.get_status_display(), tone=TASK_TONES.get(task.status, "info"),
+                 month=task_month(task), due_on=task.due_on, overdue=is_overdue(task, today),
+                 is_pledge=task.is_pledge, url=task_url(task), progress=task.progress)
+
+
+def year_tasks(year: int):
+    return (Task.objects.filter(plan__year=year)
+            .select_related("plan", "owner_department", "owner_branch", "owner_member")
+            .order_by("order", "id"))
+
+
+def _circulars_of_year(school, year: int):
+    from shared.circulars.selectors import circulars_for_school
+
+    return circulars_for_school(school).filter(
+        Q(issued_on__year=year) | Q(issued_on__isnull=True, published_at__year=year))
+
+
+def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEntry]:
+    """The points (and 行事历 lines) of the provincial circulars of `year` sent to `school`, each with
+    this school's own report; never another school's."""
+    from shared.circulars.models import CircularItem, ItemReport
+
+    circulars = list(_circulars_of_year(school, year))
+    if not circulars:
+        return []
+    reports = {r.item_id: r.status for r in ItemReport.objects.filter(
+        school=school, item__circular__in=circulars)}
+    entries = []
+    for item in CircularItem.objects.filter(circular__in=circulars).select_related("circular").order_by(
+            "circular_id", "order"):
+        state = reports.get(item.pk, "")
+        month = item.due_on.month if item.due_on and item.due_on.year == year else None
+        url = reverse("school:circular", args=[item.circular_id]) + f"#item-{item.pk}" if with_links else ""
+        entries.append(CalendarEntry(key=f"item-{item.pk}", source="province", title=item.title, owner=PROVINCE_LABEL,
+                             status=state or "unreported", status_label=REPORT_LABELS[state],
+                             tone=REPORT_TONES[state], month=month, due_on=item.due_on,
+                             overdue=bool(item.due_on and item.due_on < timezone.localdate() and state != "done"),
+                             url=url, circular=item.circular.title))
+    for circular in circulars:
+        for index, line in enumerate(circular.calendar or []):
+            months = line.get("months") or []
+            label = line.get("month", "")
+            url = reverse("school:circular", args=[circular.pk]) if with_links else ""
+            for number, task in enumerate(line.get("tasks") or []):
+                entries.append(CalendarEntry(key=f"line-{circular.pk}-{index}-{number}", source="province",
+                                     title=f"{task}（{label}）" if len(months) > 1 else task, owner=PROVINCE_LABEL,
+                                     status="calendar", status_label="行事历", tone="info",
+                                     month=months[0] if months and 1 <= months[0] <= 12 else None,
+                                     url=url, circular=circular.title))
+    return entries
+
+
+def calendar_entries(*, school, year: int, user, owner: str = "", source: str = "", status: str = "",
+                     today: datetime.date | None = None) -> list[CalendarEntry]:
+    """What the 行事历 shows `user` for `year`, filtered. Everyone of the school reads every task;
+    links to a provincial point are given to the union office, whose page that is."""
+    from tenants.accounts.roles import Role
+
+    today = today or timezone.localdate()
+    entries: list[CalendarEntry] = []
+    if source in ("", "school"):
+        tasks = year_tasks(year)
+        if owner and (rule := owner_q(owner, user)) is not None:
+            tasks = tasks.filter(rule).distinct()
+        if status == "overdue":
+            tasks = tasks.filter(overdue_q(today))
+        elif status in Task.Status.values:
+            tasks = tasks.filter(status=status)
+        entries.extend(task_entry(task, today) for task in tasks)
+    if source in ("", "province") and not owner and school is not None:
+        points = circular_entries(school, year, with_links=user.has_role(Role.UNION_ADMIN))
+        if status == "overdue":
+            points = [e for e in points if e.overdue]
+        elif status == "not_started":
+            points = [e for e in points if e.status in ("not_started", "unreported")]
+        elif status in ("in_progress", "done"):
+            points = [e for e in points if e.status == status]
+        elif status == "cancelled":
+            points = []
+        entries.extend(points)
+    return entries
+
+
+@dataclass
+class Month:
+    number: int | None
+    label: str
+    entries: list
+    current: bool = False
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for e in self.entries if e.overdue)
+
+
+def by_month(entries: list[CalendarEntry], year: int, today: datetime.date | None = None) -> list[Month]:
+    """Twelve months (the current one marked), then 全年 for what has no month."""
+    today = today or timezone.localdate()
+    months = [Month(m, MONTH_NAMES[m], [], current=(year == today.year and m == today.month)) for m in range(1, 13)]
+    whole = Month(None, WHOLE_YEAR, [])
+    for entry in entries:
+        (months[entry.month - 1] if entry.month else whole).entries.append(entry)
+    return months + [whole]
+
+
+def years_with_plans() -> list[int]:
+    return list(Plan.objects.order_by("-year").values_list("year", flat=True))
+
+
+def month_due(owner_user, year: int, month: int):
+    return year_tasks(year).filter(in_month_q(year, month), owned_by_q(owner_user)).distinct()
