@@ -303,6 +303,13 @@ def congresses_managed_by(user):
     return Congress.objects.none()
 
 
+def branch_congresses_running(user):
+    """The 二级教代会 of the branches this user chairs that are preparing or in session."""
+    return (Congress.objects.filter(branch__chair=user, status__in=[Congress.Status.PREPARING,
+                                                                   Congress.Status.IN_SESSION])
+            .select_related("branch").order_by("branch__sort_order", "-term", "-session"))
+
+
 def committees_of(congress):
     """The congress's committees (提案工作委员会 first) with their members."""
     return congress.committees.prefetch_related(
