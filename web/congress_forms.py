@@ -2,7 +2,7 @@
 speak (web.base.call_service puts their refusals beside these fields)."""
 from django import forms
 
-from tenants.congress.models import Rating
+from tenants.congress.models import Committee, CommitteeMembership, Rating
 from web.forms import PageForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -13,6 +13,9 @@ DATETIME_ERRORS = {"invalid": "请填写有效的日期和时间。"}
 
 
 class CongressForm(PageForm):
+    branch = forms.ModelChoiceField(label="层级", queryset=None, required=False,
+                                    error_messages={"invalid_choice": "请选择您可以建立二级教代会的分工会。"},
+                                    help_text="学校教代会，或某个分工会的二级教代会（建立后不能更改）")
     # Term and session must be numbers to build the congress at all; their ranges are the service's.
     term = forms.IntegerField(label="届次（第几届）", error_messages={**NUMBER_ERRORS, "required": "请填写届次。"})
     session = forms.IntegerField(label="会议次数（第几次）", error_messages={**NUMBER_ERRORS, "required": "请填写会议次数。"})
@@ -27,6 +30,18 @@ class CongressForm(PageForm):
                                                error_messages=DATETIME_ERRORS)
     seconding_closes_at = forms.DateTimeField(label="附议截止", required=False, widget=DATETIME,
                                               error_messages=DATETIME_ERRORS)
+
+    def __init__(self, *args, branches=None, school_level=True, **kwargs):
+        """``branches``: those this person may hold a 二级教代会 for (None: editing, the level is fixed);
+        ``school_level``: whether they may create the school's congress (the office)."""
+        super().__init__(*args, **kwargs)
+        if branches is None:
+            del self.fields["branch"]
+            return
+        self.fields["branch"].queryset = branches
+        self.fields["branch"].empty_label = "全校（学校教代会）" if school_level else None
+        self.fields["branch"].required = not school_level
+        self.order_fields(["branch"])
 
     def fields_for_service(self) -> dict:
         data = dict(self.cleaned_data)
@@ -49,6 +64,24 @@ class DelegateForm(PageForm):
     def __init__(self, *args, congress, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegation"].queryset = congress.delegations.all()
+
+
+class CommitteeForm(PageForm):
+    name = forms.CharField(label="委员会名称", required=False, strip=False, help_text="如：提案工作委员会、福利委员会、民主管理委员会")
+    kind = forms.ChoiceField(label="类别", choices=Committee.Kind.choices, initial=Committee.Kind.OTHER,
+                             error_messages={"invalid_choice": "请选择类别。"})
+
+
+class CommitteeMemberForm(PageForm):
+    committee = forms.ModelChoiceField(label="委员会", queryset=None, required=False, empty_label="请选择",
+                                       error_messages={"invalid_choice": "请选择本次教代会的委员会。"})
+    member = forms.CharField(label="代表工号", required=False, help_text="委员会成员须是本次教代会的代表。")
+    role = forms.ChoiceField(label="职务", choices=CommitteeMembership.Role.choices,
+                             initial=CommitteeMembership.Role.MEMBER, error_messages={"invalid_choice": "请选择职务。"})
+
+    def __init__(self, *args, congress, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = congress.committees.all()
 
 
 class RateForm(PageForm):
@@ -76,6 +109,7 @@ class StepForm(PageForm):
     sources = forms.CharField(required=False)
     answer = forms.CharField(required=False)
     department = forms.CharField(required=False)
+    congress = forms.CharField(required=False)
 
     def failure(self, step: str) -> dict:
         errors = {field: "；".join(messages) for field, messages in self.errors.items() if field != "__all__"}

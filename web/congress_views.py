@@ -14,6 +14,7 @@ from tenants.congress.models import Congress, Proposal, Rating, Suggestion
 from tenants.congress.selectors import (
     active_seconders,
     attachment_kind_for,
+    forward_targets,
     merge_candidates,
     proposal_actions_for,
     proposal_history,
@@ -41,6 +42,12 @@ def _delegate_congresses(user):
     return Congress.objects.filter(delegates__member__user=user).distinct()
 
 
+def _listed_congresses(user):
+    """The congresses whose proposals this person may see at all (for the list's filter)."""
+    return Congress.objects.filter(pk__in=proposals_visible_to(user, Proposal.objects.all()).values("congress_id")
+                                   ).select_related("branch").order_by("branch_id", "-term", "-session")
+
+
 class ProposalList(SchoolPage):
     template_name = "web/proposals.html"
     title = "提案"
@@ -50,15 +57,18 @@ class ProposalList(SchoolPage):
             Column("number", "编号", sort="number"),
             Column("title", "案由", link=lambda p: reverse("school:proposal", args=[p.pk]), sort="title",
                    primary=True),
-            Column("proposer.member.name", "提案人"),
+            Column("proposer_display", "提案人"),
             Column("status", "状态", badge=True, sort="status"),
             Column("lead_department.name", "主办部门"),
             Column("due_date", "办理期限", format="date", sort="due_date"),
-        ], filters=[Filter("status", "状态", choices=Proposal.Status.choices),
+        ], filters=[Filter("congress", "教代会", choices=[(str(c.pk), str(c)) for c in _listed_congresses(request.user)]),
+                    Filter("status", "状态", choices=Proposal.Status.choices),
                     Filter("overdue", "督办", choices=[("1", "督办中")]),
                     Filter("q", "搜索", placeholder="案由或编号")],
             default_sort="-created", per_page=20, empty_text="暂无可查看的提案。")
         rows = proposals_matching(proposals_visible_to(request.user), table.values["q"])
+        if table.values["congress"]:
+            rows = rows.filter(congress=table.values["congress"])
         if table.values["status"]:
             rows = rows.filter(status=table.values["status"])
         if table.values["overdue"]:
@@ -73,8 +83,9 @@ class ProposalDetail(SchoolPage):
     def get(self, request, pk, attachment_form=None, failed=None):
         proposal = visible_proposal(request.user, pk)
         kind = attachment_kind_for(proposal, request.user)
+        actions = proposal_actions_for(proposal, request.user)
         return self.render_page(
-            proposal=proposal, actions=proposal_actions_for(proposal, request.user),
+            proposal=proposal, actions=actions,
             replies=proposal.replies.select_related("department"),
             seconders=[second.delegate.member.name for second in active_seconders(proposal)],
             departments=Department.objects.filter(is_active=True), ratings=Rating.choices,
@@ -83,6 +94,8 @@ class ProposalDetail(SchoolPage):
             attachment_kind=kind, attachment_form=attachment_form or (AttachmentForm() if kind else None),
             merge_candidates=merge_candidates(proposal, request.user),
             history=proposal_history(proposal), failed=failed or {},
+            forward_targets=forward_targets() if "forward" in actions else (),
+            forwarded_to=Proposal.objects.filter(forwarded_from=proposal).first(),
             can_edit=bool(_draft_steps(proposal, request.user)),
         )
 
@@ -148,6 +161,7 @@ class ProposalAct(SchoolPage):
             "rate": lambda: s.proposal_rate(proposal=proposal, by=user, rating=data.get("rating", ""),
                                             comment=data.get("comment", "")),
             "close": lambda: s.proposal_close(proposal=proposal, by=user, note=data.get("note", "")),
+            "forward": lambda: _forward(proposal, user, data),
         }
         if step not in steps:
             raise Http404
@@ -157,6 +171,12 @@ class ProposalAct(SchoolPage):
             return redirect("school:proposal", pk=pk)
         # Refused: the same page, the reason beside the field of this step, what was typed kept.
         return ProposalDetail(request=request).get(request, pk, failed=form.failure(step))
+
+
+def _forward(proposal, user, data):
+    chosen = data.get("congress", "")
+    congress = (Congress.objects.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit() else None)
+    return s.proposal_forward(proposal=proposal, by=user, congress=congress, reason=data.get("reason", ""))
 
 
 def _assign(proposal, user, data):
@@ -232,7 +252,7 @@ class ProposalEdit(SchoolPage):
 
 
 def _draft_steps(proposal, user) -> list[str]:
-    own_draft = proposal.status == Proposal.Status.DRAFT and proposal.proposer.member.user_id == user.pk
+    own_draft = proposal.status == Proposal.Status.DRAFT and proposal.author_user_id == user.pk
     return ["edit"] if own_draft else []
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from shared.selectors import circulars_to_acknowledge, provincial_deadlines
 from tenants.accounts.roles import Role
 from tenants.accounts.selectors import notifications_of
-from tenants.congress.selectors import proposal_todos, suggestion_todos
+from tenants.congress.selectors import branch_congresses_running, proposal_todos, suggestion_todos
 from tenants.members.selectors import application_todos
 from web.links import page_link
 from web.school import area_todos
@@ -64,6 +64,13 @@ def school_workbench(user, school) -> dict:
         label, status, urgent = PROPOSAL_LABELS[key]
         url = _proposals_url(status) if key != "overdue" else reverse("school:proposals") + "?overdue=1"
         todos.append(Todo(key, label, rows.count(), url, urgent, _proposal_items(rows)))
+    if user.has_role(Role.BRANCH_CHAIR) and not user.has_role(Role.UNION_ADMIN):
+        # The 二级教代会 this chair runs (the nav's 教代会 entry is the office's).
+        running = branch_congresses_running(user)
+        if running.exists():
+            todos.append(Todo("branch_congresses", "二级教代会", running.count(), reverse("school:congresses"),
+                              items=[{"text": str(c), "url": reverse("school:congress", args=[c.pk]),
+                                      "when": c.opens_on} for c in running[:LIST_LENGTH]]))
     suggestions = suggestion_todos(user)
     if "to_acknowledge" in suggestions:
         rows = suggestions["to_acknowledge"]
@@ -101,7 +108,7 @@ def school_workbench(user, school) -> dict:
     unread = notifications_of(user, unread=True)
     return {
         "todos": todos,
-        "waiting": sum(t.count for t in todos if t.key != "to_second"),
+        "waiting": sum(t.count for t in todos if t.key not in ("to_second", "branch_congresses")),
         "deadlines": deadlines,
         "circulars": circulars,
         "notifications": [{"message": n.message, "url": page_link(n.link), "when": n.created}

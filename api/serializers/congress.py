@@ -13,7 +13,7 @@ from tenants.congress.models import (
     Rating,
     Suggestion,
 )
-from tenants.members.models import Department, Member
+from tenants.members.models import Branch, Department, Member
 
 
 class CongressSerializer(ModelSerializer):
@@ -21,11 +21,17 @@ class CongressSerializer(ModelSerializer):
 
     label = serializers.CharField(read_only=True, label="届次（如 六届四次）")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
+    branch = serializers.PrimaryKeyRelatedField(
+        label="所属分工会", queryset=Branch.objects.all(), required=False, allow_null=True,
+        help_text="空：学校教代会；填分工会：该分工会的二级教代会（建立后不能更改）")
+    level_label = serializers.CharField(read_only=True, label="层级（全校或分工会名称）")
+    name = serializers.CharField(source="__str__", read_only=True, label="完整名称")
 
     class Meta:
         model = Congress
-        fields = ["id", "term", "session", "label", "title", "opens_on", "closes_on", "status", "status_label",
-                  "seconder_minimum", "submission_opens_at", "submission_closes_at", "seconding_closes_at"]
+        fields = ["id", "branch", "level_label", "name", "term", "session", "label", "title", "opens_on",
+                  "closes_on", "status", "status_label", "seconder_minimum", "submission_opens_at",
+                  "submission_closes_at", "seconding_closes_at"]
         # The status moves only through the congress's own steps, never by writing the field.
         read_only_fields = ["status"]
         # Uniqueness of term+session is checked by the service (409 in Chinese), not here.
@@ -82,7 +88,10 @@ class ProposalSerializer(ModelSerializer):
     """提案"""
 
     congress_label = serializers.CharField(source="congress.label", read_only=True, label="届次")
-    proposer_name = serializers.CharField(source="proposer.member.name", read_only=True, label="提案人")
+    proposer_name = serializers.CharField(source="proposer_display", read_only=True, label="提案人")
+    congress_branch = serializers.IntegerField(source="congress.branch_id", read_only=True, allow_null=True,
+                                               label="所属分工会（二级教代会的提案）")
+    forwarded_to = serializers.SerializerMethodField(label="已转报为学校教代会提案")
     co_proposer_names = serializers.SerializerMethodField(label="联名提案人")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     seconds_count = serializers.IntegerField(read_only=True, default=0, label="有效附议人数")
@@ -95,8 +104,8 @@ class ProposalSerializer(ModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = ["id", "congress", "congress_label", "number", "title", "reasons", "measures", "proposer",
-                  "proposer_name", "co_proposer_names", "status", "status_label", "seconds_count",
+        fields = ["id", "congress", "congress_label", "congress_branch", "number", "title", "reasons", "measures",
+                  "proposer", "proposer_name", "forwarded_from", "forwarded_to", "co_proposer_names", "status", "status_label", "seconds_count",
                   "decision_reason", "lead_department", "lead_department_name", "co_departments", "due_date",
                   "handling_round", "rating", "rating_label", "committee_note", "merged_into",
                   "merged_into_number", "overdue", "escalated_at", "submitted_at", "closed_at", "created"]
@@ -104,6 +113,12 @@ class ProposalSerializer(ModelSerializer):
 
     def get_co_proposer_names(self, proposal) -> list[str]:
         return [delegate.member.name for delegate in proposal.co_proposers.all()]
+
+    def get_forwarded_to(self, proposal) -> int | None:
+        if proposal.status != Proposal.Status.FORWARDED:
+            return None
+        forwarded = Proposal.objects.filter(forwarded_from=proposal).values_list("pk", flat=True).first()
+        return forwarded
 
 
 class ProposalDetailSerializer(ProposalSerializer):
@@ -235,6 +250,13 @@ class SuggestionSerializer(ModelSerializer):
         fields = ["id", "title", "content", "status", "status_label", "department", "department_name", "answer",
                   "answered_at", "source_proposal", "created"]
         read_only_fields = ["status", "department", "answer", "answered_at", "source_proposal", "created"]
+
+
+class ProposalForwardSerializer(Serializer):
+    """转报学校教代会"""
+
+    congress = serializers.PrimaryKeyRelatedField(label="学校教代会", queryset=Congress.objects.all())
+    reason = serializers.CharField(label="转报理由", max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ForwardSerializer(Serializer):

@@ -1,4 +1,6 @@
+import django_filters.rest_framework as filters
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +15,7 @@ from api.base import SchoolViewSet
 from api.files import XLSX, xlsx_response
 from api.filters import DelegateFilter, DelegationFilter, NotificationFilter, ProposalFilter, SuggestionFilter
 from api.params import validated
-from api.permissions import UnionAdmin
+from api.permissions import role_required
 from api.serializers.audit import AuditRecordSerializer
 from api.serializers.congress import (
     AnswerSerializer,
@@ -29,6 +31,7 @@ from api.serializers.congress import (
     NotificationSerializer,
     ProposalDetailSerializer,
     ProposalEditSerializer,
+    ProposalForwardSerializer,
     ProposalInputSerializer,
     ProposalSerializer,
     RateSerializer,
@@ -36,29 +39,84 @@ from api.serializers.congress import (
     ReplyInputSerializer,
     SuggestionSerializer,
 )
-from api.views.members import ReadForAllWriteForUnionAdmin
+from api.serializers.congress_committees import (
+    CommitteeInputSerializer,
+    CommitteeMemberInputSerializer,
+    CommitteeMembershipSerializer,
+    CommitteeRoleSerializer,
+    CommitteeSerializer,
+    RemovalSerializer,
+)
+from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
 from tenants.congress import figures_export
 from tenants.congress import services as s
 from tenants.accounts.models import Notification
-from tenants.congress.models import Congress, Delegate, Delegation, Proposal, ProposalAttachment, Suggestion
+from tenants.congress.models import (
+    CommitteeMembership,
+    Congress,
+    Delegate,
+    Delegation,
+    Proposal,
+    ProposalAttachment,
+    Suggestion,
+)
 from tenants.congress.selectors import (
+    committees_of,
     congress_figures,
     department_figures,
     proposals_visible_to,
     suggestions_visible_to,
 )
 
+# The office runs every congress; a branch chair the 二级教代会 of the branches they chair (the
+# services check which congress: a chair of another branch is refused with 403).
+CongressManagers = role_required(Role.UNION_ADMIN, Role.BRANCH_CHAIR)
+
+
+class ReadForAllWriteForManagers:
+    read_actions = ("list", "retrieve")
+
+    def get_permissions(self):
+        if self.action in self.read_actions:
+            return [IsAuthenticated()]
+        return [CongressManagers()]
+
+
+def _require_manager(user, congress):
+    from tenants.errors import NotAllowed
+
+    if not s.may_manage_congress(user, congress):
+        raise NotAllowed("只有校工会或该二级教代会所属分工会的主席可以查看。")
+
+
+class CongressFilter(filters.FilterSet):
+    branch = filters.NumberFilter(field_name="branch_id", help_text="分工会编号：该分工会的二级教代会")
+    level = filters.ChoiceFilter(method="by_level", choices=[("school", "学校教代会"), ("branch", "二级教代会")],
+                                 help_text="school：学校教代会；branch：二级教代会")
+
+    class Meta:
+        model = Congress
+        fields = ["status"]
+
+    def by_level(self, queryset, name, value):
+        return queryset.filter(branch__isnull=value == "school")
 
 
 @extend_schema(tags=["教代会"])
-@extend_schema_view(list=extend_schema(summary="教代会列表"), retrieve=extend_schema(summary="教代会详情"),
-                    create=extend_schema(summary="新建教代会"), partial_update=extend_schema(summary="修改教代会"))
-class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+@extend_schema_view(list=extend_schema(summary="教代会列表（学校教代会在前，二级教代会按分工会）"),
+                    retrieve=extend_schema(summary="教代会详情"),
+                    create=extend_schema(summary="新建教代会（branch 为空：学校教代会，校工会；填分工会：二级教代会，"
+                                                 "校工会或该分工会主席）"),
+                    partial_update=extend_schema(summary="修改教代会"))
+class CongressViewSet(ReadForAllWriteForManagers, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, mixins.UpdateModelMixin, SchoolViewSet):
-    queryset = Congress.objects.order_by("-term", "-session", "-id")
+    queryset = Congress.objects.select_related("branch").order_by(
+        F("branch__sort_order").asc(nulls_first=True), "branch_id", "-term", "-session", "-id")
     serializer_class = CongressSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = CongressFilter
+    read_actions = ("list", "retrieve", "committees")
 
     def perform_create(self, serializer):
         serializer.instance = s.congress_create(by=self.request.user, **serializer.validated_data)
@@ -86,7 +144,9 @@ class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
     @extend_schema(summary="状态变更记录（谁、何时、从何到何、原因）", responses=AuditRecordSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        records = audit_records(target_type="congress.congress", target_id=str(self.get_object().pk),
+        congress = self.get_object()
+        _require_manager(request.user, congress)
+        records = audit_records(target_type="congress.congress", target_id=str(congress.pk),
                                 action="transition")
         # Paged like every list (and like a proposal's history), as the schema says.
         return self.paginated(records.order_by("at", "id"), AuditRecordSerializer)
@@ -96,22 +156,79 @@ class CongressViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
 
     @extend_schema(summary="提案工作统计：收到、立案率、办结率、满意率、督办；各部门交办与按期答复",
                    responses=FiguresSerializer)
-    @action(detail=True, methods=["get"], permission_classes=[UnionAdmin])
+    @action(detail=True, methods=["get"], permission_classes=[CongressManagers])
     def figures(self, request, pk=None):
-        return Response(FiguresSerializer(self._figures(self.get_object())).data)
+        congress = self.get_object()
+        _require_manager(request.user, congress)
+        return Response(FiguresSerializer(self._figures(congress)).data)
 
     @extend_schema(summary="导出提案工作统计（.xlsx）", responses={(200, XLSX): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path="figures/export", permission_classes=[UnionAdmin])
+    @action(detail=True, methods=["get"], url_path="figures/export", permission_classes=[CongressManagers])
     def figures_export(self, request, pk=None):
         congress = self.get_object()
+        _require_manager(request.user, congress)
         content = figures_export.workbook(self._figures(congress))
         return xlsx_response(content, f"{congress.label}提案工作统计.xlsx")
+
+    @extend_schema(methods=["GET"], summary="专门委员会及其成员（提案工作委员会在前）",
+                   responses=CommitteeSerializer(many=True), filters=False)
+    @extend_schema(methods=["POST"], summary="新建专门委员会（每次教代会一个提案工作委员会；校工会或二级教代会所属分工会主席）",
+                   request=CommitteeInputSerializer, responses={201: CommitteeSerializer})
+    @action(detail=True, methods=["get", "post"], filterset_class=None)
+    def committees(self, request, pk=None):
+        congress = self.get_object()
+        if request.method == "POST":
+            committee = s.committee_create(by=request.user, congress=congress,
+                                           **validated(request, CommitteeInputSerializer))
+            return Response(CommitteeSerializer(committees_of(congress).get(pk=committee.pk)).data,
+                            status=status.HTTP_201_CREATED)
+        return self.paginated(committees_of(congress), CommitteeSerializer)
+
+    def _committee(self, congress, committee_id):
+        committee = congress.committees.filter(pk=committee_id).first()
+        if committee is None:
+            raise Http404
+        return committee
+
+    def _membership(self, congress, committee_id, membership_id):
+        membership = CommitteeMembership.objects.filter(
+            pk=membership_id, committee_id=self._committee(congress, committee_id).pk).first()
+        if membership is None:
+            raise Http404
+        return membership
+
+    @extend_schema(summary="增加委员会成员（须是本次教代会的代表，否则 400 指明 member）",
+                   request=CommitteeMemberInputSerializer, responses={201: CommitteeMembershipSerializer})
+    @action(detail=True, methods=["post"], url_path=r"committees/(?P<committee_id>\d+)/members")
+    def committee_member_add(self, request, pk=None, committee_id=None):
+        committee = self._committee(self.get_object(), committee_id)
+        membership = s.committee_member_add(by=request.user, committee=committee,
+                                            **validated(request, CommitteeMemberInputSerializer))
+        return Response(CommitteeMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="变更委员会成员的职务（主任、副主任、委员）", request=CommitteeRoleSerializer,
+                   responses=CommitteeMembershipSerializer)
+    @action(detail=True, methods=["post"],
+            url_path=r"committees/(?P<committee_id>\d+)/members/(?P<membership_id>\d+)/role")
+    def committee_member_role(self, request, pk=None, committee_id=None, membership_id=None):
+        membership = self._membership(self.get_object(), committee_id, membership_id)
+        membership = s.committee_member_set_role(by=request.user, membership=membership,
+                                                 **validated(request, CommitteeRoleSerializer))
+        return Response(CommitteeMembershipSerializer(membership).data)
+
+    @extend_schema(summary="移出委员会（记入操作日志）", request=RemovalSerializer, responses={204: None})
+    @action(detail=True, methods=["post"],
+            url_path=r"committees/(?P<committee_id>\d+)/members/(?P<membership_id>\d+)/remove")
+    def committee_member_remove(self, request, pk=None, committee_id=None, membership_id=None):
+        membership = self._membership(self.get_object(), committee_id, membership_id)
+        s.committee_member_remove(by=request.user, membership=membership, **validated(request, RemovalSerializer))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["教代会"])
 @extend_schema_view(list=extend_schema(summary="代表团列表"),
                     retrieve=extend_schema(summary="代表团详情"), create=extend_schema(summary="新建代表团"))
-class DelegationViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DelegationViewSet(ReadForAllWriteForManagers, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, SchoolViewSet):
     queryset = Delegation.objects.order_by("congress_id", "id")
     serializer_class = DelegationSerializer
@@ -125,7 +242,7 @@ class DelegationViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mix
 @extend_schema_view(
     list=extend_schema(summary="代表列表"),
     retrieve=extend_schema(summary="代表详情"), create=extend_schema(summary="登记当选代表"))
-class DelegateViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DelegateViewSet(ReadForAllWriteForManagers, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       mixins.CreateModelMixin, SchoolViewSet):
     queryset = Delegate.objects.select_related("member", "branch", "delegation").order_by("congress_id", "id")
     serializer_class = DelegateSerializer
@@ -139,8 +256,10 @@ class DelegateViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mixin
 
 @extend_schema(tags=["提案"])
 @extend_schema_view(
-    list=extend_schema(summary="提案列表",
-                       description="会员看到自己的提案和本校全部已立案提案；代表还能看到本次教代会征集中的提案以便附议；"
+    list=extend_schema(summary="提案列表（?congress= 按教代会）",
+                       description="会员看到自己的提案和学校教代会全部已立案提案；代表还能看到本次教代会征集中的提案以便附议，"
+                                   "以及所在二级教代会的已立案提案（二级教代会的提案只在本分工会内可见）；"
+                                   "提案工作委员会委员和二级教代会所属分工会主席看到所审查教代会的全部已提交提案；"
                                    "承办部门经办人看到交办给本部门的提案；校工会看到全部。"),
     retrieve=extend_schema(summary="提案详情", responses=ProposalDetailSerializer),
     create=extend_schema(summary="起草提案（仅本次教代会代表）", request=ProposalInputSerializer,
@@ -227,6 +346,16 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             raise Http404
         return self._detail(s.proposal_merge(target=self.get_object(), sources=data["sources"], by=request.user,
                                              note=data["note"]))
+
+    @extend_schema(summary="转报学校教代会（二级教代会的初审中或已立案提案；分工会主席或校工会；须填理由；只能一次）",
+                   request=ProposalForwardSerializer, responses={201: ProposalDetailSerializer},
+                   description="在学校教代会生成一件关联原提案（forwarded_from）的提案，进入附议已满等待初审；"
+                               "原提案变为“已转报学校教代会”。转报到二级教代会或已闭幕的教代会：400；重复转报：409。")
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        school = s.proposal_forward(proposal=self.get_object(), by=request.user,
+                                    **validated(self.request, ProposalForwardSerializer))
+        return self._detail(school, status.HTTP_201_CREATED)
 
     @extend_schema(summary="交办（主办部门、协办部门、办理期限）", request=AssignSerializer,
                    responses=ProposalDetailSerializer)

@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "HonourKindEnum": "shared.honours.models.HonourKind",
         "CareKindEnum": "shared.honours.models.ModelWorkerCare.Kind",
         "AttachmentKindEnum": "tenants.congress.models.ProposalAttachment.Kind",
+        "CommitteeKindEnum": "tenants.congress.models.Committee.Kind",
         "LedgerKindEnum": "tenants.finance.models.LedgerEntry.Kind",
         "ActivityKindEnum": "tenants.activities.models.ActivityKind",
         "LedgerCategoryEnum": "tenants.finance.models.ALL_CATEGORY_CHOICES",

@@ -64,8 +64,11 @@ def compute_current_school(*, year: int) -> SchoolStats:
     by_employment = dict(Member.objects.filter(status=Member.Status.ACTIVE).values_list("employment_type")
                          .annotate(n=Count("pk")).order_by())
     # A proposal counts in the year its congress opened (or, without a date, the year it was written).
+    # The school's congress only: a 二级教代会's proposals are the branch's (those it forwarded are
+    # counted once, as the school congress's proposals they became).
     proposals = Proposal.objects.filter(Q(congress__opens_on__year=year)
-                                        | Q(congress__opens_on__isnull=True, created__year=year))
+                                        | Q(congress__opens_on__isnull=True, created__year=year),
+                                        congress__branch__isnull=True)
     counts = proposals.aggregate(
         received=Count("pk", filter=~Q(status=Proposal.Status.DRAFT)),
         accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATES)),

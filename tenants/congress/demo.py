@@ -1,12 +1,14 @@
-"""Demo: a congress 六届四次 with delegates and proposals in every state (through the real services)."""
+"""Demo: a congress 六届四次 with delegates and proposals in every state; in two schools its 提案工作委员会
+(member2 among its members) and chair1's branch's 二级教代会 with a proposal forwarded to the school's
+congress and one waiting for 初审 (all through the real services)."""
 import datetime
 
 from django.utils import timezone
 
 from tenants.accounts.models import User
 from tenants.congress import services as s
-from tenants.congress.models import Congress, Proposal
-from tenants.members.models import Department, Member
+from tenants.congress.models import Committee, Congress, Proposal
+from tenants.members.models import Branch, Department, Member
 
 TITLES = [
     ("关于改善教职工停车难问题的提案", "校内车位严重不足，上下班高峰期车辆乱停乱放。", "在东区新建立体停车场，错峰开放体育馆地面车位。"),
@@ -26,8 +28,50 @@ TITLES = [
 
 
 def seed_congress(school) -> None:
-    if Congress.objects.exists():
-        return
+    if not Congress.objects.exists():
+        seed_school_congress(school)
+    if school.slug in COMMITTEE_SCHOOLS and not Committee.objects.exists():
+        seed_committee_and_branch_congress(school)
+
+
+COMMITTEE_SCHOOLS = {"guilin", "huzhou"}
+
+
+def seed_committee_and_branch_congress(school) -> None:
+    admin = User.objects.get(username="admin")
+    congress = Congress.objects.filter(branch__isnull=True).order_by("-term", "-session").first()
+    committee = s.committee_create(by=admin, congress=congress, name="提案工作委员会", kind="proposal")
+    s.committee_create(by=admin, congress=congress, name="福利委员会", kind="other")
+    delegates = list(congress.delegates.select_related("member").order_by("id"))
+    # member2 (a delegate who can log in) and two delegates without accounts
+    for delegate, role in ((delegates[13], "chair"), (delegates[1], "member"), (delegates[14], "vice_chair")):
+        s.committee_member_add(by=admin, committee=committee, member=delegate.member, role=role)
+
+    chair = User.objects.get(username="chair1")
+    branch = Branch.objects.get(chair=chair)
+    branch_congress = s.congress_create(by=chair, branch=branch, term=3, session=2, seconder_minimum=1,
+                                        title=f"{branch.name}第三届教职工代表大会第二次会议",
+                                        opens_on=datetime.date(2026, 3, 12))
+    s.congress_open(congress=branch_congress, by=chair, note="二级教代会开幕")
+    for member in Member.objects.filter(branch=branch, status=Member.Status.ACTIVE).order_by("id")[:10]:
+        s.delegate_elect(by=chair, congress=branch_congress, member=member)
+    first, second = [u for u in (User.objects.filter(username__in=["member1", "member9"]).order_by("username"))]
+
+    def seconded(author, seconder, title, reasons, measures):
+        p = s.proposal_create(by=author, congress=branch_congress, title=title, reasons=reasons, measures=measures)
+        s.proposal_submit(proposal=p, by=author)
+        return s.proposal_second(proposal=p, by=seconder)
+
+    forwarded = seconded(first, second, "关于全校统一延长教工食堂供餐时间的提案",
+                         "晚上有课的教师无法按时就餐，此事涉及全校各学院。", "教工食堂晚餐供应延长至晚上七点半。")
+    s.proposal_start_review(proposal=forwarded, by=chair, note="分工会初审")
+    s.proposal_accept(proposal=forwarded, by=chair, note="符合立案条件")
+    s.proposal_forward(proposal=forwarded, by=chair, congress=congress, reason="涉及全校，需学校职能部门办理")
+    seconded(second, first, "关于改善学院教师办公条件的提案", "学院教师办公室拥挤，缺少讨论空间。",
+             "整合闲置用房，增设教师研讨室。")
+
+
+def seed_school_congress(school) -> None:
     admin = User.objects.get(username="admin")
     congress = s.congress_create(by=admin, term=6, session=4, title="第六届教职工代表大会第四次会议",
                                  opens_on=datetime.date(2026, 3, 20))

@@ -24,6 +24,9 @@ class Congress(models.Model):
         IN_SESSION = "in_session", "召开中"
         CLOSED = "closed", "已闭幕"
 
+    # null: the school's congress; set: a branch's own (二级) congress, run by its chair too.
+    branch = models.ForeignKey(Branch, verbose_name="所属分工会（二级教代会）", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="congresses")
     term = models.PositiveSmallIntegerField("届")
     session = models.PositiveSmallIntegerField("次")
     title = models.CharField("名称", max_length=100, blank=True)
@@ -40,14 +43,30 @@ class Congress(models.Model):
         verbose_name = "教代会"
         verbose_name_plural = "教代会"
         ordering = ["-term", "-session"]
-        constraints = [models.UniqueConstraint(fields=["term", "session"], name="unique_congress_term_session")]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "session"], condition=models.Q(branch__isnull=True),
+                                    name="unique_congress_term_session"),
+            models.UniqueConstraint(fields=["branch", "term", "session"], condition=models.Q(branch__isnull=False),
+                                    name="unique_branch_congress_term_session"),
+        ]
 
     @property
     def label(self) -> str:
         return f"{chinese_number(self.term)}届{chinese_number(self.session)}次"
 
+    @property
+    def is_branch(self) -> bool:
+        return self.branch_id is not None
+
+    @property
+    def level_label(self) -> str:
+        """全校, or the branch whose 二级教代会 this is."""
+        return self.branch.name if self.branch_id else "全校"
+
     def __str__(self):
-        return self.title or f"{self.label}教代会"
+        if self.title:
+            return self.title
+        return f"{self.branch.name}{self.label}二级教代会" if self.branch_id else f"{self.label}教代会"
 
 
 class Delegation(models.Model):
@@ -106,9 +125,13 @@ class Proposal(models.Model):
         REPLIED = "replied", "已答复"
         RATED = "rated", "已评价"
         CLOSED = "closed", "已结案"
+        FORWARDED = "forwarded", "已转报学校教代会"
 
     congress = models.ForeignKey(Congress, verbose_name="教代会", on_delete=models.PROTECT, related_name="proposals")
-    proposer = models.ForeignKey(Delegate, verbose_name="提案人", on_delete=models.PROTECT, related_name="proposals")
+    # Empty only on a proposal a 二级教代会 forwarded to the school's congress: that congress's
+    # proposal, not one delegate's (the original proposer is `forwarded_from.proposer`).
+    proposer = models.ForeignKey(Delegate, verbose_name="提案人", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="proposals")
     co_proposers = models.ManyToManyField(Delegate, verbose_name="联名提案人（并案）", blank=True,
                                           related_name="co_proposals")
     serial = models.PositiveIntegerField("立案序号", null=True, blank=True)
@@ -128,6 +151,8 @@ class Proposal(models.Model):
     committee_note = models.TextField("提案委员会意见", blank=True)
     merged_into = models.ForeignKey("self", verbose_name="并入提案", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_sources")
+    forwarded_from = models.OneToOneField("self", verbose_name="转报自（二级教代会提案）", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="forwarded_to")
     overdue = models.BooleanField("督办中", default=False)
     escalated_at = models.DateTimeField("督办时间", null=True, blank=True)
     created = models.DateTimeField("创建时间", default=timezone.now)
@@ -144,6 +169,27 @@ class Proposal(models.Model):
         if self.status == self.Status.DRAFT:  # a draft's text is private to its proposer
             return f"提案草稿 #{self.pk}"
         return f"{self.number or '未立案'} {self.title}"
+
+    @property
+    def author(self) -> Delegate | None:
+        """The delegate who wrote it: the proposer, or for a forwarded proposal the original one's."""
+        if self.proposer_id is not None:
+            return self.proposer
+        return self.forwarded_from.author if self.forwarded_from_id else None
+
+    @property
+    def author_user_id(self):
+        author = self.author
+        return author.member.user_id if author is not None else None
+
+    @property
+    def proposer_display(self) -> str:
+        if self.proposer_id is not None:
+            return self.proposer.member.name
+        if self.forwarded_from_id:
+            source = self.forwarded_from
+            return f"{source.congress}（转报，原提案人 {source.proposer_display}）"
+        return ""
 
 
 class ProposalSecond(models.Model):
@@ -240,3 +286,54 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Committee(models.Model):
+    """专门委员会 of one congress: its 提案工作委员会 (one per congress) and others (福利、民主管理…)."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", "提案工作委员会"
+        OTHER = "other", "其他专门委员会"
+
+    congress = models.ForeignKey(Congress, verbose_name="教代会", on_delete=models.CASCADE, related_name="committees")
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    created = models.DateTimeField("建立时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "专门委员会"
+        verbose_name_plural = "专门委员会"
+        ordering = ["congress_id", "-kind", "id"]  # the 提案工作委员会 first ("proposal" > "other")
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "name"], name="unique_committee_name"),
+            models.UniqueConstraint(fields=["congress"], condition=models.Q(kind="proposal"),
+                                    name="one_proposal_committee_per_congress"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CommitteeMembership(models.Model):
+    """A delegate of the committee's own congress sitting on it, as 主任, 副主任 or 委员."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "主任"
+        VICE_CHAIR = "vice_chair", "副主任"
+        MEMBER = "member", "委员"
+
+    committee = models.ForeignKey(Committee, verbose_name="委员会", on_delete=models.CASCADE,
+                                  related_name="memberships")
+    delegate = models.ForeignKey(Delegate, verbose_name="代表", on_delete=models.PROTECT,
+                                 related_name="committee_memberships")
+    role = models.CharField("职务", max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField("加入日期", default=timezone.localdate)
+
+    class Meta:
+        verbose_name = "委员会成员"
+        verbose_name_plural = "委员会成员"
+        ordering = ["committee_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["committee", "delegate"], name="unique_committee_member")]
+
+    def __str__(self):
+        return f"{self.committee.name}{self.get_role_display()}{self.delegate.member.name}"

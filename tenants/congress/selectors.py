@@ -3,12 +3,22 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
-from tenants.congress.models import Delegate, Proposal, ProposalReply, ProposalSecond, Rating, Suggestion
-from tenants.congress.workflow import ACCEPTED_STATES, PROPOSAL_FLOW, PUBLIC_STATES
+from tenants.congress.models import (
+    Committee,
+    CommitteeMembership,
+    Congress,
+    Delegate,
+    Proposal,
+    ProposalReply,
+    ProposalSecond,
+    Rating,
+    Suggestion,
+)
+from tenants.congress.workflow import ACCEPTED_STATES, PROPOSAL_FLOW, PUBLIC_STATES, REVIEW_STEPS
 from tenants.members.models import Department
 
 P = Proposal.Status
@@ -16,26 +26,45 @@ P = Proposal.Status
 
 def proposals_with_details():
     return Proposal.objects.select_related(
-        "congress", "proposer__member", "lead_department", "merged_into",
+        "congress__branch", "proposer__member", "lead_department", "merged_into",
+        "forwarded_from__congress__branch", "forwarded_from__proposer__member",
     ).prefetch_related("co_departments", "co_proposers__member").annotate(
         seconds_count=Count("seconds", filter=Q(seconds__withdrawn_at__isnull=True), distinct=True),
     ).order_by("-created", "-id")  # Meta.ordering is not applied to aggregating queries
 
 
+def reviewed_congresses(user):
+    """The congresses whose proposals this user reviews besides the office: those whose
+    提案工作委员会 they sit on, and the 二级教代会 of the branches they chair."""
+    committee = CommitteeMembership.objects.filter(committee__kind=Committee.Kind.PROPOSAL,
+                                                   delegate__member__user=user).values("committee__congress_id")
+    chaired = (Congress.objects.filter(branch__chair=user).values("pk") if user.has_role(Role.BRANCH_CHAIR)
+               else Congress.objects.none().values("pk"))
+    return Congress.objects.filter(Q(pk__in=committee) | Q(pk__in=chaired))
+
+
 def proposals_visible_to(user, queryset=None):
-    """Members: their own and every accepted proposal; delegates: also those open for seconding in their
-    congress and those they seconded; department handlers: those assigned to their department; the union office: all."""
+    """Members: their own and every accepted proposal of the school's congress; delegates: also those
+    open for seconding in their congress and those they seconded, and the accepted ones of a 二级教代会
+    they are a delegate of (a branch congress's proposals stay inside it); the 提案工作委员会 and the
+    chair of a 二级教代会: every submitted proposal of the congress they review; department handlers:
+    those assigned to their department; the union office: all."""
     proposals = queryset if queryset is not None else proposals_with_details()
     own_delegates = Delegate.objects.filter(member__user=user)
     if user.has_role(Role.UNION_ADMIN):
         # Drafts stay private to their proposer until submitted.
         return proposals.exclude(Q(status=P.DRAFT) & ~Q(proposer__in=own_delegates))
     my_departments = Department.objects.filter(handlers=user)
-    # Accepted proposals are public to the school's members; an account that is only a department
-    # handler sees what is assigned to its department.
+    # Accepted proposals of the school's congress are public to the school's members; an account
+    # that is only a department handler sees what is assigned to its department.
     is_member = user.has_role(Role.MEMBER, Role.BRANCH_CHAIR) or own_delegates.exists()
     visible = (
-        Q(status__in=PUBLIC_STATES if is_member else [])
+        Q(status__in=PUBLIC_STATES if is_member else [], congress__branch__isnull=True)
+        | Q(status__in=PUBLIC_STATES | {P.FORWARDED}, congress__branch__isnull=False,
+            congress__delegates__in=own_delegates)
+        | (Q(congress__in=reviewed_congresses(user)) & ~Q(status=P.DRAFT))
+        | Q(forwarded_from__congress__in=reviewed_congresses(user))
+        | Q(forwarded_from__proposer__in=own_delegates)
         | Q(proposer__in=own_delegates)
         | Q(Exists(Proposal.co_proposers.through.objects.filter(proposal_id=OuterRef("pk"),
                                                                delegate__in=own_delegates)))
@@ -123,8 +152,10 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
     """The workflow steps this user can really take on this proposal now (for pages and clients)."""
     from tenants.congress.services import delegate_of
 
+    from tenants.congress.services import forward_refusal, review_refusal
+
     delegate = delegate_of(user, proposal.congress)
-    is_proposer = delegate is not None and delegate.pk == proposal.proposer_id
+    is_proposer = proposal.author_user_id is not None and proposal.author_user_id == user.pk
     has_second = delegate is not None and ProposalSecond.objects.filter(
         proposal=proposal, delegate=delegate, withdrawn_at__isnull=True).exists()
     handles_lead = proposal.lead_department_id is not None and proposal.lead_department.handlers.filter(
@@ -135,9 +166,34 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
         "withdraw_second": has_second,
         "reply": handles_lead,
         "merge": False,  # chosen from the list of proposals, not from one proposal's page
+        "receive_forwarded": False,  # taken by forwarding, never on its own
+        "forward": not forward_refusal(user, proposal) and not already_forwarded(proposal),
+        "assign": user.has_role(Role.UNION_ADMIN) or proposal.congress.branch_id is not None
+        and proposal.congress.branch.chair_id == user.pk,
     }
-    return [step for step in PROPOSAL_FLOW.allowed_actions(state=proposal.status, user=user)
-            if record_checks.get(step, True)]
+    reviewer = None
+    steps = []
+    for step in PROPOSAL_FLOW.allowed_actions(state=proposal.status, user=user):
+        if step in REVIEW_STEPS and step != "merge":
+            if reviewer is None:
+                reviewer = not review_refusal(user, proposal)
+            if not reviewer:
+                continue
+        if record_checks.get(step, True):
+            steps.append(step)
+    return steps
+
+
+def already_forwarded(proposal: Proposal) -> bool:
+    """Has this proposal already been forwarded to the school's congress?"""
+    return Proposal.objects.filter(forwarded_from=proposal).exists()
+
+
+def forward_targets():
+    """The school's congresses a 二级教代会's proposal can be forwarded to (preparing or open)."""
+    return Congress.objects.filter(branch__isnull=True, status__in=[Congress.Status.PREPARING,
+                                                                   Congress.Status.IN_SESSION]).order_by(
+        "-term", "-session")
 
 
 def proposal_todos(user) -> dict:
@@ -151,13 +207,21 @@ def proposal_todos(user) -> dict:
         todos["to_review"] = base.filter(status__in=[P.SECONDED, P.UNDER_REVIEW])
         todos["to_assign"] = base.filter(status=P.ACCEPTED)
         todos["overdue"] = base.filter(status=P.ASSIGNED, overdue=True)
+    else:
+        reviewed = reviewed_congresses(user)
+        if reviewed.exists():
+            # 提案工作委员会 members and 二级教代会 chairs: what waits for 初审 in their congress,
+            # never their own proposals.
+            todos["to_review"] = base.filter(status__in=[P.SECONDED, P.UNDER_REVIEW], congress__in=reviewed).exclude(
+                Q(proposer__in=mine) | Q(forwarded_from__proposer__in=mine))
     departments = Department.objects.filter(handlers=user)
     if user.has_role(Role.DEPARTMENT_HANDLER) or departments.exists():
         todos["to_reply"] = base.filter(status=P.ASSIGNED, lead_department__in=departments)
         if "overdue" not in todos:
             todos["overdue"] = todos["to_reply"].filter(overdue=True)
     if mine.exists():
-        todos["to_rate"] = base.filter(status=P.REPLIED, proposer__in=mine)
+        todos["to_rate"] = base.filter(Q(proposer__in=mine) | Q(forwarded_from__proposer__in=mine),
+                                       status=P.REPLIED)
         todos["to_second"] = base.filter(status=P.SUBMITTED, congress__delegates__in=mine).exclude(
             proposer__in=mine).exclude(Exists(ProposalSecond.objects.filter(
                 proposal_id=OuterRef("pk"), delegate__in=mine, withdrawn_at__isnull=True)))
@@ -186,8 +250,11 @@ def attachment_kind_for(proposal: Proposal, user) -> str:
     before review, a handler of the lead department while the proposal is being handled."""
     from tenants.congress.models import ProposalAttachment
 
-    if proposal.status in (P.DRAFT, P.SUBMITTED, P.SECONDED) and proposal.proposer.member.user_id == user.pk:
+    if (proposal.status in (P.DRAFT, P.SUBMITTED, P.SECONDED) and proposal.proposer_id is not None
+            and proposal.proposer.member.user_id == user.pk):
         return ProposalAttachment.Kind.PROPOSAL
+    if proposal.status in (P.DRAFT, P.SUBMITTED, P.SECONDED) and proposal.proposer_id is None:
+        return ""
     if (proposal.status == P.ASSIGNED and proposal.lead_department_id is not None
             and proposal.lead_department.handlers.filter(pk=user.pk).exists()):
         return ProposalAttachment.Kind.REPLY
@@ -195,11 +262,17 @@ def attachment_kind_for(proposal: Proposal, user) -> str:
 
 
 def merge_candidates(proposal: Proposal, user):
-    """Proposals of the same congress the office could fold into this one (none if it cannot be a target)."""
-    if not user.has_role(Role.UNION_ADMIN) or proposal.status not in (P.UNDER_REVIEW, P.ACCEPTED):
+    """Proposals of the same congress this reviewer (the office, the congress's 提案工作委员会, a
+    二级教代会's chair) could fold into this one (none if it cannot be a target); never their own."""
+    from tenants.congress.services import review_refusal
+
+    if proposal.status not in (P.UNDER_REVIEW, P.ACCEPTED) or review_refusal(user, proposal):
         return Proposal.objects.none()
+    mine = Delegate.objects.filter(member__user=user)
     return (Proposal.objects.filter(congress=proposal.congress_id, status__in=[P.SECONDED, P.UNDER_REVIEW])
-            .exclude(pk=proposal.pk).select_related("proposer__member").order_by("submitted_at", "pk"))
+            .exclude(pk=proposal.pk).exclude(Q(proposer__in=mine) | Q(forwarded_from__proposer__in=mine))
+            .select_related("proposer__member", "forwarded_from__congress__branch",
+                            "forwarded_from__proposer__member").order_by("submitted_at", "pk"))
 
 
 def proposal_history(proposal: Proposal):
@@ -220,10 +293,33 @@ def suggestion_actions_for(suggestion: Suggestion, user) -> list[str]:
             if step != "answer" or user.has_role(Role.UNION_ADMIN) or handles]
 
 
-def congresses_with_counts():
-    from tenants.congress.models import Congress
+def congresses_managed_by(user):
+    """The congresses this user runs: every one for the office, the 二级教代会 of the branches a
+    branch chair chairs; none for anyone else."""
+    if user.has_role(Role.UNION_ADMIN):
+        return Congress.objects.all()
+    if user.has_role(Role.BRANCH_CHAIR):
+        return Congress.objects.filter(branch__chair=user)
+    return Congress.objects.none()
 
-    return Congress.objects.annotate(delegate_count=Count("delegates", distinct=True),
+
+def branch_congresses_running(user):
+    """The 二级教代会 of the branches this user chairs that are preparing or in session."""
+    return (Congress.objects.filter(branch__chair=user, status__in=[Congress.Status.PREPARING,
+                                                                   Congress.Status.IN_SESSION])
+            .select_related("branch").order_by("branch__sort_order", "-term", "-session"))
+
+
+def committees_of(congress):
+    """The congress's committees (提案工作委员会 first) with their members."""
+    return congress.committees.prefetch_related(
+        Prefetch("memberships", queryset=CommitteeMembership.objects.select_related("delegate__member").order_by(
+            Case(*[When(role=role, then=Value(i)) for i, role in enumerate(CommitteeMembership.Role.values)]),
+            "id")))
+
+
+def congresses_with_counts():
+    return Congress.objects.select_related("branch").annotate(delegate_count=Count("delegates", distinct=True),
                                      proposal_count=Count("proposals", filter=~Q(proposals__status=P.DRAFT),
                                                           distinct=True))
 

@@ -1,4 +1,6 @@
-"""Congresses, delegates, proposals from draft to closure, suggestions, overdue escalation."""
+"""Congresses (the school's and the branches' 二级教代会), delegates, committees, proposals from draft to
+closure (reviewed by the office or the congress's 提案工作委员会, forwarded from a branch to the school),
+suggestions, overdue escalation."""
 from __future__ import annotations
 
 import datetime
@@ -11,8 +13,10 @@ from django.utils import timezone
 from tenants.accounts.models import User
 from tenants.accounts.services import notify
 from tenants.accounts.roles import Role
-from tenants.audit.services import audit_create, audit_record, audit_update, field_values
+from tenants.audit.services import audit_create, audit_delete, audit_record, audit_update, field_values
 from tenants.congress.models import (
+    Committee,
+    CommitteeMembership,
     Congress,
     Delegate,
     Delegation,
@@ -25,14 +29,70 @@ from tenants.congress.models import (
 )
 from tenants.congress.workflow import CONGRESS_FLOW, PROPOSAL_FLOW, SUGGESTION_FLOW
 from tenants.errors import Conflict, DomainError, NotAllowed
-from tenants.members.models import Department, Member
+from tenants.members.models import Branch, Department, Member
 from tenants.text import cn_date
 
 P = Proposal.Status
-CONGRESS_FIELDS = ["term", "session", "title", "opens_on", "closes_on", "status", "seconder_minimum",
+CONGRESS_FIELDS = ["branch", "term", "session", "title", "opens_on", "closes_on", "status", "seconder_minimum",
                    "submission_opens_at", "submission_closes_at", "seconding_closes_at"]
 STATUS_BY_ACTIONS = "教代会状态只能通过“开幕”“闭幕”操作改变。"
 SECOND_ROUND_DAYS = 30
+
+
+# --- who runs a congress, who reviews its proposals -------------------------------------------
+
+def chairs_branch(user, branch_id) -> bool:
+    """Is ``user`` the chair of that branch (分工会主席)?"""
+    return (branch_id is not None and getattr(user, "pk", None) is not None
+            and user.has_role(Role.BRANCH_CHAIR) and Branch.objects.filter(pk=branch_id, chair=user).exists())
+
+
+def may_manage_congress(user, congress: Congress) -> bool:
+    """The union office runs every congress; a branch chair the 二级教代会 of a branch they chair.
+    ``None`` is the platform itself (demo data, fixtures)."""
+    if user is None or user.has_role(Role.UNION_ADMIN):
+        return True
+    return congress.branch_id is not None and chairs_branch(user, congress.branch_id)
+
+
+def _require_manager(by, congress: Congress) -> None:
+    if not may_manage_congress(by, congress):
+        if congress.branch_id is None:
+            raise NotAllowed("学校教代会由校工会管理。")
+        raise NotAllowed(f"只有校工会或{congress.branch.name}的分工会主席可以管理这次二级教代会。")
+
+
+def sits_on_proposal_committee(user, congress_id) -> bool:
+    return CommitteeMembership.objects.filter(
+        committee__congress_id=congress_id, committee__kind=Committee.Kind.PROPOSAL,
+        delegate__member__user_id=getattr(user, "pk", None)).exists()
+
+
+def is_own_proposal(user, proposal: Proposal) -> bool:
+    """Did ``user`` write it (or, through a merge, co-sign it)?"""
+    uid = getattr(user, "pk", None)
+    return uid is not None and (proposal.author_user_id == uid
+                                or proposal.co_proposers.filter(member__user_id=uid).exists())
+
+
+def review_refusal(user, proposal: Proposal) -> str:
+    """Why ``user`` may not take a review step (初审, 立案, 不立案, 转意见建议, 并案, 结案) on this
+    proposal ("" if they may): the office, the congress's 提案工作委员会 and, for a 二级教代会, its
+    branch's chair review — never a proposal of their own (conflict of interest)."""
+    if user is None:
+        return ""  # the platform: the state machine itself refuses it
+    reviewer = (user.has_role(Role.UNION_ADMIN) or chairs_branch(user, proposal.congress.branch_id)
+                or sits_on_proposal_committee(user, proposal.congress_id))
+    if not reviewer:
+        return "只有校工会或本次教代会提案工作委员会的委员可以审查提案。"
+    if is_own_proposal(user, proposal):
+        return "不能审查自己提出（或联名）的提案，请由提案工作委员会的其他委员审查。"
+    return ""
+
+
+def _require_reviewer(by, proposal: Proposal) -> None:
+    if reason := review_refusal(by, proposal):
+        raise NotAllowed(reason)
 
 
 # --- congresses and delegates ----------------------------------------------------------------
@@ -52,16 +112,27 @@ def _check_congress(congress: Congress):
         errors["submission_closes_at"] = "征集截止时间必须晚于开始时间。"
     if errors:
         raise ValidationError(errors)
-    if Congress.objects.filter(term=congress.term, session=congress.session).exclude(pk=congress.pk).exists():
-        raise Conflict(f"{congress.label}教代会已存在。", field="session")
+    if Congress.objects.filter(term=congress.term, session=congress.session,
+                               branch=congress.branch_id).exclude(pk=congress.pk).exists():
+        where = f"{congress.branch.name}的" if congress.branch_id else ""
+        raise Conflict(f"{where}{congress.label}教代会已存在。", field="session")
 
 
 @transaction.atomic
-def congress_create(*, by, **fields) -> Congress:
+def congress_create(*, by, branch: Branch | None = None, **fields) -> Congress:
+    """The school's congress (branch None, the union office) or a branch's 二级教代会 (the office, or
+    the chair of that branch)."""
     if fields.get("status", Congress.Status.PREPARING) != Congress.Status.PREPARING:
         raise ValidationError({"status": "新建的教代会处于筹备中；" + STATUS_BY_ACTIONS})
     fields.pop("status", None)
-    congress = Congress(**fields)
+    if by is not None and not by.has_role(Role.UNION_ADMIN):
+        if branch is None:
+            raise NotAllowed("学校教代会由校工会建立；分工会主席请选择本人主持的分工会，建立二级教代会。")
+        if not chairs_branch(by, branch.pk):
+            raise NotAllowed(f"您不是{branch.name}的分工会主席，不能为其建立二级教代会。")
+    if branch is not None and not branch.is_active:
+        raise ValidationError({"branch": f"{branch.name}已停用，不能建立二级教代会。"})
+    congress = Congress(branch=branch, **fields)
     _check_congress(congress)
     congress.save()
     audit_create(actor=by, target=congress, fields=CONGRESS_FIELDS)
@@ -70,8 +141,11 @@ def congress_create(*, by, **fields) -> Congress:
 
 @transaction.atomic
 def congress_update(*, congress: Congress, by, **fields) -> Congress:
+    _require_manager(by, congress)
     if "status" in fields and fields.pop("status") != congress.status:
         raise ValidationError({"status": STATUS_BY_ACTIONS})
+    if "branch" in fields and getattr(fields.pop("branch"), "pk", None) != congress.branch_id:
+        raise ValidationError({"branch": "教代会建立后不能更改所属单位（全校或分工会）。"})
     before = field_values(congress, CONGRESS_FIELDS)
     for key, value in fields.items():
         setattr(congress, key, value)
@@ -85,6 +159,7 @@ def congress_update(*, congress: Congress, by, **fields) -> Congress:
 def congress_open(*, congress: Congress, by, note: str = "") -> Congress:
     """筹备中 → 召开中; the opening date, when none was planned, is the day it opened."""
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    _require_manager(by, congress)
     CONGRESS_FLOW.check("open", state=congress.status, user=by)
     congress.opens_on = congress.opens_on or timezone.localdate()
     CONGRESS_FLOW.apply(congress, "open", by=by, reason=note, extra_update_fields=["opens_on"])
@@ -95,6 +170,7 @@ def congress_open(*, congress: Congress, by, note: str = "") -> Congress:
 def congress_close(*, congress: Congress, by, note: str = "") -> Congress:
     """召开中 → 已闭幕; proposals already made go on being handled after the congress closes."""
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    _require_manager(by, congress)
     CONGRESS_FLOW.check("close", state=congress.status, user=by)
     congress.closes_on = congress.closes_on or timezone.localdate()
     if congress.opens_on and congress.closes_on < congress.opens_on:
@@ -105,6 +181,7 @@ def congress_close(*, congress: Congress, by, note: str = "") -> Congress:
 
 @transaction.atomic
 def delegation_create(*, by, congress: Congress, name: str) -> Delegation:
+    _require_manager(by, congress)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "代表团名称不能为空。"})
@@ -117,8 +194,12 @@ def delegation_create(*, by, congress: Congress, name: str) -> Delegation:
 
 @transaction.atomic
 def delegate_elect(*, by, congress: Congress, member: Member, delegation: Delegation | None = None) -> Delegate:
+    _require_manager(by, congress)
     if member.status != Member.Status.ACTIVE:
         raise ValidationError({"member": "只有在会会员才能当选代表。"})
+    if congress.branch_id is not None and member.branch_id != congress.branch_id:
+        raise ValidationError({"member": f"{member.name}不是{congress.branch.name}的会员，"
+                                         f"不能当选该分工会二级教代会的代表。"})
     if delegation is not None and delegation.congress_id != congress.pk:
         raise ValidationError({"delegation": "代表团不属于这次教代会。"})
     if Delegate.objects.filter(congress=congress, member=member).exists():
@@ -127,6 +208,84 @@ def delegate_elect(*, by, congress: Congress, member: Member, delegation: Delega
                                        delegation=delegation)
     audit_create(actor=by, target=delegate, fields=["congress", "member", "branch", "delegation"])
     return delegate
+
+
+# --- committees (专门委员会) -----------------------------------------------------------------
+
+@transaction.atomic
+def committee_create(*, by, congress: Congress, name: str, kind: str = Committee.Kind.OTHER) -> Committee:
+    """A committee of this congress; at most one 提案工作委员会 per congress."""
+    congress = Congress.objects.select_for_update(of=("self",)).select_related("branch").get(pk=congress.pk)
+    _require_manager(by, congress)
+    name, errors = (name or "").strip(), {}
+    if not name:
+        errors["name"] = "委员会名称不能为空。"
+    elif len(name) > 60:
+        errors["name"] = "委员会名称不能超过 60 个字。"
+    if kind not in Committee.Kind.values:
+        errors["kind"] = "类别只能是：提案工作委员会、其他专门委员会。"
+    if errors:
+        raise ValidationError(errors)
+    if kind == Committee.Kind.PROPOSAL:
+        existing = congress.committees.filter(kind=Committee.Kind.PROPOSAL).first()
+        if existing is not None:
+            raise Conflict(f"{congress}已有提案工作委员会（{existing.name}），每次教代会只设一个。", field="kind")
+    if congress.committees.filter(name=name).exists():
+        raise Conflict(f"委员会“{name}”已存在。", field="name")
+    committee = Committee.objects.create(congress=congress, name=name, kind=kind)
+    audit_create(actor=by, target=committee, fields=["congress", "name", "kind"])
+    return committee
+
+
+def _check_role(role: str) -> None:
+    if role not in CommitteeMembership.Role.values:
+        raise ValidationError({"role": "职务只能是：主任、副主任、委员。"})
+
+
+@transaction.atomic
+def committee_member_add(*, by, committee: Committee, member: Member | None,
+                         role: str = CommitteeMembership.Role.MEMBER) -> CommitteeMembership:
+    """Seat a delegate of the committee's own congress on it (a member who is not one: 400, nothing written)."""
+    committee = Committee.objects.select_for_update(of=("self",)).select_related("congress__branch").get(pk=committee.pk)
+    congress = committee.congress
+    _require_manager(by, congress)
+    if member is None:
+        raise ValidationError({"member": "请选择委员会成员（本次教代会的代表）。"})
+    _check_role(role)
+    delegate = Delegate.objects.filter(congress=congress, member=member).select_related("member").first()
+    if delegate is None:
+        raise ValidationError({"member": f"{member.name}不是{congress}的代表；委员会成员须是本次教代会的代表。"})
+    if committee.memberships.filter(delegate=delegate).exists():
+        raise Conflict(f"{member.name}已是{committee.name}的成员。", field="member")
+    membership = CommitteeMembership.objects.create(committee=committee, delegate=delegate, role=role)
+    audit_create(actor=by, target=membership, fields=["committee", "delegate", "role"])
+    if committee.kind == Committee.Kind.PROPOSAL and member.user_id:
+        notify(users=[member.user], message=f"您已加入{congress}的{committee.name}，可以参与提案审查。",
+               link="/proposals/")
+    return membership
+
+
+@transaction.atomic
+def committee_member_set_role(*, by, membership: CommitteeMembership, role: str) -> CommitteeMembership:
+    membership = (CommitteeMembership.objects.select_for_update(of=("self",))
+                  .select_related("committee__congress__branch").get(pk=membership.pk))
+    _require_manager(by, membership.committee.congress)
+    _check_role(role)
+    before = field_values(membership, ["role"])
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_update(actor=by, target=membership, before=before)
+    return membership
+
+
+@transaction.atomic
+def committee_member_remove(*, by, membership: CommitteeMembership, reason: str = "") -> None:
+    membership = (CommitteeMembership.objects.select_for_update(of=("self",))
+                  .select_related("committee__congress__branch", "delegate__member").get(pk=membership.pk))
+    _require_manager(by, membership.committee.congress)
+    audit_delete(actor=by, target=membership,
+                 reason=reason or f"{membership.delegate.member.name}退出{membership.committee.name}")
+    membership.delete()
 
 
 def delegate_of(user, congress: Congress) -> Delegate | None:
@@ -138,7 +297,9 @@ def delegate_of(user, congress: Congress) -> Delegate | None:
 # --- proposals --------------------------------------------------------------------------------
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("congress", "proposer__member").get(pk=proposal.pk)
+    return (Proposal.objects.select_for_update(of=("self",))
+            .select_related("congress__branch", "proposer__member", "forwarded_from__proposer__member")
+            .get(pk=proposal.pk))
 
 
 def _move(proposal: Proposal, action: str, *, by, reason: str = "", to: str | None = None, fields=()) -> Proposal:
@@ -158,7 +319,7 @@ def _check_text(title, reasons, measures) -> dict:
 
 
 def _require_proposer(proposal: Proposal, by):
-    if proposal.proposer.member.user_id != getattr(by, "pk", None):
+    if proposal.author_user_id is None or proposal.author_user_id != getattr(by, "pk", None):
         raise NotAllowed("只有提案人本人可以进行此操作。")
 
 
@@ -275,20 +436,25 @@ def proposal_withdraw_second(*, proposal: Proposal, by) -> Proposal:
 @transaction.atomic
 def proposal_start_review(*, proposal: Proposal, by, note: str = "") -> Proposal:
     proposal = _lock(proposal)
+    _require_reviewer(by, proposal)
     PROPOSAL_FLOW.check("start_review", state=proposal.status, user=by)
     return _move(proposal, "start_review", by=by, reason=note)
 
 
 def _number(proposal: Proposal) -> None:
-    congress = Congress.objects.select_for_update().get(pk=proposal.congress_id)
+    congress = Congress.objects.select_for_update(of=("self",)).select_related("branch").get(pk=proposal.congress_id)
     last = Proposal.objects.filter(congress=congress).aggregate(last=Max("serial"))["last"] or 0
     proposal.serial = last + 1
-    proposal.number = f"{congress.label}-{proposal.serial:03d}"
+    number = f"{congress.label}-{proposal.serial:03d}"
+    # A 二级教代会's numbers carry its branch's name: 计算机学院二届一次-001.
+    prefix = congress.branch.name[:30 - len(number)] if congress.branch_id else ""
+    proposal.number = prefix + number
 
 
 @transaction.atomic
 def proposal_accept(*, proposal: Proposal, by, note: str = "") -> Proposal:
     proposal = _lock(proposal)
+    _require_reviewer(by, proposal)
     PROPOSAL_FLOW.check("accept", state=proposal.status, user=by)
     _number(proposal)
     proposal.decision_reason = note
@@ -298,15 +464,16 @@ def proposal_accept(*, proposal: Proposal, by, note: str = "") -> Proposal:
 @transaction.atomic
 def proposal_convert_to_suggestion(*, proposal: Proposal, by, reason: str) -> Proposal:
     proposal = _lock(proposal)
+    _require_reviewer(by, proposal)
     PROPOSAL_FLOW.check("convert_to_suggestion", state=proposal.status, user=by, reason=reason)
     proposal.decision_reason = reason
     _move(proposal, "convert_to_suggestion", by=by, reason=reason, fields=["decision_reason"])
     suggestion = Suggestion.objects.create(
         title=proposal.title, content=f"{proposal.reasons}\n\n建议：{proposal.measures}",
-        submitted_by=proposal.proposer.member.user, source_proposal=proposal,
+        submitted_by=proposal.author.member.user if proposal.author else None, source_proposal=proposal,
     )
     audit_create(actor=by, target=suggestion, fields=["title", "source_proposal", "status"])
-    # The office that turned the proposal down has thereby taken the suggestion on.
+    # The reviewer who turned the proposal down has thereby taken the suggestion on for the office.
     SUGGESTION_FLOW.apply(suggestion, "acknowledge", by=by, reason=f"由提案转为意见建议：{reason}")
     return proposal
 
@@ -314,6 +481,7 @@ def proposal_convert_to_suggestion(*, proposal: Proposal, by, reason: str) -> Pr
 @transaction.atomic
 def proposal_reject(*, proposal: Proposal, by, reason: str) -> Proposal:
     proposal = _lock(proposal)
+    _require_reviewer(by, proposal)
     PROPOSAL_FLOW.check("reject", state=proposal.status, user=by, reason=reason)
     proposal.decision_reason = reason
     return _move(proposal, "reject", by=by, reason=reason, fields=["decision_reason"])
@@ -326,6 +494,9 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
     sources = [_lock(source) for source in sources]
     if not sources:
         raise ValidationError({"sources": "请选择要并入的提案。"})
+    _require_reviewer(by, target)
+    for source in sources:
+        _require_reviewer(by, source)
     if target.status not in (P.UNDER_REVIEW, P.ACCEPTED):
         raise Conflict(f"提案当前状态为“{target.get_status_display()}”，只有初审中或已立案的提案可以作为并案主提案。")
     for source in sources:
@@ -341,8 +512,9 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
     for source in sources:
         source.merged_into = target
         _move(source, "merge", by=by, reason=f"并入提案 {target.number}", fields=["merged_into"])
-        target.co_proposers.add(source.proposer, *source.co_proposers.all())
-    target.co_proposers.remove(target.proposer)
+        target.co_proposers.add(*[d for d in (source.author, *source.co_proposers.all()) if d is not None])
+    if target.author is not None:
+        target.co_proposers.remove(target.author)
     audit_record(actor=by, action="update", target=target, reason="并案联名",
                  changes={"co_proposers": sorted(d.member.name for d in target.co_proposers.all())})
     return target
@@ -352,6 +524,8 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
 def proposal_assign(*, proposal: Proposal, by, lead_department: Department, due_date: datetime.date,
                     co_departments=(), note: str = "") -> Proposal:
     proposal = _lock(proposal)
+    if by is not None and not by.has_role(Role.UNION_ADMIN) and not chairs_branch(by, proposal.congress.branch_id):
+        raise NotAllowed("只有校工会（或二级教代会所属分工会的主席）可以交办提案。")
     PROPOSAL_FLOW.check("assign", state=proposal.status, user=by)
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "办理期限不能早于今天。"})
@@ -381,7 +555,7 @@ def proposal_reply(*, proposal: Proposal, by, text: str) -> ProposalReply:
                                          due_date=proposal.due_date)
     proposal.overdue = False
     _move(proposal, "reply", by=by, reason="部门书面答复", fields=["overdue"])
-    proposer = proposal.proposer.member.user
+    proposer = proposal.author.member.user if proposal.author else None
     if proposer is not None:
         notify(users=[proposer], message=f"您的提案 {proposal.number} 已收到答复，请评价。",
                link=f"/proposals/{proposal.pk}/")
@@ -414,6 +588,7 @@ def proposal_rate(*, proposal: Proposal, by, rating: str, comment: str = "") -> 
 @transaction.atomic
 def proposal_close(*, proposal: Proposal, by, note: str = "") -> Proposal:
     proposal = _lock(proposal)
+    _require_reviewer(by, proposal)
     PROPOSAL_FLOW.check("close", state=proposal.status, user=by)
     if proposal.rating == Rating.UNSATISFIED and not note.strip():
         raise DomainError("两轮办理后提案人仍不满意，结案须填写提案委员会意见。", field="note")
@@ -421,11 +596,61 @@ def proposal_close(*, proposal: Proposal, by, note: str = "") -> Proposal:
     return _move(proposal, "close", by=by, reason=note or "结案", fields=["committee_note", "closed_at"])
 
 
+def forward_refusal(user, proposal: Proposal) -> str:
+    """Why ``user`` may not forward this proposal to the school's congress ("" if they may)."""
+    if proposal.congress.branch_id is None:
+        return "只有二级教代会的提案可以转报学校教代会。"
+    if user is not None and not user.has_role(Role.UNION_ADMIN) and not chairs_branch(user, proposal.congress.branch_id):
+        return f"只有校工会或{proposal.congress.branch.name}的分工会主席可以转报这件提案。"
+    return ""
+
+
+@transaction.atomic
+def proposal_forward(*, proposal: Proposal, by, congress: Congress | None, reason: str = "") -> Proposal:
+    """转报学校教代会: a 二级教代会's proposal under review or accepted becomes a proposal of the
+    school's (preparing or open) congress, linked to it (``forwarded_from``) and ready for 初审
+    there; the original moves to 已转报. Once only. Returns the school's proposal."""
+    proposal = _lock(proposal)
+    refusal = forward_refusal(by, proposal)
+    if refusal:
+        if proposal.congress.branch_id is None:
+            raise Conflict(refusal)
+        raise NotAllowed(refusal)
+    if Proposal.objects.filter(forwarded_from=proposal).exists():
+        raise Conflict("这件提案已转报学校教代会，不能重复转报。")
+    PROPOSAL_FLOW.check("forward", state=proposal.status, user=by, reason=reason)
+    if congress is None:
+        raise ValidationError({"congress": "请选择要转报的学校教代会。"})
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    if congress.branch_id is not None:
+        raise ValidationError({"congress": "只能转报学校教代会，不能转报二级教代会。"})
+    if congress.status == Congress.Status.CLOSED:
+        raise ValidationError({"congress": f"{congress}已闭幕，请选择筹备中或召开中的学校教代会。"})
+    reason = reason.strip()
+    school = Proposal.objects.create(congress=congress, proposer=None, forwarded_from=proposal,
+                                     title=proposal.title, reasons=proposal.reasons, measures=proposal.measures,
+                                     submitted_at=timezone.now())
+    audit_create(actor=by, target=school, fields=["congress", "forwarded_from", "title"])
+    PROPOSAL_FLOW.apply(school, "receive_forwarded", by=by,
+                        reason=f"由{proposal.congress}转报（原提案 {proposal.number or proposal.pk}）：{reason}")
+    _move(proposal, "forward", by=by, reason=f"转报{congress}：{reason}")
+    office = User.objects.filter(roles__contains=[Role.UNION_ADMIN], is_active=True)
+    notify(users=office, message=f"{proposal.congress}转报提案“{proposal.title}”，请安排初审。",
+           link=f"/proposals/{school.pk}/")
+    author = proposal.author.member.user if proposal.author else None
+    if author is not None:
+        notify(users=[author], message=f"您的提案“{proposal.title}”已转报{congress}。",
+               link=f"/proposals/{school.pk}/")
+    return school
+
+
 def proposal_attach(*, proposal: Proposal, by, upload, kind: str) -> ProposalAttachment:
     from shared.uploads import check_upload
 
     check_upload(upload)
     if kind == ProposalAttachment.Kind.PROPOSAL:
+        if proposal.proposer_id is None:
+            raise NotAllowed("转报的提案沿用原提案的附件，不能再添加提案附件。")
         _require_proposer(proposal, by)
         if proposal.status not in (P.DRAFT, P.SUBMITTED, P.SECONDED):
             raise Conflict("提案进入初审后不能再添加提案附件。")

@@ -4,10 +4,10 @@ from types import SimpleNamespace
 import pytest
 
 from tenants.accounts.roles import Role
-from tenants.congress.services import congress_create, delegate_elect
+from tenants.congress.services import committee_create, committee_member_add, congress_create, delegate_elect
 from tenants.members.services import department_create
 from tests.conftest import client_for, in_schema, make_user
-from tests.members.factories import a_member
+from tests.members.factories import a_branch, a_member
 
 
 def delegate_client(school, congress, name):
@@ -64,3 +64,74 @@ def to_state(c, state, pk=None, **kwargs):
         if response.json()["status"] == state:
             return pk
     raise AssertionError(f"never reached {state}")
+
+
+# --- 二级教代会 and committees -------------------------------------------------------------------
+
+def person(school, branch, name, roles=(Role.MEMBER,)):
+    user = make_user(school, list(roles), full_name=name)
+    member = a_member(school, branch=branch, user=user, name=name)
+    return SimpleNamespace(user=user, member=member, client=client_for(school, user))
+
+
+@pytest.fixture
+def branches(guilin, congress_setting):
+    """文学院 (chaired by chair_a) with three members, 理学院 (chaired by chair_b) with one; the school's
+    congress of congress_setting; 文学院's 二级教代会 with its three members as delegates."""
+    chair_a = make_user(guilin, [Role.BRANCH_CHAIR], full_name="文学院主席")
+    chair_b = make_user(guilin, [Role.BRANCH_CHAIR], full_name="理学院主席")
+    wenxue = a_branch(guilin, name="文学院", chair=chair_a)
+    lixue = a_branch(guilin, name="理学院", chair=chair_b)
+    with in_schema(guilin):
+        wenxue.chair = chair_a
+        wenxue.save(update_fields=["chair"])
+        lixue.chair = chair_b
+        lixue.save(update_fields=["chair"])
+    a1, a2, a3 = (person(guilin, wenxue, name) for name in ("文甲", "文乙", "文丙"))
+    b1 = person(guilin, lixue, "理甲")
+    with in_schema(guilin):
+        branch_congress = congress_create(by=chair_a, branch=wenxue, term=2, session=1, title="文学院二届一次教代会")
+        for who in (a1, a2, a3):
+            delegate_elect(by=chair_a, congress=branch_congress, member=who.member)
+        delegate_elect(by=None, congress=congress_setting.congress, member=b1.member)
+    return SimpleNamespace(
+        school=congress_setting.congress, c=congress_setting, branch_congress=branch_congress,
+        wenxue=wenxue, lixue=lixue, chair_a=client_for(guilin, chair_a), chair_b=client_for(guilin, chair_b),
+        a1=a1, a2=a2, a3=a3, b1=b1)
+
+
+def branch_proposal(b, title="关于改善文学院资料室条件的提案", state="seconded"):
+    response = b.a1.client.post("/api/v1/proposals/", {"congress": b.branch_congress.pk, "title": title,
+                                                       "reasons": "资料陈旧。", "measures": "增购图书。"},
+                                format="json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    assert post(b.a1.client, pk, "submit").status_code == 200
+    for seconder in (b.a2, b.a3):
+        assert post(seconder.client, pk, "second").status_code == 200
+    if state in ("under_review", "accepted"):
+        assert post(b.chair_a, pk, "start-review").status_code == 200
+    if state == "accepted":
+        assert post(b.chair_a, pk, "accept", {"note": "符合立案条件"}).status_code == 200
+    return pk
+
+
+@pytest.fixture
+def committee(guilin, branches):
+    """The school congress's 提案工作委员会 with 理甲 (a delegate of the school's congress), and
+    文学院's with 文乙; a proposal of the school's congress by the fixture's proposer, seconded."""
+    b = branches
+    with in_schema(guilin):
+        school_committee = committee_create(by=None, congress=b.school, name="提案工作委员会", kind="proposal")
+        committee_member_add(by=None, committee=school_committee, member=b.b1.member, role="chair")
+        branch_committee = committee_create(by=None, congress=b.branch_congress, name="文学院提案工作委员会",
+                                            kind="proposal")
+        committee_member_add(by=None, committee=branch_committee, member=b.a2.member)
+    c = b.c
+    response = c.proposer.post("/api/v1/proposals/", {"congress": b.school.pk, "title": "关于增设教工子女托管班的提案",
+                                                      "reasons": "暑期无人照看。", "measures": "开办托管班。"},
+                               format="json")
+    pk = response.json()["id"]
+    for client, step in ((c.proposer, "submit"), (c.seconder1, "second"), (c.seconder2, "second")):
+        assert post(client, pk, step).status_code == 200
+    return SimpleNamespace(b=b, pk=pk)

@@ -29,7 +29,7 @@ OFFICE_PAGES = ["/congresses/", "/congresses/new/", "/congresses/{pk}/", "/congr
                 "/congresses/{pk}/figures/", "/congresses/{pk}/figures.xlsx"]
 
 
-def test_only_the_union_office_opens_the_congress_pages(guilin, huzhou, congress_setting, host_client):
+def test_only_the_union_office_opens_the_school_congress_pages(guilin, huzhou, congress_setting, host_client):
     c = congress_setting
     office = browser_for(guilin, c.office)
     member = browser_for(guilin, c.member)
@@ -38,9 +38,11 @@ def test_only_the_union_office_opens_the_congress_pages(guilin, huzhou, congress
     for url in OFFICE_PAGES:
         url = url.format(pk=c.congress.pk)
         assert office.get(url).status_code == 200, url
-        for stranger in (member, chair):
-            refused = stranger.get(url)
-            assert refused.status_code == 403 and "没有权限" in refused.content.decode(), url
+        refused = member.get(url)
+        assert refused.status_code == 403 and "没有权限" in refused.content.decode(), url
+        # A branch chair has the list and the form of their own 二级教代会; the school's congress
+        # is not theirs to open (404, as if it did not exist for them).
+        assert chair.get(url).status_code == (404 if str(c.congress.pk) in url else 200), url
         if str(c.congress.pk) in url:
             # another school's admin asking for guilin's congress id on their own host
             assert outsider.get(url).status_code == 404, url
@@ -351,3 +353,123 @@ def test_a_form_the_service_refused_can_be_sent_again_once_corrected(rf):
     assert call_service(request, lambda: calls.append("saved") or "ok", form=form).value == "ok"
     assert not call_service(request, lambda: calls.append("saved twice"), form=form)  # the same post again
     assert calls == ["refused", "saved"]
+
+
+# --- 二级教代会, committees, the 提案工作委员会's review, 转报 (issue #12) ----------------------------
+
+def test_a_branch_chair_runs_their_branch_congress_on_the_pages_and_no_other(guilin, branches):
+    from tenants.congress.models import Congress as C
+
+    b = branches
+    chair_a, chair_b = browser_for(guilin, b.chair_a), browser_for(guilin, b.chair_b)
+    status, body = page(chair_a, "/congresses/")
+    assert status == 200 and "二级教代会" in body and "文学院" in body and "六届四次" not in body
+    status, body = page(chair_b, "/congresses/")
+    assert "文学院" not in body
+    detail = f"/congresses/{b.branch_congress.pk}/"
+    status, body = page(chair_a, detail)
+    assert status == 200 and "文学院二级教代会" in body
+    for url in (detail, f"{detail}edit/", f"{detail}figures/"):
+        assert chair_b.get(url).status_code == 404, url
+    # 理学院's member is no delegate of 文学院's congress: the reason beside the field, nothing written.
+    status, body = page(chair_a, detail, **{"delegate-member": b.b1.member.employee_number})
+    assert "不是文学院的会员" in body
+    with in_schema(guilin):
+        assert not Delegate.objects.filter(congress=b.branch_congress, member=b.b1.member).exists()
+    # A new 二级教代会: only the branches this chair chairs are offered.
+    status, body = page(chair_a, "/congresses/new/")
+    assert "文学院" in body and "理学院" not in body and "全校（学校教代会）" not in body
+    status, body = page(chair_a, "/congresses/new/", branch=str(b.wenxue.pk), term="2", session="3",
+                        seconder_minimum="1")
+    assert "教代会已建立" in body
+    with in_schema(guilin):
+        assert C.objects.get(branch=b.wenxue, term=2, session=3)
+
+
+def test_committees_on_the_congress_page(guilin, branches):
+    from tenants.congress.models import CommitteeMembership
+
+    b = branches
+    office = browser_for(guilin, b.c.office)
+    url = f"/congresses/{b.school.pk}/"
+    status, body = page(office, url, **{"committee-name": "提案工作委员会", "committee-kind": "proposal"})
+    assert "委员会已设立" in body and "提案工作委员会" in body
+    status, body = page(office, url, **{"committee-name": "另一个", "committee-kind": "proposal"})
+    assert "已有提案工作委员会" in body
+    with in_schema(guilin):
+        committee = b.school.committees.get(kind="proposal")
+    # 文甲 is not a delegate of the school's congress: beside the field, nothing written.
+    status, body = page(office, url, **{"seat-committee": str(committee.pk), "seat-member": b.a1.member.employee_number,
+                                        "seat-role": "member"})
+    assert "委员会成员须是本次教代会的代表" in body
+    with in_schema(guilin):
+        assert not CommitteeMembership.objects.exists()
+    status, body = page(office, url, **{"seat-committee": str(committee.pk), "seat-member": b.b1.member.employee_number,
+                                        "seat-role": "chair"})
+    assert "理甲已加入提案工作委员会" in body and "主任 · 理甲" in body
+    with in_schema(guilin):
+        membership = CommitteeMembership.objects.get()
+    status, body = page(office, f"{url}committee-member-remove/", membership=str(membership.pk))
+    assert "理甲已移出提案工作委员会" in body
+    with in_schema(guilin):
+        assert not CommitteeMembership.objects.exists()
+
+
+def test_a_committee_member_reviews_on_the_proposal_page(guilin, committee):
+    from tenants.congress.models import Proposal as P
+
+    b, pk = committee.b, committee.pk
+    member = browser_for(guilin, b.b1.client)
+    status, body = page(member, "/")
+    assert "待初审的提案" in body
+    status, body = page(member, f"/proposals/{pk}/")
+    assert status == 200 and "进入初审" in body
+    status, body = page(member, f"/proposals/{pk}/start_review/", note="委员会初审")
+    assert "已完成：初审" in body and "立案" in body
+    status, body = page(member, f"/proposals/{pk}/accept/", note="符合立案条件")
+    assert "已完成：立案" in body
+    with in_schema(guilin):
+        assert P.objects.get(pk=pk).status == "accepted"
+    # A delegate off the committee is told why, and nothing moves.
+    other = browser_for(guilin, b.c.seconder1)
+    to_review = committee_proposal(b, "另一件提案")
+    status, body = page(other, f"/proposals/{to_review}/")
+    assert "进入初审" not in body
+    status, body = page(other, f"/proposals/{to_review}/start_review/", note="")
+    assert "提案工作委员会" in body
+    with in_schema(guilin):
+        assert P.objects.get(pk=to_review).status == "seconded"
+
+
+def committee_proposal(b, title):
+    from tests.congress.fixtures import post
+
+    response = b.c.proposer.post("/api/v1/proposals/", {"congress": b.school.pk, "title": title,
+                                                        "reasons": "理由。", "measures": "措施。"}, format="json")
+    pk = response.json()["id"]
+    for client, step in ((b.c.proposer, "submit"), (b.c.seconder1, "second"), (b.c.seconder2, "second")):
+        assert post(client, pk, step).status_code == 200
+    return pk
+
+
+def test_a_branch_chair_forwards_on_the_proposal_page_and_outsiders_find_nothing(guilin, branches):
+    from tests.congress.fixtures import branch_proposal
+
+    b = branches
+    pk = branch_proposal(b, title="文学院转报的提案", state="accepted")
+    # Its delegates see it in the list of their congress; another branch's member does not find it.
+    status, body = page(browser_for(guilin, b.a2.client), f"/proposals/?congress={b.branch_congress.pk}")
+    assert "文学院转报的提案" in body
+    outsider = browser_for(guilin, b.b1.client)
+    assert outsider.get(f"/proposals/{pk}/").status_code == 404
+    assert "文学院转报的提案" not in page(outsider, "/proposals/")[1]
+    chair = browser_for(guilin, b.chair_a)
+    status, body = page(chair, f"/proposals/{pk}/")
+    assert "转报学校教代会" in body
+    status, body = page(chair, f"/proposals/{pk}/forward/", congress=str(b.school.pk), reason="")
+    assert "必须填写原因" in body
+    status, body = page(chair, f"/proposals/{pk}/forward/", congress=str(b.school.pk), reason="涉及全校")
+    assert "已完成：转报学校教代会" in body and "已转报为学校教代会提案" in body
+    with in_schema(guilin):
+        assert Proposal.objects.filter(forwarded_from_id=pk, congress=b.school).count() == 1
+    assert browser_for(guilin, b.chair_b).get(f"/proposals/{pk}/").status_code == 404
