@@ -37,7 +37,8 @@ SCHOOL_NAV = [
     NavItem("省级事项", "school:provincial", roles=frozenset({Role.UNION_ADMIN}), icon="★"),
     NavItem("本校统计", "school:school-stats", icon="▤"),
     # --- pages-congress ---
-    NavItem("教代会", "school:congresses", roles=frozenset({Role.UNION_ADMIN}), icon="◎"),
+    # a branch chair runs the branch's 二级教代会 (the list shows them only those)
+    NavItem("教代会", "school:congresses", roles=frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR}), icon="◎"),
     # --- issue #10: care, hardship, mutual aid, the books (web/school/) ---
     NavItem("帮扶慰问", "school:care", roles=frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER, Role.BRANCH_CHAIR}),
             icon="♥"),

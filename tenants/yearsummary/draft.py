@@ -41,6 +41,8 @@ def _congress(f: dict, year: int) -> Section:
                         rate(row["closure_rate"]), rate(row["satisfaction_rate"])] for row in c["congresses"]])
     else:
         section.say(f"{year}年平台上没有登记召开的教职工代表大会。")
+    if c["branch_held"]:
+        section.say(f"各分工会召开二级教代会 {c['branch_held']} 次。")
     section.say(f"全年收到教职工意见建议 {c['suggestions_received']} 条，已答复 {c['suggestions_answered']} 条。")
     return section
 

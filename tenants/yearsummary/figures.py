@@ -93,7 +93,10 @@ def congress_year_figures(year: int) -> dict:
     from tenants.congress.models import Congress, Suggestion
     from tenants.congress.selectors import congress_figures
 
-    congresses = list(Congress.objects.filter(opens_on__year=year).order_by("opens_on", "id"))
+    # the school's congresses make the school's figures; branch (二级) congresses are counted apart,
+    # as a union reports them (their forwarded proposals arrive in the school congress's figures)
+    congresses = list(Congress.objects.filter(opens_on__year=year, branch__isnull=True).order_by("opens_on", "id"))
+    branch_held = Congress.objects.filter(opens_on__year=year, branch__isnull=False).count()
     rows = []
     for congress in congresses:
         figures = congress_figures(congress)
@@ -103,7 +106,7 @@ def congress_year_figures(year: int) -> dict:
     totals = {key: sum(row[key] for row in rows) for key in keys}
     suggestions = Suggestion.objects.filter(created__year=year).aggregate(
         received=Count("pk"), answered=Count("pk", filter=Q(status=Suggestion.Status.ANSWERED)))
-    return {"congresses": rows, "held": len(rows), **totals,
+    return {"congresses": rows, "held": len(rows), "branch_held": branch_held, **totals,
             "acceptance_rate": percent(totals["accepted"], totals["received"]),
             "closure_rate": percent(totals["closed"], totals["handled"]),
             "satisfaction_rate": percent(totals["satisfied"], totals["rated"]),
