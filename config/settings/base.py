@@ -386,6 +386,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=45),
         "args": ("tenants.workplan.tasks.remind_overdue",),
     },
+    "daily-notice-read-reminders": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(hour=8, minute=30),
+        "args": ("tenants.notices.tasks.remind_due_notices",),
+    },
 }
 
 LOGGING = {
