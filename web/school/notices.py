@@ -148,7 +148,7 @@ class NoticeDetail(SchoolPage):
     def post(self, request, pk):
         notice = _notice(request.user, pk)
         user = request.user
-        do = request.POST.get("do", "")
+        do = request.GET.get("do") or request.POST.get("do", "")
         if do == "publish":
             self.call_service(lambda: s.notice_publish(notice=notice, by=user), success="通知已发布，已通知接收人。")
         elif do == "withdraw":
