@@ -108,4 +108,4 @@ def test_the_workbench_tells_the_unread_and_the_publisher(notices):
         assert (todo.key, todo.count, todo.urgent) == ("notices-unread", 1, True)
         office = {t.key: t for t in workbench_todos(n["admin"])}
         assert office["notices-overdue"].count == 1
-        assert office["notices-overdue"].items[0]["text"] == "请阅读的通知（3 人未读）"
+        assert office["notices-overdue"].items[0]["text"] == "请阅读的通知（6 人未读）"
