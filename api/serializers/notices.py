@@ -51,11 +51,11 @@ class NoticeInputSerializer(Serializer):
     publish = serializers.BooleanField(label="立即发布（否则保存为草稿）", required=False, default=False)
 
 
-class ReasonInputSerializer(Serializer):
+class NoticeWithdrawInputSerializer(Serializer):
     reason = serializers.CharField(label="撤回原因", allow_blank=True)
 
 
-class BranchReceiptSerializer(Serializer):
+class NoticeBranchReceiptSerializer(Serializer):
     branch = serializers.IntegerField(source="branch.pk", label="分工会编号")
     branch_name = serializers.CharField(source="branch.name", label="分工会")
     recipients = serializers.IntegerField(label="接收人数")
@@ -64,15 +64,15 @@ class BranchReceiptSerializer(Serializer):
     rate = serializers.CharField(label="阅读率")
 
 
-class ReceiptsSerializer(Serializer):
+class NoticeReceiptsSerializer(Serializer):
     recipients = serializers.IntegerField(label="接收人数")
     read = serializers.IntegerField(label="已读")
     unread = serializers.IntegerField(label="未读")
     rate = serializers.CharField(label="阅读率")
-    branches = BranchReceiptSerializer(many=True, label="按分工会")
+    branches = NoticeBranchReceiptSerializer(many=True, label="按分工会")
 
 
-class RecipientSerializer(ModelSerializer):
+class NoticeRecipientSerializer(ModelSerializer):
     """阅读回执（按人员；手机号已脱敏）"""
 
     name = serializers.CharField(source="member.name", read_only=True, label="姓名")
@@ -87,5 +87,5 @@ class RecipientSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class RemindResultSerializer(Serializer):
+class NoticeRemindResultSerializer(Serializer):
     reminded = serializers.IntegerField(label="已提醒人数")

@@ -30,10 +30,10 @@ from api.serializers.notices import (
     NoticeAttachmentSerializer,
     NoticeInputSerializer,
     NoticeSerializer,
-    ReasonInputSerializer,
-    ReceiptsSerializer,
-    RecipientSerializer,
-    RemindResultSerializer,
+    NoticeWithdrawInputSerializer,
+    NoticeReceiptsSerializer,
+    NoticeRecipientSerializer,
+    NoticeRemindResultSerializer,
 )
 from tenants.notices import selectors as q
 from tenants.notices import services as s
@@ -87,11 +87,11 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def publish(self, request, pk=None):
         return Response(self.get_serializer(s.notice_publish(notice=self.get_object(), by=request.user)).data)
 
-    @extend_schema(summary="撤回（须填写原因；会员不再看到）", request=ReasonInputSerializer, responses=NoticeSerializer)
+    @extend_schema(summary="撤回（须填写原因；会员不再看到）", request=NoticeWithdrawInputSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def withdraw(self, request, pk=None):
         notice = s.notice_withdraw(notice=self.get_object(), by=request.user,
-                                   **validated(request, ReasonInputSerializer))
+                                   **validated(request, NoticeWithdrawInputSerializer))
         return Response(self.get_serializer(notice).data)
 
     @extend_schema(summary="标记为已读（接收人；重复调用保持首次阅读时间）", request=None, responses=NoticeSerializer)
@@ -102,7 +102,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise ValidationError({"notice": "您不是这条已发布通知的接收人。"})
         return Response(self.get_serializer(notice).data)
 
-    @extend_schema(summary="提醒未读人员（一小时内只能提醒一次：409）", request=None, responses=RemindResultSerializer)
+    @extend_schema(summary="提醒未读人员（一小时内只能提醒一次：409）", request=None, responses=NoticeRemindResultSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def remind(self, request, pk=None):
         return Response({"reminded": s.notice_remind(notice=self.get_object(), by=request.user)})
@@ -113,18 +113,18 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise Http404
         return scope
 
-    @extend_schema(summary="阅读回执（合计与按分工会）", responses=ReceiptsSerializer)
+    @extend_schema(summary="阅读回执（合计与按分工会）", responses=NoticeReceiptsSerializer)
     @action(detail=True, methods=["get"], filterset_class=None)
     def receipts(self, request, pk=None):
         notice = self.get_object()
         per_branch = q.receipts_per_branch(notice, self._receipt_scope(notice))
         totals = q.receipt_totals(per_branch)
-        return Response(ReceiptsSerializer({"recipients": totals.recipients, "read": totals.read,
+        return Response(NoticeReceiptsSerializer({"recipients": totals.recipients, "read": totals.read,
                                             "unread": totals.unread, "rate": totals.rate,
                                             "branches": per_branch}).data)
 
     @extend_schema(summary="阅读回执（按人员；?unread=true 只看未读；手机号脱敏）",
-                   responses=RecipientSerializer(many=True))
+                   responses=NoticeRecipientSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None)
     def recipients(self, request, pk=None):
         notice = self.get_object()
@@ -132,7 +132,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         filterset = RecipientFilter(request.query_params, queryset=rows, request=request)
         if not filterset.is_valid():
             raise ValidationError({name: "；".join(errors) for name, errors in filterset.errors.items()})
-        return self.paginated(filterset.qs, RecipientSerializer)
+        return self.paginated(filterset.qs, NoticeRecipientSerializer)
 
     @extend_schema(summary="上传附件（草稿阶段，发布人或校工会）", request=UPLOAD_REQUEST,
                    responses={201: NoticeAttachmentSerializer})

@@ -335,6 +335,9 @@ SPECTACULAR_SETTINGS = {
         "TripApplicationStatusEnum": "tenants.trips.models.TripApplication.Status",
         "CeremonyStatusEnum": "tenants.retirement.models.Ceremony.Status",
         "TaskStatusEnum": "tenants.workplan.models.Task.Status",
+        # 通知公告 (issue #12)
+        "NoticeStatusEnum": "tenants.notices.models.Notice.Status",
+        "NoticeAudienceEnum": "tenants.notices.models.Notice.Audience",
     },
 }
 
