@@ -31,12 +31,15 @@ class NoticeSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_my_read_at(self, notice) -> str | None:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None:
-            return None
-        receipt = NoticeRecipient.objects.filter(notice=notice, member__user=user).only("read_at").first()
-        return serializers.DateTimeField().to_representation(receipt.read_at) if receipt and receipt.read_at else None
+        if hasattr(notice, "my_read_at"):  # annotated by the list (one query for the page)
+            read_at = notice.my_read_at
+        else:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            receipt = NoticeRecipient.objects.filter(notice=notice, member__user=user).only("read_at").first() \
+                if user is not None and user.is_authenticated else None
+            read_at = receipt.read_at if receipt else None
+        return serializers.DateTimeField().to_representation(read_at) if read_at else None
 
 
 class NoticeInputSerializer(Serializer):

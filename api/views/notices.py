@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -75,8 +75,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filterset_class = NoticeFilter
 
     def base_queryset(self):
-        return q.notices_visible_to(self.request.user).prefetch_related("branches", "groups__branch",
-                                                                       "attachments").order_by("-created_at", "-id")
+        return (q.with_my_read_at(q.notices_visible_to(self.request.user), self.request.user)
+                .prefetch_related("branches", "groups__branch", "attachments").order_by("-created_at", "-id"))
 
     def create(self, request, *args, **kwargs):
         notice = s.notice_create(by=request.user, **validated(request, NoticeInputSerializer))
@@ -98,8 +98,10 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["post"], filterset_class=None)
     def read(self, request, pk=None):
         notice = self.get_object()
-        if s.notice_mark_read(notice=notice, by=request.user) is None:
+        receipt = s.notice_mark_read(notice=notice, by=request.user)
+        if receipt is None:
             raise ValidationError({"notice": "您不是这条已发布通知的接收人。"})
+        notice.my_read_at = receipt.read_at
         return Response(self.get_serializer(notice).data)
 
     @extend_schema(summary="提醒未读人员（一小时内只能提醒一次：409）", request=None, responses=NoticeRemindResultSerializer)
@@ -124,7 +126,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                             "branches": per_branch}).data)
 
     @extend_schema(summary="阅读回执（按人员；?unread=true 只看未读；手机号脱敏）",
-                   responses=NoticeRecipientSerializer(many=True))
+                   responses=NoticeRecipientSerializer(many=True),
+                   parameters=[OpenApiParameter("unread", bool, description="只看未读（true）")])
     @action(detail=True, methods=["get"], filterset_class=None)
     def recipients(self, request, pk=None):
         notice = self.get_object()

@@ -40,6 +40,14 @@ def notices_visible_to(user):
     return rows.filter(visible)
 
 
+def with_my_read_at(rows, user):
+    """``rows`` with the user's own read_at as ``my_read_at`` (None: unread, or not a recipient)."""
+    from django.db.models import Subquery
+
+    mine = NoticeRecipient.objects.filter(notice=OuterRef("pk"), member__user=user)
+    return rows.annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
+
+
 def addressed_to(user):
     """The published notices ``user`` is a recipient of, with their own read_at as ``my_read_at``."""
     from django.db.models import Subquery
