@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tenants.accounts.models import User
 from tenants.accounts.roles import Role
 from tenants.accounts.services import notify
 from tenants.audit.services import audit_create, audit_update, field_values
@@ -196,8 +197,8 @@ def notice_publish(*, notice: Notice, by) -> Notice:
         notice.published_at = timezone.now()
         NOTICE_FLOW.apply(notice, "publish", by=by, extra_update_fields=["published_at"],
                           audit_changes={"recipients": len(members)})
-        users = [m.user for m in audience_members(notice).filter(pk__in=[m.pk for m in members], user__isnull=False)
-                 .select_related("user")]
+        users = User.objects.filter(pk__in=NoticeRecipient.objects.filter(notice=notice, user__isnull=False)
+                                    .values("user_id"))
         notify(users=users, message=f"{notice.publisher_label}发布了通知：{notice.title}", link=link_of(notice))
     return notice
 
@@ -225,9 +226,9 @@ def notice_mark_read(*, notice: Notice, by) -> NoticeRecipient | None:
 
 
 def _unread_users(notice: Notice) -> list:
-    rows = (NoticeRecipient.objects.filter(notice=notice, read_at__isnull=True, member__user__isnull=False)
-            .select_related("member__user"))
-    return [r.member.user for r in rows]
+    """The accounts of the unread recipients (the member's account now, linked since publication or not)."""
+    unread = NoticeRecipient.objects.filter(notice=notice, read_at__isnull=True, member__user__isnull=False)
+    return list(User.objects.filter(member__in=unread.values("member_id")))
 
 
 def _remind(notice: Notice, by, *, why: str) -> int:
