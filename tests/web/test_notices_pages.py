@@ -109,3 +109,18 @@ def test_the_workbench_tells_the_unread_and_the_publisher(notices):
         office = {t.key: t for t in workbench_todos(n["admin"])}
         assert office["notices-overdue"].count == 1
         assert office["notices-overdue"].items[0]["text"] == "请阅读的通知（6 人未读）"
+
+
+def test_the_office_publishes_to_a_group_from_the_form(notices):
+    n, school = notices, notices["school"]
+    admin = page_client(school, n["admin"])
+    page = text(admin.get("/notices/new/"))
+    assert "文学院·第一小组" in page and "全体会员" in page
+    made = admin.post("/notices/new/", {"title": "小组活动通知", "body": "周五活动", "audience": "groups",
+                                        "groups": [n["group"].pk], "publish": "1"})
+    assert made.status_code == 302
+    with in_schema(school):
+        notice = Notice.objects.get()
+        assert list(notice.recipients.values_list("member_id", flat=True)) == [n["members"][0].pk]
+    empty = admin.post("/notices/new/", {"title": "空", "body": "正文", "audience": "groups", "publish": "1"})
+    assert "请至少选择一个工会小组。" in text(empty)

@@ -96,7 +96,7 @@ class NoticeNew(SchoolPage):
             data = form.cleaned_data
             done = self.call_service(lambda: s.notice_create(
                 by=request.user, title=data["title"], body=data["body"], audience=data["audience"] or "all",
-                branches=data["branches"], groups=data["groups"], read_by=data["read_by"],
+                branches=data["branches"], groups=data.get("groups") or [], read_by=data["read_by"],
                 attachments=[data["file"]] if data.get("file") else [], publish=publish),
                 form=form, success="通知已发布，已通知接收人。" if publish else "草稿已保存。")
             if done:

@@ -29,9 +29,14 @@ class NoticeForm(PageForm):
         super().__init__(*args, **kwargs)
         self.fields["branches"].queryset = branches
         self.fields["groups"].queryset = groups
+        hidden = set()
         if chair_only:
-            self.fields["audience"].choices = [c for c in Notice.Audience.choices if c[0] != Notice.Audience.ALL]
+            hidden.add(Notice.Audience.ALL)
             self.fields["audience"].initial = Notice.Audience.BRANCHES
+        if not groups.exists():  # no 工会小组 to choose from: neither the choice nor the empty list
+            hidden.add(Notice.Audience.GROUPS)
+            del self.fields["groups"]
+        self.fields["audience"].choices = [c for c in Notice.Audience.choices if c[0] not in hidden]
 
 
 class AttachmentForm(PageForm):
