@@ -335,6 +335,9 @@ SPECTACULAR_SETTINGS = {
         "TripApplicationStatusEnum": "tenants.trips.models.TripApplication.Status",
         "CeremonyStatusEnum": "tenants.retirement.models.Ceremony.Status",
         "TaskStatusEnum": "tenants.workplan.models.Task.Status",
+        # 通知公告 (issue #12)
+        "NoticeStatusEnum": "tenants.notices.models.Notice.Status",
+        "NoticeAudienceEnum": "tenants.notices.models.Notice.Audience",
     },
 }
 
@@ -385,6 +388,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=7, minute=45),
         "args": ("tenants.workplan.tasks.remind_overdue",),
+    },
+    "daily-notice-read-reminders": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(hour=8, minute=30),
+        "args": ("tenants.notices.tasks.remind_due_notices",),
     },
 }
 

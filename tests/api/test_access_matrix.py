@@ -65,7 +65,7 @@ RETIREMENT_ENDPOINTS: dict[str, str] = {"retirement-ceremony": ADMIN}
 # issue #12 (each helper fills its own table)
 WORKPLAN_ENDPOINTS: dict[str, str] = {}
 CALENDAR_ENDPOINTS: dict[str, str] = {"calendar": EVERYONE, "calendar-report": ADMIN, "pledge": EVERYONE}
-NOTICE_ENDPOINTS: dict[str, str] = {}
+NOTICE_ENDPOINTS: dict[str, str] = {"notice": OWN}
 SUMMARY_ENDPOINTS: dict[str, str] = {"year-summary": ADMIN}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,

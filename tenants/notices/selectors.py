@@ -1,0 +1,129 @@
+"""Reads of 通知公告: which notices a person sees, their unread count, and the read receipts.
+
+- the union office sees every notice;
+- a publisher sees the notices they published (drafts and withdrawn ones too);
+- a branch chair also sees the published or withdrawn notices sent to members of the branches
+  they chair, with the receipts of those branches only;
+- a member sees the published notices they are a recipient of — a withdrawn one disappears.
+Anything else does not exist for them (404).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from tenants.accounts.roles import Role
+from tenants.members.models import Branch
+from tenants.notices.models import Notice, NoticeRecipient
+from tenants.notices.services import chaired_branches, manages
+
+N = Notice.Status
+
+
+def _recipient_of(user):
+    return Exists(NoticeRecipient.objects.filter(notice=OuterRef("pk"), member__user=user))
+
+
+def notices_visible_to(user):
+    rows = Notice.objects.select_related("publisher_branch", "publisher")
+    if user is None or not user.is_authenticated:
+        return rows.none()
+    if user.has_role(Role.UNION_ADMIN):
+        return rows
+    visible = Q(publisher=user) | Q(_recipient_of(user), status=N.PUBLISHED)
+    chaired = chaired_branches(user)
+    if chaired.exists():
+        visible |= Q(Exists(NoticeRecipient.objects.filter(notice=OuterRef("pk"), branch__in=chaired)),
+                     status__in=[N.PUBLISHED, N.WITHDRAWN])
+    return rows.filter(visible)
+
+
+def with_my_read_at(rows, user):
+    """``rows`` with the user's own read_at as ``my_read_at`` (None: unread, or not a recipient)."""
+    from django.db.models import Subquery
+
+    mine = NoticeRecipient.objects.filter(notice=OuterRef("pk"), member__user=user)
+    return rows.annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
+
+
+def addressed_to(user):
+    """The published notices ``user`` is a recipient of, with their own read_at as ``my_read_at``."""
+    from django.db.models import Subquery
+
+    mine = NoticeRecipient.objects.filter(notice=OuterRef("pk"), member__user=user)
+    return (Notice.objects.filter(status=N.PUBLISHED).filter(Exists(mine))
+            .annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
+            .select_related("publisher_branch").order_by("-published_at", "-id"))
+
+
+def unread_for(user):
+    if user is None or not user.is_authenticated:
+        return Notice.objects.none()
+    return addressed_to(user).filter(my_read_at__isnull=True)
+
+
+def unread_count(user) -> int:
+    return unread_for(user).count()
+
+
+def receipt_of(notice: Notice, user) -> NoticeRecipient | None:
+    return NoticeRecipient.objects.filter(notice=notice, member__user=user).first() if user else None
+
+
+def receipt_branches(notice: Notice, user):
+    """Whose receipts ``user`` reads: all (None) for the office and the publisher, the branches they
+    chair for a chair, nothing (empty) for anyone else."""
+    if manages(notice, user):
+        return None
+    return list(chaired_branches(user))
+
+
+def may_read_receipts(notice: Notice, user) -> bool:
+    scope = receipt_branches(notice, user)
+    return scope is None or bool(scope)
+
+
+@dataclass
+class BranchReceipt:
+    branch: Branch
+    recipients: int
+    read: int
+
+    @property
+    def unread(self) -> int:
+        return self.recipients - self.read
+
+    @property
+    def rate(self) -> str:
+        return f"{self.read * 100 / self.recipients:.0f}%" if self.recipients else "—"
+
+
+def recipients_in(notice: Notice, branches=None):
+    rows = NoticeRecipient.objects.filter(notice=notice).select_related("member", "branch", "member__group")
+    if branches is not None:
+        rows = rows.filter(branch__in=branches)
+    return rows.order_by("branch__sort_order", "branch_id", "member__employee_number")
+
+
+def receipts_per_branch(notice: Notice, branches=None) -> list[BranchReceipt]:
+    rows = (recipients_in(notice, branches).order_by().values("branch")
+            .annotate(total=Count("id"), read=Count("id", filter=Q(read_at__isnull=False))))
+    by_branch = {row["branch"]: row for row in rows}
+    return [BranchReceipt(branch=b, recipients=by_branch[b.pk]["total"], read=by_branch[b.pk]["read"])
+            for b in Branch.objects.filter(pk__in=by_branch).order_by("sort_order", "id")]
+
+
+def receipt_totals(per_branch: list[BranchReceipt]) -> BranchReceipt:
+    return BranchReceipt(branch=None, recipients=sum(r.recipients for r in per_branch),
+                         read=sum(r.read for r in per_branch))
+
+
+def overdue_for_publisher(user):
+    """The user's own published notices past their 要求阅读日期 with someone still unread."""
+    unread = NoticeRecipient.objects.filter(notice=OuterRef("pk"), read_at__isnull=True)
+    return (Notice.objects.filter(publisher=user, status=N.PUBLISHED, read_by__lt=timezone.localdate())
+            .filter(Exists(unread))
+            .annotate(unread=Count("recipients", filter=Q(recipients__read_at__isnull=True)))
+            .order_by("read_by", "id"))
