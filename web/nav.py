@@ -5,6 +5,7 @@ both drawn from it. A later area adds its page here, with the roles that see the
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +20,13 @@ class NavItem:
     roles: frozenset[str] = frozenset()   # empty: everyone signed in on this host
     bottom: bool | frozenset[str] = False  # True, or the roles whose phone bar holds it
     icon: str = "•"                        # a character: no icon font, no image request
+    badge: Callable[[object], int] | None = None  # a count shown beside the label (e.g. unread notices)
+
+
+def _unread_notices(user) -> int:
+    from tenants.notices.selectors import unread_count
+
+    return unread_count(user)
 
 
 # The phone's bottom bar (owned by the member-portal pages): the five things a phone user needs
@@ -53,7 +61,7 @@ SCHOOL_NAV = [
     NavItem("评先评优", "school:awards", icon="✪"),
     NavItem("荣休", "school:retirement", roles=frozenset({Role.UNION_ADMIN}), icon="❀"),
     # --- issue #12: the work plan, 行事历, 十件实事, notices, the yearly summary (web/school/) ---
-    NavItem("通知公告", "school:notices", icon="✉"),
+    NavItem("通知公告", "school:notices", icon="✉", badge=_unread_notices),
     NavItem("工作计划", "school:workplan", icon="☑"),
     NavItem("行事历", "school:calendar", icon="▦"),
     NavItem("十件实事", "school:pledges", icon="✔"),
@@ -102,5 +110,5 @@ def nav_for(request) -> list[dict]:
         bottom = item.bottom if isinstance(item.bottom, bool) else (
             user.has_role(*item.bottom) and not user.has_role(Role.PROVINCE_ADMIN))
         entries.append({"label": item.label, "url": url, "bottom": bottom, "icon": item.icon,
-                        "current": current})
+                        "current": current, "badge": item.badge(user) if item.badge else 0})
     return entries

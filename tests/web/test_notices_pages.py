@@ -64,9 +64,12 @@ def test_a_chair_publishes_and_follows_the_receipts(notices):
     page = text(reader.get("/me/"))  # 我的: the card with its badge
     assert "1 条未读" in page and "文学院会员大会通知" in page
     assert "1 条未读" in text(reader.get("/notices/"))
+    # the menu's 通知公告 entry (desktop top bar, the phone's 更多) carries the count until it is read
+    assert 'data-testid="nav-count">1<' in reader.get("/more/").content.decode()
     opened = text(reader.get(f"/notices/{notice.pk}/"))
     assert "周三下午开会" in opened and "议程.pdf" in opened
     assert "条未读" not in text(reader.get("/notices/"))
+    assert "nav-count" not in reader.get("/more/").content.decode()
     with in_schema(school):
         first = NoticeRecipient.objects.get(notice=notice, member=n["members"][0]).read_at
     reader.get(f"/notices/{notice.pk}/")
