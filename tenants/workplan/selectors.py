@@ -79,7 +79,8 @@ def owner_label(task: Task) -> str:
     if task.owner_department_id:
         return task.owner_department.name
     if task.owner_branch_id:
-        return f"{task.owner_branch.name}分工会"
+        name = task.owner_branch.name
+        return name if name.endswith("工会") else f"{name}分工会"
     if task.owner_member_id:
         return task.owner_member.name
     return ""
