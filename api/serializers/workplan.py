@@ -6,6 +6,8 @@ from tenants.workplan import selectors as q
 from tenants.workplan.models import Plan, Task, TaskAttachment, TaskNote
 from tenants.workplan.workflow import TASK_FLOW
 
+MAX_ID = 2**31 - 1
+
 
 class PlanSerializer(ModelSerializer):
     """年度工作计划"""
@@ -28,7 +30,7 @@ class PlanSerializer(ModelSerializer):
 
 
 class PlanInputSerializer(Serializer):
-    year = serializers.IntegerField(label="年度")
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = serializers.CharField(label="标题", max_length=300)
     doc_number = serializers.CharField(label="文号", max_length=60, required=False, allow_blank=True, default="")
     issuer = serializers.CharField(label="发文单位", max_length=100, required=False, allow_blank=True, default="")
@@ -52,8 +54,8 @@ class PointSerializer(Serializer):
 class CalendarLineSerializer(Serializer):
     month = serializers.CharField(label="月份（3月、七-八月）", required=False, allow_blank=True, default="")
     months = serializers.ListField(child=serializers.IntegerField(), label="月份数字", read_only=True)
-    tasks = serializers.ListField(child=serializers.CharField(allow_blank=True), label="工作安排", required=False,
-                                  default=list)
+    tasks = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=500), label="工作安排",
+                                  required=False, default=list, max_length=100)
 
 
 class SectionSerializer(Serializer):
@@ -80,7 +82,7 @@ class PreviewSerializer(Serializer):
 
 
 class ImportInputSerializer(Serializer):
-    year = serializers.IntegerField(label="年度")
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
     title = serializers.CharField(label="标题", required=False, allow_blank=True, default="")
     doc_number = serializers.CharField(label="文号", required=False, allow_blank=True, default="")
     issuer = serializers.CharField(label="发文单位", required=False, allow_blank=True, default="")
@@ -134,16 +136,20 @@ class TaskSerializer(ModelSerializer):
 
 
 class TaskInputSerializer(Serializer):
-    plan = serializers.IntegerField(label="工作计划编号")
+    plan = serializers.IntegerField(label="工作计划编号", min_value=1, max_value=MAX_ID)
     title = serializers.CharField(label="任务", required=False, allow_blank=True, default="")
     body = serializers.CharField(label="内容", required=False, allow_blank=True, default="")
     section_number = serializers.CharField(label="章节序号", required=False, allow_blank=True, default="")
     section_title = serializers.CharField(label="章节标题", required=False, allow_blank=True, default="")
     number = serializers.CharField(label="序号", required=False, allow_blank=True, default="")
-    owner_department = serializers.IntegerField(label="负责部门编号", required=False, allow_null=True, default=None)
-    owner_branch = serializers.IntegerField(label="负责分工会编号", required=False, allow_null=True, default=None)
-    owner_member = serializers.IntegerField(label="负责人（会员编号）", required=False, allow_null=True, default=None)
-    month = serializers.IntegerField(label="月份 1–12", required=False, allow_null=True, default=None)
+    owner_department = serializers.IntegerField(label="负责部门编号", required=False, allow_null=True, default=None,
+                                        min_value=1, max_value=MAX_ID)
+    owner_branch = serializers.IntegerField(label="负责分工会编号", required=False, allow_null=True, default=None,
+                                        min_value=1, max_value=MAX_ID)
+    owner_member = serializers.IntegerField(label="负责人（会员编号）", required=False, allow_null=True, default=None,
+                                        min_value=1, max_value=MAX_ID)
+    month = serializers.IntegerField(label="月份 1–12", required=False, allow_null=True, default=None, min_value=1,
+                                     max_value=12)
     due_on = serializers.DateField(label="完成期限（计划年度内）", required=False, allow_null=True, default=None)
     is_pledge = serializers.BooleanField(label="十件实事", required=False, default=False)
 
@@ -191,4 +197,5 @@ class TaskNoteSerializer(ModelSerializer):
 
 class NoteInputSerializer(Serializer):
     text = serializers.CharField(label="进展情况", required=False, allow_blank=True, default="")
-    progress = serializers.IntegerField(label="进度（%，0–100）", required=False, allow_null=True, default=None)
+    progress = serializers.IntegerField(label="进度（%，0–100）", required=False, allow_null=True, default=None,
+                                        min_value=0, max_value=100)

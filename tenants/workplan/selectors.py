@@ -46,7 +46,7 @@ def tasks_owned_by(user) -> QuerySet[Task]:
 def parse_owner(value: str) -> tuple[str, int] | None:
     """"department:3" / "branch:2" / "member:5" → (kind, id); anything else None."""
     kind, _, pk = (value or "").partition(":")
-    if kind in OWNER_KINDS and pk.isascii() and pk.isdigit():
+    if kind in OWNER_KINDS and pk.isascii() and pk.isdigit() and len(pk) < 10:
         return kind, int(pk)
     return None
 

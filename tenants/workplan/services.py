@@ -305,7 +305,7 @@ def _owner(field: str, value):
     pk = value.pk if isinstance(value, model) else value
     if isinstance(pk, str) and pk.strip().isdigit():
         pk = int(pk)
-    if not isinstance(pk, int) or isinstance(pk, bool):
+    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**31:
         raise ValidationError({field: missing})
     found = model.objects.filter(pk=pk).first()
     if found is None:
