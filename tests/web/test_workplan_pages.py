@@ -129,3 +129,18 @@ def test_upload_a_docx_and_a_pdf_and_write_a_plan_by_hand(wp):
     assert "教职工体检提标" in text(person.get("/workplan/?mine=1&status=not_started"))
     page = text(person.get(f"/workplan/tasks/{task.pk}/"))
     assert "开始推进" in page and "张老师" in page
+
+
+def test_the_plan_page_reads_a_real_plan_in_a_few_queries(wp, django_assert_max_num_queries):
+    from tenants.workplan import services as s
+
+    with in_schema(wp["school"]):
+        preview = s.plan_preview(text=notice("huzhou-university-2023.txt"))
+        plan = s.plan_import(by=wp["admin"], year=YEAR, title=preview["title"], points=preview["points"],
+                             calendar=preview["calendar"])
+        for task in plan.tasks.order_by("order")[:3]:
+            s.task_update(by=wp["admin"], task=task, owner_branch=wp["branch"])
+    chair = page_client(wp["school"], wp["chair"])
+    with django_assert_max_num_queries(30):
+        page = text(chair.get("/workplan/"))
+    assert page.count('class="task-item') == 49 + 3 and "我负责的任务（3）" in page
