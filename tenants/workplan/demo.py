@@ -17,6 +17,7 @@ from tenants.members.models import Branch, Department, Member
 from tenants.workplan import services as s
 from tenants.workplan.models import Plan, Task
 
+WELFARE = re.compile(r"幸福|关爱|暖心|体检|身心健康|关心教职工的生活")
 NOTICES = Path(__file__).resolve().parent / "demo_notices"
 IMPORTED = {"guilin": "guilin-university-2023.txt", "huzhou": "huzhou-university-2023.txt",
             "sxdtu": "datong-university-2017.txt"}
@@ -110,7 +111,7 @@ def _states(admin, plan: Plan) -> None:
     for index, task in enumerate(late):
         if index % 4 != 3:  # every fourth is left open: overdue on the 行事历
             s.task_move(by=admin, task=task, action="complete")
-    spare = [t for t in tasks if t not in assigned and t.status == Task.Status.NOT_STARTED]
+    spare = [t for t in tasks if t not in assigned and t.status == Task.Status.NOT_STARTED and not t.is_pledge]
     if spare:
         s.task_move(by=admin, task=spare[-1], action="cancel", reason="与学校统一安排的工作合并，不再单独开展。")
     if len(spare) > 2:
@@ -130,6 +131,10 @@ def seed_workplan(school) -> None:
     year = timezone.localdate().year
     if school.slug in IMPORTED:
         plan = _import(admin, school.slug, year)
+        # the office lists the points on staff welfare as the year's 实事 (at most three)
+        for task in [t for t in plan.tasks.filter(origin=Task.Origin.POINT).order_by("order")
+                     if WELFARE.search(t.title + t.body)][:3]:
+            s.task_update(by=admin, task=task, is_pledge=True)
     elif school.slug == "hnit":
         plan = _written(admin, school, year)
     else:
@@ -149,7 +154,7 @@ def _pledges(admin, plan: Plan) -> None:
                 2: ("报名 86 人，已落实场地和 12 名带班教师。", 40, None),
                 5: ("已完成困难教职工摸底，建档 37 人。", 50, None)}
     for index, (text, percent, step) in progress.items():
-        if index < len(pledges):
+        if index < len(pledges) and pledges[index].status != Task.Status.CANCELLED:
             s.task_note_add(by=admin, task=pledges[index], text=text, progress=percent)
             if step:
                 s.task_move(by=admin, task=pledges[index], action=step)

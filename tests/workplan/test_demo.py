@@ -32,3 +32,12 @@ def test_the_demo_plans_have_owners_and_every_state(huzhou, hnit):
                     "tenants/workplan/demo_notices/huzhou-university-2023.txt", encoding="utf-8").read()[:20])
             else:
                 assert plan.tasks.filter(is_pledge=True).count() == 10
+
+
+def test_every_imported_demo_plan_lists_some_welfare_points_as_pledges(guilin):
+    with in_schema(guilin):
+        seed_members(guilin, count=24)
+        seed_workplan(guilin)
+        pledges = list(Plan.objects.get().tasks.filter(is_pledge=True))
+        assert pledges and "幸福桂院" in pledges[0].title
+        assert {t.status for t in pledges} <= {T.NOT_STARTED, T.IN_PROGRESS, T.DONE}
