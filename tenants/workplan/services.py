@@ -68,6 +68,27 @@ def is_task_owner(user, task: Task) -> bool:
     return False
 
 
+def owner_users(task: Task) -> list:
+    """Who answers for the task: the department's handlers, the branch's chair, the person's account."""
+    if task.owner_department_id:
+        return list(task.owner_department.handlers.filter(is_active=True))
+    if task.owner_branch_id:
+        return [task.owner_branch.chair] if task.owner_branch.chair_id else []
+    if task.owner_member_id:
+        return [task.owner_member.user] if task.owner_member.user_id else []
+    return []
+
+
+def _tell_owner(task: Task) -> None:
+    from tenants.accounts.services import notify
+
+    users = owner_users(task)
+    if users:
+        when = f"（{task.month}月）" if task.month else (f"（{task.due_on:%Y-%m-%d} 前）" if task.due_on else "")
+        notify(users=users, message=f"{task.plan.year}年工作计划的任务“{task.title[:60]}”{when}已交由您负责。",
+               link=f"/workplan/tasks/{task.pk}/")
+
+
 def may_work_on(user, task: Task) -> bool:
     return is_office(user) or is_task_owner(user, task)
 
@@ -370,6 +391,7 @@ def task_create(*, by, plan: Plan, title: str, body: str = "", section_number: s
     _one_owner(task)
     task.save()
     audit_create(actor=by, target=task, fields=["plan", *TASK_FIELDS])
+    _tell_owner(task)
     return task
 
 
@@ -393,6 +415,8 @@ def task_update(*, by, task: Task, **changes) -> Task:
     task.updated_at = timezone.now()
     task.save(update_fields=[*TASK_FIELDS, "updated_at"])
     audit_update(actor=by, target=task, before=before)
+    if any(field_values(task, [field])[field] != before[field] for field in OWNER_FIELDS):
+        _tell_owner(task)
     return task
 
 

@@ -267,3 +267,15 @@ def test_filters_and_todo(wp, plan):
         assert [t.title for t in q.tasks_of(plan, mine=wp["chair"])] == ["实事"]
         assert list(q.todo_tasks(wp["person"])) == [mine]
         assert not q.todo_tasks(wp["other"]).exists()
+
+
+def test_the_owner_is_told_when_a_task_is_given_to_them(wp, plan):
+    from tenants.accounts.models import Notification
+
+    with in_schema(wp["school"]):
+        task = s.task_create(by=wp["admin"], plan=plan, title="教工之家改造", owner_department=wp["department"], month=5)
+        s.task_update(by=wp["admin"], task=task, owner_member=wp["member"])
+        s.task_update(by=wp["admin"], task=task, title="教工之家改造（二期）")
+        assert Notification.objects.filter(user=wp["handler"], link=f"/workplan/tasks/{task.pk}/").count() == 1
+        told = Notification.objects.filter(user=wp["person"])
+        assert told.count() == 1 and "已交由您负责" in told.get().message
