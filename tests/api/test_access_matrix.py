@@ -63,7 +63,7 @@ AWARD_ENDPOINTS: dict[str, str] = {
 RETIREMENT_ENDPOINTS: dict[str, str] = {"retirement-ceremony": ADMIN}
 
 # issue #12 (each helper fills its own table)
-WORKPLAN_ENDPOINTS: dict[str, str] = {}
+WORKPLAN_ENDPOINTS: dict[str, str] = {"workplan-plan": EVERYONE, "workplan-task": EVERYONE}
 CALENDAR_ENDPOINTS: dict[str, str] = {"calendar": EVERYONE, "calendar-report": ADMIN, "pledge": EVERYONE}
 NOTICE_ENDPOINTS: dict[str, str] = {"notice": OWN}
 SUMMARY_ENDPOINTS: dict[str, str] = {"year-summary": ADMIN}

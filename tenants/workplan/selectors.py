@@ -1,0 +1,128 @@
+"""Reads of the year's work plan and its tasks.
+
+A plan is a public document inside the school: everyone signed in at the school reads every plan
+and task (its owner, month, status and progress notes). Writes are the services'.
+"""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tenants.workplan.models import Plan, Task, TaskNote
+
+T = Task.Status
+OPEN = (T.NOT_STARTED, T.IN_PROGRESS)
+OWNER_KINDS = {"department": "owner_department_id", "branch": "owner_branch_id", "member": "owner_member_id"}
+
+
+def plans() -> QuerySet[Plan]:
+    return Plan.objects.all().order_by("-year")
+
+
+def plan_for_year(year: int) -> Plan | None:
+    return Plan.objects.filter(year=year).first()
+
+
+def current_plan() -> Plan | None:
+    """This year's plan, or the latest one."""
+    return plan_for_year(timezone.localdate().year) or plans().first()
+
+
+def owned_by_q(user) -> Q:
+    """Tasks the user owns: of the departments they handle, the branches they chair, their own member record."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return (Q(owner_department__handlers=user) | Q(owner_branch__chair=user) | Q(owner_member__user=user))
+
+
+def tasks() -> QuerySet[Task]:
+    return Task.objects.select_related("plan", "owner_department", "owner_branch", "owner_member")
+
+
+def tasks_owned_by(user) -> QuerySet[Task]:
+    return tasks().filter(owned_by_q(user)).distinct()
+
+
+def parse_owner(value: str) -> tuple[str, int] | None:
+    """"department:3" / "branch:2" / "member:5" → (kind, id); anything else None."""
+    kind, _, pk = (value or "").partition(":")
+    if kind in OWNER_KINDS and pk.isascii() and pk.isdigit() and len(pk) < 10:
+        return kind, int(pk)
+    return None
+
+
+def tasks_of(plan: Plan | None = None, *, owner: str = "", status: str = "", month=None, pledge=None,
+             mine=None) -> QuerySet[Task]:
+    """Tasks of ``plan`` (or every plan), filtered by owner ("department:3", "branch:2", "member:5",
+    or "none" for tasks without an owner), status, month (1–12), 十件实事, and `mine` (a user: only
+    the tasks they own)."""
+    rows = tasks()
+    if plan is not None:
+        rows = rows.filter(plan=plan)
+    if owner == "none":
+        rows = rows.filter(owner_department__isnull=True, owner_branch__isnull=True, owner_member__isnull=True)
+    elif owner:
+        parsed = parse_owner(owner)
+        rows = rows.filter(**{OWNER_KINDS[parsed[0]]: parsed[1]}) if parsed else rows.none()
+    if status:
+        rows = rows.filter(status=status)
+    if month:
+        rows = rows.filter(month=int(month))
+    if pledge is not None:
+        rows = rows.filter(is_pledge=bool(pledge))
+    if mine is not None:
+        rows = rows.filter(owned_by_q(mine)).distinct()
+    return rows.order_by("plan_id", "order", "id")
+
+
+def owner_label(task: Task) -> str:
+    if task.owner_department_id:
+        return task.owner_department.name
+    if task.owner_branch_id:
+        name = task.owner_branch.name
+        return name if name.endswith("工会") else f"{name}分工会"
+    if task.owner_member_id:
+        return task.owner_member.name
+    return ""
+
+
+def owner_key(task: Task) -> str:
+    for kind, field in OWNER_KINDS.items():
+        if getattr(task, field):
+            return f"{kind}:{getattr(task, field)}"
+    return ""
+
+
+def notes_of(task: Task) -> QuerySet[TaskNote]:
+    return task.notes.select_related("written_by").prefetch_related("attachments").order_by("-written_at", "-id")
+
+
+def todo_tasks(user, *, today=None) -> QuerySet[Task]:
+    """A person's own unfinished tasks of this year's plan due this month or overdue (a month
+    passed, or a due date passed)."""
+    import calendar
+
+    today = today or timezone.localdate()
+    month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    return tasks_owned_by(user).filter(status__in=OPEN, plan__year=today.year).filter(
+        Q(month__lte=today.month) | Q(due_on__lte=month_end)).order_by("month", "due_on", "order")
+
+
+def overdue(task: Task, *, today=None) -> bool:
+    """Past its due date, or past the end of its month in the plan's year, and not finished."""
+    today = today or timezone.localdate()
+    if task.status not in OPEN:
+        return False
+    if task.due_on:
+        return task.due_on < today
+    if task.month:
+        return (task.plan.year, task.month) < (today.year, today.month)
+    return False
+
+
+def figures(plan: Plan) -> dict:
+    rows = list(plan.tasks.values_list("status", flat=True))
+    counts = {value: rows.count(value) for value in T.values}
+    live = len(rows) - counts[T.CANCELLED]
+    return {"total": len(rows), "counts": counts, "done": counts[T.DONE],
+            "percent": round(100 * counts[T.DONE] / live) if live else 0}
