@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, Serializer
+
 from tenants.workplan.calendar import owner_label, task_month
 from tenants.workplan.models import Task
 
 
-class CalendarEntrySerializer(serializers.Serializer):
+class CalendarEntrySerializer(Serializer):
     id = serializers.CharField(source="key", help_text="task-<任务编号>、item-<省级要点编号> 或 line-…（省级行事历）")
     source = serializers.ChoiceField(choices=[("school", "本校"), ("province", "省级")])
     title = serializers.CharField()
@@ -24,7 +26,7 @@ class CalendarEntrySerializer(serializers.Serializer):
     url = serializers.CharField(help_text="页面链接（省级要点只给校工会）")
 
 
-class PlanFiguresSerializer(serializers.Serializer):
+class PlanFiguresSerializer(Serializer):
     planned = serializers.IntegerField()
     done = serializers.IntegerField()
     in_progress = serializers.IntegerField()
@@ -37,7 +39,7 @@ class PlanGroupFiguresSerializer(PlanFiguresSerializer):
     name = serializers.CharField()
 
 
-class ReportTaskSerializer(serializers.Serializer):
+class ReportTaskSerializer(Serializer):
     id = serializers.IntegerField()
     section = serializers.CharField()
     number = serializers.CharField()
@@ -55,7 +57,7 @@ class ReportTaskSerializer(serializers.Serializer):
     last_note_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReportYearSerializer(serializers.Serializer):
+class ReportYearSerializer(Serializer):
     """One year of the list: the plan and its totals."""
 
     id = serializers.IntegerField(source="year", help_text="年度（详情与导出以年度为编号）")
@@ -75,13 +77,13 @@ class ReportSerializer(ReportYearSerializer):
     tasks = ReportTaskSerializer(many=True)
 
 
-class PledgeNoteSerializer(serializers.Serializer):
+class PledgeNoteSerializer(Serializer):
     text = serializers.CharField()
     progress = serializers.IntegerField(allow_null=True)
     written_at = serializers.DateTimeField()
 
 
-class PledgeSerializer(serializers.ModelSerializer):
+class PledgeSerializer(ModelSerializer):
     year = serializers.IntegerField(source="plan.year")
     owner = serializers.SerializerMethodField()
     month = serializers.SerializerMethodField()
