@@ -52,8 +52,15 @@ def may_publish(user) -> bool:
 
 
 def manages(notice: Notice, user) -> bool:
-    """The union office, or whoever published it: they act on it and read all its receipts."""
-    return _is_office(user) or (user is not None and notice.publisher_id == user.pk)
+    """The union office, or whoever published it while they still hold the office they published it
+    as: they act on it and read all its receipts. A branch's notice is managed by its publisher only
+    while they chair that branch (a replaced chair no longer reads names and 工号, reminds or
+    withdraws); a 校工会 notice only by the union office."""
+    if _is_office(user):
+        return True
+    if user is None or notice.publisher_id != user.pk or notice.publisher_branch_id is None:
+        return False
+    return chaired_branches(user).filter(pk=notice.publisher_branch_id).exists()
 
 
 def _require_manager(notice: Notice, by, doing: str) -> None:
