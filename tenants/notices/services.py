@@ -146,12 +146,25 @@ def notice_create(*, by, title, body, audience=A.ALL, branches=(), groups=(), re
                                    audience=audience, read_by=read_by)
     notice.branches.set(branches)
     notice.groups.set(groups)
-    audit_create(actor=by, target=notice, fields=["title", "audience", "publisher_branch", "read_by"])
+    _audit_created(notice, by, branches=branches, groups=groups)
     for upload in attachments:
         _attach(notice, by, upload)
     if publish:
         notice = notice_publish(notice=notice, by=by)
     return notice
+
+
+def _audit_created(notice: Notice, by, *, branches, groups) -> None:
+    """The create record names who the notice goes to — the chosen branches and groups by id and
+    name (names as they were then) — so its audience can be rebuilt from the audit alone."""
+    from tenants.audit.models import AuditRecord
+    from tenants.audit.services import audit_record
+
+    changes = {name: [None, value] for name, value in
+               field_values(notice, ["title", "audience", "publisher_branch", "read_by"]).items()}
+    changes["branches"] = [None, [{"id": b.pk, "name": b.name} for b in branches]]
+    changes["groups"] = [None, [{"id": g.pk, "name": str(g)} for g in groups]]
+    audit_record(actor=by, action=AuditRecord.Action.CREATE, target=notice, changes=changes)
 
 
 def _attach(notice, by, upload) -> NoticeAttachment:
