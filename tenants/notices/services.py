@@ -52,8 +52,15 @@ def may_publish(user) -> bool:
 
 
 def manages(notice: Notice, user) -> bool:
-    """The union office, or whoever published it: they act on it and read all its receipts."""
-    return _is_office(user) or (user is not None and notice.publisher_id == user.pk)
+    """The union office, or whoever published it while they still hold the office they published it
+    as: they act on it and read all its receipts. A branch's notice is managed by its publisher only
+    while they chair that branch (a replaced chair no longer reads names and 工号, reminds or
+    withdraws); a 校工会 notice only by the union office."""
+    if _is_office(user):
+        return True
+    if user is None or notice.publisher_id != user.pk or notice.publisher_branch_id is None:
+        return False
+    return chaired_branches(user).filter(pk=notice.publisher_branch_id).exists()
 
 
 def _require_manager(notice: Notice, by, doing: str) -> None:
@@ -139,12 +146,25 @@ def notice_create(*, by, title, body, audience=A.ALL, branches=(), groups=(), re
                                    audience=audience, read_by=read_by)
     notice.branches.set(branches)
     notice.groups.set(groups)
-    audit_create(actor=by, target=notice, fields=["title", "audience", "publisher_branch", "read_by"])
+    _audit_created(notice, by, branches=branches, groups=groups)
     for upload in attachments:
         _attach(notice, by, upload)
     if publish:
         notice = notice_publish(notice=notice, by=by)
     return notice
+
+
+def _audit_created(notice: Notice, by, *, branches, groups) -> None:
+    """The create record names who the notice goes to — the chosen branches and groups by id and
+    name (names as they were then) — so its audience can be rebuilt from the audit alone."""
+    from tenants.audit.models import AuditRecord
+    from tenants.audit.services import audit_record
+
+    changes = {name: [None, value] for name, value in
+               field_values(notice, ["title", "audience", "publisher_branch", "read_by"]).items()}
+    changes["branches"] = [None, [{"id": b.pk, "name": b.name} for b in branches]]
+    changes["groups"] = [None, [{"id": g.pk, "name": str(g)} for g in groups]]
+    audit_record(actor=by, action=AuditRecord.Action.CREATE, target=notice, changes=changes)
 
 
 def _attach(notice, by, upload) -> NoticeAttachment:

@@ -85,16 +85,86 @@ def owner_label(task) -> str:
     return "未指定"
 
 
+def ascii_int(value, *, max_digits: int = 9) -> int | None:
+    """`value` as an int when it is ASCII digits only (at most `max_digits`), else None.
+    ("²".isdigit() is True but int("²") raises; a 20-digit id would overflow the database's integer.)"""
+    value = str(value if value is not None else "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_MESSAGE = f"年度应为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的整数。"
+MONTH_MESSAGE = "月份应为 1 至 12（0 为全年）。"
+OWNER_MESSAGE = "负责方应为 me、d<部门编号>、b<分工会编号> 或 m<会员编号>。"
+
+
+def parse_year(raw) -> int | None:
+    """?year= of the calendar, the report and the pledges (pages and API): None when not given; the
+    year when it is one; otherwise a Chinese refusal naming `year` (the API answers 400, a page
+    falls back to its default year through `year_or_default`)."""
+    from django.core.exceptions import ValidationError
+
+    if raw in (None, ""):
+        return None
+    year = ascii_int(raw, max_digits=4)
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError({"year": YEAR_MESSAGE})
+    return year
+
+
+def parse_month(raw) -> int | None:
+    """?month= of the calendar: None when not given, 0 (全年) to 12; otherwise a refusal naming `month`."""
+    from django.core.exceptions import ValidationError
+
+    if raw in (None, ""):
+        return None
+    month = ascii_int(raw, max_digits=2)
+    if month is None or not 0 <= month <= 12:
+        raise ValidationError({"month": MONTH_MESSAGE})
+    return month
+
+
+def default_year(years: list[int] | None = None, today: datetime.date | None = None) -> int:
+    """This year if it has a plan (or no year has one), else the latest plan's year."""
+    years = years_with_plans() if years is None else years
+    this = (today or timezone.localdate()).year
+    return this if this in years or not years else years[0]
+
+
+def year_or_default(raw, years: list[int] | None = None) -> int:
+    """For a page: ?year= when it is a year, else the default (a malformed value is ignored)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        year = parse_year(raw)
+    except ValidationError:
+        year = None
+    return year if year is not None else default_year(years)
+
+
 def owner_q(value: str, user) -> Q | None:
     """The owner filter: "me" (仅我负责的), "d<id>" a department, "b<id>" a branch, "m<id>" a person;
-    None for a value that is none of these (ignored)."""
+    None for a value that is none of these (the page ignores it, the API refuses it: `parse_owner`)."""
     if value == "me":
         return owned_by_q(user)
-    kind, rest = value[:1], value[1:]
-    if not rest.isdigit():
+    kind, pk = value[:1], ascii_int(value[1:])
+    if pk is None:
         return None
-    return {"d": Q(owner_department_id=int(rest)), "b": Q(owner_branch_id=int(rest)),
-            "m": Q(owner_member_id=int(rest))}.get(kind)
+    return {"d": Q(owner_department_id=pk), "b": Q(owner_branch_id=pk), "m": Q(owner_member_id=pk)}.get(kind)
+
+
+def parse_owner(value: str, user) -> Q | None:
+    """The owner filter for the API: None when not given; a refusal naming `owner` when malformed."""
+    from django.core.exceptions import ValidationError
+
+    if not value:
+        return None
+    rule = owner_q(value, user)
+    if rule is None:
+        raise ValidationError({"owner": OWNER_MESSAGE})
+    return rule
 
 
 def owner_choices(year: int) -> list[tuple[str, str]]:

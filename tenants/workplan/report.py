@@ -10,11 +10,34 @@ from collections import OrderedDict
 
 from django.db.models import Prefetch
 
+from tenants.accounts.roles import Role
 from tenants.workplan.calendar import TASK_TONES, is_overdue, owned_by_q, owner_label, task_month
 from tenants.workplan.models import Plan, Task, TaskNote
 
 S = Task.Status
 NO_SECTION = "未分章节"
+
+# who reads the year-end report, on the page and through the API (its ?year= is read by
+# tenants.workplan.calendar.parse_year / year_or_default, the calendar's rule)
+REPORT_OFFICE = frozenset({Role.UNION_ADMIN})
+REPORT_READERS = REPORT_OFFICE | {Role.BRANCH_CHAIR, Role.DEPARTMENT_HANDLER}
+REPORT_REFUSED = "年终报告只有校工会、分工会主席和承办部门经办人可以查看。"
+
+
+def can_read_report(user) -> bool:
+    return user.has_role(*REPORT_READERS)
+
+
+def report_scope(user):
+    """None: the whole plan (the union office); the user: only the tasks they own (a branch chair,
+    a department's 经办人); anyone else is refused (django PermissionDenied, a 403 on page and API)."""
+    from django.core.exceptions import PermissionDenied
+
+    if user.has_role(*REPORT_OFFICE):
+        return None
+    if user.has_role(*REPORT_READERS):
+        return user
+    raise PermissionDenied(REPORT_REFUSED)
 
 
 def _rate(done: int, counted: int) -> str:

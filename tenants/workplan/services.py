@@ -209,7 +209,7 @@ def _year_of(rows, issued_on) -> int:
 
 def _clean_year(year) -> int:
     this = timezone.localdate().year
-    if isinstance(year, str) and year.strip().isdigit():
+    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
         year = int(year.strip())
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= this + 1:
         raise ValidationError({"year": f"年度应为 2000 至 {this + 1} 之间的年份。"})
@@ -324,7 +324,7 @@ def _owner(field: str, value):
         return None
     model, missing = OWNER_MODELS[field]
     pk = value.pk if isinstance(value, model) else value
-    if isinstance(pk, str) and pk.strip().isdigit():
+    if isinstance(pk, str) and pk.strip().isascii() and pk.strip().isdigit():
         pk = int(pk)
     if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**31:
         raise ValidationError({field: missing})
@@ -355,7 +355,7 @@ def _clean_task(values: dict, *, year: int) -> dict:
     if "month" in values:
         month = values["month"]
         if isinstance(month, str):
-            month = int(month) if month.strip().isdigit() else (None if not month.strip() else -1)
+            month = int(month) if month.strip().isascii() and month.strip().isdigit() else (None if not month.strip() else -1)
         if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
             errors["month"] = "月份应为 1 至 12。"
         cleaned["month"] = month
@@ -464,7 +464,7 @@ def task_note_add(*, by, task: Task, text: str, progress=None, files=()) -> Task
     if progress in ("",):
         progress = None
     if progress is not None:
-        if isinstance(progress, str) and progress.strip().isdigit():
+        if isinstance(progress, str) and progress.strip().isascii() and progress.strip().isdigit():
             progress = int(progress.strip())
         if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
             errors["progress"] = "进度应为 0 至 100 之间的整数。"

@@ -3,6 +3,7 @@ oracle for how many entries each month shows), filters it to the province's poin
 and opens the year-end report; a plain member is refused the report; on a phone a member reads the
 十件实事 one under the other with their progress bars, and the calendar one month after the other.
 Read-only: the demo's plans are shared by every browser file."""
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
@@ -30,9 +31,13 @@ def test_the_office_reads_and_filters_the_calendar_on_a_desktop(desktop, stack):
     desktop.get_by_label("状态").select_option("overdue")
     desktop.get_by_role("button", name="筛选").click()
     overdue = api(stack, "guilin", "/api/v1/calendar/?status=overdue&page_size=500")
+    # the demo leaves a point of this year's plan behind its due date (on 1 January no date has passed yet)
+    today = timezone.localdate()
+    new_year = (today.month, today.day) == (1, 1)
+    assert overdue["count"] > 0 or new_year, overdue
     expect(desktop.get_by_test_id("calendar-count")).to_contain_text(f"共 {overdue['count']} 项")
-    if overdue["count"]:
-        expect(desktop.locator(".calendar-entry.is-overdue .tag.overdue").first).to_have_text("已逾期")
+    expect(desktop.locator(".calendar-entry.is-overdue")).to_have_count(overdue["count"])
+    expect(desktop.locator(".calendar-entry.is-overdue .tag.overdue")).to_have_text(["已逾期"] * overdue["count"])
 
     desktop.get_by_role("link", name="年终完成情况").click()
     expect(desktop.locator("h1")).to_have_text("年度工作计划完成情况")
@@ -49,13 +54,14 @@ def test_a_member_follows_the_pledges_on_a_phone(phone, stack):
     login(phone, stack, "hnit", "member1")
     phone.goto(stack.site("hnit") + "/pledges/")
     expect(phone.locator("h1")).to_have_text("十件实事")
-    years = {p["year"] for p in pledges}
-    shown = [p for p in pledges if p["year"] == max(years)] if years else []
+    # the demo gives 湖南信息学院 this year's plan with its 十件实事
+    assert pledges, "the demo seeds hnit's 十件实事"
+    shown = [p for p in pledges if p["year"] == max(p["year"] for p in pledges)]
+    assert len(shown) == 10
     expect(phone.get_by_test_id("pledge")).to_have_count(len(shown))
-    if shown:
-        first = phone.get_by_test_id("pledge").first
-        expect(first).to_contain_text(shown[0]["title"][:10])
-        expect(first.locator("progress")).to_have_count(1)
+    first = phone.get_by_test_id("pledge").first
+    expect(first).to_contain_text(shown[0]["title"][:10])
+    expect(first.locator("progress")).to_have_count(1)
     assert no_horizontal_scroll(phone)
     phone.goto(stack.site("hnit") + "/calendar/")
     assert no_horizontal_scroll(phone)

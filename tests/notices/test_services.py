@@ -166,3 +166,24 @@ def test_attachments_only_on_a_draft(notices):
             s.notice_attach(notice=draft, by=n["chair"], upload=SimpleUploadedFile("表2.pdf", PDF))
         assert NoticeRecipient.objects.filter(notice=draft).count() == 3
         assert make_user(n["school"], ["member"]) is not None
+
+
+def test_the_create_record_names_the_chosen_branches_and_groups(notices):
+    """Who a notice went to can be rebuilt from the audit alone: the branches' and groups' ids and names."""
+    n = notices
+    with in_schema(n["school"]):
+        to_branches = s.notice_create(by=n["admin"], title="两院通知", body="正文", audience="branches",
+                                      branches=[n["own"], n["other"]])
+        to_group = s.notice_create(by=n["chair"], title="小组通知", body="正文", audience="groups", groups=[n["group"]])
+        to_all = s.notice_create(by=n["admin"], title="全体通知", body="正文")
+        records = {r.target_id: r.changes for r in AuditRecord.objects.filter(
+            target_type="notices.notice", action=AuditRecord.Action.CREATE)}
+        changes = records[str(to_branches.pk)]
+        assert changes["audience"] == [None, "branches"]
+        assert changes["branches"] == [None, [{"id": n["own"].pk, "name": "文学院"}, {"id": n["other"].pk, "name": "理学院"}]]
+        assert changes["groups"] == [None, []]
+        changes = records[str(to_group.pk)]
+        assert changes["groups"] == [None, [{"id": n["group"].pk, "name": "文学院·第一小组"}]]
+        assert changes["publisher_branch"] == [None, n["own"].pk] and changes["branches"] == [None, []]
+        assert records[str(to_all.pk)]["branches"] == [None, []] and records[str(to_all.pk)]["groups"] == [None, []]
+        assert {"title", "read_by"} <= set(records[str(to_all.pk)])

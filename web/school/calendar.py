@@ -7,28 +7,22 @@ own. The rules are tenants.workplan.calendar's and .report's.
 """
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
 
-from tenants.accounts.roles import Role
 from tenants.workplan import calendar as cal
-from tenants.workplan.report import report_xlsx, year_report
+from tenants.workplan.report import REPORT_OFFICE, can_read_report, report_scope, report_xlsx, year_report
 from web.base import SchoolPage
 from web.todo import LIST_LENGTH, Todo
 
-OFFICE = frozenset({Role.UNION_ADMIN})
-REPORT_READERS = OFFICE | {Role.BRANCH_CHAIR, Role.DEPARTMENT_HANDLER}
+OFFICE = REPORT_OFFICE
 
 
 def _year(request, years: list[int]) -> int:
-    """?year= when it is a plausible year; else this year if it has a plan, else the latest plan's."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    today = timezone.localdate()
-    return today.year if today.year in years or not years else years[0]
+    """?year= when it is a year; else (not given or malformed: ignored) this year if it has a plan,
+    else the latest plan's. The rule is tenants.workplan.calendar's, the API's too."""
+    return cal.year_or_default(request.GET.get("year", ""), years)
 
 
 def _years(year: int) -> list[int]:
@@ -52,17 +46,7 @@ class Calendar(SchoolPage):
             year=year, years=_years(year), months=months, values=values, filtered=any(values.values()),
             owner_choices=cal.owner_choices(year), source_choices=cal.SOURCES, status_choices=cal.STATUS_FILTERS,
             count=len(entries), overdue=sum(e.overdue for e in entries),
-            can_report=request.user.has_role(*REPORT_READERS), is_office=request.user.has_role(*OFFICE))
-
-
-def _report_scope(request):
-    """None: the whole plan (the office); the user: their own tasks; refused to anyone else."""
-    user = request.user
-    if user.has_role(*OFFICE):
-        return None
-    if user.has_role(*REPORT_READERS):
-        return user
-    raise PermissionDenied("年终报告只有校工会、分工会主席和承办部门经办人可以查看。")
+            can_report=can_read_report(request.user), is_office=request.user.has_role(*OFFICE))
 
 
 class Report(SchoolPage):
@@ -70,7 +54,7 @@ class Report(SchoolPage):
     title = "年度工作计划完成情况"
 
     def get(self, request):
-        scope = _report_scope(request)
+        scope = report_scope(request.user)
         year = _year(request, cal.years_with_plans())
         report = year_report(year, user=scope)
         if request.GET.get("export") == "xlsx":

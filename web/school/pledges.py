@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
+from tenants.workplan import calendar as cal
 from tenants.workplan.calendar import TASK_TONES, is_overdue, owner_label, task_url
 from tenants.workplan.models import Plan, TaskNote
 from tenants.workplan.report import pledge_summary, pledges_of
@@ -27,8 +28,7 @@ def pledge_years() -> list[int]:
 
 
 def default_year(years: list[int]) -> int:
-    today = timezone.localdate()
-    return today.year if today.year in years or not years else years[0]
+    return cal.default_year(years)
 
 
 def pledge_rows(year: int, *, office: bool):
@@ -55,8 +55,8 @@ class Pledges(SchoolPage):
 
     def get(self, request):
         years = pledge_years()
-        raw = request.GET.get("year", "")
-        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default_year(years)
+        # a malformed ?year= is ignored (the rule is the calendar's; the API refuses it)
+        year = cal.year_or_default(request.GET.get("year", ""), years)
         office = request.user.has_role(*OFFICE)
         return self.render_page(year=year, years=sorted(set(years) | {year}, reverse=True),
                                 pledges=pledge_rows(year, office=office), summary=pledge_summary(year),

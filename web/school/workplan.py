@@ -171,7 +171,7 @@ class PlanImport(SchoolPage):
         if not save:
             data = data.copy()
             total = data.get("items-TOTAL_FORMS", "0")
-            data["items-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
+            data["items-TOTAL_FORMS"] = str(int(total) + 1 if total.isascii() and total.isdigit() and len(total) < 5 else 1)
         header = ImportHeaderForm(data)
         rows = ItemRows(data, prefix="items")
         if not rows.management_form.is_valid():
