@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
@@ -123,13 +124,19 @@ class ProposalSerializer(ModelSerializer):
 
 class ProposalDetailSerializer(ProposalSerializer):
     replies = ReplySerializer(many=True, read_only=True, label="答复")
-    attachments = AttachmentSerializer(many=True, read_only=True, label="附件")
+    attachments = serializers.SerializerMethodField(label="附件（转报的提案：含原提案的提案附件）")
     seconders = serializers.SerializerMethodField(label="附议人")
     my_actions = serializers.SerializerMethodField(label="我现在可以执行的操作")
 
     class Meta(ProposalSerializer.Meta):
         fields = ProposalSerializer.Meta.fields + ["replies", "attachments", "seconders", "my_actions"]
         read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, proposal):
+        from tenants.congress.selectors import proposal_attachments
+
+        return AttachmentSerializer(proposal_attachments(proposal), many=True).data
 
     def get_seconders(self, proposal) -> list[str]:
         from tenants.congress.selectors import active_seconders

@@ -65,6 +65,7 @@ from tenants.congress.selectors import (
     committees_of,
     congress_figures,
     department_figures,
+    proposal_attachments,
     proposals_visible_to,
     suggestions_visible_to,
 )
@@ -281,7 +282,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def base_queryset(self):
         proposals = proposals_visible_to(self.request.user)
         if self.action != "list":
-            proposals = proposals.prefetch_related("replies__department", "attachments")
+            proposals = proposals.prefetch_related("replies__department")
         return proposals
 
     def _detail(self, proposal, code=status.HTTP_200_OK):
@@ -411,7 +412,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(summary="下载附件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment_download(self, request, pk=None, attachment_id=None):
-        attachment = self.get_object().attachments.filter(pk=attachment_id).first()
+        attachment = proposal_attachments(self.get_object()).filter(pk=attachment_id).first()
         if attachment is None:
             raise Http404
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

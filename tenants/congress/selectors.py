@@ -13,6 +13,7 @@ from tenants.congress.models import (
     Congress,
     Delegate,
     Proposal,
+    ProposalAttachment,
     ProposalReply,
     ProposalSecond,
     Rating,
@@ -76,6 +77,16 @@ def proposals_visible_to(user, queryset=None):
                                                                  department__in=my_departments)))
     )
     return proposals.filter(pk__in=Proposal.objects.filter(visible).values("pk"))
+
+
+def proposal_attachments(proposal: Proposal):
+    """The attachments shown with (and downloaded through) this proposal: its own and, for a proposal
+    forwarded from a 二级教代会, the original's 提案附件 (a forwarded proposal takes no new ones). The
+    caller has checked that the user sees ``proposal``; the original itself stays inside its branch."""
+    own = Q(proposal_id=proposal.pk)
+    if proposal.forwarded_from_id is not None:
+        own |= Q(proposal_id=proposal.forwarded_from_id, kind=ProposalAttachment.Kind.PROPOSAL)
+    return ProposalAttachment.objects.filter(own).select_related("uploaded_by").order_by("id")
 
 
 def proposals_matching(proposals, text: str):
@@ -160,10 +171,11 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
         proposal=proposal, delegate=delegate, withdrawn_at__isnull=True).exists()
     handles_lead = proposal.lead_department_id is not None and proposal.lead_department.handlers.filter(
         pk=user.pk).exists()
+    forwarded = proposal.forwarded_from_id is not None  # arrives ready for 初审: nobody seconds it
     record_checks = {
         "submit": is_proposer, "rate": is_proposer,
-        "second": delegate is not None and not is_proposer and not has_second,
-        "withdraw_second": has_second,
+        "second": delegate is not None and not is_proposer and not has_second and not forwarded,
+        "withdraw_second": has_second and not forwarded,
         "reply": handles_lead,
         "merge": False,  # chosen from the list of proposals, not from one proposal's page
         "receive_forwarded": False,  # taken by forwarding, never on its own

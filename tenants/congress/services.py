@@ -392,15 +392,27 @@ def _active_seconds(proposal: Proposal):
     return ProposalSecond.objects.filter(proposal=proposal, withdrawn_at__isnull=True)
 
 
+FORWARDED_NEEDS_NO_SECONDS = "转报的提案无需附议。"
+
+
+def _refuse_seconding_forwarded(proposal: Proposal) -> None:
+    """A proposal forwarded from a 二级教代会 arrives ready for 初审 (附议已满) without seconds: no one
+    seconds it, and no withdrawn second can move it back out of review."""
+    if proposal.forwarded_from_id is not None:
+        raise Conflict(FORWARDED_NEEDS_NO_SECONDS)
+
+
 @transaction.atomic
 def proposal_second(*, proposal: Proposal, by) -> Proposal:
     proposal = _lock(proposal)
+    _refuse_seconding_forwarded(proposal)
     PROPOSAL_FLOW.check("second", state=proposal.status, user=by)
     congress = proposal.congress
     delegate = delegate_of(by, congress)
     if delegate is None:
         raise NotAllowed("只有本次教代会的代表才能附议。")
-    if delegate.pk == proposal.proposer_id:
+    author = proposal.author  # the original proposer's delegateship, for a forwarded proposal
+    if author is not None and delegate.member_id == author.member_id:
         raise NotAllowed("提案人不能附议自己的提案。")
     if congress.seconding_closes_at and timezone.now() > congress.seconding_closes_at:
         raise Conflict(f"附议已于 {timezone.localtime(congress.seconding_closes_at):%Y-%m-%d %H:%M} 截止。")
@@ -418,6 +430,7 @@ def proposal_second(*, proposal: Proposal, by) -> Proposal:
 @transaction.atomic
 def proposal_withdraw_second(*, proposal: Proposal, by) -> Proposal:
     proposal = _lock(proposal)
+    _refuse_seconding_forwarded(proposal)
     PROPOSAL_FLOW.check("withdraw_second", state=proposal.status, user=by)
     delegate = delegate_of(by, proposal.congress)
     second = _active_seconds(proposal).filter(delegate=delegate).first() if delegate else None

@@ -223,3 +223,74 @@ def test_the_branch_committee_reviews_branch_proposals(guilin, committee):
     assert post(b.b1.client, pk, "start-review").status_code == 404  # the school's committee: not visible
     assert post(b.a2.client, pk, "start-review").json()["status"] == "under_review"  # 文乙 seconded, may review
     assert post(b.a2.client, pk, "accept").json()["status"] == "accepted"
+
+
+# --- a forwarded proposal: no seconds, the original's attachments -------------------------------------
+
+def forwarded(b, title="关于全校教工体检增加项目的提案", before_review=None):
+    """A 文学院 proposal by 文甲, accepted and forwarded by 文学院's chair; returns (original, school) ids.
+    ``before_review(pk)`` runs while the proposal is still seconded (the proposer may add attachments)."""
+    pk = branch_proposal(b, title=title)
+    if before_review is not None:
+        before_review(pk)
+    assert post(b.chair_a, pk, "start-review").status_code == 200
+    assert post(b.chair_a, pk, "accept").status_code == 200
+    response = post(b.chair_a, pk, "forward", {"congress": b.school.pk, "reason": "涉及全校"})
+    assert response.status_code == 201, response.content
+    return pk, response.json()["id"]
+
+
+def test_a_forwarded_proposal_takes_no_seconds_and_stays_ready_for_review(guilin, branches):
+    b = branches
+    with in_schema(guilin):
+        delegate_elect(by=None, congress=b.school, member=b.a1.member)  # the author sits in the school's too
+    _, school = forwarded(b)
+    assert "second" not in b.c.seconder1.get(f"/api/v1/proposals/{school}/").json()["my_actions"]
+    records = count(guilin, AuditRecord)
+    # Any school delegate, and the original author (proposer None on the school's copy): refused, 409.
+    for client in (b.c.seconder1, b.a1.client):
+        refused = post(client, school, "second")
+        assert refused.status_code == 409 and refused.json()["detail"] == "转报的提案无需附议。", refused.content
+        withdrawn = post(client, school, "withdraw-second")
+        assert withdrawn.status_code == 409 and withdrawn.json()["detail"] == "转报的提案无需附议。"
+    with in_schema(guilin):
+        proposal = Proposal.objects.get(pk=school)
+        assert proposal.status == "seconded" and not proposal.seconds.exists()
+    assert count(guilin, AuditRecord) == records
+    assert post(b.c.office, school, "start-review").json()["status"] == "under_review"
+
+
+def test_the_school_sees_and_downloads_the_original_attachments_of_a_forwarded_proposal(
+        guilin, huzhou, branches, host_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    b = branches
+    uploaded = []
+
+    def attach(pk):
+        response = b.a1.client.post(f"/api/v1/proposals/{pk}/attachments/",
+                                    {"file": SimpleUploadedFile("体检调研.txt", "调研数据".encode()),
+                                     "kind": "proposal"}, format="multipart")
+        assert response.status_code == 201, response.content
+        uploaded.append(response.json()["id"])
+
+    original, school = forwarded(b, before_review=attach)
+    attachment = uploaded[0]
+    detail = b.c.seconder1.get(f"/api/v1/proposals/{school}/").json()
+    assert [a["id"] for a in detail["attachments"]] == [attachment]
+    # Through the school proposal's own visibility: a school delegate and the office download it ...
+    for client in (b.c.seconder1, b.c.office):
+        download = client.get(f"/api/v1/proposals/{school}/attachments/{attachment}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content) == "调研数据".encode()
+    # ... while the original stays inside its branch, and no other school finds either.
+    assert b.c.seconder1.get(f"/api/v1/proposals/{original}/attachments/{attachment}/").status_code == 404
+    outsider = host_client(huzhou, [Role.UNION_ADMIN])
+    assert outsider.get(f"/api/v1/proposals/{school}/attachments/{attachment}/").status_code == 404
+    # Another proposal's attachment is not served through the forwarded one.
+    other_pk = branch_proposal(b, title="文学院内部的提案")
+    attach(other_pk)
+    assert b.c.office.get(f"/api/v1/proposals/{school}/attachments/{uploaded[1]}/").status_code == 404
+    # Still no new proposal attachment on the forwarded copy.
+    refused = b.c.office.post(f"/api/v1/proposals/{school}/attachments/",
+                              {"file": SimpleUploadedFile("新.txt", b"x"), "kind": "proposal"}, format="multipart")
+    assert refused.status_code == 403 and "沿用原提案的附件" in refused.json()["detail"]

@@ -473,3 +473,28 @@ def test_a_branch_chair_forwards_on_the_proposal_page_and_outsiders_find_nothing
     with in_schema(guilin):
         assert Proposal.objects.filter(forwarded_from_id=pk, congress=b.school).count() == 1
     assert browser_for(guilin, b.chair_b).get(f"/proposals/{pk}/").status_code == 404
+
+
+def test_a_forwarded_proposal_page_offers_no_seconding_and_shows_the_original_attachments(guilin, branches):
+    from tests.congress.fixtures import branch_proposal, post
+
+    b = branches
+    pk = branch_proposal(b, title="文学院附带调研的提案")
+    upload = b.a1.client.post(f"/api/v1/proposals/{pk}/attachments/",
+                              {"file": SimpleUploadedFile("调研.txt", "原提案附件".encode()), "kind": "proposal"},
+                              format="multipart")
+    attachment = upload.json()["id"]
+    assert post(b.chair_a, pk, "start-review").status_code == 200
+    school = post(b.chair_a, pk, "forward", {"congress": b.school.pk, "reason": "涉及全校"}).json()["id"]
+    delegate = browser_for(guilin, b.c.seconder1)
+    status, body = page(delegate, f"/proposals/{school}/")
+    assert status == 200 and 'data-step="second"' not in body and "转报的提案无需附议" in body
+    assert "调研.txt" in body and f"/proposals/{school}/attachments/{attachment}/" in body
+    download = delegate.get(f"/proposals/{school}/attachments/{attachment}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == "原提案附件".encode()
+    assert delegate.get(f"/proposals/{pk}/attachments/{attachment}/").status_code == 404
+    # Sent anyway: refused beside the step, nothing moves.
+    status, body = page(delegate, f"/proposals/{school}/second/", note="")
+    assert "<p>转报的提案无需附议。</p>" in body
+    with in_schema(guilin):
+        assert Proposal.objects.get(pk=school).status == "seconded"
