@@ -198,7 +198,8 @@ def delegate_elect(*, by, congress: Congress, member: Member, delegation: Delega
     if member.status != Member.Status.ACTIVE:
         raise ValidationError({"member": "只有在会会员才能当选代表。"})
     if congress.branch_id is not None and member.branch_id != congress.branch_id:
-        raise ValidationError({"member": f"{member.name}不是{congress.branch.name}的会员，"
+        # No name: the member belongs to another branch, whose roll this branch's chair does not read.
+        raise ValidationError({"member": f"该会员不是{congress.branch.name}的会员，"
                                          f"不能当选该分工会二级教代会的代表。"})
     if delegation is not None and delegation.congress_id != congress.pk:
         raise ValidationError({"delegation": "代表团不属于这次教代会。"})
@@ -254,7 +255,9 @@ def committee_member_add(*, by, committee: Committee, member: Member | None,
     _check_role(role)
     delegate = Delegate.objects.filter(congress=congress, member=member).select_related("member").first()
     if delegate is None:
-        raise ValidationError({"member": f"{member.name}不是{congress}的代表；委员会成员须是本次教代会的代表。"})
+        # A 二级教代会's manager learns the name of a member of their own branch only.
+        who = member.name if congress.branch_id is None or member.branch_id == congress.branch_id else "该会员"
+        raise ValidationError({"member": f"{who}不是{congress}的代表；委员会成员须是本次教代会的代表。"})
     if committee.memberships.filter(delegate=delegate).exists():
         raise Conflict(f"{member.name}已是{committee.name}的成员。", field="member")
     membership = CommitteeMembership.objects.create(committee=committee, delegate=delegate, role=role)

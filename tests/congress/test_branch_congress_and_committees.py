@@ -51,6 +51,7 @@ def test_delegates_of_a_branch_congress_are_members_of_that_branch(guilin, branc
                              format="json")
     assert refused.status_code == 400, refused.json()
     assert "不是文学院的会员" in refused.json()["errors"]["member"][0]
+    assert "理甲" not in refused.json()["errors"]["member"][0]  # another branch's member: no name
     assert count(guilin, Delegate, congress=b.branch_congress) == before
     # The office is held to the same rule.
     assert b.c.office.post("/api/v1/delegates/", {"congress": b.branch_congress.pk, "member": b.b1.member.pk},
@@ -171,6 +172,12 @@ def test_committees_take_delegates_of_their_own_congress_only(guilin, branches):
     own = f"/api/v1/congresses/{b.branch_congress.pk}/committees/"
     assert b.chair_a.post(own, {"name": "文学院提案工作委员会", "kind": "proposal"}, format="json").status_code == 201
     assert b.chair_b.post(own, {"name": "福利委员会"}, format="json").status_code == 403
+    # Seating a member of another branch there: refused without their name; one of the branch: named.
+    with in_schema(guilin):
+        branch_committee = b.branch_congress.committees.get()
+    refused = b.chair_a.post(f"{own}{branch_committee.pk}/members/", {"member": b.b1.member.pk}, format="json")
+    assert refused.status_code == 400 and "理甲" not in refused.json()["errors"]["member"][0]
+    assert "该会员不是" in refused.json()["errors"]["member"][0]
 
 
 def test_a_proposal_committee_member_reviews_and_the_audit_names_them(guilin, committee):
