@@ -322,6 +322,17 @@ def branch_congresses_running(user):
             .select_related("branch").order_by("branch__sort_order", "-term", "-session"))
 
 
+def may_read_committees(user, congress) -> bool:
+    """Who reads a congress's committees: anyone of the school for the school's congress; for a
+    二级教代会 (its committees stay inside the branch, like its proposals) those who run it and its
+    own delegates."""
+    from tenants.congress.services import delegate_of, may_manage_congress
+
+    if congress.branch_id is None:
+        return True
+    return may_manage_congress(user, congress) or delegate_of(user, congress) is not None
+
+
 def committees_of(congress):
     """The congress's committees (提案工作委员会 first) with their members."""
     return congress.committees.prefetch_related(

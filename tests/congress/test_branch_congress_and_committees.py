@@ -301,3 +301,17 @@ def test_the_school_sees_and_downloads_the_original_attachments_of_a_forwarded_p
     refused = b.c.office.post(f"/api/v1/proposals/{school}/attachments/",
                               {"file": SimpleUploadedFile("新.txt", b"x"), "kind": "proposal"}, format="multipart")
     assert refused.status_code == 403 and "沿用原提案的附件" in refused.json()["detail"]
+
+
+def test_a_branch_congress_committees_are_read_inside_the_branch_only(guilin, huzhou, host_client, committee):
+    b = committee.b
+    url = f"/api/v1/congresses/{b.branch_congress.pk}/committees/"
+    for insider in (b.c.office, b.chair_a, b.a1.client, b.a2.client):  # the office, its chair, its delegates
+        listed = insider.get(url)
+        assert listed.status_code == 200 and listed.json()["results"][0]["memberships"][0]["name"] == "文乙"
+    for outsider in (b.chair_b, b.b1.client, b.c.member, b.c.seconder1):
+        assert outsider.get(url).status_code == 404
+    assert host_client(huzhou, [Role.UNION_ADMIN]).get(url).status_code == 404
+    # The school's congress's committees stay readable by everyone of the school.
+    school = b.c.member.get(f"/api/v1/congresses/{b.school.pk}/committees/")
+    assert school.status_code == 200 and school.json()["results"][0]["memberships"][0]["name"] == "理甲"
