@@ -49,9 +49,9 @@ def _no_member(congress: Congress, number: str) -> str:
 
 
 def _branches_for(user):
-    if user.has_role(Role.UNION_ADMIN):
-        return Branch.objects.filter(is_active=True)
-    return Branch.objects.filter(is_active=True, chair=user)
+    """The branches this person may open a 二级教代会 for (the service's rule: all for the office)."""
+    branches = Branch.objects.all() if s.runs_every_congress(user) else s.chaired_branches(user)
+    return branches.filter(is_active=True)
 
 
 class CongressList(SchoolPage):

@@ -37,11 +37,11 @@ def proposals_with_details():
 def reviewed_congresses(user):
     """The congresses whose proposals this user reviews besides the office: those whose
     提案工作委员会 they sit on, and the 二级教代会 of the branches they chair."""
+    from tenants.congress.services import chaired_branches
+
     committee = CommitteeMembership.objects.filter(committee__kind=Committee.Kind.PROPOSAL,
                                                    delegate__member__user=user).values("committee__congress_id")
-    chaired = (Congress.objects.filter(branch__chair=user).values("pk") if user.has_role(Role.BRANCH_CHAIR)
-               else Congress.objects.none().values("pk"))
-    return Congress.objects.filter(Q(pk__in=committee) | Q(pk__in=chaired))
+    return Congress.objects.filter(Q(pk__in=committee) | Q(branch__in=chaired_branches(user)))
 
 
 def proposals_visible_to(user, queryset=None):
@@ -163,7 +163,7 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
     """The workflow steps this user can really take on this proposal now (for pages and clients)."""
     from tenants.congress.services import delegate_of
 
-    from tenants.congress.services import forward_refusal, review_refusal
+    from tenants.congress.services import forward_refusal, may_manage_congress, review_refusal
 
     delegate = delegate_of(user, proposal.congress)
     is_proposer = proposal.author_user_id is not None and proposal.author_user_id == user.pk
@@ -180,8 +180,7 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
         "merge": False,  # chosen from the list of proposals, not from one proposal's page
         "receive_forwarded": False,  # taken by forwarding, never on its own
         "forward": not forward_refusal(user, proposal) and not already_forwarded(proposal),
-        "assign": user.has_role(Role.UNION_ADMIN) or proposal.congress.branch_id is not None
-        and proposal.congress.branch.chair_id == user.pk,
+        "assign": may_manage_congress(user, proposal.congress),
     }
     reviewer = None
     steps = []
@@ -308,17 +307,19 @@ def suggestion_actions_for(suggestion: Suggestion, user) -> list[str]:
 def congresses_managed_by(user):
     """The congresses this user runs: every one for the office, the 二级教代会 of the branches a
     branch chair chairs; none for anyone else."""
-    if user.has_role(Role.UNION_ADMIN):
+    from tenants.congress.services import chaired_branches, runs_every_congress
+
+    if runs_every_congress(user):
         return Congress.objects.all()
-    if user.has_role(Role.BRANCH_CHAIR):
-        return Congress.objects.filter(branch__chair=user)
-    return Congress.objects.none()
+    return Congress.objects.filter(branch__in=chaired_branches(user))
 
 
 def branch_congresses_running(user):
     """The 二级教代会 of the branches this user chairs that are preparing or in session."""
-    return (Congress.objects.filter(branch__chair=user, status__in=[Congress.Status.PREPARING,
-                                                                   Congress.Status.IN_SESSION])
+    from tenants.congress.services import chaired_branches
+
+    return (Congress.objects.filter(branch__in=chaired_branches(user), status__in=[Congress.Status.PREPARING,
+                                                                                  Congress.Status.IN_SESSION])
             .select_related("branch").order_by("branch__sort_order", "-term", "-session"))
 
 

@@ -41,16 +41,30 @@ SECOND_ROUND_DAYS = 30
 
 # --- who runs a congress, who reviews its proposals -------------------------------------------
 
+# The one rule of who runs a congress (create, edit, open, close, delegates, committees, 交办, 转报):
+# the union office every congress, a branch chair the 二级教代会 of the branches they chair. Pages,
+# the API and the selectors ask these functions rather than re-coding it.
+
+def chaired_branches(user):
+    """The branches ``user`` chairs (分工会主席): none without the branch-chair role."""
+    if getattr(user, "pk", None) is None or not user.has_role(Role.BRANCH_CHAIR):
+        return Branch.objects.none()
+    return Branch.objects.filter(chair=user)
+
+
 def chairs_branch(user, branch_id) -> bool:
     """Is ``user`` the chair of that branch (分工会主席)?"""
-    return (branch_id is not None and getattr(user, "pk", None) is not None
-            and user.has_role(Role.BRANCH_CHAIR) and Branch.objects.filter(pk=branch_id, chair=user).exists())
+    return branch_id is not None and chaired_branches(user).filter(pk=branch_id).exists()
+
+
+def runs_every_congress(user) -> bool:
+    """The union office (or ``None``, the platform itself: demo data, fixtures)."""
+    return user is None or user.has_role(Role.UNION_ADMIN)
 
 
 def may_manage_congress(user, congress: Congress) -> bool:
-    """The union office runs every congress; a branch chair the 二级教代会 of a branch they chair.
-    ``None`` is the platform itself (demo data, fixtures)."""
-    if user is None or user.has_role(Role.UNION_ADMIN):
+    """The union office runs every congress; a branch chair the 二级教代会 of a branch they chair."""
+    if runs_every_congress(user):
         return True
     return congress.branch_id is not None and chairs_branch(user, congress.branch_id)
 
@@ -540,7 +554,7 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
 def proposal_assign(*, proposal: Proposal, by, lead_department: Department, due_date: datetime.date,
                     co_departments=(), note: str = "") -> Proposal:
     proposal = _lock(proposal)
-    if by is not None and not by.has_role(Role.UNION_ADMIN) and not chairs_branch(by, proposal.congress.branch_id):
+    if not may_manage_congress(by, proposal.congress):
         raise NotAllowed("只有校工会（或二级教代会所属分工会的主席）可以交办提案。")
     PROPOSAL_FLOW.check("assign", state=proposal.status, user=by)
     if due_date < timezone.localdate():
@@ -616,7 +630,7 @@ def forward_refusal(user, proposal: Proposal) -> str:
     """Why ``user`` may not forward this proposal to the school's congress ("" if they may)."""
     if proposal.congress.branch_id is None:
         return "只有二级教代会的提案可以转报学校教代会。"
-    if user is not None and not user.has_role(Role.UNION_ADMIN) and not chairs_branch(user, proposal.congress.branch_id):
+    if not may_manage_congress(user, proposal.congress):
         return f"只有校工会或{proposal.congress.branch.name}的分工会主席可以转报这件提案。"
     return ""
 

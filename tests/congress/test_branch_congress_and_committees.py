@@ -315,3 +315,43 @@ def test_a_branch_congress_committees_are_read_inside_the_branch_only(guilin, hu
     # The school's congress's committees stay readable by everyone of the school.
     school = b.c.member.get(f"/api/v1/congresses/{b.school.pk}/committees/")
     assert school.status_code == 200 and school.json()["results"][0]["memberships"][0]["name"] == "理甲"
+
+
+# --- who runs a congress: one rule, in the services ------------------------------------------------
+
+def test_who_runs_a_congress_is_decided_by_the_services_rule_alone(guilin, branches):
+    """congresses_managed_by (the congress pages), the 交办 offer and the reviewers' congresses all follow
+    services.may_manage_congress / chairs_branch; no other module re-codes "the branch's chair"."""
+    import inspect
+
+    import api.views.congress
+    import tenants.congress.selectors
+    import web.congress_admin_views
+    from tenants.accounts.models import User
+    from tenants.congress.models import Congress
+    from tenants.congress.selectors import congresses_managed_by, proposal_actions_for, reviewed_congresses
+    from tenants.congress.services import may_manage_congress
+
+    for module in (tenants.congress.selectors, web.congress_admin_views, api.views.congress):
+        source = inspect.getsource(module)
+        for recoded in ("chair_id", "branch__chair", "chair=user", "chair=request.user"):
+            assert recoded not in source, (module.__name__, recoded)
+    b = branches
+    pk = branch_proposal(b, state="accepted")
+    with in_schema(guilin):
+        wenxue_chair, lixue_chair = b.wenxue.chair, b.lixue.chair
+        # 文乙 made 文学院's chair on the roll without the branch-chair role runs nothing.
+        b.wenxue.chair = b.a2.user
+        b.wenxue.save(update_fields=["chair"])
+        office = User.objects.filter(roles__contains=[Role.UNION_ADMIN]).first()
+        proposal = Proposal.objects.select_related("congress__branch").get(pk=pk)
+        for user in (office, lixue_chair, b.a2.user, b.b1.user):
+            managed = set(congresses_managed_by(user).values_list("pk", flat=True))
+            assert managed == {c.pk for c in Congress.objects.all() if may_manage_congress(user, c)}
+            assert ("assign" in proposal_actions_for(proposal, user)) == may_manage_congress(user, proposal.congress)
+        assert not congresses_managed_by(b.a2.user).exists()
+        assert b.branch_congress.pk not in reviewed_congresses(wenxue_chair).values_list("pk", flat=True)
+        b.wenxue.chair = wenxue_chair
+        b.wenxue.save(update_fields=["chair"])
+        assert set(congresses_managed_by(wenxue_chair).values_list("pk", flat=True)) == {b.branch_congress.pk}
+        assert "assign" in proposal_actions_for(proposal, wenxue_chair)
