@@ -118,8 +118,10 @@ class ProposalSerializer(ModelSerializer):
     def get_forwarded_to(self, proposal) -> int | None:
         if proposal.status != Proposal.Status.FORWARDED:
             return None
-        forwarded = Proposal.objects.filter(forwarded_from=proposal).values_list("pk", flat=True).first()
-        return forwarded
+        try:  # selected with the row by proposals_with_details: no query per proposal
+            return proposal.forwarded_to.pk
+        except Proposal.DoesNotExist:
+            return None
 
 
 class ProposalDetailSerializer(ProposalSerializer):

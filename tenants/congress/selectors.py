@@ -29,6 +29,7 @@ def proposals_with_details():
     return Proposal.objects.select_related(
         "congress__branch", "proposer__member", "lead_department", "merged_into",
         "forwarded_from__congress__branch", "forwarded_from__proposer__member",
+        "forwarded_to",  # the reverse one-to-one: which school proposal a forwarded one became, no query per row
     ).prefetch_related("co_departments", "co_proposers__member").annotate(
         seconds_count=Count("seconds", filter=Q(seconds__withdrawn_at__isnull=True), distinct=True),
     ).order_by("-created", "-id")  # Meta.ordering is not applied to aggregating queries

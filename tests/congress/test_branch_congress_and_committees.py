@@ -355,3 +355,29 @@ def test_who_runs_a_congress_is_decided_by_the_services_rule_alone(guilin, branc
         b.wenxue.save(update_fields=["chair"])
         assert set(congresses_managed_by(wenxue_chair).values_list("pk", flat=True)) == {b.branch_congress.pk}
         assert "assign" in proposal_actions_for(proposal, wenxue_chair)
+
+
+def test_the_proposal_list_costs_the_same_queries_however_many_rows_were_forwarded(guilin, branches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    b = branches
+
+    def forward_one(title):
+        pk = branch_proposal(b, title=title, state="accepted")
+        assert post(b.chair_a, pk, "forward", {"congress": b.school.pk, "reason": "涉及全校"}).status_code == 201
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            response = b.c.office.get("/api/v1/proposals/", {"page_size": 100})
+        assert response.status_code == 200
+        rows = response.json()["results"]
+        return len(queries), sorted(r["forwarded_to"] for r in rows if r["status"] == "forwarded")
+
+    forward_one("转报之一")
+    few, forwarded_few = listed()
+    for title in ("转报之二", "转报之三", "转报之四"):
+        forward_one(title)
+    many, forwarded_many = listed()
+    assert len(forwarded_few) == 1 and len(forwarded_many) == 4 and None not in forwarded_many
+    assert many == few, f"{few} queries for one forwarded proposal, {many} for four"
