@@ -32,10 +32,26 @@ def _congress(pk, user) -> Congress:
     return get_object_or_404(congresses_managed_by(user).select_related("branch"), pk=pk)
 
 
+def _member_by_number(congress: Congress, number: str):
+    """The member a 工号 typed on the congress page names: anyone of the school for the school's
+    congress; for a 二级教代会 only a member of its branch (so a branch chair cannot turn the 工号 of
+    another branch's member into a name)."""
+    members = Member.objects.filter(employee_number=number)
+    if congress.branch_id is not None:
+        members = members.filter(branch_id=congress.branch_id)
+    return members.first() if number else None
+
+
+def _no_member(congress: Congress, number: str) -> str:
+    if not number:
+        return "请填写会员工号。"
+    return f"{'本分工会' if congress.branch_id is not None else ''}没有工号为“{number}”的会员。"
+
+
 def _branches_for(user):
-    if user.has_role(Role.UNION_ADMIN):
-        return Branch.objects.filter(is_active=True)
-    return Branch.objects.filter(is_active=True, chair=user)
+    """The branches this person may open a 二级教代会 for (the service's rule: all for the office)."""
+    branches = Branch.objects.all() if s.runs_every_congress(user) else s.chaired_branches(user)
+    return branches.filter(is_active=True)
 
 
 class CongressList(SchoolPage):
@@ -178,9 +194,9 @@ class CongressDetail(SchoolPage):
         form = DelegateForm(request.POST, prefix="delegate", congress=congress)
         if form.is_valid():
             number = form.cleaned_data["member"].strip()
-            member = Member.objects.filter(employee_number=number).first() if number else None
+            member = _member_by_number(congress, number)
             if member is None:
-                form.add_error("member", f"没有工号为“{number}”的会员。" if number else "请填写会员工号。")
+                form.add_error("member", _no_member(congress, number))
             elif self.call_service(lambda: s.delegate_elect(
                     by=request.user, congress=congress, member=member, delegation=form.cleaned_data["delegation"]),
                     form=form, success=f"{member.name}已登记为代表。"):
@@ -193,12 +209,12 @@ class CongressDetail(SchoolPage):
         form = CommitteeMemberForm(request.POST, prefix="seat", congress=congress)
         if form.is_valid():
             number = form.cleaned_data["member"].strip()
-            member = Member.objects.filter(employee_number=number).first() if number else None
+            member = _member_by_number(congress, number)
             committee = form.cleaned_data["committee"]
             if committee is None:
                 form.add_error("committee", "请选择委员会。")
             elif member is None:
-                form.add_error("member", f"没有工号为“{number}”的会员。" if number else "请填写会员工号。")
+                form.add_error("member", _no_member(congress, number))
             elif self.call_service(lambda: s.committee_member_add(
                     by=request.user, committee=committee, member=member, role=form.cleaned_data["role"]),
                     form=form, success=f"{member.name}已加入{committee.name}。"):

@@ -17,6 +17,7 @@ from tenants.congress.selectors import (
     forward_targets,
     merge_candidates,
     proposal_actions_for,
+    proposal_attachments,
     proposal_history,
     proposals_matching,
     proposals_visible_to,
@@ -90,7 +91,7 @@ class ProposalDetail(SchoolPage):
             seconders=[second.delegate.member.name for second in active_seconders(proposal)],
             departments=Department.objects.filter(is_active=True), ratings=Rating.choices,
             default_due=datetime.date.today() + datetime.timedelta(days=30),
-            attachments=proposal.attachments.select_related("uploaded_by"),
+            attachments=proposal_attachments(proposal),
             attachment_kind=kind, attachment_form=attachment_form or (AttachmentForm() if kind else None),
             merge_candidates=merge_candidates(proposal, request.user),
             history=proposal_history(proposal), failed=failed or {},
@@ -105,7 +106,7 @@ class ProposalAttachments(SchoolPage):
 
     def get(self, request, pk, attachment_id=None):
         proposal = visible_proposal(request.user, pk)
-        attachment = proposal.attachments.filter(pk=attachment_id).first() if attachment_id else None
+        attachment = proposal_attachments(proposal).filter(pk=attachment_id).first() if attachment_id else None
         if attachment is None:
             raise Http404
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

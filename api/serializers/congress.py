@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
@@ -117,19 +118,27 @@ class ProposalSerializer(ModelSerializer):
     def get_forwarded_to(self, proposal) -> int | None:
         if proposal.status != Proposal.Status.FORWARDED:
             return None
-        forwarded = Proposal.objects.filter(forwarded_from=proposal).values_list("pk", flat=True).first()
-        return forwarded
+        try:  # selected with the row by proposals_with_details: no query per proposal
+            return proposal.forwarded_to.pk
+        except Proposal.DoesNotExist:
+            return None
 
 
 class ProposalDetailSerializer(ProposalSerializer):
     replies = ReplySerializer(many=True, read_only=True, label="答复")
-    attachments = AttachmentSerializer(many=True, read_only=True, label="附件")
+    attachments = serializers.SerializerMethodField(label="附件（转报的提案：含原提案的提案附件）")
     seconders = serializers.SerializerMethodField(label="附议人")
     my_actions = serializers.SerializerMethodField(label="我现在可以执行的操作")
 
     class Meta(ProposalSerializer.Meta):
         fields = ProposalSerializer.Meta.fields + ["replies", "attachments", "seconders", "my_actions"]
         read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, proposal):
+        from tenants.congress.selectors import proposal_attachments
+
+        return AttachmentSerializer(proposal_attachments(proposal), many=True).data
 
     def get_seconders(self, proposal) -> list[str]:
         from tenants.congress.selectors import active_seconders

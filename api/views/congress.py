@@ -65,6 +65,8 @@ from tenants.congress.selectors import (
     committees_of,
     congress_figures,
     department_figures,
+    may_read_committees,
+    proposal_attachments,
     proposals_visible_to,
     suggestions_visible_to,
 )
@@ -171,6 +173,7 @@ class CongressViewSet(ReadForAllWriteForManagers, mixins.ListModelMixin, mixins.
         return xlsx_response(content, f"{congress.label}提案工作统计.xlsx")
 
     @extend_schema(methods=["GET"], summary="专门委员会及其成员（提案工作委员会在前）",
+                   description="学校教代会的委员会全校可见；二级教代会的只对校工会、该分工会主席和本次教代会代表可见，其他人 404。",
                    responses=CommitteeSerializer(many=True), filters=False)
     @extend_schema(methods=["POST"], summary="新建专门委员会（每次教代会一个提案工作委员会；校工会或二级教代会所属分工会主席）",
                    request=CommitteeInputSerializer, responses={201: CommitteeSerializer})
@@ -182,6 +185,8 @@ class CongressViewSet(ReadForAllWriteForManagers, mixins.ListModelMixin, mixins.
                                            **validated(request, CommitteeInputSerializer))
             return Response(CommitteeSerializer(committees_of(congress).get(pk=committee.pk)).data,
                             status=status.HTTP_201_CREATED)
+        if not may_read_committees(request.user, congress):
+            raise Http404  # a 二级教代会's committees stay inside it, like its proposals
         return self.paginated(committees_of(congress), CommitteeSerializer)
 
     def _committee(self, congress, committee_id):
@@ -281,7 +286,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def base_queryset(self):
         proposals = proposals_visible_to(self.request.user)
         if self.action != "list":
-            proposals = proposals.prefetch_related("replies__department", "attachments")
+            proposals = proposals.prefetch_related("replies__department")
         return proposals
 
     def _detail(self, proposal, code=status.HTTP_200_OK):
@@ -411,7 +416,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(summary="下载附件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment_download(self, request, pk=None, attachment_id=None):
-        attachment = self.get_object().attachments.filter(pk=attachment_id).first()
+        attachment = proposal_attachments(self.get_object()).filter(pk=attachment_id).first()
         if attachment is None:
             raise Http404
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

@@ -13,6 +13,7 @@ from tenants.congress.models import (
     Congress,
     Delegate,
     Proposal,
+    ProposalAttachment,
     ProposalReply,
     ProposalSecond,
     Rating,
@@ -28,6 +29,7 @@ def proposals_with_details():
     return Proposal.objects.select_related(
         "congress__branch", "proposer__member", "lead_department", "merged_into",
         "forwarded_from__congress__branch", "forwarded_from__proposer__member",
+        "forwarded_to",  # the reverse one-to-one: which school proposal a forwarded one became, no query per row
     ).prefetch_related("co_departments", "co_proposers__member").annotate(
         seconds_count=Count("seconds", filter=Q(seconds__withdrawn_at__isnull=True), distinct=True),
     ).order_by("-created", "-id")  # Meta.ordering is not applied to aggregating queries
@@ -36,11 +38,11 @@ def proposals_with_details():
 def reviewed_congresses(user):
     """The congresses whose proposals this user reviews besides the office: those whose
     提案工作委员会 they sit on, and the 二级教代会 of the branches they chair."""
+    from tenants.congress.services import chaired_branches
+
     committee = CommitteeMembership.objects.filter(committee__kind=Committee.Kind.PROPOSAL,
                                                    delegate__member__user=user).values("committee__congress_id")
-    chaired = (Congress.objects.filter(branch__chair=user).values("pk") if user.has_role(Role.BRANCH_CHAIR)
-               else Congress.objects.none().values("pk"))
-    return Congress.objects.filter(Q(pk__in=committee) | Q(pk__in=chaired))
+    return Congress.objects.filter(Q(pk__in=committee) | Q(branch__in=chaired_branches(user)))
 
 
 def proposals_visible_to(user, queryset=None):
@@ -76,6 +78,16 @@ def proposals_visible_to(user, queryset=None):
                                                                  department__in=my_departments)))
     )
     return proposals.filter(pk__in=Proposal.objects.filter(visible).values("pk"))
+
+
+def proposal_attachments(proposal: Proposal):
+    """The attachments shown with (and downloaded through) this proposal: its own and, for a proposal
+    forwarded from a 二级教代会, the original's 提案附件 (a forwarded proposal takes no new ones). The
+    caller has checked that the user sees ``proposal``; the original itself stays inside its branch."""
+    own = Q(proposal_id=proposal.pk)
+    if proposal.forwarded_from_id is not None:
+        own |= Q(proposal_id=proposal.forwarded_from_id, kind=ProposalAttachment.Kind.PROPOSAL)
+    return ProposalAttachment.objects.filter(own).select_related("uploaded_by").order_by("id")
 
 
 def proposals_matching(proposals, text: str):
@@ -152,7 +164,7 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
     """The workflow steps this user can really take on this proposal now (for pages and clients)."""
     from tenants.congress.services import delegate_of
 
-    from tenants.congress.services import forward_refusal, review_refusal
+    from tenants.congress.services import forward_refusal, may_manage_congress, review_refusal
 
     delegate = delegate_of(user, proposal.congress)
     is_proposer = proposal.author_user_id is not None and proposal.author_user_id == user.pk
@@ -160,16 +172,16 @@ def proposal_actions_for(proposal: Proposal, user) -> list[str]:
         proposal=proposal, delegate=delegate, withdrawn_at__isnull=True).exists()
     handles_lead = proposal.lead_department_id is not None and proposal.lead_department.handlers.filter(
         pk=user.pk).exists()
+    forwarded = proposal.forwarded_from_id is not None  # arrives ready for 初审: nobody seconds it
     record_checks = {
         "submit": is_proposer, "rate": is_proposer,
-        "second": delegate is not None and not is_proposer and not has_second,
-        "withdraw_second": has_second,
+        "second": delegate is not None and not is_proposer and not has_second and not forwarded,
+        "withdraw_second": has_second and not forwarded,
         "reply": handles_lead,
         "merge": False,  # chosen from the list of proposals, not from one proposal's page
         "receive_forwarded": False,  # taken by forwarding, never on its own
         "forward": not forward_refusal(user, proposal) and not already_forwarded(proposal),
-        "assign": user.has_role(Role.UNION_ADMIN) or proposal.congress.branch_id is not None
-        and proposal.congress.branch.chair_id == user.pk,
+        "assign": may_manage_congress(user, proposal.congress),
     }
     reviewer = None
     steps = []
@@ -296,18 +308,31 @@ def suggestion_actions_for(suggestion: Suggestion, user) -> list[str]:
 def congresses_managed_by(user):
     """The congresses this user runs: every one for the office, the 二级教代会 of the branches a
     branch chair chairs; none for anyone else."""
-    if user.has_role(Role.UNION_ADMIN):
+    from tenants.congress.services import chaired_branches, runs_every_congress
+
+    if runs_every_congress(user):
         return Congress.objects.all()
-    if user.has_role(Role.BRANCH_CHAIR):
-        return Congress.objects.filter(branch__chair=user)
-    return Congress.objects.none()
+    return Congress.objects.filter(branch__in=chaired_branches(user))
 
 
 def branch_congresses_running(user):
     """The 二级教代会 of the branches this user chairs that are preparing or in session."""
-    return (Congress.objects.filter(branch__chair=user, status__in=[Congress.Status.PREPARING,
-                                                                   Congress.Status.IN_SESSION])
+    from tenants.congress.services import chaired_branches
+
+    return (Congress.objects.filter(branch__in=chaired_branches(user), status__in=[Congress.Status.PREPARING,
+                                                                                  Congress.Status.IN_SESSION])
             .select_related("branch").order_by("branch__sort_order", "-term", "-session"))
+
+
+def may_read_committees(user, congress) -> bool:
+    """Who reads a congress's committees: anyone of the school for the school's congress; for a
+    二级教代会 (its committees stay inside the branch, like its proposals) those who run it and its
+    own delegates."""
+    from tenants.congress.services import delegate_of, may_manage_congress
+
+    if congress.branch_id is None:
+        return True
+    return may_manage_congress(user, congress) or delegate_of(user, congress) is not None
 
 
 def committees_of(congress):

@@ -41,16 +41,30 @@ SECOND_ROUND_DAYS = 30
 
 # --- who runs a congress, who reviews its proposals -------------------------------------------
 
+# The one rule of who runs a congress (create, edit, open, close, delegates, committees, 交办, 转报):
+# the union office every congress, a branch chair the 二级教代会 of the branches they chair. Pages,
+# the API and the selectors ask these functions rather than re-coding it.
+
+def chaired_branches(user):
+    """The branches ``user`` chairs (分工会主席): none without the branch-chair role."""
+    if getattr(user, "pk", None) is None or not user.has_role(Role.BRANCH_CHAIR):
+        return Branch.objects.none()
+    return Branch.objects.filter(chair=user)
+
+
 def chairs_branch(user, branch_id) -> bool:
     """Is ``user`` the chair of that branch (分工会主席)?"""
-    return (branch_id is not None and getattr(user, "pk", None) is not None
-            and user.has_role(Role.BRANCH_CHAIR) and Branch.objects.filter(pk=branch_id, chair=user).exists())
+    return branch_id is not None and chaired_branches(user).filter(pk=branch_id).exists()
+
+
+def runs_every_congress(user) -> bool:
+    """The union office (or ``None``, the platform itself: demo data, fixtures)."""
+    return user is None or user.has_role(Role.UNION_ADMIN)
 
 
 def may_manage_congress(user, congress: Congress) -> bool:
-    """The union office runs every congress; a branch chair the 二级教代会 of a branch they chair.
-    ``None`` is the platform itself (demo data, fixtures)."""
-    if user is None or user.has_role(Role.UNION_ADMIN):
+    """The union office runs every congress; a branch chair the 二级教代会 of a branch they chair."""
+    if runs_every_congress(user):
         return True
     return congress.branch_id is not None and chairs_branch(user, congress.branch_id)
 
@@ -198,7 +212,8 @@ def delegate_elect(*, by, congress: Congress, member: Member, delegation: Delega
     if member.status != Member.Status.ACTIVE:
         raise ValidationError({"member": "只有在会会员才能当选代表。"})
     if congress.branch_id is not None and member.branch_id != congress.branch_id:
-        raise ValidationError({"member": f"{member.name}不是{congress.branch.name}的会员，"
+        # No name: the member belongs to another branch, whose roll this branch's chair does not read.
+        raise ValidationError({"member": f"该会员不是{congress.branch.name}的会员，"
                                          f"不能当选该分工会二级教代会的代表。"})
     if delegation is not None and delegation.congress_id != congress.pk:
         raise ValidationError({"delegation": "代表团不属于这次教代会。"})
@@ -254,7 +269,9 @@ def committee_member_add(*, by, committee: Committee, member: Member | None,
     _check_role(role)
     delegate = Delegate.objects.filter(congress=congress, member=member).select_related("member").first()
     if delegate is None:
-        raise ValidationError({"member": f"{member.name}不是{congress}的代表；委员会成员须是本次教代会的代表。"})
+        # A 二级教代会's manager learns the name of a member of their own branch only.
+        who = member.name if congress.branch_id is None or member.branch_id == congress.branch_id else "该会员"
+        raise ValidationError({"member": f"{who}不是{congress}的代表；委员会成员须是本次教代会的代表。"})
     if committee.memberships.filter(delegate=delegate).exists():
         raise Conflict(f"{member.name}已是{committee.name}的成员。", field="member")
     membership = CommitteeMembership.objects.create(committee=committee, delegate=delegate, role=role)
@@ -392,15 +409,27 @@ def _active_seconds(proposal: Proposal):
     return ProposalSecond.objects.filter(proposal=proposal, withdrawn_at__isnull=True)
 
 
+FORWARDED_NEEDS_NO_SECONDS = "转报的提案无需附议。"
+
+
+def _refuse_seconding_forwarded(proposal: Proposal) -> None:
+    """A proposal forwarded from a 二级教代会 arrives ready for 初审 (附议已满) without seconds: no one
+    seconds it, and no withdrawn second can move it back out of review."""
+    if proposal.forwarded_from_id is not None:
+        raise Conflict(FORWARDED_NEEDS_NO_SECONDS)
+
+
 @transaction.atomic
 def proposal_second(*, proposal: Proposal, by) -> Proposal:
     proposal = _lock(proposal)
+    _refuse_seconding_forwarded(proposal)
     PROPOSAL_FLOW.check("second", state=proposal.status, user=by)
     congress = proposal.congress
     delegate = delegate_of(by, congress)
     if delegate is None:
         raise NotAllowed("只有本次教代会的代表才能附议。")
-    if delegate.pk == proposal.proposer_id:
+    author = proposal.author  # the original proposer's delegateship, for a forwarded proposal
+    if author is not None and delegate.member_id == author.member_id:
         raise NotAllowed("提案人不能附议自己的提案。")
     if congress.seconding_closes_at and timezone.now() > congress.seconding_closes_at:
         raise Conflict(f"附议已于 {timezone.localtime(congress.seconding_closes_at):%Y-%m-%d %H:%M} 截止。")
@@ -418,6 +447,7 @@ def proposal_second(*, proposal: Proposal, by) -> Proposal:
 @transaction.atomic
 def proposal_withdraw_second(*, proposal: Proposal, by) -> Proposal:
     proposal = _lock(proposal)
+    _refuse_seconding_forwarded(proposal)
     PROPOSAL_FLOW.check("withdraw_second", state=proposal.status, user=by)
     delegate = delegate_of(by, proposal.congress)
     second = _active_seconds(proposal).filter(delegate=delegate).first() if delegate else None
@@ -524,7 +554,7 @@ def proposal_merge(*, target: Proposal, sources, by, note: str = "") -> Proposal
 def proposal_assign(*, proposal: Proposal, by, lead_department: Department, due_date: datetime.date,
                     co_departments=(), note: str = "") -> Proposal:
     proposal = _lock(proposal)
-    if by is not None and not by.has_role(Role.UNION_ADMIN) and not chairs_branch(by, proposal.congress.branch_id):
+    if not may_manage_congress(by, proposal.congress):
         raise NotAllowed("只有校工会（或二级教代会所属分工会的主席）可以交办提案。")
     PROPOSAL_FLOW.check("assign", state=proposal.status, user=by)
     if due_date < timezone.localdate():
@@ -600,7 +630,7 @@ def forward_refusal(user, proposal: Proposal) -> str:
     """Why ``user`` may not forward this proposal to the school's congress ("" if they may)."""
     if proposal.congress.branch_id is None:
         return "只有二级教代会的提案可以转报学校教代会。"
-    if user is not None and not user.has_role(Role.UNION_ADMIN) and not chairs_branch(user, proposal.congress.branch_id):
+    if not may_manage_congress(user, proposal.congress):
         return f"只有校工会或{proposal.congress.branch.name}的分工会主席可以转报这件提案。"
     return ""
 

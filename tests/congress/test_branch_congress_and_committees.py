@@ -51,6 +51,7 @@ def test_delegates_of_a_branch_congress_are_members_of_that_branch(guilin, branc
                              format="json")
     assert refused.status_code == 400, refused.json()
     assert "不是文学院的会员" in refused.json()["errors"]["member"][0]
+    assert "理甲" not in refused.json()["errors"]["member"][0]  # another branch's member: no name
     assert count(guilin, Delegate, congress=b.branch_congress) == before
     # The office is held to the same rule.
     assert b.c.office.post("/api/v1/delegates/", {"congress": b.branch_congress.pk, "member": b.b1.member.pk},
@@ -171,6 +172,12 @@ def test_committees_take_delegates_of_their_own_congress_only(guilin, branches):
     own = f"/api/v1/congresses/{b.branch_congress.pk}/committees/"
     assert b.chair_a.post(own, {"name": "文学院提案工作委员会", "kind": "proposal"}, format="json").status_code == 201
     assert b.chair_b.post(own, {"name": "福利委员会"}, format="json").status_code == 403
+    # Seating a member of another branch there: refused without their name; one of the branch: named.
+    with in_schema(guilin):
+        branch_committee = b.branch_congress.committees.get()
+    refused = b.chair_a.post(f"{own}{branch_committee.pk}/members/", {"member": b.b1.member.pk}, format="json")
+    assert refused.status_code == 400 and "理甲" not in refused.json()["errors"]["member"][0]
+    assert "该会员不是" in refused.json()["errors"]["member"][0]
 
 
 def test_a_proposal_committee_member_reviews_and_the_audit_names_them(guilin, committee):
@@ -223,3 +230,154 @@ def test_the_branch_committee_reviews_branch_proposals(guilin, committee):
     assert post(b.b1.client, pk, "start-review").status_code == 404  # the school's committee: not visible
     assert post(b.a2.client, pk, "start-review").json()["status"] == "under_review"  # 文乙 seconded, may review
     assert post(b.a2.client, pk, "accept").json()["status"] == "accepted"
+
+
+# --- a forwarded proposal: no seconds, the original's attachments -------------------------------------
+
+def forwarded(b, title="关于全校教工体检增加项目的提案", before_review=None):
+    """A 文学院 proposal by 文甲, accepted and forwarded by 文学院's chair; returns (original, school) ids.
+    ``before_review(pk)`` runs while the proposal is still seconded (the proposer may add attachments)."""
+    pk = branch_proposal(b, title=title)
+    if before_review is not None:
+        before_review(pk)
+    assert post(b.chair_a, pk, "start-review").status_code == 200
+    assert post(b.chair_a, pk, "accept").status_code == 200
+    response = post(b.chair_a, pk, "forward", {"congress": b.school.pk, "reason": "涉及全校"})
+    assert response.status_code == 201, response.content
+    return pk, response.json()["id"]
+
+
+def test_a_forwarded_proposal_takes_no_seconds_and_stays_ready_for_review(guilin, branches):
+    b = branches
+    with in_schema(guilin):
+        delegate_elect(by=None, congress=b.school, member=b.a1.member)  # the author sits in the school's too
+    _, school = forwarded(b)
+    assert "second" not in b.c.seconder1.get(f"/api/v1/proposals/{school}/").json()["my_actions"]
+    records = count(guilin, AuditRecord)
+    # Any school delegate, and the original author (proposer None on the school's copy): refused, 409.
+    for client in (b.c.seconder1, b.a1.client):
+        refused = post(client, school, "second")
+        assert refused.status_code == 409 and refused.json()["detail"] == "转报的提案无需附议。", refused.content
+        withdrawn = post(client, school, "withdraw-second")
+        assert withdrawn.status_code == 409 and withdrawn.json()["detail"] == "转报的提案无需附议。"
+    with in_schema(guilin):
+        proposal = Proposal.objects.get(pk=school)
+        assert proposal.status == "seconded" and not proposal.seconds.exists()
+    assert count(guilin, AuditRecord) == records
+    assert post(b.c.office, school, "start-review").json()["status"] == "under_review"
+
+
+def test_the_school_sees_and_downloads_the_original_attachments_of_a_forwarded_proposal(
+        guilin, huzhou, branches, host_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    b = branches
+    uploaded = []
+
+    def attach(pk):
+        response = b.a1.client.post(f"/api/v1/proposals/{pk}/attachments/",
+                                    {"file": SimpleUploadedFile("体检调研.txt", "调研数据".encode()),
+                                     "kind": "proposal"}, format="multipart")
+        assert response.status_code == 201, response.content
+        uploaded.append(response.json()["id"])
+
+    original, school = forwarded(b, before_review=attach)
+    attachment = uploaded[0]
+    detail = b.c.seconder1.get(f"/api/v1/proposals/{school}/").json()
+    assert [a["id"] for a in detail["attachments"]] == [attachment]
+    # Through the school proposal's own visibility: a school delegate and the office download it ...
+    for client in (b.c.seconder1, b.c.office):
+        download = client.get(f"/api/v1/proposals/{school}/attachments/{attachment}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content) == "调研数据".encode()
+    # ... while the original stays inside its branch, and no other school finds either.
+    assert b.c.seconder1.get(f"/api/v1/proposals/{original}/attachments/{attachment}/").status_code == 404
+    outsider = host_client(huzhou, [Role.UNION_ADMIN])
+    assert outsider.get(f"/api/v1/proposals/{school}/attachments/{attachment}/").status_code == 404
+    # Another proposal's attachment is not served through the forwarded one.
+    other_pk = branch_proposal(b, title="文学院内部的提案")
+    attach(other_pk)
+    assert b.c.office.get(f"/api/v1/proposals/{school}/attachments/{uploaded[1]}/").status_code == 404
+    # Still no new proposal attachment on the forwarded copy.
+    refused = b.c.office.post(f"/api/v1/proposals/{school}/attachments/",
+                              {"file": SimpleUploadedFile("新.txt", b"x"), "kind": "proposal"}, format="multipart")
+    assert refused.status_code == 403 and "沿用原提案的附件" in refused.json()["detail"]
+
+
+def test_a_branch_congress_committees_are_read_inside_the_branch_only(guilin, huzhou, host_client, committee):
+    b = committee.b
+    url = f"/api/v1/congresses/{b.branch_congress.pk}/committees/"
+    for insider in (b.c.office, b.chair_a, b.a1.client, b.a2.client):  # the office, its chair, its delegates
+        listed = insider.get(url)
+        assert listed.status_code == 200 and listed.json()["results"][0]["memberships"][0]["name"] == "文乙"
+    for outsider in (b.chair_b, b.b1.client, b.c.member, b.c.seconder1):
+        assert outsider.get(url).status_code == 404
+    assert host_client(huzhou, [Role.UNION_ADMIN]).get(url).status_code == 404
+    # The school's congress's committees stay readable by everyone of the school.
+    school = b.c.member.get(f"/api/v1/congresses/{b.school.pk}/committees/")
+    assert school.status_code == 200 and school.json()["results"][0]["memberships"][0]["name"] == "理甲"
+
+
+# --- who runs a congress: one rule, in the services ------------------------------------------------
+
+def test_who_runs_a_congress_is_decided_by_the_services_rule_alone(guilin, branches):
+    """congresses_managed_by (the congress pages), the 交办 offer and the reviewers' congresses all follow
+    services.may_manage_congress / chairs_branch; no other module re-codes "the branch's chair"."""
+    import inspect
+
+    import api.views.congress
+    import tenants.congress.selectors
+    import web.congress_admin_views
+    from tenants.accounts.models import User
+    from tenants.congress.models import Congress
+    from tenants.congress.selectors import congresses_managed_by, proposal_actions_for, reviewed_congresses
+    from tenants.congress.services import may_manage_congress
+
+    for module in (tenants.congress.selectors, web.congress_admin_views, api.views.congress):
+        source = inspect.getsource(module)
+        for recoded in ("chair_id", "branch__chair", "chair=user", "chair=request.user"):
+            assert recoded not in source, (module.__name__, recoded)
+    b = branches
+    pk = branch_proposal(b, state="accepted")
+    with in_schema(guilin):
+        wenxue_chair, lixue_chair = b.wenxue.chair, b.lixue.chair
+        # 文乙 made 文学院's chair on the roll without the branch-chair role runs nothing.
+        b.wenxue.chair = b.a2.user
+        b.wenxue.save(update_fields=["chair"])
+        office = User.objects.filter(roles__contains=[Role.UNION_ADMIN]).first()
+        proposal = Proposal.objects.select_related("congress__branch").get(pk=pk)
+        for user in (office, lixue_chair, b.a2.user, b.b1.user):
+            managed = set(congresses_managed_by(user).values_list("pk", flat=True))
+            assert managed == {c.pk for c in Congress.objects.all() if may_manage_congress(user, c)}
+            assert ("assign" in proposal_actions_for(proposal, user)) == may_manage_congress(user, proposal.congress)
+        assert not congresses_managed_by(b.a2.user).exists()
+        assert b.branch_congress.pk not in reviewed_congresses(wenxue_chair).values_list("pk", flat=True)
+        b.wenxue.chair = wenxue_chair
+        b.wenxue.save(update_fields=["chair"])
+        assert set(congresses_managed_by(wenxue_chair).values_list("pk", flat=True)) == {b.branch_congress.pk}
+        assert "assign" in proposal_actions_for(proposal, wenxue_chair)
+
+
+def test_the_proposal_list_costs_the_same_queries_however_many_rows_were_forwarded(guilin, branches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    b = branches
+
+    def forward_one(title):
+        pk = branch_proposal(b, title=title, state="accepted")
+        assert post(b.chair_a, pk, "forward", {"congress": b.school.pk, "reason": "涉及全校"}).status_code == 201
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            response = b.c.office.get("/api/v1/proposals/", {"page_size": 100})
+        assert response.status_code == 200
+        rows = response.json()["results"]
+        return len(queries), sorted(r["forwarded_to"] for r in rows if r["status"] == "forwarded")
+
+    forward_one("转报之一")
+    few, forwarded_few = listed()
+    for title in ("转报之二", "转报之三", "转报之四"):
+        forward_one(title)
+    many, forwarded_many = listed()
+    assert len(forwarded_few) == 1 and len(forwarded_many) == 4 and None not in forwarded_many
+    assert many == few, f"{few} queries for one forwarded proposal, {many} for four"

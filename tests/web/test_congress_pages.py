@@ -358,6 +358,7 @@ def test_a_form_the_service_refused_can_be_sent_again_once_corrected(rf):
 # --- 二级教代会, committees, the 提案工作委员会's review, 转报 (issue #12) ----------------------------
 
 def test_a_branch_chair_runs_their_branch_congress_on_the_pages_and_no_other(guilin, branches):
+    from tenants.congress import services as s
     from tenants.congress.models import Congress as C
 
     b = branches
@@ -371,11 +372,24 @@ def test_a_branch_chair_runs_their_branch_congress_on_the_pages_and_no_other(gui
     assert status == 200 and "文学院二级教代会" in body
     for url in (detail, f"{detail}edit/", f"{detail}figures/"):
         assert chair_b.get(url).status_code == 404, url
-    # 理学院's member is no delegate of 文学院's congress: the reason beside the field, nothing written.
-    status, body = page(chair_a, detail, **{"delegate-member": b.b1.member.employee_number})
-    assert "不是文学院的会员" in body
+    # 理学院's member is no delegate of 文学院's congress: the 工号 is looked up within 文学院 only, so
+    # the reason beside the field names nobody (a chair cannot turn another branch's 工号 into a name).
+    number = b.b1.member.employee_number
+    status, body = page(chair_a, detail, **{"delegate-member": number})
+    assert f"本分工会没有工号为“{number}”的会员。" in body and "理甲" not in body
+    with in_schema(guilin):
+        committee = s.committee_create(by=None, congress=b.branch_congress, name="文学院提案工作委员会",
+                                       kind="proposal")
+    status, body = page(chair_a, detail, **{"seat-committee": str(committee.pk), "seat-member": number,
+                                            "seat-role": "member"})
+    assert f"本分工会没有工号为“{number}”的会员。" in body and "理甲" not in body
     with in_schema(guilin):
         assert not Delegate.objects.filter(congress=b.branch_congress, member=b.b1.member).exists()
+        assert not committee.memberships.exists()
+    # A 工号 of its own branch still finds the member.
+    status, body = page(chair_a, detail, **{"seat-committee": str(committee.pk),
+                                            "seat-member": b.a2.member.employee_number, "seat-role": "member"})
+    assert "文乙已加入文学院提案工作委员会" in body
     # A new 二级教代会: only the branches this chair chairs are offered.
     status, body = page(chair_a, "/congresses/new/")
     assert "文学院" in body and "理学院" not in body and "全校（学校教代会）" not in body
@@ -473,3 +487,28 @@ def test_a_branch_chair_forwards_on_the_proposal_page_and_outsiders_find_nothing
     with in_schema(guilin):
         assert Proposal.objects.filter(forwarded_from_id=pk, congress=b.school).count() == 1
     assert browser_for(guilin, b.chair_b).get(f"/proposals/{pk}/").status_code == 404
+
+
+def test_a_forwarded_proposal_page_offers_no_seconding_and_shows_the_original_attachments(guilin, branches):
+    from tests.congress.fixtures import branch_proposal, post
+
+    b = branches
+    pk = branch_proposal(b, title="文学院附带调研的提案")
+    upload = b.a1.client.post(f"/api/v1/proposals/{pk}/attachments/",
+                              {"file": SimpleUploadedFile("调研.txt", "原提案附件".encode()), "kind": "proposal"},
+                              format="multipart")
+    attachment = upload.json()["id"]
+    assert post(b.chair_a, pk, "start-review").status_code == 200
+    school = post(b.chair_a, pk, "forward", {"congress": b.school.pk, "reason": "涉及全校"}).json()["id"]
+    delegate = browser_for(guilin, b.c.seconder1)
+    status, body = page(delegate, f"/proposals/{school}/")
+    assert status == 200 and 'data-step="second"' not in body and "转报的提案无需附议" in body
+    assert "调研.txt" in body and f"/proposals/{school}/attachments/{attachment}/" in body
+    download = delegate.get(f"/proposals/{school}/attachments/{attachment}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == "原提案附件".encode()
+    assert delegate.get(f"/proposals/{pk}/attachments/{attachment}/").status_code == 404
+    # Sent anyway: refused beside the step, nothing moves.
+    status, body = page(delegate, f"/proposals/{school}/second/", note="")
+    assert "<p>转报的提案无需附议。</p>" in body
+    with in_schema(guilin):
+        assert Proposal.objects.get(pk=school).status == "seconded"
