@@ -448,7 +448,8 @@ def task_move(*, by, task: Task, action: str, reason: str = "") -> Task:
 @transaction.atomic
 def task_note_add(*, by, task: Task, text: str, progress=None, files=()) -> TaskNote:
     """A progress note (进展记录) by the owner or the office, with attachments; a progress given
-    becomes the task's; a note with progress on a task not started starts it (TASK_FLOW)."""
+    becomes the task's; a note with progress on a task not started starts it (TASK_FLOW). On a done
+    task (progress 100) a progress other than 100 is refused: reopen the task first."""
     task = Task.objects.select_for_update(of=("self",)).select_related("owner_department", "owner_branch",
                                                            "owner_member").get(pk=task.pk)
     if not may_work_on(by, task):
@@ -468,6 +469,8 @@ def task_note_add(*, by, task: Task, text: str, progress=None, files=()) -> Task
             progress = int(progress.strip())
         if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
             errors["progress"] = "进度应为 0 至 100 之间的整数。"
+        elif task.status == T.DONE and progress != 100:
+            errors["progress"] = "任务已完成，进度为 100%；如需继续推进，请先重新打开任务。"
     files = list(files or [])
     if len(files) > MAX_FILES:
         errors["files"] = f"一次最多上传 {MAX_FILES} 个附件。"

@@ -254,6 +254,37 @@ def test_a_progress_note_with_attachments_by_the_owner(wp, plan):
             s.task_note_add(by=wp["chair"], task=task, text="还在做")
 
 
+def test_a_done_task_keeps_progress_100_a_note_with_another_progress_is_refused(wp, plan):
+    with in_schema(wp["school"]):
+        task = s.task_create(by=wp["admin"], plan=plan, title="教职工体检", owner_branch=wp["branch"])
+        s.task_move(by=wp["chair"], task=task, action="complete")
+        for by, progress in ((wp["chair"], 60), (wp["admin"], "0"), (wp["chair"], 99)):
+            with pytest.raises(ValidationError) as refused:
+                s.task_note_add(by=by, task=task, text="继续推进", progress=progress)
+            assert refused.value.message_dict == {
+                "progress": ["任务已完成，进度为 100%；如需继续推进，请先重新打开任务。"]}
+        assert not TaskNote.objects.filter(task=task).exists()
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100
+        # a note without progress, or saying 100, is fine on a done task
+        s.task_note_add(by=wp["chair"], task=task, text="体检报告已发放")
+        s.task_note_add(by=wp["admin"], task=task, text="全部完成", progress=100)
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100 and task.notes.count() == 2
+        # the office's edits of the task leave status and progress alone
+        s.task_update(by=wp["admin"], task=task, title="教职工体检（全员）", is_pledge=True)
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100
+        # reopened, any progress is taken again; completing sets 100 again
+        s.task_move(by=wp["chair"], task=task, action="reopen", reason="补检")
+        s.task_note_add(by=wp["chair"], task=task, text="补检中", progress=60)
+        task.refresh_from_db()
+        assert task.status == T.IN_PROGRESS and task.progress == 60
+        s.task_move(by=wp["chair"], task=task, action="complete")
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100
+
+
 def test_filters_and_todo(wp, plan):
     with in_schema(wp["school"]):
         today = datetime.date.today()
