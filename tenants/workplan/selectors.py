@@ -23,6 +23,14 @@ def plan_for_year(year: int) -> Plan | None:
     return Plan.objects.filter(year=year).first()
 
 
+def free_plan_year(year: int) -> int | None:
+    """`year`, or the first later year up to next year that has no plan yet (one plan a year); None
+    when every one of them has a plan."""
+    last = timezone.localdate().year + 1
+    taken = set(Plan.objects.filter(year__gte=year, year__lte=last).values_list("year", flat=True))
+    return next((y for y in range(year, last + 1) if y not in taken), None)
+
+
 def current_plan() -> Plan | None:
     """This year's plan, or the latest one."""
     return plan_for_year(timezone.localdate().year) or plans().first()

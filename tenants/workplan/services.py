@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shared.circulars import services as circulars
@@ -216,9 +216,25 @@ def _clean_year(year) -> int:
     return year
 
 
-def _require_free_year(year: int) -> None:
+def _year_taken(year: int) -> ValidationError:
+    return ValidationError({"year": f"{year}年已有工作计划，每年只能有一份。请改为其他年度，或在原计划中添加任务。"})
+
+
+def _free_year(year) -> int:
+    """A valid plan year that has no plan yet (one plan a year), else a refusal naming `year`."""
+    year = _clean_year(year)
     if Plan.objects.filter(year=year).exists():
-        raise Conflict(f"{year}年已有工作计划，每年只能有一份。请在原计划中添加任务。")
+        raise _year_taken(year)
+    return year
+
+
+def _new_plan(**fields) -> Plan:
+    """Create the plan; a plan of the same year saved meanwhile by someone else is the same refusal."""
+    try:
+        with transaction.atomic():
+            return Plan.objects.create(**fields)
+    except IntegrityError:
+        raise _year_taken(fields["year"])
 
 
 def _in_year(value, *, year: int, field: str):
@@ -251,7 +267,7 @@ def plan_import(*, by, year, title: str, points, calendar=(), doc_number: str = 
     _require_office(by)
     errors, checked = {}, {}
     checks = {
-        "year": lambda: _clean_year(year),
+        "year": lambda: _free_year(year),
         "header": lambda: circulars._clean_header({"title": title, "doc_number": doc_number, "issuer": issuer}),
         "issued_on": lambda: circulars._clean_issued_on(issued_on),
         "points": lambda: circulars._clean_points(points),
@@ -275,8 +291,7 @@ def plan_import(*, by, year, title: str, points, calendar=(), doc_number: str = 
     if errors:
         raise ValidationError(errors)
     year, header = checked["year"], checked["header"]
-    _require_free_year(year)
-    plan = Plan.objects.create(year=year, **header, issued_on=issued_on, source=source,
+    plan = _new_plan(year=year, **header, issued_on=issued_on, source=source,
                                source_text=str(source_text or ""), created_by=by)
     tasks, order = [], 0
     for point in checked["points"]:
@@ -299,7 +314,7 @@ def plan_create(*, by, year, title: str, doc_number: str = "", issuer: str = "",
     """A plan written by hand (手工编写): the header; tasks are added one by one."""
     _require_office(by)
     errors, checked = {}, {}
-    for name, check in {"year": lambda: _clean_year(year),
+    for name, check in {"year": lambda: _free_year(year),
                         "header": lambda: circulars._clean_header({"title": title, "doc_number": doc_number,
                                                                    "issuer": issuer}),
                         "issued_on": lambda: circulars._clean_issued_on(issued_on)}.items():
@@ -309,8 +324,7 @@ def plan_create(*, by, year, title: str, doc_number: str = "", issuer: str = "",
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    _require_free_year(checked["year"])
-    plan = Plan.objects.create(year=checked["year"], **checked["header"], issued_on=issued_on,
+    plan = _new_plan(year=checked["year"], **checked["header"], issued_on=issued_on,
                                source=Plan.Source.MANUAL, created_by=by)
     audit_create(actor=by, target=plan, fields=PLAN_FIELDS)
     return plan

@@ -55,6 +55,17 @@ def test_the_office_imports_a_pasted_notice_and_an_owner_works_on_a_task(wp, huz
     data.pop("submission")  # a fresh form (the token of the saved one is spent)
     again = admin.post("/workplan/import/", data)
     assert again.status_code == 200 and "已有工作计划" in text(again)
+    page = text(again)
+    # beside 计划年度 and in the summary of what needs changing; nothing written
+    assert f"{YEAR}年已有工作计划，每年只能有一份" in page.split('id="id_year_error"')[1][:300]
+    summary = page.split('data-testid="faulty-rows"')[1].split("</div>")[0]
+    assert 'href="#id_year"' in summary and "计划年度" in summary
+    with in_schema(school):
+        assert Plan.objects.count() == 1
+    # previewed again, the next free year is prefilled and the hint says why
+    second = text(admin.post("/workplan/import/", {"action": "preview", "text": notice("huzhou-university-2023.txt")}))
+    assert f'name="year" value="{YEAR + 1}"' in second
+    assert f"{YEAR}年已有工作计划（每年只能有一份），计划年度已填为 {YEAR + 1} 年" in second
     listing = text(admin.get("/workplan/"))
     assert "改写后的第一条要点" in listing and "行事历" in listing and "未开始" in listing
 

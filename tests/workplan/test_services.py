@@ -98,12 +98,21 @@ def test_corrections_are_checked_row_by_row_and_due_dates_stay_in_the_year(wp):
 def test_one_plan_a_year(wp):
     with in_schema(wp["school"]):
         s.plan_create(by=wp["admin"], year=YEAR, title="手工计划")
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(ValidationError) as refused:
             s.plan_create(by=wp["admin"], year=YEAR, title="第二份")
-        assert f"{YEAR}年已有工作计划" in str(refused.value)
-        with pytest.raises(Conflict):
+        assert refused.value.message_dict["year"][0].startswith(f"{YEAR}年已有工作计划，每年只能有一份")
+        with pytest.raises(ValidationError) as refused:
             _import(s.plan_preview(text=notice("guilin-university-2023.txt")), wp["admin"])
+        assert list(refused.value.message_dict) == ["year"]
+        assert f"{YEAR}年已有工作计划" in refused.value.message_dict["year"][0]
+        # reported together with the other faults of the form, not after them
+        with pytest.raises(ValidationError) as refused:
+            s.plan_import(by=wp["admin"], year=YEAR, title="", points=[{"title": ""}])
+        assert {"year", "title"} <= set(refused.value.message_dict)
         assert Plan.objects.count() == 1 and not Task.objects.exists()
+        assert q.free_plan_year(YEAR) == YEAR + 1 and q.free_plan_year(YEAR - 3) == YEAR - 3
+        s.plan_create(by=wp["admin"], year=YEAR + 1, title="明年")
+        assert q.free_plan_year(YEAR) is None
         with pytest.raises(ValidationError) as refused:
             s.plan_create(by=wp["admin"], year=1999, title="太早")
         assert "year" in refused.value.message_dict
