@@ -149,10 +149,10 @@ def _pdf_text(upload) -> str:
 def _upload_text(upload) -> tuple[str, str]:
     from shared.uploads import check_upload
 
-    check_upload(upload)
     suffix = PurePosixPath(upload.name or "").suffix.lower()
-    if suffix not in UPLOAD_KINDS:
+    if suffix not in UPLOAD_KINDS:  # the import reads only these two: say so before the general upload rules
         raise ValidationError({"file": "只能上传 Word（.docx）或带文字层的 PDF 文件。"})
+    check_upload(upload)  # then the content check (a .docx that is not one, a PDF that is not one)
     text = _docx_text(upload) if suffix == ".docx" else _pdf_text(upload)
     return text, UPLOAD_KINDS[suffix]
 

@@ -122,6 +122,10 @@ def test_upload_a_docx_and_a_pdf_and_write_a_plan_by_hand(wp):
     bad = admin.post("/workplan/import/", {"action": "preview",
                                            "file": SimpleUploadedFile("x.docx", buffer.getvalue())})
     assert "第一步" in text(bad) and 'class="field-error" id="id_file_error"' in text(bad)
+    script = admin.post("/workplan/import/", {"action": "preview",
+                                              "file": SimpleUploadedFile("plan.py", b"print('x')\n")})
+    error = text(script).split('id="id_file_error"')[1][:200]
+    assert "只能上传 Word（.docx）或带文字层的 PDF 文件。" in error and "压缩包" not in text(script)
 
     made = admin.post("/workplan/new/", {"year": YEAR, "title": f"{YEAR}年工会工作要点"})
     assert made.status_code == 302

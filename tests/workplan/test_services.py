@@ -167,6 +167,23 @@ def test_a_pdf_with_a_text_layer_is_read_and_one_without_is_refused(wp):
     assert "file" in refused.value.message_dict
 
 
+@pytest.mark.parametrize("name, content", [
+    ("plan.py", b"print('x')\n"), ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16), ("plan.txt", "一、x".encode()),
+    ("plan.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 16), ("plan", b"x")])
+def test_the_import_reads_only_a_docx_or_a_pdf_and_says_so(wp, name, content):
+    with pytest.raises(ValidationError) as refused:
+        s.plan_preview(upload=SimpleUploadedFile(name, content))
+    assert refused.value.message_dict == {"file": ["只能上传 Word（.docx）或带文字层的 PDF 文件。"]}
+
+
+def test_an_upload_named_docx_or_pdf_still_gets_the_content_check(wp):
+    for name in ("plan.pdf", "plan.docx"):
+        with pytest.raises(ValidationError) as refused:
+            s.plan_preview(upload=SimpleUploadedFile(name, b"print('not a document')\n"))
+        assert list(refused.value.message_dict) == ["file"]
+        assert "只能上传 Word" not in refused.value.message_dict["file"][0]
+
+
 @pytest.fixture
 def plan(wp):
     with in_schema(wp["school"]):
