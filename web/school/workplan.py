@@ -25,7 +25,7 @@ from web.base import SchoolPage
 from web.history import state_history
 from web.province.circulars import ParseForms
 from web.province.circulars_forms import ItemRows, calendar_text
-from web.school.workplan_forms import ImportHeaderForm, NoteForm, NoticeForm, PlanForm, TaskForm, owner_choices
+from web.school.workplan_forms import ImportHeaderForm, NoteForm, NoticeForm, PlanForm, TaskForm
 from web.todo import LIST_LENGTH, Todo
 
 OFFICE = frozenset({Role.UNION_ADMIN})
@@ -98,7 +98,7 @@ class PlanPage(SchoolPage):
         return self.render_page(
             plan=plan, plans=plans, office=office, groups=groups, mine=mine, figures=figures, values=values,
             mine_only=mine_only, filtered=any(values.values()) or mine_only,
-            owner_groups=[(group, options) for group, options in owner_choices() if isinstance(options, list)], status_choices=Task.Status.choices,
+            owner_groups=q.owner_filter_groups(plan), status_choices=Task.Status.choices,
             month_choices=MONTHS, page_title=f"{plan.year}年工作计划" if plan else "工作计划")
 
 
