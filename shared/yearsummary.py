@@ -18,7 +18,7 @@ from tenants.finance.models import ExpenseCategory
 from tenants.models import School
 from tenants.selectors import schools
 from tenants.yearsummary.docx import Draft, Section, rate, yuan
-from tenants.yearsummary.draft import SOURCE_NOTE, cn_date
+from tenants.yearsummary.draft import SOURCE_NOTE, cn_date, cn_datetime
 from tenants.yearsummary.figures import check_year, default_year, recent_years
 
 PROVINCE_UNION = "自治区教育工会"
@@ -123,7 +123,7 @@ def region_draft(f: dict) -> Draft:
     year, t, p = f["year"], f["totals"], f["province"]
     rows = f["schools"]
     overview = Section("一、全区基本情况")
-    as_of = f"（各校数据截至{f['rolled_up_at']:%Y年%m月%d日 %H:%M}的统计汇总）" if f["rolled_up_at"] else ""
+    as_of = f"（各校数据截至{cn_datetime(f['rolled_up_at'])}的统计汇总）" if f["rolled_up_at"] else ""
     overview.say(f"全区 {t['schools']} 所学校工会汇总{as_of}：在会会员 {t['members']} 人，全年新入会 "
                  f"{t['new_members']} 人。")
     if f["missing_schools"]:

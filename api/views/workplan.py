@@ -94,7 +94,7 @@ class ReadForAllWriteForOffice:
 @extend_schema_view(
     list=extend_schema(summary="年度工作计划列表", description="本校所有人可读：工作计划是校内公开的文件。"),
     retrieve=extend_schema(summary="工作计划详情"),
-    create=extend_schema(summary="手工编写工作计划（每年一份；已有则 409）", request=PlanInputSerializer,
+    create=extend_schema(summary="手工编写工作计划（每年一份；已有则 400，指明 year）", request=PlanInputSerializer,
                          responses={201: PlanSerializer}),
 )
 class PlanViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -126,7 +126,7 @@ class PlanViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.Retrie
             preview = s.plan_preview(text=validated(request, PreviewInputSerializer)["text"])
         return Response(PreviewSerializer(preview).data)
 
-    @extend_schema(summary="保存为年度工作计划：每条要点、行事历每项工作成为一项任务（每年一份；已有则 409）",
+    @extend_schema(summary="保存为年度工作计划：每条要点、行事历每项工作成为一项任务（每年一份；已有则 400，指明 year）",
                    request=ImportInputSerializer, responses={201: PlanSerializer})
     @action(detail=False, methods=["post"], url_path="import", filterset_class=None)
     def import_plan(self, request):

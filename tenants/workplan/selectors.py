@@ -23,6 +23,14 @@ def plan_for_year(year: int) -> Plan | None:
     return Plan.objects.filter(year=year).first()
 
 
+def free_plan_year(year: int) -> int | None:
+    """`year`, or the first later year up to next year that has no plan yet (one plan a year); None
+    when every one of them has a plan."""
+    last = timezone.localdate().year + 1
+    taken = set(Plan.objects.filter(year__gte=year, year__lte=last).values_list("year", flat=True))
+    return next((y for y in range(year, last + 1) if y not in taken), None)
+
+
 def current_plan() -> Plan | None:
     """This year's plan, or the latest one."""
     return plan_for_year(timezone.localdate().year) or plans().first()
@@ -84,6 +92,28 @@ def owner_label(task: Task) -> str:
     if task.owner_member_id:
         return task.owner_member.name
     return ""
+
+
+def owner_filter_groups(plan: Plan | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The 负责方 filter of the plan's list: only the departments, branches and people that own a
+    task of `plan` (not every member of the school), grouped as the task form's picker is."""
+    from tenants.members.models import Branch, Department, Member
+
+    if plan is None:
+        return []
+    owners = plan.tasks.values_list("owner_department_id", "owner_branch_id", "owner_member_id")
+    ids = [set(), set(), set()]
+    for row in owners:
+        for found, pk in zip(ids, row):
+            if pk:
+                found.add(pk)
+    groups = [
+        ("承办部门", [(f"department:{d.pk}", d.name) for d in Department.objects.filter(pk__in=ids[0])]),
+        ("分工会", [(f"branch:{b.pk}", b.name) for b in Branch.objects.filter(pk__in=ids[1])]),
+        ("个人", [(f"member:{m.pk}", f"{m.name}（{m.employee_number}）") for m in Member.objects.filter(pk__in=ids[2])
+                .order_by("branch__sort_order", "employee_number")]),
+    ]
+    return [(label, options) for label, options in groups if options]
 
 
 def owner_key(task: Task) -> str:

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shared.circulars import services as circulars
@@ -149,10 +149,10 @@ def _pdf_text(upload) -> str:
 def _upload_text(upload) -> tuple[str, str]:
     from shared.uploads import check_upload
 
-    check_upload(upload)
     suffix = PurePosixPath(upload.name or "").suffix.lower()
-    if suffix not in UPLOAD_KINDS:
+    if suffix not in UPLOAD_KINDS:  # the import reads only these two: say so before the general upload rules
         raise ValidationError({"file": "只能上传 Word（.docx）或带文字层的 PDF 文件。"})
+    check_upload(upload)  # then the content check (a .docx that is not one, a PDF that is not one)
     text = _docx_text(upload) if suffix == ".docx" else _pdf_text(upload)
     return text, UPLOAD_KINDS[suffix]
 
@@ -216,9 +216,25 @@ def _clean_year(year) -> int:
     return year
 
 
-def _require_free_year(year: int) -> None:
+def _year_taken(year: int) -> ValidationError:
+    return ValidationError({"year": f"{year}年已有工作计划，每年只能有一份。请改为其他年度，或在原计划中添加任务。"})
+
+
+def _free_year(year) -> int:
+    """A valid plan year that has no plan yet (one plan a year), else a refusal naming `year`."""
+    year = _clean_year(year)
     if Plan.objects.filter(year=year).exists():
-        raise Conflict(f"{year}年已有工作计划，每年只能有一份。请在原计划中添加任务。")
+        raise _year_taken(year)
+    return year
+
+
+def _new_plan(**fields) -> Plan:
+    """Create the plan; a plan of the same year saved meanwhile by someone else is the same refusal."""
+    try:
+        with transaction.atomic():
+            return Plan.objects.create(**fields)
+    except IntegrityError:
+        raise _year_taken(fields["year"])
 
 
 def _in_year(value, *, year: int, field: str):
@@ -251,7 +267,7 @@ def plan_import(*, by, year, title: str, points, calendar=(), doc_number: str = 
     _require_office(by)
     errors, checked = {}, {}
     checks = {
-        "year": lambda: _clean_year(year),
+        "year": lambda: _free_year(year),
         "header": lambda: circulars._clean_header({"title": title, "doc_number": doc_number, "issuer": issuer}),
         "issued_on": lambda: circulars._clean_issued_on(issued_on),
         "points": lambda: circulars._clean_points(points),
@@ -275,8 +291,7 @@ def plan_import(*, by, year, title: str, points, calendar=(), doc_number: str = 
     if errors:
         raise ValidationError(errors)
     year, header = checked["year"], checked["header"]
-    _require_free_year(year)
-    plan = Plan.objects.create(year=year, **header, issued_on=issued_on, source=source,
+    plan = _new_plan(year=year, **header, issued_on=issued_on, source=source,
                                source_text=str(source_text or ""), created_by=by)
     tasks, order = [], 0
     for point in checked["points"]:
@@ -299,7 +314,7 @@ def plan_create(*, by, year, title: str, doc_number: str = "", issuer: str = "",
     """A plan written by hand (手工编写): the header; tasks are added one by one."""
     _require_office(by)
     errors, checked = {}, {}
-    for name, check in {"year": lambda: _clean_year(year),
+    for name, check in {"year": lambda: _free_year(year),
                         "header": lambda: circulars._clean_header({"title": title, "doc_number": doc_number,
                                                                    "issuer": issuer}),
                         "issued_on": lambda: circulars._clean_issued_on(issued_on)}.items():
@@ -309,8 +324,7 @@ def plan_create(*, by, year, title: str, doc_number: str = "", issuer: str = "",
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    _require_free_year(checked["year"])
-    plan = Plan.objects.create(year=checked["year"], **checked["header"], issued_on=issued_on,
+    plan = _new_plan(year=checked["year"], **checked["header"], issued_on=issued_on,
                                source=Plan.Source.MANUAL, created_by=by)
     audit_create(actor=by, target=plan, fields=PLAN_FIELDS)
     return plan
@@ -448,7 +462,8 @@ def task_move(*, by, task: Task, action: str, reason: str = "") -> Task:
 @transaction.atomic
 def task_note_add(*, by, task: Task, text: str, progress=None, files=()) -> TaskNote:
     """A progress note (进展记录) by the owner or the office, with attachments; a progress given
-    becomes the task's; a note with progress on a task not started starts it (TASK_FLOW)."""
+    becomes the task's; a note with progress on a task not started starts it (TASK_FLOW). On a done
+    task (progress 100) a progress other than 100 is refused: reopen the task first."""
     task = Task.objects.select_for_update(of=("self",)).select_related("owner_department", "owner_branch",
                                                            "owner_member").get(pk=task.pk)
     if not may_work_on(by, task):
@@ -468,6 +483,8 @@ def task_note_add(*, by, task: Task, text: str, progress=None, files=()) -> Task
             progress = int(progress.strip())
         if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
             errors["progress"] = "进度应为 0 至 100 之间的整数。"
+        elif task.status == T.DONE and progress != 100:
+            errors["progress"] = "任务已完成，进度为 100%；如需继续推进，请先重新打开任务。"
     files = list(files or [])
     if len(files) > MAX_FILES:
         errors["files"] = f"一次最多上传 {MAX_FILES} 个附件。"

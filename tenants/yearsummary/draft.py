@@ -2,6 +2,10 @@
 union uses in its 年度工作总结, in Chinese sentences (few figures) and tables (many)."""
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 from tenants.members.models import EmploymentType
 from tenants.yearsummary.docx import Draft, Section, rate, yuan
 
@@ -11,7 +15,16 @@ NEXT_YEAR = ("（请办公室结合学校党委和上级工会的部署填写{ne
 
 
 def cn_date(day) -> str:
+    """2026年3月5日; a datetime is read in the site's time zone (Asia/Shanghai), never in UTC."""
+    if isinstance(day, datetime.datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_datetime(moment: datetime.datetime) -> str:
+    """2026年11月22日 09:26 in the site's time zone (as the pages' cn_datetime shows it)."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{cn_date(local)} {local:%H:%M}"
 
 
 def _members(f: dict, year: int) -> Section:

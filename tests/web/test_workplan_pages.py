@@ -55,6 +55,17 @@ def test_the_office_imports_a_pasted_notice_and_an_owner_works_on_a_task(wp, huz
     data.pop("submission")  # a fresh form (the token of the saved one is spent)
     again = admin.post("/workplan/import/", data)
     assert again.status_code == 200 and "已有工作计划" in text(again)
+    page = text(again)
+    # beside 计划年度 and in the summary of what needs changing; nothing written
+    assert f"{YEAR}年已有工作计划，每年只能有一份" in page.split('id="id_year_error"')[1][:300]
+    summary = page.split('data-testid="faulty-rows"')[1].split("</div>")[0]
+    assert 'href="#id_year"' in summary and "计划年度" in summary
+    with in_schema(school):
+        assert Plan.objects.count() == 1
+    # previewed again, the next free year is prefilled and the hint says why
+    second = text(admin.post("/workplan/import/", {"action": "preview", "text": notice("huzhou-university-2023.txt")}))
+    assert f'name="year" value="{YEAR + 1}"' in second
+    assert f"{YEAR}年已有工作计划（每年只能有一份），计划年度已填为 {YEAR + 1} 年" in second
     listing = text(admin.get("/workplan/"))
     assert "改写后的第一条要点" in listing and "行事历" in listing and "未开始" in listing
 
@@ -111,6 +122,10 @@ def test_upload_a_docx_and_a_pdf_and_write_a_plan_by_hand(wp):
     bad = admin.post("/workplan/import/", {"action": "preview",
                                            "file": SimpleUploadedFile("x.docx", buffer.getvalue())})
     assert "第一步" in text(bad) and 'class="field-error" id="id_file_error"' in text(bad)
+    script = admin.post("/workplan/import/", {"action": "preview",
+                                              "file": SimpleUploadedFile("plan.py", b"print('x')\n")})
+    error = text(script).split('id="id_file_error"')[1][:200]
+    assert "只能上传 Word（.docx）或带文字层的 PDF 文件。" in error and "压缩包" not in text(script)
 
     made = admin.post("/workplan/new/", {"year": YEAR, "title": f"{YEAR}年工会工作要点"})
     assert made.status_code == 302
@@ -144,3 +159,36 @@ def test_the_plan_page_reads_a_real_plan_in_a_few_queries(wp, django_assert_max_
     with django_assert_max_num_queries(30):
         page = text(chair.get("/workplan/"))
     assert page.count('class="task-item') == 49 + 3 and "我负责的任务（3）" in page
+
+
+def test_the_owner_filter_lists_only_who_owns_a_task_of_the_plan(wp):
+    import datetime
+    import re
+
+    from tenants.members.models import Branch, Department, Member
+    from tenants.workplan import selectors as q
+    from tenants.workplan import services as s
+
+    with in_schema(wp["school"]):
+        plan = s.plan_create(by=wp["admin"], year=YEAR, title=f"{YEAR}年工会工作要点")
+        idle_branch = Branch.objects.create(name="无任务分工会")
+        Department.objects.create(name="无任务部门")
+        for n in range(5):  # members who own nothing are not offered
+            Member.objects.create(name=f"闲置{n}", gender="male", employee_number=f"X{n:04d}", branch=idle_branch,
+                                  employment_type="staff", join_date=datetime.date(2015, 9, 1))
+        s.task_create(by=wp["admin"], plan=plan, title="部门任务", owner_department=wp["department"])
+        s.task_create(by=wp["admin"], plan=plan, title="分工会任务", owner_branch=wp["branch"])
+        s.task_create(by=wp["admin"], plan=plan, title="个人任务", owner_member=wp["member"])
+        s.task_create(by=wp["admin"], plan=plan, title="个人任务二", owner_member=wp["member"])
+        s.task_create(by=wp["admin"], plan=plan, title="无人负责")
+        assert q.owner_filter_groups(plan) == [
+            ("承办部门", [(f"department:{wp['department'].pk}", "人事处")]),
+            ("分工会", [(f"branch:{wp['branch'].pk}", "文学院")]),
+            ("个人", [(f"member:{wp['member'].pk}", "张老师（W0001）")])]
+        assert q.owner_filter_groups(None) == []
+    page = text(page_client(wp["school"], wp["other"]).get("/workplan/"))
+    select = page.split('<select name="owner">')[1].split("</select>")[0]
+    values = re.findall(r'<option value="([^"]*)"', select)
+    assert values == ["", "none", f"department:{wp['department'].pk}", f"branch:{wp['branch'].pk}",
+                      f"member:{wp['member'].pk}"]
+    assert "闲置" not in select and "无任务" not in select

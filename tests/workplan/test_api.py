@@ -32,8 +32,9 @@ def test_office_previews_imports_and_owners_work_through_the_api(wp, huzhou, hos
     plan = saved.json()
     assert plan["task_count"] == len(body["points"]) + 34
     again = admin.post("/api/v1/workplan/plans/import/", payload, format="json")
-    assert again.status_code == 409 and "已有工作计划" in again.json()["detail"]
-    assert admin.post("/api/v1/workplan/plans/", {"year": YEAR, "title": "第二份"}, format="json").status_code == 409
+    assert again.status_code == 400 and "已有工作计划" in again.json()["errors"]["year"][0]
+    second = admin.post("/api/v1/workplan/plans/", {"year": YEAR, "title": "第二份"}, format="json")
+    assert second.status_code == 400 and "每年只能有一份" in second.json()["errors"]["year"][0]
 
     tasks = plain.get("/api/v1/workplan/tasks/", {"plan": plan["id"], "origin": "calendar", "month": "3"})
     assert tasks.status_code == 200 and tasks.json()["count"] >= 1

@@ -45,3 +45,39 @@ def test_every_imported_demo_plan_lists_some_welfare_points_as_pledges(guilin):
         today = timezone.localdate()
         assert cal.overdue_tasks(today).exists() or (today.month, today.day) == (1, 1)
         assert {t.status for t in pledges} <= {T.NOT_STARTED, T.IN_PROGRESS, T.DONE}
+
+
+def test_the_demos_pledges_have_an_owner_and_notes_of_their_own(guilin, hnit):
+    # the notes 湖南信息学院's own 实事 get, and the pledge each was written for
+    written_for = {"体检已于 4 月完成，1,186 人参检，新增项目全部落实。": "教职工健康体检提标扩面",
+                   "两条线路已开通，日均乘车 420 人次。": "开通教职工通勤班车",
+                   "改造方案已通过校长办公会审议，完成招标。": "第二食堂教工餐厅改造",
+                   "报名 86 人，已落实场地和 12 名带班教师。": "建设教职工子女暑期托管班",
+                   "已完成困难教职工摸底，建档 37 人。": "完善困难教职工帮扶机制"}
+    own_texts = set(written_for)
+    year = timezone.localdate().year
+    for school in (guilin, hnit):
+        with in_schema(school):
+            seed_members(school, count=24)
+            seed_workplan(school)
+            plan = Plan.objects.get()
+            pledges = list(plan.tasks.filter(is_pledge=True).select_related("owner_department", "owner_branch"))
+            assert pledges
+            for task in pledges:
+                # a department or a branch answers for every 实事 (never 负责：未指定)
+                assert task.owner_department_id or task.owner_branch_id, task.title
+                assert q.owner_label(task)
+                for note in task.notes.all():
+                    if note.text in own_texts:  # a note written for one pledge stands on that pledge only
+                        assert written_for[note.text] == task.title, (task.title, note.text)
+                if task.status == T.DONE:
+                    assert task.progress == 100
+            if school.slug == "guilin":
+                # an imported plan's notes fit any pledge: none of 湖南信息学院's own
+                assert not plan.tasks.filter(notes__text__in=own_texts).exists()
+                assert plan.tasks.filter(is_pledge=True, notes__isnull=False).exists()
+                # the 文号 moved to this year with the title and the date
+                assert plan.doc_number == f"桂院工〔{year}〕1号" and str(year) in plan.title
+                assert plan.issued_on.year == year
+            else:
+                assert {t.title for t in pledges if t.notes.exists()} == set(written_for.values())

@@ -98,12 +98,21 @@ def test_corrections_are_checked_row_by_row_and_due_dates_stay_in_the_year(wp):
 def test_one_plan_a_year(wp):
     with in_schema(wp["school"]):
         s.plan_create(by=wp["admin"], year=YEAR, title="手工计划")
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(ValidationError) as refused:
             s.plan_create(by=wp["admin"], year=YEAR, title="第二份")
-        assert f"{YEAR}年已有工作计划" in str(refused.value)
-        with pytest.raises(Conflict):
+        assert refused.value.message_dict["year"][0].startswith(f"{YEAR}年已有工作计划，每年只能有一份")
+        with pytest.raises(ValidationError) as refused:
             _import(s.plan_preview(text=notice("guilin-university-2023.txt")), wp["admin"])
+        assert list(refused.value.message_dict) == ["year"]
+        assert f"{YEAR}年已有工作计划" in refused.value.message_dict["year"][0]
+        # reported together with the other faults of the form, not after them
+        with pytest.raises(ValidationError) as refused:
+            s.plan_import(by=wp["admin"], year=YEAR, title="", points=[{"title": ""}])
+        assert {"year", "title"} <= set(refused.value.message_dict)
         assert Plan.objects.count() == 1 and not Task.objects.exists()
+        assert q.free_plan_year(YEAR) == YEAR + 1 and q.free_plan_year(YEAR - 3) == YEAR - 3
+        s.plan_create(by=wp["admin"], year=YEAR + 1, title="明年")
+        assert q.free_plan_year(YEAR) is None
         with pytest.raises(ValidationError) as refused:
             s.plan_create(by=wp["admin"], year=1999, title="太早")
         assert "year" in refused.value.message_dict
@@ -156,6 +165,23 @@ def test_a_pdf_with_a_text_layer_is_read_and_one_without_is_refused(wp):
     with pytest.raises(ValidationError) as refused:
         s.plan_preview(upload=_docx_upload(["今天天气很好。"]))
     assert "file" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("name, content", [
+    ("plan.py", b"print('x')\n"), ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16), ("plan.txt", "一、x".encode()),
+    ("plan.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 16), ("plan", b"x")])
+def test_the_import_reads_only_a_docx_or_a_pdf_and_says_so(wp, name, content):
+    with pytest.raises(ValidationError) as refused:
+        s.plan_preview(upload=SimpleUploadedFile(name, content))
+    assert refused.value.message_dict == {"file": ["只能上传 Word（.docx）或带文字层的 PDF 文件。"]}
+
+
+def test_an_upload_named_docx_or_pdf_still_gets_the_content_check(wp):
+    for name in ("plan.pdf", "plan.docx"):
+        with pytest.raises(ValidationError) as refused:
+            s.plan_preview(upload=SimpleUploadedFile(name, b"print('not a document')\n"))
+        assert list(refused.value.message_dict) == ["file"]
+        assert "只能上传 Word" not in refused.value.message_dict["file"][0]
 
 
 @pytest.fixture
@@ -252,6 +278,37 @@ def test_a_progress_note_with_attachments_by_the_owner(wp, plan):
         s.task_move(by=wp["admin"], task=task, action="cancel", reason="取消")
         with pytest.raises(Conflict):
             s.task_note_add(by=wp["chair"], task=task, text="还在做")
+
+
+def test_a_done_task_keeps_progress_100_a_note_with_another_progress_is_refused(wp, plan):
+    with in_schema(wp["school"]):
+        task = s.task_create(by=wp["admin"], plan=plan, title="教职工体检", owner_branch=wp["branch"])
+        s.task_move(by=wp["chair"], task=task, action="complete")
+        for by, progress in ((wp["chair"], 60), (wp["admin"], "0"), (wp["chair"], 99)):
+            with pytest.raises(ValidationError) as refused:
+                s.task_note_add(by=by, task=task, text="继续推进", progress=progress)
+            assert refused.value.message_dict == {
+                "progress": ["任务已完成，进度为 100%；如需继续推进，请先重新打开任务。"]}
+        assert not TaskNote.objects.filter(task=task).exists()
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100
+        # a note without progress, or saying 100, is fine on a done task
+        s.task_note_add(by=wp["chair"], task=task, text="体检报告已发放")
+        s.task_note_add(by=wp["admin"], task=task, text="全部完成", progress=100)
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100 and task.notes.count() == 2
+        # the office's edits of the task leave status and progress alone
+        s.task_update(by=wp["admin"], task=task, title="教职工体检（全员）", is_pledge=True)
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100
+        # reopened, any progress is taken again; completing sets 100 again
+        s.task_move(by=wp["chair"], task=task, action="reopen", reason="补检")
+        s.task_note_add(by=wp["chair"], task=task, text="补检中", progress=60)
+        task.refresh_from_db()
+        assert task.status == T.IN_PROGRESS and task.progress == 60
+        s.task_move(by=wp["chair"], task=task, action="complete")
+        task.refresh_from_db()
+        assert task.status == T.DONE and task.progress == 100
 
 
 def test_filters_and_todo(wp, plan):

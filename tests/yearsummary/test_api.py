@@ -66,3 +66,23 @@ def test_the_region_docx_sums_the_roll_up_rows(guilin, huzhou, province, year_of
     text = "\n".join(p.text for p in document.paragraphs)
     assert f"全区各校教代会全年共受理提案 {figures['totals']['proposals_received']} 件" in text
     assert "六、省级工作" in text and "落实完成率" in text
+
+
+def test_the_region_draft_gives_the_roll_ups_time_in_beijing_time_on_the_page_and_in_the_docx(
+        guilin, province, year_of_work, host_client):
+    import datetime
+
+    from tests.conftest import signed_in, text
+
+    rollup_now(years=[year_of_work])
+    # 2026-11-21 17:26 UTC is 2026-11-22 01:26 in Asia/Shanghai
+    SchoolStats.objects.filter(year=year_of_work).update(
+        computed_at=datetime.datetime(2026, 11, 21, 17, 26, tzinfo=datetime.timezone.utc))
+    admin = host_client(province, [Role.PROVINCE_ADMIN])
+    document = Document(io.BytesIO(admin.get(f"/api/v1/summary/{year_of_work}/docx/").content))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "截至2026年11月22日 01:26的统计汇总" in body and "17:26" not in body
+    # the page's header and the draft shown on it say the same time
+    page = text(signed_in(province, [Role.PROVINCE_ADMIN]).get("/summary/", {"year": year_of_work}))
+    assert "各校数据来自 2026年11月22日 01:26 的统计汇总" in page
+    assert "截至2026年11月22日 01:26的统计汇总" in page and "17:26" not in page

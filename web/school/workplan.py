@@ -25,10 +25,11 @@ from web.base import SchoolPage
 from web.history import state_history
 from web.province.circulars import ParseForms
 from web.province.circulars_forms import ItemRows, calendar_text
-from web.school.workplan_forms import ImportHeaderForm, NoteForm, NoticeForm, PlanForm, TaskForm, owner_choices
+from web.school.workplan_forms import ImportHeaderForm, NoteForm, NoticeForm, PlanForm, TaskForm
 from web.todo import LIST_LENGTH, Todo
 
 OFFICE = frozenset({Role.UNION_ADMIN})
+HEADER_FIELDS = ("year", "title", "doc_number", "issuer", "issued_on")
 ROW_FIELDS = ("section_number", "section_title", "number", "title", "body", "due_on")
 MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
 
@@ -97,7 +98,7 @@ class PlanPage(SchoolPage):
         return self.render_page(
             plan=plan, plans=plans, office=office, groups=groups, mine=mine, figures=figures, values=values,
             mine_only=mine_only, filtered=any(values.values()) or mine_only,
-            owner_groups=[(group, options) for group, options in owner_choices() if isinstance(options, list)], status_choices=Task.Status.choices,
+            owner_groups=q.owner_filter_groups(plan), status_choices=Task.Status.choices,
             month_choices=MONTHS, page_title=f"{plan.year}年工作计划" if plan else "工作计划")
 
 
@@ -159,12 +160,14 @@ class PlanImport(SchoolPage):
                     form.add_error(field if field in form.fields else None, message)
             return self.render_page(notice_form=form)
         this = timezone.localdate().year
+        wanted = read["year"] if read["year"] >= this else this
+        year = q.free_plan_year(wanted) or wanted  # one plan a year: the first year still free
         header = ImportHeaderForm(initial={
-            "text": read["source_text"], "source": read["source"], "year": read["year"] if read["year"] >= this else this,
+            "text": read["source_text"], "source": read["source"], "year": year,
             "title": read["title"], "doc_number": read["doc_number"], "issuer": read["issuer"],
             "issued_on": read["issued_on"], "calendar": calendar_text(read["calendar"])})
         rows = ItemRows(prefix="items", initial=[{k: p[k] for k in ROW_FIELDS} for p in read["points"]])
-        return self.preview_page(header, rows, [], notice_year=read["year"])
+        return self.preview_page(header, rows, [], notice_year=read["year"], year_note=_year_note(wanted, year))
 
     def edit(self, request, *, save: bool):
         data = request.POST
@@ -196,18 +199,31 @@ class PlanImport(SchoolPage):
             return redirect(reverse("school:workplan") + f"?year={saved.value.year}")
         return self.preview_page(header, rows, forms.item_errors)
 
-    def preview_page(self, header, rows, item_errors, notice_year=None):
+    def preview_page(self, header, rows, item_errors, notice_year=None, year_note=""):
         sections = {(f["section_number"].value() or "", f["section_title"].value() or "") for f in rows.forms}
-        faulty = [{"href": f"#row-{number}", "label": f"第 {number} 条要点"}
-                  for number, form in enumerate(rows.forms, start=1)
-                  if form.is_bound and form.errors and not form.cleaned_data.get("DELETE")]
+        faulty = [{"href": f"#{header[name].auto_id}", "label": header[name].label}
+                  for name in HEADER_FIELDS if header.is_bound and header.errors.get(name)]
+        faulty += [{"href": f"#row-{number}", "label": f"第 {number} 条要点"}
+                   for number, form in enumerate(rows.forms, start=1)
+                   if form.is_bound and form.errors and not form.cleaned_data.get("DELETE")]
         if header.is_bound and header.errors.get("calendar"):
             faulty.append({"href": "#calendar", "label": "行事历"})
         lines = [line for line in (header["calendar"].value() or "").splitlines() if line.strip()]
         calendar_tasks = sum(len(calendar_row_tasks(line)) for line in lines)
         return self.render_page(header=header, rows=rows, item_errors=item_errors, faulty=faulty,
                                 calendar_count=len(lines), calendar_tasks=calendar_tasks, notice_year=notice_year,
+                                year_note=year_note,
                                 section_count=len({s for s in sections if any(s)}), page_title="核对识别结果")
+
+
+def _year_note(wanted: int, year: int) -> str:
+    """The preview's hint when the year the notice suggests already has a plan (one plan a year)."""
+    if year == wanted:
+        if q.plan_for_year(year) is None:
+            return ""
+        return (f"{year}年已有工作计划，每年只能有一份：保存前请改为其他年度，"
+                f"或放弃导入、在原计划中添加任务。")
+    return f"{wanted}年已有工作计划（每年只能有一份），计划年度已填为 {year} 年，可修改。"
 
 
 def calendar_row_tasks(line: str) -> list[str]:
