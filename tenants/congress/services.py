@@ -30,6 +30,7 @@ from tenants.congress.models import (
 from tenants.congress.workflow import CONGRESS_FLOW, PROPOSAL_FLOW, SUGGESTION_FLOW
 from tenants.errors import Conflict, DomainError, NotAllowed
 from tenants.members.models import Branch, Department, Member
+from tenants.members.selectors import chaired_branches
 from tenants.text import cn_date
 
 P = Proposal.Status
@@ -44,13 +45,6 @@ SECOND_ROUND_DAYS = 30
 # The one rule of who runs a congress (create, edit, open, close, delegates, committees, 交办, 转报):
 # the union office every congress, a branch chair the 二级教代会 of the branches they chair. Pages,
 # the API and the selectors ask these functions rather than re-coding it.
-
-def chaired_branches(user):
-    """The branches ``user`` chairs (分工会主席): none without the branch-chair role."""
-    if getattr(user, "pk", None) is None or not user.has_role(Role.BRANCH_CHAIR):
-        return Branch.objects.none()
-    return Branch.objects.filter(chair=user)
-
 
 def chairs_branch(user, branch_id) -> bool:
     """Is ``user`` the chair of that branch (分工会主席)?"""

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from tenants.accounts.roles import Role
 from tenants.healthchecks.models import Attendance, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 from tenants.members.models import Branch, Member
+from tenants.members.selectors import chaired_branches
 
 
 def check_of_year(year: int) -> HealthCheck | None:
@@ -36,10 +37,6 @@ def own_assignment(user, member: Member | None) -> HealthCheckAssignment | None:
     rows = (HealthCheckAssignment.objects.filter(member=member)
             .select_related("batch", "health_check", "requested_batch").order_by("-health_check__year"))
     return rows.exclude(health_check__status=HealthCheck.Status.PLANNING).first()
-
-
-def chaired_branches(user):
-    return Branch.objects.filter(chair=user) if user.is_authenticated else Branch.objects.none()
 
 
 def coverage_branches_for(user):

@@ -75,6 +75,14 @@ def applications_matching(applications, *, status: str = "", query: str = ""):
     return applications
 
 
+def chaired_branches(user):
+    """The branches ``user`` chairs (分工会主席): none without the branch-chair role — unlike
+    branches_chaired_by, the union office gets none here."""
+    if getattr(user, "pk", None) is None or not user.has_role(Role.BRANCH_CHAIR):
+        return Branch.objects.none()
+    return Branch.objects.filter(chair=user)
+
+
 def branches_chaired_by(user):
     """The branches a chair may submit 入会申请 for; the union office may submit for any branch."""
     branches = Branch.objects.filter(is_active=True)

@@ -22,6 +22,7 @@ from tenants.accounts.services import notify
 from tenants.audit.services import audit_create, audit_update, field_values
 from tenants.errors import Conflict, NotAllowed
 from tenants.members.models import Branch, Group, Member
+from tenants.members.selectors import chaired_branches
 from tenants.notices.models import Notice, NoticeAttachment, NoticeRecipient
 from tenants.notices.workflow import NOTICE_FLOW
 
@@ -39,12 +40,6 @@ def _text(value) -> str:
 
 def _is_office(user) -> bool:
     return user is not None and user.has_role(Role.UNION_ADMIN)
-
-
-def chaired_branches(user):
-    if user is None or not user.has_role(Role.BRANCH_CHAIR):
-        return Branch.objects.none()
-    return Branch.objects.filter(chair=user)
 
 
 def may_publish(user) -> bool:
