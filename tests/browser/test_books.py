@@ -7,6 +7,8 @@ import time
 import urllib.error
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login
 from tests.browser.test_congress import Api
 from tests.browser.test_workbench import no_horizontal_scroll
@@ -36,8 +38,8 @@ def test_the_treasurer_records_the_approver_approves_on_a_phone_and_it_counts(de
     desktop.get_by_label("金额（元）").fill("1234.50")
     desktop.get_by_role("button", name="保存").click()
     desktop.wait_for_url(re.compile(r"/books/entries/\d+/$"))
-    assert "已记账，等待审批" in desktop.locator("#toasts").inner_text()
-    assert desktop.locator(".badge", has_text="待审批").first.is_visible()
+    expect(desktop.locator("#toasts")).to_contain_text("已记账，等待审批")
+    expect(desktop.locator(".badge", has_text="待审批").first).to_be_visible()
     assert desktop.get_by_role("button", name="审批通过").count() == 0
     entry = int(desktop.url.rstrip("/").split("/")[-1])
 
@@ -49,7 +51,7 @@ def test_the_treasurer_records_the_approver_approves_on_a_phone_and_it_counts(de
     phone.get_by_role("button", name="审批通过").click()
     phone.locator("#confirm-dialog-ok").click()
     phone.locator(".badge", has_text="已审批").first.wait_for()
-    assert "已审批通过" in phone.locator("#toasts").inner_text()
+    expect(phone.locator("#toasts")).to_contain_text("已审批通过")
     assert no_horizontal_scroll(phone)
 
     # It now counts: the overview's 其他收入 grew by the amount, as the API says too.

@@ -5,6 +5,8 @@ proposals are made fresh (unique titles) through the API, so the demo others use
 import time
 import urllib.error
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login
 from tests.browser.test_congress import Api, submitted_proposal
 from tests.browser.test_workbench import no_horizontal_scroll
@@ -20,10 +22,10 @@ def test_a_committee_member_reviews_and_accepts_on_a_phone(phone, stack):
     phone.locator('[data-todo="to_review"]').click()
     phone.get_by_role("link", name=title).first.click()
     phone.get_by_role("button", name="进入初审").click()
-    assert "已完成：初审" in phone.locator("#toasts").inner_text()
+    expect(phone.locator("#toasts")).to_contain_text("已完成：初审")
     phone.get_by_label("立案意见（可选）").fill("委员会审查：符合立案条件")
     phone.get_by_role("button", name="立案", exact=True).click()
-    assert phone.locator(".badge", has_text="已立案").first.is_visible()
+    expect(phone.locator(".badge", has_text="已立案").first).to_be_visible()
     assert no_horizontal_scroll(phone)
     # The audit (办理过程) names the committee member for both steps.
     history = Api(stack, "admin").call(f"/api/v1/proposals/{pk}/history/")["results"]
@@ -48,15 +50,15 @@ def test_chair1_forwards_a_branch_proposal_to_the_school_congress(desktop, stack
 
     login(desktop, stack, "guilin", "chair1")
     desktop.locator('[data-todo="branch_congresses"]').click()
-    assert desktop.get_by_role("heading", name="二级教代会").first.is_visible()
+    expect(desktop.get_by_role("heading", name="二级教代会").first).to_be_visible()
     desktop.goto(stack.site("guilin") + f"/proposals/{pk}/")
     desktop.get_by_role("button", name="进入初审").click()
     desktop.get_by_role("button", name="立案", exact=True).click()
-    assert desktop.locator(".badge", has_text="已立案").first.is_visible()
+    expect(desktop.locator(".badge", has_text="已立案").first).to_be_visible()
     desktop.get_by_label("转报理由（必填）").fill("涉及全校各学院")
     desktop.get_by_role("button", name="转报学校教代会").click()
     desktop.locator("#confirm-dialog-ok").click()   # 转报 asks first
-    assert "已完成：转报学校教代会" in desktop.locator("#toasts").inner_text()
+    expect(desktop.locator("#toasts")).to_contain_text("已完成：转报学校教代会")
     desktop.locator('[data-testid="forwarded-to"] a').click()
     assert desktop.locator('[data-testid="forwarded-from"]').inner_text().count(title) == 1
     school = int(desktop.url.rstrip("/").split("/")[-1])

@@ -6,6 +6,8 @@ import json
 import time
 import urllib.request
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import DEMO_PASSWORD, login
 from tests.browser.test_workbench import no_horizontal_scroll
 
@@ -65,14 +67,14 @@ def test_a_delegate_writes_seconds_and_rates_on_a_phone(phone, stack):
     phone.get_by_role("button", name="保存草稿").click()
     phone.get_by_role("button", name="提交提案").click()
     mine = int(phone.url.rstrip("/").split("/")[-1])
-    assert phone.locator(".badge", has_text="征集中").first.is_visible()
+    expect(phone.locator(".badge", has_text="征集中").first).to_be_visible()
     assert no_horizontal_scroll(phone)
 
     # Seconding another delegate's proposal, found on 我的.
     phone.goto(stack.site("guilin") + "/me/")
     phone.get_by_role("link", name=f"关于改善实验室通风的提案{stamp}").click()
     phone.get_by_role("button", name="附议").click()
-    assert "已完成：附议" in phone.locator("#toasts").inner_text()
+    expect(phone.locator("#toasts")).to_contain_text("已完成：附议")
     assert Api(stack, "member1").call(f"/api/v1/proposals/{other}/")["seconds_count"] == 1
 
     # The office and the department take it on through the API; the delegate rates the reply.
@@ -119,7 +121,7 @@ def test_the_office_takes_a_fresh_proposal_from_submission_to_closing(desktop, s
     handler.goto(stack.site("guilin") + f"/proposals/{pk}/")
     handler.get_by_label("书面答复").fill("已腾出两间办公用房作午休室。")
     handler.get_by_role("button", name="提交答复").click()
-    assert handler.locator(".badge", has_text="已答复").first.is_visible()
+    expect(handler.locator(".badge", has_text="已答复").first).to_be_visible()
 
     Api(stack, "member5").call(f"/api/v1/proposals/{pk}/rate/", {"rating": "satisfied", "comment": "很好"})
     desktop.reload()
@@ -127,7 +129,7 @@ def test_the_office_takes_a_fresh_proposal_from_submission_to_closing(desktop, s
     desktop.get_by_role("button", name="结案", exact=True).click()
     with desktop.expect_navigation():
         desktop.locator("#confirm-dialog-ok").click()   # 结案 asks first
-    assert desktop.locator(".badge", has_text="已结案").first.is_visible()
+    expect(desktop.locator(".badge", has_text="已结案").first).to_be_visible()
     history = desktop.locator(".history").inner_text()
     for step in ("征集中 → 附议已满", "初审中 → 已立案", "已交办 → 已答复", "已评价 → 已结案"):
         assert step in history
