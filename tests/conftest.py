@@ -38,6 +38,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
                                  admin_password=ADMIN_PASSWORD)
 
 
+# tryfirst: pytest-xdist reads the xdist_group markers in its own collection hook (it renames the
+# node ids after them), so they must be on the items before that hook runs.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Every test runs in a transaction that is rolled back, except those asking for committed_db."""
     for item in items:
@@ -46,6 +49,9 @@ def pytest_collection_modifyitems(items):
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.xdist_group("browser"))
             continue
+        if "demo_region" in getattr(item, "fixturenames", ()):
+            # One worker runs them all, so each such module seeds the demo once, not once per worker.
+            item.add_marker(pytest.mark.xdist_group("demo"))
         if "committed_db" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.django_db)
 
@@ -54,6 +60,30 @@ def pytest_collection_modifyitems(items):
 def _back_to_public_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def demo_region(django_db_setup, django_db_blocker):
+    """The README's demo (`seed_demo`), seeded once for the tests of a module that ask for it.
+
+    Seeding takes most of a minute on a busy machine, so a module pays it once: it is written in an
+    outer transaction that each test's own transaction nests in (as a savepoint), and that is rolled
+    back when the module's last test is done. Only modules whose every test wants the demo use it:
+    the demo stays in place until the module ends."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo")
+            connection.set_schema_to_public()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            connection.set_schema_to_public()
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The test suite: the same embedded PostgreSQL (separate data dir) unless DATABASE_URL is set."""
+import os
 import tempfile
 from pathlib import Path
 
-from config.embedded_db import database_url
+from config.embedded_db import database_url, make_disposable
 
 from .base import *  # noqa: F401,F403
 from .base import MIDDLEWARE, database_from_url
@@ -10,7 +11,10 @@ from .base import MIDDLEWARE, database_from_url
 DEBUG = False
 DEMO_DATA_ALLOWED = True
 SECRET_KEY = "test-only-not-a-secret"
-DATABASES = {"default": database_from_url(database_url("pg-test", "eduunion"))}
+_TEST_DATABASE_URL = database_url("pg-test", "eduunion")
+if not os.environ.get("DATABASE_URL"):  # the embedded test cluster only, never a server someone else runs
+    make_disposable(_TEST_DATABASE_URL)
+DATABASES = {"default": database_from_url(_TEST_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Hashing cost is not what the suite tests; a fast hasher keeps it inside its time budget.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

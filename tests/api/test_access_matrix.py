@@ -5,7 +5,6 @@ another school finds nothing — 404, as if the record did not exist.
 A new endpoint that is not in these tables fails the test until someone says who may use it.
 """
 import pytest
-from django.core.management import call_command
 
 from api.urls_public import router as province_router
 from api.urls_tenant import router as school_router
@@ -97,10 +96,9 @@ PROVINCE_ADMIN_ONLY_PATHS = ["/api/v1/stats/", "/api/v1/stats/export/"]
 
 
 @pytest.fixture
-def demo(settings, guilin, host_client):
+def demo(demo_region, settings, guilin, host_client):
     """The demo region, plus the guilin rows the demo leaves to other schools or to people."""
     settings.DEBUG = True
-    call_command("seed_demo")
     someone = host_client(guilin, [Role.MEMBER])
     with in_schema(guilin):
         branch = Branch.objects.first()

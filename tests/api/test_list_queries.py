@@ -1,7 +1,6 @@
 """Every provincial list costs the same number of queries for one row as for a full page: nothing is
 fetched row by row, so a region of many schools does not slow a list down page by page."""
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -26,9 +25,8 @@ def _copy(row, **changes):
 
 
 @pytest.fixture
-def busy_region(settings, province):
+def busy_region(demo_region, settings, province):
     settings.DEBUG = True
-    call_command("seed_demo")
     schools = list(School.objects.exclude(pk=province.pk))
     for model in COPIED:
         original = model.objects.order_by("id").first()

@@ -204,21 +204,6 @@ def test_the_workbench_names_schools_whose_figures_are_stale(admin, guilin):
     assert 'data-todo="stats_stale"' not in reviewer
 
 
-def test_the_demo_figures_are_on_the_dashboard_without_a_refresh(admin):
-    call_command("seed_demo")
-    page = text(admin.get("/dashboard/"))
-    data = chart_data(page)
-    schools = data["members"]["schools"]
-    assert "大同大学" in schools and len(schools) == 4  # sxdtu, made by the seeding, with its short name
-    members = sum(value or 0 for s in data["members"]["series"] for value in s["data"])
-    assert members >= 4 * 200
-    received = next(s for s in data["congress"]["series"] if s["name"] == "立案率")
-    assert all(value is not None and value > 0 for value in received["data"][:4])
-    allocated = next(s for s in data["subsidies"]["series"] if s["name"] == "已核定")
-    assert sum(allocated["data"]) > 0
-    assert "统计于 <strong>" in page and "超过一天没有更新" not in page
-
-
 @pytest.mark.parametrize("seed", ["1", "0"])
 def test_make_run_rolls_up_before_the_web_server_starts_seeded_or_not(monkeypatch, seed):
     """config/launcher.py's order of steps (the commands themselves are tested above)."""
