@@ -25,6 +25,7 @@ class MyPortal(SchoolPage):
         delegateships = list(delegateships_of(user))
         todos = proposal_todos(user)
         mine = proposals_of(user)
+        unread = notifications_of(user, unread=True).count()
         return self.render_page(
             member=member, phone=mask_phone(member.phone) if member else "",
             delegateships=delegateships,
@@ -32,7 +33,7 @@ class MyPortal(SchoolPage):
             to_second=todos["to_second"][:10] if "to_second" in todos else [],
             to_rate=todos["to_rate"] if "to_rate" in todos else [],
             suggestions=suggestions_visible_to(user).filter(submitted_by=user)[:10],
-            unread=notifications_of(user, unread=True).count(),
+            unread=unread, unread_count=unread,  # the layout's badge too: one count, not two
             can_propose=any(d.congress.status != "closed" for d in delegateships),
             area_sections=area_portal_sections(user, member),
         )

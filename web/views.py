@@ -25,8 +25,10 @@ class SchoolHome(SchoolPage):
     def get(self, request):
         from web.workbench import school_workbench
 
-        return self.render_page(tenant=request.tenant, roles=request.user.role_labels(),
-                                workbench=school_workbench(request.user, request.tenant))
+        workbench = school_workbench(request.user, request.tenant)
+        # the layout's badge is the workbench's own count (not asked again by the context processor)
+        return self.render_page(tenant=request.tenant, roles=request.user.role_labels(), workbench=workbench,
+                                unread_count=workbench["unread"])
 
 
 class ProvinceHome(ProvincePage):
@@ -37,8 +39,9 @@ class ProvinceHome(ProvincePage):
     def get(self, request):
         from web.province.workbench import province_workbench
 
-        context = {"tenant": request.tenant, "roles": request.user.role_labels(),
-                   "workbench": province_workbench(request.user)}
+        workbench = province_workbench(request.user)
+        context = {"tenant": request.tenant, "roles": request.user.role_labels(), "workbench": workbench,
+                   "unread_count": workbench["unread"]}
         if request.user.has_role(Role.PROVINCE_ADMIN):
             context.update(show_schools=True, school_count=schools().count())
         return self.render_page(**context)

@@ -16,14 +16,14 @@ from tenants.congress.selectors import branch_congresses_running, proposal_todos
 from tenants.members.selectors import application_todos
 from web.links import page_link
 from web.school import area_todos
-from web.todo import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo, counted  # noqa: F401 (LIST_LENGTH: web.province imports it from here)
 
 
 
 
 def _proposal_items(rows):
     return [{"text": f"{p.number + ' ' if p.number else ''}{p.title}", "url": reverse("school:proposal", args=[p.pk]),
-             "when": p.due_date} for p in rows[:LIST_LENGTH]]
+             "when": p.due_date} for p in rows]
 
 
 def _proposals_url(status: str = "") -> str:
@@ -63,55 +63,56 @@ def school_workbench(user, school) -> dict:
     for key, rows in proposal_todos(user).items():
         label, status, urgent = PROPOSAL_LABELS[key]
         url = _proposals_url(status) if key != "overdue" else reverse("school:proposals") + "?overdue=1"
-        todos.append(Todo(key, label, rows.count(), url, urgent, _proposal_items(rows)))
+        # a counter's items show the number and 案由 only: not the co-proposers and departments
+        count, first = counted(rows.prefetch_related(None))
+        todos.append(Todo(key, label, count, url, urgent, _proposal_items(first)))
     if user.has_role(Role.BRANCH_CHAIR) and not user.has_role(Role.UNION_ADMIN):
         # The 二级教代会 this chair runs (the nav's 教代会 entry is the office's).
-        running = branch_congresses_running(user)
-        if running.exists():
-            todos.append(Todo("branch_congresses", "二级教代会", running.count(), reverse("school:congresses"),
+        count, running = counted(branch_congresses_running(user))
+        if count:
+            todos.append(Todo("branch_congresses", "二级教代会", count, reverse("school:congresses"),
                               items=[{"text": str(c), "url": reverse("school:congress", args=[c.pk]),
-                                      "when": c.opens_on} for c in running[:LIST_LENGTH]]))
+                                      "when": c.opens_on} for c in running]))
     suggestions = suggestion_todos(user)
     if "to_acknowledge" in suggestions:
-        rows = suggestions["to_acknowledge"]
-        todos.append(Todo("suggestions_to_acknowledge", "待受理的意见建议", rows.count(),
+        count, rows = counted(suggestions["to_acknowledge"])
+        todos.append(Todo("suggestions_to_acknowledge", "待受理的意见建议", count,
                           reverse("school:suggestions"),
                           items=[{"text": s.title, "url": reverse("school:suggestion", args=[s.pk]), "when": s.created}
-                                 for s in rows[:LIST_LENGTH]]))
+                                 for s in rows]))
     if "to_answer" in suggestions:
-        rows = suggestions["to_answer"]
-        todos.append(Todo("suggestions_to_answer", "待答复的意见建议", rows.count(), reverse("school:suggestions"),
+        count, rows = counted(suggestions["to_answer"])
+        todos.append(Todo("suggestions_to_answer", "待答复的意见建议", count, reverse("school:suggestions"),
                           items=[{"text": s.title, "url": reverse("school:suggestion", args=[s.pk]), "when": s.created}
-                                 for s in rows[:LIST_LENGTH]]))
+                                 for s in rows]))
     applications = application_todos(user)
     for key, label in (("to_confirm", "待确认的入会申请"), ("to_approve", "待批准的入会申请")):
         if key in applications:
-            rows = applications[key]
+            count, rows = counted(applications[key])
             status = "submitted" if key == "to_confirm" else "branch_confirmed"
-            todos.append(Todo(f"applications_{key}", label, rows.count(),
+            todos.append(Todo(f"applications_{key}", label, count,
                               f"{reverse('school:applications')}?status={status}",
                               items=[{"text": f"{a.name}（{a.branch.name}）",
                                       "url": reverse("school:application", args=[a.pk]), "when": a.submitted_at}
-                                     for a in rows[:LIST_LENGTH]]))
+                                     for a in rows]))
 
     deadlines, circulars = [], []
     if user.has_role(Role.UNION_ADMIN):
         deadlines = linked_deadlines(school)
-        circulars = list(circulars_to_acknowledge(school)[:LIST_LENGTH])
+        circular_count, circulars = counted(circulars_to_acknowledge(school))
         todos.append(Todo("provincial_deadlines", "省级事项临近截止", len(deadlines), reverse("school:provincial"),
                           urgent=any(d["days_left"] < 7 for d in deadlines)))
-        todos.append(Todo("circulars", "待签收的省级通知", circulars_to_acknowledge(school).count(),
-                          reverse("school:circulars")))
+        todos.append(Todo("circulars", "待签收的省级通知", circular_count, reverse("school:circulars")))
 
     todos.extend(area_todos(user))
 
-    unread = notifications_of(user, unread=True)
+    unread_count, unread = counted(notifications_of(user, unread=True))
     return {
         "todos": todos,
         "waiting": sum(t.count for t in todos if t.key not in ("to_second", "branch_congresses")),
         "deadlines": deadlines,
         "circulars": circulars,
         "notifications": [{"message": n.message, "url": page_link(n.link), "when": n.created}
-                          for n in unread[:LIST_LENGTH]],
-        "unread": unread.count(),
+                          for n in unread],
+        "unread": unread_count,
     }

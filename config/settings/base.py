@@ -106,6 +106,10 @@ TENANT_MODEL = "tenants.School"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+# `SET search_path` once per connection and schema switch, not before every query: django-tenants
+# forgets the path it set on set_schema/set_tenant, close and rollback, so a new schema is always set
+# first. Half of a page's statements were that SET (issue #14; bench/RESULTS.md).
+TENANT_LIMIT_SET_CALLS = True
 ROOT_URLCONF = "config.urls_tenant"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "web.errors.unknown_host"
 # The schema every new school is cloned from (tenants/template.py); kept at head by `migrate`.

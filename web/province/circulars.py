@@ -24,6 +24,7 @@ from tenants.selectors import schools as member_schools
 from web.base import ProvincePage
 from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTextForm, PublishForm, calendar_text
 from web.tables import Column, Filter, Table
+from web.todo import counted
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -294,14 +295,14 @@ def workbench_todos(user) -> list:
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
     url = reverse("province:circulars")
-    unsigned = circulars_for_province(waiting="unacknowledged").order_by("-published_at", "-id")
+    unsigned_count, unsigned = counted(circulars_for_province(waiting="unacknowledged").order_by("-published_at", "-id"))
     unreported = circulars_for_province(waiting="unreported").order_by("-published_at", "-id")
     unreported_rows = list(unreported)
     return [
-        Todo("circulars_unacknowledged", "有学校未签收的通知", unsigned.count(), f"{url}?waiting=unacknowledged",
+        Todo("circulars_unacknowledged", "有学校未签收的通知", unsigned_count, f"{url}?waiting=unacknowledged",
              items=[{"text": f"{c.title}（{c.unacknowledged_count} 所学校未签收）",
                      "url": reverse("province:circular", args=[c.pk]) + "#unacknowledged", "when": c.published_at}
-                    for c in unsigned[:LIST_LENGTH]]),
+                    for c in unsigned]),
         Todo("circulars_unreported", "落实情况未报齐的通知", len(unreported_rows), f"{url}?waiting=unreported",
              urgent=any(c.overdue_missing for c in unreported_rows),
              items=[{"text": f"{c.title}（{c.missing_count} 项未填报"

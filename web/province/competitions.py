@@ -16,7 +16,7 @@ Every write is the service the API calls (shared/competitions/services.py).
 """
 from __future__ import annotations
 
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Min, Q, When
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -602,18 +602,21 @@ def workbench_todos(user) -> list:
                     "url": reverse("province:scoring", args=[r["competition"].pk]), "when": None,
                     "progress": r} for r in rows[:LIST_LENGTH]], grouped=len(rows) <= LIST_LENGTH))
     if user.has_role(Role.PROVINCE_ADMIN):
-        waiting = entries_to_confirm()
-        per_competition: dict[int, list] = {}
-        for entry in waiting:
-            per_competition.setdefault(entry.competition_id, []).append(entry)
-        first = next(iter(per_competition), None)
+        # one row per competition (in the order of its oldest waiting entry), counted in the
+        # database: a region's entries are never loaded to be grouped here
+        per_competition = list(entries_to_confirm().order_by().values("competition_id").annotate(
+            waiting=Count("pk"), oldest=Min("registered_at"), oldest_pk=Min("pk")).order_by("oldest", "oldest_pk"))
+        shown = per_competition[:LIST_LENGTH]
+        titles = dict(Competition.objects.filter(pk__in=[g["competition_id"] for g in shown])
+                      .values_list("pk", "title"))
+        first = per_competition[0]["competition_id"] if per_competition else None
         todos.append(Todo(
-            "competition_entries", "待确认的参赛报名", len(waiting),
+            "competition_entries", "待确认的参赛报名", sum(g["waiting"] for g in per_competition),
             reverse("province:competition-entries", args=[first]) + "?status=registered" if first
             else reverse("province:competitions"),
-            items=[{"text": f"{rows[0].competition.title}：{len(rows)} 名待审查",
-                    "url": reverse("province:competition-entries", args=[pk]) + "?status=registered",
-                    "when": rows[0].registered_at} for pk, rows in list(per_competition.items())[:LIST_LENGTH]],
+            items=[{"text": f"{titles[g['competition_id']]}：{g['waiting']} 名待审查",
+                    "url": reverse("province:competition-entries", args=[g["competition_id"]]) + "?status=registered",
+                    "when": g["oldest"]} for g in shown],
             grouped=len(per_competition) <= LIST_LENGTH))
         ready = ready_to_publish()
         todos.append(Todo(

@@ -22,6 +22,7 @@ from shared.stats.tasks import rollup_all
 from tenants.accounts.roles import Role
 from web.base import ProvincePage
 from web.templatetags.ui import yuan
+from web.todo import counted
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -126,11 +127,10 @@ def workbench_todos(user) -> list:
     or a school was just opened): the dashboard shows them as of an older time."""
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
-    stale = stale_schools()
-    count = stale.count()
+    count, stale = counted(stale_schools())
     if not count:
         return []
     url = reverse("province:dashboard")
     return [Todo("stats_stale", "统计数据未更新的学校", count, url, urgent=True,
                  items=[{"text": school.name if school.rolled_up_at else f"{school.name}（尚未统计）", "url": url,
-                         "when": school.rolled_up_at} for school in stale[:LIST_LENGTH]])]
+                         "when": school.rolled_up_at} for school in stale])]

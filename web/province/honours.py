@@ -43,6 +43,7 @@ from web.province.honours_forms import (
     ReviewForm,
 )
 from web.tables import Column, Filter, Table
+from web.todo import counted
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -440,13 +441,13 @@ def workbench_todos(user) -> list:
             items=[{"text": c.title + ("（已截止，待进入评审）" if c.deadline < now else ""),
                     "url": reverse("province:honours-campaign", args=[c.pk]), "when": c.deadline}
                    for c in closing[:LIST_LENGTH]]))
-        to_decide = nominations_to_decide()
+        count, to_decide = counted(nominations_to_decide())
         todos.append(Todo(
-            "honours_to_decide", "待决定的荣誉推荐", to_decide.count(),
+            "honours_to_decide", "待决定的荣誉推荐", count,
             f"{reverse('province:honours-nominations')}?status=publicized", urgent=True,
             items=[{"text": f"{n.shown_name}（{n.school.name} · {n.campaign.title}）",
                     "url": reverse("province:honours-nomination", args=[n.pk]), "when": n.campaign.publicity_ends_on}
-                   for n in to_decide[:LIST_LENGTH]]))
+                   for n in to_decide]))
         ending = list(publicity_ending())
         todos.append(Todo(
             "honours_publicity_ending", "荣誉推荐公示即将结束", len(ending),
@@ -455,11 +456,11 @@ def workbench_todos(user) -> list:
                     "url": reverse("province:honours-campaign", args=[c.pk]), "when": c.publicity_ends_on}
                    for c in ending[:LIST_LENGTH]]))
     if user.has_role(Role.PROVINCE_REVIEWER):
-        to_review = nominations_to_review()
+        count, to_review = counted(nominations_to_review())
         todos.append(Todo(
-            "honours_to_review", "待评审的荣誉推荐", to_review.count(),
+            "honours_to_review", "待评审的荣誉推荐", count,
             f"{reverse('province:honours-nominations')}?status=submitted",
             items=[{"text": f"{n.shown_name}（{n.school.name} · {n.campaign.title}）",
                     "url": reverse("province:honours-nomination", args=[n.pk]), "when": n.submitted_at}
-                   for n in to_review[:LIST_LENGTH]]))
+                   for n in to_review]))
     return todos

@@ -36,6 +36,7 @@ from tenants.services import SCHOOL_LIFECYCLE, school_provision, school_transiti
 from web.base import ProvincePage
 from web.province.schools_forms import ProvisionForm, ReasonForm
 from web.tables import Column, Filter, Table
+from web.todo import counted
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -325,10 +326,9 @@ def workbench_todos(user) -> list:
     """Suspended schools wait for the province to look at them again (resume or archive)."""
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
-    suspended = schools(status=School.Status.SUSPENDED).order_by("slug")
-    count = suspended.count()
+    count, suspended = counted(schools(status=School.Status.SUSPENDED).order_by("slug"))
     if not count:
         return []
     return [Todo("schools_suspended", "已停用的学校", count, f"{reverse('province:schools')}?status=suspended",
                  items=[{"text": school.name, "url": reverse("province:school", args=[school.slug]), "when": None}
-                        for school in suspended[:LIST_LENGTH]])]
+                        for school in suspended])]

@@ -31,6 +31,7 @@ from web.base import ProvincePage
 from web.history import state_history
 from web.province.staffhomes_forms import CriterionForm, DecisionForm, InspectionForm, ReviewForm, RoundForm
 from web.tables import Column, Filter, Table
+from web.todo import counted
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -462,18 +463,18 @@ def workbench_todos(user) -> list:
     todos = []
     applications = reverse("province:staffhomes-applications")
     if user.has_role(Role.PROVINCE_REVIEWER):
-        rows = selectors.applications_to_score(user).order_by("submitted_at", "id")
-        todos.append(Todo("staffhomes_to_score", "待评分的建家申报", rows.count(), f"{applications}?stage=to_score",
+        count, rows = counted(selectors.applications_to_score(user).order_by("submitted_at", "id"))
+        todos.append(Todo("staffhomes_to_score", "待评分的建家申报", count, f"{applications}?stage=to_score",
                           items=[{"text": f"{a.school.name} {a.unit_name}", "url": _application_link(a),
-                                  "when": a.submitted_at} for a in rows[:LIST_LENGTH]]))
+                                  "when": a.submitted_at} for a in rows]))
     if user.has_role(Role.PROVINCE_ADMIN):
-        rows = selectors.applications_to_decide().order_by("submitted_at", "id")
-        todos.append(Todo("staffhomes_to_decide", "待确认的建家申报", rows.count(), f"{applications}?stage=to_decide",
+        count, rows = counted(selectors.applications_to_decide().order_by("submitted_at", "id"))
+        todos.append(Todo("staffhomes_to_decide", "待确认的建家申报", count, f"{applications}?stage=to_decide",
                           items=[{"text": f"{a.school.name} {a.unit_name}（评审均分 {a.review_total}）",
-                                  "url": _application_link(a), "when": a.submitted_at} for a in rows[:LIST_LENGTH]]))
-        closing = selectors.rounds_closing()
+                                  "url": _application_link(a), "when": a.submitted_at} for a in rows]))
+        closing = list(selectors.rounds_closing())  # a handful of rounds: all are looked at for `urgent`
         now = timezone.now()
-        todos.append(Todo("staffhomes_closing", "建家申报临近截止", closing.count(),
+        todos.append(Todo("staffhomes_closing", "建家申报临近截止", len(closing),
                           f"{reverse('province:staffhomes')}?status=open",
                           urgent=any(r.closes_at <= now for r in closing),
                           items=[{"text": f"{r.title}{'（已过截止，待截止申报）' if r.closes_at <= now else ''}",

@@ -25,6 +25,7 @@ from web.base import ProvincePage
 from web.province.subsidies_forms import AllocateForm, ProgrammeForm, RejectForm
 from web.tables import Column, Filter, Table
 from web.templatetags.ui import yuan
+from web.todo import counted
 from web.workbench import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -322,19 +323,19 @@ def workbench_todos(user) -> list:
     waiting to be paid out, and usage reports past their due date (urgent, with the list)."""
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
-    waiting = province_applications(status=S.SUBMITTED).order_by("submitted_at", "id")
-    to_pay = province_applications(status=S.ALLOCATED).order_by("submitted_at", "id")
-    overdue = overdue_reports()
+    waiting_count, waiting = counted(province_applications(status=S.SUBMITTED).order_by("submitted_at", "id"))
+    to_pay_count, to_pay = counted(province_applications(status=S.ALLOCATED).order_by("submitted_at", "id"))
+    overdue_count, overdue = counted(overdue_reports())
 
     def items(rows, when):
         return [{"text": f"{a.school.name}：{a.project}", "url": _url("subsidy-application", a.pk), "when": when(a)}
-                for a in rows[:LIST_LENGTH]]
+                for a in rows]
 
     return [
-        Todo("subsidies_to_allocate", "待核定的补助申请", waiting.count(),
+        Todo("subsidies_to_allocate", "待核定的补助申请", waiting_count,
              _url("subsidy-applications", query=f"status={S.SUBMITTED}"), items=items(waiting, lambda a: a.submitted_at)),
-        Todo("subsidies_to_disburse", "待拨付的补助", to_pay.count(),
+        Todo("subsidies_to_disburse", "待拨付的补助", to_pay_count,
              _url("subsidy-applications", query=f"status={S.ALLOCATED}"), items=items(to_pay, lambda a: a.submitted_at)),
-        Todo("subsidies_overdue_reports", "逾期未报告补助使用情况", overdue.count(), _url("subsidy-overdue"), urgent=True,
+        Todo("subsidies_overdue_reports", "逾期未报告补助使用情况", overdue_count, _url("subsidy-overdue"), urgent=True,
              items=items(overdue, lambda a: a.programme.report_due_on)),
     ]

@@ -27,7 +27,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.activities_forms import ActivityForm, CheckInForm, HoldForm, SignUpForm, TeamForm
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo
+from web.todo import Todo, counted
 
 ORGANISERS = frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR})
 R = Registration.Status
@@ -393,18 +393,20 @@ def workbench_todos(user) -> list[Todo]:
     organised = q.activities_organised_by(user)
     closing = organised.filter(status=Activity.Status.OPEN, registration_closes_at__gte=now,
                                registration_closes_at__lte=now + timezone.timedelta(days=3)).order_by("registration_closes_at")
-    if closing.exists():
-        todos.append(Todo(key="activities-closing", label="即将截止报名的活动", count=closing.count(),
+    count, first = counted(closing)
+    if count:
+        todos.append(Todo(key="activities-closing", label="即将截止报名的活动", count=count,
                           url=reverse("school:activities") + "?status=open",
                           items=[{"text": a.title, "url": reverse("school:activity", args=[a.pk]),
-                                  "when": a.registration_closes_at} for a in closing[:LIST_LENGTH]]))
+                                  "when": a.registration_closes_at} for a in first]))
     soon = organised.filter(status__in=[Activity.Status.OPEN, Activity.Status.CLOSED],
                             starts_at__lte=now + timezone.timedelta(days=1)).order_by("starts_at")
-    if soon.exists():
-        todos.append(Todo(key="activities-check-in", label="待签到或待登记举办的活动", count=soon.count(),
+    count, first = counted(soon)
+    if count:
+        todos.append(Todo(key="activities-check-in", label="待签到或待登记举办的活动", count=count,
                           url=reverse("school:activities"), urgent=soon.filter(ends_at__lt=now).exists(),
                           items=[{"text": a.title, "url": reverse("school:activity-checkin", args=[a.pk]),
-                                  "when": a.starts_at} for a in soon[:LIST_LENGTH]]))
+                                  "when": a.starts_at} for a in first]))
     return todos
 
 

@@ -27,7 +27,7 @@ from web.base import SchoolPage
 from web.history import state_history
 from web.school.aid_forms import CategoryForm, ClaimForm, DocumentForm, EnrolForm, ImportForm, SchemeForm
 from web.tables import Column, Filter, Table
-from web.todo import Todo
+from web.todo import Todo, counted
 
 AID_OFFICE = frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER})
 
@@ -365,11 +365,11 @@ def workbench_todos(user) -> list[Todo]:
     todos = []
     for key, label, rows, urgent in (("aid-review", "互助金待审核", queues["to_review"], False),
                                      ("aid-pay", "互助金待支付", queues["to_pay"], True)):
-        count = rows.count()
+        count, rows = counted(rows)
         if count:
             items = [{"text": f"{c.enrolment.member.name} · {c.category.name} · {c.get_status_display()}",
                       "url": reverse("school:aid-claim", args=[c.pk]), "when": c.created}
-                     for c in rows[:5]]
+                     for c in rows]
             todos.append(Todo(key=key, label=label, count=count, url=reverse("school:mutual-aid"), urgent=urgent,
                               items=items))
     return todos

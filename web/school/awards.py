@@ -25,7 +25,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.awards_forms import CampaignForm, ForwardForm, MemberObjectionForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo, counted
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
@@ -337,22 +337,22 @@ def workbench_todos(user) -> list[Todo]:
                 items=[{"text": f"{c.title}（还可推荐 {c.left} 个）", "url": reverse("school:award-campaign", args=[c.pk]),
                         "when": c.closes_on} for c in waiting[:LIST_LENGTH]]))
     if user.has_role(*OFFICE):
-        to_review = (AwardNomination.objects.filter(status=AwardNomination.Status.SUBMITTED)
-                     .select_related("campaign", "member", "branch").order_by("nominated_at"))
-        if count := to_review.count():
+        count, to_review = counted(AwardNomination.objects.filter(status=AwardNomination.Status.SUBMITTED)
+                                   .select_related("campaign", "member", "branch").order_by("nominated_at"))
+        if count:
             todos.append(Todo(
                 key="award-review", label="待审核的评先评优推荐", count=count, url=reverse("school:awards"),
                 items=[{"text": f"{n.name}（{n.branch.name}）· {n.campaign.title}",
                         "url": reverse("school:award-nomination", args=[n.pk]), "when": n.nominated_at}
-                       for n in to_review[:LIST_LENGTH]]))
-        objections = (AwardObjection.objects.filter(status=AwardObjection.Status.OPEN)
-                      .select_related("nomination__member", "nomination__branch").order_by("recorded_at"))
-        if count := objections.count():
+                       for n in to_review]))
+        count, objections = counted(AwardObjection.objects.filter(status=AwardObjection.Status.OPEN)
+                                    .select_related("nomination__member", "nomination__branch").order_by("recorded_at"))
+        if count:
             todos.append(Todo(
                 key="award-objections", label="待处理的公示异议", count=count, url=reverse("school:awards"),
                 urgent=True, items=[{"text": f"对{o.nomination.name}的异议",
                                      "url": reverse("school:award-nomination", args=[o.nomination_id]),
-                                     "when": o.recorded_at} for o in objections[:LIST_LENGTH]]))
+                                     "when": o.recorded_at} for o in objections]))
         ready = list(q.ready_to_finalise())
         if ready:
             todos.append(Todo(

@@ -32,7 +32,7 @@ from web.history import state_history
 from web.school.books_forms import CATEGORY_CHOICES, BudgetForm, EntryForm, RejectForm
 from web.tables import Column, Filter, Table
 from web.templatetags.ui import yuan
-from web.todo import LIST_LENGTH, Todo
+from web.todo import Todo, counted
 
 READERS = FINANCE_READERS
 WRITERS = s.RECORDERS | FINANCE_APPROVERS
@@ -291,20 +291,18 @@ urlpatterns = [
 
 def _items(rows):
     return [{"text": f"{e.get_category_display()} {yuan(e.amount)} · {e.description[:30]}",
-             "url": reverse("school:books-entry", args=[e.pk]), "when": e.occurred_on} for e in rows[:LIST_LENGTH]]
+             "url": reverse("school:books-entry", args=[e.pk]), "when": e.occurred_on} for e in rows]
 
 
 def workbench_todos(user) -> list[Todo]:
     todos = []
     if user.has_role(*FINANCE_APPROVERS):
-        waiting = awaiting_approval_by(user)
-        count = waiting.count()
+        count, waiting = counted(awaiting_approval_by(user))
         if count:
             todos.append(Todo(key="books-approve", label="待审批的收支", count=count,
                               url=f"{reverse('school:books-entries')}?status=pending", items=_items(waiting)))
     if user.has_role(*s.RECORDERS):
-        sent_back = sent_back_to(user)
-        count = sent_back.count()
+        count, sent_back = counted(sent_back_to(user))
         if count:
             todos.append(Todo(key="books-sent-back", label="被退回的收支", count=count, urgent=True,
                               url=f"{reverse('school:books-entries')}?status=rejected&q={user.get_username()}",

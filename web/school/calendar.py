@@ -14,7 +14,7 @@ from django.utils import timezone
 from tenants.workplan import calendar as cal
 from tenants.workplan.report import REPORT_OFFICE, can_read_report, report_scope, report_xlsx, year_report
 from web.base import SchoolPage
-from web.todo import LIST_LENGTH, Todo
+from web.todo import Todo, counted
 
 OFFICE = REPORT_OFFICE
 
@@ -79,11 +79,10 @@ def workbench_todos(user) -> list[Todo]:
     if not user.has_role(*OFFICE):
         return []
     today = timezone.localdate()
-    late = cal.overdue_tasks(today).filter(plan__year__gte=today.year - 1)
-    count = late.count()
+    count, late = counted(cal.overdue_tasks(today).filter(plan__year__gte=today.year - 1))
     if not count:
         return []
     return [Todo(key="calendar-overdue", label="全校逾期未完成的计划任务", count=count, urgent=True,
                  url=reverse("school:calendar") + f"?year={today.year}&status=overdue",
                  items=[{"text": f"{t.title[:40]}（{cal.owner_label(t)}）", "url": cal.task_url(t),
-                         "when": t.due_on or cal.month_end(t.plan.year, t.month)} for t in late[:LIST_LENGTH]])]
+                         "when": t.due_on or cal.month_end(t.plan.year, t.month)} for t in late])]

@@ -20,7 +20,7 @@ from web.base import SchoolPage
 from web.history import state_history
 from web.school.care_forms import BatchForm, EventForm, ReasonForm, SettingsForm, StandardForm, VisitForm
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo
+from web.todo import Todo, counted
 
 OFFICE = frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
@@ -374,24 +374,23 @@ urlpatterns = [
 def workbench_todos(user) -> list[Todo]:
     todos = []
     if user.has_role(*OFFICE):
-        events = q.events_visible_to(user).filter(status=LifeEvent.Status.REPORTED).order_by("reported_at")
-        count = events.count()
+        count, events = counted(q.events_visible_to(user).filter(status=LifeEvent.Status.REPORTED)
+                                .order_by("reported_at"))
         if count:
             overdue = q.overdue_events().exists()
             todos.append(Todo(
                 key="care-events", label="待慰问事项", count=count, url=reverse("school:care-events") + "?status=reported",
                 urgent=overdue, items=[{"text": f"{e.member.name}（{e.member.branch.name}）{e.get_kind_display()}",
                                         "url": reverse("school:care-event", args=[e.pk]), "when": e.reported_at}
-                                       for e in events[:LIST_LENGTH]]))
+                                       for e in events]))
     if user.has_role(Role.UNION_ADMIN):
-        pending = (q.pending_visits().exclude(recorded_by=user).select_related("member")
-                   .order_by("created"))
-        count = pending.count()
+        count, pending = counted(q.pending_visits().exclude(recorded_by=user).select_related("member")
+                                 .order_by("created"))
         if count:
             todos.append(Todo(
                 key="care-approvals", label="待审批的超标准慰问", count=count,
                 url=reverse("school:care") + "?status=pending",
                 items=[{"text": f"{v.member.name} {v.get_kind_display()} {v.amount} 元",
                         "url": reverse("school:care-visit", args=[v.pk]), "when": v.created}
-                       for v in pending[:LIST_LENGTH]]))
+                       for v in pending]))
     return todos

@@ -20,7 +20,7 @@ from web.base import OFFICE, SchoolPage
 from web.history import state_history
 from web.school.hardship_forms import CaseForm, LevelForm, ReasonForm, ReviewForm
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo
+from web.todo import Todo, counted
 
 READERS = HARDSHIP_READERS
 
@@ -253,10 +253,9 @@ urlpatterns: list = [
 def workbench_todos(user) -> list[Todo]:
     if not user.has_role(*READERS):
         return []
-    overdue = reviews_overdue()
-    count = overdue.count()
+    count, overdue = counted(reviews_overdue())
     if not count:
         return []
     return [Todo("hardship_reviews_overdue", "逾期未复核的困难档案", count, f"{reverse('school:hardship')}?overdue=1",
                  urgent=True, items=[{"text": case.member.name, "url": _case_url(case), "when": case.next_review_on}
-                                     for case in overdue[:LIST_LENGTH]])]
+                                     for case in overdue])]

@@ -32,7 +32,7 @@ from web.school.healthchecks_forms import (
     MoveForm,
 )
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo, counted
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 COVERAGE_READERS = OFFICE | {Role.BRANCH_CHAIR}
@@ -464,15 +464,14 @@ def workbench_todos(user) -> list[Todo]:
     if not user.has_role(Role.UNION_ADMIN):
         return []
     todos = []
-    requests = q.pending_change_requests()
-    count = requests.count()
+    count, requests = counted(q.pending_change_requests())
     if count:
         todos.append(Todo(
             key="health-check-requests", label="体检批次调整申请", count=count,
             url=reverse("school:health-checks"),
             items=[{"text": f"{r.member.name}（{r.member.branch.name}）申请调到{r.requested_batch.name}",
                     "url": reverse("school:health-check-assignment", args=[r.pk]), "when": r.requested_at}
-                   for r in requests[:LIST_LENGTH]]))
+                   for r in requests]))
     today = timezone.localdate()
     check = q.check_of_year(today.year)
     last_batch = check.batches.order_by("-date").values_list("date", flat=True).first() if check else None

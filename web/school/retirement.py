@@ -22,7 +22,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.retirement_forms import AddForm, CeremonyEditForm, CeremonyForm
 from web.tables import Column, Table
-from web.todo import LIST_LENGTH, Todo
+from web.todo import Todo, counted
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 
@@ -149,15 +149,14 @@ def workbench_todos(user) -> list[Todo]:
     if not user.has_role(Role.UNION_ADMIN):
         return []
     year = timezone.localdate().year
-    waiting = q.retirees_not_honoured(year)
-    count = waiting.count()
+    count, waiting = counted(q.retirees_not_honoured(year))
     if not count:
         return []
     draft = Ceremony.objects.filter(year=year, status=Ceremony.Status.DRAFT).first()
     url = reverse("school:retirement-ceremony", args=[draft.pk]) if draft else reverse("school:retirement-new")
     return [Todo(key="retirement-waiting", label=f"{year}年尚未列入荣休仪式的退休教职工", count=count, url=url,
                  items=[{"text": f"{m.name}（{m.branch.name}）", "url": url, "when": m.status_changed_on}
-                        for m in waiting[:LIST_LENGTH]])]
+                        for m in waiting])]
 
 
 def member_sections(user, member) -> list:
