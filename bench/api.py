@@ -251,6 +251,17 @@ def warm_server(targets_: list[Target], port: int) -> None:
         list(pool.map(ask, [t for t in targets_ for _ in range(2)]))
 
 
+def drain(target: Target, port: int) -> None:
+    """Wait until the server has worked off what wrk left in flight: wrk stops counting at the end
+    of its window but the server still answers the requests it had, which would otherwise eat the
+    next window (a heavy page under 16 connections lost its whole window to them)."""
+    for _ in range(2):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", target.url_path, headers=target.headers)
+        connection.getresponse().read()
+        connection.close()
+
+
 def measure(targets_: list[Target], port: int, seconds: float, warmup: float, connections: int) -> None:
     total = len(targets_)
     for index, target in enumerate(targets_, 1):
@@ -260,8 +271,10 @@ def measure(targets_: list[Target], port: int, seconds: float, warmup: float, co
             print(f"[{index}/{total}] {target.host} {target.url_path}: HTTP {target.status}, skipped", flush=True)
             continue
         url = f"http://127.0.0.1:{port}{target.url_path}"
+        drain(target, port)  # the previous target's requests still in flight when wrk stopped
         if warmup:
             load.run(url, target.headers, seconds=warmup, connections=connections)
+            drain(target, port)
         target.result = load.run(url, target.headers, seconds=seconds, connections=connections)
         if target.result.errors:
             target.note = f"{target.result.errors} errors"

@@ -1,14 +1,16 @@
-"""Every list of a school's host costs the same number of queries for one row as for a full page.
+"""Every list of both hosts costs the same number of queries for one row as for a full page.
 
-Generated from the school host's router (api.urls_tenant.router): a list registered later is
-requested here without anyone writing a test for it. Each list is asked for as the school's union
-admin, and the lists a member reads (their own rows) as a demo member, with page_size=1 and
-page_size=100; the counts must be equal and the page must hold at least three rows, so a query per
-row cannot hide behind a list of one. Rows the demo has fewer than three of are copied in
-``_fill``; a list that cannot be filled is named in SKIPPED with the reason.
+Generated from the routers (api.urls_tenant.router for the school host, api.urls_public.router for
+the provincial host): a list registered later is requested here without anyone writing a test for
+it. On the school host each list is asked for as the school's union admin and as a demo member
+(lists a member is refused are skipped with that reason), on the provincial host as the provincial
+admin, with page_size=1 and page_size=100; the counts must be equal and the page must hold at least
+three rows, so a query per row cannot hide behind a list of one. Rows the demo has fewer than three
+of are copied in ``_fill`` (or created in ``_create_missing`` when there is nothing to copy); a list
+that cannot be filled is named in SKIPPED with the reason.
 
-The demo (tenants.demo.seed_demo) is seeded once per module inside a transaction that is rolled
-back at the end; each test runs in a savepoint inside it.
+The demo of one school (guilin) and of the province is seeded once per module inside a transaction
+that is rolled back at the end; each test runs in a savepoint inside it.
 
 ``LIST_QUERIES_REPORT=<file>`` writes the counts (and the in-process time of a 20-row page, median
 of three) as a Markdown table — figures for bench/RESULTS.md and for whoever is fixing a list.
@@ -192,22 +194,16 @@ def _fill(schema: str, school: School, admin_client, router) -> dict[str, str]:
 def _seed() -> School:
     """The demo of one school (guilin) and of the province, the other test schools standing in for
     the demo's others: a quarter of `seed_demo`'s time."""
-    timings = {}
     province = School.objects.get(schema_name="public")
     school = School.objects.get(slug="guilin")
     with schema_context(province.schema_name):
         _ensure_admin(Role.PROVINCE_ADMIN, "省教育工会管理员")
     with schema_context(school.schema_name):
         for seeder in school_seeders():
-            started = time.perf_counter()
             seeder(school)
-            timings[seeder.__name__] = time.perf_counter() - started
     others = {slug: School.objects.get(slug=slug) for slug in ("huzhou", "hnit")}
-    started = time.perf_counter()
     with schema_context(province.schema_name):
         seed_province({"guilin": school, **others, "sxdtu": others["hnit"]}, demo_password())
-    timings["province"] = time.perf_counter() - started
-    print(timings)
     connection.set_schema_to_public()
     return school
 
