@@ -187,6 +187,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 
+# A persistent connection is closed after serving this many different schools (0: never), so a
+# backend's catalog cache stays bounded: tenants/connections.py, bench/scale.py, deploy/SCALE-OUT.md.
+DB_MAX_SCHOOLS_PER_CONNECTION = int(os.environ.get("DB_MAX_SCHOOLS_PER_CONNECTION", "100"))
+
+
 def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     config["ENGINE"] = "django_tenants.postgresql_backend"
