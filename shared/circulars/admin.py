@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from shared.circulars.models import Circular, CircularItem, ItemReport
-from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, SchoolFilter, province_admin_site
 
 
 class ItemInline(admin.TabularInline):
@@ -22,7 +22,8 @@ class CircularAdmin(ReadOnlyAdmin):
 
 class ItemReportAdmin(ReadOnlyAdmin):
     list_display = ["item", "school", "status", "updated_at"]
-    list_filter = ["status", "school", "item__circular"]
+    list_filter = ["status", ("school", SchoolFilter), "item__circular"]
+    search_fields = ["school__name"]
 
 
 province_admin_site.register(Circular, CircularAdmin)

@@ -1,5 +1,5 @@
 from shared.competitions.models import Competition, Entry, Judge, Score
-from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, SchoolFilter, province_admin_site
 
 
 class CompetitionAdmin(ReadOnlyAdmin):
@@ -9,14 +9,14 @@ class CompetitionAdmin(ReadOnlyAdmin):
 
 class EntryAdmin(ReadOnlyAdmin):
     list_display = ["name", "school", "group", "course", "status", "final_score", "rank", "award"]
-    list_filter = ["competition", "group", "status", "award", "school"]
+    list_filter = ["competition", "group", "status", "award", ("school", SchoolFilter)]
     search_fields = ["name", "course", "school__name"]
 
 
 class JudgeAdmin(ReadOnlyAdmin):
     list_display = ["user", "home_school"]
-    list_filter = ["home_school"]
-    search_fields = ["user__username", "user__full_name"]
+    list_filter = [("home_school", SchoolFilter)]
+    search_fields = ["user__username", "user__full_name", "home_school__name"]
 
 
 class ScoreAdmin(ReadOnlyAdmin):

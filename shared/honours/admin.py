@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from shared.honours.models import HonourCampaign, HonourRecord, ModelWorkerCare, Nomination
-from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, SchoolFilter, province_admin_site
 
 
 class CampaignAdmin(ReadOnlyAdmin):
@@ -12,7 +12,7 @@ class CampaignAdmin(ReadOnlyAdmin):
 
 class NominationAdmin(ReadOnlyAdmin):
     list_display = ["shown_name", "school", "campaign", "status", "submitted_at"]
-    list_filter = ["status", "campaign", "school"]
+    list_filter = ["status", "campaign", ("school", SchoolFilter)]
     search_fields = ["nominee_name", "unit_name", "leader_name", "school__name"]
 
     @admin.display(description="推荐对象")
@@ -22,8 +22,8 @@ class NominationAdmin(ReadOnlyAdmin):
 
 class RecordAdmin(ReadOnlyAdmin):
     list_display = ["person_name", "school", "kind", "year"]
-    list_filter = ["kind", "year", "school"]
-    search_fields = ["person_name"]
+    list_filter = ["kind", "year", ("school", SchoolFilter)]
+    search_fields = ["person_name", "school__name"]
 
 
 class CareAdmin(ReadOnlyAdmin):

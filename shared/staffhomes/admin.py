@@ -1,6 +1,6 @@
 from shared.staffhomes import services
 from shared.staffhomes.models import Criterion, HomeApplication, Round
-from tenants.admin_sites import ReadOnlyAdmin, ServiceAdmin, province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, SchoolFilter, ServiceAdmin, province_admin_site
 
 
 class CriterionAdmin(ServiceAdmin):
@@ -39,7 +39,7 @@ class RoundAdmin(ServiceAdmin):
 
 class HomeApplicationAdmin(ReadOnlyAdmin):
     list_display = ["unit_name", "school", "level", "round", "status", "review_total", "recheck_year"]
-    list_filter = ["round", "level", "status", "school"]
+    list_filter = ["round", "level", "status", ("school", SchoolFilter)]
     search_fields = ["unit_name", "school__name"]
 
 

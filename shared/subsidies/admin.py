@@ -1,5 +1,5 @@
 from shared.subsidies.models import Application, Programme
-from tenants.admin_sites import ReadOnlyAdmin, province_admin_site
+from tenants.admin_sites import ReadOnlyAdmin, SchoolFilter, province_admin_site
 
 
 class ProgrammeAdmin(ReadOnlyAdmin):
@@ -9,7 +9,7 @@ class ProgrammeAdmin(ReadOnlyAdmin):
 
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["project", "school", "programme", "amount_requested", "allocated_amount", "status"]
-    list_filter = ["programme", "status", "school"]
+    list_filter = ["programme", "status", ("school", SchoolFilter)]
     search_fields = ["project", "school__name"]
 
 
