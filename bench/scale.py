@@ -1,0 +1,389 @@
+"""bench/scale.py N — a region of N schools on one PostgreSQL, and what each step costs at N.
+
+    cd bench && ../.venv/bin/python scale.py 10 --database eduunion_scale10
+    cd bench && ../.venv/bin/python scale.py 1000             # database eduunion_scale
+    cd bench && ../.venv/bin/python scale.py 5000             # tops the same database up to 5,000
+
+The embedded server lives in .data/pg-bench-scale (not the other benchmarks' .data/pg-bench), or
+BENCH_DATABASE_URL names a server (its database part is replaced by --database). The database is
+kept between runs: a run provisions only the schools missing up to N (`--fresh` starts over), so
+10 -> 1,000 -> 5,000 is one growing database and a 5,000 run can resume after an interruption.
+
+Each school is made the way provisioning makes it (the template snapshot replayed into its own
+schema, its domain) plus a branch, MEMBERS_PER_SCHOOL members, a union_admin account and an API
+token; the account's password hash is computed once and reused (a real PBKDF2 hash: 200 ms a
+school spent on hashing would say nothing about scale). Then, at N:
+
+  provision   the whole `school_provision` service (PBKDF2 admin), median of PROVISION_RUNS
+  requests    GET /api/v1/members/?page_size=20 through the whole Django stack (test client, token
+              auth, tenant middleware), REQUESTS requests spread over min(N, REQUEST_SCHOOLS)
+              different schools on ONE database connection: p50/p95 and that backend's memory
+              (VmRSS/RssAnon from /proc and PostgreSQL's own memory-context total) before/after
+  noop        `manage.py migrate` with nothing to apply (fresh process)
+  onenew      `manage.py migrate` with one new migration (bench/migrate.py's probe: a RunSQL
+              creating a table in every school), removed again afterwards
+  rollup      the statistics roll-up: `shared.stats.tasks.rollup_all` with eager tasks, every
+              active school
+  dump        the archive's `pg_dump --schema=<one school>` (time, bytes)
+
+`--only provision,requests` picks measurements. Prints a markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import PROJECT_DIR, run_manage
+
+MEMBERS_PER_SCHOOL = 5
+PROVISION_RUNS = 5
+REQUESTS = 1000
+REQUEST_SCHOOLS = 1000
+ALL = ["provision", "requests", "unbounded", "noop", "onenew", "rollup", "dump"]
+PASSWORD = "Bench-pass-2026"
+
+
+def database_url(database: str, fresh: bool) -> str:
+    from config import embedded_db
+
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        base, _, query = url.partition("?")
+        url = base.rsplit("/", 1)[0] + "/postgres" + (f"?{query}" if query else "")
+    else:
+        url = embedded_db.start(embedded_db.DATA_DIR / "pg-bench-scale", database="postgres")
+    psql = str(embedded_db.pg_bin_dir() / "psql")
+    if fresh:
+        subprocess.run([psql, "-q", url, "-c", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE);'], check=True)
+    exists = subprocess.run([psql, "-qtA", url, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    if not exists:
+        subprocess.run([psql, "-q", url, "-c", f'CREATE DATABASE "{database}";'], check=True)
+    base, _, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + f"/{database}" + (f"?{query}" if query else "")
+
+
+def setup(database: str, fresh: bool) -> dict:
+    os.environ["DATABASE_URL"] = database_url(database, fresh)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DJANGO_DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import logging
+
+    for name in ("celery", "kombu"):  # one INFO line per eager roll-up task would drown the table
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return dict(os.environ)
+
+
+def bench_slug(i: int) -> str:
+    return f"s{i:05d}"
+
+
+def token_for(slug: str) -> str:
+    return hashlib.sha1(f"scale-{slug}".encode()).hexdigest()
+
+
+def _make_schools(indexes: list[int], password_hash: str) -> None:
+    from django.db import connection, transaction
+
+    from rest_framework.authtoken.models import Token
+    from tenants import template
+    from tenants.accounts.models import User
+    from tenants.accounts.roles import Role
+    from tenants.members.models import Branch, Member
+    from tenants.models import Domain, School
+    from tenants.slugs import domain_for, schema_name_for
+
+    snapshot = template.current_snapshot()
+    assert snapshot is not None, "no template snapshot at the code's migration head"
+    today = datetime.date.today()
+    for i in indexes:
+        slug = bench_slug(i)
+        connection.set_schema_to_public()
+        with transaction.atomic():
+            school = School(schema_name=schema_name_for(slug), slug=slug, name=f"规模学校{slug}")
+            school.save()
+            template.replay_snapshot(snapshot, school.schema_name)
+            Domain.objects.create(domain=domain_for(slug), tenant=school, is_primary=True)
+            connection.set_schema(school.schema_name)
+            user = User.objects.create(username="admin", password=password_hash, roles=[Role.UNION_ADMIN],
+                                       is_staff=True, full_name=f"{school.name}管理员")
+            Token.objects.create(user=user, key=token_for(slug))
+            branch = Branch.objects.create(name="机关")
+            Member.objects.bulk_create([
+                Member(name=f"会员{n}", gender="male" if n % 2 else "female", employee_number=f"E{n:05d}",
+                       branch=branch, employment_type="staff", join_date=today.replace(month=1, day=1),
+                       status="active")
+                for n in range(MEMBERS_PER_SCHOOL)])
+        connection.set_schema_to_public()
+
+
+def _worker(indexes, password_hash):
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.connection = None  # forked: never the parent's socket
+    _make_schools(indexes, password_hash)
+
+
+def top_up(count: int, processes: int) -> tuple[int, float]:
+    """Provision bench schools s00000.. up to ``count``; returns (made now, seconds)."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connections
+
+    from tenants.models import School
+
+    have = set(School.objects.filter(slug__regex=r"^s[0-9]{5}$").values_list("slug", flat=True))
+    missing = [i for i in range(count) if bench_slug(i) not in have]
+    if not missing:
+        return 0, 0.0
+    password_hash = make_password(PASSWORD)
+    started = time.perf_counter()
+    if processes <= 1 or len(missing) < 50:
+        _make_schools(missing, password_hash)
+    else:
+        for conn in connections.all():
+            conn.close()
+        chunks = [missing[k:k + 100] for k in range(0, len(missing), 100)]
+        context = multiprocessing.get_context("fork")
+        done = 0
+        with context.Pool(processes) as pool:
+            for _ in pool.starmap(_worker, [(chunk, password_hash) for chunk in chunks]):
+                pass
+            done = len(missing)
+        assert done == len(missing)
+    return len(missing), time.perf_counter() - started
+
+
+def school_count() -> int:
+    from django_tenants.utils import get_public_schema_name
+
+    from tenants.models import School
+
+    return School.objects.exclude(schema_name=get_public_schema_name()).count()
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+def measure_provision() -> dict:
+    from tenants.services import school_provision
+
+    stamp = int(time.time())
+    times = []
+    for k in range(PROVISION_RUNS):
+        started = time.perf_counter()
+        school_provision(slug=f"p{stamp}-{k}", name=f"开通{stamp}-{k}", by=None, admin_password=PASSWORD)
+        times.append(time.perf_counter() - started)
+    return {"provision_ms": statistics.median(times) * 1000,
+            "provision_runs": ", ".join(f"{t * 1000:.0f}" for t in times)}
+
+
+def backend_memory() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+        cursor.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
+        contexts = int(cursor.fetchone()[0])
+        cursor.execute("SELECT total_bytes FROM pg_backend_memory_contexts WHERE name = 'CacheMemoryContext'")
+        row = cursor.fetchone()
+    status = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon"):
+                status[key] = int(value.split()[0]) / 1024  # MiB
+    except OSError:  # another machine's server
+        pass
+    return {"pid": pid, "contexts_mib": contexts / 2**20, "cache_context_mib": (row[0] if row else 0) / 2**20,
+            "rss_mib": status.get("VmRSS"), "anon_mib": status.get("RssAnon")}
+
+
+def measure_requests(limit: int | None = None) -> dict:
+    """``limit``: DB_MAX_SCHOOLS_PER_CONNECTION for this pass (None: the setting's)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from tenants.models import School
+    from tenants.slugs import domain_for
+
+    slugs = sorted(School.objects.filter(slug__regex=r"^s[0-9]{5}$").values_list("slug", flat=True))
+    step = max(1, len(slugs) // REQUEST_SCHOOLS)
+    chosen = slugs[::step][:REQUEST_SCHOOLS]
+    client = Client()
+
+    def get(slug):
+        response = client.get("/api/v1/members/?page_size=20", HTTP_HOST=domain_for(slug),
+                              HTTP_AUTHORIZATION=f"Token {token_for(slug)}")
+        assert response.status_code == 200, (slug, response.status_code, response.content[:200])
+        return response
+
+    configured = settings.DB_MAX_SCHOOLS_PER_CONNECTION
+    if limit is not None:
+        settings.DB_MAX_SCHOOLS_PER_CONNECTION = limit
+    connection.close()  # a fresh backend
+    pids = set()
+    for _ in range(20):  # warm Python (imports, URLconf) on one school
+        get(chosen[0])
+    before = backend_memory()
+    times = []
+    for n in range(REQUESTS):
+        slug = chosen[n % len(chosen)]
+        started = time.perf_counter()
+        get(slug)
+        times.append(time.perf_counter() - started)
+        if n % 50 == 0:
+            pids.add(backend_memory()["pid"])
+    after = backend_memory()
+    settings.DB_MAX_SCHOOLS_PER_CONNECTION = configured
+    times.sort()
+    return {"limit": settings.DB_MAX_SCHOOLS_PER_CONNECTION if limit is None else limit,
+            "backends": len(pids | {after["pid"]}), "schools_hit": len(chosen), "p50_ms": times[len(times) // 2] * 1000,
+            "p95_ms": times[int(len(times) * 0.95)] * 1000, "p99_ms": times[int(len(times) * 0.99)] * 1000,
+            "backend_before": before, "backend_after": after}
+
+
+def measure_noop(env) -> dict:
+    return {"noop_s": run_manage(env, "migrate")}
+
+
+def measure_onenew(env) -> dict:
+    from migrate import PROBE, PROBE_SOURCE, forget_probe
+
+    from tenants import migrating
+
+    schemas = migrating.school_schema_names() + ["template_school"]
+    try:
+        PROBE.write_text(PROBE_SOURCE)
+        elapsed = run_manage(env, "migrate")
+    finally:
+        PROBE.unlink(missing_ok=True)
+        forget_probe(schemas)
+    # back to the snapshot of the code's head (the probe's snapshot is not it)
+    run_manage(env, "migrate")
+    return {"onenew_s": elapsed}
+
+
+def measure_rollup() -> dict:
+    from config.celery import app
+    from shared.stats.tasks import rollup_all
+
+    app.conf.task_always_eager = True
+    started = time.perf_counter()
+    sent = rollup_all(datetime.date.today().year)
+    return {"rollup_s": time.perf_counter() - started, "rollup_schools": sent}
+
+
+def measure_dump() -> dict:
+    from tenants import template
+
+    times, size = [], 0
+    for _ in range(3):
+        started = time.perf_counter()
+        size = len(template.dump_schema_sql("school_" + bench_slug(0)).encode())
+        times.append(time.perf_counter() - started)
+    return {"dump_s": statistics.median(times), "dump_kib": size / 1024}
+
+
+def table_lines(results: dict) -> list[str]:
+    lines = []
+    if "provision_ms" in results:
+        lines.append(f"| whole `school_provision` (median of {PROVISION_RUNS}) | {results['provision_ms']:.0f} ms "
+                     f"({results['provision_runs']}) |")
+    for key in ("requests", "unbounded"):
+        if key not in results:
+            continue
+        r = results[key]
+        limit = f"connection closed after {r['limit']} schools" if r["limit"] else "one connection, never closed"
+        lines.append(f"| GET members/?page_size=20 over {r['schools_hit']} schools, {REQUESTS} requests ({limit}) | "
+                     f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms |")
+        b, a = r["backend_before"], r["backend_after"]
+        lines.append(f"| backend memory at start -> end ({r['backends']} backend(s) used) | "
+                     f"RSS {b['rss_mib'] or 0:.1f} -> {a['rss_mib'] or 0:.1f} MiB, "
+                     f"anon {b['anon_mib'] or 0:.1f} -> {a['anon_mib'] or 0:.1f} MiB, "
+                     f"contexts {b['contexts_mib']:.1f} -> "
+                     f"{a['contexts_mib']:.1f} MiB (CacheMemoryContext {b['cache_context_mib']:.1f} -> "
+                     f"{a['cache_context_mib']:.1f} MiB) |")
+    if "noop_s" in results:
+        lines.append(f"| no-op `manage.py migrate` | {results['noop_s']:.1f} s |")
+    if "onenew_s" in results:
+        lines.append(f"| one new migration, `manage.py migrate` | {results['onenew_s']:.1f} s |")
+    if "rollup_s" in results:
+        lines.append(f"| statistics roll-up ({results['rollup_schools']} schools) | {results['rollup_s']:.1f} s |")
+    if "dump_s" in results:
+        lines.append(f"| archive pg_dump of one school | {results['dump_s']:.2f} s, {results['dump_kib']:.0f} KiB |")
+    return lines
+
+
+def machine_load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} cores"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("--database", default="eduunion_scale")
+    parser.add_argument("--fresh", action="store_true", help="drop the database first")
+    parser.add_argument("--only", default=",".join(ALL))
+    parser.add_argument("--processes", type=int, default=2, help="for provisioning the bench schools")
+    args = parser.parse_args()
+    wanted = [name for name in args.only.split(",") if name]
+    unknown = set(wanted) - set(ALL)
+    if unknown:
+        parser.error(f"unknown measurement(s): {', '.join(sorted(unknown))}")
+
+    env = setup(args.database, args.fresh)
+    made, seconds = top_up(args.count, args.processes)
+    total = school_count()
+    print(f"# scale.py {args.count} — {datetime.datetime.now():%Y-%m-%d %H:%M}, database {args.database}", flush=True)
+    print(f"schools: {total} ({made} provisioned now in {seconds:.1f} s"
+          f"{f', {seconds / made * 1000:.0f} ms each' if made else ''}); {machine_load()}", flush=True)
+
+    results = {}
+    for name in wanted:
+        started = time.perf_counter()
+        shown = table_lines(results)
+        if name == "provision":
+            results.update(measure_provision())
+        elif name == "requests":
+            results["requests"] = measure_requests()
+        elif name == "unbounded":
+            results["unbounded"] = measure_requests(limit=0)
+        elif name == "noop":
+            results.update(measure_noop(env))
+        elif name == "onenew":
+            results.update(measure_onenew(env))
+        elif name == "rollup":
+            results.update(measure_rollup())
+        elif name == "dump":
+            results.update(measure_dump())
+        print(f"  {name} done in {time.perf_counter() - started:.1f} s; {machine_load()}", flush=True)
+        for line in table_lines(results)[len(shown):]:  # as soon as measured: a long run may be cut short
+            print(f"    {line}", flush=True)
+
+    print()
+    print(f"| measurement at {total} schools | value |")
+    print("|---|---|")
+    print("\n".join(table_lines(results)))
+    print(f"\n{machine_load()}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    main()
