@@ -35,14 +35,20 @@ class ActivitySerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_quotas(self, obj) -> list[dict]:
-        return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places}
-                for q in obj.quotas.select_related("branch")]
+        # the list prefetches them with their branches (selectors.activities_with_figures)
+        quotas = obj.quotas.all() if "quotas" in getattr(obj, "_prefetched_objects_cache", {}) \
+            else obj.quotas.select_related("branch")
+        return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places} for q in quotas]
 
     def get_confirmed(self, obj) -> int:
-        return obj.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        counted = getattr(obj, "confirmed_count", None)  # annotated by the list
+        return counted if counted is not None else \
+            obj.registrations.filter(status=Registration.Status.CONFIRMED).count()
 
     def get_waitlisted(self, obj) -> int:
-        return obj.registrations.filter(status=Registration.Status.WAITLISTED).count()
+        counted = getattr(obj, "waitlisted_count", None)
+        return counted if counted is not None else \
+            obj.registrations.filter(status=Registration.Status.WAITLISTED).count()
 
 
 class ActivityInputSerializer(Serializer):
@@ -142,7 +148,10 @@ class RegistrationSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_waitlist_place(self, obj) -> int | None:
-        return waitlist_place(obj)
+        ahead = getattr(obj, "waitlist_ahead", None)  # annotated by the list (selectors.registrations_with_places)
+        if ahead is None:
+            return waitlist_place(obj)
+        return ahead + 1 if obj.status == Registration.Status.WAITLISTED else None
 
     def _theirs(self, obj) -> bool:
         """The code and the child's details: the member's own and the organiser's (code_visible_to),

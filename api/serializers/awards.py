@@ -168,7 +168,8 @@ class PublicityCampaignSerializer(ModelSerializer):
     def get_nominees(self, obj) -> list[dict]:
         from tenants.awards.selectors import public_nominees
 
-        return PublicNomineeSerializer(public_nominees(obj), many=True).data
+        rows = getattr(obj, "public_nominee_rows", None)  # prefetched by the list (selectors.with_public_nominees)
+        return PublicNomineeSerializer(public_nominees(obj) if rows is None else rows, many=True).data
 
     def get_objections_open(self, obj) -> bool:
         from tenants.awards.selectors import objection_window_open

@@ -19,10 +19,12 @@ class HealthCheckSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_batch_count(self, obj) -> int:
-        return obj.batches.count()
+        counted = getattr(obj, "batch_count", None)  # annotated by the list (selectors.checks_with_counts)
+        return counted if counted is not None else obj.batches.count()
 
     def get_assigned(self, obj) -> int:
-        return obj.assignments.filter(batch__isnull=False).count()
+        counted = getattr(obj, "assigned_count", None)
+        return counted if counted is not None else obj.assignments.filter(batch__isnull=False).count()
 
 
 class HealthCheckInputSerializer(Serializer):
@@ -79,7 +81,8 @@ class HealthCheckBatchSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_taken(self, obj) -> int:
-        return obj.assignments.count()
+        counted = getattr(obj, "taken_count", None)  # annotated by the lists (selectors.with_taken)
+        return counted if counted is not None else obj.assignments.count()
 
 
 class HealthCheckBatchInputSerializer(Serializer):
@@ -122,6 +125,13 @@ class HealthCheckAssignmentSerializer(ModelSerializer):
                   "batch_detail", "attendance", "attendance_label", "checked_on", "womens_special", "special_done",
                   "move_reason", "requested_batch", "request_reason", "requested_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        # the list annotates its batch's 已安排人数 on each row (selectors.assignments_visible_to)
+        taken = getattr(instance, "batch_taken", None)
+        if taken is not None and instance.batch is not None:
+            instance.batch.taken_count = taken
+        return super().to_representation(instance)
 
 
 class MoveSerializer(Serializer):

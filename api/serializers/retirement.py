@@ -33,11 +33,20 @@ class CeremonySerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_honourees(self, obj) -> list:
-        rows = obj.honourees.select_related("member", "member__branch").order_by("excluded", "member__employee_number")
-        return HonoureeSerializer(rows, many=True).data
+        return HonoureeSerializer(self._honourees(obj), many=True).data
 
     def get_count(self, obj) -> int:
+        rows = getattr(obj, "honouree_rows", None)  # prefetched by the list (selectors.with_honourees)
+        if rows is not None:
+            return sum(1 for row in rows if not row.excluded)
         return obj.honourees.filter(excluded=False).count()
+
+    @staticmethod
+    def _honourees(obj):
+        from tenants.retirement.selectors import honourees_in_order
+
+        rows = getattr(obj, "honouree_rows", None)
+        return rows if rows is not None else honourees_in_order(obj.honourees.all())
 
 
 class CeremonyInputSerializer(Serializer):

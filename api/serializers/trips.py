@@ -34,7 +34,8 @@ class TripBatchSerializer(ModelSerializer):
     def get_holding(self, batch) -> int:
         from tenants.trips.selectors import holding_count
 
-        return holding_count(batch)
+        counted = getattr(batch, "holding_taken", None)  # annotated by the list (selectors.batches_with_holding)
+        return counted if counted is not None else holding_count(batch)
 
 
 class TripBatchInputSerializer(Serializer):

@@ -96,7 +96,9 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return super().get_permissions()
 
     def base_queryset(self):
-        return q.activities_visible_to(self.request.user).order_by("-starts_at", "-id")
+        rows = q.activities_visible_to(self.request.user).order_by("-starts_at", "-id")
+        # the list's figures in its query; a step answers with figures read after it, as before
+        return q.activities_with_figures(rows) if self.action == "list" else rows
 
     def create(self, request, *args, **kwargs):
         data = dict(validated(request, ActivityInputSerializer))
@@ -190,7 +192,8 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scho
     filterset_class = RegistrationFilter
 
     def base_queryset(self):
-        return q.registrations_visible_to(self.request.user).order_by("-registered_at", "-id")
+        rows = q.registrations_visible_to(self.request.user).order_by("-registered_at", "-id")
+        return q.registrations_with_places(rows) if self.action == "list" else rows
 
     @extend_schema(summary="取消报名（本人在取消截止前；名额让给候补第一位）", request=ActivityReasonSerializer,
                    responses=RegistrationSerializer)

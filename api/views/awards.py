@@ -228,7 +228,8 @@ class AwardPublicityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     filterset_class = CampaignFilter
 
     def base_queryset(self):
-        return q.publicity_campaigns()
+        rows = q.publicity_campaigns()
+        return q.with_public_nominees(rows) if self.action == "list" else rows
 
 
 @extend_schema(tags=["评先评优"])

@@ -118,6 +118,11 @@ class HealthCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     filterset_class = CheckFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def base_queryset(self):
+        rows = self.queryset.all()
+        # the list's figures in its query; a step answers with figures read after it, as before
+        return q.checks_with_counts(rows) if self.action == "list" else rows
+
     def get_permissions(self):
         if self.action in ("coverage", "coverage_export"):
             return [CoverageReaders()]
@@ -219,6 +224,10 @@ class HealthCheckBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     permission_classes = [UnionAdminOnly]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def base_queryset(self):
+        rows = self.queryset.all()
+        return q.batches_with_taken(rows) if self.action == "list" else rows
+
     def create(self, request, *args, **kwargs):
         data = dict(validated(request, HealthCheckBatchInputSerializer))
         batch = s.batch_create(by=request.user, check=data.pop("health_check"), **data)
@@ -246,8 +255,10 @@ class HealthCheckAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
         return [UnionAdminOnly()]
 
     def base_queryset(self):
-        return q.assignments_visible_to(self.request.user).order_by("-health_check__year", "batch__date",
-                                                                    "member__employee_number", "id")
+        rows = q.assignments_visible_to(self.request.user)
+        if self.action == "list":  # a step (move, decide) answers with counts read after it, as before
+            rows = q.assignments_with_batch_taken(rows)
+        return rows.order_by("-health_check__year", "batch__date", "member__employee_number", "id")
 
     @extend_schema(summary="调整批次（须写明原因；不能调到另一性别的批次或已满的批次）", request=MoveSerializer,
                    responses=HealthCheckAssignmentSerializer)

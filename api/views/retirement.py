@@ -57,6 +57,11 @@ class CeremonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     permission_classes = [UnionAdminOnly]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def base_queryset(self):
+        rows = self.queryset.all()
+        # the list fetches every ceremony's honourees at once; a step reads its list after it, as before
+        return q.with_honourees(rows) if self.action == "list" else rows
+
     def create(self, request, *args, **kwargs):
         ceremony = s.ceremony_create(by=request.user, **validated(request, CeremonyInputSerializer))
         return Response(CeremonySerializer(ceremony).data, status=status.HTTP_201_CREATED)

@@ -82,7 +82,9 @@ class TripBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return [Office()]
 
     def base_queryset(self):
-        return q.batches_visible_to(self.request.user).order_by("-starts_on", "-id")
+        rows = q.batches_visible_to(self.request.user).order_by("-starts_on", "-id")
+        # the list's figures in its query; a step answers with figures read after it, as before
+        return q.batches_with_holding(rows) if self.action == "list" else rows
 
     def create(self, request, *args, **kwargs):
         batch = s.batch_create(by=request.user, **validated(request, TripBatchInputSerializer))

@@ -104,7 +104,7 @@ class PlanViewSet(ReadForAllWriteForOffice, mixins.ListModelMixin, mixins.Retrie
     filterset_class = PlanFilter
 
     def base_queryset(self):
-        return q.plans()
+        return q.plans_with_counts(q.plans()) if self.action == "list" else q.plans()
 
     def create(self, request, *args, **kwargs):
         plan = s.plan_create(by=request.user, **validated(request, PlanInputSerializer))
@@ -155,7 +155,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return [Office()] if self.action in ("create", "partial_update") else [IsAuthenticated()]
 
     def base_queryset(self):
-        return q.tasks().order_by("plan__year", "order", "id")
+        rows = q.tasks().order_by("plan__year", "order", "id")
+        return q.tasks_with_handling(rows, self.request.user) if self.action == "list" else rows
 
     def _answer(self, task, code=status.HTTP_200_OK):
         return Response(TaskSerializer(q.tasks().get(pk=task.pk), context=self.get_serializer_context()).data,

@@ -1,11 +1,12 @@
 """Reads of activities and registrations: who sees what, attendance, the year's figures."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
-from tenants.activities.models import ACTIVE_STATES, Activity, Registration
+from tenants.activities.models import ACTIVE_STATES, Activity, BranchQuota, Registration
+from tenants.counting import SubqueryCount
 from tenants.members.models import Member
 
 A, R = Activity.Status, Registration.Status
@@ -26,6 +27,24 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     if user.has_role(Role.BRANCH_CHAIR):
         return rows.filter(published | Q(organiser_branch__chair=user))
     return rows.filter(published)
+
+
+def activities_with_figures(rows) -> QuerySet[Activity]:
+    """The list's figures in its query: 报名成功 and 候补 counts, the quotas with their branches."""
+    def registrations(status):
+        return SubqueryCount(Registration.objects.filter(activity_id=OuterRef("pk"), status=status))
+
+    return rows.annotate(confirmed_count=registrations(R.CONFIRMED), waitlisted_count=registrations(R.WAITLISTED)
+                         ).prefetch_related(Prefetch("quotas", queryset=BranchQuota.objects.select_related("branch")))
+
+
+def registrations_with_places(rows) -> QuerySet[Registration]:
+    """Each registration with the number of distinct arrivals waitlisted before it in its activity
+    (waitlist_ahead: services.waitlist_place is this + 1 for a waitlisted one), and the organiser
+    branch that decides who sees its code."""
+    ahead = Registration.objects.filter(activity_id=OuterRef("activity_id"), status=R.WAITLISTED,
+                                        arrival__lt=OuterRef("arrival")).values("arrival").distinct()
+    return rows.select_related("activity__organiser_branch", "member").annotate(waitlist_ahead=SubqueryCount(ahead))
 
 
 def activities_organised_by(user) -> QuerySet[Activity]:

@@ -2,7 +2,7 @@
 branch, each member's honours, the winners since a year (for 疗休养), the figures per year."""
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from tenants.accounts.roles import Role
 from tenants.awards.models import AwardCampaign, AwardNomination, AwardObjection, BranchQuota
@@ -84,6 +84,16 @@ def public_nominees(campaign):
     """The nominees shown in the 公示 (passed review, not removed) or in the final list: name and branch only."""
     return (campaign.nominations.filter(status__in=PUBLIC_NOMINEES.get(campaign.status, ()))
             .select_related("member", "branch").order_by("branch__name", "id"))
+
+
+def with_public_nominees(campaigns):
+    """The campaigns with their public_nominees() fetched for the whole page in one query
+    (public_nominee_rows)."""
+    shown = Q()
+    for status, nominees in PUBLIC_NOMINEES.items():
+        shown |= Q(campaign__status=status, status__in=nominees)
+    rows = AwardNomination.objects.filter(shown).select_related("member", "branch").order_by("branch__name", "id")
+    return campaigns.prefetch_related(Prefetch("nominations", queryset=rows, to_attr="public_nominee_rows"))
 
 
 def public_nominations():

@@ -7,6 +7,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, 
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
+from tenants.counting import SubqueryCount
 from tenants.congress.models import (
     Committee,
     CommitteeMembership,
@@ -30,9 +31,13 @@ def proposals_with_details():
         "congress__branch", "proposer__member", "lead_department", "merged_into",
         "forwarded_from__congress__branch", "forwarded_from__proposer__member",
         "forwarded_to",  # the reverse one-to-one: which school proposal a forwarded one became, no query per row
-    ).prefetch_related("co_departments", "co_proposers__member").annotate(
-        seconds_count=Count("seconds", filter=Q(seconds__withdrawn_at__isnull=True), distinct=True),
-    ).order_by("-created", "-id")  # Meta.ordering is not applied to aggregating queries
+    ).prefetch_related(
+        # the co-proposers with their members in one query, whether or not the page has any
+        "co_departments", Prefetch("co_proposers", queryset=Delegate.objects.select_related("member")),
+    ).annotate(
+        # a correlated count, not a GROUP BY over every selected column (also keeps the page's count() cheap)
+        seconds_count=SubqueryCount(ProposalSecond.objects.filter(proposal_id=OuterRef("pk"), withdrawn_at__isnull=True)),
+    ).order_by("-created", "-id")
 
 
 def reviewed_congresses(user):

@@ -2,9 +2,10 @@
 checked, per branch) and the list of those not checked yet."""
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 
 from tenants.accounts.roles import Role
+from tenants.counting import SubqueryCount
 from tenants.healthchecks.models import Attendance, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 from tenants.members.models import Branch, Member
 from tenants.members.selectors import chaired_branches
@@ -19,6 +20,25 @@ def batches_with_counts(check: HealthCheck):
                                    checked=Count("assignments", filter=Q(assignments__attendance=Attendance.CHECKED),
                                                  distinct=True))
             .order_by("date", "id"))
+
+
+def checks_with_counts(checks):
+    """Each check with its number of batches and of people placed in a batch (the list's figures)."""
+    return checks.annotate(
+        batch_count=SubqueryCount(HealthCheckBatch.objects.filter(health_check_id=OuterRef("pk"))),
+        assigned_count=SubqueryCount(HealthCheckAssignment.objects.filter(health_check_id=OuterRef("pk"),
+                                                                          batch__isnull=False)))
+
+
+def batches_with_taken(batches):
+    """Each batch with the number of people placed in it (taken_count)."""
+    return batches.annotate(taken_count=SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("pk"))))
+
+
+def assignments_with_batch_taken(assignments):
+    """Each assignment with the number of people placed in its batch (batch_taken; 0 without one)."""
+    return assignments.annotate(
+        batch_taken=SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("batch_id"))))
 
 
 def assignments_visible_to(user):

@@ -1,6 +1,8 @@
 """Reads of 荣休: ceremonies, their lists, the year's retirees not yet honoured, a member's ceremony."""
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from tenants.members.models import Member
 from tenants.retirement.models import Ceremony, Honouree
 from tenants.retirement.services import year_retirees
@@ -31,3 +33,14 @@ def preview(year: int) -> list[dict]:
 def member_honours(member: Member):
     return (Honouree.objects.filter(member=member, excluded=False).select_related("ceremony")
             .order_by("-ceremony__held_on"))
+
+
+def honourees_in_order(rows):
+    """A ceremony's list as shown: those on it first, by employee number, with their branches."""
+    return rows.select_related("member", "member__branch").order_by("excluded", "member__employee_number")
+
+
+def with_honourees(ceremonies):
+    """The ceremonies with their lists fetched for the whole page in one query (honouree_rows)."""
+    return ceremonies.prefetch_related(
+        Prefetch("honourees", queryset=honourees_in_order(Honouree.objects.all()), to_attr="honouree_rows"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
 from tenants.accounts.roles import Role
+from tenants.counting import SubqueryCount
 from tenants.members.models import Member
 from tenants.trips.models import TripApplication, TripBatch, TripRules
 
@@ -200,6 +201,13 @@ def applications_visible_to(user):
 
 def holding_count(batch: TripBatch) -> int:
     return batch.applications.filter(status__in=HOLDING).count()
+
+
+def batches_with_holding(batches):
+    """Each batch with holding_taken: what holding_count() answers, in the list's query (for reading
+    only: the services count afresh before they place anyone)."""
+    return batches.annotate(holding_taken=SubqueryCount(
+        TripApplication.objects.filter(batch_id=OuterRef("pk"), status__in=HOLDING)))
 
 
 def member_history(member: Member):

@@ -5,9 +5,11 @@ and task (its owner, month, status and progress notes). Writes are the services'
 """
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tenants.counting import SubqueryCount
+from tenants.members.models import Department
 from tenants.workplan.models import Plan, Task, TaskNote
 
 T = Task.Status
@@ -17,6 +19,20 @@ OWNER_KINDS = {"department": "owner_department_id", "branch": "owner_branch_id",
 
 def plans() -> QuerySet[Plan]:
     return Plan.objects.all().order_by("-year")
+
+
+def plans_with_counts(rows) -> QuerySet[Plan]:
+    """Each plan with its number of tasks and of those done (the list's figures, in its query)."""
+    return rows.annotate(task_total=SubqueryCount(Task.objects.filter(plan_id=OuterRef("pk"))),
+                         task_done=SubqueryCount(Task.objects.filter(plan_id=OuterRef("pk"), status=T.DONE)))
+
+
+def tasks_with_handling(rows, user) -> QuerySet[Task]:
+    """Each task with user_handles_department: whether ``user`` is a handler of the task's owner
+    department (what services.is_task_owner asks per task, in the list's query)."""
+    handles = Department.handlers.through.objects.filter(department_id=OuterRef("owner_department_id"),
+                                                         user_id=getattr(user, "pk", None))
+    return rows.annotate(user_handles_department=Exists(handles))
 
 
 def plan_for_year(year: int) -> Plan | None:
