@@ -5,3 +5,8 @@ class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = "学校与租户"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from tenants import host_cache
+
+        host_cache.connect_signals()
