@@ -30,7 +30,8 @@ def test_the_second_request_does_not_look_the_host_up(settings, guilin, host_cli
     assert second.wsgi_request.tenant.schema_name == "school_guilin"
 
 
-def test_each_host_gets_its_own_school_and_its_own_copy(guilin, huzhou, host_client):
+def test_each_host_gets_its_own_school_and_its_own_copy(settings, guilin, huzhou, host_client):
+    settings.SCHOOL_HOST_CACHE_SECONDS = 600
     on_guilin, on_huzhou = host_client(guilin, [Role.MEMBER]), host_client(huzhou, [Role.MEMBER])
     for _ in range(2):
         assert on_guilin.get("/api/v1/me/").wsgi_request.tenant.schema_name == "school_guilin"
@@ -87,14 +88,16 @@ def test_the_cache_can_be_turned_off(settings, guilin, host_client):
     assert _domain_lookups(client)[1] == 1 and not host_cache._schools
 
 
-def test_an_unknown_host_is_not_remembered(guilin):
+def test_an_unknown_host_is_not_remembered(settings, guilin):
+    settings.SCHOOL_HOST_CACHE_SECONDS = 600
     from rest_framework.test import APIClient
 
     assert APIClient(HTTP_HOST="nowhere.localhost").get("/api/v1/me/").status_code == 404
     assert "nowhere.localhost" not in host_cache._schools
 
 
-def test_a_removed_role_is_refused_on_the_next_request(guilin, host_client):
+def test_a_removed_role_is_refused_on_the_next_request(settings, guilin, host_client):
+    settings.SCHOOL_HOST_CACHE_SECONDS = 600
     client = host_client(guilin, [Role.UNION_ADMIN, Role.MEMBER])
     assert client.get("/api/v1/audit/").status_code == 200
     with in_schema(guilin):
