@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.urls_tenant import router
-from shared.circulars.models import Circular
+from shared.circulars.models import Circular, CircularRecipient
 from shared.competitions.models import Competition
 from shared.honours.models import HonourCampaign, HonourRecord, Nomination
 from shared.staffhomes.models import HomeApplication, Round
@@ -38,6 +38,7 @@ def demo(settings, guilin):
     settings.DEBUG = True
     call_command("seed_demo")
     connection.set_schema_to_public()
+    copies = {}
     for model in COPIED:
         rows = model.objects.all()
         if hasattr(model, "school_id"):
@@ -54,9 +55,12 @@ def demo(settings, guilin):
                 row.nominee_name = f"候选人{index}"
             if model is HonourRecord:
                 row.person_name = f"劳模{index}"
-            if model is Application:
-                row.project_name = f"项目{index}"
+            if model is Application:  # one application per school and programme
+                row.programme = copies[Programme][index]
             row.save()
+            copies.setdefault(model, []).append(row)
+            if model is Circular:  # a school lists the circulars sent to it
+                CircularRecipient.objects.create(circular=row, school=guilin)
 
 
 def test_school_lists_cost_the_same_for_one_row_and_a_page(demo, guilin, host_client):
