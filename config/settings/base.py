@@ -112,10 +112,6 @@ PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 TENANT_LIMIT_SET_CALLS = True
 ROOT_URLCONF = "config.urls_tenant"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "web.errors.unknown_host"
-# `SET search_path` once per connection and schema switch, not before every query: the backend
-# re-issues it after set_tenant/schema_context, a rollback (to a savepoint) or a reconnect, and no
-# code here sets search_path itself (half the statements of a short request were these SETs).
-TENANT_LIMIT_SET_CALLS = True
 # Seconds a process remembers which school a host name belongs to (tenants/host_cache.py): changes
 # made in this process apply at once, in other processes within this time. 0: ask on every request.
 SCHOOL_HOST_CACHE_SECONDS = float(os.environ.get("SCHOOL_HOST_CACHE_SECONDS", "5"))
