@@ -7,6 +7,8 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from tenants import host_cache
         from tenants.connections import connect_signals
 
         connect_signals()
+        host_cache.connect_signals()

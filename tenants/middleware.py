@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.utils.html import escape
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from tenants import host_cache
 from tenants.models import School
 from tenants.http import chinese_json
 
@@ -17,6 +18,11 @@ class SchoolHostMiddleware(TenantMainMiddleware):
             # django-tenants answers an empty 404 here; a host we do not serve is an unknown host.
             return self.no_tenant_found(request, "")
         return super().process_request(request)
+
+    def get_tenant(self, domain_model, hostname):
+        # Remembered per process for a few seconds, emptied by any change (tenants/host_cache.py).
+        return host_cache.school_for_host(hostname, lambda host: super(SchoolHostMiddleware, self).get_tenant(
+            domain_model, host))
 
 
 STATUS_REFUSALS = {

@@ -16,6 +16,8 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
+from tenants import host_cache
+
 from tenants.accounts.services import token_for, user_create
 from tenants.models import School
 from tenants.services import ensure_province, school_provision
@@ -60,6 +62,8 @@ def pytest_collection_modifyitems(items):
 def _back_to_public_after_each_test():
     yield
     connection.set_schema_to_public()
+    # A rolled-back test's schools and domains sent no signal on the way out: forget them.
+    host_cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -112,6 +112,9 @@ PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 TENANT_LIMIT_SET_CALLS = True
 ROOT_URLCONF = "config.urls_tenant"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "web.errors.unknown_host"
+# Seconds a process remembers which school a host name belongs to (tenants/host_cache.py): changes
+# made in this process apply at once, in other processes within this time. 0: ask on every request.
+SCHOOL_HOST_CACHE_SECONDS = float(os.environ.get("SCHOOL_HOST_CACHE_SECONDS", "5"))
 # The schema every new school is cloned from (tenants/template.py); kept at head by `migrate`.
 SCHOOL_TEMPLATE_SCHEMA = "template_school"
 SCHOOL_MIGRATE_PROCESSES = int(os.environ.get("SCHOOL_MIGRATE_PROCESSES", "2"))

@@ -38,3 +38,7 @@ STORAGES = {
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eduunion-test-media-"))
 # No collected static files in tests: WhiteNoise would warn about the missing folder on every request.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# The host→school cache is off by default here: tests that compare the queries of two requests
+# would otherwise see the first one pay the lookup. tests/tenants/test_host_cache.py turns it on;
+# SCHOOL_HOST_CACHE_SECONDS=5 in the environment runs any test with it.
+SCHOOL_HOST_CACHE_SECONDS = float(os.environ.get("SCHOOL_HOST_CACHE_SECONDS", "0"))
