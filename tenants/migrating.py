@@ -137,8 +137,12 @@ def migrate_schemas_in_parallel(schema_names: list[str], *, processes: int,
                             chunksize=max(1, len(schema_names) // (processes * 8)))
 
 
-def ensure_template(verbosity: int = 0) -> tuple[bool, SchoolOutcome | None]:
-    """Bring the template schema to head and refresh its snapshot; returns (refreshed, failure)."""
+def ensure_template(verbosity: int = 0, *, snapshot: bool = True) -> tuple[bool, SchoolOutcome | None]:
+    """Bring the template schema to head and refresh its snapshot; returns (refreshed, failure).
+
+    ``snapshot=False`` leaves the snapshot as it is (pg_dump of one schema reads the catalog of the
+    whole database: minutes with thousands of schools on a busy machine); provisioning then falls
+    back to migrations until a later `migrate` refreshes it."""
     name = template.template_schema()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
@@ -147,6 +151,8 @@ def ensure_template(verbosity: int = 0) -> tuple[bool, SchoolOutcome | None]:
         if not outcome.ok:
             return False, outcome
     connection.set_schema_to_public()
+    if not snapshot:
+        return False, None
     _, refreshed = template.refresh_snapshot()
     return refreshed, None
 

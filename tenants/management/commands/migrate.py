@@ -27,6 +27,8 @@ class Command(BaseCommand):
                             help="每个学校都用 Django 的迁移执行器（不批量执行 SQL）")
         parser.add_argument("--batch-size", type=int, default=50, help="批量执行时每次往返的学校数")
         parser.add_argument("--skip-public", action="store_true")
+        parser.add_argument("--no-snapshot", action="store_true",
+                            help="不刷新学校模板快照（开通学校将改走迁移，直到下次 migrate 刷新）")
         parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
         parser.add_argument("--run-syncdb", action="store_true", help="忽略；测试框架会传入。")
         parser.add_argument("--database", default="default")
@@ -43,13 +45,16 @@ class Command(BaseCommand):
                          verbosity=max(0, verbosity - 1))
             call_command("createcachetable", verbosity=0)
             ensure_province()
-        refreshed, failure = migrating.ensure_template(verbosity=max(0, verbosity - 1))
+        refreshed, failure = migrating.ensure_template(verbosity=max(0, verbosity - 1),
+                                                       snapshot=not options["no_snapshot"])
         if failure:
             self.stderr.write(f"学校模板迁移失败：{failure.error}")
             sys.exit(1)
         if verbosity:
-            self.stdout.write("学校模板：" + ("已更新快照" if refreshed else "已是最新"))
+            self.stdout.write("学校模板：" + ("已更新快照" if refreshed else "快照未变") +
+                              f"（{time.perf_counter() - started:.1f} 秒）")
 
+        schools_started = time.perf_counter()
         schemas = [options["schema"]] if options["schema"] else migrating.school_schema_names()
         pending = migrating.schemas_needing_migration(schemas)
         processes = options["processes"] or settings.SCHOOL_MIGRATE_PROCESSES
@@ -62,7 +67,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"学校架构 {len(schemas)} 个，需迁移 {len(pending)} 个"
                 f"（批量 SQL {sum(o.path == 'batched' for o in outcomes)} 个），成功 {len(outcomes) - len(failed)} 个，"
-                f"失败 {len(failed)} 个；用时 {time.perf_counter() - started:.1f} 秒。"
+                f"失败 {len(failed)} 个；学校用时 {time.perf_counter() - schools_started:.1f} 秒，"
+                f"共 {time.perf_counter() - started:.1f} 秒。"
             )
         for outcome in failed:
             self.stderr.write(f"[{outcome.schema_name}] 迁移失败：{outcome.error}")
