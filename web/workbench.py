@@ -16,7 +16,7 @@ from tenants.congress.selectors import branch_congresses_running, proposal_todos
 from tenants.members.selectors import application_todos
 from web.links import page_link
 from web.school import area_todos
-from web.todo import LIST_LENGTH, Todo, counted  # noqa: F401 (LIST_LENGTH: web.province imports it from here)
+from web.todo import Todo, counted
 
 
 

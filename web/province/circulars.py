@@ -25,7 +25,7 @@ from web.base import ProvincePage
 from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTextForm, PublishForm, calendar_text
 from web.tables import Column, Filter, Table
 from web.todo import counted
-from web.workbench import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 ROW_FIELDS = ("section_number", "section_title", "number", "title", "body", "due_on")

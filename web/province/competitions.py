@@ -55,7 +55,7 @@ from web.province.competitions_forms import (
     ScoreForm,
 )
 from web.tables import Column, Filter, Table
-from web.workbench import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 JUDGE = frozenset({Role.JUDGE})

@@ -23,7 +23,7 @@ from tenants.accounts.roles import Role
 from web.base import ProvincePage
 from web.templatetags.ui import yuan
 from web.todo import counted
-from web.workbench import Todo
+from web.todo import Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 

@@ -44,7 +44,7 @@ from web.province.honours_forms import (
 )
 from web.tables import Column, Filter, Table
 from web.todo import counted
-from web.workbench import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 REVIEWING = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER})

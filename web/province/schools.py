@@ -37,7 +37,7 @@ from web.base import ProvincePage
 from web.province.schools_forms import ProvisionForm, ReasonForm
 from web.tables import Column, Filter, Table
 from web.todo import counted
-from web.workbench import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)

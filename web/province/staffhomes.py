@@ -32,7 +32,7 @@ from web.history import state_history
 from web.province.staffhomes_forms import CriterionForm, DecisionForm, InspectionForm, ReviewForm, RoundForm
 from web.tables import Column, Filter, Table
 from web.todo import counted
-from web.workbench import LIST_LENGTH, Todo
+from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 STAFF = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER})

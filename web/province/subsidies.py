@@ -26,7 +26,7 @@ from web.province.subsidies_forms import AllocateForm, ProgrammeForm, RejectForm
 from web.tables import Column, Filter, Table
 from web.templatetags.ui import yuan
 from web.todo import counted
-from web.workbench import Todo
+from web.todo import Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 S = Application.Status
