@@ -12,7 +12,7 @@ from django.db import transaction
 from tenants.accounts.forms import GuardedAuthenticationForm
 from tenants.accounts.roles import Role
 from tenants.errors import DomainError
-from tenants.text import RefuseControlCharacters
+from tenants.text import RefuseControlCharacters, ascii_int
 
 
 class HostAdminSite(admin.AdminSite):
@@ -60,7 +60,8 @@ class SchoolFilter(admin.RelatedFieldListFilter):
         if schools.count() <= self.max_choices:
             return super().field_choices(field, request, model_admin)
         chosen = self.lookup_val[-1] if isinstance(self.lookup_val, list) and self.lookup_val else self.lookup_val
-        if not chosen or not str(chosen).isdigit():
+        chosen = ascii_int(chosen, max_digits=18)
+        if chosen is None:
             return []
         return [(school.pk, str(school)) for school in schools.filter(pk=chosen)]
 

@@ -77,3 +77,12 @@ def cn_date(value) -> str:
 
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def ascii_int(value, *, max_digits: int = 9) -> int | None:
+    """`value` as an int when it is ASCII digits only (at most `max_digits`), else None.
+    ("²".isdigit() is True but int("²") raises; a 20-digit id would overflow the database's integer.)"""
+    value = str(value if value is not None else "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None

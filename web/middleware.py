@@ -11,6 +11,7 @@ import re
 from django.conf import settings
 
 from web.errors import DETAILS, error_response, wants_json
+from tenants.text import ascii_int
 
 # Tab is legal inside header values (RFC 9110 field-value); every other control character is not.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -22,10 +23,10 @@ class RequestHygieneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit():
+        length = ascii_int(request.META.get("CONTENT_LENGTH") or "0", max_digits=18)
+        if length is None:
             return error_response(request, 400, "请求头 Content-Length 不正确。")
-        if int(length) > settings.MAX_REQUEST_BYTES:
+        if length > settings.MAX_REQUEST_BYTES:
             return error_response(request, 413)
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:

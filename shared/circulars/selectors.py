@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from shared.circulars.models import Circular, CircularItem, CircularRecipient, ItemReport
 from shared.selectors import require_school
+from tenants.text import ascii_int
 
 
 def circulars_for_school(school):
@@ -38,7 +39,8 @@ def circular_for_school(school, pk):
 
 
 def item_of(circular, pk):
-    return circular.items.filter(pk=pk).first() if str(pk).isdigit() else None
+    pk = ascii_int(pk, max_digits=18)
+    return circular.items.filter(pk=pk).first() if pk is not None else None
 
 
 
@@ -88,7 +90,8 @@ def circulars_for_province(*, status: str = "", q: str = "", waiting: str = ""):
 
 def circular_for_province(pk):
     """One circular with its points in order, or None."""
-    if not str(pk).isdigit():
+    pk = ascii_int(pk, max_digits=18)
+    if pk is None:
         return None
     return circulars_for_province().filter(pk=pk).first()
 

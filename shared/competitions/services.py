@@ -28,7 +28,7 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, NotAllowed
 from tenants.models import School
 from tenants.workflow import StateMachine
-from tenants.text import cn_date
+from tenants.text import ascii_int, cn_date
 
 E = Entry.Status
 C = Competition.Status
@@ -181,7 +181,7 @@ def group_quotas_set(*, by, competition: Competition, quotas: dict) -> list[Comp
     errors: dict[str, list[str]] = {}
     changed = []
     for key, value in quotas.items():
-        group = groups.get(int(key)) if str(key).isdigit() else None
+        group = groups.get(ascii_int(key, max_digits=18))
         if group is None:
             raise ValidationError({"quotas": "组别不属于这项竞赛。"})
         field = f"quota_{group.pk}"

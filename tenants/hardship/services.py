@@ -24,7 +24,7 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict, IllegalTransition, NotAllowed
 from tenants.hardship.models import Cause, HardshipCase, HardshipLevel, HardshipReview, HouseholdMember
 from tenants.members.models import Member
-from tenants.text import text_problem
+from tenants.text import ascii_int, text_problem
 from tenants.workflow import StateMachine
 
 CS = HardshipCase.Status
@@ -133,7 +133,8 @@ def household_figures(rows) -> tuple[int, Decimal, Decimal]:
 
 def _level(level, *, field: str = "level") -> HardshipLevel:
     if not isinstance(level, HardshipLevel):
-        level = HardshipLevel.objects.filter(pk=level).first() if str(level or "").isdigit() else None
+        pk = ascii_int(level, max_digits=18)
+        level = HardshipLevel.objects.filter(pk=pk).first() if pk is not None else None
     if level is None:
         raise ValidationError({field: "没有这个困难等级。"})
     if not level.is_active:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tenants.text import ascii_int
 from tenants.workplan.models import Plan, Task
 
 OPEN = (Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS)
@@ -83,15 +84,6 @@ def owner_label(task) -> str:
     if task.owner_member_id:
         return task.owner_member.name
     return "未指定"
-
-
-def ascii_int(value, *, max_digits: int = 9) -> int | None:
-    """`value` as an int when it is ASCII digits only (at most `max_digits`), else None.
-    ("²".isdigit() is True but int("²") raises; a 20-digit id would overflow the database's integer.)"""
-    value = str(value if value is not None else "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= max_digits:
-        return int(value)
-    return None
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

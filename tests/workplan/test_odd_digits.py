@@ -9,13 +9,14 @@ from tenants.workplan import calendar as cal
 from tenants.workplan import services as s
 from tests.conftest import in_schema, signed_in, text
 from tests.workplan.calendar_setup import make_world
+from tenants.text import ascii_int
 
 YEAR = 2025
 ODD = ["²", "２０２５", "٢٠٢٥", "2025²", " ", "9" * 30]
 
 
 def test_parsing_refuses_what_is_not_ascii_digits():
-    assert cal.ascii_int("2025") == 2025 and cal.ascii_int("²") is None and cal.ascii_int("9" * 30) is None
+    assert ascii_int("2025") == 2025 and ascii_int("²") is None and ascii_int("9" * 30) is None
     assert cal.parse_year("") is None and cal.parse_year("2025") == 2025
     for raw in [*ODD, "1999", "2101", "-2025"]:
         with pytest.raises(ValidationError) as refused:

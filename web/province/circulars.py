@@ -26,6 +26,7 @@ from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTex
 from web.tables import Column, Filter, Table
 from web.todo import counted
 from web.todo import LIST_LENGTH, Todo
+from tenants.text import ascii_int
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 ROW_FIELDS = ("section_number", "section_title", "number", "title", "body", "due_on")
@@ -103,14 +104,16 @@ class ParseForms:
     def add_error(self, field, message):
         if field and field.startswith("items."):
             _, index, *name = field.split(".")
-            if index.isdigit() and int(index) < len(self.sent):
-                form = self.sent[int(index)]
+            row = ascii_int(index)
+            if row is not None and row < len(self.sent):
+                form = self.sent[row]
                 form.add_error(name[0] if name and name[0] in form.fields else None, message)
                 return
         if field and field.startswith("calendar"):
             _, _, rest = field.partition(".")
             line = rest.split(".")[0]
-            self.header.add_error("calendar", f"第 {int(line) + 1} 行：{message}" if line.isdigit() else message)
+            row = ascii_int(line)
+            self.header.add_error("calendar", f"第 {row + 1} 行：{message}" if row is not None else message)
             return
         if field in ("items", None) or (field and field.startswith("items")):
             self.item_errors.append(message)
@@ -157,7 +160,7 @@ class CircularNew(ProvincePage):
         if not save:  # one more, empty row at the end
             data = data.copy()
             total = data.get("items-TOTAL_FORMS", "0")
-            data["items-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
+            data["items-TOTAL_FORMS"] = str(min(ascii_int(total) or 0, 200) + 1)
         header = CircularHeaderForm(data)
         items = ItemRows(data, prefix="items")
         if not items.management_form.is_valid():

@@ -24,6 +24,7 @@ from web.base import ProvincePage
 from web.templatetags.ui import yuan
 from web.todo import counted
 from web.todo import Todo
+from tenants.text import ascii_int
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 
@@ -33,7 +34,8 @@ def chosen_year(request) -> tuple[int, list[int]]:
     value outside its choices)."""
     years = dashboard_years()
     asked = (request.GET.get("year") or request.POST.get("year") or "").strip()
-    year = int(asked) if asked.isdigit() and int(asked) in years else timezone.localdate().year
+    year = ascii_int(asked, max_digits=4)
+    year = year if year in years else timezone.localdate().year
     return year, years
 
 

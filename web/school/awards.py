@@ -26,6 +26,7 @@ from web.school import Section
 from web.school.awards_forms import CampaignForm, ForwardForm, MemberObjectionForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
 from web.tables import Column, Filter, Table
 from web.todo import LIST_LENGTH, Todo, counted
+from tenants.text import ascii_int
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
@@ -298,7 +299,7 @@ class Publicity(SchoolPage):
 
     def post(self, request):
         pk = request.GET.get("campaign", "")
-        campaign = q.publicity_campaigns().filter(pk=int(pk) if pk.isdigit() and len(pk) < 19 else 0).first()
+        campaign = q.publicity_campaigns().filter(pk=ascii_int(pk, max_digits=18) or 0).first()
         if campaign is None:
             raise Http404("没有这项公示")
         campaigns = self.campaigns(request.POST, campaign.pk)
