@@ -3,9 +3,19 @@
 They apply api.fields.harden to every writable field — declared, generated from a model, nested
 or a list's child — so no serializer can forget the project's rules for text and dates.
 """
+from collections.abc import Callable
+from typing import Any
+
 from rest_framework import serializers
 
 from api.fields import harden, normalize_newlines, nul_in_input
+
+
+def listed_or(obj, attribute: str, compute: Callable[[], Any]):
+    """What a list's query put on the row as `attribute` (an annotation or a prefetch, issue #14), or
+    `compute()` for a row read on its own (a detail, a create's answer) that has no such attribute."""
+    value = getattr(obj, attribute, None)
+    return value if value is not None else compute()
 
 
 class InputHygieneMixin:

@@ -2,7 +2,7 @@ import datetime
 
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.activities.models import Activity, ActivityKind, Registration, Team
 from tenants.activities.services import code_visible_to, waitlist_place
 from tenants.members.models import Branch, Gender, MaritalStatus, Member
@@ -41,14 +41,13 @@ class ActivitySerializer(ModelSerializer):
         return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places} for q in quotas]
 
     def get_confirmed(self, obj) -> int:
-        counted = getattr(obj, "confirmed_count", None)  # annotated by the list
-        return counted if counted is not None else \
-            obj.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        # annotated by the list (selectors.activities_with_figures)
+        return listed_or(obj, "confirmed_count",
+                         lambda: obj.registrations.filter(status=Registration.Status.CONFIRMED).count())
 
     def get_waitlisted(self, obj) -> int:
-        counted = getattr(obj, "waitlisted_count", None)
-        return counted if counted is not None else \
-            obj.registrations.filter(status=Registration.Status.WAITLISTED).count()
+        return listed_or(obj, "waitlisted_count",
+                         lambda: obj.registrations.filter(status=Registration.Status.WAITLISTED).count())
 
 
 class ActivityInputSerializer(Serializer):

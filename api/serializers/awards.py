@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
 from tenants.members.models import Branch, Member
 
@@ -168,8 +168,9 @@ class PublicityCampaignSerializer(ModelSerializer):
     def get_nominees(self, obj) -> list[dict]:
         from tenants.awards.selectors import public_nominees
 
-        rows = getattr(obj, "public_nominee_rows", None)  # prefetched by the list (selectors.with_public_nominees)
-        return PublicNomineeSerializer(public_nominees(obj) if rows is None else rows, many=True).data
+        # prefetched by the list (selectors.with_public_nominees)
+        return PublicNomineeSerializer(listed_or(obj, "public_nominee_rows", lambda: public_nominees(obj)),
+                                       many=True).data
 
     def get_objections_open(self, obj) -> bool:
         from tenants.awards.selectors import objection_window_open

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 
 from tenants.workplan.calendar import owner_label, task_month
 from tenants.workplan.models import Task
@@ -102,8 +102,7 @@ class PledgeSerializer(ModelSerializer):
         return task_month(task)
 
     def get_notes(self, task) -> list[dict]:
-        notes = getattr(task, "notes_newest_first", None)
-        notes = notes if notes is not None else list(task.notes.order_by("-written_at", "-id"))
+        notes = listed_or(task, "notes_newest_first", lambda: list(task.notes.order_by("-written_at", "-id")))
         return PledgeNoteSerializer(notes[:3], many=True).data
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.healthchecks.models import Attendance, Gender, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 
 
@@ -19,12 +19,11 @@ class HealthCheckSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_batch_count(self, obj) -> int:
-        counted = getattr(obj, "batch_count", None)  # annotated by the list (selectors.checks_with_counts)
-        return counted if counted is not None else obj.batches.count()
+        # annotated by the list (selectors.checks_with_counts)
+        return listed_or(obj, "batch_count", lambda: obj.batches.count())
 
     def get_assigned(self, obj) -> int:
-        counted = getattr(obj, "assigned_count", None)
-        return counted if counted is not None else obj.assignments.filter(batch__isnull=False).count()
+        return listed_or(obj, "assigned_count", lambda: obj.assignments.filter(batch__isnull=False).count())
 
 
 class HealthCheckInputSerializer(Serializer):
@@ -81,8 +80,8 @@ class HealthCheckBatchSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_taken(self, obj) -> int:
-        counted = getattr(obj, "taken_count", None)  # annotated by the lists (selectors.with_taken)
-        return counted if counted is not None else obj.assignments.count()
+        # annotated by the lists (selectors.with_taken)
+        return listed_or(obj, "taken_count", lambda: obj.assignments.count())
 
 
 class HealthCheckBatchInputSerializer(Serializer):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.members.models import Member
 from tenants.retirement.models import Ceremony, Honouree
 
@@ -45,8 +45,7 @@ class CeremonySerializer(ModelSerializer):
     def _honourees(obj):
         from tenants.retirement.selectors import honourees_in_order
 
-        rows = getattr(obj, "honouree_rows", None)
-        return rows if rows is not None else honourees_in_order(obj.honourees.all())
+        return listed_or(obj, "honouree_rows", lambda: honourees_in_order(obj.honourees.all()))
 
 
 class CeremonyInputSerializer(Serializer):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 
 from shared.subsidies.models import Application, Programme
 from tenants.finance.models import LedgerEntry
@@ -20,8 +20,8 @@ class ProgrammeSerializer(ModelSerializer):
     def get_allocated(self, programme) -> str:
         from shared.subsidies.services import allocated_total
 
-        summed = getattr(programme, "allocated_sum", None)  # annotated by programmes_with_allocated()
-        return str(summed if summed is not None else allocated_total(programme))
+        # annotated by programmes_with_allocated()
+        return str(listed_or(programme, "allocated_sum", lambda: allocated_total(programme)))
 
 
 class SchoolProgrammeSerializer(ProgrammeSerializer):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.members.models import Member
 from tenants.trips.models import TripApplication, TripBatch, TripRules
 
@@ -34,8 +34,8 @@ class TripBatchSerializer(ModelSerializer):
     def get_holding(self, batch) -> int:
         from tenants.trips.selectors import holding_count
 
-        counted = getattr(batch, "holding_taken", None)  # annotated by the list (selectors.batches_with_holding)
-        return counted if counted is not None else holding_count(batch)
+        # annotated by the list (selectors.batches_with_holding)
+        return listed_or(batch, "holding_taken", lambda: holding_count(batch))
 
 
 class TripBatchInputSerializer(Serializer):

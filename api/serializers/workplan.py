@@ -1,7 +1,7 @@
 """Serializers of the year's work plan and its tasks (issue #12)."""
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer
+from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.workplan import selectors as q
 from tenants.workplan.models import Plan, Task, TaskAttachment, TaskNote
 from tenants.workplan.workflow import TASK_FLOW
@@ -23,12 +23,11 @@ class PlanSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_task_count(self, obj) -> int:
-        counted = getattr(obj, "task_total", None)  # annotated by the list (selectors.plans_with_counts)
-        return counted if counted is not None else obj.tasks.count()
+        # annotated by the list (selectors.plans_with_counts)
+        return listed_or(obj, "task_total", lambda: obj.tasks.count())
 
     def get_done_count(self, obj) -> int:
-        counted = getattr(obj, "task_done", None)
-        return counted if counted is not None else obj.tasks.filter(status=Task.Status.DONE).count()
+        return listed_or(obj, "task_done", lambda: obj.tasks.filter(status=Task.Status.DONE).count())
 
 
 class PlanInputSerializer(Serializer):
