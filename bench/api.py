@@ -26,7 +26,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench import load  # noqa: E402
+from config.launcher import gunicorn_command, wait_until_healthy  # noqa: E402
 
 SCHOOL_HOST = "guilin.localhost"
 PROVINCE_HOST = "localhost"
@@ -124,19 +124,13 @@ def prepare_data(env: dict) -> None:
 def start_gunicorn(env: dict, port: int, workers: str) -> subprocess.Popen:
     """make run's command line (config/launcher.py), its access log thrown away instead of printed."""
     log = Path(env["MEDIA_ROOT"]).parent / "gunicorn.log"
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", workers, "--threads", "4", "--access-logfile", "-", "--no-control-socket"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"), start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn exited on start")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not accept connections within 60 s")
+    server = subprocess.Popen(gunicorn_command(f"127.0.0.1:{port}", workers=workers), cwd=PROJECT_DIR, env=env,
+                              stdout=subprocess.DEVNULL, stderr=log.open("w"), start_new_session=True)
+    try:
+        wait_until_healthy(port, server, log)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc))
+    return server
 
 
 def stop(server: subprocess.Popen | None) -> None:

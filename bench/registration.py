@@ -20,11 +20,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from common import PROJECT_DIR, make_school_schema, setup_django
+from config.launcher import gunicorn_command, wait_until_healthy
 
 BRANCHES = 10
 QUOTA = 15
@@ -43,22 +43,14 @@ def start_server(env: dict, port: int, log_path: Path) -> subprocess.Popen:
            "CELERY_BROKER_URL": "memory://", "EDUUNION_DATA_DIR": str(log_path.parent)}
     env.pop("ALLOWED_HOSTS", None)
     log = open(log_path, "w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-         os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--access-logfile", "-", "--no-control-socket"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited:\n" + log_path.read_text()[-3000:])
-        try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
-            with urllib.request.urlopen(request, timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("gunicorn not ready in 60 s:\n" + log_path.read_text()[-3000:])
+    server = subprocess.Popen(gunicorn_command(f"127.0.0.1:{port}"), cwd=PROJECT_DIR, env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_healthy(port, server, log_path)
+    except RuntimeError:
+        server.terminate()
+        raise
+    return server
 
 
 def main(count: int, workers: int) -> None:

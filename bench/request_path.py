@@ -19,10 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from common import setup_django
+from config.launcher import gunicorn_command, wait_until_healthy
 
 PATHS = [
     "/api/v1/me/",
@@ -91,21 +91,10 @@ def _start(env: dict, cwd: Path, port: int, log_path: Path) -> subprocess.Popen:
     env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "0", "BASE_DOMAIN": "localhost",
            "CELERY_BROKER_URL": "memory://", "EDUUNION_DATA_DIR": str(log_path.parent)}
     env.pop("ALLOWED_HOSTS", None)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-         os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--no-control-socket"],
-        cwd=cwd, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited:\n" + log_path.read_text()[-3000:])
-        try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
-            with urllib.request.urlopen(request, timeout=5):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn not ready:\n" + log_path.read_text()[-3000:])
+    server = subprocess.Popen(gunicorn_command(f"127.0.0.1:{port}", access_log=False), cwd=cwd, env=env,
+                              stdout=open(log_path, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    wait_until_healthy(port, server, log_path, timeout=90)
+    return server
 
 
 def _wrk(port: int, token: str, path: str, seconds: int) -> tuple[float, str, str]:

@@ -22,6 +22,31 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT_DIR, check=True)
 
 
+def gunicorn_command(bind: str, *, workers: str | None = None, access_log: bool = True, extra=()) -> list[str]:
+    """`make run`'s web server command line; the benchmarks and the browser tests start the same one."""
+    return [str(BIN / "gunicorn"), "config.wsgi", "--bind", bind,
+            "--workers", workers or os.environ.get("WEB_WORKERS", "2"), "--threads", "4",
+            *(("--access-logfile", "-") if access_log else ()), "--no-control-socket", *extra]
+
+
+def wait_until_healthy(port: int, server: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
+    """Until the server answers /healthz on the loopback address; raises with the log's tail if it
+    exits or is not ready within `timeout` seconds."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited:\n" + log_path.read_text()[-3000:])
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
+            with urllib.request.urlopen(request, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn not ready in {timeout:.0f} s:\n" + log_path.read_text()[-3000:])
+
+
 def _wait_for_port(host: str, port: int, children, timeout: float = 60) -> None:
     """The URL table is printed only once the web server accepts connections."""
     import socket
@@ -95,9 +120,7 @@ def main() -> int:
                   " / The statistics roll-up failed; the site starts anyway.", file=sys.stderr, flush=True)
         manage("collectstatic", "--noinput", "-v", "0")
         children.append(subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"{host}:{port}", "--workers",
-             os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--access-logfile", "-", "--no-control-socket"],
-            cwd=PROJECT_DIR, start_new_session=True))
+            gunicorn_command(f"{host}:{port}"), cwd=PROJECT_DIR, start_new_session=True))
         children.append(subprocess.Popen(
             [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO",
              "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2")], cwd=PROJECT_DIR,

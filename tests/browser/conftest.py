@@ -25,11 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import warnings
 from pathlib import Path
 
 import pytest
+
+from config.launcher import gunicorn_command, wait_until_healthy
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -147,11 +148,10 @@ def stack():
     port = _free_port()
     log = open(scratch / "gunicorn.log", "w")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--no-control-socket", "--timeout", "60"],
+        gunicorn_command(f"127.0.0.1:{port}", workers="2", access_log=False, extra=("--timeout", "60")),
         cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_until_healthy(port, server, scratch / "gunicorn.log")
+        wait_until_healthy(port, server, scratch / "gunicorn.log")
         yield Stack(port)
     finally:
         server.terminate()
@@ -162,20 +162,6 @@ def stack():
         log.close()
         _admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _wait_until_healthy(port, server, log_path, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn 退出：\n" + log_path.read_text()[-3000:])
-        try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
-            with urllib.request.urlopen(request, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn 没有在 60 秒内就绪：\n" + log_path.read_text()[-3000:])
 
 
 class Stack:
