@@ -10,8 +10,8 @@ import re
 
 from django.conf import settings
 
-from web.errors import DETAILS, error_response, wants_json
 from tenants.text import ascii_int
+from web.errors import DETAILS, error_response, wants_json
 
 # Tab is legal inside header values (RFC 9110 field-value); every other control character is not.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tenants.accounts.roles import Role
+from tenants.text import ascii_int
 from tenants.workplan import calendar as cal
 from tenants.workplan import services as s
 from tests.conftest import in_schema, signed_in, text
 from tests.workplan.calendar_setup import make_world
-from tenants.text import ascii_int
 
 YEAR = 2025
 ODD = ["²", "２０２５", "٢٠٢٥", "2025²", " ", "9" * 30]

@@ -21,12 +21,11 @@ from shared.circulars.selectors import WAITING, circular_for_province, circulars
 from tenants.accounts.roles import Role
 from tenants.models import School
 from tenants.selectors import schools as member_schools
+from tenants.text import ascii_int
 from web.base import ProvincePage
 from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTextForm, PublishForm, calendar_text
 from web.tables import Column, Filter, Table
-from web.todo import counted
-from web.todo import LIST_LENGTH, Todo
-from tenants.text import ascii_int
+from web.todo import LIST_LENGTH, Todo, counted
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 ROW_FIELDS = ("section_number", "section_title", "number", "title", "body", "due_on")

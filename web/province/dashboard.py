@@ -20,11 +20,10 @@ from shared.stats.selectors import dashboard_chart, dashboard_charts, dashboard_
 from shared.stats.services import dashboard
 from shared.stats.tasks import rollup_all
 from tenants.accounts.roles import Role
+from tenants.text import ascii_int
 from web.base import ProvincePage
 from web.templatetags.ui import yuan
-from web.todo import counted
-from web.todo import Todo
-from tenants.text import ascii_int
+from web.todo import Todo, counted
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 

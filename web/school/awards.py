@@ -16,9 +16,10 @@ from django.utils import timezone
 from tenants.accounts.roles import Role
 from tenants.awards import selectors as q
 from tenants.awards import services as s
-from tenants.errors import Conflict
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
+from tenants.errors import Conflict
 from tenants.members.models import Branch, Member
+from tenants.text import ascii_int
 from tenants.workdays import calendar_covers
 from web.base import SchoolPage, posted_id
 from web.history import state_history
@@ -26,7 +27,6 @@ from web.school import Section
 from web.school.awards_forms import CampaignForm, ForwardForm, MemberObjectionForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
 from web.tables import Column, Filter, Table
 from web.todo import LIST_LENGTH, Todo, counted
-from tenants.text import ascii_int
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
