@@ -46,8 +46,9 @@ class OidcProvider:
         requests.post(f"{self.base}/test/mode/", data={"mode": mode}, timeout=5).raise_for_status()
 
     def stop(self):
-        self.process.stdin.close()
+        self.process.terminate()  # our own child, by its handle; stdin closing would also end it
         self.process.wait(timeout=10)
+        self.process.stdin.close()
         self.data.cleanup()
 
 
