@@ -20,6 +20,7 @@ from api.views.circulars import SchoolCircularViewSet
 from api.views.competitions import SchoolCompetitionViewSet, SchoolEntryViewSet
 from api.views.honours import SchoolCampaignViewSet, SchoolHonourRecordViewSet, SchoolNominationViewSet
 from api.views.members import ApplicationViewSet, BranchViewSet, DepartmentViewSet, GroupViewSet, MemberViewSet
+from api.views import sso
 from api.views.school_profile import SchoolProfileView
 from api.views.staffhomes import SchoolCriterionViewSet, SchoolHomeApplicationViewSet, SchoolRoundViewSet
 from api.views.stats import SchoolStatsViewSet
@@ -60,6 +61,7 @@ urlpatterns = [
     path("auth/token/revoke/", SchoolTokenRevokeView.as_view(), name="token-revoke"),
     path("me/", SchoolMeView.as_view(), name="me"),
     path("school/", SchoolProfileView.as_view(), name="school-profile"),
+    *sso.urlpatterns,  # 统一身份认证 settings (issue #13)
     *router.urls,
     re_path(r"^.*$", api_not_found),
 ]

@@ -69,6 +69,8 @@ SCHOOL_NAV = [
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
     # --- end pages-congress ---
+    # issue #13: the school's campus single sign-on (a setting: the union office only)
+    NavItem("统一身份认证", "school:sso-settings", roles=frozenset({Role.UNION_ADMIN}), icon="⚿"),
 ]
 
 _ADMIN = frozenset({Role.PROVINCE_ADMIN})

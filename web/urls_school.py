@@ -2,7 +2,7 @@
 from django.urls import include, path
 
 from web import congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial
-from web.school import AREAS, area_modules
+from web.school import AREAS, area_modules, sso
 
 app_name = "school"
 urlpatterns = [
@@ -63,4 +63,5 @@ urlpatterns = [
     path("", include(urls_provincial.statistics)),
     # the school's areas of issue #10 onwards (web/school/)
     *[path(prefix, include(module.urlpatterns)) for (_, prefix), module in zip(AREAS, area_modules())],
+    path("sso/", include(sso.urlpatterns)),  # 统一身份认证: sign-in, callbacks, settings (issue #13)
 ]

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django_tenants.utils import get_public_schema_name
 
 from tenants.accounts.forms import GuardedAuthenticationForm
 from tenants.selectors import schools
@@ -12,6 +13,17 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = GuardedAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tenant = getattr(self.request, "tenant", None)
+        if tenant is not None and tenant.schema_name != get_public_schema_name():
+            # 统一身份认证 (issue #13): the button appears when this school configured its campus IdP
+            from tenants.sso.selectors import sso_settings
+
+            conf = sso_settings()
+            context["sso"] = conf if conf.enabled else None
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

@@ -98,6 +98,8 @@ TENANT_APPS = [
     "tenants.retirement",
     "tenants.workplan",
     "tenants.notices",
+    # 统一身份认证: each school's CAS/OIDC settings live in its own schema, never in public (issue #13)
+    "tenants.sso",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -117,6 +119,9 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "web.errors.unknown_host"
 SCHOOL_HOST_CACHE_SECONDS = float(os.environ.get("SCHOOL_HOST_CACHE_SECONDS", "5"))
 # The schema every new school is cloned from (tenants/template.py); kept at head by `migrate`.
 SCHOOL_TEMPLATE_SCHEMA = "template_school"
+# 统一身份认证 (issue #13): seconds to wait for a school's CAS/OIDC server (discovery, ticket
+# validation, token exchange) before the sign-in is refused with a Chinese message, not a hung worker.
+SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
 SCHOOL_MIGRATE_PROCESSES = int(os.environ.get("SCHOOL_MIGRATE_PROCESSES", "2"))
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

@@ -71,6 +71,10 @@ SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOIN
                          **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,
                          **RETIREMENT_ENDPOINTS, **WORKPLAN_ENDPOINTS, **CALENDAR_ENDPOINTS, **NOTICE_ENDPOINTS,
                          **SUMMARY_ENDPOINTS})
+# School endpoints outside the router, the union office's alone (issue #13: 统一身份认证 settings, one row
+# per school and the same path on every school host: another school's admin reaches only their own).
+SCHOOL_ADMIN_ONLY_PATHS = ["/api/v1/sso/settings/"]
+
 # Which of the owner's rows to probe, where the first one could be visible to anyone.
 PROBE = {"proposal": {"status": "submitted"},
          # the default levels (特困, 困难, 相对困难) exist in every school under the same ids: probe one
@@ -234,3 +238,16 @@ def test_every_provincial_endpoint_is_for_the_right_province_role(demo, province
     assert not problems, "\n".join(problems)
     # The admin-only reads were probed beyond their lists (details, results, matrices, overdue reports).
     assert admin_only_probed > len(PROVINCE_ADMIN_ONLY)
+
+
+def test_school_admin_only_paths_outside_the_router(guilin, huzhou, host_client):
+    owner = host_client(guilin, [Role.UNION_ADMIN])
+    member = host_client(guilin, [Role.MEMBER])
+    outsider = host_client(huzhou, [Role.UNION_ADMIN])
+    outsider.defaults["HTTP_HOST"] = "guilin.localhost"  # huzhou's admin, on guilin's host
+    problems = []
+    for path in SCHOOL_ADMIN_ONLY_PATHS:
+        for client, expected in ((owner, 200), (member, 403), (outsider, 401)):
+            if (got := client.get(path).status_code) != expected:
+                problems.append(f"{path}: {client.user.roles} got {got}, expected {expected}")
+    assert not problems, "\n".join(problems)

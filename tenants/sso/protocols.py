@@ -1,0 +1,179 @@
+"""The two campus protocols, each built from ONE school's settings row per request.
+
+CAS: python-cas (the client django-cas-ng itself uses), which takes the server URL per instance —
+django-cas-ng reads one global CAS_SERVER_URL, so it cannot serve a region of schools each with its
+own campus server. OIDC: authlib (discovery, authorization code with PKCE, ID token verified against
+the provider's published keys, issuer, audience, nonce and expiry).
+
+Nothing here writes: it answers an `Identity` or raises `SsoRefused` with the Chinese reason and a
+short code for the audit record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import requests
+from authlib.common.security import generate_token  # noqa: F401 (used by the CAS state too)
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose.errors import JoseError
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from cas import CASClient
+from django.conf import settings
+
+from tenants.sso.models import SsoSettings
+
+#: how long a started sign-in may take at the campus IdP before its state is refused
+FLOW_SECONDS = 600
+
+
+class SsoRefused(Exception):
+    """A sign-in the platform refuses: `message` is shown (Chinese), `code` goes to the audit record."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the campus IdP vouched for (after verification)."""
+
+    username: str
+    employee_number: str
+    name: str
+    subject: str  # the CAS user or the OIDC `sub`
+
+
+class _TimeoutSession(requests.Session):
+    """python-cas calls the validator without a timeout; a campus server that hangs must not hang a worker."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", settings.SSO_HTTP_TIMEOUT)
+        return super().request(*args, **kwargs)
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
+def identity_from(conf: SsoSettings, *, subject: str, default_username: str, attributes: dict) -> Identity:
+    username = _text(attributes.get(conf.username_attribute)) if conf.username_attribute else default_username
+    number = (_text(attributes.get(conf.employee_number_attribute)) if conf.employee_number_attribute
+              else username)
+    return Identity(username=username.strip(), employee_number=number,
+                    name=_text(attributes.get(conf.name_attribute)) if conf.name_attribute else "",
+                    subject=subject)
+
+
+# --- CAS 2.0 / 3.0 -------------------------------------------------------------------------------
+
+def cas_client(conf: SsoSettings, service_url: str):
+    server = conf.cas_server_url if conf.cas_server_url.endswith("/") else conf.cas_server_url + "/"
+    return CASClient(version=3 if conf.protocol == SsoSettings.Protocol.CAS3 else 2, service_url=service_url,
+                     server_url=server, session=_TimeoutSession())
+
+
+def cas_login_url(conf: SsoSettings, service_url: str) -> str:
+    return cas_client(conf, service_url).get_login_url()
+
+
+def cas_verify(conf: SsoSettings, *, service_url: str, ticket: str) -> Identity:
+    """Ask this school's CAS server whether ``ticket`` was issued for ``service_url`` (this host's)."""
+    if not ticket or len(ticket) > 256:
+        raise SsoRefused("统一身份认证未返回有效的票据（ticket），请重新登录。", "cas_no_ticket")
+    try:
+        user, attributes, _ = cas_client(conf, service_url).verify_ticket(ticket)
+    except requests.RequestException:
+        raise SsoRefused("无法连接学校的统一身份认证服务器，请稍后再试。", "cas_unreachable") from None
+    except Exception:  # XML the parser cannot read is no assertion at all
+        raise SsoRefused("统一身份认证服务器的应答无法识别，请联系学校信息中心。", "cas_bad_response") from None
+    if not user:
+        raise SsoRefused("统一身份认证票据无效或已使用，请重新登录。", "cas_ticket_invalid")
+    return identity_from(conf, subject=user, default_username=user, attributes=attributes or {})
+
+
+# --- OpenID Connect -------------------------------------------------------------------------------
+
+def _discovery(conf: SsoSettings) -> dict:
+    url = conf.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+    try:
+        response = requests.get(url, timeout=settings.SSO_HTTP_TIMEOUT)
+        response.raise_for_status()
+        metadata = response.json()
+    except (requests.RequestException, ValueError):
+        raise SsoRefused("无法读取学校统一身份认证（OIDC）的发现文档，请稍后再试。", "oidc_discovery") from None
+    for key in ("authorization_endpoint", "token_endpoint", "jwks_uri", "issuer"):
+        if not isinstance(metadata.get(key), str):
+            raise SsoRefused("学校统一身份认证（OIDC）的发现文档不完整。", "oidc_discovery")
+    return metadata
+
+
+def oidc_start(conf: SsoSettings, *, redirect_uri: str) -> tuple[str, dict]:
+    """(the URL to send the browser to, what the session keeps for the callback)."""
+    metadata = _discovery(conf)
+    state, nonce, verifier = generate_token(32), generate_token(32), generate_token(48)
+    query = urlencode({
+        "response_type": "code", "client_id": conf.oidc_client_id, "redirect_uri": redirect_uri,
+        "scope": conf.oidc_scopes or "openid", "state": state, "nonce": nonce,
+        "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256",
+    })
+    sep = "&" if "?" in metadata["authorization_endpoint"] else "?"
+    return metadata["authorization_endpoint"] + sep + query, {"state": state, "nonce": nonce,
+                                                              "verifier": verifier}
+
+
+def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, code: str, flow: dict) -> Identity:
+    """Exchange the code (with the PKCE verifier) and verify the ID token; raise SsoRefused otherwise."""
+    if not code or len(code) > 2048:
+        raise SsoRefused("统一身份认证未返回授权码，请重新登录。", "oidc_no_code")
+    metadata = _discovery(conf)
+    session = OAuth2Session(conf.oidc_client_id, client_secret, redirect_uri=redirect_uri,
+                            token_endpoint_auth_method="client_secret_basic")
+    try:
+        token = session.fetch_token(metadata["token_endpoint"], code=code, grant_type="authorization_code",
+                                    code_verifier=flow["verifier"], timeout=settings.SSO_HTTP_TIMEOUT)
+    except requests.RequestException:
+        raise SsoRefused("无法连接学校的统一身份认证服务器，请稍后再试。", "oidc_unreachable") from None
+    except Exception:  # the provider refused the code (used, expired, another client's)
+        raise SsoRefused("统一身份认证授权码无效或已使用，请重新登录。", "oidc_code_refused") from None
+    id_token = token.get("id_token")
+    if not id_token:
+        raise SsoRefused("统一身份认证未返回身份令牌（ID Token）。", "oidc_no_id_token")
+    try:
+        keys = requests.get(metadata["jwks_uri"], timeout=settings.SSO_HTTP_TIMEOUT).json()
+        key_set = JsonWebKey.import_key_set(keys)
+    except (requests.RequestException, ValueError, JoseError):
+        raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
+    issuer = metadata["issuer"]
+    if issuer.rstrip("/") != conf.oidc_issuer.rstrip("/"):
+        # the discovery document must name the issuer the school configured (OIDC Discovery §4.3)
+        raise SsoRefused("统一身份认证的签发者与本校设置不符，已拒绝登录。", "oidc_wrong_issuer")
+    try:
+        claims = JsonWebToken(["RS256", "ES256", "PS256"]).decode(id_token, key_set, claims_options={
+            "iss": {"essential": True, "value": issuer},
+            "aud": {"essential": True, "value": conf.oidc_client_id},
+            "sub": {"essential": True},
+            "exp": {"essential": True},
+            "nonce": {"essential": True, "value": flow["nonce"]},
+        })
+    except JoseError:
+        raise SsoRefused("统一身份认证的身份令牌签名无效，已拒绝登录。", "oidc_bad_signature") from None
+    try:
+        claims.validate(leeway=60)
+    except JoseError as exc:
+        claim = getattr(exc, "claim_name", "")
+        code = {"iss": "oidc_wrong_issuer", "aud": "oidc_wrong_audience", "nonce": "oidc_bad_nonce"}.get(
+            claim, "oidc_invalid_claims")
+        message = {"oidc_wrong_issuer": "统一身份认证的身份令牌签发者不符，已拒绝登录。",
+                   "oidc_wrong_audience": "统一身份认证的身份令牌不是签发给本校的，已拒绝登录。",
+                   "oidc_bad_nonce": "统一身份认证的身份令牌与本次登录不符，已拒绝登录。"}.get(
+            code, "统一身份认证的身份令牌无效或已过期，已拒绝登录。")
+        raise SsoRefused(message, code) from None
+    default_username = str(claims.get("preferred_username") or claims["sub"])
+    return identity_from(conf, subject=str(claims["sub"]), default_username=default_username,
+                         attributes=dict(claims))
