@@ -40,6 +40,8 @@ KEY_OPEN_VIEWS = frozenset({"SchoolMeView", "ProvinceMeView"})
 KEY_REFUSED_MODULES = {
     "apikeys": "密钥不能管理密钥：创建与撤销只由登录的管理员进行，一把泄露的密钥不能为自己续命或造出更大的密钥。",
     "auth": "令牌的换取与撤销属于登录的人，不属于机器客户端（“当前用户”除外，见 KEY_OPEN_VIEWS）。",
+    "sso": "统一身份认证的设置决定谁能登录本站，只由登录的管理员修改，任何密钥都不能改。",
+    "webhooks": "推送订阅（及其签名密钥）只由登录的管理员管理：一把泄露的密钥不能把本站的变更转发到别处。",
 }
 
 
