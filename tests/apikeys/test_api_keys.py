@@ -143,13 +143,13 @@ def test_the_rate_limit_answers_429_with_retry_after(guilin):
         key, plaintext = api_key_create(name="压测", scopes=["members:read"], rate_limit=2,
                                         expires_at=timezone.now() + timedelta(days=1), by=None)
     client = bearer(guilin, plaintext)
-    statuses = [client.get("/api/v1/branches/").status_code for _ in range(3)]
-    assert statuses[:2] == [200, 200]
-    if statuses[2] == 200:  # the first two fell in the previous minute: the third opens a new one
-        statuses.append(client.get("/api/v1/branches/").status_code)
-        statuses.append(client.get("/api/v1/branches/").status_code)
-    throttled = client.get("/api/v1/branches/")
-    assert throttled.status_code == 429
+    served = 0
+    for _ in range(8):  # two fit in a minute; a turn of the minute in between only starts a new count
+        throttled = client.get("/api/v1/branches/")
+        if throttled.status_code != 200:
+            break
+        served += 1
+    assert throttled.status_code == 429 and served >= 2
     assert 1 <= int(throttled["Retry-After"]) <= 60
     assert throttled.json()["detail"] == f"请求过于频繁：该 API 密钥每分钟最多 2 次，请 {throttled['Retry-After']} 秒后再试。"
 
