@@ -27,7 +27,10 @@ from django_tenants.utils import get_public_schema_name
 from rest_framework import exceptions, generics, viewsets
 from rest_framework.views import APIView
 
+from api import key_scopes
 from api.scoping import current_school
+from tenants.apikeys.scopes import PROVINCE, SCHOOL
+from tenants.apikeys.scopes import grants as key_scope_grants
 from tenants.accounts.roles import PROVINCE_ROLES
 from tenants.errors import NoSchoolInContext
 
@@ -38,6 +41,27 @@ def is_shared_model(model) -> bool:
     """A table that lives only in the public schema, visible from every school's connection."""
     app = model._meta.app_config.name
     return app in settings.SHARED_APPS and app not in settings.TENANT_APPS
+
+
+def check_key_scope(view, request, host: str) -> None:
+    """A request made with an API key (request.auth is an ApiKey) must hold a scope for the view's
+    area at the method's level (api/key_scopes.py); otherwise 403 in Chinese, audited. Views no key
+    may call (key management, tokens) and views of an unknown module are refused to every key."""
+    from tenants.apikeys.models import ApiKey
+
+    key = getattr(request, "auth", None)
+    if not isinstance(key, ApiKey) or type(view).__name__ in key_scopes.KEY_OPEN_VIEWS:
+        return
+    needed = key_scopes.required(view, request.method, host)
+    if needed is not None and key_scope_grants(key.scopes, *needed):
+        return
+    from tenants.accounts.login_guard import client_address
+    from tenants.apikeys.services import audit_refusal
+
+    area, level = needed or (None, "write")
+    message = key_scopes.refusal_message(area, level)
+    audit_refusal(key=key, why=message, address=client_address(request), method=request.method, path=request.path)
+    raise exceptions.PermissionDenied(message)
 
 
 def _on_public_schema(request) -> bool:
@@ -113,6 +137,7 @@ class SchoolHostView(_HostBound):
         super().initial(request, *args, **kwargs)
 
     def check_permissions(self, request):
+        check_key_scope(self, request, SCHOOL)
         super().check_permissions(request)
 
     def scope(self, rows, school_field=None):
@@ -148,6 +173,7 @@ class ProvinceHostView(_HostBound):
         super().initial(request, *args, **kwargs)
 
     def check_permissions(self, request):
+        check_key_scope(self, request, PROVINCE)
         if not self.open_to_anyone:
             user = request.user
             if not (user and user.is_authenticated):

@@ -17,12 +17,13 @@ from api.serializers import Serializer
 
 ERROR_DESCRIPTIONS = {
     "400": "请求有误：字段校验未通过（errors 按字段列出原因）或请求本身无法处理",
-    "401": "未登录，或令牌无效、已撤销",
+    "401": "未登录，或令牌无效、已撤销，或 API 密钥无效、已过期、已撤销",
     "403": "没有执行该操作的权限",
     "404": "未找到，或不属于您能看到的范围（列表：页码超出范围）",
     "409": "与当前状态冲突：不允许的流程步骤、重复记录或并发修改",
     "413": "请求体太大",
     "415": "请求体的格式（Content-Type）不受支持，或 multipart 数据残缺",
+    "429": "请求过于频繁：超过该 API 密钥每分钟的请求上限（Retry-After 头给出等待的秒数）",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -39,8 +40,9 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        documented = [code for code in responses if code[0] in "45" and code not in ERROR_DESCRIPTIONS]
-        for code in self._error_codes() + documented:
+        own = self._error_codes()
+        documented = [code for code in responses if code[0] in "45" and code not in own]
+        for code in own + documented:
             existing = responses.get(code)
             if existing is None:
                 responses[code] = self._get_response_for_code(ErrorResponseSerializer, code, direction=direction)
@@ -54,7 +56,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["400"]
         if self._requires_login():
-            codes += ["401", "403"]
+            codes += ["401", "403", "429"]  # 429: a request with an API key over its per-minute limit
         if "{" in self.path or self._is_paginated():
             codes.append("404")
         if self.method in WRITE_METHODS:

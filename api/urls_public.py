@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from api.errors import api_not_found
 from api.routers import Router
 
+from api.views import apikeys
 from api.views.audit import ProvinceAuditRecordViewSet
 from api.views.auth import ProvinceMeView, ProvinceTokenObtainView, ProvinceTokenRevokeView
 from api.views.circulars import ProvinceCircularViewSet
@@ -32,6 +33,7 @@ router.register("staff-homes/applications", ProvinceHomeApplicationViewSet, base
 router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subsidy-programme")
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 router.register("summary", ProvinceYearSummaryViewSet, basename="year-summary")
+apikeys.register_province(router)
 
 urlpatterns = [
     path("auth/token/", ProvinceTokenObtainView.as_view(), name="token"),

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from api.errors import api_not_found
 from api.routers import Router
 
-from api.views import (activities, awards, books, calendar, care, hardship, healthchecks, mutualaid, notices, retirement,
+from api.views import (activities, apikeys, awards, books, calendar, care, hardship, healthchecks, mutualaid, notices, retirement,
                        summary, trips, workplan)
 from api.views.audit import SchoolAuditRecordViewSet
 from api.views.auth import SchoolMeView, SchoolTokenObtainView, SchoolTokenRevokeView
@@ -53,7 +53,7 @@ router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsid
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 # issue #10: each area registers its own endpoints
 for area in (books, care, hardship, mutualaid, activities, healthchecks, trips, awards,
-             retirement, workplan, calendar, notices, summary):
+             retirement, workplan, calendar, notices, summary, apikeys):
     area.register(router)
 
 urlpatterns = [

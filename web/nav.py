@@ -66,6 +66,8 @@ SCHOOL_NAV = [
     NavItem("行事历", "school:calendar", icon="▦"),
     NavItem("十件实事", "school:pledges", icon="✔"),
     NavItem("年度总结", "school:summary", roles=frozenset({Role.UNION_ADMIN}), icon="✍"),
+    # --- issue #13: settings of the host's admin ---
+    NavItem("API 密钥", "school:api-keys", roles=frozenset({Role.UNION_ADMIN}), icon="⚷"),
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
     # --- end pages-congress ---
@@ -90,6 +92,7 @@ PROVINCE_NAV = [
     NavItem("省级通知", "province:circulars", roles=_ADMIN, icon="✉"),
     NavItem("数据看板", "province:dashboard", roles=_ADMIN, bottom=True, icon="▤"),
     NavItem("年度总结", "province:summary", roles=_ADMIN, icon="✍"),
+    NavItem("API 密钥", "province:api-keys", roles=_ADMIN, icon="⚷"),
     NavItem("更多", "province:more", bottom=True, icon="⋯"),
 ]
 

@@ -1,7 +1,7 @@
 """Pages that exist only on a school's host (they read the school's own tables)."""
 from django.urls import include, path
 
-from web import congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial
+from web import apikeys, congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial
 from web.school import AREAS, area_modules, sso
 
 app_name = "school"
@@ -60,6 +60,7 @@ urlpatterns = [
     # --- end pages-congress ---
     # the school's side of provincial work (web/urls_provincial.py)
     path("provincial/", include(urls_provincial.urlpatterns)),
+    path("settings/api-keys/", include(apikeys.school_urlpatterns)),
     path("", include(urls_provincial.statistics)),
     # the school's areas of issue #10 onwards (web/school/)
     *[path(prefix, include(module.urlpatterns)) for (_, prefix), module in zip(AREAS, area_modules())],

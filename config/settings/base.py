@@ -66,6 +66,8 @@ SHARED_APPS = [
     "django_htmx",
     "tenants.accounts",
     "tenants.audit",
+    # API keys are per host: the province's in public, each school's in its schema (both lists)
+    "tenants.apikeys",
     "shared.honours",
     "shared.subsidies",
     "shared.competitions",
@@ -85,6 +87,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "tenants.accounts",
     "tenants.audit",
+    "tenants.apikeys",
     "tenants.members",
     "tenants.congress",
     "tenants.finance",
@@ -273,6 +276,8 @@ SESSION_COOKIE_HTTPONLY = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.SchoolTokenAuthentication",
+        # machine clients: `Authorization: Bearer <API 密钥>` of this host (tenants/apikeys)
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -309,6 +314,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SchoolStatusEnum": "tenants.models.School.Status",
+        # API keys (issue #13)
+        "ApiKeyStatusEnum": "tenants.apikeys.models.ApiKey.Status",
+        "ApiKeyScopeEnum": "tenants.apikeys.scopes.SCOPE_CHOICES",
         "SchoolKindEnum": "tenants.models.School.Kind",
         "MemberStatusEnum": "tenants.members.models.Member.Status",
         "ApplicationStatusEnum": "tenants.members.models.MembershipApplication.Status",

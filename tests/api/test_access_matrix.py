@@ -8,13 +8,17 @@ import pytest
 
 from api.urls_public import router as province_router
 from api.urls_tenant import router as school_router
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from shared.competitions.models import Judge
 from shared.honours.models import HonourKind, HonourRecord
 from shared.staffhomes.models import HomeApplication, Round
 from tenants.accounts.models import User
 from tenants.accounts.roles import Role
+from tenants.apikeys.services import api_key_create
 from tenants.finance.models import LedgerEntry
 from tenants.members.models import Branch, Group
 from tenants.services import school_provision
@@ -66,11 +70,13 @@ WORKPLAN_ENDPOINTS: dict[str, str] = {"workplan-plan": EVERYONE, "workplan-task"
 CALENDAR_ENDPOINTS: dict[str, str] = {"calendar": EVERYONE, "calendar-report": ADMIN, "pledge": EVERYONE}
 NOTICE_ENDPOINTS: dict[str, str] = {"notice": OWN}
 SUMMARY_ENDPOINTS: dict[str, str] = {"year-summary": ADMIN}
+# issue #13
+APIKEY_ENDPOINTS: dict[str, str] = {"api-key": ADMIN}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,
                          **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,
                          **RETIREMENT_ENDPOINTS, **WORKPLAN_ENDPOINTS, **CALENDAR_ENDPOINTS, **NOTICE_ENDPOINTS,
-                         **SUMMARY_ENDPOINTS})
+                         **SUMMARY_ENDPOINTS, **APIKEY_ENDPOINTS})
 # School endpoints outside the router, the union office's alone (issue #13: 统一身份认证 settings, one row
 # per school and the same path on every school host: another school's admin reaches only their own).
 SCHOOL_ADMIN_ONLY_PATHS = ["/api/v1/sso/settings/"]
@@ -92,7 +98,7 @@ PROVINCE_READ_BY_REVIEWER = {
 }
 PROVINCE_ADMIN_ONLY = {
     "school", "audit", "circular", "competition", "competition-entry", "competition-judge",
-    "subsidy-programme", "subsidy-application", "year-summary",
+    "subsidy-programme", "subsidy-application", "year-summary", "api-key",
 }
 JUDGE_ONLY = {"competition-judging"}
 # Provincial endpoints outside the router (all admin-only reads).
@@ -115,6 +121,10 @@ def demo(demo_region, settings, guilin, host_client):
     HonourRecord.objects.create(school=guilin, person_name="赵六", kind=HonourKind.values[0], year=2025)
     HomeApplication.objects.create(round=Round.objects.first(), school=guilin, level=HomeApplication.Level.values[0],
                                    unit_name="桂林学院工会", self_assessment="自评", submitted_by="admin")
+    later = timezone.now() + timedelta(days=30)
+    api_key_create(name="省厅数据中心", scopes=["statistics:read"], expires_at=later, by=None)
+    with in_schema(guilin):
+        api_key_create(name="人事系统", scopes=["members:read"], expires_at=later, by=None)
 
 
 def _registered(router):

@@ -1,6 +1,8 @@
 """Pages that exist only on the provincial host (namespace `province`)."""
 from django.urls import include, path
 
+from web import apikeys
+
 from web.province import circulars, competitions, dashboard, honours, portal, schools, staffhomes, subsidies, summary
 
 app_name = "province"
@@ -14,4 +16,5 @@ urlpatterns = [
     path("dashboard/", include(dashboard.urlpatterns)),
     path("summary/", include(summary.urlpatterns)),
     path("more/", include(portal.urlpatterns)),
+    path("settings/api-keys/", include(apikeys.province_urlpatterns)),
 ]
