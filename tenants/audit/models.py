@@ -12,6 +12,9 @@ class AuditRecord(models.Model):
         DELETE = "delete", "删除"
         TRANSITION = "transition", "状态变更"
         READ = "read", "查看敏感信息"
+        # an attempt turned away: a bad API key, a call outside a key's scopes, a refused sign-in
+        REFUSED = "refused", "拒绝访问"
+        SIGN_IN = "sign_in", "登录"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,

@@ -111,7 +111,7 @@ def audit_refusal(*, protocol: str, code: str, message: str, identity: Identity 
     with transaction.atomic():
         who = f"“{identity.username or identity.subject}”" if identity else "（未验证）"
         AuditRecord.objects.create(
-            actor=None, actor_name=SSO_ACTOR, action=AuditRecord.Action.READ,
+            actor=None, actor_name=SSO_ACTOR, action=AuditRecord.Action.REFUSED,
             target_type="sso.ssosettings", target_id="1", target_repr="统一身份认证登录",
             reason=f"拒绝登录 [{code}] {protocol} 身份{who} 主机 {host}：{message}"[:1000],
         )
@@ -150,7 +150,7 @@ def sso_sign_in(*, identity: Identity) -> tuple[User, bool]:
     if user is not None:
         if not user.is_active:
             raise SsoRefused("该账号已停用，请联系校工会。", "account_inactive")
-        audit_record(actor=user, action=AuditRecord.Action.READ, target=user,
+        audit_record(actor=user, action=AuditRecord.Action.SIGN_IN, target=user,
                      reason=f"统一身份认证登录（{conf.get_protocol_display()}）")
         return user, False
     member = _member_for(identity.employee_number)
