@@ -35,13 +35,10 @@ class Preference(models.Model):
 
 
 class OutgoingMail(models.Model):
-    """One mail to send (the outbox): written in the transaction that wrote its notification(s)."""
+    """One mail to send (the outbox): written in the transaction that wrote its notification(s).
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "待发送"
-        SENDING = "sending", "发送中"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
+    Where it is, is told by its timestamps — an outbox's bookkeeping, not a workflow: waiting (none
+    set), being sent (`claimed_at`), sent (`sent_at`), given up (`failed_at`)."""
 
     DIGEST = "digest"
     KIND_CHOICES = [*Kind.choices, (DIGEST, "每日汇总")]
@@ -52,22 +49,32 @@ class OutgoingMail(models.Model):
     subject = models.CharField("主题", max_length=200)
     body = models.TextField("正文")
     kind = models.CharField("类别", max_length=16, choices=KIND_CHOICES)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     created = models.DateTimeField("创建时间", auto_now_add=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     claimed_at = models.DateTimeField("开始发送", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    failed_at = models.DateTimeField("放弃时间", null=True, blank=True)
     last_error = models.CharField("最近错误", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "外发邮件"
         verbose_name_plural = "外发邮件"
         ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_outbox_due")]
+        indexes = [models.Index(fields=["next_attempt_at"], name="mail_outbox_waiting",
+                                condition=models.Q(claimed_at__isnull=True, sent_at__isnull=True,
+                                                   failed_at__isnull=True))]
 
     def __str__(self):
         return self.subject
+
+    @property
+    def progress(self) -> str:
+        if self.sent_at:
+            return "已发送"
+        if self.failed_at:
+            return "发送失败"
+        return "发送中" if self.claimed_at else "待发送"
 
 
 class DigestEntry(models.Model):

@@ -5,7 +5,8 @@
   (`OutgoingMail`, immediately) or a `DigestEntry` (daily digest). The mail's text is rendered then:
   Chinese, with the link absolute to this host (a school person's link points at their school).
 - After the transaction commits, a Celery task per mail calls `deliver`, which claims the row with
-  one conditional UPDATE (queued → sending), sends it over SMTP, and marks it sent. A mail is sent at
+  one conditional UPDATE (sets `claimed_at` where nothing is set yet), sends it over SMTP, and
+  marks it sent. A mail is sent at
   most once: only the worker whose UPDATE matched sends it. An SMTP failure puts it back in the queue
   with exponential backoff; `sweep_outbox` (beat, every host) sends whatever is due.
 - `send_daily_digests` (beat, every host) gathers each person's waiting entries into one mail.
@@ -174,13 +175,17 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__}{f' {code}' if code else ''}"
 
 
+def waiting():
+    """This host's mails not yet taken for sending, sent or given up."""
+    return OutgoingMail.objects.filter(claimed_at__isnull=True, sent_at__isnull=True, failed_at__isnull=True)
+
+
 def deliver(mail_id: int) -> int | None:
-    """Send one queued, due mail at most once. Returns the seconds until its retry when the SMTP
+    """Send one waiting, due mail at most once. Returns the seconds until its retry when the SMTP
     server failed and it will be tried again; None otherwise (sent, not due, or already taken)."""
     now = timezone.now()
-    claimed = OutgoingMail.objects.filter(
-        pk=mail_id, status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now,
-    ).update(status=OutgoingMail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = waiting().filter(pk=mail_id, next_attempt_at__lte=now).update(claimed_at=now,
+                                                                           attempts=F("attempts") + 1)
     if not claimed:
         return None
     mail = OutgoingMail.objects.get(pk=mail_id)
@@ -191,17 +196,15 @@ def deliver(mail_id: int) -> int | None:
     except (smtplib.SMTPException, OSError) as exc:
         error = _error_text(exc)
         if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
-            OutgoingMail.objects.filter(pk=mail_id).update(status=OutgoingMail.Status.FAILED, last_error=error)
+            OutgoingMail.objects.filter(pk=mail_id).update(failed_at=timezone.now(), last_error=error)
             logger.error("邮件 %s 发送失败 %s 次，已放弃：%s", mail_id, mail.attempts, error)
             return None
         delay = _backoff(mail.attempts)
         OutgoingMail.objects.filter(pk=mail_id).update(
-            status=OutgoingMail.Status.QUEUED, last_error=error,
-            next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay))
+            claimed_at=None, last_error=error, next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay))
         logger.warning("邮件 %s 第 %s 次发送失败（%s），%s 秒后重试。", mail_id, mail.attempts, error, delay)
         return delay
-    OutgoingMail.objects.filter(pk=mail_id).update(status=OutgoingMail.Status.SENT, sent_at=timezone.now(),
-                                                   last_error="")
+    OutgoingMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), last_error="")
     logger.info("邮件 %s 已发送。", mail_id)
     return None
 
@@ -212,14 +215,14 @@ def sweep_outbox(*, limit: int = 200) -> int:
     how many were sent."""
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.MAIL_CLAIM_TIMEOUT_SECONDS)
-    OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING, claimed_at__lt=stale).update(
-        status=OutgoingMail.Status.FAILED, last_error="发送中断，结果未知；为免重复不再发送")
-    due = list(OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now)
-               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+    OutgoingMail.objects.filter(claimed_at__lt=stale, sent_at__isnull=True, failed_at__isnull=True).update(
+        failed_at=now, last_error="发送中断，结果未知；为免重复不再发送")
+    due = list(waiting().filter(next_attempt_at__lte=now).order_by("next_attempt_at", "id")
+               .values_list("pk", flat=True)[:limit])
     sent = 0
     for mail_id in due:
         deliver(mail_id)
-        sent += OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SENT).exists()
+        sent += OutgoingMail.objects.filter(pk=mail_id, sent_at__isnull=False).exists()
     return sent
 
 
