@@ -450,9 +450,14 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 EMAIL_TIMEOUT = 20  # seconds: a hung SMTP server must not hold a worker forever
 if EMAIL_URL:
-    from config.email_url import email_settings
+    from django.core.exceptions import ImproperlyConfigured
 
-    globals().update(email_settings(EMAIL_URL))
+    from config.email_url import EmailUrlError, email_settings
+
+    try:
+        globals().update(email_settings(EMAIL_URL))
+    except EmailUrlError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 elif os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]

@@ -1,5 +1,8 @@
+import logging
+
 from django.apps import AppConfig
-from django.core import checks
+
+logger = logging.getLogger(__name__)
 
 
 class MailConfig(AppConfig):
@@ -9,15 +12,9 @@ class MailConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        checks.register(mail_configured, checks.Tags.compatibility)
+        from django.conf import settings
 
-
-def mail_configured(app_configs, **kwargs):
-    """Production without EMAIL_URL / EMAIL_HOST runs, with mail off: say so where operators look."""
-    from django.conf import settings
-
-    if settings.MAIL_ENABLED:
-        return []
-    return [checks.Warning("邮件发送未配置（EMAIL_URL 或 EMAIL_HOST 为空）：通知只在站内显示，不发送邮件。",
-                           hint="设置 EMAIL_URL，例如 smtp://user:pass@smtp.example.edu.cn:587/?tls=1。",
-                           id="mail.W001")]
+        # Production without EMAIL_URL / EMAIL_HOST runs, with mail off: say so where operators look
+        # (every process's log on start; the preferences page tells each person too).
+        if not settings.MAIL_ENABLED:
+            logger.warning("邮件发送未配置（EMAIL_URL 或 EMAIL_HOST 为空）：通知只在站内显示，不发送邮件。")

@@ -178,3 +178,25 @@ def test_one_schools_mail_never_reaches_another_schools_people(smtp, guilin, huz
     assert "http://guilin.localhost/" in guilin_mail.body and "huzhou" not in guilin_mail.body
     assert "http://huzhou.localhost/membership-applications/1/" in huzhou_mail.body
     assert "guilin" not in huzhou_mail.body and "【湖州师范学院工会】" in huzhou_mail.subject
+
+
+@pytest.mark.parametrize("message, kind", [
+    ("桂林学院第八届教代会转报提案“食堂”，请安排初审。", "todo"),
+    ("提案“食堂”已交由贵部门办理，请及时答复。", "todo"),
+    ("2026年工作计划的任务“迎新”已交由您负责。", "todo"),
+    ("校工会发布了通知：关于开展读书月活动的通知", "todo"),
+    ("【逾期提醒】您负责的 2 项工作计划任务已过期限仍未完成：迎新。", "reminder"),
+    ("【督办】提案 T-1“食堂”已超过办理期限 2026年3月5日，后勤处尚未答复。", "reminder"),
+    ("【慰问提醒】张三待慰问事项报告已超过 7 天，尚未登记慰问。", "reminder"),
+    ("提醒：今日截止，请阅读通知《读书月》。", "reminder"),
+    ("您的提案 T-1 已收到答复，请评价。", "result"),
+    ("您的意见建议“食堂”已有答复。", "result"),
+    ("您调整体检批次的申请未获同意：名额已满", "result"),
+    ("“优秀会员”最终名单已公布，恭喜获评！", "result"),
+    ("您的互助金申请未获给付：材料不全", "result"),
+    ("您的互助金 ¥1,200.00 已支付。", "result"),
+])
+def test_the_kind_of_a_notification_is_read_from_its_words(message, kind):
+    from tenants.mail.kinds import kind_of
+
+    assert kind_of(message) == kind

@@ -113,3 +113,17 @@ def test_email_url_becomes_djangos_settings():
     for bad in ("http://x", "smtp://", "smtp://h:port"):
         with pytest.raises(EmailUrlError):
             email_settings(bad)
+
+
+def test_production_reads_email_url_refuses_a_bad_one_and_says_when_mail_is_off():
+    from tests.config.test_deploy import run_production
+
+    configured = run_production("-c", "import django; django.setup(); from django.conf import settings as s; "
+                                      "print(s.MAIL_ENABLED, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_SSL)",
+                                EMAIL_URL="smtps://union:secret@smtp.example.edu.cn")
+    assert configured.stdout.split() == ["True", "smtp.example.edu.cn", "465", "True"], configured.stderr
+    assert "邮件发送未配置" not in configured.stderr
+    bad = run_production("manage.py", "check", EMAIL_URL="pop3://mail.example.edu.cn")
+    assert bad.returncode != 0 and "EMAIL_URL 的协议“pop3”不受支持" in bad.stderr
+    off = run_production("manage.py", "check")
+    assert off.returncode == 0 and "邮件发送未配置" in off.stderr
