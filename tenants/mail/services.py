@@ -124,8 +124,12 @@ def mail_notifications(notifications, *, kind: str | None = None) -> list[Outgoi
     if not rows:
         return []
     kind = kind or kind_of(rows[0].message)
+    try:
+        site, base_url = host_site()
+    except RuntimeError as exc:  # notify never fails its caller: the notification stays in-app
+        logger.warning("%s", exc)
+        return []
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in={n.user_id for n in rows})}
-    site, base_url = host_site()
     mails, entries = [], []
     for notification in rows:
         user = notification.user

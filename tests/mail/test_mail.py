@@ -200,3 +200,23 @@ def test_the_kind_of_a_notification_is_read_from_its_words(message, kind):
     from tenants.mail.kinds import kind_of
 
     assert kind_of(message) == kind
+
+
+def test_an_answer_to_a_members_suggestion_reaches_their_mailbox(smtp, guilin, host_client, commit):
+    """The whole way: the API call's service writes the notification and its mail in one
+    transaction; the mail leaves after the commit."""
+    member = host_client(guilin, [Role.MEMBER], full_name="吴老师")
+    office = host_client(guilin, [Role.UNION_ADMIN])
+    with in_schema(guilin):
+        User.objects.filter(pk=member.user.pk).update(email="wu@guilin.edu.cn")
+    created = member.post("/api/v1/suggestions/", {"title": "增开校车", "content": "晚上九点后没有校车。"},
+                          format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert office.post(f"/api/v1/suggestions/{pk}/acknowledge/").status_code == 200
+    with commit(execute=True):
+        answered = office.post(f"/api/v1/suggestions/{pk}/answer/", {"answer": "下周起增加两个班次。"}, format="json")
+    assert answered.status_code == 200
+    [mail] = smtp.to("wu@guilin.edu.cn")
+    assert mail.subject == "【桂林学院工会】办理结果：您的意见建议“增开校车”已有答复。"
+    assert f"http://guilin.localhost/suggestions/{pk}/" in mail.body and "吴老师，您好" in mail.body
