@@ -173,10 +173,23 @@ def _backoff(attempts: int) -> int:
     return min(settings.MAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), settings.MAIL_RETRY_MAX_SECONDS)
 
 
+def _smtp_code(exc: Exception) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # {address: (code, text)}: one recipient here
+        return next((code for code, _ in exc.recipients.values()), None)
+    return getattr(exc, "smtp_code", None)
+
+
 def _error_text(exc: Exception) -> str:
     """What went wrong, without the addresses an SMTP error may quote."""
-    code = getattr(exc, "smtp_code", None)
+    code = _smtp_code(exc)
     return f"{type(exc).__name__}{f' {code}' if code else ''}"
+
+
+def _permanent(exc: Exception) -> bool:
+    """A 5xx answer (no such mailbox, refused) will not change by trying again; a 4xx or a server
+    that cannot be reached may."""
+    code = _smtp_code(exc)
+    return isinstance(code, int) and code >= 500
 
 
 def waiting():
@@ -199,7 +212,7 @@ def deliver(mail_id: int) -> int | None:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
         error = _error_text(exc)
-        if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        if mail.attempts >= settings.MAIL_MAX_ATTEMPTS or _permanent(exc):
             OutgoingMail.objects.filter(pk=mail_id).update(failed_at=timezone.now(), last_error=error)
             logger.error("邮件 %s 发送失败 %s 次，已放弃：%s", mail_id, mail.attempts, error)
             return None

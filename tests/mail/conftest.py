@@ -26,6 +26,12 @@ class SmtpServer:
         self.inbox: list[Received] = []
         self.controller = None
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd's hook
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
         self.inbox.append(Received(envelope))
         return "250 Message accepted for delivery"

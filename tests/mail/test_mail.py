@@ -156,6 +156,17 @@ def test_a_mail_given_up_after_its_last_attempt_is_not_retried(smtp, guilin, com
     assert smtp.inbox == []
 
 
+def test_a_mailbox_the_server_says_does_not_exist_is_not_tried_again(smtp, guilin, commit, settings):
+    settings.MAIL_RETRY_BASE_SECONDS = 0
+    teacher = person(guilin, "nobody@guilin.edu.cn")
+    told(guilin, [teacher], "请审核入会申请。", capture=commit)
+    with in_schema(guilin):
+        assert sweep_outbox() == 0
+        row = OutgoingMail.objects.get(user=teacher)
+        assert (row.progress, row.attempts, row.last_error) == ("发送失败", 1, "SMTPRecipientsRefused 550")
+    assert smtp.inbox == []
+
+
 def test_one_schools_mail_never_reaches_another_schools_people(smtp, guilin, huzhou, commit):
     # the same username on both hosts: different people, different addresses
     at_guilin = person(guilin, "a@guilin.edu.cn")
