@@ -447,15 +447,16 @@ CELERY_BEAT_SCHEDULE = {
 # E-mail (issue #13; tenants/mail): EMAIL_URL (config/email_url.py) or the usual EMAIL_HOST/… variables.
 # With neither, mail is off (MAIL_ENABLED False: notifications stay in-app only); local.py prints
 # mails to the console instead.
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# Not kept as a setting (lower case): the URL holds the SMTP password.
+_email_url = os.environ.get("EMAIL_URL", "")
 EMAIL_TIMEOUT = 20  # seconds: a hung SMTP server must not hold a worker forever
-if EMAIL_URL:
+if _email_url:
     from django.core.exceptions import ImproperlyConfigured
 
     from config.email_url import EmailUrlError, email_settings
 
     try:
-        globals().update(email_settings(EMAIL_URL))
+        globals().update(email_settings(_email_url))
     except EmailUrlError as exc:
         raise ImproperlyConfigured(str(exc)) from None
 elif os.environ.get("EMAIL_HOST"):
@@ -468,7 +469,7 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-MAIL_ENABLED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST"))
+MAIL_ENABLED = bool(_email_url or os.environ.get("EMAIL_HOST"))
 DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", f"教育工会云 <noreply@{BASE_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in mails are absolute, to the person's own host: SITE_SCHEME://<host>[:SITE_PORT]/…
