@@ -3,6 +3,7 @@ from django.urls import path, re_path
 
 from api.errors import api_not_found
 from api.routers import Router
+from api.views import mail
 
 from api.views import apikeys
 from api.views.audit import ProvinceAuditRecordViewSet
@@ -38,6 +39,7 @@ apikeys.register_province(router)
 urlpatterns = [
     path("auth/token/", ProvinceTokenObtainView.as_view(), name="token"),
     path("auth/token/revoke/", ProvinceTokenRevokeView.as_view(), name="token-revoke"),
+    *mail.province_urls(),  # issue #13: e-mail preferences, one's own only
     path("me/", ProvinceMeView.as_view(), name="me"),
     path("stats/", ProvinceStatsView.as_view(), name="stats"),
     path("stats/export/", ProvinceStatsExportView.as_view(), name="stats-export"),

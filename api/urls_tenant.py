@@ -3,6 +3,7 @@ from django.urls import path, re_path
 
 from api.errors import api_not_found
 from api.routers import Router
+from api.views import mail
 
 from api.views import (activities, apikeys, awards, books, calendar, care, hardship, healthchecks, mutualaid, notices, retirement,
                        summary, trips, workplan)
@@ -59,6 +60,7 @@ for area in (books, care, hardship, mutualaid, activities, healthchecks, trips, 
 urlpatterns = [
     path("auth/token/", SchoolTokenObtainView.as_view(), name="token"),
     path("auth/token/revoke/", SchoolTokenRevokeView.as_view(), name="token-revoke"),
+    *mail.school_urls(),  # issue #13: e-mail preferences, one's own only
     path("me/", SchoolMeView.as_view(), name="me"),
     path("school/", SchoolProfileView.as_view(), name="school-profile"),
     *sso.urlpatterns,  # 统一身份认证 settings (issue #13)

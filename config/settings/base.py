@@ -68,6 +68,8 @@ SHARED_APPS = [
     "tenants.audit",
     # API keys are per host: the province's in public, each school's in its schema (both lists)
     "tenants.apikeys",
+    # e-mail preferences and the outbox, per host like accounts (issue #13)
+    "tenants.mail",
     "shared.honours",
     "shared.subsidies",
     "shared.competitions",
@@ -88,6 +90,7 @@ TENANT_APPS = [
     "tenants.accounts",
     "tenants.audit",
     "tenants.apikeys",
+    "tenants.mail",
     "tenants.members",
     "tenants.congress",
     "tenants.finance",
@@ -419,7 +422,67 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
         "args": ("tenants.notices.tasks.remind_due_notices",),
     },
+    # e-mail (issue #13): each host's daily digest in the evening, and a sweep of each host's outbox
+    # for mails whose send task was lost or whose retry is due (tenants/mail/tasks.py)
+    "daily-mail-digest": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(hour=17, minute=30),
+        "args": ("tenants.mail.tasks.send_daily_digests",),
+    },
+    "daily-mail-digest-province": {  # sent with no school: runs on the provincial host (public)
+        "task": "tenants.mail.tasks.send_daily_digests",
+        "schedule": crontab(hour=17, minute=30),
+    },
+    "mail-outbox-sweep": {
+        "task": "tenants.tasks.run_for_every_school",
+        "schedule": crontab(minute="*/15"),
+        "args": ("tenants.mail.tasks.sweep_outbox",),
+    },
+    "mail-outbox-sweep-province": {
+        "task": "tenants.mail.tasks.sweep_outbox",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+# E-mail (issue #13; tenants/mail): EMAIL_URL (config/email_url.py) or the usual EMAIL_HOST/… variables.
+# With neither, mail is off (MAIL_ENABLED False: notifications stay in-app only); local.py prints
+# mails to the console instead.
+# Not kept as a setting (lower case): the URL holds the SMTP password.
+_email_url = os.environ.get("EMAIL_URL", "")
+EMAIL_TIMEOUT = 20  # seconds: a hung SMTP server must not hold a worker forever
+if _email_url:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.email_url import EmailUrlError, email_settings
+
+    try:
+        globals().update(email_settings(_email_url))
+    except EmailUrlError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+MAIL_ENABLED = bool(_email_url or os.environ.get("EMAIL_HOST"))
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", f"教育工会云 <noreply@{BASE_DOMAIN}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in mails are absolute, to the person's own host: SITE_SCHEME://<host>[:SITE_PORT]/…
+SITE_SCHEME = os.environ.get("SITE_SCHEME", "https")
+SITE_PORT = os.environ.get("SITE_PORT", "")
+# A mail the SMTP server refused is tried again after 1, 2, 4 … minutes (at most 6 hours apart),
+# and given up after MAIL_MAX_ATTEMPTS tries (tenants/mail/services.py).
+MAIL_RETRY_BASE_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 6 * 3600
+MAIL_MAX_ATTEMPTS = 10
+# A mail claimed for sending this long ago whose worker never said how it went is not sent again
+# (it may have gone out): it is marked failed instead, so no one ever gets a mail twice.
+MAIL_CLAIM_TIMEOUT_SECONDS = 3600
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,10 @@ DEMO_DATA_ALLOWED = True
 WHITENOISE_USE_FINDERS = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "local-development-only-not-a-secret"
 DATABASES = {"default": database_from_url(database_url("pg", "eduunion"))}
+# `make run` mails go to the console unless EMAIL_URL / EMAIL_HOST name a server; links point at
+# http://<host>:PORT.
+if not MAIL_ENABLED:  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAIL_ENABLED = True
+SITE_SCHEME = os.environ.get("SITE_SCHEME", "http")
+SITE_PORT = os.environ.get("SITE_PORT", os.environ.get("PORT", "8000"))

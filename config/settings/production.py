@@ -39,3 +39,5 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", True)
+# E-mail is optional: without EMAIL_URL (or EMAIL_HOST) mail is off — notifications stay in-app, the
+# preferences page says so, and every process logs it on start (tenants/mail/apps.py).

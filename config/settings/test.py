@@ -42,3 +42,8 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # would otherwise see the first one pay the lookup. tests/tenants/test_host_cache.py turns it on;
 # SCHOOL_HOST_CACHE_SECONDS=5 in the environment runs any test with it.
 SCHOOL_HOST_CACHE_SECONDS = float(os.environ.get("SCHOOL_HOST_CACHE_SECONDS", "0"))
+# Mail is on in tests (pytest-django swaps in the locmem backend); tests/mail points it at a real
+# local SMTP server. Links: http://<host>/…
+MAIL_ENABLED = True
+SITE_SCHEME = "http"
+SITE_PORT = ""

@@ -126,12 +126,17 @@ def user_set_password(*, user: User, by, password: str | None) -> User:
     return user
 
 
-def notify(*, users, message: str, link: str = "") -> None:
-    """A message in each user's inbox on this host (cut to fit, never failing the caller)."""
+def notify(*, users, message: str, link: str = "", kind: str | None = None) -> None:
+    """A message in each user's inbox on this host (cut to fit, never failing the caller) — and by
+    e-mail to those with an address whose preferences want this ``kind`` (待办 "todo", 逾期提醒
+    "reminder", 办理结果 "result"; read from the message when not given): the outbox rows are written
+    in the caller's transaction and sent after it commits (tenants/mail/services.py)."""
     from tenants.accounts.models import Notification
+    from tenants.mail.services import mail_notifications
 
     text = message if len(message) <= 300 else message[:299] + "…"
-    Notification.objects.bulk_create([Notification(user=user, message=text, link=link[:200]) for user in users])
+    rows = Notification.objects.bulk_create([Notification(user=user, message=text, link=link[:200]) for user in users])
+    mail_notifications(rows, kind=kind)
 
 
 def notification_mark_read(*, user, notification_id=None) -> int:

@@ -261,3 +261,30 @@ def test_school_admin_only_paths_outside_the_router(guilin, huzhou, host_client)
             if (got := client.get(path).status_code) != expected:
                 problems.append(f"{path}: {client.user.roles} got {got}, expected {expected}")
     assert not problems, "\n".join(problems)
+
+
+# issue #13: a person's own settings — one path per host, no id in it: everyone signed in reads and
+# changes only their own; a token of another host is 401 (so another school's admin never reaches them).
+OWN_SETTINGS_PATHS = ["/api/v1/me/mail-preferences/"]
+
+
+def test_own_settings_are_each_persons_own_on_every_host(province, guilin, huzhou, host_client):
+    from tests.conftest import host_of
+
+    problems = []
+    for school in (guilin, province):
+        owner = host_client(school, [Role.UNION_ADMIN if school is guilin else Role.PROVINCE_ADMIN])
+        plain = host_client(school, [])
+        with in_schema(school):
+            User.objects.filter(pk=owner.user.pk).update(email="owner@example.edu.cn")
+        outsider = host_client(huzhou, [Role.UNION_ADMIN])
+        outsider.defaults["HTTP_HOST"] = host_of(school)
+        for path in OWN_SETTINGS_PATHS:
+            if owner.get(path).json().get("email") != "owner@example.edu.cn":
+                problems.append(f"{path} on {school.schema_name}: the owner does not see their own")
+            if (got := plain.get(path)).status_code != 200 or got.json().get("email"):
+                problems.append(f"{path} on {school.schema_name}: a plain user got {got.status_code} or another's")
+            for method in (outsider.get, outsider.patch):
+                if (got := method(path).status_code) != 401:
+                    problems.append(f"{path} on {school.schema_name}: another school's admin got {got}")
+    assert not problems, "\n".join(problems)
