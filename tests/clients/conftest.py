@@ -8,7 +8,7 @@
   `openapi-python-client generate` for both hosts at once (separate processes, no post hooks) into
   a temporary folder, imported as `eduunion_school` and `eduunion_province`. A warning of the
   generator fails the session (--fail-on-warning): the schema must describe the API completely.
-- `api_client(school, roles)`: that package's AuthenticatedClient on the school's host (the
+- `api_client(school, roles, scopes)`: that package's AuthenticatedClient on the school's host (the
   provincial host for `province`), for a new user holding `roles`. How it authenticates is
   decided in `credentials` alone.
 """
@@ -134,9 +134,11 @@ def generated(live_api, django_db_setup, django_db_blocker):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def credentials(school, user) -> tuple[str, str]:
-    """(Authorization prefix, secret) a machine client of this host uses. Today a user's token;
-    with API keys (issue #13 part A) this becomes `api_key_create(...)` and ("Bearer", plaintext)."""
+def credentials(school, user, scopes) -> tuple[str, str]:
+    """(Authorization prefix, secret) a machine client of this host uses, allowed `scopes`
+    (["members:write", …]). Today a user's token (which has no scopes); with API keys (issue #13
+    part A) this becomes `api_key_create(name=…, scopes=scopes, expires_at=…, by=user)` and
+    ("Bearer", plaintext)."""
     from django_tenants.utils import schema_context
 
     from tenants.accounts.services import token_for
@@ -147,14 +149,14 @@ def credentials(school, user) -> tuple[str, str]:
 
 @pytest.fixture
 def api_client(live_api, generated):
-    """api_client(school, roles) -> the generated AuthenticatedClient for that host."""
+    """api_client(school, roles, scopes) -> the generated AuthenticatedClient for that host."""
     connection_kept_open()
     made = []
 
-    def make(school, roles):
+    def make(school, roles, scopes):
         package = generated["province" if school.schema_name == "public" else "school"]
         user = make_user(school, list(roles))
-        prefix, secret = credentials(school, user)
+        prefix, secret = credentials(school, user, scopes)
         client = package.AuthenticatedClient(base_url=live_api.url, token=secret, prefix=prefix,
                                              headers={"Host": host_of(school)}, raise_on_unexpected_status=True,
                                              timeout=httpx.Timeout(30))

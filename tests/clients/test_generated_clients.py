@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import inspect
 
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ def model(package, name: str):
 
 def test_a_school_admin_creates_a_member_reads_it_back_and_lists_members(guilin, generated, api_client):
     school = generated["school"]
-    client = api_client(guilin, [Role.UNION_ADMIN])
+    client = api_client(guilin, [Role.UNION_ADMIN], ["members:write"])
 
     branch = operation(school, "组织.v1_branches_create").sync_detailed(
         client=client, body=model(school, "BranchRequest")(name="计算机学院分工会"))
@@ -44,7 +45,9 @@ def test_a_school_admin_creates_a_member_reads_it_back_and_lists_members(guilin,
     assert (member.name, member.branch_name, member.status.value) == ("李晓梅", "计算机学院分工会", "active")
     assert member.phone != "13907731234" and member.phone.endswith("1234")  # masked, as in every answer
 
-    read = operation(school, "会员.v1_members_retrieve").sync(client=client, id=member.id)
+    retrieve = operation(school, "会员.v1_members_retrieve")
+    assert inspect.signature(retrieve.sync).parameters["id"].annotation is int  # the id the bodies carry
+    read = retrieve.sync(client=client, id=member.id)
     assert isinstance(read, model(school, "Member"))
     assert (read.id, read.employee_number, read.join_date) == (member.id, "GL20260417", datetime.date(2019, 9, 1))
 
@@ -61,8 +64,8 @@ def test_a_school_admin_creates_a_member_reads_it_back_and_lists_members(guilin,
 def test_the_province_creates_a_campaign_and_reads_the_nomination_a_school_submitted(
         province, guilin, generated, api_client):
     provincial, school = generated["province"], generated["school"]
-    office = api_client(province, [Role.PROVINCE_ADMIN])
-    guilin_office = api_client(guilin, [Role.UNION_ADMIN])
+    office = api_client(province, [Role.PROVINCE_ADMIN], ["provincial:write"])
+    guilin_office = api_client(guilin, [Role.UNION_ADMIN], ["provincial:write"])
 
     body = model(provincial, "CampaignRequest")(
         kind=model(provincial, "HonourKindEnum")("regional_model"), year=timezone.localdate().year,
@@ -93,7 +96,7 @@ def test_the_province_creates_a_campaign_and_reads_the_nomination_a_school_submi
 
 def test_a_token_of_one_school_is_an_error_response_on_another_schools_host(guilin, huzhou, generated, api_client):
     school = generated["school"]
-    client = api_client(guilin, [Role.UNION_ADMIN])
+    client = api_client(guilin, [Role.UNION_ADMIN], ["members:read"])
     elsewhere = client.with_headers({"Host": host_of(huzhou)})
     answer = operation(school, "会员.v1_members_list").sync_detailed(client=elsewhere)
     assert answer.status_code == 401
