@@ -56,7 +56,8 @@ class LiveAPI:
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.wsgi = get_wsgi_application()
-        self.thread = threading.Thread(target=self.server.serve_forever, name="live-api", daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name="live-api", daemon=True)
 
     def _app(self, environ, start_response):
         # The request runs on the test's connection (see the module docstring).
