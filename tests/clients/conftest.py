@@ -9,8 +9,8 @@
   a temporary folder, imported as `eduunion_school` and `eduunion_province`. A warning of the
   generator fails the session (--fail-on-warning): the schema must describe the API completely.
 - `api_client(school, roles, scopes)`: that package's AuthenticatedClient on the school's host (the
-  provincial host for `province`), for a new user holding `roles`. How it authenticates is
-  decided in `credentials` alone.
+  provincial host for `province`), with an API key (`Authorization: Bearer …`) that a new user
+  holding `roles` created with `scopes`. How it authenticates is decided in `credentials` alone.
 """
 from __future__ import annotations
 
@@ -136,16 +136,20 @@ def generated(live_api, django_db_setup, django_db_blocker):
 
 
 def credentials(school, user, scopes) -> tuple[str, str]:
-    """(Authorization prefix, secret) a machine client of this host uses, allowed `scopes`
-    (["members:write", …]). Today a user's token (which has no scopes); with API keys (issue #13
-    part A) this becomes `api_key_create(name=…, scopes=scopes, expires_at=…, by=user)` and
-    ("Bearer", plaintext)."""
+    """(Authorization prefix, secret) a machine client of this host uses: an API key of the host
+    created by `user` (its admin), allowed `scopes` (["members:write", …]), valid for an hour.
+    Before API keys this was the user's token: ("Token", token_for(user=user).key)."""
+    import datetime
+
+    from django.utils import timezone
     from django_tenants.utils import schema_context
 
-    from tenants.accounts.services import token_for
+    from tenants.apikeys.services import api_key_create
 
     with schema_context(school.schema_name):
-        return "Token", token_for(user=user).key
+        _, plaintext = api_key_create(name=f"生成的客户端（{user.username}）", scopes=scopes,
+                                      expires_at=timezone.now() + datetime.timedelta(hours=1), by=user)
+    return "Bearer", plaintext
 
 
 @pytest.fixture

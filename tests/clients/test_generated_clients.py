@@ -14,7 +14,8 @@ import inspect
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
-from tests.conftest import host_of
+from tenants.audit.models import AuditRecord
+from tests.conftest import host_of, in_schema
 
 
 def operation(package, path: str):
@@ -50,6 +51,10 @@ def test_a_school_admin_creates_a_member_reads_it_back_and_lists_members(guilin,
     read = retrieve.sync(client=client, id=member.id)
     assert isinstance(read, model(school, "Member"))
     assert (read.id, read.employee_number, read.join_date) == (member.id, "GL20260417", datetime.date(2019, 9, 1))
+
+    with in_schema(guilin):  # the write is audited as the key, not as a person
+        assert "生成的客户端" in AuditRecord.objects.get(target_type="members.member", target_id=str(member.id),
+                                                   action="create").actor_name
 
     page = operation(school, "会员.v1_members_list").sync(client=client, search="李晓梅")
     assert isinstance(page, model(school, "PaginatedMemberList"))
@@ -94,13 +99,20 @@ def test_the_province_creates_a_campaign_and_reads_the_nomination_a_school_submi
     assert (nomination.campaign_title, nomination.deeds) == ("自治区劳动模范推荐", "扎根教学一线三十年，带出三支省级教学团队。")
 
 
-def test_a_token_of_one_school_is_an_error_response_on_another_schools_host(guilin, huzhou, generated, api_client):
+def test_a_key_outside_its_scope_or_its_host_gets_an_error_response(guilin, huzhou, generated, api_client):
     school = generated["school"]
-    client = api_client(guilin, [Role.UNION_ADMIN], ["members:read"])
-    elsewhere = client.with_headers({"Host": host_of(huzhou)})
-    answer = operation(school, "会员.v1_members_list").sync_detailed(client=elsewhere)
-    assert answer.status_code == 401
-    assert isinstance(answer.parsed, model(school, "ErrorResponse")) and answer.parsed.detail
+    reader = api_client(guilin, [Role.UNION_ADMIN], ["members:read"])
+    assert operation(school, "会员.v1_members_list").sync_detailed(client=reader).status_code == 200
+
+    refused = operation(school, "会员.v1_members_create").sync_detailed(
+        client=reader, body=model(school, "MemberWriteRequest")(name="只读密钥"))
+    assert refused.status_code == 403
+    assert isinstance(refused.parsed, model(school, "ErrorResponse")) and refused.parsed.detail
+
+    elsewhere = operation(school, "会员.v1_members_list").sync_detailed(
+        client=reader.with_headers({"Host": host_of(huzhou)}))
+    assert elsewhere.status_code == 401
+    assert isinstance(elsewhere.parsed, model(school, "ErrorResponse")) and elsewhere.parsed.detail
 
 
 def test_every_generated_operation_and_model_imports(generated):
