@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
@@ -36,6 +37,9 @@ class AsciiIntegerField(forms.IntegerField):
         return super().to_python(value)
 
 
+# Documented as integers (a NumberFilter is `number` by default): a generated client would type the
+# parameter as a float and send "3.0", which these filters refuse.
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """A record id: a positive whole number that fits the database's bigint."""
 
@@ -47,6 +51,7 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
 class YearFilter(filters.NumberFilter):
     field_class = AsciiIntegerField
 

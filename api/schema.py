@@ -65,6 +65,17 @@ class AutoSchema(SpectacularAutoSchema):
             codes += ["413", "415"]
         return codes
 
+    def _resolve_path_parameters(self, variables):
+        # A record id in the path is matched by a digits-only regex, which drf-spectacular documents
+        # as a string with a pattern; it is the integer the bodies call `id`, and a generated client
+        # should take it as one (openapi-python-client made it `id: str`).
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"] in ({"type": "string", "pattern": "^[0-9]+$"},
+                                       {"type": "string", "pattern": r"^\d+$"}):
+                parameter["schema"] = {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}
+        return parameters
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         # The text rule of api/fields.py, stated so a client (and the fuzzer) knows it.

@@ -113,7 +113,7 @@ class AwardCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
 
     @extend_schema(summary="各分工会名额（GET）；设置某分工会名额（POST）", request=QuotaInputSerializer,
                    responses=BranchQuotaSerializer(many=True), methods=["GET", "POST"])
-    @action(detail=True, methods=["get", "post"], filterset_class=None)
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def quotas(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "POST":

@@ -143,8 +143,9 @@ class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schoo
                                         **validated(request, BooksResubmitSerializer))
         return Response(BooksEntrySerializer(entry).data)
 
-    @extend_schema(summary="收支记录的操作日志（记账、修改、审批、退回）", responses=AuditRecordSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(summary="收支记录的操作日志（记账、修改、审批、退回）", responses=AuditRecordSerializer(many=True),
+                   filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def trail(self, request, pk=None):
         return Response(AuditRecordSerializer(entry_trail(self.get_object()), many=True).data)
 
@@ -160,8 +161,8 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolView
         return [Budgeter() if self.action == "grid" else FinanceReader()]
 
     @extend_schema(summary="编制一个年度的预算（全部科目一次保存，任何一项有误则全部不保存）",
-                   request=BudgetGridSerializer, responses=BudgetSerializer(many=True))
-    @action(detail=False, methods=["post"])
+                   request=BudgetGridSerializer, responses=BudgetSerializer(many=True), filters=False)
+    @action(detail=False, methods=["post"], pagination_class=None)
     def grid(self, request):
         data = validated(request, BudgetGridSerializer)
         budgets = s.budget_set(by=request.user, year=data["year"], amounts=data["amounts"])

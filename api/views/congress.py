@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from api.base import SchoolViewSet
 from api.files import XLSX, xlsx_response
-from api.filters import DelegateFilter, DelegationFilter, NotificationFilter, ProposalFilter, SuggestionFilter
+from api.filters import DelegateFilter, DelegationFilter, IdFilter, NotificationFilter, ProposalFilter, SuggestionFilter
 from api.params import validated
 from api.permissions import role_required
 from api.serializers.audit import AuditRecordSerializer
@@ -93,7 +93,7 @@ def _require_manager(user, congress):
 
 
 class CongressFilter(filters.FilterSet):
-    branch = filters.NumberFilter(field_name="branch_id", help_text="分工会编号：该分工会的二级教代会")
+    branch = IdFilter(field_name="branch_id", help_text="分工会编号：该分工会的二级教代会")
     level = filters.ChoiceFilter(method="by_level", choices=[("school", "学校教代会"), ("branch", "二级教代会")],
                                  help_text="school：学校教代会；branch：二级教代会")
 

@@ -103,7 +103,7 @@ class TripBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     @extend_schema(summary="按规则排序的申请名单（每人的优先条件、工龄、上次疗休养年份）",
                    responses=TripRankingRowSerializer(many=True), filters=False)
-    @action(detail=True, methods=["get"], filterset_class=None)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def ranking(self, request, pk=None):
         return Response(TripRankingRowSerializer(q.ranking(self.get_object()), many=True).data)
 
@@ -117,8 +117,8 @@ class TripBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._step(request, s.batch_close_applications)
 
     @extend_schema(summary="按规则排序填满空余名额（入选者收到通知）", request=None,
-                   responses=TripApplicationSerializer(many=True))
-    @action(detail=True, methods=["post"])
+                   responses=TripApplicationSerializer(many=True), filters=False)
+    @action(detail=True, methods=["post"], pagination_class=None)
     def fill(self, request, pk=None):
         chosen = s.selection_fill(by=request.user, batch=self.get_object())
         return Response(TripApplicationSerializer(chosen, many=True).data)
