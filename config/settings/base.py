@@ -373,6 +373,10 @@ SPECTACULAR_SETTINGS = {
         # 通知公告 (issue #12)
         "NoticeStatusEnum": "tenants.notices.models.Notice.Status",
         "NoticeAudienceEnum": "tenants.notices.models.Notice.Audience",
+        # webhooks (issue #13)
+        "WebhookDeliveryOutcomeEnum": "tenants.webhooks.models.Delivery.Outcome",
+        # the hardship review's `outcome` keeps the name it had before webhooks brought a second `outcome`
+        "OutcomeEnum": "tenants.hardship.models.HardshipReview.Outcome",
     },
 }
 
