@@ -43,6 +43,11 @@ def busy_region(demo_region, settings, province):
             _copy(model.objects.get(pk=original.pk), **changes)
     for index, school in enumerate(schools):
         HonourRecord.objects.create(school=school, person_name=f"劳模{index}", kind="national_model", year=2025)
+    from tenants.webhooks.services import subscription_create  # issue #13: the demo has no subscriptions
+
+    for index in range(3):
+        subscription_create(by=None, url=f"http://127.0.0.1:9/hook{index}", event_types=["circular.published"],
+                            is_active=False)
 
 
 def _queries(client, path, page_size):

@@ -76,6 +76,14 @@ def _create_missing(school: School, users) -> None:
         admin = User.objects.get(username="admin")
         for _ in range(2):
             circular_publish(circular=circular_import(by=admin, text=NOTICE.read_text(encoding="utf-8")), by=admin)
+    # webhooks/ (issue #13): the demo has no subscriptions, on either host
+    from tenants.webhooks.services import subscription_create
+
+    for schema, event in ((school.schema_name, "member.created"), ("public", "circular.published")):
+        with schema_context(schema):
+            for index in range(3):
+                subscription_create(by=None, url=f"http://127.0.0.1:9/hook{index}", event_types=[event],
+                                    is_active=False)
 
 
 def _changed(value, field, copy: int):
