@@ -16,6 +16,7 @@ from api.views.staffhomes import ProvinceCriterionViewSet, ProvinceHomeApplicati
 from api.views.stats import ProvinceStatsExportView, ProvinceStatsRefreshView, ProvinceStatsView
 from api.views.subsidies import ProvinceApplicationViewSet, ProvinceProgrammeViewSet
 from api.views.summary import ProvinceYearSummaryViewSet
+from api.views.webhooks import register_province as register_webhooks
 
 router = Router(trailing_slash=True)
 router.register("schools", SchoolViewSet, basename="school")
@@ -35,6 +36,7 @@ router.register("subsidies/programmes", ProvinceProgrammeViewSet, basename="subs
 router.register("subsidies/applications", ProvinceApplicationViewSet, basename="subsidy-application")
 router.register("summary", ProvinceYearSummaryViewSet, basename="year-summary")
 apikeys.register_province(router)
+register_webhooks(router)
 
 urlpatterns = [
     path("auth/token/", ProvinceTokenObtainView.as_view(), name="token"),

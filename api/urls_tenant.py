@@ -6,7 +6,7 @@ from api.routers import Router
 from api.views import mail
 
 from api.views import (activities, apikeys, awards, books, calendar, care, hardship, healthchecks, mutualaid, notices, retirement,
-                       summary, trips, workplan)
+                       summary, trips, webhooks, workplan)
 from api.views.audit import SchoolAuditRecordViewSet
 from api.views.auth import SchoolMeView, SchoolTokenObtainView, SchoolTokenRevokeView
 from api.views.congress import (
@@ -54,7 +54,7 @@ router.register("subsidies/programmes", SchoolProgrammeViewSet, basename="subsid
 router.register("subsidies/applications", SchoolApplicationViewSet, basename="subsidy-application")
 # issue #10: each area registers its own endpoints
 for area in (books, care, hardship, mutualaid, activities, healthchecks, trips, awards,
-             retirement, workplan, calendar, notices, summary, apikeys):
+             retirement, workplan, calendar, notices, summary, apikeys, webhooks):
     area.register(router)
 
 urlpatterns = [

@@ -68,6 +68,8 @@ SCHOOL_NAV = [
     NavItem("年度总结", "school:summary", roles=frozenset({Role.UNION_ADMIN}), icon="✍"),
     # --- issue #13: settings of the host's admin ---
     NavItem("API 密钥", "school:api-keys", roles=frozenset({Role.UNION_ADMIN}), icon="⚷"),
+    # issue #13: a setting of the host, for its admin
+    NavItem("Webhook 推送", "school:webhooks", roles=frozenset({Role.UNION_ADMIN}), icon="⇄"),
     NavItem("邮件提醒", "web:mail-preferences", icon="✉"),  # issue #13: everyone's own settings
     NavItem("我的", "school:me", bottom=True, icon="☺"),
     NavItem("更多", "school:more", bottom=True, icon="⋯"),
@@ -94,6 +96,7 @@ PROVINCE_NAV = [
     NavItem("数据看板", "province:dashboard", roles=_ADMIN, bottom=True, icon="▤"),
     NavItem("年度总结", "province:summary", roles=_ADMIN, icon="✍"),
     NavItem("API 密钥", "province:api-keys", roles=_ADMIN, icon="⚷"),
+    NavItem("Webhook 推送", "province:webhooks", roles=_ADMIN, icon="⇄"),  # issue #13
     NavItem("邮件提醒", "web:mail-preferences", roles=frozenset(), icon="✉"),  # issue #13: one's own settings
     NavItem("更多", "province:more", bottom=True, icon="⋯"),
 ]

@@ -1,7 +1,8 @@
 """Pages that exist only on a school's host (they read the school's own tables)."""
 from django.urls import include, path
 
-from web import apikeys, congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial
+from web import (apikeys, congress_admin_views, congress_views, member_views, office_views, portal_views, urls_provincial,
+                 webhooks)
 from web.school import AREAS, area_modules, sso
 
 app_name = "school"
@@ -62,6 +63,8 @@ urlpatterns = [
     path("provincial/", include(urls_provincial.urlpatterns)),
     path("settings/api-keys/", include(apikeys.school_urlpatterns)),
     path("", include(urls_provincial.statistics)),
+    # webhooks (issue #13; the same pages on the provincial host)
+    path("webhooks/", include(webhooks.school_urlpatterns)),
     # the school's areas of issue #10 onwards (web/school/)
     *[path(prefix, include(module.urlpatterns)) for (_, prefix), module in zip(AREAS, area_modules())],
     path("sso/", include(sso.urlpatterns)),  # 统一身份认证: sign-in, callbacks, settings (issue #13)

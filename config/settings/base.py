@@ -70,6 +70,8 @@ SHARED_APPS = [
     "tenants.apikeys",
     # e-mail preferences and the outbox, per host like accounts (issue #13)
     "tenants.mail",
+    # per host: the province's webhook subscriptions live in public, each school's in its schema
+    "tenants.webhooks",
     "shared.honours",
     "shared.subsidies",
     "shared.competitions",
@@ -106,6 +108,7 @@ TENANT_APPS = [
     "tenants.notices",
     # 统一身份认证: each school's CAS/OIDC settings live in its own schema, never in public (issue #13)
     "tenants.sso",
+    "tenants.webhooks",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -370,6 +373,10 @@ SPECTACULAR_SETTINGS = {
         # 通知公告 (issue #12)
         "NoticeStatusEnum": "tenants.notices.models.Notice.Status",
         "NoticeAudienceEnum": "tenants.notices.models.Notice.Audience",
+        # webhooks (issue #13)
+        "WebhookDeliveryOutcomeEnum": "tenants.webhooks.models.Delivery.Outcome",
+        # the hardship review's `outcome` keeps the name it had before webhooks brought a second `outcome`
+        "OutcomeEnum": "tenants.hardship.models.HardshipReview.Outcome",
     },
 }
 
@@ -420,6 +427,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=7, minute=45),
         "args": ("tenants.workplan.tasks.remind_overdue",),
+    },
+    # webhooks (issue #13): first attempts whose task was lost and retries whose backoff has passed
+    "webhook-deliveries-due": {
+        "task": "tenants.webhooks.tasks.sweep_due",
+        "schedule": 60.0,
     },
     "daily-notice-read-reminders": {
         "task": "tenants.tasks.run_for_every_school",
@@ -487,6 +499,22 @@ MAIL_MAX_ATTEMPTS = 10
 # A mail claimed for sending this long ago whose worker never said how it went is not sent again
 # (it may have gone out): it is marked failed instead, so no one ever gets a mail twice.
 MAIL_CLAIM_TIMEOUT_SECONDS = 3600
+# Webhooks (issue #13, tenants/webhooks/services.py).
+# A webhook may go to an address that resolves to a private, loopback or link-local network only
+# when this is on (local and test settings): in production it would let a host admin reach the
+# servers behind the firewall (SSRF). Checked on saving a subscription and before every attempt.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Seconds to connect and to wait for the answer: a slow receiver must not hold a worker.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Retries: the n-th failed attempt waits BASE × 2^(n−1) seconds (at most MAX) before the next;
+# after WEBHOOK_MAX_ATTEMPTS a delivery is marked failed (it can still be redelivered by hand).
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_RETRY_MAX_SECONDS = int(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", str(6 * 3600)))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "10"))
+# This many failed attempts in a row (any deliveries) switch a subscription off and notify the admins.
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+# After a secret is rotated, the old one keeps signing beside the new one this long (0: not at all).
+WEBHOOK_SECRET_GRACE_SECONDS = int(os.environ.get("WEBHOOK_SECRET_GRACE_SECONDS", str(24 * 3600)))
 
 LOGGING = {
     "version": 1,

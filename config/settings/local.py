@@ -22,3 +22,5 @@ if not MAIL_ENABLED:  # noqa: F405
     MAIL_ENABLED = True
 SITE_SCHEME = os.environ.get("SITE_SCHEME", "http")
 SITE_PORT = os.environ.get("SITE_PORT", os.environ.get("PORT", "8000"))
+# `make run` is tried on one machine: a webhook receiver on localhost must be allowed there.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", True)

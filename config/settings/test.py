@@ -47,3 +47,5 @@ SCHOOL_HOST_CACHE_SECONDS = float(os.environ.get("SCHOOL_HOST_CACHE_SECONDS", "0
 MAIL_ENABLED = True
 SITE_SCHEME = "http"
 SITE_PORT = ""
+# The suite's webhook receiver listens on 127.0.0.1 (tests/webhooks/); production refuses such targets.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True

@@ -14,6 +14,8 @@ from tenants.audit.services import actor_name, audit_create, audit_record
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.selectors import schools as member_schools
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit
 from tenants.workflow import StateMachine, reported_value
 
 MAX_TEXT = 200_000
@@ -246,10 +248,12 @@ def circular_publish(*, circular: Circular, by, school_slugs=None) -> Circular:
             raise ValidationError({"schools": "没有这些学校或学校已停用：" + "、".join(sorted(missing))})
     if not targets.exists():
         raise ValidationError({"schools": "没有可发送的学校（全部学校均已停用）。"})
+    targets = list(targets)
     CircularRecipient.objects.bulk_create([CircularRecipient(circular=circular, school=s) for s in targets])
     circular.published_at = timezone.now()
     CIRCULAR_FLOW.apply(circular, "publish", by=by, extra_update_fields=["published_at"],
                         reason="发送给：" + ("全部学校" if not school_slugs else "、".join(sorted(school_slugs))))
+    emit("circular.published", webhook_events.circular_data(circular), schools=targets)
     return circular
 
 

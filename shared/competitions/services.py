@@ -29,6 +29,8 @@ from tenants.errors import Conflict, NotAllowed
 from tenants.models import School
 from tenants.workflow import StateMachine
 from tenants.text import ascii_int, cn_date
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit
 
 E = Entry.Status
 C = Competition.Status
@@ -237,6 +239,7 @@ def entry_register(*, by, school: School, group: CompetitionGroup, name: str, ge
                                  gender=gender, birth_date=birth_date, title=title, course=course.strip(),
                                  registered_by=actor_name(by))
     audit_create(actor=by, target=entry, fields=["competition", "group", "school", "name", "course"])
+    emit("entry.status_changed", webhook_events.entry_data(entry), school=school)
     return entry
 
 
@@ -247,7 +250,9 @@ def entry_move(*, entry: Entry, action: str, by, reason: str = "") -> Entry:
     if action == "withdraw" and timezone.now() > entry.competition.registration_closes_at:
         raise Conflict("报名已截止，不能撤回。")
     entry.note = reason
+    from_status = entry.status
     ENTRY_FLOW.apply(entry, action, by=by, reason=reason, extra_update_fields=["note"])
+    emit("entry.status_changed", webhook_events.entry_data(entry, from_status=from_status), school=entry.school)
     return entry
 
 

@@ -26,6 +26,8 @@ from tenants.publicity import check_objection_window, check_publicity_over, chec
 from tenants.publicity import whole_number as _whole_number
 from tenants.workflow import StateMachine
 from tenants.text import cn_date
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit
 
 N = Nomination.Status
 MAX_QUOTA = 100
@@ -232,6 +234,7 @@ def nomination_submit(*, by, campaign: HonourCampaign, school: School, deeds: st
                                            submitted_by=actor_name(by), **given)
     named = ["unit_name", "leader_name", "leader_post"] if campaign.is_collective else ["nominee_name", "title", "post"]
     audit_create(actor=by, target=nomination, fields=["campaign", "school", *named])
+    emit("nomination.status_changed", webhook_events.nomination_data(nomination), school=school)
     return nomination
 
 
@@ -242,12 +245,15 @@ def _move(nomination: Nomination, action: str, *, by, reason: str = "", reason_f
     nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
     for name, value in fields.items():
         setattr(nomination, name, value)
+    from_status = nomination.status
     try:
         NOMINATION_FLOW.apply(nomination, action, by=by, reason=reason, extra_update_fields=list(fields))
     except DomainError as exc:
         if exc.field != "reason" or reason_field == "reason":
             raise
         raise DomainError(exc.message, field=reason_field) from None
+    emit("nomination.status_changed", webhook_events.nomination_data(nomination, from_status=from_status),
+         school=nomination.school)
     return nomination
 
 

@@ -26,6 +26,8 @@ from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
 from tenants.text import cn_date, date_problem
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit
 from tenants.workflow import StateMachine
 
 A = Application.Status
@@ -269,6 +271,7 @@ def application_disburse(*, application: Application, by) -> Application:
         _move(application, "disburse", by=by, reason=f"拨付 {application.allocated_amount} 元",
               fields=["disbursed_at"])
         schema = application.school.schema_name
+        emit("subsidy.disbursed", webhook_events.subsidy_data(application), school=application.school)
         transaction.on_commit(lambda: _send_income_task(schema, application.pk))
     return application
 

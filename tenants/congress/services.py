@@ -32,6 +32,8 @@ from tenants.errors import Conflict, DomainError, NotAllowed
 from tenants.members.models import Branch, Department, Member
 from tenants.members.selectors import chaired_branches
 from tenants.text import cn_date
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit
 
 P = Proposal.Status
 CONGRESS_FIELDS = ["branch", "term", "session", "title", "opens_on", "closes_on", "status", "seconder_minimum",
@@ -396,6 +398,7 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     _move(proposal, "submit", to=target, by=by, fields=["submitted_at"])
     audit_record(actor=by, action="update", target=proposal, reason="提交时的提案内容",
                  changes={"title": proposal.title, "reasons": proposal.reasons, "measures": proposal.measures})
+    emit("proposal.submitted", webhook_events.proposal_data(proposal))
     return proposal
 
 
@@ -482,7 +485,9 @@ def proposal_accept(*, proposal: Proposal, by, note: str = "") -> Proposal:
     PROPOSAL_FLOW.check("accept", state=proposal.status, user=by)
     _number(proposal)
     proposal.decision_reason = note
-    return _move(proposal, "accept", by=by, reason=note, fields=["serial", "number", "decision_reason"])
+    _move(proposal, "accept", by=by, reason=note, fields=["serial", "number", "decision_reason"])
+    emit("proposal.accepted", webhook_events.proposal_data(proposal))
+    return proposal
 
 
 @transaction.atomic
@@ -579,6 +584,7 @@ def proposal_reply(*, proposal: Proposal, by, text: str) -> ProposalReply:
                                          due_date=proposal.due_date)
     proposal.overdue = False
     _move(proposal, "reply", by=by, reason="部门书面答复", fields=["overdue"])
+    emit("proposal.replied", webhook_events.proposal_data(proposal))
     proposer = proposal.author.member.user if proposal.author else None
     if proposer is not None:
         notify(users=[proposer], message=f"您的提案 {proposal.number} 已收到答复，请评价。",
@@ -617,7 +623,9 @@ def proposal_close(*, proposal: Proposal, by, note: str = "") -> Proposal:
     if proposal.rating == Rating.UNSATISFIED and not note.strip():
         raise DomainError("两轮办理后提案人仍不满意，结案须填写提案委员会意见。", field="note")
     proposal.committee_note, proposal.closed_at = note, timezone.now()
-    return _move(proposal, "close", by=by, reason=note or "结案", fields=["committee_note", "closed_at"])
+    _move(proposal, "close", by=by, reason=note or "结案", fields=["committee_note", "closed_at"])
+    emit("proposal.closed", webhook_events.proposal_data(proposal))
+    return proposal
 
 
 def forward_refusal(user, proposal: Proposal) -> str:

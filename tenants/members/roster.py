@@ -16,6 +16,8 @@ from tenants.members.validation import check_person, id_number_columns, initials
 from tenants.personal_data import blind_index, mask_phone
 from tenants import xlsx
 from tenants.text import date_problem, text_problem
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit_many
 
 COLUMNS = [
     ("name", "姓名", True), ("gender", "性别", True), ("employee_number", "工号", True),
@@ -147,6 +149,7 @@ def roster_import(*, by, file_name: str, fileobj) -> RosterImport:
 
     with transaction.atomic():
         Member.objects.bulk_create(members, batch_size=2000)
+        emit_many("member.created", [webhook_events.member_data(member) for member in members])
         batch = RosterImport.objects.create(file_name=file_name[:200], rows=len(members),
                                             imported_by=actor_name(by))
         audit_create(actor=by, target=batch, fields=["file_name", "rows"])

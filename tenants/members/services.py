@@ -19,6 +19,8 @@ from tenants.audit.services import (
     field_values,
 )
 from tenants.errors import Conflict, NotAllowed
+from tenants.webhooks import events as webhook_events
+from tenants.webhooks.services import emit
 from tenants.members.models import (
     Branch,
     Department,
@@ -214,6 +216,7 @@ def member_create(*, by, branch: Branch | None, group: Group | None = None, user
     member = Member.objects.create(branch=branch, group=group, user=user, name_initials=initials(cleaned["name"]),
                                    **cleaned, **facts, **id_columns)
     audit_create(actor=by, target=member, fields=MEMBER_AUDITED)
+    emit("member.created", webhook_events.member_data(member))
     return member
 
 
@@ -245,6 +248,7 @@ def member_update(*, member: Member, by, **changes) -> Member:
     # Only the edited columns: a copy read before a status change must not write the old status back.
     member.save(update_fields=[*cleaned, *facts, *id_columns, "branch", "group", "name_initials"])
     audit_update(actor=by, target=member, before=before)
+    emit("member.updated", webhook_events.member_data(member))
     return member
 
 
@@ -274,6 +278,8 @@ def member_change_status(*, member: Member, action: str, by, effective_on: datet
         from tenants.care.services import life_event_for_retirement  # the 退休 visit to do (帮扶慰问)
 
         life_event_for_retirement(member=member, by=by, on=effective_on)
+    emit("member.left" if action in ("leave", "transfer_out") else "member.updated",
+         webhook_events.member_data(member))
     return member
 
 
@@ -382,4 +388,6 @@ def application_decide(*, application: MembershipApplication, action: str, by, r
     application.decision_reason = reason
     APPLICATION_FLOW.apply(application, action, by=by, reason=reason,
                            extra_update_fields=["decision_reason", "member"])
+    if action == "approve":
+        emit("application.approved", webhook_events.application_data(application))
     return application

@@ -22,6 +22,7 @@ from tenants.apikeys.services import api_key_create
 from tenants.finance.models import LedgerEntry
 from tenants.members.models import Branch, Group
 from tenants.services import school_provision
+from tenants.webhooks.services import subscription_create
 from tests.conftest import client_for, in_schema
 
 EVERYONE, ADMIN, OWN = "everyone of the school", "union office only", "only what is theirs"
@@ -72,11 +73,13 @@ NOTICE_ENDPOINTS: dict[str, str] = {"notice": OWN}
 SUMMARY_ENDPOINTS: dict[str, str] = {"year-summary": ADMIN}
 # issue #13
 APIKEY_ENDPOINTS: dict[str, str] = {"api-key": ADMIN}
+WEBHOOK_ENDPOINTS: dict[str, str] = {"webhook": ADMIN}
 
 SCHOOL_ENDPOINTS.update({**BOOKS_ENDPOINTS, **CARE_ENDPOINTS, **HARDSHIP_ENDPOINTS, **AID_ENDPOINTS,
                          **ACTIVITY_ENDPOINTS, **HEALTH_CHECK_ENDPOINTS, **TRIP_ENDPOINTS, **AWARD_ENDPOINTS,
                          **RETIREMENT_ENDPOINTS, **WORKPLAN_ENDPOINTS, **CALENDAR_ENDPOINTS, **NOTICE_ENDPOINTS,
-                         **SUMMARY_ENDPOINTS, **APIKEY_ENDPOINTS})
+                         **SUMMARY_ENDPOINTS, **APIKEY_ENDPOINTS,
+                         **WEBHOOK_ENDPOINTS})
 # School endpoints outside the router, the union office's alone (issue #13: 统一身份认证 settings, one row
 # per school and the same path on every school host: another school's admin reaches only their own).
 SCHOOL_ADMIN_ONLY_PATHS = ["/api/v1/sso/settings/"]
@@ -99,6 +102,7 @@ PROVINCE_READ_BY_REVIEWER = {
 PROVINCE_ADMIN_ONLY = {
     "school", "audit", "circular", "competition", "competition-entry", "competition-judge",
     "subsidy-programme", "subsidy-application", "year-summary", "api-key",
+    "webhook",  # issue #13
 }
 JUDGE_ONLY = {"competition-judging"}
 # Provincial endpoints outside the router (all admin-only reads).
@@ -125,6 +129,9 @@ def demo(demo_region, settings, guilin, host_client):
     api_key_create(name="省厅数据中心", scopes=["statistics:read"], expires_at=later, by=None)
     with in_schema(guilin):
         api_key_create(name="人事系统", scopes=["members:read"], expires_at=later, by=None)
+    with in_schema(guilin):  # issue #13: a webhook subscription of guilin's (the demo has none)
+        subscription_create(by=None, url="http://127.0.0.1:9/hook", event_types=["member.created"], is_active=False)
+    subscription_create(by=None, url="http://127.0.0.1:9/hook", event_types=["circular.published"], is_active=False)
 
 
 def _registered(router):

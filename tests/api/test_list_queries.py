@@ -1,8 +1,11 @@
 """Every provincial list costs the same number of queries for one row as for a full page: nothing is
 fetched row by row, so a region of many schools does not slow a list down page by page."""
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from api.urls_public import router
 from shared.circulars.models import Circular
@@ -43,6 +46,15 @@ def busy_region(demo_region, settings, province):
             _copy(model.objects.get(pk=original.pk), **changes)
     for index, school in enumerate(schools):
         HonourRecord.objects.create(school=school, person_name=f"劳模{index}", kind="national_model", year=2025)
+    from tenants.webhooks.services import subscription_create  # issue #13: the demo has no subscriptions
+
+    from tenants.apikeys.services import api_key_create  # nor API keys
+
+    for index in range(3):
+        subscription_create(by=None, url=f"http://127.0.0.1:9/hook{index}", event_types=["circular.published"],
+                            is_active=False)
+        api_key_create(name=f"数据中心{index}", scopes=["statistics:read"], by=None,
+                       expires_at=timezone.now() + datetime.timedelta(days=30))
 
 
 def _queries(client, path, page_size):

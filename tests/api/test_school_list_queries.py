@@ -25,6 +25,7 @@ import time
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from api import urls_public, urls_tenant
@@ -76,6 +77,18 @@ def _create_missing(school: School, users) -> None:
         admin = User.objects.get(username="admin")
         for _ in range(2):
             circular_publish(circular=circular_import(by=admin, text=NOTICE.read_text(encoding="utf-8")), by=admin)
+    # webhooks/ and api-keys/ (issue #13): the demo has neither, on either host
+    from tenants.apikeys.services import api_key_create
+    from tenants.webhooks.services import subscription_create
+
+    later = timezone.now() + datetime.timedelta(days=30)
+    for schema, event, scope in ((school.schema_name, "member.created", "members:read"),
+                                 ("public", "circular.published", "statistics:read")):
+        with schema_context(schema):
+            for index in range(3):
+                subscription_create(by=None, url=f"http://127.0.0.1:9/hook{index}", event_types=[event],
+                                    is_active=False)
+                api_key_create(name=f"系统{index}", scopes=[scope], expires_at=later, by=None)
 
 
 def _changed(value, field, copy: int):

@@ -18,7 +18,7 @@ def nav_labels(html: str) -> list[str]:
 
 @pytest.mark.parametrize("roles, expected", [
     ([Role.PROVINCE_ADMIN], ["工作台", "学校", "荣誉推荐", "教学竞赛", "建家", "经费补助", "省级通知", "数据看板", "年度总结", "API 密钥",
-                             "邮件提醒", "更多"]),
+                             "Webhook 推送", "邮件提醒", "更多"]),
     ([Role.PROVINCE_REVIEWER], ["工作台", "荣誉推荐", "建家", "邮件提醒", "更多"]),
     ([Role.JUDGE], ["工作台", "教学竞赛", "邮件提醒", "更多"]),
 ])

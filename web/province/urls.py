@@ -1,7 +1,7 @@
 """Pages that exist only on the provincial host (namespace `province`)."""
 from django.urls import include, path
 
-from web import apikeys
+from web import apikeys, webhooks
 
 from web.province import circulars, competitions, dashboard, honours, portal, schools, staffhomes, subsidies, summary
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("summary/", include(summary.urlpatterns)),
     path("more/", include(portal.urlpatterns)),
     path("settings/api-keys/", include(apikeys.province_urlpatterns)),
+    path("webhooks/", include(webhooks.province_urlpatterns)),  # issue #13 (web/webhooks.py)
 ]
