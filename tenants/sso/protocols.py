@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 import requests
 from authlib.common.security import generate_token  # noqa: F401 (used by the CAS state too)
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import JsonWebKey, JsonWebToken
-from authlib.jose.errors import JoseError
+from joserfc import jwt
+from joserfc.errors import ClaimError, JoseError
+from joserfc.jwk import KeySet
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from cas import CASClient
 from django.conf import settings
@@ -146,7 +147,7 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
         raise SsoRefused("统一身份认证未返回身份令牌（ID Token）。", "oidc_no_id_token")
     try:
         keys = requests.get(metadata["jwks_uri"], timeout=settings.SSO_HTTP_TIMEOUT).json()
-        key_set = JsonWebKey.import_key_set(keys)
+        key_set = KeySet.import_key_set(keys)
     except (requests.RequestException, ValueError, JoseError):
         raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
     issuer = metadata["issuer"]
@@ -154,19 +155,16 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
         # the discovery document must name the issuer the school configured (OIDC Discovery §4.3)
         raise SsoRefused("统一身份认证的签发者与本校设置不符，已拒绝登录。", "oidc_wrong_issuer")
     try:
-        claims = JsonWebToken(["RS256", "ES256", "PS256"]).decode(id_token, key_set, claims_options={
-            "iss": {"essential": True, "value": issuer},
-            "aud": {"essential": True, "value": conf.oidc_client_id},
-            "sub": {"essential": True},
-            "exp": {"essential": True},
-            "nonce": {"essential": True, "value": flow["nonce"]},
-        })
-    except JoseError:
+        claims = jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims
+    except (JoseError, ValueError):
         raise SsoRefused("统一身份认证的身份令牌签名无效，已拒绝登录。", "oidc_bad_signature") from None
     try:
-        claims.validate(leeway=60)
+        jwt.JWTClaimsRegistry(
+            leeway=60, iss={"essential": True, "value": issuer}, aud={"essential": True, "value": conf.oidc_client_id},
+            sub={"essential": True}, exp={"essential": True}, nonce={"essential": True, "value": flow["nonce"]},
+        ).validate(claims)
     except JoseError as exc:
-        claim = getattr(exc, "claim_name", "")
+        claim = exc.claim if isinstance(exc, ClaimError) else ""
         code = {"iss": "oidc_wrong_issuer", "aud": "oidc_wrong_audience", "nonce": "oidc_bad_nonce"}.get(
             claim, "oidc_invalid_claims")
         message = {"oidc_wrong_issuer": "统一身份认证的身份令牌签发者不符，已拒绝登录。",

@@ -164,7 +164,7 @@ def _check_target(url: str, *, by) -> None:
         return
     AuditRecord.objects.create(
         actor=by if getattr(by, "is_authenticated", False) else None, actor_name=actor_name(by),
-        action=AuditRecord.Action.CREATE, target_type="webhooks.subscription", target_id="-",
+        action=AuditRecord.Action.REFUSED, target_type="webhooks.subscription", target_id="-",
         target_repr=f"Webhook {url}"[:200], reason=f"已拒绝：{problem}")
     raise ValidationError({"url": problem})
 

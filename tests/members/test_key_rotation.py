@@ -137,3 +137,32 @@ def test_a_changed_index_key_is_rebuilt_by_rotation(settings, guilin, stored_und
     assert "重建索引 1" in rotate()
     with in_schema(guilin):
         assert Member.objects.get(id_number_index=personal_data.blind_index(number)).pk == member.pk
+
+
+def test_rotation_also_reencrypts_webhook_and_campus_sign_in_secrets_on_every_host(settings, guilin, province):
+    from tenants.sso.models import SsoSettings
+    from tenants.sso.services import client_secret_of, sso_settings_update
+    from tenants.webhooks.models import Subscription
+    from tenants.webhooks.services import signing_secrets, subscription_create
+
+    settings.PERSONAL_DATA_KEY = OLD
+    with in_schema(guilin):
+        school_hook, school_secret = subscription_create(by=None, url="https://hooks.example.edu.cn/in",
+                                                         event_types=["member.created"])
+        sso_settings_update(by=None, protocol="oidc", oidc_issuer="https://id.example.edu.cn",
+                            oidc_client_id="eduunion", client_secret="campus-client-secret")
+    with in_schema(province):
+        province_hook, province_secret = subscription_create(by=None, url="https://hooks.example.edu.cn/p",
+                                                             event_types=["circular.published"])
+
+    settings.PERSONAL_DATA_KEY = f"{NEW},{OLD}"
+    first = rotate()
+    assert "桂林学院（guilin）：重新加密 2" in first and "省级站点：重新加密 1" in first
+    assert "合计：重新加密 0" in rotate(), "a second run has nothing to do"
+
+    settings.PERSONAL_DATA_KEY = NEW  # the old key is gone: every secret still opens
+    with in_schema(guilin):
+        assert signing_secrets(Subscription.objects.get(pk=school_hook.pk)) == [school_secret]
+        assert client_secret_of(SsoSettings.objects.get()) == "campus-client-secret"
+    with in_schema(province):
+        assert signing_secrets(Subscription.objects.get(pk=province_hook.pk)) == [province_secret]
