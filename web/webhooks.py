@@ -15,7 +15,7 @@ from django.urls import path, reverse
 
 from tenants.accounts.roles import Role, on_province
 from tenants.webhooks import services as s
-from tenants.webhooks.events import catalogue
+from tenants.webhooks.events import catalogue, event_label
 from tenants.webhooks.models import Delivery, Subscription
 from web.base import ProvincePage, SchoolPage, posted_id
 from web.forms import PageForm
@@ -108,12 +108,14 @@ def _detail(page, subscription, *, secret="", form=None):
     ], per_page=20, empty_text="还没有投递记录。")
     deliveries = table.paginate(Delivery.objects.filter(subscription=subscription).order_by("-created_at", "-id"))
     for row in deliveries:
-        row.event_label = labels.get(row.event_type, row.event_type)
+        row.event_label = event_label(row.event_type, province=on_province())
     form = form or SubscriptionForm(initial={"url": subscription.url, "description": subscription.description,
                                              "event_types": subscription.event_types,
                                              "is_active": subscription.is_active})
     page.title, page.template_name = "Webhook 订阅", WebhookDetailPage.template_name  # also after 新建
+    # the forms post to the subscription's own address: this page also answers 新建 at /webhooks/new/
     return page.render_page(subscription=subscription, secret=secret, form=form, table=table,
+                            detail_url=reverse(f"{ns}:webhook", args=[subscription.pk]),
                             deliveries=deliveries, events=[labels.get(e, e) for e in subscription.event_types],
                             back=reverse(f"{ns}:webhooks"))
 

@@ -186,7 +186,7 @@ def audit_refusal(*, key: ApiKey | None, why: str, address: str, method: str, pa
         action=AuditRecord.Action.REFUSED,
         target_type=ApiKey._meta.label_lower, target_id=str(key.pk) if key else "",
         target_repr=(f"API 密钥被拒绝：{key}" if key else "API 密钥被拒绝")[:200],
-        reason=f"{why}；来自 {address or '未知地址'}；{method} {path[:300]}",
+        reason=f"{why.rstrip('。')}；来自 {address or '未知地址'}；{method} {path[:300]}",
     )
 
 

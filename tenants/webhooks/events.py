@@ -38,6 +38,11 @@ def catalogue(*, province: bool) -> dict[str, str]:
     return dict(PROVINCIAL_EVENTS) if province else {**SCHOOL_EVENTS, **PROVINCIAL_EVENTS}
 
 
+def event_label(event_type: str, *, province: bool) -> str:
+    """The Chinese name of an event as the delivery log shows it (the test ping included)."""
+    return {**catalogue(province=province), TEST_EVENT: "测试消息"}.get(event_type, event_type)
+
+
 def _date(value):
     return value.isoformat() if value else None
 

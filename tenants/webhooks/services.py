@@ -127,7 +127,9 @@ def _on_province() -> bool:
     return connection.schema_name == get_public_schema_name()
 
 
-def _clean(*, url=None, event_types=None, description=None) -> dict:
+def _clean(*, url=None, event_types=None, description=None, check_target: bool = False, by=None) -> dict:
+    """The fields checked, every problem at once (400 naming each field); with ``check_target`` the
+    address is also checked as a target (scheme, no credentials, SSRF), a refusal audited as ``by``'s."""
     errors, cleaned = {}, {}
     if url is not None:
         url = str(url).strip()
@@ -135,6 +137,8 @@ def _clean(*, url=None, event_types=None, description=None) -> dict:
             errors["url"] = "请填写回调地址。"
         elif len(url) > 500:
             errors["url"] = "回调地址不能超过 500 个字符。"
+        elif check_target and (problem := _refused_target(url, by=by)):
+            errors["url"] = problem
         else:
             cleaned["url"] = url
     if event_types is not None:
@@ -156,24 +160,23 @@ def _clean(*, url=None, event_types=None, description=None) -> dict:
     return cleaned
 
 
-def _check_target(url: str, *, by) -> None:
-    """Refuse an address a webhook may not go to: 400 naming `url`, and the attempt audited (the
-    record is written on its own, since nothing else of the request is)."""
+def _refused_target(url: str, *, by) -> str | None:
+    """Why ``url`` is refused as a webhook's address, the attempt audited (the record is written on
+    its own, since nothing else of the request is); None when it may be used."""
     problem = target_problem(url)
     if problem is None:
-        return
+        return None
     AuditRecord.objects.create(
         actor=by if getattr(by, "is_authenticated", False) else None, actor_name=actor_name(by),
         action=AuditRecord.Action.REFUSED, target_type="webhooks.subscription", target_id="-",
         target_repr=f"Webhook {url}"[:200], reason=f"已拒绝：{problem}")
-    raise ValidationError({"url": problem})
+    return problem
 
 
 def subscription_create(*, by, url, event_types, description: str = "", is_active: bool = True
                         ) -> tuple[Subscription, str]:
     """A new subscription and its secret (shown to the caller once; stored encrypted)."""
-    cleaned = _clean(url=url, event_types=event_types, description=description)
-    _check_target(cleaned["url"], by=by)
+    cleaned = _clean(url=url, event_types=event_types, description=description, check_target=True, by=by)
     secret = new_secret()
     with transaction.atomic():
         subscription = Subscription.objects.create(**cleaned, is_active=bool(is_active),
@@ -188,9 +191,8 @@ def subscription_update(*, subscription: Subscription, by, **changes) -> Subscri
     if unknown:
         raise ValidationError({key: "该字段不能修改。" for key in unknown})
     is_active = changes.pop("is_active", None)
-    cleaned = _clean(**changes)
-    if "url" in cleaned and cleaned["url"] != subscription.url:
-        _check_target(cleaned["url"], by=by)
+    moved = "url" in changes and str(changes["url"] or "").strip() != subscription.url
+    cleaned = _clean(**changes, check_target=moved, by=by)
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
         before = field_values(subscription, AUDITED)

@@ -135,7 +135,7 @@ def test_revoked_and_expired_keys_answer_401_in_chinese_and_the_attempt_is_audit
     forged = bearer(guilin, f"eduk_{key.prefix}_forged").get("/api/v1/members/")
     assert forged.status_code == 401 and forged.json()["detail"].startswith("API 密钥无效")
     reasons = {r.reason.split("；")[0] for r in refusals(guilin)}
-    assert {"API 密钥已撤销。", "API 密钥已过期。", "密钥不正确"} <= reasons
+    assert {"API 密钥已撤销", "API 密钥已过期", "密钥不正确"} <= reasons
 
 
 def test_the_rate_limit_answers_429_with_retry_after(guilin):

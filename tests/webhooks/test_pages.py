@@ -57,6 +57,8 @@ def test_the_secret_is_shown_once_and_the_page_runs_test_rotate_and_redeliver(
     secret = created.context["secret"]
     assert secret.startswith("whsec_") and secret in text(created)
     detail = f"/webhooks/{subscription.pk}/"
+    # the answer to 新建 stays at /webhooks/new/: its buttons must post to the subscription itself
+    assert text(created).count(f'action="{detail}"') >= 5 and 'action=""' not in text(created)
     assert secret not in text(admin.get(detail))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -64,7 +66,7 @@ def test_the_secret_is_shown_once_and_the_page_runs_test_rotate_and_redeliver(
     [first] = receiver.on("/page")
     assert Webhook(secret).verify(first.body, first.headers)["type"] == "webhook.test"
     page = text(admin.get(detail))
-    assert "已送达" in page and "204" in page
+    assert "已送达" in page and "204" in page and "测试消息" in page
 
     with in_schema(guilin):
         delivery = Delivery.objects.get()
@@ -80,5 +82,13 @@ def test_the_secret_is_shown_once_and_the_page_runs_test_rotate_and_redeliver(
     with in_schema(guilin):
         assert Subscription.objects.get().is_active is False
     assert admin.post(detail, {"form": "delete"})["Location"] == "/webhooks/"
+    with in_schema(guilin):
+        assert not Subscription.objects.exists()
+
+
+def test_every_problem_of_the_form_is_shown_at_once(guilin):
+    admin = signed_in(guilin, [Role.UNION_ADMIN])
+    page = text(admin.post("/webhooks/new/", {"url": "ftp://x"}))
+    assert "http:// 或 https://" in page and "请至少选择一种事件" in page
     with in_schema(guilin):
         assert not Subscription.objects.exists()
