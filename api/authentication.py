@@ -1,3 +1,5 @@
+import hashlib
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import APIException, AuthenticationFailed, Throttled
@@ -27,6 +29,16 @@ class KeyThrottled(Throttled):
         self.wait = wait
 
 
+def _first_refusal_this_minute(address: str, key, why: str) -> bool:
+    """Whether to audit this refused key: once a minute per client address, key (or unknown key) and reason,
+    so a script sending made-up keys in a loop cannot bury the 操作日志. The cache keys carry the
+    host's schema (django-tenants' key function)."""
+    from django.core.cache import cache
+
+    reason = hashlib.sha1(why.encode()).hexdigest()[:12]  # cache keys stay ASCII without spaces
+    return cache.add(f"apikey-refused:{address}:{key.pk if key else '-'}:{reason}", 1, timeout=60)
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """`Authorization: Bearer <API 密钥>`: a machine client's key of this host (tenants/apikeys).
 
@@ -52,8 +64,10 @@ class ApiKeyAuthentication(BaseAuthentication):
         try:
             key = api_key_check(raw)
         except KeyRefused as refused:
-            audit_refusal(key=refused.key, why=refused.why, address=client_address(request),
-                          method=request.method, path=request.path)
+            address = client_address(request)
+            if _first_refusal_this_minute(address, refused.key, refused.why):
+                audit_refusal(key=refused.key, why=refused.why, address=address, method=request.method,
+                              path=request.path)
             raise AuthenticationFailed(refused.message)
         wait = api_key_hit(key, address=client_address(request))
         if wait:

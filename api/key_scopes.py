@@ -34,6 +34,12 @@ VIEW_MODULE_AREAS: dict[str, dict[str, str]] = {
         "audit": "audit",
     },
 }
+# Reads that reveal what lists mask, each audited as 查看敏感信息: (module, view action) → why a key
+# needs the area's write scope for them. A read-only key is for lists and masked records.
+SENSITIVE_READS = {
+    ("members", "id_number"): "完整身份证号",
+    ("hardship", "retrieve"): "困难职工档案（家庭成员、收入、复核）",
+}
 # Views any valid key may call whatever its scopes: who am I (lets an integrator test a key).
 KEY_OPEN_VIEWS = frozenset({"SchoolMeView", "ProvinceMeView"})
 # Modules no key may call, and why.
@@ -57,7 +63,10 @@ def area_of(view, host: str) -> str | None:
 
 def required(view, method: str, host: str) -> tuple[str, str] | None:
     area = area_of(view, host)
-    return None if area is None else (area, READ if method in SAFE_METHODS else WRITE)
+    if area is None:
+        return None
+    sensitive = (view_module(view), getattr(view, "action", None)) in SENSITIVE_READS
+    return area, READ if method in SAFE_METHODS and not sensitive else WRITE
 
 
 def refusal_message(area: str | None, level: str) -> str:

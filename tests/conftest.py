@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
@@ -64,6 +65,8 @@ def _back_to_public_after_each_test():
     connection.set_schema_to_public()
     # A rolled-back test's schools and domains sent no signal on the way out: forget them.
     host_cache.clear()
+    # Nor do counters a test left in the (per-process) cache: login throttles, refusal audits.
+    cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,9 @@ class _ApiKeys(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateMo
     def create(self, request, *args, **kwargs):
         key, plaintext = services.api_key_create(by=request.user, **validated(request, ApiKeyInputSerializer))
         key.key = plaintext
-        return Response(ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
+        answer = Response(ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
+        answer["Cache-Control"] = "no-store"  # the only answer that carries the key
+        return answer
 
     @extend_schema(summary="撤销 API 密钥（立即失效，不可恢复）", request=ApiKeyRevokeSerializer,
                    responses=ApiKeySerializer)

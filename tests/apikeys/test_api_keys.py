@@ -216,3 +216,31 @@ def test_every_api_view_has_an_area_or_is_refused_to_keys(urlconf, host):
     assert not missing, "API 密钥的区域未定义（api/key_scopes.py）：\n" + "\n".join(missing)
     for area in VIEW_MODULE_AREAS[host].values():
         assert host in AREAS[area].hosts
+
+
+def test_a_read_only_key_gets_lists_but_not_what_they_mask(guilin):
+    from tests.members.factories import a_member, valid_id_number
+
+    member = a_member(guilin, id_number=valid_id_number("19850312", "461"))
+    with in_schema(guilin):
+        _, reader = api_key_create(name="只读", scopes=["members:read"], by=None,
+                                   expires_at=timezone.now() + timedelta(days=1))
+        _, writer = api_key_create(name="人事系统", scopes=["members:write"], by=None,
+                                   expires_at=timezone.now() + timedelta(days=1))
+    assert bearer(guilin, reader).get(f"/api/v1/members/{member.pk}/").status_code == 200
+    refused = bearer(guilin, reader).get(f"/api/v1/members/{member.pk}/id-number/")
+    assert refused.status_code == 403 and "会员与组织" in refused.json()["detail"]
+    assert bearer(guilin, writer).get(f"/api/v1/members/{member.pk}/id-number/").json() == {
+        "id_number": valid_id_number("19850312", "461")}
+
+
+def test_made_up_keys_in_a_loop_are_audited_once_a_minute_not_once_a_request(guilin):
+    for _ in range(5):
+        assert bearer(guilin, "eduk_madeup0000_nothing").get("/api/v1/members/").status_code == 401
+    assert len(refusals(guilin)) == 1
+
+
+def test_the_answer_that_shows_a_new_key_is_never_cached(guilin, admin):
+    created = admin.post("/api/v1/api-keys/", {"name": "缓存", "scopes": ["members:read"], "expires_at": LATER},
+                         format="json")
+    assert created.status_code == 201 and created["Cache-Control"] == "no-store"
