@@ -85,10 +85,22 @@ SCHEME_PROBLEM = "回调地址必须以 http:// 或 https:// 开头，并包含�
 PRIVATE_PROBLEM = "回调地址指向内网、本机或链路本地地址，出于安全考虑（防止服务端请求伪造）不允许。"
 
 
+# IPv6 ranges that carry an IPv4 address or are deprecated, which Python's is_global lets through:
+# IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16, checked by
+# its IPv4), Teredo (2001::/32) and site-local (fec0::/10).
+_EMBEDDING_OR_DEPRECATED_V6 = [ipaddress.ip_network(net) for net in (
+    "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2001::/32", "fec0::/10")]
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour
+        elif any(ip in net for net in _EMBEDDING_OR_DEPRECATED_V6):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -379,19 +391,25 @@ def delivery_attempt(delivery_id: int, *, manual: bool = False) -> Delivery | No
         delivery.save(update_fields=["next_attempt_at"])
     subscription = delivery.subscription
     timestamp = int(time.time())
+    try:
+        secrets = signing_secrets(subscription)
+    except personal_data.PersonalDataUnreadable:  # a key left PERSONAL_DATA_KEY before rotation
+        return _record(delivery.pk, code=None, elapsed=None, manual=manual,
+                       error="签名密钥无法解密（PERSONAL_DATA_KEY 中缺少加密它的密钥），请轮换签名密钥。")
     headers = {"content-type": "application/json; charset=utf-8", "user-agent": USER_AGENT,
                "webhook-id": delivery.message_id, "webhook-timestamp": str(timestamp),
-               "webhook-signature": signature_header(signing_secrets(subscription), delivery.message_id, timestamp,
-                                                     delivery.body)}
+               "webhook-signature": signature_header(secrets, delivery.message_id, timestamp, delivery.body)}
     code, elapsed, error = _post(subscription.url, headers, delivery.body)
     return _record(delivery.pk, code=code, elapsed=elapsed, error=error, manual=manual)
 
 
-def _record(delivery_id: int, *, code, elapsed, error: str, manual: bool) -> Delivery:
+def _record(delivery_id: int, *, code, elapsed, error: str, manual: bool) -> Delivery | None:
     now = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        subscription = Subscription.objects.select_for_update().get(pk=delivery.subscription_id)
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        subscription = delivery and Subscription.objects.select_for_update().filter(pk=delivery.subscription_id).first()
+        if subscription is None:  # the subscription was deleted while the request was under way
+            return None
         Attempt.objects.create(delivery=delivery, at=now, status_code=code, response_ms=elapsed, error=error[:300],
                                manual=manual)
         delivery.attempts += 1

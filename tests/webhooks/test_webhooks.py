@@ -207,6 +207,11 @@ def test_redirects_are_not_followed_and_a_slow_receiver_times_out(
     ("http://169.254.169.254/latest/meta-data", "内网"),
     ("http://[::1]/hook", "内网"),
     ("http://[::ffff:192.168.0.1]/hook", "内网"),
+    # IPv6 forms carrying a private IPv4 address, which Python's is_global calls public
+    ("http://[::a00:1]/hook", "内网"),          # IPv4-compatible 10.0.0.1
+    ("http://[64:ff9b::7f00:1]/hook", "内网"),  # NAT64 127.0.0.1
+    ("http://[2002:7f00:1::1]/hook", "内网"),   # 6to4 127.0.0.1
+    ("http://[fec0::1]/hook", "内网"),          # site-local
     ("http://user:pass@example.com/hook", "用户名或密码"),
 ])
 def test_a_target_that_is_not_public_http_is_refused_in_production(guilin, guilin_admin, settings, url, expected):
@@ -297,3 +302,14 @@ def test_only_the_hosts_admin_reaches_its_subscriptions(province, guilin, huzhou
     with in_schema(guilin):
         assert not Subscription.objects.exists()
         assert User.objects.filter(pk=guilin_admin.user.pk).exists()
+
+
+def test_a_secret_no_configured_key_opens_is_an_attempt_error_not_a_crash(
+        guilin, guilin_admin, receiver, settings, django_capture_on_commit_callbacks):
+    hook = _subscribe(guilin_admin, receiver.url("/unreadable"), ["member.created"])
+    settings.PERSONAL_DATA_KEY = "key-that-encrypted-nothing-" + "x" * 30  # the old key was dropped
+    with django_capture_on_commit_callbacks(execute=True):
+        a_member(guilin)
+    assert receiver.on("/unreadable") == []
+    log = guilin_admin.get(f"/api/v1/webhooks/{hook['id']}/deliveries/").json()["results"][0]
+    assert "签名密钥无法解密" in log["last_error"] and log["outcome"] == "pending"
