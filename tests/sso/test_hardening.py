@@ -2,6 +2,7 @@
 admin account, bound to its subject), which addresses the platform fetches (no SSRF, no redirects),
 and a client secret no configured key opens (a field error, an audited refusal — never a 500)."""
 import pytest
+import requests
 from django.test import override_settings
 
 from tenants.accounts.models import User
@@ -10,7 +11,13 @@ from tenants.sso import protocols
 from tenants.sso.models import SsoLink, SsoSettings
 from tests.conftest import in_schema, make_user
 from tests.sso.conftest import school_browser, signed_in_user_id, start, through_idp
-from tests.sso.helpers import add_member, configure_cas, configure_oidc, counts, refusals
+from tests.sso.helpers import (
+    add_member,
+    configure_cas,
+    configure_oidc,
+    counts,
+    refusals,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/sso/settings/"
@@ -169,22 +176,16 @@ def test_the_cas_validation_address_is_checked_before_the_request(guilin, cas_se
     assert any("[cas_target_refused]" in reason for reason in refusals(guilin))
 
 
-def test_no_redirect_is_followed(settings):
-    session = protocols._TimeoutSession()
+def test_no_redirect_is_followed(settings, monkeypatch):
     sent = {}
 
     def fake(self, *args, **kwargs):
         sent.update(kwargs)
-        raise protocols.requests.ConnectionError()
+        raise requests.ConnectionError()
 
-    import requests
-    original = requests.Session.request
-    requests.Session.request = fake
-    try:
-        with pytest.raises(requests.ConnectionError):
-            session.get("http://cas.example.edu.cn/serviceValidate")
-    finally:
-        requests.Session.request = original
+    monkeypatch.setattr(requests.Session, "request", fake)
+    with pytest.raises(requests.ConnectionError):
+        protocols._TimeoutSession().get("http://cas.example.edu.cn/serviceValidate")
     assert sent["allow_redirects"] is False and sent["timeout"] == settings.SSO_HTTP_TIMEOUT
 
 
