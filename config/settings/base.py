@@ -131,6 +131,11 @@ SCHOOL_TEMPLATE_SCHEMA = "template_school"
 # 统一身份认证 (issue #13): seconds to wait for a school's CAS/OIDC server (discovery, ticket
 # validation, token exchange) before the sign-in is refused with a Chinese message, not a hung worker.
 SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
+# A school's CAS server / OIDC issuer (and the token and key addresses its discovery document names)
+# may resolve to a private, loopback or link-local address only when this is on (local and test
+# settings): in production a union admin could otherwise make the platform fetch internal servers
+# (SSRF). Checked when the settings are saved and before every request; redirects are never followed.
+SSO_ALLOW_PRIVATE_TARGETS = env_bool("SSO_ALLOW_PRIVATE_TARGETS", False)
 SCHOOL_MIGRATE_PROCESSES = int(os.environ.get("SCHOOL_MIGRATE_PROCESSES", "2"))
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

@@ -24,3 +24,5 @@ SITE_SCHEME = os.environ.get("SITE_SCHEME", "http")
 SITE_PORT = os.environ.get("SITE_PORT", os.environ.get("PORT", "8000"))
 # `make run` is tried on one machine: a webhook receiver on localhost must be allowed there.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
+# …and a campus IdP tried out on localhost (统一身份认证).
+SSO_ALLOW_PRIVATE_TARGETS = env_bool("SSO_ALLOW_PRIVATE_TARGETS", True)

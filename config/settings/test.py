@@ -49,3 +49,5 @@ SITE_SCHEME = "http"
 SITE_PORT = ""
 # The suite's webhook receiver listens on 127.0.0.1 (tests/webhooks/); production refuses such targets.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+# The suite's OIDC provider and CAS server listen on 127.0.0.1 too (tests/sso/).
+SSO_ALLOW_PRIVATE_TARGETS = True

@@ -58,3 +58,30 @@ class SsoSettings(models.Model):
     @property
     def has_client_secret(self) -> bool:
         return bool(self.oidc_client_secret_encrypted)
+
+
+class SsoLink(models.Model):
+    """The campus identity an account is bound to, recorded at its first 统一身份认证 sign-in.
+
+    The username an IdP sends (OIDC's preferred_username above all) is neither unique nor stable and
+    often editable by its holder; the subject (OIDC ``sub``, the CAS user) is what the IdP vouches
+    for. Once bound, an account is entered through 统一身份认证 by that subject only.
+    """
+
+    class Kind(models.TextChoices):
+        CAS = "cas", "CAS"
+        OIDC = "oidc", "OpenID Connect"
+
+    user = models.OneToOneField("accounts.User", verbose_name="账号", on_delete=models.CASCADE,
+                                related_name="sso_link")
+    kind = models.CharField("协议", max_length=8, choices=Kind.choices)
+    subject = models.CharField("统一身份认证标识", max_length=255)
+    linked_at = models.DateTimeField("绑定时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "统一身份认证绑定"
+        verbose_name_plural = "统一身份认证绑定"
+        constraints = [models.UniqueConstraint(fields=["kind", "subject"], name="sso_link_unique_subject")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subject}"

@@ -49,11 +49,27 @@ class Identity:
 
 
 class _TimeoutSession(requests.Session):
-    """python-cas calls the validator without a timeout; a campus server that hangs must not hang a worker."""
+    """python-cas calls the validator without a timeout; a campus server that hangs must not hang a
+    worker. Redirects are never followed: a checked address must not lead on to an unchecked one."""
 
     def request(self, *args, **kwargs):
         kwargs.setdefault("timeout", settings.SSO_HTTP_TIMEOUT)
+        kwargs["allow_redirects"] = False
         return super().request(*args, **kwargs)
+
+
+def target_problem(url: str, what: str) -> str | None:
+    """Why the platform may not send a request to ``url`` (Chinese), or None: http(s), no
+    credentials, and unless SSO_ALLOW_PRIVATE_TARGETS only public addresses (no SSRF)."""
+    from tenants.webhooks.services import target_problem as check
+
+    return check(url, allow_private=getattr(settings, "SSO_ALLOW_PRIVATE_TARGETS", False), what=what)
+
+
+def _check_target(url: str, what: str, code: str) -> None:
+    """Checked before every request to the campus IdP (the name may resolve elsewhere by now)."""
+    if problem := target_problem(url, what):
+        raise SsoRefused(f"已拒绝访问学校统一身份认证服务器：{problem}", code)
 
 
 def _text(value) -> str:
@@ -87,8 +103,10 @@ def cas_verify(conf: SsoSettings, *, service_url: str, ticket: str) -> Identity:
     """Ask this school's CAS server whether ``ticket`` was issued for ``service_url`` (this host's)."""
     if not ticket or len(ticket) > 256:
         raise SsoRefused("统一身份认证未返回有效的票据（ticket），请重新登录。", "cas_no_ticket")
+    client = cas_client(conf, service_url)
+    _check_target(client.server_url, "CAS 服务器地址", "cas_target_refused")
     try:
-        user, attributes, _ = cas_client(conf, service_url).verify_ticket(ticket)
+        user, attributes, _ = client.verify_ticket(ticket)
     except requests.RequestException:
         raise SsoRefused("无法连接学校的统一身份认证服务器，请稍后再试。", "cas_unreachable") from None
     except Exception:  # XML the parser cannot read is no assertion at all
@@ -102,8 +120,9 @@ def cas_verify(conf: SsoSettings, *, service_url: str, ticket: str) -> Identity:
 
 def _discovery(conf: SsoSettings) -> dict:
     url = conf.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+    _check_target(url, "OIDC 发现文档地址", "oidc_target_refused")
     try:
-        response = requests.get(url, timeout=settings.SSO_HTTP_TIMEOUT)
+        response = requests.get(url, timeout=settings.SSO_HTTP_TIMEOUT, allow_redirects=False)
         response.raise_for_status()
         metadata = response.json()
     except (requests.RequestException, ValueError):
@@ -135,9 +154,11 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
     metadata = _discovery(conf)
     session = OAuth2Session(conf.oidc_client_id, client_secret, redirect_uri=redirect_uri,
                             token_endpoint_auth_method="client_secret_basic")
+    _check_target(metadata["token_endpoint"], "OIDC 令牌端点（token_endpoint）", "oidc_target_refused")
     try:
         token = session.fetch_token(metadata["token_endpoint"], code=code, grant_type="authorization_code",
-                                    code_verifier=flow["verifier"], timeout=settings.SSO_HTTP_TIMEOUT)
+                                    code_verifier=flow["verifier"], timeout=settings.SSO_HTTP_TIMEOUT,
+                                    allow_redirects=False)
     except requests.RequestException:
         raise SsoRefused("无法连接学校的统一身份认证服务器，请稍后再试。", "oidc_unreachable") from None
     except Exception:  # the provider refused the code (used, expired, another client's)
@@ -145,8 +166,11 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
     id_token = token.get("id_token")
     if not id_token:
         raise SsoRefused("统一身份认证未返回身份令牌（ID Token）。", "oidc_no_id_token")
+    _check_target(metadata["jwks_uri"], "OIDC 签名公钥地址（jwks_uri）", "oidc_target_refused")
     try:
-        keys = requests.get(metadata["jwks_uri"], timeout=settings.SSO_HTTP_TIMEOUT).json()
+        response = requests.get(metadata["jwks_uri"], timeout=settings.SSO_HTTP_TIMEOUT, allow_redirects=False)
+        response.raise_for_status()
+        keys = response.json()
         key_set = KeySet.import_key_set(keys)
     except (requests.RequestException, ValueError, JoseError):
         raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None

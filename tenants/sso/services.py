@@ -17,8 +17,8 @@ from tenants.audit.models import AuditRecord
 from tenants.audit.services import audit_record, audit_update, field_values
 from tenants.errors import Conflict
 from tenants.members.models import Member
-from tenants.sso.models import SsoSettings
-from tenants.sso.protocols import Identity, SsoRefused
+from tenants.sso.models import SsoLink, SsoSettings
+from tenants.sso.protocols import Identity, SsoRefused, target_problem
 from tenants.sso.selectors import sso_settings
 
 SETTINGS_FIELDS = ["protocol", "button_label", "cas_server_url", "oidc_issuer", "oidc_client_id", "oidc_scopes",
@@ -28,14 +28,27 @@ SETTINGS_FIELDS = ["protocol", "button_label", "cas_server_url", "oidc_issuer", 
 SSO_ACTOR = "统一身份认证"
 
 
-def _url_problem(value: str) -> str | None:
+def _url_problem(value: str, what: str) -> str | None:
     from django.core.validators import URLValidator
 
     try:
         URLValidator(schemes=["http", "https"])(value)
     except ValidationError:
         return "请填写以 http:// 或 https:// 开头的完整地址。"
-    return None
+    return target_problem(value, what)  # no credentials, and no private address (SSRF)
+
+
+def _link_kind(protocol: str) -> str:
+    return SsoLink.Kind.OIDC if protocol == SsoSettings.Protocol.OIDC else SsoLink.Kind.CAS
+
+
+def _idp_of(conf: SsoSettings) -> tuple[str, str]:
+    """Which campus IdP the accounts' bound subjects come from (a change unbinds every account)."""
+    if not conf.protocol:
+        return "", ""
+    if conf.protocol == SsoSettings.Protocol.OIDC:
+        return SsoLink.Kind.OIDC, conf.oidc_issuer.rstrip("/")
+    return SsoLink.Kind.CAS, conf.cas_server_url.rstrip("/")
 
 
 @transaction.atomic
@@ -49,6 +62,7 @@ def sso_settings_update(*, by, client_secret: str | None = None, **fields) -> Ss
     if unknown:
         raise ValidationError({name: "不能修改该项。" for name in unknown})
     before = field_values(conf, SETTINGS_FIELDS)
+    idp_before = _idp_of(conf)
     for name, value in fields.items():
         setattr(conf, name, value.strip() if isinstance(value, str) else value)
     errors = {}
@@ -67,12 +81,12 @@ def sso_settings_update(*, by, client_secret: str | None = None, **fields) -> Ss
     if conf.protocol in (SsoSettings.Protocol.CAS2, SsoSettings.Protocol.CAS3):
         if not conf.cas_server_url:
             errors["cas_server_url"] = "使用 CAS 时须填写 CAS 服务器地址。"
-        elif problem := _url_problem(conf.cas_server_url):
+        elif problem := _url_problem(conf.cas_server_url, "CAS 服务器地址"):
             errors["cas_server_url"] = problem
     if conf.protocol == SsoSettings.Protocol.OIDC:
         if not conf.oidc_issuer:
             errors["oidc_issuer"] = "使用 OpenID Connect 时须填写签发者（Issuer）地址。"
-        elif problem := _url_problem(conf.oidc_issuer):
+        elif problem := _url_problem(conf.oidc_issuer, "OIDC 签发者地址"):
             errors["oidc_issuer"] = problem
         if not conf.oidc_client_id:
             errors["oidc_client_id"] = "使用 OpenID Connect 时须填写客户端 ID。"
@@ -80,17 +94,29 @@ def sso_settings_update(*, by, client_secret: str | None = None, **fields) -> Ss
             errors["oidc_scopes"] = "OIDC 范围须包含 openid。"
         if client_secret == "" or (client_secret is None and not conf.oidc_client_secret_encrypted):
             errors["client_secret"] = "使用 OpenID Connect 时须填写客户端密钥。"
+    try:
+        old_secret = personal_data.decrypt(conf.oidc_client_secret_encrypted)
+    except personal_data.PersonalDataUnreadable:  # encrypted with a key no longer configured
+        old_secret = None
+        if conf.protocol == SsoSettings.Protocol.OIDC and client_secret is None:
+            errors["client_secret"] = "原客户端密钥无法解密（加密密钥已更换），请重新填写客户端密钥。"
     if client_secret is not None and len(client_secret) > 500:
         errors["client_secret"] = "客户端密钥不能超过 500 个字符。"
     if errors:
         raise ValidationError(errors)
     secret_changed = client_secret is not None and (
         client_secret == "" and conf.oidc_client_secret_encrypted
-        or client_secret and client_secret != personal_data.decrypt(conf.oidc_client_secret_encrypted))
+        or client_secret and client_secret != old_secret)
     if client_secret is not None:
         conf.oidc_client_secret_encrypted = personal_data.encrypt(client_secret)
     conf.updated_at = timezone.now()
     conf.save()
+    unlinked = 0
+    if _idp_of(conf) != idp_before:  # another campus IdP: its subjects are not the old one's
+        unlinked, _ = SsoLink.objects.all().delete()
+    if unlinked:
+        audit_record(actor=by, action=AuditRecord.Action.UPDATE, target=conf,
+                     changes={"sso_links": [f"{unlinked} 个账号已绑定", "已全部解除（统一身份认证服务器已更换）"]})
     if audit_update(actor=by, target=conf, before=before) is None and not secret_changed:
         return conf
     if secret_changed:  # the secret itself is never written to the audit, only that it changed
@@ -100,7 +126,10 @@ def sso_settings_update(*, by, client_secret: str | None = None, **fields) -> Ss
 
 
 def client_secret_of(conf: SsoSettings) -> str:
-    return personal_data.decrypt(conf.oidc_client_secret_encrypted)
+    try:
+        return personal_data.decrypt(conf.oidc_client_secret_encrypted)
+    except personal_data.PersonalDataUnreadable:
+        raise SsoRefused("本校统一身份认证的客户端密钥无法解密，请管理员重新填写。", "oidc_secret_unreadable") from None
 
 
 # --- sign-in --------------------------------------------------------------------------------------
@@ -130,13 +159,38 @@ def _member_for(number: str) -> Member | None:
 
 def _account_for(identity: Identity, conf: SsoSettings) -> User | None:
     if conf.match_by == SsoSettings.MatchBy.USERNAME:
-        if identity.username:
-            user = User.objects.filter(username__iexact=identity.username).first()
-            if user is not None:
-                return user
+        if identity.username:  # exactly this username: "Admin" is not "admin"
+            return User.objects.filter(username=identity.username).first()
         return None
     member = _member_for(identity.employee_number)
     return member.user if member is not None else None
+
+
+ADMIN_ACCOUNT = "管理员账号请使用密码登录，不能通过统一身份认证登录。"
+SUBJECT_MISMATCH = "该账号已绑定另一个统一身份认证身份，不能用当前身份登录。如有疑问，请联系校工会。"
+
+
+def _is_admin_account(user: User) -> bool:
+    return bool(user.is_host_admin or user.is_staff or user.is_superuser)
+
+
+def _bind(user: User, identity: Identity, conf: SsoSettings) -> bool:
+    """Check ``identity`` against the subject bound to ``user`` (binding it the first time): True if
+    bound now. Raises SsoRefused when the account or the subject is bound to someone else."""
+    kind = _link_kind(conf.protocol)
+    if not identity.subject:
+        raise SsoRefused("统一身份认证未提供身份标识，已拒绝登录。", "no_subject")
+    link = SsoLink.objects.select_for_update().filter(user=user).first()
+    if link is not None:
+        if link.kind != kind or link.subject != identity.subject:
+            raise SsoRefused(SUBJECT_MISMATCH, "subject_mismatch")
+        return False
+    if SsoLink.objects.filter(kind=kind, subject=identity.subject).exists():
+        # this campus identity already entered another account here
+        raise SsoRefused(SUBJECT_MISMATCH.replace("该账号已绑定另一个统一身份认证身份",
+                                                  "当前统一身份认证身份已绑定本校另一个账号"), "subject_mismatch")
+    SsoLink.objects.create(user=user, kind=kind, subject=identity.subject)
+    return True
 
 
 @transaction.atomic
@@ -150,8 +204,12 @@ def sso_sign_in(*, identity: Identity) -> tuple[User, bool]:
     if user is not None:
         if not user.is_active:
             raise SsoRefused("该账号已停用，请联系校工会。", "account_inactive")
+        if _is_admin_account(user):
+            raise SsoRefused(ADMIN_ACCOUNT, "admin_account")
+        bound = _bind(user, identity, conf)
         audit_record(actor=user, action=AuditRecord.Action.SIGN_IN, target=user,
-                     reason=f"统一身份认证登录（{conf.get_protocol_display()}）")
+                     reason=f"统一身份认证登录（{conf.get_protocol_display()}）"
+                            + ("，首次登录，已绑定统一身份认证身份" if bound else ""))
         return user, False
     member = _member_for(identity.employee_number)
     if member is None or member.user_id or member.status != Member.Status.ACTIVE:
@@ -164,6 +222,7 @@ def sso_sign_in(*, identity: Identity) -> tuple[User, bool]:
     user, _ = user_create(username=username, roles=[Role.MEMBER], by=None, full_name=member.name)
     user.set_unusable_password()  # this person signs in through the campus IdP
     user.save(update_fields=["password"])
+    _bind(user, identity, conf)
     before = field_values(member, ["user"])
     member.user = user
     member.save(update_fields=["user"])
@@ -186,6 +245,10 @@ def sso_apply(*, identity: Identity, branch, gender: str, employment_type: str, 
                           full_name=identity.name)
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    try:  # approved later, the account is entered by this subject only
+        _bind(user, identity, sso_settings())
+    except SsoRefused as refused:
+        raise Conflict(refused.message, field="employee_number") from None
     return application_submit(by=user, branch=branch, statement=statement, name=identity.name,
                               gender=gender, employee_number=identity.employee_number,
                               employment_type=employment_type, phone=phone)

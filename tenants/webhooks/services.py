@@ -104,8 +104,18 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def target_problem(url: str) -> str | None:
+def target_problem(url: str, *, allow_private: bool | None = None, what: str = "回调地址") -> str | None:
     """Why a webhook may not be sent to ``url`` (Chinese), or None.
+
+    ``allow_private``: None reads WEBHOOK_ALLOW_PRIVATE_TARGETS; other callers (统一身份认证) pass
+    their own setting. ``what`` names the address in the messages (回调地址 for a webhook).
+    """
+    problem = _target_problem(url, allow_private=allow_private)
+    return problem.replace("回调地址", what) if problem else None
+
+
+def _target_problem(url: str, *, allow_private: bool | None) -> str | None:
+    """The check itself (messages name the 回调地址).
 
     http(s) only, no credentials in the address; unless WEBHOOK_ALLOW_PRIVATE_TARGETS (local and
     test settings) every address the host name resolves to must be a public one — checked when the
@@ -120,7 +130,9 @@ def target_problem(url: str) -> str | None:
         return SCHEME_PROBLEM
     if parts.username or parts.password:
         return "回调地址不能包含用户名或密码；请用签名密钥验证来源。"
-    if getattr(settings, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False):
+    if allow_private is None:
+        allow_private = getattr(settings, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+    if allow_private:
         return None
     try:
         infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80),

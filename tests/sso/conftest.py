@@ -26,7 +26,7 @@ CAS_PEOPLE = {
     "stranger": {"password": "campus-pass-4", "attributes": {"employee_number": "X9999", "name": "陌生人"}},
 }
 PASSWORDS = {"zhangsan": "campus-pass-1", "lisi": "campus-pass-2", "wangwu": "campus-pass-3",
-             "stranger": "campus-pass-4"}
+             "stranger": "campus-pass-4", "admin": "campus-pass-5", "impostor": "campus-pass-6"}
 
 
 class OidcProvider:

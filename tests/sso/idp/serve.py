@@ -21,7 +21,9 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 #: the campus accounts: username, password, 姓名, 工号
 CAMPUS_PEOPLE = [("zhangsan", "campus-pass-1", "张三", "G1001"), ("lisi", "campus-pass-2", "李四", "G2002"),
-                 ("wangwu", "campus-pass-3", "王五", "N3003"), ("stranger", "campus-pass-4", "陌生人", "X9999")]
+                 ("wangwu", "campus-pass-3", "王五", "N3003"), ("stranger", "campus-pass-4", "陌生人", "X9999"),
+                 # claims to be someone else: an admin's username, another person's name
+                 ("admin", "campus-pass-5", "管理员", "A0001"), ("impostor", "campus-pass-6", "李四", "G2002")]
 
 
 class ThreadedServer(ThreadingMixIn, WSGIServer):
