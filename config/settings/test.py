@@ -16,6 +16,10 @@ if not os.environ.get("DATABASE_URL"):  # the embedded test cluster only, never 
     make_disposable(_TEST_DATABASE_URL)
 DATABASES = {"default": database_from_url(_TEST_DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A test worker's one connection holds every test's transaction and is shared with the in-process
+# server of tests/clients/; recycling it after 100 schools (which a long session passes) closed it
+# under a running test. tests/tenants/test_connections.py sets the limit it tests.
+DB_MAX_SCHOOLS_PER_CONNECTION = 0
 # Hashing cost is not what the suite tests; a fast hasher keeps it inside its time budget.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
