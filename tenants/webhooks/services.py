@@ -342,12 +342,20 @@ def subscription_test(*, subscription: Subscription, by) -> Delivery:
     return Delivery.objects.get(pk=delivery_id)
 
 
+def _sending_lock_key(delivery_id: int) -> str:
+    return f"webhook-delivery:{connection.schema_name}:{delivery_id}"
+
+
 def delivery_redeliver(*, delivery: Delivery, by) -> Delivery:
     """Send a delivery again now (whatever its state): one more attempt, same `webhook-id`."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("subscription").get(pk=delivery.pk)
         if not delivery.subscription.is_active:
             raise Conflict("订阅已停用，请先启用再重新发送。")
+        with connection.cursor() as cursor:  # a worker is posting it right now: wait for its outcome
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [_sending_lock_key(delivery.pk)])
+            if not cursor.fetchone()[0]:
+                raise Conflict("这条消息正在发送中，请稍后查看结果再决定是否重新发送。")
         delivery.outcome, delivery.next_attempt_at = Delivery.Outcome.PENDING, timezone.now()
         delivery.save(update_fields=["outcome", "next_attempt_at"])
         audit_record(actor=by, action=AuditRecord.Action.UPDATE, target=delivery, reason="手动重新发送")
@@ -411,8 +419,17 @@ def delivery_attempt(delivery_id: int, *, manual: bool = False) -> Delivery | No
     headers = {"content-type": "application/json; charset=utf-8", "user-agent": USER_AGENT,
                "webhook-id": delivery.message_id, "webhook-timestamp": str(timestamp),
                "webhook-signature": signature_header(secrets, delivery.message_id, timestamp, delivery.body)}
-    code, elapsed, error = _post(subscription.url, headers, delivery.body)
-    return _record(delivery.pk, code=code, elapsed=elapsed, error=error, manual=manual)
+    # Held while the request is out, so a manual redelivery meanwhile is refused instead of posting
+    # the same message a second time (released with the session if the worker dies).
+    key = _sending_lock_key(delivery.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
+    try:
+        code, elapsed, error = _post(subscription.url, headers, delivery.body)
+        return _record(delivery.pk, code=code, elapsed=elapsed, error=error, manual=manual)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
 
 
 def _record(delivery_id: int, *, code, elapsed, error: str, manual: bool) -> Delivery | None:

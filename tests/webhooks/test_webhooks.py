@@ -313,3 +313,29 @@ def test_a_secret_no_configured_key_opens_is_an_attempt_error_not_a_crash(
     assert receiver.on("/unreadable") == []
     log = guilin_admin.get(f"/api/v1/webhooks/{hook['id']}/deliveries/").json()["results"][0]
     assert "签名密钥无法解密" in log["last_error"] and log["outcome"] == "pending"
+
+
+def test_a_redelivery_while_a_worker_is_posting_the_message_is_refused_not_sent_twice(
+        guilin, guilin_admin, receiver, django_capture_on_commit_callbacks):
+    import psycopg2
+    from django.db import connection
+
+    hook = _subscribe(guilin_admin, receiver.url("/busy"), ["member.created"])
+    with django_capture_on_commit_callbacks(execute=True):
+        a_member(guilin)
+    with in_schema(guilin):
+        delivery = Delivery.objects.get()
+    redeliver = f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery.pk}/redeliver/"
+    db = connection.settings_dict
+    worker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+                              port=db["PORT"])
+    try:
+        with worker.cursor() as cursor:  # another worker holds the delivery while its request is out
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"webhook-delivery:school_guilin:{delivery.pk}"])
+        refused = guilin_admin.post(redeliver)
+        assert refused.status_code == 409 and "正在发送中" in refused.json()["detail"]
+    finally:
+        worker.close()  # the worker is done: its lock goes with its session
+    with django_capture_on_commit_callbacks(execute=True):
+        assert guilin_admin.post(redeliver).status_code == 200
+    assert len(receiver.on("/busy")) == 2
