@@ -97,6 +97,7 @@ PROVINCE_NAV = [
     NavItem("年度总结", "province:summary", roles=_ADMIN, icon="✍"),
     NavItem("API 密钥", "province:api-keys", roles=_ADMIN, icon="⚷"),
     NavItem("Webhook 推送", "province:webhooks", roles=_ADMIN, icon="⇄"),  # issue #13
+    NavItem("操作日志", "province:operation-log", roles=_ADMIN, icon="≡"),
     NavItem("邮件提醒", "web:mail-preferences", roles=frozenset(), icon="✉"),  # issue #13: one's own settings
     NavItem("更多", "province:more", bottom=True, icon="⋯"),
 ]

@@ -21,7 +21,7 @@ from tenants.members import services as s
 from tenants.members.models import Branch, Department, Group
 from tenants.members.selectors import branches_with_counts, departments_with_handlers, groups_with_counts
 from tenants.workflow import machine_for
-from web.base import OFFICE, SchoolPage
+from web.base import OFFICE, ProvincePage, SchoolPage
 from web.links import page_link
 from web.office_forms import BranchForm, DepartmentForm, GroupForm
 from web.tables import Column, Filter, Table
@@ -230,10 +230,12 @@ class DepartmentFormPage(OrgForm):
 
 # --- 操作日志 -------------------------------------------------------------------------------------
 
-class OperationLog(SchoolPage):
+class OperationLogView:
+    """This host's audit log, read-only: a school's on its host, the province's (public) on the
+    provincial host — the records are in the schema of the host the page is asked on."""
+
     template_name = "web/office/operation_log.html"
     title = "操作日志"
-    roles = OFFICE
 
     def get(self, request):
         table = Table(request, id="log", columns=[
@@ -255,6 +257,14 @@ class OperationLog(SchoolPage):
             record.type_label = type_label(record.target_type)
             record.summary = _summary(record)
         return self.render_page(table=table)
+
+
+class OperationLog(OperationLogView, SchoolPage):
+    roles = OFFICE
+
+
+class ProvinceOperationLog(OperationLogView, ProvincePage):
+    roles = frozenset({Role.PROVINCE_ADMIN})
 
 
 def _state_label(target_type: str, state: str) -> str:

@@ -18,7 +18,7 @@ def nav_labels(html: str) -> list[str]:
 
 @pytest.mark.parametrize("roles, expected", [
     ([Role.PROVINCE_ADMIN], ["工作台", "学校", "荣誉推荐", "教学竞赛", "建家", "经费补助", "省级通知", "数据看板", "年度总结", "API 密钥",
-                             "Webhook 推送", "邮件提醒", "更多"]),
+                             "Webhook 推送", "操作日志", "邮件提醒", "更多"]),
     ([Role.PROVINCE_REVIEWER], ["工作台", "荣誉推荐", "建家", "邮件提醒", "更多"]),
     ([Role.JUDGE], ["工作台", "教学竞赛", "邮件提醒", "更多"]),
 ])
@@ -61,3 +61,19 @@ def test_a_school_account_does_not_exist_on_the_provincial_host(guilin):
         "/login/", {"username": "admin", "password": ADMIN_PASSWORD}).status_code == 302
     refused = Client(HTTP_HOST="localhost").post("/login/", {"username": "admin", "password": ADMIN_PASSWORD})
     assert refused.status_code == 200 and "用户名或密码不正确" in refused.content.decode()
+
+
+def test_the_province_reads_its_own_operation_log_and_no_schools(province, guilin):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import host_of
+
+    for host, key in (("localhost", "eduk_province00_made-up"), (host_of(guilin), "eduk_guilin0000_made-up")):
+        APIClient(HTTP_HOST=host, HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/me/")
+    admin = signed_in(province, [Role.PROVINCE_ADMIN])
+    log = admin.get("/operation-log/", {"action": "refused"})
+    assert log.status_code == 200
+    page = log.content.decode()
+    assert "拒绝访问" in page and "API 密钥被拒绝" in page and "/api/v1/me/" in page
+    assert page.count("API 密钥被拒绝") == 1, "guilin's refusal stays in guilin's log"
+    assert signed_in(province, [Role.PROVINCE_REVIEWER]).get("/operation-log/").status_code == 403

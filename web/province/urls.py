@@ -1,7 +1,7 @@
 """Pages that exist only on the provincial host (namespace `province`)."""
 from django.urls import include, path
 
-from web import apikeys, webhooks
+from web import apikeys, office_views, webhooks
 
 from web.province import circulars, competitions, dashboard, honours, portal, schools, staffhomes, subsidies, summary
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("more/", include(portal.urlpatterns)),
     path("settings/api-keys/", include(apikeys.province_urlpatterns)),
     path("webhooks/", include(webhooks.province_urlpatterns)),  # issue #13 (web/webhooks.py)
+    path("operation-log/", office_views.ProvinceOperationLog.as_view(), name="operation-log"),
 ]
