@@ -78,7 +78,9 @@ class LiveAPI:
 def connection_kept_open():
     """The WSGI handler closes the database connection around each request (request_started /
     request_finished), which would end the test's transaction; Django's test client detaches the
-    same receivers for the same reason."""
+    same receivers for the same reason. Detached for as long as the server runs: the server thread
+    sends request_finished when it has written the answer, which may be after the test has moved on
+    (a receiver attached again by then closed the connection under the next teardown)."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
 
@@ -91,9 +93,13 @@ def connection_closing_again():
 @pytest.fixture(scope="session")
 def live_api(django_db_setup, django_db_blocker):
     api = LiveAPI()
+    connection_kept_open()
     api.start()
-    yield api
-    api.stop()
+    try:
+        yield api
+    finally:
+        api.stop()
+        connection_closing_again()
 
 
 @pytest.fixture(scope="session")
@@ -106,15 +112,11 @@ def generated(live_api, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         hosts = {"school": host_of(School.objects.get(slug="guilin")),
                  "province": host_of(School.objects.get(schema_name="public"))}
-        connection_kept_open()
-        try:
-            for side, host in hosts.items():
-                response = httpx.get(f"{live_api.url}/api/schema/", params={"format": "json"},
-                                     headers={"Host": host}, timeout=60)
-                assert response.status_code == 200, response.text[:500]
-                (folder / f"{side}.json").write_text(json.dumps(response.json(), ensure_ascii=False))
-        finally:
-            connection_closing_again()
+        for side, host in hosts.items():
+            response = httpx.get(f"{live_api.url}/api/schema/", params={"format": "json"},
+                                 headers={"Host": host}, timeout=60)
+            assert response.status_code == 200, response.text[:500]
+            (folder / f"{side}.json").write_text(json.dumps(response.json(), ensure_ascii=False))
 
     runs = {side: subprocess.Popen(
         [str(GENERATOR), "generate", "--path", str(folder / f"{side}.json"), "--output-path",
@@ -155,7 +157,6 @@ def credentials(school, user, scopes) -> tuple[str, str]:
 @pytest.fixture
 def api_client(live_api, generated):
     """api_client(school, roles, scopes) -> the generated AuthenticatedClient for that host."""
-    connection_kept_open()
     made = []
 
     def make(school, roles, scopes):
@@ -169,6 +170,5 @@ def api_client(live_api, generated):
         return client
 
     yield make
-    connection_closing_again()
     for client in made:
         client.get_httpx_client().close()
