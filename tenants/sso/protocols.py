@@ -23,6 +23,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from cas import CASClient
 from django.conf import settings
 
+from tenants import outbound
 from tenants.sso.models import SsoSettings
 
 #: how long a started sign-in may take at the campus IdP before its state is refused
@@ -61,9 +62,8 @@ class _TimeoutSession(requests.Session):
 def target_problem(url: str, what: str) -> str | None:
     """Why the platform may not send a request to ``url`` (Chinese), or None: http(s), no
     credentials, and unless SSO_ALLOW_PRIVATE_TARGETS only public addresses (no SSRF)."""
-    from tenants.webhooks.services import target_problem as check
-
-    return check(url, allow_private=getattr(settings, "SSO_ALLOW_PRIVATE_TARGETS", False), what=what)
+    return outbound.target_problem(url, allow_private=getattr(settings, "SSO_ALLOW_PRIVATE_TARGETS", False),
+                                   what=what)
 
 
 def _check_target(url: str, what: str, code: str) -> None:

@@ -20,15 +20,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets as random_secrets
-import socket
 import time
 import uuid
 import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,7 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants import personal_data
+from tenants import outbound, personal_data
 from tenants.accounts.roles import ADMIN_ROLES
 from tenants.audit.models import AuditRecord
 from tenants.audit.services import actor_name, audit_create, audit_delete, audit_record, audit_update, field_values
@@ -81,68 +78,11 @@ def signature_header(secrets: list[str], message_id: str, timestamp: int, body: 
 
 # --- where a webhook may go (SSRF) ------------------------------------------------------------
 
-SCHEME_PROBLEM = "回调地址必须以 http:// 或 https:// 开头，并包含主机名。"
-PRIVATE_PROBLEM = "回调地址指向内网、本机或链路本地地址，出于安全考虑（防止服务端请求伪造）不允许。"
-
-
-# IPv6 ranges that carry an IPv4 address or are deprecated, which Python's is_global lets through:
-# IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16, checked by
-# its IPv4), Teredo (2001::/32) and site-local (fec0::/10).
-_EMBEDDING_OR_DEPRECATED_V6 = [ipaddress.ip_network(net) for net in (
-    "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2001::/32", "fec0::/10")]
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        elif ip.sixtofour is not None:
-            ip = ip.sixtofour
-        elif any(ip in net for net in _EMBEDDING_OR_DEPRECATED_V6):
-            return False
-    return ip.is_global and not ip.is_multicast
-
-
-def target_problem(url: str, *, allow_private: bool | None = None, what: str = "回调地址") -> str | None:
-    """Why a webhook may not be sent to ``url`` (Chinese), or None.
-
-    ``allow_private``: None reads WEBHOOK_ALLOW_PRIVATE_TARGETS; other callers (统一身份认证) pass
-    their own setting. ``what`` names the address in the messages (回调地址 for a webhook).
-    """
-    problem = _target_problem(url, allow_private=allow_private)
-    return problem.replace("回调地址", what) if problem else None
-
-
-def _target_problem(url: str, *, allow_private: bool | None) -> str | None:
-    """The check itself (messages name the 回调地址).
-
-    http(s) only, no credentials in the address; unless WEBHOOK_ALLOW_PRIVATE_TARGETS (local and
-    test settings) every address the host name resolves to must be a public one — checked when the
-    subscription is saved and again before every attempt (the name may resolve elsewhere later).
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return SCHEME_PROBLEM
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return SCHEME_PROBLEM
-    if parts.username or parts.password:
-        return "回调地址不能包含用户名或密码；请用签名密钥验证来源。"
-    if allow_private is None:
-        allow_private = getattr(settings, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
-    if allow_private:
-        return None
-    try:
-        infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
-        return f"无法解析回调地址的主机名 {parts.hostname}。"
-    addresses = {info[4][0] for info in infos}
-    if not addresses or not all(_is_public(address) for address in addresses):
-        return PRIVATE_PROBLEM
-    return None
+def target_problem(url: str) -> str | None:
+    """Why a webhook may not be sent to ``url`` (Chinese), or None: checked when the subscription is
+    saved and again before every attempt (the name may resolve elsewhere later)."""
+    return outbound.target_problem(url, allow_private=getattr(settings, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
+                                   what="回调地址")
 
 
 # --- subscriptions ----------------------------------------------------------------------------
