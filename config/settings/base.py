@@ -72,6 +72,8 @@ SHARED_APPS = [
     "tenants.mail",
     # per host: the province's webhook subscriptions live in public, each school's in its schema
     "tenants.webhooks",
+    # per-school backup and restore (issue #15): commands and the nightly task, no models
+    "tenants.backups",
     "shared.honours",
     "shared.subsidies",
     "shared.competitions",
@@ -259,6 +261,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 ARCHIVE_DIR = Path(os.environ.get("ARCHIVE_DIR", DATA_DIR / "archives"))
+# Per-school backups (tenants/backups): BACKUP_DIR/<slug>/<slug>-<time>.tar.gz; the nightly run keeps
+# BACKUP_KEEP_DAYS days of them per school (the newest always). Point it at another disk in production.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
+BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -407,6 +413,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=3, minute=15),
         "args": ("tenants.tasks.clear_expired_sessions",),
+    },
+    # every active school backed up, old backups pruned (tenants/backups; before the 02:00 roll-up)
+    "nightly-school-backups": {
+        "task": "tenants.backups.tasks.nightly_backups",
+        "schedule": crontab(hour=1, minute=30),
     },
     "nightly-statistics-rollup": {
         "task": "shared.stats.tasks.rollup_all",

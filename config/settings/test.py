@@ -40,6 +40,8 @@ STORAGES = {
 # Uploads of one test run go to a fresh folder (the tenant storage caches its location, so tests
 # read settings.MEDIA_ROOT rather than overriding it).
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="eduunion-test-media-"))
+# Backups of one test run likewise (tests/backups).
+BACKUP_DIR = Path(tempfile.mkdtemp(prefix="eduunion-test-backups-"))
 # No collected static files in tests: WhiteNoise would warn about the missing folder on every request.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
 # The host→school cache is off by default here: tests that compare the queries of two requests
