@@ -375,6 +375,7 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
     # Files are staged next to their destination before the transaction; swapped in after commit.
     staged_school = folder / "files" / "school"
     staged_provincial = folder / "files" / "provincial"
+    media = Path(settings.MEDIA_ROOT)
     if staged_school.is_dir() and not staged_school.resolve().is_relative_to(media.resolve()):
         shutil.copytree(staged_school, scratch / "school")
         staged_school = scratch / "school"

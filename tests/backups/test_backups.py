@@ -95,13 +95,13 @@ def school_with_data(committed_db):
         attachment = NoticeAttachment(notice=notice, name="说明.txt", size=6)
         attachment.file.save("说明.txt", ContentFile("备份内容".encode()), save=True)
     connection.set_schema_to_public()
-    campaign = HonourCampaign.objects.create(kind="model_worker", year=2026, title=f"测试推荐{slug}",
+    campaign = HonourCampaign.objects.create(kind="regional_model", year=2026, title=f"测试推荐{slug}",
                                              deadline=timezone.now())
     campaign_ids.append(campaign.pk)
     SchoolStats.objects.create(school=school, year=2026, members_total=2)
     nomination = Nomination.objects.create(campaign=campaign, school=school, nominee_name="李四",
                                            deeds="事迹", submitted_by="admin")
-    NominationAttachment(nomination=nomination).file.save("事迹.txt", ContentFile("事迹材料".encode()))
+    NominationAttachment(nomination=nomination, name="事迹.txt", size=12).file.save("事迹.txt", ContentFile("事迹材料".encode()))
     school.made = made
     return school
 
