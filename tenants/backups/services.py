@@ -38,7 +38,7 @@ from django_tenants.utils import get_public_schema_name
 
 from tenants import host_cache, template
 from tenants.audit.models import AuditRecord
-from tenants.audit.services import audit_record
+from tenants.audit.services import audit_record, audit_transition
 from tenants.backups.selectors import rows_as_json, rows_digest, table_checksums
 from tenants.errors import DomainError
 from tenants.models import Domain, School
@@ -436,26 +436,41 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
 
 
 def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:
-    name = row["name"]
+    """The School row as the backup stored it (a restored row, not a lifecycle step), under the
+    new slug and schema for a copy."""
+    row = dict(row, slug=slug, schema_name=schema)
     if copy:
-        name = f"{row['name']}（副本 {slug}）"[:100]
-    if School.objects.filter(name=name).exists():
-        raise BackupRefused(f"学校名称“{name}”已被使用，未做任何更改。")
-    pk = int(row["id"])
-    free = not copy and not School.objects.filter(pk=pk).exists()
-    school = School(
-        pk=pk if free else None, schema_name=schema, slug=slug, name=name, short_name=row["short_name"],
-        region=row["region"], kind=row["kind"], contact_name=row["contact_name"],
-        contact_phone=row["contact_phone"],
+        row["name"] = f"{row['name']}（副本 {slug}）"[:100]
+        row["created"] = timezone.now().isoformat()
+        row["archive_file"] = ""
         # A copy must not send mail, webhooks or reminders to the original's real people: it is
-        # suspended until the province decides to open it.
-        status=School.Status.SUSPENDED if copy else row["status"],
-        created=timezone.now() if copy else row["created"],
-    )
-    school.save()
-    if free:
+        # stored suspended until the province decides to open it (audited below as a transition).
+        row["status"] = School.Status.SUSPENDED.value
+    if School.objects.filter(name=row["name"]).exists():
+        raise BackupRefused(f"学校名称“{row['name']}”已被使用，未做任何更改。")
+    if copy or School.objects.filter(pk=row["id"]).exists():
+        del row["id"]  # a new id from the sequence
+    _insert_row(School._meta.db_table, row)
+    if "id" in row:
         _advance_sequence(School._meta.db_table)
+    school = School.objects.get(slug=slug)
+    if copy:
+        audit_transition(actor=None, target=school, from_state="", to_state=school.status,
+                         reason="从备份恢复的副本默认停用")
     return school
+
+
+def _insert_row(table: str, row: dict) -> None:
+    """Insert one public row from its row_to_json form (columns the table no longer has are dropped)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns "
+                       "WHERE table_schema = 'public' AND table_name = %s", [table])
+        columns = {r[0] for r in cursor.fetchall()}
+        names = [c for c in row if c in columns]
+        quoted = ", ".join(f'"{c}"' for c in names)
+        cursor.execute(f'INSERT INTO public."{table}" ({quoted}) SELECT {quoted} '
+                       f'FROM json_populate_record(NULL::public."{table}", %s::json)',
+                       [json.dumps({c: row[c] for c in names})])
 
 
 def _restore_domains(school: School, rows: list[dict], *, slug: str, copy: bool) -> None:
@@ -502,10 +517,6 @@ def _replace_school_records(school: School, shared: dict, backed_pk: int) -> tup
     for label in labels:
         model = apps.get_model(label)
         table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_schema = 'public' AND table_name = %s", [table])
-            columns = {row[0] for row in cursor.fetchall()}
         fks = [f for f in model._meta.concrete_fields if f.many_to_one]
         for row in shared.get(label, []):
             row = dict(row)
@@ -531,12 +542,7 @@ def _replace_school_records(school: School, shared: dict, backed_pk: int) -> tup
             if not keep:
                 skipped[label] = skipped.get(label, 0) + 1
                 continue
-            names = [c for c in row if c in columns]
-            quoted = ", ".join(f'"{c}"' for c in names)
-            with connection.cursor() as cursor:
-                cursor.execute(f'INSERT INTO public."{table}" ({quoted}) SELECT {quoted} '
-                               f'FROM json_populate_record(NULL::public."{table}", %s::json)',
-                               [json.dumps({c: row[c] for c in names})])
+            _insert_row(table, row)
             inserted[label].add(row["id"])
         if inserted[label]:
             _advance_sequence(table)
