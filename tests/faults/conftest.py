@@ -137,6 +137,6 @@ def private_server(django_db_setup, django_db_blocker):
         print(f"\n[faults] private server + copy of the test database: {time.monotonic() - started:.1f}s")
         yield server
     finally:
-        if server is not None:
-            embedded_db.stop(server.pgdata)
+        if server is not None and (server.pgdata / "postmaster.pid").exists():
+            server.stop("immediate")  # its data is thrown away: no shutdown checkpoint
         shutil.rmtree(root, ignore_errors=True)
