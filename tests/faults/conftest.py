@@ -23,7 +23,7 @@ import pytest
 from config import embedded_db
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DATABASE = "eduunion_faults"
+DATABASE = "eduunion"  # the name `make run` uses, so a launcher started on this folder finds it
 
 
 def pytest_collection_modifyitems(items):
