@@ -18,8 +18,41 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 
 
+class Stopped(Exception):
+    """Ctrl-C (or SIGTERM) came while a setup step ran: stop instead of starting the next one."""
+
+
+# Set by the signal handlers of main(): the launcher has been asked to stop.
+_stop_requested: list[float] = []
+# A setup step still running this long after a stop request did not get the signal (it went to
+# the launcher alone, e.g. `kill <pid>`, not a terminal's Ctrl-C to the group): it is sent one.
+STEP_SIGNAL_GRACE = 3.0
+
+
 def manage(*args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT_DIR, check=True)
+    """One setup step (migrate, seed_demo…), in the launcher's process group: a terminal's Ctrl-C
+    reaches it directly, and it stops the way its own code handles KeyboardInterrupt — every school
+    it provisions is one transaction, whole or absent. Raises Stopped after a stop request."""
+    if _stop_requested:
+        raise Stopped()
+    child = subprocess.Popen([PYTHON, "manage.py", *args], cwd=PROJECT_DIR)
+    forwarded = False
+    while True:
+        try:
+            returncode = child.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            waited = time.monotonic() - _stop_requested[0] if _stop_requested else 0
+            if waited > STEP_SIGNAL_GRACE and not forwarded:
+                child.send_signal(signal.SIGINT)
+                forwarded = True
+            elif waited > STEP_SIGNAL_GRACE + 30:
+                # Killing is safe for the data: the server rolls back what the step had not committed.
+                child.kill()
+    if _stop_requested:
+        raise Stopped()
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, child.args)
 
 
 def gunicorn_command(bind: str, *, workers: str | None = None, access_log: bool = True, extra=()) -> list[str]:
@@ -52,7 +85,8 @@ def _wait_for_port(host: str, port: int, children, timeout: float = 60) -> None:
     import socket
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and all(child.poll() is None for child in children):
+    while (time.monotonic() < deadline and not _stop_requested
+           and all(child.poll() is None for child in children)):
         with socket.socket() as probe:
             probe.settimeout(0.5)
             if probe.connect_ex((host, port)) == 0:
@@ -66,6 +100,15 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     base_domain = os.environ.setdefault("BASE_DOMAIN", "localhost")
     embedded_dir = None
+    _stop_requested.clear()
+
+    def request_stop(*_):
+        if not _stop_requested:
+            _stop_requested.append(time.monotonic())
+
+    # From the start: a Ctrl-C while the database starts must still stop it (in shutdown()).
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     if not os.environ.get("DATABASE_URL"):
         embedded_dir = embedded_db.DATA_DIR / "pg"
         print(f"启动内置 PostgreSQL（数据目录 {embedded_dir}）…", flush=True)
@@ -95,19 +138,13 @@ def main() -> int:
             embedded_db.stop(embedded_dir)
             print("已停止所有进程和内置数据库。", flush=True)
 
-    stopping = []
-
-    def request_stop(*_):
-        stopping.append(True)
-
-    # Children run in their own sessions: Ctrl-C reaches only this process, which then stops
-    # them in order and the database last.
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    # The servers (gunicorn, worker, beat) run in their own sessions: Ctrl-C reaches only this
+    # process, which then stops them in order and the database last. The setup steps before them
+    # (manage()) get a terminal's Ctrl-C themselves.
     try:
+        if _stop_requested:
+            raise Stopped()
         manage("migrate", "-v", "1")
-        if stopping:
-            return 0
         if os.environ.get("SEED_DEMO", "1") != "0":
             manage("seed_demo")
         # The dashboard's figures are rolled up nightly by beat (02:00); on a first start, or after
@@ -115,10 +152,14 @@ def main() -> int:
         try:
             manage("rollup_stats", "--if-due")
         except subprocess.CalledProcessError:
+            if _stop_requested:
+                raise Stopped()
             # figures are not worth refusing to start over: the nightly job or 立即重新统计 retries
             print("各校统计未能完成，网站照常启动；可稍后在“数据看板”点“立即重新统计”。"
                   " / The statistics roll-up failed; the site starts anyway.", file=sys.stderr, flush=True)
         manage("collectstatic", "--noinput", "-v", "0")
+        if _stop_requested:
+            raise Stopped()
         children.append(subprocess.Popen(
             gunicorn_command(f"{host}:{port}"), cwd=PROJECT_DIR, start_new_session=True))
         children.append(subprocess.Popen(
@@ -143,16 +184,17 @@ def main() -> int:
     省级站点：reviewer（评审员）、judge1（桂林学院评委）、judge2（湖州师范学院评委）、judge3（省级评委）
     每所学校：chair1、chair2（分工会主席）、jiaowu（教务处经办人）、member1…member12（会员，六届四次教代会代表）
 """, flush=True)
-        while not stopping and all(child.poll() is None for child in children):
+        while not _stop_requested and all(child.poll() is None for child in children):
             time.sleep(0.3)
-        if stopping:
+        if _stop_requested:
             print("\n正在停止…", flush=True)
             return 0
         print("有进程意外退出，正在停止其余进程。", file=sys.stderr, flush=True)
         return 1
+    except Stopped:
+        print("\n已中断启动，正在停止…", flush=True)
+        return 0
     except subprocess.CalledProcessError as exc:
-        if stopping:
-            return 0
         print(f"启动失败：{' '.join(exc.cmd)} 退出码 {exc.returncode}", file=sys.stderr, flush=True)
         return 1
     finally:

@@ -8,6 +8,7 @@ builds without a handler (405 from require_POST, bare HttpResponseBadRequest...)
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse
@@ -35,13 +36,18 @@ DETAILS = {
     503: "服务暂时不可用，请稍后重试。",
 }
 API_NOT_FOUND = "没有这个接口。"
+DATABASE_UNAVAILABLE = "数据库暂时不可用（可能正在重启或维护），请稍后重试。"
+# Seconds a client is asked to wait after a 503 for a database that went away: a restart of the
+# server takes a few seconds, and the next request reconnects by itself (CONN_HEALTH_CHECKS).
+DATABASE_RETRY_AFTER = 5
 
 
 def wants_json(request) -> bool:
     return request.path.startswith(("/api/", "/healthz"))
 
 
-def error_response(request, status: int, detail: str | None = None, errors: dict | None = None) -> HttpResponse:
+def error_response(request, status: int, detail: str | None = None, errors: dict | None = None,
+                   *, with_context: bool = True) -> HttpResponse:
     detail = detail or DETAILS.get(status) or DETAILS[500 if status >= 500 else 400]
     if wants_json(request):
         body = {"detail": detail}
@@ -54,7 +60,7 @@ def error_response(request, status: int, detail: str | None = None, errors: dict
     # In the site's layout when the request allows (navigation, the school's name); a request
     # that broke the context processors (the database is down) gets the page without them, and
     # if even the template fails, a bare page: the 500 page must not fail the way the request did.
-    for with_request in (request, None):
+    for with_request in ((request, None) if with_context else (None,)):
         try:
             content = loader.render_to_string("web/error.html", context, request=with_request)
             break
@@ -89,7 +95,44 @@ def page_not_found(request, exception=None, *args, **kwargs):
     return error_response(request, 404, API_NOT_FOUND if wants_json(request) else None)
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Is ``exc`` the database being away (a lost or refused connection), as opposed to a query
+    that failed on a live server? Django wraps psycopg2's errors and keeps the original as the
+    cause. A cancelled statement or a deadlock is an OperationalError too, but the server is up."""
+    from django.db import InterfaceError, OperationalError
+
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return False
+    try:
+        from psycopg2 import errors as pg_errors
+    except ImportError:  # pragma: no cover - psycopg2 is a dependency
+        return True
+    original = exc.__cause__ or exc
+    return not isinstance(original, (pg_errors.QueryCanceled, pg_errors.TransactionRollbackError))
+
+
+def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
+    """503 in Chinese with Retry-After. The log line names the error's type and the path only:
+    the message of a failed query could quote its parameters (personal data)."""
+    logger.warning("database unavailable (%s) during %s %s", type(exc).__name__, request.method, request.path)
+    if request.path.startswith("/healthz"):
+        # The health check's own shape, for a failure before its view ran (the host lookup).
+        response = chinese_json({"status": "error", "database": f"error: {type(exc).__name__}",
+                                 "detail": DATABASE_UNAVAILABLE}, status=503)
+    else:
+        # Without the request's context: its processors would query the database again.
+        response = error_response(request, 503, DATABASE_UNAVAILABLE, with_context=False)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 def server_error(request, *args, **kwargs):
+    # Django calls handler500 inside its `except` block, so the exception is still at hand. Every
+    # uncaught exception of a page, an API view (DRF re-raises what api/errors.py leaves) or a
+    # middleware (the host lookup) ends here: the one place a lost database becomes a 503.
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        return database_unavailable_response(request, exc)
     return error_response(request, 500)
 
 

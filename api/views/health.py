@@ -31,7 +31,17 @@ def broker_state() -> str:
         return f"error: {type(exc).__name__}"
 
 
+PROBLEMS = {"database": "数据库不可用", "broker": "消息队列不可用"}
+
+
 def healthz(request):
     checks = {"database": database_state(), "broker": broker_state()}
     healthy = all(state == "ok" for state in checks.values())
-    return chinese_json({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error", **checks}
+    if not healthy:
+        # For the operator reading it in a browser: what is down, in words.
+        body["detail"] = "；".join(PROBLEMS[name] for name, state in checks.items() if state != "ok") + "。"
+    response = chinese_json(body, status=200 if healthy else 503)
+    if not healthy:
+        response["Retry-After"] = "5"
+    return response

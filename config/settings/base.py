@@ -219,6 +219,9 @@ DB_MAX_SCHOOLS_PER_CONNECTION = int(os.environ.get("DB_MAX_SCHOOLS_PER_CONNECTIO
 def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     config["ENGINE"] = "django_tenants.postgresql_backend"
+    # A persistent connection (CONN_MAX_AGE) broken by a database restart is checked before a
+    # request reuses it and replaced, instead of failing that request (tests/faults/).
+    config["CONN_HEALTH_CHECKS"] = True
     # A Unix-socket URL (the embedded server's) carries the socket folder as ?host=.
     if not config.get("HOST") and config.get("OPTIONS", {}).get("host"):
         config["HOST"] = config["OPTIONS"].pop("host")

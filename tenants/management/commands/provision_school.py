@@ -29,6 +29,12 @@ class Command(BaseCommand):
             raise CommandError("；".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
         except DomainError as exc:
             raise CommandError(exc.message)
+        except KeyboardInterrupt:
+            # Ctrl-C: school_provision is one transaction, so the school is whole or absent; say which.
+            if School.objects.filter(slug=options["slug"]).exists():
+                raise CommandError(f"已中断，但学校“{options['slug']}”已开通完毕。", returncode=130)
+            raise CommandError(f"已中断：学校“{options['slug']}”未开通，没有留下任何数据，可重新运行本命令。",
+                               returncode=130)
         school = result.school
         self.stdout.write(f"已开通 {school.name}（{school.domains.get().domain}，架构 {school.schema_name}，"
                           f"方式：{result.path}）")

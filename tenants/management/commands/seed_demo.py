@@ -12,4 +12,9 @@ class Command(BaseCommand):
             schools = seed_demo(stdout=self.stdout)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc))
+        except KeyboardInterrupt:
+            # Ctrl-C of `make run`: each school is provisioned in one transaction and every seeder
+            # skips what exists, so the next run completes the demo where this one stopped.
+            raise CommandError("已中断：已开通的演示学校保留，正在开通的学校没有留下数据；再次运行会接着完成。",
+                               returncode=130)
         self.stdout.write(f"演示数据就绪：省教育工会 + {len(schools)} 所学校。")
