@@ -18,8 +18,7 @@ from api.serializers.stats import (
 )
 from shared.stats import export
 from shared.stats.models import SchoolStats
-from shared.stats.services import dashboard
-from shared.stats.tasks import rollup_all
+from shared.stats.services import dashboard, rollup_request
 
 YEAR = OpenApiParameter("year", int, description="年度，默认今年")
 
@@ -66,7 +65,7 @@ class ProvinceStatsRefreshView(ProvinceAPIView):
     def post(self, request):
         data = validated(request, RefreshSerializer)
         year = data.get("year") or timezone.localdate().year
-        rollup_all.delay(year)
+        rollup_request(year=year)
         return Response({"year": year, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -74,6 +74,9 @@ SHARED_APPS = [
     "tenants.webhooks",
     # per-school backup and restore (issue #15): commands and the nightly task, no models
     "tenants.backups",
+    # the task outbox (issue #15): one table in public, reached from every school's connection
+    # through its search path, so a school's change and its task are written in one transaction
+    "tenants.outbox",
     "shared.honours",
     "shared.subsidies",
     "shared.competitions",
@@ -411,7 +414,31 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# The task outbox (issue #15, tenants/outbox): seconds between the relay's rounds (beat)…
+OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "30"))
+# …a message sent but not completed by then is sent again (its worker died; the filesystem broker
+# drops a message when it is fetched). Longer than the slowest outbox task, or it runs twice in
+# parallel: harmless (the second waits and finds it done) but wasteful.
+OUTBOX_REDELIVER_AFTER_SECONDS = float(os.environ.get("OUTBOX_REDELIVER_AFTER_SECONDS", "600"))
+# …a message whose task failed this many times waits for an operator (outbox_status --retry-failed)
+OUTBOX_MAX_DELIVERIES = int(os.environ.get("OUTBOX_MAX_DELIVERIES", "10"))
+# …after a broker error: doubling from the base up to the cap (the broker may be away for an hour)
+OUTBOX_RETRY_BASE_SECONDS = 5
+OUTBOX_RETRY_MAX_SECONDS = 300
+OUTBOX_RELAY_BATCH = 100  # rows locked and published per transaction
+OUTBOX_KEEP_DAYS = 7  # completed rows are kept this long for operators, then deleted by the relay
+# One message reserved at a time per worker process: the filesystem broker deletes a message when it
+# is fetched, so whatever a killed worker had prefetched was lost with it (outbox tasks are sent
+# again by the relay; other tasks are not).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
+    # the outbox relay: while the broker is away beat cannot send it either; its next round after the
+    # broker is back sends what waited. `expires`: rounds queued while no worker ran are dropped.
+    "outbox-relay": {
+        "task": "tenants.outbox.tasks.relay",
+        "schedule": OUTBOX_RELAY_SECONDS,
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
     "nightly-clear-expired-sessions": {
         "task": "tenants.tasks.run_for_every_school",
         "schedule": crontab(hour=3, minute=15),

@@ -122,6 +122,14 @@ def rollup_now(*, years: list[int] | None = None) -> int:
     return done
 
 
+def rollup_request(*, year: int) -> None:
+    """立即重新统计 (a provincial admin, page or API): the nightly job for ``year`` now, through the
+    task outbox, so a broker that is away delays it rather than loses it."""
+    from tenants.outbox.services import outbox_enqueue
+
+    outbox_enqueue(task="shared.stats.tasks.rollup_all", args=[year], schema=connection.schema_name)
+
+
 def rollup_is_due(*, now: datetime.datetime | None = None, max_age: datetime.timedelta = datetime.timedelta(hours=24)) -> bool:
     """True when some active school has no figures for this year, or its figures are older than
     the nightly job would leave them (the machine was off at 02:00, or nothing was ever rolled up)."""

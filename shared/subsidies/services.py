@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from shared.subsidies.models import Application, Programme
 from shared.subsidies.selectors import COUNTED
@@ -25,6 +24,7 @@ from tenants.audit.services import actor_name, audit_create, audit_record, audit
 from tenants.decimals import decimal_in_range
 from tenants.errors import Conflict
 from tenants.models import School
+from tenants.outbox.services import outbox_enqueue, outbox_send_now
 from tenants.text import cn_date, date_problem
 from tenants.webhooks import events as webhook_events
 from tenants.webhooks.services import emit
@@ -264,7 +264,9 @@ def application_reject(*, application: Application, by, reason: str) -> Applicat
 def application_disburse(*, application: Application, by) -> Application:
     """Mark disbursed and have the school's books receive it as 上级补助收入: once this commits, a
     task runs in the school's own schema (shared.subsidies.tasks.record_subsidy_income), writes the
-    approved entry through the school's ledger service and leaves its receipt on the application."""
+    approved entry through the school's ledger service and leaves its receipt on the application.
+    The task is written to the outbox in this transaction: a broker that is away delays it, never
+    loses it (tenants/outbox)."""
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("school").get(pk=application.pk)
         application.disbursed_at = timezone.now()
@@ -272,24 +274,28 @@ def application_disburse(*, application: Application, by) -> Application:
               fields=["disbursed_at"])
         schema = application.school.schema_name
         emit("subsidy.disbursed", webhook_events.subsidy_data(application), school=application.school)
-        transaction.on_commit(lambda: _send_income_task(schema, application.pk))
+        outbox_enqueue(task=INCOME_TASK, args=[application.pk], key=income_key(application.pk), schema=schema)
     return application
 
 
 def application_resend_income(*, application: Application, by) -> Application:
-    """Send the school's income task again (it writes at most one entry, so this is always safe)."""
+    """Send the school's income task again (it writes at most one entry, so this is always safe).
+    The outbox's relay already retries until the task is done; this is for an operator who will not
+    wait, and for applications disbursed before the outbox existed."""
     if application.status not in (A.DISBURSED, A.REPORTED):
         raise Conflict(f"申请当前状态为“{application.get_status_display()}”，尚未拨付。")
     audit_record(actor=by, action="update", target=application, reason="重新发送入账任务")
-    _send_income_task(application.school.schema_name, application.pk)
+    outbox_send_now(task=INCOME_TASK, args=[application.pk], key=income_key(application.pk),
+                    schema=application.school.schema_name)
     return application
 
 
-def _send_income_task(schema: str, application_id: int) -> None:
-    from shared.subsidies.tasks import record_subsidy_income
+INCOME_TASK = "shared.subsidies.tasks.record_subsidy_income"
 
-    with schema_context(schema):
-        record_subsidy_income.delay(application_id)
+
+def income_key(application_id: int) -> str:
+    """The outbox key of an application's income entry: one per application, ever."""
+    return f"subsidy-income:{application_id}"
 
 
 def application_income_recorded(*, application_id: int, entry_id: int) -> Application:

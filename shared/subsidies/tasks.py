@@ -5,15 +5,16 @@ from django.utils import timezone
 from shared.subsidies.models import Application
 from tenants.finance.models import IncomeCategory, LedgerEntry
 from tenants.finance.services import ledger_record_platform_entry
-from tenants.tasks import SchoolTask
+from tenants.outbox.tasks import OutboxSchoolTask
 
 
-@shared_task(base=SchoolTask, name="shared.subsidies.tasks.record_subsidy_income",
+@shared_task(base=OutboxSchoolTask, name="shared.subsidies.tasks.record_subsidy_income",
              autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def record_subsidy_income(application_id: int) -> bool:
     """In the receiving school's schema: the disbursed subsidy becomes an approved 上级补助收入 entry
     (the school's own ledger service), and the application gets the school's receipt — both in one
-    transaction. Running it twice writes one entry and one receipt. Returns whether it wrote the entry."""
+    transaction. Running it twice writes one entry and one receipt (the ledger's source_ref), and a
+    message from the outbox runs it once (OutboxSchoolTask). Returns whether it wrote the entry."""
     from django.db import connection
 
     from shared.subsidies.services import application_income_recorded

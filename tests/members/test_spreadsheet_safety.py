@@ -53,11 +53,13 @@ def test_department_names_in_the_congress_figures_are_exported_as_text(guilin, c
     assert_shown_as_text(cells(response.content, "各部门办理情况"), [HOSTILE[0]])
 
 
-def test_school_names_in_the_provincial_statistics_are_exported_as_text(guilin, province, host_client):
+def test_school_names_in_the_provincial_statistics_are_exported_as_text(guilin, province, host_client,
+                                                                        django_capture_on_commit_callbacks):
     School.objects.filter(pk=guilin.pk).update(name=" \t" + HOSTILE[1])
     admin = host_client(province, [Role.PROVINCE_ADMIN])
     year = timezone.localdate().year
-    assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):  # the request commits; the outbox sends
+        assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
     response = admin.get("/api/v1/stats/export/", {"year": year})
     assert response.status_code == 200
     assert_shown_as_text(cells(response.content), [" \t" + HOSTILE[1]])

@@ -15,7 +15,8 @@ from tests.conftest import in_schema, make_user, signed_in, text
 from tests.members.factories import a_member
 
 
-def test_the_province_refreshes_and_reads_one_row_per_school_plus_totals(guilin, huzhou, province, host_client):
+def test_the_province_refreshes_and_reads_one_row_per_school_plus_totals(guilin, huzhou, province, host_client,
+                                                                         django_capture_on_commit_callbacks):
     year = timezone.localdate().year
     a_member(guilin, join_date=f"{year}-03-01", employment_type="contract")
     a_member(guilin, join_date="2015-09-01")
@@ -28,7 +29,8 @@ def test_the_province_refreshes_and_reads_one_row_per_school_plus_totals(guilin,
         LedgerEntry.objects.create(kind="expense", category="activities", amount=Decimal("999.00"),
                                    occurred_on=datetime.date(year, 5, 2), description="未审批", recorded_by="t")
     admin = host_client(province, [Role.PROVINCE_ADMIN])
-    refreshed = admin.post("/api/v1/stats/refresh/", {"year": year}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):  # the request commits; the outbox sends
+        refreshed = admin.post("/api/v1/stats/refresh/", {"year": year}, format="json")
     assert refreshed.status_code == 202
 
     board = admin.get("/api/v1/stats/", {"year": year}).json()
@@ -84,7 +86,7 @@ def test_one_broken_school_does_not_keep_the_others_figures_stale(guilin, huzhou
 
 
 def test_the_roll_up_carries_care_given_hardship_cases_aid_payouts_and_money_by_category(
-        guilin, huzhou, province, host_client):
+        guilin, huzhou, province, host_client, django_capture_on_commit_callbacks):
     """What the school's own care, hardship and mutual-aid pages count is what the province sees."""
     from tenants.care.demo import STANDARDS
     from tenants.care.services import default_standards, visit_record
@@ -112,7 +114,8 @@ def test_the_roll_up_carries_care_given_hardship_cases_aid_payouts_and_money_by_
             claim = aid.claim_act(claim=claim, by=approver if step != "review" else office, action=step)
 
     admin = host_client(province, [Role.PROVINCE_ADMIN])
-    assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):  # the request commits; the outbox sends
+        assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
     rows = {row["school_slug"]: row for row in admin.get("/api/v1/stats/", {"year": year}).json()["rows"]}
     mine = rows["guilin"]
     assert (mine["care_visits"], mine["care_amount"], mine["hardship_cases"], mine["aid_payouts"]) == (
@@ -125,7 +128,8 @@ def test_the_roll_up_carries_care_given_hardship_cases_aid_payouts_and_money_by_
     assert "帮扶慰问与互助保障" in text(page) and "工会经费：已审批支出（按科目）" in text(page)
 
 
-def test_activities_held_their_participants_and_check_ins_reach_the_province(act, huzhou, province, host_client):
+def test_activities_held_their_participants_and_check_ins_reach_the_province(act, huzhou, province, host_client,
+                                                                              django_capture_on_commit_callbacks):
     """What the school's activity pages count (held, confirmed, checked in) is what the province sees;
     an activity not yet held counts nothing."""
     from tenants.activities import services as activities
@@ -146,7 +150,8 @@ def test_activities_held_their_participants_and_check_ins_reach_the_province(act
     year = timezone.localtime(held.starts_at).year
 
     admin = host_client(province, [Role.PROVINCE_ADMIN])
-    assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):  # the request commits; the outbox sends
+        assert admin.post("/api/v1/stats/refresh/", {"year": year}, format="json").status_code == 202
     rows = {row["school_slug"]: row for row in admin.get("/api/v1/stats/", {"year": year}).json()["rows"]}
     mine = rows["guilin"]
     assert (mine["activities_held"], mine["activity_participants"], mine["activity_attended"]) == (1, 2, 1)

@@ -160,10 +160,11 @@ def test_a_school_name_that_looks_like_a_formula_stays_text_in_the_xlsx(admin, g
     assert cell.data_type == "s" and cell.quotePrefix
 
 
-def test_refreshing_rolls_up_every_active_school(admin, guilin):
+def test_refreshing_rolls_up_every_active_school(admin, guilin, django_capture_on_commit_callbacks):
     a_member(guilin, join_date=f"{YEAR}-03-01", employment_type="contract")
     assert not SchoolStats.objects.filter(year=YEAR).exists()
-    answer = admin.post("/dashboard/refresh/", {"year": YEAR}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the request commits; the outbox sends
+        answer = admin.post("/dashboard/refresh/", {"year": YEAR}, follow=True)
     assert "已开始重新统计" in text(answer)
     row = SchoolStats.objects.get(school=guilin, year=YEAR)  # the test settings run tasks at once
     assert (row.members_total, row.new_members, row.members_by_employment) == (1, 1, {"contract": 1})

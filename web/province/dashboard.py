@@ -17,8 +17,7 @@ from django.utils import timezone
 from api.files import xlsx_response
 from shared.stats import export
 from shared.stats.selectors import dashboard_chart, dashboard_charts, dashboard_years, last_rollup, stale_schools
-from shared.stats.services import dashboard
-from shared.stats.tasks import rollup_all
+from shared.stats.services import dashboard, rollup_request
 from tenants.accounts.roles import Role
 from tenants.text import ascii_int
 from web.base import ProvincePage
@@ -110,7 +109,7 @@ class Refresh(ProvincePage):
 
     def post(self, request):
         year, _ = chosen_year(request)
-        self.call_service(lambda: rollup_all.delay(year),
+        self.call_service(lambda: rollup_request(year=year),
                           success="已开始重新统计各校数据，通常一两分钟内完成，请稍后刷新本页。")
         return redirect(f"{reverse('province:dashboard')}?year={year}")
 
