@@ -12,6 +12,7 @@ from celery import current_app
 from celery.exceptions import NotRegistered
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tenants.outbox.models import OutboxMessage
@@ -38,9 +39,10 @@ def outbox_enqueue(*, task: str, args=(), kwargs=None, key: str | None = None,
     return message
 
 
-def outbox_publish(*, keys: list[str] | None = None, limit: int | None = None) -> dict:
-    """Hand messages to the broker. With ``keys``: those, now, whatever their schedule (the fast path
-    after a commit, an operator's resend). Without: the due ones (the relay). Rows another process is
+def outbox_publish(*, keys: list[str] | None = None, limit: int | None = None, force: bool = False) -> dict:
+    """Hand messages to the broker. With ``keys``: those never sent or due (the fast path after a
+    commit; a key enqueued twice is sent once), or all of them with ``force`` (an operator's resend).
+    Without: the due ones (the relay). Rows another process is
     publishing are skipped (SKIP LOCKED), so the fast path and the relay never send a row at once.
     A broker error is recorded on the row with a backoff and ends the round: the next round (or the
     relay) tries again. Returns {"sent": n, "refused": n}."""
@@ -51,6 +53,8 @@ def outbox_publish(*, keys: list[str] | None = None, limit: int | None = None) -
         rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(completed_at__isnull=True)
         if keys is not None:
             rows = rows.filter(key__in=keys)
+            if not force:
+                rows = rows.filter(Q(sent_at__isnull=True) | Q(available_at__lte=now))
         else:
             rows = rows.filter(available_at__lte=now, deliveries__lt=settings.OUTBOX_MAX_DELIVERIES)
         rows = list(rows.order_by("available_at", "pk")[:limit or settings.OUTBOX_RELAY_BATCH])
@@ -146,5 +150,5 @@ def outbox_send_now(*, task: str, args=(), kwargs=None, key: str, schema: str) -
     OutboxMessage.objects.bulk_create([OutboxMessage(key=key, task=task, args=list(args),
                                                      kwargs=dict(kwargs or {}), schema_name=schema)],
                                       ignore_conflicts=True)
-    outbox_publish(keys=[key])
+    outbox_publish(keys=[key], force=True)
     return OutboxMessage.objects.get(key=key)
