@@ -57,6 +57,8 @@ class Worker:
     """`celery worker` (solo pool: the task runs in the process we kill) in its own session."""
 
     def __init__(self, folder: Path, name: str):
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(exist_ok=True)
         db = connection.settings_dict
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         host = db.get("HOST") or "127.0.0.1"
@@ -88,15 +90,23 @@ class Worker:
         self.log.close()
 
 
-@pytest.fixture
-def workers(tmp_path):
+@pytest.fixture(scope="module")
+def broker_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("outbox-broker")
+
+
+@pytest.fixture(scope="module")
+def workers(broker_folder, django_db_setup):
+    """workers() -> the running worker, started if none runs (a worker costs seconds to start: the
+    module shares one until a test kills it)."""
     started = []
 
-    def start(name):
-        started.append(Worker(tmp_path, name))
+    def running():
+        if not started or started[-1].poll() is not None:
+            started.append(Worker(broker_folder, f"outbox-w{len(started) + 1}"))
         return started[-1]
 
-    yield start
+    yield running
     for worker in started:
         worker.kill()
 
@@ -133,12 +143,13 @@ def outbox_row(application) -> OutboxMessage:
     return OutboxMessage.objects.get(key=income_key(application.pk))
 
 
-def test_a_disbursement_while_the_broker_is_away_lands_once_when_it_returns(disbursable, guilin, workers, tmp_path,
-                                                                            settings):
+def test_a_disbursement_while_the_broker_is_away_lands_once_when_it_returns(disbursable, guilin, workers,
+                                                                            broker_folder, tmp_path, settings):
     application, admin = disbursable
     settings.OUTBOX_RETRY_BASE_SECONDS = 1
-    with filesystem_broker(tmp_path) as folder:
-        (folder / "queue").rename(folder / "away")  # the broker is unavailable
+    worker = workers()
+    with filesystem_broker(tmp_path / "unreachable") as away:  # the web process cannot reach the broker
+        away.joinpath("queue").rmdir()
         application_disburse(application=application, by=admin)
 
         application.refresh_from_db()
@@ -147,10 +158,9 @@ def test_a_disbursement_while_the_broker_is_away_lands_once_when_it_returns(disb
         assert (row.deliveries, row.attempts, row.completed_at) == (0, 1, None) and row.last_error
         assert outbox_relay() == {"sent": 0, "refused": 0}  # backing off, not hammering the broker
 
-        (folder / "away").rename(folder / "queue")  # the broker is back
+    with filesystem_broker(broker_folder):  # the broker is back
         wait_for(lambda: outbox_row(application).available_at <= timezone.now(), "the backoff to pass", timeout=5)
         assert outbox_relay() == {"sent": 1, "refused": 0}
-        worker = workers("outbox-w1")
         wait_for(lambda: outbox_row(application).completed_at, "the worker to complete the task", worker=worker)
 
     assert income_entries(guilin, application) == 1
@@ -159,35 +169,34 @@ def test_a_disbursement_while_the_broker_is_away_lands_once_when_it_returns(disb
     assert outbox_relay() == {"sent": 0, "refused": 0}  # completed: never sent again
 
 
-def test_a_worker_killed_during_the_task_runs_it_again_and_writes_once(disbursable, guilin, workers, tmp_path,
+def test_a_worker_killed_during_the_task_runs_it_again_and_writes_once(disbursable, guilin, workers, broker_folder,
                                                                       settings):
     application, admin = disbursable
     settings.OUTBOX_REDELIVER_AFTER_SECONDS = 2
     db = connection.settings_dict
-    with filesystem_broker(tmp_path) as folder:
-        application_disburse(application=application, by=admin)  # no worker yet: the message waits in the queue
-        assert outbox_row(application).deliveries == 1
-        # the task writes the entry, then locks the application to leave its receipt: this
-        # connection holds that lock, so the worker is stopped half-way, its entry uncommitted
-        holder = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db.get("PASSWORD") or None,
-                                  host=db.get("HOST") or None, port=db.get("PORT") or None)
-        try:
-            with holder.cursor() as cursor:
-                cursor.execute(f"SELECT 1 FROM {Application._meta.db_table} WHERE id = %s FOR UPDATE", [application.pk])
-                first = workers("outbox-w2")
+    first = workers()
+    # the task writes the entry, then its audit record in the school's schema: this connection
+    # holds that table against writes, so the worker stops half-way with its entry uncommitted
+    # (the disbursement itself writes only the provincial schema's audit table)
+    holder = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db.get("PASSWORD") or None,
+                              host=db.get("HOST") or None, port=db.get("PORT") or None)
+    try:
+        with holder.cursor() as cursor, filesystem_broker(broker_folder):
+            cursor.execute(f'LOCK TABLE "{guilin.schema_name}".{AuditRecord._meta.db_table} IN SHARE MODE')
+            application_disburse(application=application, by=admin)
 
-                def worker_waits_for_the_lock():
-                    cursor.execute("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                                   "WHERE NOT l.granted AND a.datname = %s AND a.pid <> pg_backend_pid()",
-                                   [db["NAME"]])
-                    return cursor.fetchone()[0]
+            def worker_waits_for_the_lock():
+                cursor.execute("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                               "WHERE NOT l.granted AND a.datname = %s AND a.pid <> pg_backend_pid()", [db["NAME"]])
+                return cursor.fetchone()[0]
 
-                wait_for(worker_waits_for_the_lock, "the worker to reach the application's lock", worker=first)
-                first.kill()
-            holder.rollback()
-        finally:
-            holder.close()
+            wait_for(worker_waits_for_the_lock, "the worker to be half-way through the task", worker=first)
+            first.kill()
+        holder.rollback()
+    finally:
+        holder.close()
 
+    with filesystem_broker(broker_folder):
         assert income_entries(guilin, application) == 0  # the killed run left nothing
         assert outbox_row(application).completed_at is None
         # not sent again before OUTBOX_REDELIVER_AFTER_SECONDS, then sent by the relay
@@ -195,7 +204,7 @@ def test_a_worker_killed_during_the_task_runs_it_again_and_writes_once(disbursab
             assert outbox_relay() == {"sent": 0, "refused": 0}
         wait_for(lambda: outbox_row(application).available_at <= timezone.now(), "the redelivery time", timeout=5)
         assert outbox_relay() == {"sent": 1, "refused": 0}
-        second = workers("outbox-w3")
+        second = workers()
         wait_for(lambda: outbox_row(application).completed_at, "the next worker to complete the task", worker=second)
 
     assert income_entries(guilin, application) == 1
