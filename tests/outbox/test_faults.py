@@ -172,7 +172,7 @@ def test_a_disbursement_while_the_broker_is_away_lands_once_when_it_returns(disb
 def test_a_worker_killed_during_the_task_runs_it_again_and_writes_once(disbursable, guilin, workers, broker_folder,
                                                                       settings):
     application, admin = disbursable
-    settings.OUTBOX_REDELIVER_AFTER_SECONDS = 2
+    settings.OUTBOX_REDELIVER_AFTER_SECONDS = 1
     db = connection.settings_dict
     first = workers()
     # the task writes the entry, then its audit record in the school's schema: this connection
