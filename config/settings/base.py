@@ -406,6 +406,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu's default is ./control, relative to the working directory: the exchange bindings
+        # were written into the source tree (control/ in git) and shared by every broker folder
+        "control_folder": str(BROKER_DIR / "control"),
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}

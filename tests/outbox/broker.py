@@ -7,7 +7,8 @@ from celery import current_app
 
 def transport_options(folder: Path) -> dict:
     return {"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-            "processed_folder": str(folder / "processed"), "store_processed": False}
+            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "control_folder": str(folder / "control")}
 
 
 @contextmanager
