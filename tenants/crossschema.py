@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -172,7 +173,10 @@ def for_many_schools(compute: Callable[[], Any], schemas: list[str], *, batch_si
         for schema, answered in zip(rest, answers):
             replay = _Replay(answered)
             try:
-                with transaction.atomic(), schema_context(schema), connection.execute_wrapper(replay):
+                # a savepoint only inside a transaction (a failed read must not abort it); outside,
+                # a school whose reads all come from the batch costs no BEGIN/COMMIT
+                with (transaction.atomic() if connection.in_atomic_block else nullcontext()), \
+                        schema_context(schema), connection.execute_wrapper(replay):
                     outcome.results[schema] = compute()
             except DatabaseError as exc:
                 outcome.failed[schema] = str(exc)
