@@ -30,8 +30,9 @@ from django_tenants.utils import schema_context
 
 logger = logging.getLogger(__name__)
 
-# Django names every table it reads in a FROM or JOIN clause, double-quoted
-_TABLE = re.compile(r'\b(FROM|JOIN) "([A-Za-z0-9_]+)"')
+# Django names every table it reads in a FROM or JOIN clause, double-quoted; not a column
+# (`EXTRACT(YEAR FROM "table"."column")`), which keeps naming the table by its unqualified name
+_TABLE = re.compile(r'\b(FROM|JOIN) "([A-Za-z0-9_]+)"(?!\.)')
 
 
 @dataclass
