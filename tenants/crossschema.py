@@ -118,30 +118,32 @@ class _Replay:
 def _batch_answers(queries, schemas: list[str], tables: frozenset[str]) -> list[dict[tuple, tuple]]:
     """For each school of ``schemas``: {query key: (description, rows)} of every noted query."""
     answers: list[dict[tuple, tuple]] = [{} for _ in schemas]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('search_path')")
-        saved = cursor.fetchone()[0]
-        # nothing unqualified resolves: a miss fails the batch instead of reading another schema
-        cursor.execute("SELECT set_config('search_path', 'pg_catalog', false)")
-        for key, (sql, params) in queries.items():
-            if params is None:  # sent without parameters: a literal % was not doubled
-                sql, params = sql.replace("%", "%%"), ()
-            branches, values = [], []
-            for index, schema in enumerate(schemas):
-                branches.append(f"SELECT {index} AS school__, row_number() OVER () AS row__, q.* "
-                                f"FROM ({qualify(sql, schema, tables)}) q")
-                values.extend(params)
+    for key, (sql, params) in queries.items():
+        if params is None:  # sent without parameters: a literal % was not doubled
+            sql, params = sql.replace("%", "%%"), ()
+        branches, values = [], []
+        for index, schema in enumerate(schemas):
+            branches.append(f"SELECT {index} AS school__, row_number() OVER () AS row__, q.* "
+                            f"FROM ({qualify(sql, schema, tables)}) q")
+            values.extend(params)
+        # one transaction per statement: the locks on every school's tables (and their indexes)
+        # end with it — held for all statements, they overflow the shared lock table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('search_path')")
+            saved = cursor.fetchone()[0]
+            # nothing unqualified resolves: a miss fails the batch instead of reading another schema
+            cursor.execute("SELECT set_config('search_path', 'pg_catalog', true)")
             cursor.execute(f"SELECT * FROM ({' UNION ALL '.join(branches)}) batch ORDER BY 1, 2", values)
             description = cursor.description[2:]
             for index in range(len(schemas)):
                 answers[index][key] = (description, [])
             for row in cursor.fetchall():
                 answers[row[0]][key][1].append(tuple(row[2:]))
-        cursor.execute("SELECT set_config('search_path', %s, false)", [saved])
+            cursor.execute("SELECT set_config('search_path', %s, true)", [saved])  # inside a savepoint
     return answers
 
 
-def for_many_schools(compute: Callable[[], Any], schemas: list[str], *, batch_size: int = 100) -> Outcome:
+def for_many_schools(compute: Callable[[], Any], schemas: list[str], *, batch_size: int = 50) -> Outcome:
     """``compute()`` (read-only) in every schema of ``schemas``, as if run in each in turn.
 
     A school whose computation raises a DatabaseError is reported in ``failed``; the others go on.
