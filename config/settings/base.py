@@ -142,6 +142,12 @@ SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
 # (SSRF). Checked when the settings are saved and before every request; redirects are never followed.
 SSO_ALLOW_PRIVATE_TARGETS = env_bool("SSO_ALLOW_PRIVATE_TARGETS", False)
 SCHOOL_MIGRATE_PROCESSES = int(os.environ.get("SCHOOL_MIGRATE_PROCESSES", "2"))
+# The statistics roll-up sends each figure's query once for this many schools (UNION ALL of their
+# schemas, tenants/crossschema.py) instead of once per school — a statement locks each school's
+# tables and indexes, so not many more (shared lock table); a task takes this many schools so
+# that several workers share a region of thousands.
+STATS_ROLLUP_BATCH_SIZE = int(os.environ.get("STATS_ROLLUP_BATCH_SIZE", "50"))
+STATS_ROLLUP_SCHOOLS_PER_TASK = int(os.environ.get("STATS_ROLLUP_SCHOOLS_PER_TASK", "500"))
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 

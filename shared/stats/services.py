@@ -5,10 +5,9 @@ import datetime
 import logging
 from decimal import Decimal
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from shared.stats.models import SchoolStats
 from tenants.congress.models import Proposal, Rating
@@ -59,6 +58,13 @@ def _activity_figures(year: int) -> dict:
 def compute_current_school(*, year: int) -> SchoolStats:
     """Run inside a school's schema (the roll-up task): read its tables, write its public row."""
     school = School.objects.get(schema_name=connection.schema_name)
+    stats, _ = SchoolStats.objects.update_or_create(school=school, year=year, defaults={
+        **school_figures(year=year), "computed_at": timezone.now()})
+    return stats
+
+
+def school_figures(*, year: int) -> dict:
+    """The school's figures of ``year`` (the current schema's tables only; reads, no writes)."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     by_status = dict(Member.objects.values_list("status").annotate(n=Count("pk")).order_by())
     by_employment = dict(Member.objects.filter(status=Member.Status.ACTIVE).values_list("employment_type")
@@ -82,7 +88,7 @@ def compute_current_school(*, year: int) -> SchoolStats:
     books = budget_vs_actual(year)
     by_category = {row["category"]: str(row["actual"]) for row in books["income"] + books["expense"]
                    if row["entries"]}
-    stats, _ = SchoolStats.objects.update_or_create(school=school, year=year, defaults={
+    return {
         "members_total": sum(by_status.values()), "members_by_status": by_status,
         "members_by_employment": by_employment,
         "new_members": Member.objects.filter(join_date__range=(start, end)).count(),
@@ -91,9 +97,35 @@ def compute_current_school(*, year: int) -> SchoolStats:
         "proposals_closed": counts["closed"], "proposals_rated": counts["rated"],
         "proposals_satisfied": counts["satisfied"],
         "income": books["totals"]["income"]["actual"], "spent": books["totals"]["expense"]["actual"],
-        "money_by_category": by_category, **_care_figures(year), **_activity_figures(year),
-        "computed_at": timezone.now()})
-    return stats
+        "money_by_category": by_category, **_care_figures(year), **_activity_figures(year)}
+
+
+def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | None = None) -> int:
+    """The figures of ``years`` for every school of ``schemas``, computed together: each query of
+    :func:`school_figures` goes to the database once per batch of schools (tenants/crossschema.py),
+    the rows are written with one statement per batch. A school whose figures fail keeps its old
+    row (logged; the dashboard names it as not rolled up). Returns the number of schools rolled up."""
+    from django.conf import settings
+
+    from tenants.crossschema import for_many_schools
+
+    batch_size = batch_size or settings.STATS_ROLLUP_BATCH_SIZE
+    done = 0
+    for start in range(0, len(schemas), batch_size * 10):  # rows written every 10 batches
+        part = schemas[start:start + batch_size * 10]
+        outcome = for_many_schools(lambda: {year: school_figures(year=year) for year in years}, part,
+                                   batch_size=batch_size)
+        for schema, error in outcome.failed.items():
+            logger.error("roll-up failed for schema %s: %s", schema, error)
+        ids = dict(School.objects.filter(schema_name__in=list(outcome.results)).values_list("schema_name", "pk"))
+        now = timezone.now()
+        rows = [SchoolStats(school_id=ids[schema], year=year, computed_at=now, **figures[year])
+                for schema, figures in outcome.results.items() if schema in ids for year in years]
+        fields = [f.name for f in SchoolStats._meta.concrete_fields if f.name not in ("id", "school", "year")]
+        SchoolStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["school", "year"],
+                                        update_fields=fields, batch_size=500)
+        done += len({row.school_id for row in rows})
+    return done
 
 
 def years_to_roll_up(today: datetime.date) -> list[int]:
@@ -107,19 +139,9 @@ def rollup_now(*, years: list[int] | None = None) -> int:
     for `make run`'s start (config/launcher.py) and the end of demo seeding. Returns the number of
     schools rolled up."""
     years = years or years_to_roll_up(timezone.localdate())
-    schemas = active_school_schemas()
-    done = 0
-    for schema in schemas:
-        try:
-            with transaction.atomic(), schema_context(schema):
-                for year in years:
-                    compute_current_school(year=year)
-            done += 1
-        except DatabaseError:
-            # one broken school must not keep the others' figures stale; its old row stays and
-            # the dashboard names it as not rolled up
-            logger.exception("roll-up failed for schema %s", schema)
-    return done
+    # one broken school must not keep the others' figures stale: rollup_schools skips it, its old
+    # row stays and the dashboard names it as not rolled up
+    return rollup_schools(schemas=active_school_schemas(), years=years)
 
 
 def rollup_request(*, year: int) -> None:

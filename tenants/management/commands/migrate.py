@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.autodetector import MigrationAutodetector
+from django_tenants.utils import get_public_schema_name
 
 from tenants import migrating
 from tenants.services import ensure_province
@@ -41,9 +42,14 @@ class Command(BaseCommand):
         if options["app_label"] or options["migration_name"]:
             self.stderr.write("提示：migrate 总是把所有应用迁移到最新；要迁移到指定版本请用 migrate_schemas。")
         if not options["skip_public"]:
-            call_command("migrate_schemas", shared=True, interactive=False,
-                         verbosity=max(0, verbosity - 1))
-            call_command("createcachetable", verbosity=0)
+            # Django's migrate lists the tables of the search path four times (has_table): a scan of
+            # every relation of the database, ~0.7 s each at 800 schools. Public at head has nothing
+            # to do, which the same one-statement check as the schools' tells.
+            if migrating.schemas_needing_migration([get_public_schema_name()]):
+                call_command("migrate_schemas", shared=True, interactive=False,
+                             verbosity=max(0, verbosity - 1))
+            if migrating.missing_cache_tables():
+                call_command("createcachetable", verbosity=0)  # lists every table, too
             ensure_province()
         refreshed, failure = migrating.ensure_template(verbosity=max(0, verbosity - 1),
                                                        snapshot=not options["no_snapshot"])
