@@ -32,6 +32,7 @@ import argparse
 import datetime
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -469,11 +470,22 @@ class Scenario:
         self.r.request("read province", "GET", PROVINCE, f"/api/v1/{path}/?page_size=20", token=self.province["token"])
 
     def export(self, school: School):
-        path = random.choice(["/api/v1/members/export/", f"/api/v1/congresses/{school.congress}/figures/export/",
-                              "/api/v1/books/budgets/export/"])
-        answer = self.r.request("export (.xlsx)", "GET", school.host, path, token=school.tokens["admin"])
+        host, path, auth = random.choice([
+            (school.host, "/api/v1/members/export/", {"token": school.tokens["admin"]}),
+            (school.host, f"/api/v1/congresses/{school.congress}/figures/export/", {"token": school.tokens["admin"]}),
+            (school.host, "/api/v1/books/budgets/export/", {"token": school.tokens["admin"]}),
+            (school.host, "/members/export/", {"cookie": school.cookie}),  # the page's download
+            (PROVINCE, "/api/v1/stats/export/", {"token": self.province["token"]}),
+        ])
+        answer = self.r.request("export (.xlsx)", "GET", host, path, **auth)
         if answer.status == 200 and not answer.body.startswith(b"PK"):
-            self.r.unexpected.append(f"GET {school.host}{path}: 200 but not an .xlsx file")
+            with self.r.lock:
+                self.r.unexpected.append(f"GET {host}{path}: 200 but not an .xlsx file")
+
+    def province_rollup(self, school: School):
+        """立即重新统计: one Celery task per school through the broker (the worker's share of the soak)."""
+        self.r.request("workflow roll-up (queues tasks)", "POST", PROVINCE, "/api/v1/stats/refresh/",
+                       token=self.province["token"], body={}, expect=(202,))
 
     # -- writes and their workflow steps
     def member_create(self, school: School):
@@ -482,7 +494,7 @@ class Scenario:
                 "employee_number": marker, "branch": random.choice(school.branches), "employment_type": "staff",
                 "join_date": self.today}
         write = self.r.write(Write("member", school.slug, marker, "unknown"))
-        answer = self.r.request("write", "POST", school.host, "/api/v1/members/", token=school.tokens["admin"],
+        answer = self.r.request("write member", "POST", school.host, "/api/v1/members/", token=school.tokens["admin"],
                                 body=body)
         write.outcome = "ok" if answer.status == 201 else "refused"
         if answer.status == 201:
@@ -506,7 +518,7 @@ class Scenario:
     def suggestion_submit(self, school: School):
         marker = self.marker()
         write = self.r.write(Write("suggestion", school.slug, marker, "unknown"))
-        answer = self.r.request("write", "POST", school.host, "/api/v1/suggestions/",
+        answer = self.r.request("write suggestion", "POST", school.host, "/api/v1/suggestions/",
                                 token=school.tokens[random.choice(MEMBERS)],
                                 body={"title": f"关于食堂的建议 {marker}", "content": "希望增加晚餐窗口。"})
         if answer.status == 201:
@@ -522,10 +534,10 @@ class Scenario:
             return self.suggestion_submit(school)
         pk, write = item
         if write.status == "submitted":
-            answer = self.r.request("workflow", "POST", school.host, f"/api/v1/suggestions/{pk}/acknowledge/",
+            answer = self.r.request("workflow suggestion", "POST", school.host, f"/api/v1/suggestions/{pk}/acknowledge/",
                                     token=school.tokens["admin"])
         else:
-            answer = self.r.request("workflow", "POST", school.host, f"/api/v1/suggestions/{pk}/answer/",
+            answer = self.r.request("workflow suggestion", "POST", school.host, f"/api/v1/suggestions/{pk}/answer/",
                                     token=school.tokens["admin"], body={"answer": "已转后勤处办理。"})
         if answer.status == 200:
             write.status = answer.json()["status"]
@@ -536,7 +548,7 @@ class Scenario:
         author = random.choice(MEMBERS)
         marker = self.marker()
         write = self.r.write(Write("proposal", school.slug, marker, "unknown"))
-        answer = self.r.request("write", "POST", school.host, "/api/v1/proposals/", token=school.tokens[author],
+        answer = self.r.request("write proposal", "POST", school.host, "/api/v1/proposals/", token=school.tokens[author],
                                 body={"congress": school.congress, "title": f"关于改善办公条件的提案 {marker}",
                                       "reasons": "办公室设备老化。", "measures": "分批更新办公设备。"})
         if answer.status != 201:
@@ -545,7 +557,7 @@ class Scenario:
         write.outcome, write.status = "ok", answer.json()["status"]
         pk = answer.json()["id"]
         self.give(school.ids["proposals"], pk)
-        answer = self.r.request("workflow", "POST", school.host, f"/api/v1/proposals/{pk}/submit/",
+        answer = self.r.request("workflow proposal", "POST", school.host, f"/api/v1/proposals/{pk}/submit/",
                                 token=school.tokens[author])
         if answer.status == 200:
             write.status = answer.json()["status"]
@@ -558,7 +570,7 @@ class Scenario:
             return self.proposal_submit(school)
         pk, write, author, seconders = item
         seconder = random.choice([m for m in MEMBERS if m != author and m not in seconders])
-        answer = self.r.request("workflow", "POST", school.host, f"/api/v1/proposals/{pk}/second/",
+        answer = self.r.request("workflow proposal", "POST", school.host, f"/api/v1/proposals/{pk}/second/",
                                 token=school.tokens[seconder])
         if answer.status == 200:
             seconders.add(seconder)
@@ -571,7 +583,7 @@ class Scenario:
             return self.proposal_second(school)
         pk, write = item[0], item[1]
         step = "start-review" if write.status == "seconded" else "accept"
-        answer = self.r.request("workflow", "POST", school.host, f"/api/v1/proposals/{pk}/{step}/",
+        answer = self.r.request("workflow proposal", "POST", school.host, f"/api/v1/proposals/{pk}/{step}/",
                                 token=school.tokens["admin"], body={"note": "符合立案条件。"})
         if answer.status == 200:
             write.status = answer.json()["status"]
@@ -581,7 +593,7 @@ class Scenario:
     def ledger_record(self, school: School):
         marker = self.marker()
         write = self.r.write(Write("ledger", school.slug, marker, "unknown"))
-        answer = self.r.request("write", "POST", school.host, "/api/v1/ledger/", token=school.tokens["caiwu"],
+        answer = self.r.request("write ledger", "POST", school.host, "/api/v1/ledger/", token=school.tokens["caiwu"],
                                 body={"kind": "expense", "category": "activities",
                                       "amount": f"{random.randint(1, 9999)}.{random.randint(0, 99):02d}",
                                       "occurred_on": self.today, "description": f"购买活动用品 {marker}"})
@@ -597,7 +609,7 @@ class Scenario:
         if item is None:
             return self.ledger_record(school)
         pk, version, write = item
-        answer = self.r.request("workflow", "POST", school.host, f"/api/v1/ledger/{pk}/approve/",
+        answer = self.r.request("workflow ledger", "POST", school.host, f"/api/v1/ledger/{pk}/approve/",
                                 token=school.tokens["zhuxi"], body={"version": version})
         if answer.status == 200:
             write.status = answer.json()["status"]
@@ -609,7 +621,7 @@ class Scenario:
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         day = datetime.timedelta(days=1)
         write = self.r.write(Write("activity", school.slug, marker, "unknown"))
-        answer = self.r.request("write", "POST", school.host, "/api/v1/activities/", token=school.tokens["admin"],
+        answer = self.r.request("write activity", "POST", school.host, "/api/v1/activities/", token=school.tokens["admin"],
                                 body={"kind": "other", "title": f"读书分享会 {marker}",
                                       "place": "图书馆", "starts_at": (now + 20 * day).isoformat(),
                                       "ends_at": (now + 20 * day + datetime.timedelta(hours=2)).isoformat(),
@@ -622,7 +634,7 @@ class Scenario:
         write.outcome, write.status = "ok", answer.json()["status"]
         pk = answer.json()["id"]
         self.give(school.ids["activities"], pk)
-        answer = self.r.request("workflow", "POST", school.host, f"/api/v1/activities/{pk}/open/",
+        answer = self.r.request("workflow activity", "POST", school.host, f"/api/v1/activities/{pk}/open/",
                                 token=school.tokens["admin"])
         if answer.status == 200:
             write.status = answer.json()["status"]
@@ -640,7 +652,7 @@ class Scenario:
         who = random.choice(sorted(registered)) if duplicate else random.choice(left)
         write = self.r.write(Write("registration", school.slug, f"{marker}/{who}", "unknown",
                                    expect_refused=duplicate))
-        answer = self.r.request("write (refused)" if duplicate else "write", "POST", school.host,
+        answer = self.r.request("write (refused)" if duplicate else "write registration", "POST", school.host,
                                 f"/api/v1/activities/{pk}/register/", token=school.tokens[who], body={},
                                 expect=(409,) if duplicate else (201,))
         if answer.status == 201:
@@ -655,6 +667,7 @@ class Scenario:
         (5, "member_create"), (2, "refused_writes"), (6, "suggestion_submit"), (5, "suggestion_step"),
         (4, "proposal_submit"), (7, "proposal_second"), (4, "proposal_review"), (5, "ledger_record"),
         (4, "ledger_approve"), (1, "activity_create"), (5, "activity_register"),
+        (0.3, "province_rollup"),
     ]
 
     def one(self):
@@ -739,6 +752,8 @@ def check_writes(writes: list[Write], found: dict) -> tuple[Counter, list[str]]:
             elif rows:
                 problems.append(f"{w.kind} {w.school} {w.marker}: the client saw it refused, the database has "
                                 f"{rows} row(s)")
+        elif rows > 1:  # no answer: it may or may not have been stored, but never twice
+            problems.append(f"{w.kind} {w.school} {w.marker}: no answer seen, the database has {rows} rows")
         if w.expect_refused and w.outcome == "ok":
             problems.append(f"{w.kind} {w.school} {w.marker}: a write that must be refused succeeded")
     for key, (rows, _) in found.items():
@@ -754,6 +769,11 @@ def log_problems(logs: dict[str, Path]) -> dict[str, list[str]]:
         lines = path.read_text(errors="replace").splitlines()
         bad = [line for line in lines if "Traceback" in line or " ERROR" in line or "[ERROR]" in line
                or "CRITICAL" in line]
+        if name == "gunicorn":  # a worker booted again after the start: one was killed or timed out
+            booted = sum("Booting worker" in line for line in lines)
+            workers = int(os.environ.get("WEB_WORKERS", "2"))
+            if booted > workers:
+                bad.append(f"{booted - workers} worker(s) booted after the start ('Booting worker' {booted}×)")
         found[name] = bad
     return found
 
@@ -762,7 +782,7 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return 0.0
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    index = min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))  # nearest rank
     return ordered[index]
 
 
