@@ -45,6 +45,7 @@ import threading
 import time
 import traceback
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -534,8 +535,8 @@ class Scenario:
             return self.suggestion_submit(school)
         pk, write = item
         if write.status == "submitted":
-            answer = self.r.request("workflow suggestion", "POST", school.host, f"/api/v1/suggestions/{pk}/acknowledge/",
-                                    token=school.tokens["admin"])
+            answer = self.r.request("workflow suggestion", "POST", school.host,
+                                    f"/api/v1/suggestions/{pk}/acknowledge/", token=school.tokens["admin"])
         else:
             answer = self.r.request("workflow suggestion", "POST", school.host, f"/api/v1/suggestions/{pk}/answer/",
                                     token=school.tokens["admin"], body={"answer": "已转后勤处办理。"})
@@ -548,8 +549,8 @@ class Scenario:
         author = random.choice(MEMBERS)
         marker = self.marker()
         write = self.r.write(Write("proposal", school.slug, marker, "unknown"))
-        answer = self.r.request("write proposal", "POST", school.host, "/api/v1/proposals/", token=school.tokens[author],
-                                body={"congress": school.congress, "title": f"关于改善办公条件的提案 {marker}",
+        answer = self.r.request("write proposal", "POST", school.host, "/api/v1/proposals/",
+                                token=school.tokens[author], body={"congress": school.congress, "title": f"关于改善办公条件的提案 {marker}",
                                       "reasons": "办公室设备老化。", "measures": "分批更新办公设备。"})
         if answer.status != 201:
             write.outcome = "refused"
@@ -621,8 +622,8 @@ class Scenario:
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         day = datetime.timedelta(days=1)
         write = self.r.write(Write("activity", school.slug, marker, "unknown"))
-        answer = self.r.request("write activity", "POST", school.host, "/api/v1/activities/", token=school.tokens["admin"],
-                                body={"kind": "other", "title": f"读书分享会 {marker}",
+        answer = self.r.request("write activity", "POST", school.host, "/api/v1/activities/",
+                                token=school.tokens["admin"], body={"kind": "other", "title": f"读书分享会 {marker}",
                                       "place": "图书馆", "starts_at": (now + 20 * day).isoformat(),
                                       "ends_at": (now + 20 * day + datetime.timedelta(hours=2)).isoformat(),
                                       "registration_opens_at": (now - day).isoformat(),
@@ -680,7 +681,9 @@ def set_up_people(recorder: Recorder, password: str) -> tuple[list[School], dict
     schools = []
     for slug in SCHOOLS:
         host = f"{slug}.localhost"
-        tokens = {user: token(recorder, host, user, password) for user in ["admin", "caiwu", "zhuxi", *MEMBERS]}
+        users = ["admin", "caiwu", "zhuxi", *MEMBERS]
+        with ThreadPoolExecutor(4) as pool:  # each login hashes a password: a few at a time
+            tokens = dict(zip(users, pool.map(lambda user: token(recorder, host, user, password), users)))
         congresses = listed(recorder.request("setup", "GET", host, "/api/v1/congresses/?page_size=100",
                                              token=tokens["admin"], pause=False))
         congress = next(c["id"] for c in congresses if not c.get("branch") and c.get("status") == "in_session")
@@ -789,7 +792,8 @@ def percentile(values: list[float], p: float) -> float:
 # ---- the run -----------------------------------------------------------------------------------
 
 def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, problems: list[str],
-            logs: dict[str, list[str]], verdicts, broker_left: int, started: float, traffic_seconds: float) -> tuple[str, bool]:
+            logs: dict[str, list[str]], verdicts, broker_left: int, started: float,
+            traffic_seconds: float) -> tuple[str, bool]:
     loads = [s.load for s in samples]
     server_ok = not recorder.server_errors and not recorder.connection_errors
     memory_ok = all(v[5] is not False for v in verdicts)
@@ -805,7 +809,8 @@ def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, pr
              f"max {max(loads) if loads else 0:.2f} on {os.cpu_count()} cores (other work shared the machine).",
              "", f"**{'PASSED' if passed else 'FAILED'}** — {recorder.requests} requests "
              f"({recorder.requests / max(traffic_seconds, 1):.1f}/s); "
-             f"server errors (5xx): {len(recorder.server_errors)}; connection errors: {len(recorder.connection_errors)}; "
+             f"server errors (5xx): {len(recorder.server_errors)}; "
+             f"connection errors: {len(recorder.connection_errors)}; "
              f"unexpected 4xx: {len(recorder.unexpected)}; write discrepancies: {len(problems)}; "
              f"memory flat: {'yes' if memory_ok else 'NO'}; broker messages left: {broker_left}.", "",
              "Answers by status: " + ", ".join(f"{code}: {n}" for code, n in sorted(recorder.statuses.items())), "",
@@ -818,10 +823,12 @@ def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, pr
               "| kind | succeeded | refused (as expected or not) | no answer |", "|---|---|---|---|"]
     for kind in ("member", "suggestion", "proposal", "ledger", "activity", "registration"):
         lines.append(f"| {kind} | {counts[(kind, 'ok')]} | {counts[(kind, 'refused')]} | {counts[(kind, 'unknown')]} |")
-    lines += ["", f"Memory after warm-up ({args.warmup_minutes:g} min) → end; flat = growth ≤ max({args.flat_mib:g} MiB, "
+    lines += ["", f"Memory after warm-up ({args.warmup_minutes:g} min) → end; "
+              f"flat = growth ≤ max({args.flat_mib:g} MiB, "
               f"{args.flat_percent:g} %); RSS for Python processes, RssAnon (private) for PostgreSQL, "
               "backends per backend:", "",
-              "| process | after warm-up MiB | end MiB | growth MiB | trend MiB/h | flat |", "|---|---|---|---|---|---|"]
+              "| process | after warm-up MiB | end MiB | growth MiB | trend MiB/h | flat |",
+              "|---|---|---|---|---|---|"]
     for role, start, end, growth, slope, flat in verdicts:
         if start is None:
             lines.append(f"| {role} | — | — | — | — | too few samples |")
@@ -884,7 +891,9 @@ def main() -> int:
     run_id = secrets.token_hex(3)
     try:
         schools, province = set_up_people(recorder, demo_password())
-        recorder.latencies.clear()
+        recorder.latencies.clear()  # the set-up's logins are not the traffic's
+        recorder.statuses.clear()
+        recorder.requests = 0
         scenario = Scenario(recorder, schools, province, run_id)
         traffic_started = time.monotonic()
         deadline = traffic_started + args.minutes * 60
