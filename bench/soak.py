@@ -20,8 +20,9 @@ ledger approval) and exports (.xlsx). Afterwards it checks, and exits non-zero u
 - the memory of every process (gunicorn master and workers, Celery worker and its pool, beat, the
   PostgreSQL postmaster, its auxiliary processes and backends), sampled every --sample-seconds, is
   flat after the warm-up: growth from the first samples after warm-up to the last ones ≤
-  max(--flat-mib MiB, --flat-percent %) (RSS for the Python processes; private memory, RssAnon,
-  for PostgreSQL, whose RSS grows as a backend touches shared buffers — that is not a leak).
+  max(--flat-mib MiB, --flat-percent %) of private memory (RssAnon: what a leak grows; RSS also
+  counts file-backed and shared pages, which the kernel drops under memory pressure and a
+  PostgreSQL backend adds as it touches shared buffers — neither is a leak; RSS is printed too).
 
     python bench/soak.py --minutes 2                       # a quick run
     python bench/soak.py --minutes 30 --markdown /tmp/soak.md
@@ -221,12 +222,13 @@ def sample(stack: Stack, pgdata: Path, started: float) -> Sample:
 
 
 def judged_metric(role: str) -> int:
-    """Index into (RSS, RssAnon): PostgreSQL is judged on its private memory (see the docstring)."""
-    return 1 if role.startswith("postgres") else 0
+    """Index into (RSS, RssAnon): every process is judged on its private memory (see the docstring)."""
+    return 1
 
 
 def memory_verdicts(samples: list[Sample], warmup: float, flat_mib: float, flat_percent: float):
-    """Per role: (value just after warm-up, value at the end, growth, slope MiB/h, flat?).
+    """Per role: (private memory just after warm-up, at the end, growth, slope MiB/h, flat?, RSS just
+    after warm-up, RSS at the end).
 
     After warm-up = the median of the first three samples taken at or after `warmup` seconds;
     the end = the median of the last three samples. Flat: growth ≤ max(flat_mib, flat_percent % of
@@ -247,7 +249,7 @@ def memory_verdicts(samples: list[Sample], warmup: float, flat_mib: float, flat_
 
         series = [(s.at, value(s)) for s in after if value(s) is not None]
         if len(series) < 2:
-            rows.append((role, None, None, None, None, None))
+            rows.append((role, None, None, None, None, None, None, None))
             continue
         start = statistics.median(v for _, v in series[:3])
         end = statistics.median(v for _, v in series[-3:])
@@ -257,7 +259,10 @@ def memory_verdicts(samples: list[Sample], warmup: float, flat_mib: float, flat_
         denominator = sum((x - mean_x) ** 2 for x in xs)
         slope = (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / denominator if denominator else 0.0)
         limit = max(flat_mib * MiB, start * flat_percent / 100)
-        rows.append((role, start, end, growth, slope * 3600 / MiB, growth <= limit))
+        rss = [s.memory[role][0] / s.memory[role][2] if role.endswith("(sum)") else s.memory[role][0]
+               for s in after if role in s.memory]
+        rows.append((role, start, end, growth, slope * 3600 / MiB, growth <= limit,
+                     statistics.median(rss[:3]), statistics.median(rss[-3:])))
     return rows
 
 
@@ -823,18 +828,17 @@ def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, pr
               "| kind | succeeded | refused (as expected or not) | no answer |", "|---|---|---|---|"]
     for kind in ("member", "suggestion", "proposal", "ledger", "activity", "registration"):
         lines.append(f"| {kind} | {counts[(kind, 'ok')]} | {counts[(kind, 'refused')]} | {counts[(kind, 'unknown')]} |")
-    lines += ["", f"Memory after warm-up ({args.warmup_minutes:g} min) → end; "
-              f"flat = growth ≤ max({args.flat_mib:g} MiB, "
-              f"{args.flat_percent:g} %); RSS for Python processes, RssAnon (private) for PostgreSQL, "
-              "backends per backend:", "",
-              "| process | after warm-up MiB | end MiB | growth MiB | trend MiB/h | flat |",
-              "|---|---|---|---|---|---|"]
-    for role, start, end, growth, slope, flat in verdicts:
+    lines += ["", f"Memory after warm-up ({args.warmup_minutes:g} min) → end of private memory (RssAnon; "
+              f"backends per backend); flat = growth ≤ max({args.flat_mib:g} MiB, {args.flat_percent:g} %). "
+              "RSS beside it for reference (it also counts file-backed pages the kernel may drop):", "",
+              "| process | private after warm-up MiB | private end MiB | growth MiB | trend MiB/h | flat "
+              "| RSS after warm-up → end MiB |", "|---|---|---|---|---|---|---|"]
+    for role, start, end, growth, slope, flat, rss_start, rss_end in verdicts:
         if start is None:
-            lines.append(f"| {role} | — | — | — | — | too few samples |")
+            lines.append(f"| {role} | — | — | — | — | too few samples | — |")
             continue
         lines.append(f"| {role} | {start / MiB:.1f} | {end / MiB:.1f} | {growth / MiB:+.1f} | {slope:+.1f} | "
-                     f"{'yes' if flat else 'NO'} |")
+                     f"{'yes' if flat else 'NO'} | {rss_start / MiB:.1f} → {rss_end / MiB:.1f} |")
     backends = [s.memory.get("postgres backends (sum)", (0, 0, 0))[2] for s in samples]
     lines += ["", f"{len(samples)} memory samples every ~{args.sample_seconds:g} s; PostgreSQL backends open: "
               f"{min(backends, default=0)}–{max(backends, default=0)}."]
