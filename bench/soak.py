@@ -22,7 +22,9 @@ ledger approval) and exports (.xlsx). Afterwards it checks, and exits non-zero u
   flat after the warm-up: growth from the first samples after warm-up to the last ones ≤
   max(--flat-mib MiB, --flat-percent %) of private memory (RssAnon: what a leak grows; RSS also
   counts file-backed and shared pages, which the kernel drops under memory pressure and a
-  PostgreSQL backend adds as it touches shared buffers — neither is a leak; RSS is printed too).
+  PostgreSQL backend adds as it touches shared buffers — neither is a leak; RSS is printed too);
+- the task outbox (tenants.outbox) has completed every message written during the run, and the
+  broker queue is empty (the relay and the worker caught up).
 
     python bench/soak.py --minutes 2                       # a quick run
     python bench/soak.py --minutes 30 --markdown /tmp/soak.md
@@ -770,6 +772,25 @@ def check_writes(writes: list[Write], found: dict) -> tuple[Counter, list[str]]:
     return counts, problems
 
 
+def outbox_pending(since: float, *, wait: float) -> int | None:
+    """Task-outbox messages (tenants.outbox) written since `since` and not yet completed, after
+    waiting up to `wait` seconds for the relay (beat) and the worker; None without an outbox."""
+    try:
+        from tenants.outbox.models import OutboxMessage
+    except ImportError:
+        return None
+    from django.db import connection
+
+    created_after = datetime.datetime.fromtimestamp(since, datetime.timezone.utc)
+    deadline = time.monotonic() + wait
+    while True:
+        connection.set_schema_to_public()
+        left = OutboxMessage.objects.filter(created_at__gte=created_after, completed_at__isnull=True).count()
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(2)
+
+
 def log_problems(logs: dict[str, Path]) -> dict[str, list[str]]:
     """Tracebacks and ERROR lines in the processes' logs (the access log lines aside)."""
     found = {}
@@ -797,13 +818,13 @@ def percentile(values: list[float], p: float) -> float:
 # ---- the run -----------------------------------------------------------------------------------
 
 def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, problems: list[str],
-            logs: dict[str, list[str]], verdicts, broker_left: int, started: float,
+            logs: dict[str, list[str]], verdicts, broker_left: int, outbox_left: int | None, started: float,
             traffic_seconds: float) -> tuple[str, bool]:
     loads = [s.load for s in samples]
     server_ok = not recorder.server_errors and not recorder.connection_errors
     memory_ok = all(v[5] is not False for v in verdicts)
     writes_ok = not problems
-    passed = server_ok and memory_ok and writes_ok
+    passed = server_ok and memory_ok and writes_ok and not outbox_left
     lines = [f"`python bench/soak.py --minutes {args.minutes:g} --users {args.users}` — "
              f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}; make run's stack (gunicorn "
              f"{os.environ.get('WEB_WORKERS', '2')} workers × 4 threads, Celery worker --concurrency "
@@ -817,7 +838,8 @@ def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, pr
              f"server errors (5xx): {len(recorder.server_errors)}; "
              f"connection errors: {len(recorder.connection_errors)}; "
              f"unexpected 4xx: {len(recorder.unexpected)}; write discrepancies: {len(problems)}; "
-             f"memory flat: {'yes' if memory_ok else 'NO'}; broker messages left: {broker_left}.", "",
+             f"memory flat: {'yes' if memory_ok else 'NO'}; broker messages left: {broker_left}; "
+             f"task-outbox messages of the run not completed: {'—' if outbox_left is None else outbox_left}.", "",
              "Answers by status: " + ", ".join(f"{code}: {n}" for code, n in sorted(recorder.statuses.items())), "",
              "| kind | requests | p50 ms | p95 ms | p99 ms | max ms |", "|---|---|---|---|---|---|"]
     for kind, values in sorted(recorder.latencies.items()):
@@ -899,7 +921,7 @@ def main() -> int:
         recorder.statuses.clear()
         recorder.requests = 0
         scenario = Scenario(recorder, schools, province, run_id)
-        traffic_started = time.monotonic()
+        traffic_started, traffic_wall_start = time.monotonic(), time.time()
         deadline = traffic_started + args.minutes * 60
 
         def client():
@@ -931,7 +953,8 @@ def main() -> int:
             time.sleep(0.5)
         traffic_seconds = time.monotonic() - traffic_started
         samples.append(sample(stack, pgdata, traffic_started))
-        # let the worker finish what the traffic queued before anything is counted
+        # let the relay and the worker finish what the traffic queued before anything is counted
+        outbox_left = outbox_pending(traffic_wall_start, wait=150)
         deadline = time.monotonic() + 60
         queue = own / "broker" / "queue"
         while any(queue.iterdir()) and time.monotonic() < deadline:
@@ -945,7 +968,7 @@ def main() -> int:
     counts, problems = check_writes(recorder.writes, found)
     verdicts = memory_verdicts(samples, args.warmup_minutes * 60, args.flat_mib, args.flat_percent)
     text, passed = summary(args, recorder, samples, counts, problems, log_problems(stack.logs), verdicts,
-                           broker_left, started, traffic_seconds)
+                           broker_left, outbox_left, started, traffic_seconds)
     from django.db import connections
 
     connections.close_all()
