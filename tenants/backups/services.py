@@ -25,6 +25,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.apps import apps
@@ -190,7 +191,8 @@ def _write_backup(school: School, root: Path, created) -> dict:
         finally:
             cursor.execute("ROLLBACK")
 
-    (root / "shared.json").write_text(json.dumps(shared, ensure_ascii=False, sort_keys=True, indent=1),
+    # default=str: Decimals (rows_as_json) are stored as their exact text, never through float
+    (root / "shared.json").write_text(json.dumps(shared, ensure_ascii=False, sort_keys=True, indent=1, default=str),
                                       encoding="utf-8")
     media = Path(settings.MEDIA_ROOT)
     if (media / schema).is_dir():
@@ -345,7 +347,7 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
     schema = schema_name_for(slug)
     if schema == get_public_schema_name():
         raise BackupRefused("不能恢复到省级（公共）架构。")
-    shared = json.loads((folder / "shared.json").read_text(encoding="utf-8"))
+    shared = json.loads((folder / "shared.json").read_text(encoding="utf-8"), parse_float=Decimal)
     backed_school = shared["tenants.School"][0]
 
     connection.set_schema_to_public()
@@ -470,7 +472,7 @@ def _insert_row(table: str, row: dict) -> None:
         quoted = ", ".join(f'"{c}"' for c in names)
         cursor.execute(f'INSERT INTO public."{table}" ({quoted}) SELECT {quoted} '
                        f'FROM json_populate_record(NULL::public."{table}", %s::json)',
-                       [json.dumps({c: row[c] for c in names})])
+                       [json.dumps({c: row[c] for c in names}, default=str)])
 
 
 def _restore_domains(school: School, rows: list[dict], *, slug: str, copy: bool) -> None:
