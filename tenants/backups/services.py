@@ -33,16 +33,19 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.db.models import FileField
+from django.db.models import FileField, Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from shared.subsidies.models import Application
+from shared.subsidies.services import income_key
 from tenants import host_cache, template
 from tenants.audit.models import AuditRecord
 from tenants.audit.services import audit_record, audit_transition
 from tenants.backups.selectors import rows_as_json, rows_digest, table_checksums
 from tenants.errors import DomainError
 from tenants.models import Domain, School
+from tenants.outbox.models import OutboxMessage
 from tenants.slugs import domain_for, schema_name_for, slug_problem
 
 FORMAT_VERSION = 1
@@ -384,8 +387,10 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
 
     copy = bool(as_slug)
     with transaction.atomic():
+        current_applications = []
         if existing is not None:
             school = School.objects.select_for_update().get(pk=existing.pk)
+            current_applications = list(Application.objects.filter(school=school).values_list("pk", flat=True))
             for name in ("name", "short_name", "region", "kind", "contact_name", "contact_phone"):
                 setattr(school, name, backed_school[name])
             if School.objects.filter(name=school.name).exclude(pk=school.pk).exists():
@@ -407,6 +412,8 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
         connection.set_schema_to_public()
         if existing is None:
             _restore_domains(school, shared["tenants.Domain"], slug=slug, copy=copy)
+        if not copy:
+            _forget_outbox_tasks(schema, shared, current_applications)
         skipped, old_files = ({}, []) if copy else _replace_school_records(school, shared, int(backed_school["id"]))
         audit_record(
             actor=by, action=AuditRecord.Action.UPDATE if existing else AuditRecord.Action.CREATE, target=school,
@@ -435,6 +442,16 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
                 (provincial / name).unlink(missing_ok=True)
     return RestoreResult(school=school, replaced=existing is not None, migrated_forward=migrated,
                          skipped_records=skipped)
+
+
+def _forget_outbox_tasks(schema: str, shared: dict, current_applications: list[int]) -> None:
+    """The outbox rows of the data being replaced go with it: the school's own tasks (its schema)
+    and the income tasks of its subsidy applications. Left "completed", they would make the task of
+    a rewound application count as done (outbox keys are "once per key, ever"): disbursed again,
+    its income would never reach the school's books. Under --as the new schema has none."""
+    keys = {income_key(pk) for pk in current_applications}
+    keys |= {income_key(int(row["id"])) for row in shared.get("subsidies.Application", [])}
+    OutboxMessage.objects.filter(Q(schema_name=schema) | Q(key__in=sorted(keys))).delete()
 
 
 def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:

@@ -13,6 +13,7 @@ import json
 import shutil
 import tarfile
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,17 @@ from django.utils import timezone
 
 from shared.honours.models import HonourCampaign, Nomination, NominationAttachment
 from shared.stats.models import SchoolStats
+from shared.subsidies.models import Application, Programme
+from shared.subsidies.services import income_key
 from tenants.audit.models import AuditRecord
 from tenants.backups import services
 from tenants.backups.selectors import rows_as_json, rows_digest, schema_catalog, table_checksums
 from tenants.backups.services import SCHOOL_RECORDS, NOT_SCHOOL_RECORDS
 from tenants.models import Domain, School
+from tenants.outbox.models import OutboxMessage
 from tenants.notices.models import Notice, NoticeAttachment
 from tenants.services import school_provision
+from tenants.slugs import schema_name_for
 from tests.conftest import in_schema
 from tests.members.factories import a_member
 
@@ -76,11 +81,16 @@ def school_with_data(committed_db):
     slug = f"bk{uuid.uuid4().hex[:8]}"
     made = [slug]
     campaign_ids = []
+    programme_ids = []
+    outbox_keys = []
 
     def cleanup():
+        OutboxMessage.objects.filter(key__in=outbox_keys).delete()
         for name in made:
+            OutboxMessage.objects.filter(schema_name=schema_name_for(name)).delete()
             _drop_school(name)
         HonourCampaign.objects.filter(pk__in=campaign_ids).delete()
+        Programme.objects.filter(pk__in=programme_ids).delete()
 
     committed_db.append(cleanup)
     with transaction.atomic():
@@ -102,7 +112,13 @@ def school_with_data(committed_db):
     nomination = Nomination.objects.create(campaign=campaign, school=school, nominee_name="李四",
                                            deeds="事迹", submitted_by="admin")
     NominationAttachment(nomination=nomination, name="事迹.txt", size=12).file.save("事迹.txt", ContentFile("事迹材料".encode()))
+    programme = Programme.objects.create(year=2026, title=f"测试补助{slug}", pool=Decimal("123456789012.34"),
+                                         opens_at=timezone.now(), closes_at=timezone.now())
+    programme_ids.append(programme.pk)
+    Application.objects.create(programme=programme, school=school, project="教工之家",
+                               amount_requested=Decimal("9876543210.99"), submitted_by="admin")
     school.made = made
+    school.outbox_keys = outbox_keys
     return school
 
 
@@ -151,6 +167,18 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
     NominationAttachment.objects.filter(nomination__school=school).delete()
     SchoolStats.objects.filter(school=school).update(members_total=3)
     assert table_checksums(school.schema_name) != before["tables"]
+    # ... and its application was disbursed since: its income task is done, and a task of the school's
+    (application,) = Application.objects.filter(school=school)
+    application.status, application.allocated_amount = Application.Status.DISBURSED, Decimal("5000.00")
+    application.save()
+    done = timezone.now()
+    OutboxMessage.objects.create(key=income_key(application.pk), task="shared.subsidies.tasks.record_subsidy_income",
+                                 args=[application.pk], schema_name="public", completed_at=done)
+    OutboxMessage.objects.create(key=f"test:{school.slug}", task="tenants.test", schema_name=school.schema_name,
+                                 completed_at=done)
+    other = OutboxMessage.objects.create(key=f"test:{school.slug}:other", task="tenants.test",
+                                         schema_name=school.schema_name + "x", completed_at=done)
+    school.outbox_keys += [income_key(application.pk), other.key]
 
     with pytest.raises(CommandError, match="已存在.*--force"):
         call_command("restore_school", str(archive))
@@ -165,6 +193,13 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
     assert attachment.file.read().decode() == "事迹材料"
     assert AuditRecord.objects.filter(target_type="tenants.school", target_id=str(school.pk),
                                       reason__startswith="从备份恢复（覆盖现有数据）").exists()
+    # the application is back as it was backed up (amounts exact), and so is its outbox: nothing,
+    # so a disbursement now sends the income task again; another school's rows are not touched
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED and application.allocated_amount is None
+    assert application.amount_requested == Decimal("9876543210.99")
+    assert not OutboxMessage.objects.filter(key__in=[income_key(application.pk), f"test:{school.slug}"]).exists()
+    assert OutboxMessage.objects.filter(pk=other.pk).exists()
 
 
 def _refused_with_nothing_made(archive_or_dir, slug, message):
