@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -47,6 +48,8 @@ from tenants.errors import DomainError
 from tenants.models import Domain, School
 from tenants.outbox.models import OutboxMessage
 from tenants.slugs import domain_for, schema_name_for, slug_problem
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -593,10 +596,17 @@ def backup_every_school(*, keep_days: int | None = None) -> dict[str, str]:
     for school in schools(status=School.Status.ACTIVE).order_by("slug"):
         try:
             result = school_backup(school=school)
-        except (DomainError, OSError, subprocess.SubprocessError) as exc:
-            outcome[school.slug] = f"失败：{getattr(exc, 'message', exc)}"
-            continue
-        prune_backups(slug=school.slug, keep_days=keep_days)
-        outcome[school.slug] = str(result.path)
+            prune_backups(slug=school.slug, keep_days=keep_days)
+        except DomainError as exc:  # our own refusals: a Chinese message without personal data
+            logger.warning("学校 %s 的夜间备份失败：%s", school.slug, type(exc).__name__)
+            outcome[school.slug] = f"失败：{exc.message}"
+        except Exception as exc:  # noqa: BLE001 — a database or disk error in one school must not stop the others
+            # only the type: the text of a database error can quote the school's rows
+            logger.error("学校 %s 的夜间备份失败：%s", school.slug, type(exc).__name__)
+            outcome[school.slug] = f"失败：{type(exc).__name__}"
+        else:
+            outcome[school.slug] = str(result.path)
+        finally:
+            connection.set_schema_to_public()
     return outcome
 
