@@ -150,8 +150,16 @@ def school_backup(*, school: School, out_dir: Path | str | None = None, by=None)
         raise BackupRefused("省级（公共）架构不是学校，请用整库备份（见 README 运维部分）。")
     if connection.in_atomic_block:
         raise BackupRefused("学校备份须在事务之外进行（它需要一个只读的一致快照）。")
-    out = Path(out_dir) if out_dir else backup_dir() / school.slug
-    out.mkdir(parents=True, exist_ok=True)
+    # A backup holds every row of the school (personal data, encrypted or not): only the account
+    # that runs the backups may read it — its folder 0700, the archive 0600 whatever the umask.
+    if out_dir:
+        out = Path(out_dir)
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    else:
+        backup_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
+        out = backup_dir() / school.slug
+        out.mkdir(mode=0o700, exist_ok=True)
+        out.chmod(0o700)  # also a folder made by an older version
     created = timezone.localtime()
     name = f"{school.slug}-{created.strftime(STAMP_FORMAT)}"
     work = Path(tempfile.mkdtemp(dir=out, prefix=".partial-"))
@@ -163,6 +171,7 @@ def school_backup(*, school: School, out_dir: Path | str | None = None, by=None)
         partial = out / f".{name}.tar.gz.part"
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(root, arcname=name)
+        partial.chmod(0o600)
         os.replace(partial, archive)
     finally:
         shutil.rmtree(work, ignore_errors=True)

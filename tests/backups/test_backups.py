@@ -141,6 +141,8 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
 
     archive = _backup(school)
     assert archive.parent == Path(settings.BACKUP_DIR) / school.slug
+    # only the account running the backups can read them
+    assert archive.parent.stat().st_mode & 0o777 == 0o700 and archive.stat().st_mode & 0o777 == 0o600
     manifest = services._check_backup(_unpacked(archive, tmp_path / "a"))
     assert manifest["slug"] == school.slug and manifest["created_at"].endswith("+08:00")
     assert manifest["tables"] == before["tables"]
