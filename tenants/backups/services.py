@@ -548,7 +548,7 @@ def _replace_school_records(school: School, shared: dict, backed_pk: int) -> tup
     for label in labels:
         model = apps.get_model(label)
         table = model._meta.db_table
-        fks = [f for f in model._meta.concrete_fields if f.many_to_one]
+        fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
         for row in shared.get(label, []):
             row = dict(row)
             keep = True

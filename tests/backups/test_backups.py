@@ -281,6 +281,8 @@ def test_every_link_from_a_provincial_table_to_a_school_is_classified():
     listed = {label for label, _ in SCHOOL_RECORDS}
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if field.many_to_one and (field.related_model is School or field.related_model._meta.label in listed):
+            points = field.related_model is School or (field.related_model
+                                                       and field.related_model._meta.label in listed)
+            if (field.many_to_one or field.one_to_one) and points:
                 if model._meta.label not in listed:
                     assert (model._meta.label, field.name) in NOT_SCHOOL_RECORDS, (model._meta.label, field.name)
