@@ -31,7 +31,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import FileField, Q
@@ -398,40 +398,43 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
         staged_school = scratch / "school"
 
     copy = bool(as_slug)
-    with transaction.atomic():
-        current_applications = []
-        if existing is not None:
-            school = School.objects.select_for_update().get(pk=existing.pk)
-            current_applications = list(Application.objects.filter(school=school).values_list("pk", flat=True))
-            for name in ("name", "short_name", "region", "kind", "contact_name", "contact_phone"):
-                setattr(school, name, backed_school[name])
-            if School.objects.filter(name=school.name).exclude(pk=school.pk).exists():
-                raise BackupRefused(f"学校名称“{school.name}”已被另一所学校使用，未做任何更改。")
-            school.save(update_fields=["name", "short_name", "region", "kind", "contact_name", "contact_phone"])
+    try:
+        with transaction.atomic():
+            current_applications = []
+            if existing is not None:
+                school = School.objects.select_for_update().get(pk=existing.pk)
+                current_applications = list(Application.objects.filter(school=school).values_list("pk", flat=True))
+                for name in ("name", "short_name", "region", "kind", "contact_name", "contact_phone"):
+                    setattr(school, name, backed_school[name])
+                if School.objects.filter(name=school.name).exclude(pk=school.pk).exists():
+                    raise BackupRefused(f"学校名称“{school.name}”已被另一所学校使用，未做任何更改。")
+                school.save(update_fields=["name", "short_name", "region", "kind", "contact_name", "contact_phone"])
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            else:
+                school = _new_school_row(backed_school, slug=slug, schema=schema, copy=copy)
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        else:
-            school = _new_school_row(backed_school, slug=slug, schema=schema, copy=copy)
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{schema}"')
-            cursor.execute(sql)
-        restored = table_checksums(schema)
-        if restored != manifest["tables"]:
-            differing = sorted(t for t in set(restored) | set(manifest["tables"])
-                               if restored.get(t) != manifest["tables"].get(t))
-            raise BackupRefused("恢复后的数据与备份清单不一致（" + "、".join(differing[:5]) + "），已撤销，未做任何更改。")
-        migrated = _migrate_forward(school, missing_migrations)
-        connection.set_schema_to_public()
-        if existing is None:
-            _restore_domains(school, shared["tenants.Domain"], slug=slug, copy=copy)
-        if not copy:
-            _forget_outbox_tasks(schema, shared, current_applications)
-        skipped, old_files = ({}, []) if copy else _replace_school_records(school, shared, int(backed_school["id"]))
-        audit_record(
-            actor=by, action=AuditRecord.Action.UPDATE if existing else AuditRecord.Action.CREATE, target=school,
-            reason=(f"从备份恢复（{'覆盖现有数据' if existing else ('副本，来自 ' + source_slug if copy else '新建')}）："
-                    f"{manifest['slug']} {manifest['created_at']}"),
-        )
+                cursor.execute(f'CREATE SCHEMA "{schema}"')
+                cursor.execute(sql)
+            restored = table_checksums(schema)
+            if restored != manifest["tables"]:
+                differing = sorted(t for t in set(restored) | set(manifest["tables"])
+                                   if restored.get(t) != manifest["tables"].get(t))
+                raise BackupRefused("恢复后的数据与备份清单不一致（" + "、".join(differing[:5]) + "），已撤销，未做任何更改。")
+            migrated = _migrate_forward(school, missing_migrations)
+            connection.set_schema_to_public()
+            if existing is None:
+                _restore_domains(school, shared["tenants.Domain"], slug=slug, copy=copy)
+            if not copy:
+                _forget_outbox_tasks(schema, shared, current_applications)
+            skipped, old_files = ({}, []) if copy else _replace_school_records(school, shared, int(backed_school["id"]))
+            audit_record(
+                actor=by, action=AuditRecord.Action.UPDATE if existing else AuditRecord.Action.CREATE, target=school,
+                reason=(f"从备份恢复（{'覆盖现有数据' if existing else ('副本，来自 ' + source_slug if copy else '新建')}）："
+                        f"{manifest['slug']} {manifest['created_at']}"),
+            )
+    except DatabaseError as exc:  # rolled back: a row or statement the database refused
+        raise BackupRefused(_database_refusal(exc)) from exc
 
     # Committed: now the files. A failure here leaves the database restored and says so.
     target = Path(settings.MEDIA_ROOT) / schema
@@ -481,7 +484,7 @@ def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:
         raise BackupRefused(f"学校名称“{row['name']}”已被使用，未做任何更改。")
     if copy or School.objects.filter(pk=row["id"]).exists():
         del row["id"]  # a new id from the sequence
-    _insert_row(School._meta.db_table, row)
+    _insert_row(School._meta.db_table, row, School)
     if "id" in row:
         _advance_sequence(School._meta.db_table)
     school = School.objects.get(slug=slug)
@@ -491,12 +494,32 @@ def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:
     return school
 
 
-def _insert_row(table: str, row: dict) -> None:
-    """Insert one public row from its row_to_json form (columns the table no longer has are dropped)."""
+def _database_refusal(exc: DatabaseError) -> str:
+    """The Chinese refusal for a database error during a restore: which table (and column), never
+    the error's detail, which can quote the row's values (personal data)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    table, column = getattr(diag, "table_name", None), getattr(diag, "column_name", None)
+    where = f"数据表“{table}”" + (f"的列“{column}”" if column else "") if table else "数据库"
+    return (f"恢复失败：{where}拒绝了备份中的数据（{type(exc).__name__}），"
+            f"可能是备份来自较旧的版本、缺少后来新增的必填列；已全部撤销，未做任何更改。")
+
+
+def _insert_row(table: str, row: dict, model=None) -> None:
+    """Insert one public row from its row_to_json form (columns the table no longer has are dropped).
+
+    Columns the table has and the row lacks (a backup older than the migration that added them)
+    get the model field's default, as the migration gave the rows that existed then; without one
+    they are left to the database (NULL, or its own default)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT column_name FROM information_schema.columns "
                        "WHERE table_schema = 'public' AND table_name = %s", [table])
         columns = {r[0] for r in cursor.fetchall()}
+        row = dict(row)
+        for field in model._meta.concrete_fields if model is not None else ():
+            if field.column in columns and field.column not in row and (field.has_default() or not field.null):
+                default = field.get_default()
+                if default is not None:
+                    row[field.column] = default  # written as JSON below (default=str: dates, Decimals)
         names = [c for c in row if c in columns]
         quoted = ", ".join(f'"{c}"' for c in names)
         cursor.execute(f'INSERT INTO public."{table}" ({quoted}) SELECT {quoted} '
@@ -573,7 +596,7 @@ def _replace_school_records(school: School, shared: dict, backed_pk: int) -> tup
             if not keep:
                 skipped[label] = skipped.get(label, 0) + 1
                 continue
-            _insert_row(table, row)
+            _insert_row(table, row, model)
             inserted[label].add(row["id"])
         if inserted[label]:
             _advance_sequence(table)
