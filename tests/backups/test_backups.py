@@ -204,6 +204,63 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
     assert OutboxMessage.objects.filter(pk=other.pk).exists()
 
 
+def _edited(archive: Path, into: Path, *, manifest=None, shared=None) -> Path:
+    """The backup unpacked and changed consistently: an edited shared.json gets its new checksum in
+    the manifest, so the checks before the transaction pass."""
+    folder = _unpacked(archive, into)
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if shared:
+        rows = json.loads((folder / "shared.json").read_text(encoding="utf-8"))
+        shared(rows)
+        (folder / "shared.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        data["files"]["shared.json"] = hashlib.sha256((folder / "shared.json").read_bytes()).hexdigest()
+    if manifest:
+        manifest(data)
+    (folder / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_a_forced_restore_failing_after_the_schema_is_dropped_leaves_the_school_as_it_was(school_with_data,
+                                                                                           tmp_path):
+    school = school_with_data
+    media = Path(settings.MEDIA_ROOT)
+    archive = _backup(school)
+    # the school moves on after its backup, so a restore that went through would show
+    a_member(school, name="赵六")
+    (media / school.schema_name / "later.txt").write_text("备份之后的文件", encoding="utf-8")
+    connection.set_schema_to_public()
+    SchoolStats.objects.filter(school=school).update(members_total=3)
+
+    def state():
+        connection.set_schema_to_public()
+        return {"tables": table_checksums(school.schema_name), "files": _files(media / school.schema_name),
+                "school": rows_as_json(School._meta.db_table, [school.pk]), "provincial": _provincial_state(school)}
+
+    before = state()
+
+    def forget_year(rows):  # a required column missing from the backup's row, one without default
+        del rows["stats.SchoolStats"][0]["year"]
+
+    def wrong_table(data):  # the replayed rows will not match the manifest
+        data["tables"]["members_member"]["md5"] = "0" * 32
+
+    for folder, message in [(_edited(archive, tmp_path / "a", manifest=wrong_table), "与备份清单不一致.*members_member"),
+                            (_edited(archive, tmp_path / "b", shared=forget_year),
+                             "数据表“stats_schoolstats”的列“year”.*已全部撤销")]:
+        with pytest.raises(CommandError, match=message):
+            call_command("restore_school", str(folder), "--force")
+        assert state() == before
+
+    # an older backup whose rows lack columns that have a default since: restored with the default
+    def forget_defaults(rows):
+        for column in ("new_members", "members_by_status"):
+            del rows["stats.SchoolStats"][0][column]
+
+    call_command("restore_school", str(_edited(archive, tmp_path / "c", shared=forget_defaults)), "--force")
+    stats = SchoolStats.objects.get(school=school)
+    assert (stats.members_total, stats.new_members, stats.members_by_status) == (2, 0, {})
+
+
 def _refused_with_nothing_made(archive_or_dir, slug, message):
     media = Path(settings.MEDIA_ROOT)
     with pytest.raises(CommandError, match=message):
