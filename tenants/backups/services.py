@@ -86,6 +86,14 @@ class BackupRefused(DomainError):
     """A restore (or backup) that must not happen; nothing has been changed."""
 
 
+class FilesNotRestored(BackupRefused):
+    """The database was restored (committed) but the school's files could not be swapped in."""
+
+    def __init__(self, message: str, *, keep_scratch: bool = False):
+        super().__init__(message)
+        self.keep_scratch = keep_scratch  # the school's old files are still there: never delete them
+
+
 @dataclass
 class BackupResult:
     path: Path
@@ -342,18 +350,25 @@ def school_restore(*, path: Path | str, as_slug: str | None = None, force: bool 
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=media, prefix=".restore-"))  # same filesystem: files swap by rename
+    keep_scratch = False
     try:
         folder = _open_backup(Path(path), scratch)
         manifest = _check_backup(folder)
-        result = _restore(folder, manifest, as_slug=as_slug, force=force, by=by, scratch=scratch)
+        result = _restore(folder, manifest, as_slug=as_slug, force=force, by=by, scratch=scratch,
+                          source=Path(path))
+    except FilesNotRestored as exc:  # the database was restored: its hosts may have changed
+        keep_scratch = exc.keep_scratch
+        host_cache.clear()
+        raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not keep_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
         connection.set_schema_to_public()
     host_cache.clear()
     return result
 
 
-def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path) -> RestoreResult:
+def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path, source: Path) -> RestoreResult:
     source_slug, source_schema = manifest["slug"], manifest["schema"]
     slug = as_slug or source_slug
     problem = slug_problem(slug) if as_slug else None
@@ -436,27 +451,77 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
     except DatabaseError as exc:  # rolled back: a row or statement the database refused
         raise BackupRefused(_database_refusal(exc)) from exc
 
-    # Committed: now the files. A failure here leaves the database restored and says so.
-    target = Path(settings.MEDIA_ROOT) / schema
-    if target.exists():
-        os.replace(target, scratch / "replaced-school-files")
-    if staged_school.is_dir():
-        os.replace(staged_school, target)
-    if not copy:
-        provincial = Path(settings.MEDIA_ROOT) / "provincial"
-        restored_names = set()
-        if staged_provincial.is_dir():
-            for path in staged_provincial.rglob("*"):
-                if path.is_file():
-                    name = path.relative_to(staged_provincial).as_posix()
-                    restored_names.add(name)
-                    (provincial / name).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, provincial / name)
-        for name in old_files:
-            if name not in restored_names:
-                (provincial / name).unlink(missing_ok=True)
+    # Committed: now the files. A failure here puts the school's files back as they were and says
+    # that the database was restored but the files were not.
+    _swap_files(schema=schema, staged_school=staged_school,
+                staged_provincial=None if copy else staged_provincial,
+                old_files=old_files, scratch=scratch, source=source)
     return RestoreResult(school=school, replaced=existing is not None, migrated_forward=migrated,
                          skipped_records=skipped)
+
+
+def _swap_files(*, schema: str, staged_school: Path, staged_provincial: Path | None, old_files: list[str],
+                scratch: Path, source: Path) -> None:
+    """Swap the backup's files in for the school's: its folder by rename, its provincial files one
+    by one, each current one first moved aside into ``scratch``. On any failure everything moved
+    aside goes back, so the school keeps all its current files (not half of each)."""
+    media = Path(settings.MEDIA_ROOT)
+    target = media / schema
+    saved_school = scratch / "replaced-school-files"
+    moved: list[tuple[Path, Path]] = []  # (where it was, where it is now)
+    created: list[Path] = []
+    try:
+        if target.exists():
+            os.replace(target, saved_school)
+            moved.append((target, saved_school))
+        if staged_school.is_dir():
+            os.replace(staged_school, target)
+            created.append(target)
+        if staged_provincial is None:
+            return
+        provincial = media / "provincial"
+        restored_names = set()
+        if staged_provincial.is_dir():
+            for path in sorted(staged_provincial.rglob("*")):
+                if not path.is_file():
+                    continue
+                name = path.relative_to(staged_provincial).as_posix()
+                restored_names.add(name)
+                destination = provincial / name
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if destination.exists():
+                    aside = scratch / "replaced-provincial" / name
+                    aside.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(destination, aside)
+                    moved.append((destination, aside))
+                created.append(destination)
+                shutil.copy2(path, destination)
+    except OSError as exc:
+        put_back = True
+        for path in reversed(created):
+            try:
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+            except OSError:
+                put_back = False
+        for original, aside in reversed(moved):
+            try:
+                os.replace(aside, original)
+            except OSError:
+                put_back = False
+        where = f"备份 {source} 中的 files/ 目录"
+        if put_back:
+            raise FilesNotRestored(
+                f"数据库已恢复，但学校的文件未能替换（{type(exc).__name__}：{exc.strerror or exc}），"
+                f"学校现有的文件保持原样。备份中的文件在{where}，请排除故障后把它们复制到 {target} "
+                f"和 {media / 'provincial'}。") from exc
+        raise FilesNotRestored(
+            f"数据库已恢复，但学校的文件未能替换（{type(exc).__name__}：{exc.strerror or exc}），"
+            f"且原有文件未能全部放回：原有文件保留在 {scratch}，备份中的文件在{where}。请人工处理。",
+            keep_scratch=True) from exc
+    # all in place: the old provincial files the backup does not have go (they were the replaced records')
+    for name in old_files:
+        if name not in restored_names:
+            (provincial / name).unlink(missing_ok=True)
 
 
 def _forget_outbox_tasks(schema: str, shared: dict, current_applications: list[int]) -> None:

@@ -251,6 +251,22 @@ def test_a_forced_restore_failing_after_the_schema_is_dropped_leaves_the_school_
             call_command("restore_school", str(folder), "--force")
         assert state() == before
 
+    # the database restored, then a file cannot be put in place (a plain file where the backup has
+    # a folder): refused saying so, and the school keeps all its current files, none half-swapped
+    provincial = media / "provincial" / "honours" / school.slug
+    (provincial / "zz").write_text("挡路的文件", encoding="utf-8")
+    blocked = _unpacked(archive, tmp_path / "d")
+    (blocked / "files" / "provincial" / "honours" / school.slug / "zz").mkdir(parents=True)
+    (blocked / "files" / "provincial" / "honours" / school.slug / "zz" / "y.txt").write_text("新", encoding="utf-8")
+    data = json.loads((blocked / "manifest.json").read_text(encoding="utf-8"))
+    data["files"][f"files/provincial/honours/{school.slug}/zz/y.txt"] = hashlib.sha256("新".encode()).hexdigest()
+    (blocked / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    provincial_files = _files(provincial)
+    with pytest.raises(CommandError, match="数据库已恢复，但学校的文件未能替换.*现有的文件保持原样"):
+        call_command("restore_school", str(blocked), "--force")
+    assert _files(media / school.schema_name) == before["files"] and _files(provincial) == provincial_files
+    assert not list(media.glob(".restore-*"))
+
     # an older backup whose rows lack columns that have a default since: restored with the default
     def forget_defaults(rows):
         for column in ("new_members", "members_by_status"):
