@@ -31,11 +31,17 @@ from shared.subsidies.models import Application, Programme
 from shared.subsidies.services import income_key
 from tenants.audit.models import AuditRecord
 from tenants.backups import services
-from tenants.backups.selectors import rows_as_json, rows_digest, schema_catalog, schema_tables, table_checksums
-from tenants.backups.services import SCHOOL_RECORDS, NOT_SCHOOL_RECORDS
+from tenants.backups.selectors import (
+    rows_as_json,
+    rows_digest,
+    schema_catalog,
+    schema_tables,
+    table_checksums,
+)
+from tenants.backups.services import NOT_SCHOOL_RECORDS, SCHOOL_RECORDS
 from tenants.models import Domain, School
-from tenants.outbox.models import OutboxMessage
 from tenants.notices.models import Notice, NoticeAttachment
+from tenants.outbox.models import OutboxMessage
 from tenants.services import school_provision
 from tenants.slugs import schema_name_for
 from tests.conftest import in_schema
@@ -143,8 +149,14 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
     assert archive.parent == Path(settings.BACKUP_DIR) / school.slug
     # only the account running the backups can read them
     assert archive.parent.stat().st_mode & 0o777 == 0o700 and archive.stat().st_mode & 0o777 == 0o600
-    manifest = services._check_backup(_unpacked(archive, tmp_path / "a"))
+    unpacked = _unpacked(archive, tmp_path / "a")
+    manifest = services._check_backup(unpacked)
     assert manifest["slug"] == school.slug and manifest["created_at"].endswith("+08:00")
+    # the provincial rows as stored digest as recorded, amounts exact (Decimal, never float)
+    stored = json.loads((unpacked / "shared.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    assert {label: rows_digest(rows) for label, rows in stored.items()} == {
+        label: entry["sha256"] for label, entry in manifest["shared"].items()}
+    assert Decimal(stored["subsidies.Application"][0]["amount_requested"]) == Decimal("9876543210.99")
     assert manifest["tables"] == before["tables"]
     assert any(name.startswith("files/provincial/honours/") for name in manifest["files"])
 
@@ -362,6 +374,5 @@ def test_every_link_from_a_provincial_table_to_a_school_is_classified():
         for field in model._meta.concrete_fields:
             points = field.related_model is School or (field.related_model
                                                        and field.related_model._meta.label in listed)
-            if (field.many_to_one or field.one_to_one) and points:
-                if model._meta.label not in listed:
-                    assert (model._meta.label, field.name) in NOT_SCHOOL_RECORDS, (model._meta.label, field.name)
+            if (field.many_to_one or field.one_to_one) and points and model._meta.label not in listed:
+                assert (model._meta.label, field.name) in NOT_SCHOOL_RECORDS, (model._meta.label, field.name)
