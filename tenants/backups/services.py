@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -25,24 +26,30 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.db.models import FileField
+from django.db.models import FileField, Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from shared.subsidies.models import Application
+from shared.subsidies.services import income_key
 from tenants import host_cache, template
 from tenants.audit.models import AuditRecord
 from tenants.audit.services import audit_record, audit_transition
 from tenants.backups.selectors import rows_as_json, rows_digest, table_checksums
 from tenants.errors import DomainError
 from tenants.models import Domain, School
+from tenants.outbox.models import OutboxMessage
 from tenants.slugs import domain_for, schema_name_for, slug_problem
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -77,6 +84,14 @@ NOT_SCHOOL_RECORDS = {("competitions.Judge", "home_school"), ("tenants.Domain", 
 
 class BackupRefused(DomainError):
     """A restore (or backup) that must not happen; nothing has been changed."""
+
+
+class FilesNotRestored(BackupRefused):
+    """The database was restored (committed) but the school's files could not be swapped in."""
+
+    def __init__(self, message: str, *, keep_scratch: bool = False):
+        super().__init__(message)
+        self.keep_scratch = keep_scratch  # the school's old files are still there: never delete them
 
 
 @dataclass
@@ -143,8 +158,16 @@ def school_backup(*, school: School, out_dir: Path | str | None = None, by=None)
         raise BackupRefused("省级（公共）架构不是学校，请用整库备份（见 README 运维部分）。")
     if connection.in_atomic_block:
         raise BackupRefused("学校备份须在事务之外进行（它需要一个只读的一致快照）。")
-    out = Path(out_dir) if out_dir else backup_dir() / school.slug
-    out.mkdir(parents=True, exist_ok=True)
+    # A backup holds every row of the school (personal data, encrypted or not): only the account
+    # that runs the backups may read it — its folder 0700, the archive 0600 whatever the umask.
+    if out_dir:
+        out = Path(out_dir)
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    else:
+        backup_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
+        out = backup_dir() / school.slug
+        out.mkdir(mode=0o700, exist_ok=True)
+        out.chmod(0o700)  # also a folder made by an older version
     created = timezone.localtime()
     name = f"{school.slug}-{created.strftime(STAMP_FORMAT)}"
     work = Path(tempfile.mkdtemp(dir=out, prefix=".partial-"))
@@ -156,6 +179,7 @@ def school_backup(*, school: School, out_dir: Path | str | None = None, by=None)
         partial = out / f".{name}.tar.gz.part"
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(root, arcname=name)
+        partial.chmod(0o600)
         os.replace(partial, archive)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -190,7 +214,8 @@ def _write_backup(school: School, root: Path, created) -> dict:
         finally:
             cursor.execute("ROLLBACK")
 
-    (root / "shared.json").write_text(json.dumps(shared, ensure_ascii=False, sort_keys=True, indent=1),
+    # default=str: Decimals (rows_as_json) are stored as their exact text, never through float
+    (root / "shared.json").write_text(json.dumps(shared, ensure_ascii=False, sort_keys=True, indent=1, default=str),
                                       encoding="utf-8")
     media = Path(settings.MEDIA_ROOT)
     if (media / schema).is_dir():
@@ -325,18 +350,25 @@ def school_restore(*, path: Path | str, as_slug: str | None = None, force: bool 
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=media, prefix=".restore-"))  # same filesystem: files swap by rename
+    keep_scratch = False
     try:
         folder = _open_backup(Path(path), scratch)
         manifest = _check_backup(folder)
-        result = _restore(folder, manifest, as_slug=as_slug, force=force, by=by, scratch=scratch)
+        result = _restore(folder, manifest, as_slug=as_slug, force=force, by=by, scratch=scratch,
+                          source=Path(path))
+    except FilesNotRestored as exc:  # the database was restored: its hosts may have changed
+        keep_scratch = exc.keep_scratch
+        host_cache.clear()
+        raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not keep_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
         connection.set_schema_to_public()
     host_cache.clear()
     return result
 
 
-def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path) -> RestoreResult:
+def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path, source: Path) -> RestoreResult:
     source_slug, source_schema = manifest["slug"], manifest["schema"]
     slug = as_slug or source_slug
     problem = slug_problem(slug) if as_slug else None
@@ -345,7 +377,7 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
     schema = schema_name_for(slug)
     if schema == get_public_schema_name():
         raise BackupRefused("不能恢复到省级（公共）架构。")
-    shared = json.loads((folder / "shared.json").read_text(encoding="utf-8"))
+    shared = json.loads((folder / "shared.json").read_text(encoding="utf-8"), parse_float=Decimal)
     backed_school = shared["tenants.School"][0]
 
     connection.set_schema_to_public()
@@ -381,58 +413,125 @@ def _restore(folder: Path, manifest: dict, *, as_slug, force, by, scratch: Path)
         staged_school = scratch / "school"
 
     copy = bool(as_slug)
-    with transaction.atomic():
-        if existing is not None:
-            school = School.objects.select_for_update().get(pk=existing.pk)
-            for name in ("name", "short_name", "region", "kind", "contact_name", "contact_phone"):
-                setattr(school, name, backed_school[name])
-            if School.objects.filter(name=school.name).exclude(pk=school.pk).exists():
-                raise BackupRefused(f"学校名称“{school.name}”已被另一所学校使用，未做任何更改。")
-            school.save(update_fields=["name", "short_name", "region", "kind", "contact_name", "contact_phone"])
+    try:
+        with transaction.atomic():
+            current_applications = []
+            if existing is not None:
+                school = School.objects.select_for_update().get(pk=existing.pk)
+                current_applications = list(Application.objects.filter(school=school).values_list("pk", flat=True))
+                for name in ("name", "short_name", "region", "kind", "contact_name", "contact_phone"):
+                    setattr(school, name, backed_school[name])
+                if School.objects.filter(name=school.name).exclude(pk=school.pk).exists():
+                    raise BackupRefused(f"学校名称“{school.name}”已被另一所学校使用，未做任何更改。")
+                school.save(update_fields=["name", "short_name", "region", "kind", "contact_name", "contact_phone"])
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            else:
+                school = _new_school_row(backed_school, slug=slug, schema=schema, copy=copy)
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        else:
-            school = _new_school_row(backed_school, slug=slug, schema=schema, copy=copy)
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{schema}"')
-            cursor.execute(sql)
-        restored = table_checksums(schema)
-        if restored != manifest["tables"]:
-            differing = sorted(t for t in set(restored) | set(manifest["tables"])
-                               if restored.get(t) != manifest["tables"].get(t))
-            raise BackupRefused("恢复后的数据与备份清单不一致（" + "、".join(differing[:5]) + "），已撤销，未做任何更改。")
-        migrated = _migrate_forward(school, missing_migrations)
-        connection.set_schema_to_public()
-        if existing is None:
-            _restore_domains(school, shared["tenants.Domain"], slug=slug, copy=copy)
-        skipped, old_files = ({}, []) if copy else _replace_school_records(school, shared, int(backed_school["id"]))
-        audit_record(
-            actor=by, action=AuditRecord.Action.UPDATE if existing else AuditRecord.Action.CREATE, target=school,
-            reason=(f"从备份恢复（{'覆盖现有数据' if existing else ('副本，来自 ' + source_slug if copy else '新建')}）："
-                    f"{manifest['slug']} {manifest['created_at']}"),
-        )
+                cursor.execute(f'CREATE SCHEMA "{schema}"')
+                cursor.execute(sql)
+            restored = table_checksums(schema)
+            if restored != manifest["tables"]:
+                differing = sorted(t for t in set(restored) | set(manifest["tables"])
+                                   if restored.get(t) != manifest["tables"].get(t))
+                raise BackupRefused("恢复后的数据与备份清单不一致（" + "、".join(differing[:5]) + "），已撤销，未做任何更改。")
+            migrated = _migrate_forward(school, missing_migrations)
+            connection.set_schema_to_public()
+            if existing is None:
+                _restore_domains(school, shared["tenants.Domain"], slug=slug, copy=copy)
+            if not copy:
+                _forget_outbox_tasks(schema, shared, current_applications)
+            skipped, old_files = ({}, []) if copy else _replace_school_records(school, shared, int(backed_school["id"]))
+            audit_record(
+                actor=by, action=AuditRecord.Action.UPDATE if existing else AuditRecord.Action.CREATE, target=school,
+                reason=(f"从备份恢复（{'覆盖现有数据' if existing else ('副本，来自 ' + source_slug if copy else '新建')}）："
+                        f"{manifest['slug']} {manifest['created_at']}"),
+            )
+    except DatabaseError as exc:  # rolled back: a row or statement the database refused
+        raise BackupRefused(_database_refusal(exc)) from exc
 
-    # Committed: now the files. A failure here leaves the database restored and says so.
-    target = Path(settings.MEDIA_ROOT) / schema
-    if target.exists():
-        os.replace(target, scratch / "replaced-school-files")
-    if staged_school.is_dir():
-        os.replace(staged_school, target)
-    if not copy:
-        provincial = Path(settings.MEDIA_ROOT) / "provincial"
-        restored_names = set()
-        if staged_provincial.is_dir():
-            for path in staged_provincial.rglob("*"):
-                if path.is_file():
-                    name = path.relative_to(staged_provincial).as_posix()
-                    restored_names.add(name)
-                    (provincial / name).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, provincial / name)
-        for name in old_files:
-            if name not in restored_names:
-                (provincial / name).unlink(missing_ok=True)
+    # Committed: now the files. A failure here puts the school's files back as they were and says
+    # that the database was restored but the files were not.
+    _swap_files(schema=schema, staged_school=staged_school,
+                staged_provincial=None if copy else staged_provincial,
+                old_files=old_files, scratch=scratch, source=source)
     return RestoreResult(school=school, replaced=existing is not None, migrated_forward=migrated,
                          skipped_records=skipped)
+
+
+def _swap_files(*, schema: str, staged_school: Path, staged_provincial: Path | None, old_files: list[str],
+                scratch: Path, source: Path) -> None:
+    """Swap the backup's files in for the school's: its folder by rename, its provincial files one
+    by one, each current one first moved aside into ``scratch``. On any failure everything moved
+    aside goes back, so the school keeps all its current files (not half of each)."""
+    media = Path(settings.MEDIA_ROOT)
+    target = media / schema
+    saved_school = scratch / "replaced-school-files"
+    moved: list[tuple[Path, Path]] = []  # (where it was, where it is now)
+    created: list[Path] = []
+    try:
+        if target.exists():
+            os.replace(target, saved_school)
+            moved.append((target, saved_school))
+        if staged_school.is_dir():
+            os.replace(staged_school, target)
+            created.append(target)
+        if staged_provincial is None:
+            return
+        provincial = media / "provincial"
+        restored_names = set()
+        if staged_provincial.is_dir():
+            for path in sorted(staged_provincial.rglob("*")):
+                if not path.is_file():
+                    continue
+                name = path.relative_to(staged_provincial).as_posix()
+                restored_names.add(name)
+                destination = provincial / name
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if destination.exists():
+                    aside = scratch / "replaced-provincial" / name
+                    aside.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(destination, aside)
+                    moved.append((destination, aside))
+                created.append(destination)
+                shutil.copy2(path, destination)
+    except OSError as exc:
+        put_back = True
+        for path in reversed(created):
+            try:
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+            except OSError:
+                put_back = False
+        for original, aside in reversed(moved):
+            try:
+                os.replace(aside, original)
+            except OSError:
+                put_back = False
+        where = f"备份 {source} 中的 files/ 目录"
+        if put_back:
+            raise FilesNotRestored(
+                f"数据库已恢复，但学校的文件未能替换（{type(exc).__name__}：{exc.strerror or exc}），"
+                f"学校现有的文件保持原样。备份中的文件在{where}，请排除故障后把它们复制到 {target} "
+                f"和 {media / 'provincial'}。") from exc
+        raise FilesNotRestored(
+            f"数据库已恢复，但学校的文件未能替换（{type(exc).__name__}：{exc.strerror or exc}），"
+            f"且原有文件未能全部放回：原有文件保留在 {scratch}，备份中的文件在{where}。请人工处理。",
+            keep_scratch=True) from exc
+    # all in place: the old provincial files the backup does not have go (they were the replaced records')
+    for name in old_files:
+        if name not in restored_names:
+            (provincial / name).unlink(missing_ok=True)
+
+
+def _forget_outbox_tasks(schema: str, shared: dict, current_applications: list[int]) -> None:
+    """The outbox rows of the data being replaced go with it: the school's own tasks (its schema)
+    and the income tasks of its subsidy applications. Left "completed", they would make the task of
+    a rewound application count as done (outbox keys are "once per key, ever"): disbursed again,
+    its income would never reach the school's books. Under --as the new schema has none."""
+    keys = {income_key(pk) for pk in current_applications}
+    keys |= {income_key(int(row["id"])) for row in shared.get("subsidies.Application", [])}
+    OutboxMessage.objects.filter(Q(schema_name=schema) | Q(key__in=sorted(keys))).delete()
 
 
 def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:
@@ -450,7 +549,7 @@ def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:
         raise BackupRefused(f"学校名称“{row['name']}”已被使用，未做任何更改。")
     if copy or School.objects.filter(pk=row["id"]).exists():
         del row["id"]  # a new id from the sequence
-    _insert_row(School._meta.db_table, row)
+    _insert_row(School._meta.db_table, row, School)
     if "id" in row:
         _advance_sequence(School._meta.db_table)
     school = School.objects.get(slug=slug)
@@ -460,17 +559,37 @@ def _new_school_row(row: dict, *, slug: str, schema: str, copy: bool) -> School:
     return school
 
 
-def _insert_row(table: str, row: dict) -> None:
-    """Insert one public row from its row_to_json form (columns the table no longer has are dropped)."""
+def _database_refusal(exc: DatabaseError) -> str:
+    """The Chinese refusal for a database error during a restore: which table (and column), never
+    the error's detail, which can quote the row's values (personal data)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    table, column = getattr(diag, "table_name", None), getattr(diag, "column_name", None)
+    where = f"数据表“{table}”" + (f"的列“{column}”" if column else "") if table else "数据库"
+    return (f"恢复失败：{where}拒绝了备份中的数据（{type(exc).__name__}），"
+            f"可能是备份来自较旧的版本、缺少后来新增的必填列；已全部撤销，未做任何更改。")
+
+
+def _insert_row(table: str, row: dict, model=None) -> None:
+    """Insert one public row from its row_to_json form (columns the table no longer has are dropped).
+
+    Columns the table has and the row lacks (a backup older than the migration that added them)
+    get the model field's default, as the migration gave the rows that existed then; without one
+    they are left to the database (NULL, or its own default)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT column_name FROM information_schema.columns "
                        "WHERE table_schema = 'public' AND table_name = %s", [table])
         columns = {r[0] for r in cursor.fetchall()}
+        row = dict(row)
+        for field in model._meta.concrete_fields if model is not None else ():
+            if field.column in columns and field.column not in row and (field.has_default() or not field.null):
+                default = field.get_default()
+                if default is not None:
+                    row[field.column] = default  # written as JSON below (default=str: dates, Decimals)
         names = [c for c in row if c in columns]
         quoted = ", ".join(f'"{c}"' for c in names)
         cursor.execute(f'INSERT INTO public."{table}" ({quoted}) SELECT {quoted} '
                        f'FROM json_populate_record(NULL::public."{table}", %s::json)',
-                       [json.dumps({c: row[c] for c in names})])
+                       [json.dumps({c: row[c] for c in names}, default=str)])
 
 
 def _restore_domains(school: School, rows: list[dict], *, slug: str, copy: bool) -> None:
@@ -517,7 +636,7 @@ def _replace_school_records(school: School, shared: dict, backed_pk: int) -> tup
     for label in labels:
         model = apps.get_model(label)
         table = model._meta.db_table
-        fks = [f for f in model._meta.concrete_fields if f.many_to_one]
+        fks = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
         for row in shared.get(label, []):
             row = dict(row)
             keep = True
@@ -542,7 +661,7 @@ def _replace_school_records(school: School, shared: dict, backed_pk: int) -> tup
             if not keep:
                 skipped[label] = skipped.get(label, 0) + 1
                 continue
-            _insert_row(table, row)
+            _insert_row(table, row, model)
             inserted[label].add(row["id"])
         if inserted[label]:
             _advance_sequence(table)
@@ -574,10 +693,17 @@ def backup_every_school(*, keep_days: int | None = None) -> dict[str, str]:
     for school in schools(status=School.Status.ACTIVE).order_by("slug"):
         try:
             result = school_backup(school=school)
-        except (DomainError, OSError, subprocess.SubprocessError) as exc:
-            outcome[school.slug] = f"失败：{getattr(exc, 'message', exc)}"
-            continue
-        prune_backups(slug=school.slug, keep_days=keep_days)
-        outcome[school.slug] = str(result.path)
+            prune_backups(slug=school.slug, keep_days=keep_days)
+        except DomainError as exc:  # our own refusals: a Chinese message without personal data
+            logger.warning("学校 %s 的夜间备份失败：%s", school.slug, type(exc).__name__)
+            outcome[school.slug] = f"失败：{exc.message}"
+        except Exception as exc:  # noqa: BLE001 — a database or disk error in one school must not stop the others
+            # only the type: the text of a database error can quote the school's rows
+            logger.error("学校 %s 的夜间备份失败：%s", school.slug, type(exc).__name__)
+            outcome[school.slug] = f"失败：{type(exc).__name__}"
+        else:
+            outcome[school.slug] = str(result.path)
+        finally:
+            connection.set_schema_to_public()
     return outcome
 

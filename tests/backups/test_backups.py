@@ -13,6 +13,7 @@ import json
 import shutil
 import tarfile
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,23 @@ from django.utils import timezone
 
 from shared.honours.models import HonourCampaign, Nomination, NominationAttachment
 from shared.stats.models import SchoolStats
+from shared.subsidies.models import Application, Programme
+from shared.subsidies.services import income_key
 from tenants.audit.models import AuditRecord
 from tenants.backups import services
-from tenants.backups.selectors import rows_as_json, rows_digest, schema_catalog, table_checksums
-from tenants.backups.services import SCHOOL_RECORDS, NOT_SCHOOL_RECORDS
+from tenants.backups.selectors import (
+    rows_as_json,
+    rows_digest,
+    schema_catalog,
+    schema_tables,
+    table_checksums,
+)
+from tenants.backups.services import NOT_SCHOOL_RECORDS, SCHOOL_RECORDS
 from tenants.models import Domain, School
 from tenants.notices.models import Notice, NoticeAttachment
+from tenants.outbox.models import OutboxMessage
 from tenants.services import school_provision
+from tenants.slugs import schema_name_for
 from tests.conftest import in_schema
 from tests.members.factories import a_member
 
@@ -76,11 +87,16 @@ def school_with_data(committed_db):
     slug = f"bk{uuid.uuid4().hex[:8]}"
     made = [slug]
     campaign_ids = []
+    programme_ids = []
+    outbox_keys = []
 
     def cleanup():
+        OutboxMessage.objects.filter(key__in=outbox_keys).delete()
         for name in made:
+            OutboxMessage.objects.filter(schema_name=schema_name_for(name)).delete()
             _drop_school(name)
         HonourCampaign.objects.filter(pk__in=campaign_ids).delete()
+        Programme.objects.filter(pk__in=programme_ids).delete()
 
     committed_db.append(cleanup)
     with transaction.atomic():
@@ -102,7 +118,13 @@ def school_with_data(committed_db):
     nomination = Nomination.objects.create(campaign=campaign, school=school, nominee_name="李四",
                                            deeds="事迹", submitted_by="admin")
     NominationAttachment(nomination=nomination, name="事迹.txt", size=12).file.save("事迹.txt", ContentFile("事迹材料".encode()))
+    programme = Programme.objects.create(year=2026, title=f"测试补助{slug}", pool=Decimal("123456789012.34"),
+                                         opens_at=timezone.now(), closes_at=timezone.now())
+    programme_ids.append(programme.pk)
+    Application.objects.create(programme=programme, school=school, project="教工之家",
+                               amount_requested=Decimal("9876543210.99"), submitted_by="admin")
     school.made = made
+    school.outbox_keys = outbox_keys
     return school
 
 
@@ -125,8 +147,16 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
 
     archive = _backup(school)
     assert archive.parent == Path(settings.BACKUP_DIR) / school.slug
-    manifest = services._check_backup(_unpacked(archive, tmp_path / "a"))
+    # only the account running the backups can read them
+    assert archive.parent.stat().st_mode & 0o777 == 0o700 and archive.stat().st_mode & 0o777 == 0o600
+    unpacked = _unpacked(archive, tmp_path / "a")
+    manifest = services._check_backup(unpacked)
     assert manifest["slug"] == school.slug and manifest["created_at"].endswith("+08:00")
+    # the provincial rows as stored digest as recorded, amounts exact (Decimal, never float)
+    stored = json.loads((unpacked / "shared.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    assert {label: rows_digest(rows) for label, rows in stored.items()} == {
+        label: entry["sha256"] for label, entry in manifest["shared"].items()}
+    assert Decimal(stored["subsidies.Application"][0]["amount_requested"]) == Decimal("9876543210.99")
     assert manifest["tables"] == before["tables"]
     assert any(name.startswith("files/provincial/honours/") for name in manifest["files"])
 
@@ -151,6 +181,18 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
     NominationAttachment.objects.filter(nomination__school=school).delete()
     SchoolStats.objects.filter(school=school).update(members_total=3)
     assert table_checksums(school.schema_name) != before["tables"]
+    # ... and its application was disbursed since: its income task is done, and a task of the school's
+    (application,) = Application.objects.filter(school=school)
+    application.status, application.allocated_amount = Application.Status.DISBURSED, Decimal("5000.00")
+    application.save()
+    done = timezone.now()
+    OutboxMessage.objects.create(key=income_key(application.pk), task="shared.subsidies.tasks.record_subsidy_income",
+                                 args=[application.pk], schema_name="public", completed_at=done)
+    OutboxMessage.objects.create(key=f"test:{school.slug}", task="tenants.test", schema_name=school.schema_name,
+                                 completed_at=done)
+    other = OutboxMessage.objects.create(key=f"test:{school.slug}:other", task="tenants.test",
+                                         schema_name=school.schema_name + "x", completed_at=done)
+    school.outbox_keys += [income_key(application.pk), other.key]
 
     with pytest.raises(CommandError, match="已存在.*--force"):
         call_command("restore_school", str(archive))
@@ -165,6 +207,86 @@ def test_round_trip_as_a_copy_then_forced_back_onto_the_original(school_with_dat
     assert attachment.file.read().decode() == "事迹材料"
     assert AuditRecord.objects.filter(target_type="tenants.school", target_id=str(school.pk),
                                       reason__startswith="从备份恢复（覆盖现有数据）").exists()
+    # the application is back as it was backed up (amounts exact), and so is its outbox: nothing,
+    # so a disbursement now sends the income task again; another school's rows are not touched
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED and application.allocated_amount is None
+    assert application.amount_requested == Decimal("9876543210.99")
+    assert not OutboxMessage.objects.filter(key__in=[income_key(application.pk), f"test:{school.slug}"]).exists()
+    assert OutboxMessage.objects.filter(pk=other.pk).exists()
+
+
+def _edited(archive: Path, into: Path, *, manifest=None, shared=None) -> Path:
+    """The backup unpacked and changed consistently: an edited shared.json gets its new checksum in
+    the manifest, so the checks before the transaction pass."""
+    folder = _unpacked(archive, into)
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if shared:
+        rows = json.loads((folder / "shared.json").read_text(encoding="utf-8"))
+        shared(rows)
+        (folder / "shared.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        data["files"]["shared.json"] = hashlib.sha256((folder / "shared.json").read_bytes()).hexdigest()
+    if manifest:
+        manifest(data)
+    (folder / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_a_forced_restore_failing_after_the_schema_is_dropped_leaves_the_school_as_it_was(school_with_data,
+                                                                                           tmp_path):
+    school = school_with_data
+    media = Path(settings.MEDIA_ROOT)
+    archive = _backup(school)
+    # the school moves on after its backup, so a restore that went through would show
+    a_member(school, name="赵六")
+    (media / school.schema_name / "later.txt").write_text("备份之后的文件", encoding="utf-8")
+    connection.set_schema_to_public()
+    SchoolStats.objects.filter(school=school).update(members_total=3)
+
+    def state():
+        connection.set_schema_to_public()
+        return {"tables": table_checksums(school.schema_name), "files": _files(media / school.schema_name),
+                "school": rows_as_json(School._meta.db_table, [school.pk]), "provincial": _provincial_state(school)}
+
+    before = state()
+
+    def forget_year(rows):  # a required column missing from the backup's row, one without default
+        del rows["stats.SchoolStats"][0]["year"]
+
+    def wrong_table(data):  # the replayed rows will not match the manifest
+        data["tables"]["members_member"]["md5"] = "0" * 32
+
+    for folder, message in [(_edited(archive, tmp_path / "a", manifest=wrong_table), "与备份清单不一致.*members_member"),
+                            (_edited(archive, tmp_path / "b", shared=forget_year),
+                             "数据表“stats_schoolstats”的列“year”.*已全部撤销")]:
+        with pytest.raises(CommandError, match=message):
+            call_command("restore_school", str(folder), "--force")
+        assert state() == before
+
+    # the database restored, then a file cannot be put in place (a plain file where the backup has
+    # a folder): refused saying so, and the school keeps all its current files, none half-swapped
+    provincial = media / "provincial" / "honours" / school.slug
+    (provincial / "zz").write_text("挡路的文件", encoding="utf-8")
+    blocked = _unpacked(archive, tmp_path / "d")
+    (blocked / "files" / "provincial" / "honours" / school.slug / "zz").mkdir(parents=True)
+    (blocked / "files" / "provincial" / "honours" / school.slug / "zz" / "y.txt").write_text("新", encoding="utf-8")
+    data = json.loads((blocked / "manifest.json").read_text(encoding="utf-8"))
+    data["files"][f"files/provincial/honours/{school.slug}/zz/y.txt"] = hashlib.sha256("新".encode()).hexdigest()
+    (blocked / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    provincial_files = _files(provincial)
+    with pytest.raises(CommandError, match="数据库已恢复，但学校的文件未能替换.*现有的文件保持原样"):
+        call_command("restore_school", str(blocked), "--force")
+    assert _files(media / school.schema_name) == before["files"] and _files(provincial) == provincial_files
+    assert not list(media.glob(".restore-*"))
+
+    # an older backup whose rows lack columns that have a default since: restored with the default
+    def forget_defaults(rows):
+        for column in ("new_members", "members_by_status"):
+            del rows["stats.SchoolStats"][0][column]
+
+    call_command("restore_school", str(_edited(archive, tmp_path / "c", shared=forget_defaults)), "--force")
+    stats = SchoolStats.objects.get(school=school)
+    assert (stats.members_total, stats.new_members, stats.members_by_status) == (2, 0, {})
 
 
 def _refused_with_nothing_made(archive_or_dir, slug, message):
@@ -202,13 +324,19 @@ def test_bad_backups_are_refused_and_change_nothing(school_with_data, tmp_path):
     _refused_with_nothing_made(truncated, target, "备份文件已损坏")
 
     # onto an existing slug without --force; and --as onto an existing slug, even with --force
-    before = table_checksums(school.schema_name)
+    def guilin():  # not its rows' checksums: committed tests running alongside write to guilin
+        connection.set_schema_to_public()
+        row = School.objects.get(slug="guilin")
+        return (rows_as_json(School._meta.db_table, [row.pk]), schema_tables(row.schema_name),
+                sorted(Domain.objects.filter(tenant=row).values_list("domain", flat=True)))
+
+    before, guilin_before = table_checksums(school.schema_name), guilin()
     with pytest.raises(CommandError, match="已存在"):
         call_command("restore_school", str(archive))
     with pytest.raises(CommandError, match="--as 只能恢复为一个新的站点"):
         call_command("restore_school", str(archive), "--as", "guilin", "--force")
     assert table_checksums(school.schema_name) == before
-    assert table_checksums("school_guilin") != before
+    assert guilin() == guilin_before  # the school whose slug --as named is untouched
 
 
 def test_nightly_backups_cover_every_active_school_and_keep_the_configured_days(committed_db, settings, tmp_path,
@@ -244,6 +372,7 @@ def test_every_link_from_a_provincial_table_to_a_school_is_classified():
     listed = {label for label, _ in SCHOOL_RECORDS}
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if field.many_to_one and (field.related_model is School or field.related_model._meta.label in listed):
-                if model._meta.label not in listed:
-                    assert (model._meta.label, field.name) in NOT_SCHOOL_RECORDS, (model._meta.label, field.name)
+            points = field.related_model is School or (field.related_model
+                                                       and field.related_model._meta.label in listed)
+            if (field.many_to_one or field.one_to_one) and points and model._meta.label not in listed:
+                assert (model._meta.label, field.name) in NOT_SCHOOL_RECORDS, (model._meta.label, field.name)
