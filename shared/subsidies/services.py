@@ -274,7 +274,8 @@ def application_disburse(*, application: Application, by) -> Application:
               fields=["disbursed_at"])
         schema = application.school.schema_name
         emit("subsidy.disbursed", webhook_events.subsidy_data(application), school=application.school)
-        outbox_enqueue(task=INCOME_TASK, args=[application.pk], key=income_key(application.pk), schema=schema)
+        outbox_enqueue(task=INCOME_TASK, args=[application.pk], key=income_key(application.pk), schema=schema,
+                       rearm=True)  # disbursed again (after a restore rewound it): the income is due again
     return application
 
 
@@ -300,14 +301,17 @@ def income_key(application_id: int) -> str:
 
 def application_income_recorded(*, application_id: int, entry_id: int) -> Application:
     """The school's receipt (written by its income task, in its schema): the entry is in its books.
-    The first receipt stays; a task that runs again changes nothing."""
+    The first receipt stays; a task that runs again changes nothing — unless the entry is another
+    one (the school was restored from a backup without it and the task wrote it again): then the
+    receipt names the entry that is in the books now."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
-        if application.income_recorded_at is None:
+        if application.income_recorded_at is None or application.income_entry_id != entry_id:
+            before = application.income_entry_id
             application.income_recorded_at, application.income_entry_id = timezone.now(), entry_id
             application.save(update_fields=["income_recorded_at", "income_entry_id"])
             audit_record(actor=None, action="update", target=application,
-                         changes={"income_entry_id": [None, entry_id]},
+                         changes={"income_entry_id": [before, entry_id]},
                          reason=f"学校已入账：上级补助收入 {application.allocated_amount} 元")
     return application
 

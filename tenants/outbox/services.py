@@ -21,11 +21,15 @@ logger = logging.getLogger(__name__)
 
 
 def outbox_enqueue(*, task: str, args=(), kwargs=None, key: str | None = None,
-                   schema: str | None = None) -> OutboxMessage:
+                   schema: str | None = None, rearm: bool = False) -> OutboxMessage:
     """Ask for ``task`` to run in ``schema`` (default: the connection's) once this transaction
     commits. Rolled back, nothing is sent. ``key`` names the effect: enqueuing a key again returns
     the existing row, and the task runs its effect at most once per key. ``args``/``kwargs`` are ids
-    (JSON), never personal data: the row is readable from every schema."""
+    (JSON), never personal data: the row is readable from every schema.
+
+    ``rearm``: a key whose row is already completed is made due again (the change was made anew,
+    e.g. an application disbursed again after a restore rewound it); the task's own idempotency
+    (not the row) then decides whether there is anything left to do."""
     _task(task)  # a misspelt task name fails here, in the change, not later in a worker
     schema = schema or connection.schema_name
     key = key or f"{task}:{uuid.uuid4().hex}"
@@ -34,6 +38,9 @@ def outbox_enqueue(*, task: str, args=(), kwargs=None, key: str | None = None,
                                                      kwargs=dict(kwargs or {}), schema_name=schema)],
                                       ignore_conflicts=True)
     message = OutboxMessage.objects.get(key=key)
+    if rearm and message.completed_at is not None:
+        _rearm(key)
+        message.refresh_from_db()
     if message.completed_at is None:
         transaction.on_commit(lambda: outbox_publish(keys=[key]))
     return message
@@ -143,12 +150,23 @@ def outbox_retry_failed() -> int:
     ).update(deliveries=0, available_at=timezone.now())
 
 
+def _rearm(key: str) -> int:
+    """A completed row made due again, as if new: deliveries back to 0 (a fresh request gets the
+    whole OUTBOX_MAX_DELIVERIES), attempts kept (the row's history), the last error forgotten."""
+    return OutboxMessage.objects.filter(key=key, completed_at__isnull=False).update(
+        completed_at=None, deliveries=0, sent_at=None, last_error="", available_at=timezone.now())
+
+
 def outbox_send_now(*, task: str, args=(), kwargs=None, key: str, schema: str) -> OutboxMessage:
     """An operator's "send again": the row for ``key`` (made now if the change predates the outbox)
-    is published at once, not after a commit; a completed row sends nothing — its work is done."""
+    is published at once, not after a commit. A completed row is re-armed and sent too: the operator
+    asks because the effect is missing (a school restored from a backup), and the task is idempotent
+    on its own (the subsidy income by its source_ref), so a resend of work that is there writes
+    nothing."""
     _task(task)
     OutboxMessage.objects.bulk_create([OutboxMessage(key=key, task=task, args=list(args),
                                                      kwargs=dict(kwargs or {}), schema_name=schema)],
                                       ignore_conflicts=True)
+    _rearm(key)
     outbox_publish(keys=[key], force=True)
     return OutboxMessage.objects.get(key=key)

@@ -112,3 +112,42 @@ def test_the_relay_runs_on_beat_and_outbox_status_reports(settings, capsys):
     call_command("outbox_status", "--retry-failed")
     captured = capsys.readouterr()
     assert "已安排 1 条" in captured.err and '"failed": 0' in captured.out
+
+
+def test_an_operators_resend_of_a_completed_row_runs_the_task_again_and_books_once(
+        guilin, province, django_capture_on_commit_callbacks):
+    from shared.subsidies.services import application_resend_income
+
+    application = allocated_application(guilin)
+    admin = make_user(province, [Role.PROVINCE_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        application_disburse(application=application, by=admin)
+    key = income_key(application.pk)
+    first = OutboxMessage.objects.get(key=key)
+    assert first.completed_at is not None and first.deliveries == 1
+    # 重新发送入账任务 on a completed row: re-armed, sent, run (completed anew), still one entry
+    application_resend_income(application=Application.objects.get(pk=application.pk), by=admin)
+    row = OutboxMessage.objects.get(key=key)
+    assert row.completed_at is not None and row.completed_at > first.completed_at and row.deliveries == 1
+    with in_schema(guilin):
+        assert LedgerEntry.objects.filter(source_ref=f"subsidy:{application.pk}").count() == 1
+
+
+def test_a_re_disbursement_after_a_restore_books_the_missing_entry(guilin, province,
+                                                                   django_capture_on_commit_callbacks):
+    application = allocated_application(guilin)
+    admin = make_user(province, [Role.PROVINCE_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        application_disburse(application=application, by=admin)
+    key = income_key(application.pk)
+    assert OutboxMessage.objects.get(key=key).completed_at is not None
+    # a restore rewound both: the school's books lost the entry, the application is allocated again
+    with in_schema(guilin):
+        LedgerEntry.objects.filter(source_ref=f"subsidy:{application.pk}").delete()
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.ALLOCATED, disbursed_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_disburse(application=Application.objects.get(pk=application.pk), by=admin)
+    with in_schema(guilin):
+        entry = LedgerEntry.objects.get(source_ref=f"subsidy:{application.pk}")
+    assert OutboxMessage.objects.get(key=key).completed_at is not None
+    assert Application.objects.get(pk=application.pk).income_entry_id == entry.pk  # the receipt names it
