@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -6,6 +8,8 @@ from shared.subsidies.models import Application
 from tenants.finance.models import IncomeCategory, LedgerEntry
 from tenants.finance.services import ledger_record_platform_entry
 from tenants.outbox.tasks import OutboxSchoolTask
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(base=OutboxSchoolTask, name="shared.subsidies.tasks.record_subsidy_income",
@@ -23,6 +27,15 @@ def record_subsidy_income(application_id: int) -> bool:
     if application.school.schema_name != connection.schema_name:
         raise RuntimeError("补助入账任务只能在申报学校的架构中运行。")
     with transaction.atomic():
+        # locked: the status checked is the status the entry is booked under
+        application = Application.objects.select_for_update(of=("self",)).select_related(
+            "programme", "school").get(pk=application_id)
+        if application.status not in (Application.Status.DISBURSED, Application.Status.REPORTED) \
+                or application.disbursed_at is None:
+            # a stale message (the application was rewound by a restore, or never disbursed): no
+            # income for money not paid; ids and status only in the log
+            logger.warning("补助入账任务跳过：申请 %s 状态为 %s，未拨付。", application.pk, application.status)
+            return False
         entry, created = ledger_record_platform_entry(
             source_ref=f"subsidy:{application.pk}", kind=LedgerEntry.Kind.INCOME,
             category=IncomeCategory.HIGHER_SUBSIDY, amount=application.allocated_amount,

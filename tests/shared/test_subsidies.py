@@ -292,3 +292,21 @@ def test_the_income_task_leaves_the_schools_receipt_once(guilin, province_admin,
                                           reason__startswith="学校已入账")
     assert len(receipts) == 1 and "guilin" in receipts[0].actor_name  # the school's own task wrote it
     assert province_admin.get(f"/api/v1/subsidies/applications/{pk}/").json()["income_recorded_at"]
+
+
+def test_a_stale_income_message_for_an_application_not_disbursed_books_nothing(guilin):
+    programme = a_programme()
+    application = Application.objects.create(programme=programme, school=guilin, project="教工之家活动室改造",
+                                              amount_requested=Decimal("30000.00"), submitted_by="t",
+                                              status=Application.Status.ALLOCATED,
+                                              allocated_amount=Decimal("30000.00"))
+    with in_schema(guilin):
+        assert record_subsidy_income.delay(application.pk).get() is False
+        assert not LedgerEntry.objects.filter(source_ref=f"subsidy:{application.pk}").exists()
+    # disbursed status without a disbursement time (data a restore left half-way): refused too
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.DISBURSED)
+    with in_schema(guilin):
+        assert record_subsidy_income.delay(application.pk).get() is False
+        assert not LedgerEntry.objects.exists()
+    application.refresh_from_db()
+    assert application.income_recorded_at is None
