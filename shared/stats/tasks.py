@@ -1,5 +1,8 @@
+import uuid
+
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from shared.stats.services import compute_current_school, rollup_schools, years_to_roll_up
@@ -13,7 +16,10 @@ def rollup_school(year: int) -> int:
     return compute_current_school(year=year).pk
 
 
-@shared_task(name="shared.stats.tasks.rollup_schools")
+# OutboxTask: rollup_all sends its chunks through the outbox (a chunk the filesystem broker deleted
+# when a worker fetched it, the worker then killed, is sent again by the relay); its rows and the
+# row's "done" commit together, so a redelivered chunk does not roll up twice.
+@shared_task(base=OutboxTask, name="shared.stats.tasks.rollup_schools")
 def rollup_schools_task(schemas: list[str], years: list[int]) -> int:
     """The figures of several schools, computed together (shared/stats/services.py rollup_schools).
     Only schools still active when it runs: the list was made when it was sent."""
@@ -23,14 +29,23 @@ def rollup_schools_task(schemas: list[str], years: list[int]) -> int:
 
 # OutboxTask: a roll-up a provincial admin asked for goes through the outbox (the dashboard's
 # 立即重新统计, POST /api/v1/stats/refresh/); beat's nightly one is a plain message.
-@shared_task(base=OutboxTask, name="shared.stats.tasks.rollup_all")
-def rollup_all(year: int | None = None) -> int:
+@shared_task(bind=True, base=OutboxTask, name="shared.stats.tasks.rollup_all")
+def rollup_all(self, year: int | None = None) -> int:
     """Nightly and on demand: the active schools' figures of the year, STATS_ROLLUP_SCHOOLS_PER_TASK
     schools per task (several workers share the region). Without a year: this year (and, in January,
-    the last one — see years_to_roll_up)."""
+    the last one — see years_to_roll_up).
+
+    The chunks are outbox messages written in one transaction (within the outbox's own when this
+    run came from it): this run's "done" and its chunks commit together. Their keys are this task's
+    id (its outbox key) and the chunk's index, so a redelivered rollup_all never doubles them."""
+    from tenants.outbox.services import outbox_enqueue
+
     years = [year] if year else years_to_roll_up(timezone.localdate())
     schemas = active_school_schemas()
     step = settings.STATS_ROLLUP_SCHOOLS_PER_TASK
-    for start in range(0, len(schemas), step):
-        rollup_schools_task.apply_async(args=(schemas[start:start + step], years))
+    parent = self.request.id or f"rollup_all:{uuid.uuid4().hex}"
+    with transaction.atomic():
+        for index, start in enumerate(range(0, len(schemas), step)):
+            outbox_enqueue(task="shared.stats.tasks.rollup_schools", args=[schemas[start:start + step], years],
+                           key=f"{parent}:chunk:{index}")
     return len(schemas)

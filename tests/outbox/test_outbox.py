@@ -151,3 +151,20 @@ def test_a_re_disbursement_after_a_restore_books_the_missing_entry(guilin, provi
         entry = LedgerEntry.objects.get(source_ref=f"subsidy:{application.pk}")
     assert OutboxMessage.objects.get(key=key).completed_at is not None
     assert Application.objects.get(pk=application.pk).income_entry_id == entry.pk  # the receipt names it
+
+
+def test_a_roll_up_sends_its_chunks_through_the_outbox(guilin, huzhou, settings, tmp_path,
+                                                       django_capture_on_commit_callbacks):
+    from tenants.selectors import active_school_schemas
+
+    settings.STATS_ROLLUP_SCHOOLS_PER_TASK = 1
+    schemas = active_school_schemas()
+    task = current_app.tasks["shared.stats.tasks.rollup_all"]
+    with filesystem_broker(tmp_path) as folder, django_capture_on_commit_callbacks(execute=True):
+        task.apply(args=[2026], task_id="rollup-parent")
+    chunks = OutboxMessage.objects.filter(key__startswith="rollup-parent:chunk:").order_by("pk")
+    # one row per school, sent once; a worker killed after fetching one leaves it for the relay
+    assert [row.key for row in chunks] == [f"rollup-parent:chunk:{i}" for i in range(len(schemas))]
+    assert [row.args for row in chunks] == [[[schema], [2026]] for schema in schemas]
+    assert all(row.deliveries == 1 and row.completed_at is None for row in chunks)
+    assert len(queued_files(folder)) == len(schemas)
