@@ -95,20 +95,39 @@ def page_not_found(request, exception=None, *args, **kwargs):
     return error_response(request, 404, API_NOT_FOUND if wants_json(request) else None)
 
 
+# SQLSTATEs of "the server is away or will not take us now": a connection exception (class 08),
+# an administrator's or a crash's shutdown, a server still starting (57P01/57P02/57P03), no
+# connection slot left (53300). Other OperationalErrors (disk full, out of memory, a lock not
+# available, a statement too complex…) come from a live server: a 500 with its traceback.
+_AWAY_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
+
+
 def database_unavailable(exc: BaseException | None) -> bool:
     """Is ``exc`` the database being away (a lost or refused connection), as opposed to a query
     that failed on a live server? Django wraps psycopg2's errors and keeps the original as the
-    cause. A cancelled statement or a deadlock is an OperationalError too, but the server is up."""
+    cause: an InterfaceError (the connection already closed) is away; an OperationalError is away
+    when it has no SQLSTATE (libpq's own: the connection lost or refused) or one of the above."""
     from django.db import InterfaceError, OperationalError
 
-    if not isinstance(exc, (OperationalError, InterfaceError)):
-        return False
-    try:
-        from psycopg2 import errors as pg_errors
-    except ImportError:  # pragma: no cover - psycopg2 is a dependency
+    if isinstance(exc, InterfaceError):
         return True
+    if not isinstance(exc, OperationalError):
+        return False
     original = exc.__cause__ or exc
-    return not isinstance(original, (pg_errors.QueryCanceled, pg_errors.TransactionRollbackError))
+    code = getattr(original, "pgcode", None) or _sqlstate_of_class(type(original))
+    if code is None:
+        return True
+    return code.startswith("08") or code in _AWAY_SQLSTATES
+
+
+def _sqlstate_of_class(cls: type) -> str | None:
+    """The SQLSTATE psycopg2 maps to its error class ``cls`` (an error raised with a code always
+    carries it as pgcode; this is for one made without, by the class alone)."""
+    try:
+        from psycopg2._psycopg import sqlstate_errors
+    except ImportError:  # pragma: no cover - psycopg2 internals
+        return None
+    return next((code for code, mapped in sqlstate_errors.items() if mapped is cls), None)
 
 
 def database_unavailable_response(request, exc: BaseException) -> HttpResponse:

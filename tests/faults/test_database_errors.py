@@ -21,12 +21,23 @@ def test_lost_and_refused_connections_are_the_database_away():
     assert database_unavailable(_wrapped(OperationalError, psycopg2.OperationalError("server closed the connection")))
     assert database_unavailable(_wrapped(InterfaceError, psycopg2.InterfaceError("connection already closed")))
     assert database_unavailable(_wrapped(OperationalError, psycopg2.errors.AdminShutdown("terminating connection")))
+    assert database_unavailable(_wrapped(OperationalError, psycopg2.errors.CrashShutdown("crash")))
+    assert database_unavailable(_wrapped(OperationalError, psycopg2.errors.CannotConnectNow("starting up")))
+    assert database_unavailable(_wrapped(OperationalError, psycopg2.errors.TooManyConnections("too many")))
+    assert database_unavailable(_wrapped(OperationalError, psycopg2.errors.ConnectionFailure("08006")))
 
 
 def test_a_cancelled_statement_or_a_deadlock_is_not():
     assert not database_unavailable(_wrapped(OperationalError, psycopg2.errors.QueryCanceled("statement timeout")))
     assert not database_unavailable(_wrapped(OperationalError, psycopg2.errors.DeadlockDetected("deadlock")))
     assert not database_unavailable(ValueError("x"))
+
+
+def test_a_live_server_refusing_a_statement_is_a_server_error_not_the_database_away():
+    # psycopg2 raises these as OperationalError too, but the server is up: retrying will not help
+    for error in (psycopg2.errors.DiskFull, psycopg2.errors.OutOfMemory, psycopg2.errors.LockNotAvailable,
+                  psycopg2.errors.StatementTooComplex, psycopg2.errors.ProgramLimitExceeded):
+        assert not database_unavailable(_wrapped(OperationalError, error("on a live server"))), error
     assert not database_unavailable(None)
 
 
@@ -47,3 +58,15 @@ def test_the_handler_answers_503_in_chinese_for_api_and_pages():
         raise ValueError("not the database")
     except ValueError:
         assert server_error(factory.get("/api/v1/me/")).status_code == 500
+
+
+def test_a_real_limit_error_from_the_live_test_server_is_not_the_database_away(db):
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:  # a savepoint: the test goes on
+            cursor.execute("SELECT " + ", ".join(["1"] * 1700))  # more than 1664 columns: 54011
+    except OperationalError as exc:
+        assert exc.__cause__.pgcode == "54011" and not database_unavailable(exc)
+    else:
+        raise AssertionError("the server accepted 1700 columns")
