@@ -22,10 +22,13 @@ class Stopped(Exception):
     """Ctrl-C (or SIGTERM) came while a setup step ran: stop instead of starting the next one."""
 
 
-# Set by the signal handlers of main(): the launcher has been asked to stop.
+# Set by the signal handlers of main(): the launcher has been asked to stop (when), and by which signal.
 _stop_requested: list[float] = []
-# A setup step still running this long after a stop request did not get the signal (it went to
-# the launcher alone, e.g. `kill <pid>`, not a terminal's Ctrl-C to the group): it is sent one.
+_stop_signal: list[int] = []
+# A stop by SIGTERM (`kill <pid>`) reaches the launcher alone: a setup step still running this long
+# after it is sent a SIGINT. A terminal's Ctrl-C already reached the whole foreground group, the
+# step included: a second SIGINT could break into its own KeyboardInterrupt handling (a traceback
+# instead of its Chinese message), so none is sent.
 STEP_SIGNAL_GRACE = 3.0
 
 
@@ -44,7 +47,8 @@ def manage(*args: str) -> None:
         except subprocess.TimeoutExpired:
             waited = time.monotonic() - _stop_requested[0] if _stop_requested else 0
             if waited > STEP_SIGNAL_GRACE and not forwarded:
-                child.send_signal(signal.SIGINT)
+                if _stop_signal[:1] != [signal.SIGINT]:
+                    child.send_signal(signal.SIGINT)
                 forwarded = True
             elif waited > STEP_SIGNAL_GRACE + 30:
                 # Killing is safe for the data: the server rolls back what the step had not committed.
@@ -101,9 +105,11 @@ def main() -> int:
     base_domain = os.environ.setdefault("BASE_DOMAIN", "localhost")
     embedded_dir = None
     _stop_requested.clear()
+    _stop_signal.clear()
 
-    def request_stop(*_):
+    def request_stop(signum, _frame):
         if not _stop_requested:
+            _stop_signal.append(signum)
             _stop_requested.append(time.monotonic())
 
     # From the start: a Ctrl-C while the database starts must still stop it (in shutdown()).
