@@ -78,3 +78,13 @@ def table_count(schema: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", [schema])
         return cursor.fetchone()[0]
+
+
+def prepare_data(env: dict) -> None:
+    """What `make run` does before it starts its processes (collectstatic aside: local settings
+    serve static files from the apps' folders); bench/api.py and bench/soak.py both start so."""
+    for args in (("migrate", "-v", "0"), ("seed_demo",), ("rollup_stats", "--if-due")):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"  manage.py {' '.join(args)}: {time.perf_counter() - started:.1f} s", flush=True)

@@ -56,6 +56,7 @@ from urllib.parse import urlencode
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from bench.common import prepare_data  # noqa: E402
 from config.launcher import BIN, gunicorn_command, wait_until_healthy  # noqa: E402
 
 DATABASE = "eduunion_bench_soak"
@@ -84,16 +85,6 @@ def environment(port: int, fresh: bool) -> tuple[dict[str, str], Path, Path]:
                BASE_DOMAIN="localhost", MEDIA_ROOT=str(own / "media"), STATIC_ROOT=str(own / "static"),
                BROKER_DIR=str(own / "broker"), PORT=str(port))
     return env, own, pgdata
-
-
-def prepare_data(env: dict) -> None:
-    """What `make run` does before it starts its processes (collectstatic aside: local settings
-    serve static files from the apps' folders)."""
-    for args in (("migrate", "-v", "0"), ("seed_demo",), ("rollup_stats", "--if-due")):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        print(f"  manage.py {' '.join(args)}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
 @dataclass

@@ -128,3 +128,31 @@ def replay_snapshot(snapshot, schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
         cursor.execute(sql)
+
+
+def schema_catalog(schema: str) -> dict:
+    """Everything about a schema that migrations decide, with the schema name taken out: what a school
+    cloned from the template, migrated in a batch or restored from a backup must share with the
+    original (tests/tenants/test_template.py, test_migrating_batched.py, tests/backups/)."""
+    def rows(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [schema])
+            return sorted(tuple(str(v).replace(schema, "S") for v in row) for row in cursor.fetchall())
+
+    return {
+        "columns": rows("""SELECT table_name, column_name, data_type, character_maximum_length,
+                                  is_nullable, column_default, is_identity, identity_generation
+                           FROM information_schema.columns WHERE table_schema = %s"""),
+        "constraints": rows("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(c.oid)
+                               FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+                               WHERE n.nspname = %s"""),
+        "indexes": rows("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s"),
+        "sequences": rows("""SELECT sequencename, start_value, increment_by, last_value
+                             FROM pg_sequences WHERE schemaname = %s"""),
+        "migrations": rows("SELECT app, name FROM {}.django_migrations WHERE %s IS NOT NULL".format(
+            '"' + schema + '"')),
+        "content_types": rows("SELECT app_label, model FROM {}.django_content_type WHERE %s IS NOT NULL"
+                              .format('"' + schema + '"')),
+        "permissions": rows("SELECT codename FROM {}.auth_permission WHERE %s IS NOT NULL"
+                            .format('"' + schema + '"')),
+    }

@@ -36,29 +36,6 @@ def table_checksums(schema: str) -> dict[str, dict]:
     return result
 
 
-def schema_catalog(schema: str) -> dict:
-    """Everything about a schema that migrations decide, with the schema name taken out (the same
-    comparison tests/tenants/test_template.py makes between a cloned and a migrated school)."""
-    def rows(sql):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [schema])
-            return sorted(tuple(str(v).replace(schema, "S") for v in row) for row in cursor.fetchall())
-
-    quoted = '"' + schema + '"'
-    return {
-        "columns": rows("""SELECT table_name, column_name, data_type, character_maximum_length,
-                                  is_nullable, column_default, is_identity, identity_generation
-                           FROM information_schema.columns WHERE table_schema = %s"""),
-        "constraints": rows("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(c.oid)
-                               FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-                               WHERE n.nspname = %s"""),
-        "indexes": rows("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s"),
-        "sequences": rows("""SELECT sequencename, start_value, increment_by, last_value
-                             FROM pg_sequences WHERE schemaname = %s"""),
-        "migrations": rows(f"SELECT app, name FROM {quoted}.django_migrations WHERE %s IS NOT NULL"),
-    }
-
-
 def rows_as_json(table: str, pks) -> list[dict]:
     """Rows of a public table exactly as stored (encrypted columns stay encrypted), ordered by id.
 

@@ -34,7 +34,6 @@ from tenants.backups import services
 from tenants.backups.selectors import (
     rows_as_json,
     rows_digest,
-    schema_catalog,
     schema_tables,
     table_checksums,
 )
@@ -44,6 +43,7 @@ from tenants.notices.models import Notice, NoticeAttachment
 from tenants.outbox.models import OutboxMessage
 from tenants.services import school_provision
 from tenants.slugs import schema_name_for
+from tenants.template import schema_catalog
 from tests.conftest import in_schema
 from tests.members.factories import a_member
 

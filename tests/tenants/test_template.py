@@ -1,35 +1,10 @@
 """A school made from the template snapshot is indistinguishable from a migrated one."""
-from django.db import connection
 
 from tenants import template
 from tenants.models import TemplateSnapshot
 from tenants.services import school_provision
 
-
-def catalog(schema: str) -> dict:
-    """Everything about a schema that migrations decide, with the schema name taken out."""
-    def rows(sql):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [schema])
-            return sorted(tuple(str(v).replace(schema, "S") for v in row) for row in cursor.fetchall())
-
-    return {
-        "columns": rows("""SELECT table_name, column_name, data_type, character_maximum_length,
-                                  is_nullable, column_default, is_identity, identity_generation
-                           FROM information_schema.columns WHERE table_schema = %s"""),
-        "constraints": rows("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(c.oid)
-                               FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-                               WHERE n.nspname = %s"""),
-        "indexes": rows("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s"),
-        "sequences": rows("""SELECT sequencename, start_value, increment_by, last_value
-                             FROM pg_sequences WHERE schemaname = %s"""),
-        "migrations": rows("SELECT app, name FROM {}.django_migrations WHERE %s IS NOT NULL".format(
-            '"' + schema + '"')),
-        "content_types": rows("SELECT app_label, model FROM {}.django_content_type WHERE %s IS NOT NULL"
-                              .format('"' + schema + '"')),
-        "permissions": rows("SELECT codename FROM {}.auth_permission WHERE %s IS NOT NULL"
-                            .format('"' + schema + '"')),
-    }
+catalog = template.schema_catalog
 
 
 def test_template_and_migrated_schools_have_identical_catalogs():
