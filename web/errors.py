@@ -135,13 +135,19 @@ def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
     the message of a failed query could quote its parameters (personal data)."""
     logger.warning("database unavailable (%s) during %s %s", type(exc).__name__, request.method, request.path)
     if request.path.startswith("/healthz"):
-        # The health check's own shape, for a failure before its view ran (the host lookup).
-        response = chinese_json({"status": "error", "database": f"error: {type(exc).__name__}",
-                                 "detail": DATABASE_UNAVAILABLE}, status=503)
+        # The health check's own body (broker included), for a failure before its view ran (the
+        # host lookup), so a monitor reads an outage the same way whichever step met it first.
+        from api.views.health import health_report
+
+        body, _ = health_report(database=f"error: {type(exc).__name__}")
+        response = chinese_json(body, status=503)
     else:
         # Without the request's context: its processors would query the database again.
         response = error_response(request, 503, DATABASE_UNAVAILABLE, with_context=False)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    # Django logs every answer of handler500 at ERROR with the exception's traceback, whose
+    # message may quote a query's parameters; the warning above is this outage's one line.
+    response._has_been_logged = True
     return response
 
 

@@ -54,6 +54,7 @@ def test_the_handler_answers_503_in_chinese_for_api_and_pages():
     assert json.loads(api.content)["detail"].startswith("数据库暂时不可用")
     assert page.status_code == 503 and "数据库暂时不可用" in page.content.decode()
     assert health.status_code == 503 and json.loads(health.content)["database"] == "error: OperationalError"
+    assert set(json.loads(health.content)) == {"status", "database", "broker", "detail"}
     try:
         raise ValueError("not the database")
     except ValueError:

@@ -149,6 +149,7 @@ def test_a_database_restart_fails_only_the_requests_it_catches(private_server, s
     assert status == 503
     body = json.loads(text)
     assert body["status"] == "error" and body["database"].startswith("error") and "数据库" in body["detail"]
+    assert body["broker"] == "ok"  # the same body as the health view's: a monitor reads every key
     assert _is_chinese_503_json(site.get("/api/v1/me/", token=True))
     status, headers, text = site.get("/")
     assert status == 503 and "数据库暂时不可用" in text
@@ -164,3 +165,8 @@ def test_a_database_restart_fails_only_the_requests_it_catches(private_server, s
     assert json.loads(answers[0][2])["username"] == "admin"
     assert json.loads(answers[16][2]) == {"status": "ok", "database": "ok", "broker": "ok"}
     assert site.workers() == workers
+    # The outage was logged one line per request, without tracebacks (a failed query's message may
+    # quote personal data) and without Django's ERROR "Service Unavailable" records.
+    log = (private_server.root / "gunicorn.log").read_text()
+    assert "database unavailable (" in log
+    assert "Traceback" not in log and "Service Unavailable" not in log
