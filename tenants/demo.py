@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -53,8 +54,8 @@ def school_seeders() -> list[Callable[[School], None]]:
     from tenants.healthchecks.demo import seed_health_checks
     from tenants.members.demo import seed_members
     from tenants.mutualaid.demo import seed_mutual_aid
-    from tenants.retirement.demo import seed_retirement
     from tenants.notices.demo import seed_notices
+    from tenants.retirement.demo import seed_retirement
     from tenants.trips.demo import seed_trips
     from tenants.workplan.demo import seed_workplan
 
@@ -85,21 +86,25 @@ def seed_demo(stdout=None) -> list[School]:
         _ensure_admin(Role.PROVINCE_ADMIN, "省教育工会管理员")
     schools = []
     for slug, name, short_name, region in DEMO_SCHOOLS:
-        school = School.objects.filter(slug=slug).first()
-        if school is None:
-            school = school_provision(slug=slug, name=name, short_name=short_name, region=region,
-                                      by=None, admin_username="admin",
-                                      admin_password=demo_password()).school
-            if stdout:
-                stdout.write(f"已开通演示学校 {name}")
-        with schema_context(school.schema_name):
-            _ensure_admin(Role.UNION_ADMIN, f"{name}工会管理员")
-            for seeder in school_seeders():
-                seeder(school)
+        # A school and all its demo content in one transaction: a Ctrl-C half-way through seeding
+        # leaves it whole or absent, never a school whose seeders would trip over their own rows.
+        with transaction.atomic():
+            school = School.objects.filter(slug=slug).first()
+            provisioned = school is None
+            if provisioned:
+                school = school_provision(slug=slug, name=name, short_name=short_name, region=region,
+                                          by=None, admin_username="admin",
+                                          admin_password=demo_password()).school
+            with schema_context(school.schema_name):
+                _ensure_admin(Role.UNION_ADMIN, f"{name}工会管理员")
+                for seeder in school_seeders():
+                    seeder(school)
+        if provisioned and stdout:
+            stdout.write(f"已开通演示学校 {name}")
         schools.append(school)
     from shared.demo import seed_province
 
-    with schema_context(province.schema_name):
+    with transaction.atomic(), schema_context(province.schema_name):
         seed_province({school.slug: school for school in schools}, demo_password())
     _roll_up_statistics(schools)
     return schools
