@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.html import escape
 
+from tenants.health import RETRY_AFTER_SECONDS, health_response
 from tenants.http import chinese_json
 
 logger = logging.getLogger("eduunion.errors")
@@ -37,9 +38,6 @@ DETAILS = {
 }
 API_NOT_FOUND = "没有这个接口。"
 DATABASE_UNAVAILABLE = "数据库暂时不可用（可能正在重启或维护），请稍后重试。"
-# Seconds a client is asked to wait after a 503 for a database that went away: a restart of the
-# server takes a few seconds, and the next request reconnects by itself (CONN_HEALTH_CHECKS).
-DATABASE_RETRY_AFTER = 5
 
 
 def wants_json(request) -> bool:
@@ -135,16 +133,13 @@ def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
     the message of a failed query could quote its parameters (personal data)."""
     logger.warning("database unavailable (%s) during %s %s", type(exc).__name__, request.method, request.path)
     if request.path.startswith("/healthz"):
-        # The health check's own body (broker included), for a failure before its view ran (the
+        # The health check's own answer (broker included), for a failure before its view ran (the
         # host lookup), so a monitor reads an outage the same way whichever step met it first.
-        from api.views.health import health_report
-
-        body, _ = health_report(database=f"error: {type(exc).__name__}")
-        response = chinese_json(body, status=503)
+        response = health_response(database=f"error: {type(exc).__name__}")
     else:
         # Without the request's context: its processors would query the database again.
         response = error_response(request, 503, DATABASE_UNAVAILABLE, with_context=False)
-    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # Django logs every answer of handler500 at ERROR with the exception's traceback, whose
     # message may quote a query's parameters; the warning above is this outage's one line.
     response._has_been_logged = True
