@@ -155,11 +155,11 @@ def test_a_re_disbursement_after_a_restore_books_the_missing_entry(guilin, provi
 
 def test_a_roll_up_sends_its_chunks_through_the_outbox(guilin, huzhou, settings, tmp_path,
                                                        django_capture_on_commit_callbacks):
+    from shared.stats.tasks import rollup_all as task  # imported: registered whatever ran before
     from tenants.selectors import active_school_schemas
 
     settings.STATS_ROLLUP_SCHOOLS_PER_TASK = 1
     schemas = active_school_schemas()
-    task = current_app.tasks["shared.stats.tasks.rollup_all"]
     with filesystem_broker(tmp_path) as folder, django_capture_on_commit_callbacks(execute=True):
         task.apply(args=[2026], task_id="rollup-parent")
     chunks = OutboxMessage.objects.filter(key__startswith="rollup-parent:chunk:").order_by("pk")
