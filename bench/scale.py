@@ -19,6 +19,8 @@ school spent on hashing would say nothing about scale). Then, at N:
               auth, tenant middleware), REQUESTS requests spread over min(N, REQUEST_SCHOOLS)
               different schools on ONE database connection: p50/p95 and that backend's memory
               (VmRSS/RssAnon from /proc and PostgreSQL's own memory-context total) before/after
+  requests10  the same over only 10 of the N schools: the access pattern of a 10-school region, so
+              "p95 at N vs p95 at 10" compares the size of the region, not warm vs cold caches
   noop        `manage.py migrate` with nothing to apply (fresh process)
   onenew      `manage.py migrate` with one new migration (bench/migrate.py's probe: a RunSQL
               creating a table in every school), removed again afterwards
@@ -53,7 +55,7 @@ MEMBERS_PER_SCHOOL = 5
 PROVISION_RUNS = 5
 REQUESTS = 1000
 REQUEST_SCHOOLS = 1000
-ALL = ["provision", "requests", "unbounded", "noop", "onenew", "rollup", "dump"]
+ALL = ["provision", "requests", "requests10", "unbounded", "noop", "onenew", "rollup", "dump"]
 PASSWORD = "Bench-pass-2026"
 
 
@@ -233,8 +235,9 @@ def backend_memory() -> dict:
             "rss_mib": status.get("VmRSS"), "anon_mib": status.get("RssAnon")}
 
 
-def measure_requests(limit: int | None = None) -> dict:
-    """``limit``: DB_MAX_SCHOOLS_PER_CONNECTION for this pass (None: the setting's)."""
+def measure_requests(limit: int | None = None, spread: int = REQUEST_SCHOOLS) -> dict:
+    """``limit``: DB_MAX_SCHOOLS_PER_CONNECTION for this pass (None: the setting's); ``spread``: over
+    how many different schools the requests go."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -243,8 +246,8 @@ def measure_requests(limit: int | None = None) -> dict:
     from tenants.slugs import domain_for
 
     slugs = sorted(School.objects.filter(slug__regex=r"^s[0-9]{5}$").values_list("slug", flat=True))
-    step = max(1, len(slugs) // REQUEST_SCHOOLS)
-    chosen = slugs[::step][:REQUEST_SCHOOLS]
+    step = max(1, len(slugs) // spread)
+    chosen = slugs[::step][:spread]
     client = Client()
 
     def get(slug):
@@ -347,7 +350,7 @@ def table_lines(results: dict) -> list[str]:
     if "provision_ms" in results:
         lines.append(f"| whole `school_provision` (median of {PROVISION_RUNS}) | {results['provision_ms']:.0f} ms "
                      f"({results['provision_runs']}) |")
-    for key in ("requests", "unbounded"):
+    for key in ("requests", "requests10", "unbounded"):
         if key not in results:
             continue
         r = results[key]
@@ -407,6 +410,8 @@ def main() -> None:
             results.update(measure_provision())
         elif name == "requests":
             results["requests"] = measure_requests()
+        elif name == "requests10":
+            results["requests10"] = measure_requests(spread=10)
         elif name == "unbounded":
             results["unbounded"] = measure_requests(limit=0)
         elif name == "noop":
