@@ -1,9 +1,18 @@
-"""bench/rollup.py N — the nightly statistics roll-up over N schools, each with members and books.
+"""bench/rollup.py N [--keep] — the nightly statistics roll-up over N schools, each with members and books.
 
-The real Celery tasks run in this process (eager), one per school in its own schema, exactly the
-code the worker runs; the broker's own latency is not part of the figure.
+The real Celery tasks run in this process (eager): `rollup_all` and the `rollup_schools` chunks it
+sends through the outbox, exactly the code the worker runs; the broker's own latency is not part of
+the figure. One process: the figure per school is what one worker process spends; a region of 5,000
+on a `celery worker --concurrency 2` takes about 5,000 × that ÷ 2 (bench/scale.py `rollup` measures it).
+
+--keep: reuse the database of an earlier run (`eduunion_bench` on .data/pg-bench) and only add the
+schools it lacks, so before/after comparisons read the same data and the fill is paid once.
+
+Printed: wall time per school, this process's CPU per school (time.process_time: the Python part,
+which the shared machine's load does not inflate as much) and the load average around the run.
 """
 import datetime
+import os
 import random
 import sys
 import time
@@ -14,44 +23,80 @@ from common import make_school_schema, setup_django
 MEMBERS_PER_SCHOOL = 200
 
 
-def main(count: int) -> None:
+def _keep_database() -> None:
+    """BENCH_DATABASE_URL at the embedded bench server's `eduunion_bench`, created if missing."""
+    from config import embedded_db
+
+    url = embedded_db.start(embedded_db.DATA_DIR / "pg-bench", database="eduunion_bench")
+    os.environ["BENCH_DATABASE_URL"] = url
+
+
+def _fill(slug: str, rng: random.Random, year: int) -> None:
+    """One school: members and approved and pending books, different per school."""
+    from django_tenants.utils import schema_context
+
+    from tenants.finance.models import LedgerEntry
+    from tenants.members.models import Branch, Member
+
+    with schema_context(f"school_{slug}"):
+        branch = Branch.objects.create(name="机关")
+        Member.objects.bulk_create([
+            Member(name=f"会员{n}", gender="male", employee_number=f"E{n:05d}", branch=branch,
+                   employment_type=rng.choice(["staff", "contract", "agency"]),
+                   join_date=datetime.date(rng.randint(2000, year), 9, 1),
+                   status=rng.choice(["active"] * 8 + ["retired", "left"]))
+            for n in range(MEMBERS_PER_SCHOOL)])
+        LedgerEntry.objects.bulk_create([
+            LedgerEntry(kind=kind, category=category, amount=Decimal(rng.randint(50, 900)),
+                        occurred_on=datetime.date(year, 1 + n % 12, 1), description="账目",
+                        status=rng.choice(["approved", "approved", "pending"]), recorded_by="bench")
+            for n in range(24)
+            for kind, category in [rng.choice([("expense", "activities"), ("expense", "rights"),
+                                               ("income", "dues")])]])
+
+
+def main(count: int, keep: bool) -> None:
+    if keep:
+        _keep_database()
     setup_django()
     from django.db import connection
-    from django_tenants.utils import schema_context
 
     from config.celery import app
     from shared.stats.models import SchoolStats
     from shared.stats.tasks import rollup_all
-    from tenants.finance.models import LedgerEntry
-    from tenants.members.models import Branch, Member
+    from tenants.models import School
 
     app.conf.task_always_eager = True
-    rng = random.Random(3)
-    started = time.perf_counter()
     year = datetime.date.today().year
-    for i in range(count):
-        make_school_schema(f"r{i:04d}", use_template=True)
-        with schema_context(f"school_r{i:04d}"):
-            branch = Branch.objects.create(name="机关")
-            Member.objects.bulk_create([
-                Member(name=f"会员{n}", gender="male", employee_number=f"E{n:05d}", branch=branch,
-                       employment_type=rng.choice(["staff", "contract", "agency"]),
-                       join_date=datetime.date(rng.randint(2000, year), 9, 1),
-                       status=rng.choice(["active"] * 8 + ["retired", "left"]))
-                for n in range(MEMBERS_PER_SCHOOL)])
-            LedgerEntry.objects.bulk_create([
-                LedgerEntry(kind="expense", category="activities", amount=Decimal("100.00"),
-                            occurred_on=datetime.date(year, 1 + n % 12, 1), description="活动", status="approved",
-                            recorded_by="bench") for n in range(24)])
-    connection.set_schema_to_public()
-    print(f"schools: {count} with {MEMBERS_PER_SCHOOL} members each (set up in {time.perf_counter() - started:.1f} s)")
-
     started = time.perf_counter()
+    have = set(School.objects.values_list("slug", flat=True))
+    added = 0
+    for i in range(count):
+        slug = f"r{i:04d}"
+        if slug in have:
+            continue
+        make_school_schema(slug, use_template=True)
+        _fill(slug, random.Random(i), year)
+        added += 1
+        if added % 50 == 0:
+            print(f"  {added} schools added", flush=True)
+    connection.set_schema_to_public()
+    print(f"schools: {count} with {MEMBERS_PER_SCHOOL} members each ({added} added in "
+          f"{time.perf_counter() - started:.1f} s)", flush=True)
+
+    SchoolStats.objects.filter(year=year).delete()
+    load_before = os.getloadavg()
+    started, cpu = time.perf_counter(), time.process_time()
     sent = rollup_all(year)
-    elapsed = time.perf_counter() - started
-    assert sent == count == SchoolStats.objects.filter(year=year).count()
-    print(f"roll-up over {count} schools: {elapsed:.2f} s ({elapsed / count * 1000:.1f} ms per school)")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    load_after = os.getloadavg()
+    rows = SchoolStats.objects.filter(year=year).count()
+    assert sent == rows == School.objects.filter(status=School.Status.ACTIVE).count(), (sent, rows)
+    print(f"roll-up over {rows} schools: {elapsed:.2f} s ({elapsed / rows * 1000:.1f} ms per school, "
+          f"{cpu / rows * 1000:.1f} ms CPU per school in this process); load average "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(arguments[0]) if arguments else 500, keep="--keep" in sys.argv)

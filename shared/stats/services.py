@@ -101,27 +101,38 @@ def school_figures(*, year: int) -> dict:
 
 
 def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | None = None) -> int:
-    """The figures of ``years`` for every school of ``schemas``, computed together: each query of
-    :func:`school_figures` goes to the database once per batch of schools (tenants/crossschema.py),
-    the rows are written with one statement per batch. A school whose figures fail keeps its old
-    row (logged; the dashboard names it as not rolled up). Returns the number of schools rolled up."""
+    """The figures of ``years`` for every school of ``schemas``, read together (shared/stats/figures.py:
+    fixed querysets compiled once, each sent once per batch of schools, a reducer per school), the
+    rows written with one statement per 10 batches. A school whose figures fail keeps its old row
+    (logged; the dashboard names it as not rolled up). Returns the number of schools rolled up."""
     from django.conf import settings
 
-    from tenants.crossschema import for_many_schools
+    from shared.stats.figures import compiled_figures, figures_from_rows
+    from tenants.crossschema import rows_of_many_schools
 
     batch_size = batch_size or settings.STATS_ROLLUP_BATCH_SIZE
+    compiled = {(year, *key): query for year in years for key, query in compiled_figures(year).items()}
+    fields = [f.name for f in SchoolStats._meta.concrete_fields if f.name not in ("id", "school", "year")]
     done = 0
     for start in range(0, len(schemas), batch_size * 10):  # rows written every 10 batches
         part = schemas[start:start + batch_size * 10]
-        outcome = for_many_schools(lambda: {year: school_figures(year=year) for year in years}, part,
-                                   batch_size=batch_size)
+        outcome = rows_of_many_schools(compiled, part, batch_size=batch_size)
         for schema, error in outcome.failed.items():
             logger.error("roll-up failed for schema %s: %s", schema, error)
         ids = dict(School.objects.filter(schema_name__in=list(outcome.results)).values_list("schema_name", "pk"))
         now = timezone.now()
-        rows = [SchoolStats(school_id=ids[schema], year=year, computed_at=now, **figures[year])
-                for schema, figures in outcome.results.items() if schema in ids for year in years]
-        fields = [f.name for f in SchoolStats._meta.concrete_fields if f.name not in ("id", "school", "year")]
+        rows = []
+        for schema, answers in outcome.results.items():
+            if schema not in ids:
+                continue
+            try:
+                figures = {year: figures_from_rows({key[1:]: value for key, value in answers.items() if key[0] == year})
+                           for year in years}
+            except Exception:  # noqa: BLE001 — a school whose rows do not reduce keeps its old row
+                logger.exception("roll-up failed for schema %s", schema)
+                continue
+            rows.extend(SchoolStats(school_id=ids[schema], year=year, computed_at=now, **figures[year])
+                        for year in years)
         SchoolStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["school", "year"],
                                         update_fields=fields, batch_size=500)
         done += len({row.school_id for row in rows})

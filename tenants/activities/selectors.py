@@ -133,3 +133,18 @@ def year_figures(year: int) -> dict:
 
 def live(rows):
     return rows.filter(status__in=ACTIVE_STATES)
+
+
+# The statistics roll-up's reading of year_figures for many schools at once (shared/stats/figures.py)
+def rollup_querysets(year: int) -> dict:
+    held = activities_held(year)
+    return {"held": held.order_by().values("status").annotate(n=Count("id")),
+            "registrations": Registration.objects.filter(status=R.CONFIRMED, activity__in=held).order_by()
+            .values("status").annotate(participants=Count("id"),
+                                       attended=Count("id", filter=Q(checked_in_at__isnull=False)))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    return {"activities_held": sum(row["n"] for row in rows["held"]),
+            "activity_participants": sum(row["participants"] for row in rows["registrations"]),
+            "activity_attended": sum(row["attended"] for row in rows["registrations"])}

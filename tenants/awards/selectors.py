@@ -192,3 +192,15 @@ def ready_to_finalise(today=None):
     today = today or timezone.localdate()
     return (AwardCampaign.objects.filter(status=C.PUBLICIZING, publicity_ends_on__lt=today)
             .exclude(nominations__objections__status=O.OPEN))
+
+
+# The statistics roll-up's reading of awards_per_year's winners of one year for many schools at
+# once (shared/stats/figures.py)
+def rollup_querysets(year: int) -> dict:
+    return {"winners": AwardNomination.objects.filter(status=N.AWARDED, campaign__status=C.FINAL,
+                                                      campaign__year=year)
+            .order_by().values("status").annotate(n=Count("id"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    return {"award_winners": sum(row["n"] for row in rows["winners"])}

@@ -133,3 +133,15 @@ def care_history_for(user, member, limit: int = 20):
     if not user.has_role(*CARE_OFFICE):
         visits = visits.exclude(kind__in=CONFIDENTIAL_KINDS)
     return list(visits[:limit])
+
+
+# The statistics roll-up's reading of care_totals for many schools at once (shared/stats/figures.py)
+def rollup_querysets(year: int) -> dict:
+    return {"visits": counted_visits(year).order_by().values("status").annotate(count=Count("id"),
+                                                                               amount=Sum("amount"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    visits = rows["visits"]
+    return {"care_visits": sum(row["count"] for row in visits),
+            "care_amount": sum((row["amount"] or ZERO for row in visits), ZERO)}

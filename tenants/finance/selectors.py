@@ -154,3 +154,27 @@ def allowed_actions(entry: LedgerEntry, user) -> list[str]:
         # another area's entry is resubmitted by the office or the treasurer, a manual one by its recorder
         actions = [a for a in actions if a != "resubmit"]
     return actions
+
+
+# The province's statistics roll-up (shared/stats/figures.py) reads these figures of many schools
+# at once: a fixed queryset compiled once, and a reducer of one school's rows. They give what
+# budget_vs_actual gives its page (tests/shared/test_stats_batched.py compares the two).
+def rollup_querysets(year: int) -> dict:
+    start, end = year_bounds(year)
+    return {"approved": LedgerEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=end,
+                                                   status=LedgerEntry.Status.APPROVED)
+            .order_by().values("category").annotate(actual=Sum("amount"), entries=Count("id"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    """Approved income and expense of the year, and the approved money per category with entries:
+    budget_vs_actual's totals and rows (categories outside the accounting layout not counted)."""
+    sums = {row["category"]: row for row in rows["approved"]}
+    totals = {"income": ZERO, "expense": ZERO}
+    by_category = {}
+    for kind, category, _label in all_categories():
+        row = sums.get(category)
+        if row and row["entries"]:
+            totals[kind] += row["actual"] or ZERO
+            by_category[category] = str(row["actual"] or ZERO)
+    return {"income": totals["income"], "spent": totals["expense"], "money_by_category": by_category}

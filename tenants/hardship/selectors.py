@@ -49,3 +49,15 @@ def reviews_overdue():
 def open_cases_count() -> int:
     """Cases on the register (在册), for the statistics roll-up: a count, nothing personal."""
     return HardshipCase.objects.filter(status=HardshipCase.Status.ACTIVE).count()
+
+
+# The statistics roll-up's reading of open_cases_count for many schools at once (shared/stats/figures.py)
+def rollup_querysets(year: int) -> dict:
+    from django.db.models import Count
+
+    return {"open": HardshipCase.objects.filter(status=HardshipCase.Status.ACTIVE).order_by()
+            .values("status").annotate(n=Count("id"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    return {"hardship_cases": sum(row["n"] for row in rows["open"])}

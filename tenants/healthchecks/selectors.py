@@ -154,3 +154,36 @@ def coverage_workbook(year: int, branches=None) -> bytes:
         xlsx.append(missing, [member.branch.name, member.name, member.employee_number, member.get_gender_display(),
                               mask_phone(member.phone) if member.phone else ""])
     return xlsx.to_bytes(book)
+
+
+# The statistics roll-up's reading of coverage's totals for many schools at once
+# (shared/stats/figures.py). Who is eligible depends on the year's check (its settings about
+# retirees and 非编), so the members are counted under each of the four settings eligible_q knows,
+# and the reducer takes the count of the school's own check.
+_SETTINGS = [(retirees, contract) for retirees in (False, True) for contract in (False, True)]
+
+
+def rollup_querysets(year: int) -> dict:
+    from django.db.models import BooleanField, Exists, ExpressionWrapper
+
+    from tenants.healthchecks.services import eligible_q
+
+    checked = HealthCheckAssignment.objects.filter(health_check__year=year, attendance=Attendance.CHECKED,
+                                                   member=OuterRef("pk"))
+    under = {f"e{int(r)}{int(c)}": ExpressionWrapper(eligible_q(HealthCheck(include_retirees=r, include_contract=c)),
+                                                      output_field=BooleanField())
+             for r, c in _SETTINGS}
+    return {"check": HealthCheck.objects.filter(year=year).order_by().values("include_retirees", "include_contract"),
+            "members": Member.objects.order_by().annotate(
+                **under, active=ExpressionWrapper(Q(status=Member.Status.ACTIVE), output_field=BooleanField()),
+                checked=Exists(checked)).values(*under, "active", "checked").annotate(n=Count("id"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    check = rows["check"][0] if rows["check"] else None
+    if check is None:  # no check that year: the active members, none checked
+        return {"health_checked": 0, "health_eligible": sum(row["n"] for row in rows["members"] if row["active"])}
+    key = f"e{int(check['include_retirees'])}{int(check['include_contract'])}"
+    eligible = [row for row in rows["members"] if row[key]]
+    return {"health_checked": sum(row["n"] for row in eligible if row["checked"]),
+            "health_eligible": sum(row["n"] for row in eligible)}

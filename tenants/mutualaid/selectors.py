@@ -104,3 +104,13 @@ def office_queues() -> dict:
     claims = Claim.objects.select_related("enrolment__member", "category").order_by("created", "id")
     return {"to_review": claims.filter(status__in=(C.SUBMITTED, C.REVIEWED)),
             "to_pay": claims.filter(status=C.APPROVED)}
+
+
+# The statistics roll-up's reading of payouts_total for many schools at once (shared/stats/figures.py)
+def rollup_querysets(year: int) -> dict:
+    return {"paid": Claim.objects.filter(status=C.PAID, paid_on__year=year).order_by().values("status")
+            .annotate(total=Sum("approved_amount"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    return {"aid_payouts": sum((row["total"] or Decimal("0.00") for row in rows["paid"]), Decimal("0.00"))}

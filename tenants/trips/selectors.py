@@ -247,3 +247,15 @@ def travellers_per_year() -> dict[int, int]:
             .annotate(year=ExtractYear("batch__starts_on")).values("year").annotate(n=Count("id")))
     return {r["year"]: r["n"] for r in rows}
 
+
+
+# The statistics roll-up's reading of travellers_per_year's one year for many schools at once
+# (shared/stats/figures.py)
+def rollup_querysets(year: int) -> dict:
+    return {"travellers": TripApplication.objects.filter(status=A.CONFIRMED, batch__status=B.TRAVELLED,
+                                                         batch__starts_on__year=year)
+            .order_by().values("status").annotate(n=Count("id"))}
+
+
+def rollup_figures(rows: dict) -> dict:
+    return {"trip_travellers": sum(row["n"] for row in rows["travellers"])}
