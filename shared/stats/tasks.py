@@ -17,9 +17,12 @@ def rollup_school(year: int) -> int:
 
 
 # OutboxTask: rollup_all sends its chunks through the outbox (a chunk the filesystem broker deleted
-# when a worker fetched it, the worker then killed, is sent again by the relay); its rows and the
-# row's "done" commit together, so a redelivered chunk does not roll up twice.
-@shared_task(base=OutboxTask, name="shared.stats.tasks.rollup_schools")
+# when a worker fetched it, the worker then killed, is sent again by the relay; one completed is not
+# run again). Not in one transaction (outbox_atomic False): the reads of a chunk's hundreds of schools
+# would hold the locks on all their tables and indexes to its end and overflow the shared lock table
+# ("out of shared memory" after about 100 schools); each batch statement is its own transaction, and
+# a chunk run twice writes the same rows again.
+@shared_task(base=OutboxTask, outbox_atomic=False, name="shared.stats.tasks.rollup_schools")
 def rollup_schools_task(schemas: list[str], years: list[int]) -> int:
     """The figures of several schools, computed together (shared/stats/services.py rollup_schools).
     Only schools still active when it runs: the list was made when it was sent."""

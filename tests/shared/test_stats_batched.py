@@ -153,3 +153,25 @@ def test_a_school_missing_a_table_fails_alone_and_keeps_its_row(guilin, huzhou, 
     with in_schema(guilin):
         own = school_figures(year=year)
     assert own["spent"] and SchoolStats.objects.get(school=guilin, year=year).spent == own["spent"]
+
+
+def test_a_chunk_from_the_outbox_is_marked_done_and_not_run_again(guilin, huzhou):
+    """rollup_schools (a chunk of rollup_all) does not run in one transaction with its outbox row
+    (outbox_atomic False: the locks of hundreds of schools' reads would overflow the lock table, as
+    bench/rollup.py showed), yet it marks its row done and a completed chunk delivered again does nothing."""
+    from shared.stats.tasks import rollup_schools_task
+    from tenants.outbox.models import OutboxMessage
+
+    assert rollup_schools_task.outbox_atomic is False
+    year = timezone.localdate().year
+    schemas = [guilin.schema_name, huzhou.schema_name]
+    key = "rollup-test:chunk:0"
+    OutboxMessage.objects.create(key=key, task="shared.stats.tasks.rollup_schools", args=[schemas, [year]],
+                                 schema_name="public")
+    SchoolStats.objects.filter(year=year).delete()
+    assert rollup_schools_task.apply(args=[schemas, [year]], task_id=key).get() == 2
+    assert OutboxMessage.objects.get(key=key).completed_at is not None
+    assert SchoolStats.objects.filter(year=year, school__in=[guilin, huzhou]).count() == 2
+    SchoolStats.objects.filter(year=year).delete()
+    assert rollup_schools_task.apply(args=[schemas, [year]], task_id=key).get() is None  # redelivered
+    assert not SchoolStats.objects.filter(year=year).exists()
