@@ -32,8 +32,13 @@ _user_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
     with django_db_blocker.unblock():
+        from tests.browser import conftest as browser
+
+        if browser.wanted(request.session.items):
+            # the browser harness's database: a copy of the freshly migrated one, before the test schools
+            browser.copy_migrated_database()
         ensure_province()
         for slug, name in TEST_SCHOOLS.items():
             if not School.objects.filter(slug=slug).exists():
