@@ -215,7 +215,7 @@ class Stack:
 
 
 @pytest.fixture(scope="package")
-def chromium():
+def chromium(stack):  # after the stack: its database work cannot run inside Playwright's event loop
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
