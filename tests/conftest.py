@@ -32,8 +32,13 @@ _user_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
     with django_db_blocker.unblock():
+        from tests.browser import conftest as browser
+
+        if browser.wanted(request.session.items):
+            # the browser harness's database: a copy of the freshly migrated one, before the test schools
+            browser.copy_migrated_database()
         ensure_province()
         for slug, name in TEST_SCHOOLS.items():
             if not School.objects.filter(slug=slug).exists():
@@ -53,10 +58,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
             continue
         if "demo_region" in getattr(item, "fixturenames", ()):
-            # One worker runs them all, so each such module seeds the demo once, not once per worker.
+            # One worker runs them all, one after the other, so the run seeds the demo once (demo_region).
             item.add_marker(pytest.mark.xdist_group("demo"))
         if "committed_db" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.django_db)
+    # The tests wanting the demo last, one after the other, so a run without xdist seeds it once
+    # too (demo_region keeps it for the next test that wants it).
+    items.sort(key=lambda item: "demo_region" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(autouse=True)
@@ -69,28 +77,54 @@ def _back_to_public_after_each_test():
     cache.clear()
 
 
+# The demo region, seeded and kept open between the modules that want it (see demo_region).
+_demo_outer = []
+# The test pytest runs after the one being torn down (None at the end): read by demo_region's
+# teardown, which keeps the demo for a next module that asks for it too.
+_next_item = [None]
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    _next_item[0] = nextitem
+    yield
+
+
 @pytest.fixture(scope="module")
 def demo_region(django_db_setup, django_db_blocker):
-    """The README's demo (`seed_demo`), seeded once for the tests of a module that ask for it.
+    """The README's demo (`seed_demo`), seeded once for the tests that ask for it.
 
-    Seeding takes most of a minute on a busy machine, so a module pays it once: it is written in an
+    Seeding takes most of a minute on a busy machine, so it is paid once: it is written in an
     outer transaction that each test's own transaction nests in (as a savepoint), and that is rolled
-    back when the module's last test is done. Only modules whose every test wants the demo use it:
-    the demo stays in place until the module ends."""
+    back when a module's last test is done — unless the next test (another module's) asks for the
+    demo too, which then reuses it. The tests asking for it run one after the other (last without
+    xdist, in the "demo" group on one worker with it: pytest_collection_modifyitems), so a run
+    seeds the demo once, and a test that does not ask for it never sees it."""
     from django.core.management import call_command
     from django.db import transaction
 
+    if not _demo_outer:
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                call_command("seed_demo")
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+            finally:
+                connection.set_schema_to_public()
+            _demo_outer.append(outer)
+    yield
+    following = _next_item[0]
+    if following is not None and "demo_region" in getattr(following, "fixturenames", ()):
+        return
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo")
-            connection.set_schema_to_public()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            connection.set_schema_to_public()
+        outer = _demo_outer.pop()
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+        connection.set_schema_to_public()
 
 
 @pytest.fixture

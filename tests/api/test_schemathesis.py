@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 
-import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
@@ -20,11 +19,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 
-from shared.demo import seed_province
 from tenants.accounts.roles import Role
-from tenants.demo import school_seeders
-from tenants.services import school_provision
-from tests.conftest import anonymous_client, host_of, in_schema, make_user
+from tests.conftest import anonymous_client, host_of
 
 # A deeper run when hunting: FUZZ_EXAMPLES=50 pytest tests/api/test_schemathesis.py
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
@@ -65,26 +61,14 @@ def strategy(operation):
     return st.one_of(modes)
 
 
-@pytest.fixture
-def demo_data(province, guilin, huzhou, hnit):
-    """The demo records of the provincial layer and of guilin (the other schools stay empty:
-    seeding them too would double the setup time and reach no endpoint the run does not)."""
-    sxdtu = school_provision(slug="sxdtu", name="山西大同大学", by=None, admin_username="admin",
-                             admin_password="Demo-pass-2026").school
-    with in_schema(guilin):
-        for seeder in school_seeders():
-            seeder(guilin)
-    make_user(province, [Role.PROVINCE_ADMIN], username="admin")
-    with in_schema(province):
-        seed_province({"guilin": guilin, "huzhou": huzhou, "hnit": hnit, "sxdtu": sxdtu}, "Demo-pass-2026")
-
-
 def checks():
     by_name = {check.__name__: check for check in CHECKS.get_all()}
     return [by_name[name] for name in WANTED_CHECKS]
 
 
-def test_no_generated_request_gets_a_5xx_or_an_undocumented_answer(province, guilin, host_client, demo_data):
+def test_no_generated_request_gets_a_5xx_or_an_undocumented_answer(province, guilin, host_client, demo_region):
+    """On the demo region (tests/conftest.py demo_region, seeded once for every test that wants it):
+    the provincial layer and every school's demo records, which the generated ids reach."""
     failures = fuzz(province, host_client(province, [Role.PROVINCE_ADMIN]))
     failures += fuzz(guilin, host_client(guilin, [Role.UNION_ADMIN]))
     assert not failures, "\n\n".join(failures)

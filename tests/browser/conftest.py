@@ -1,7 +1,7 @@
 """The browser harness: the real stack, once per run of this folder, driven by Debian's Chromium.
 
-- A database of its own (`eduunion_browser` on the test server, dropped afterwards): `manage.py
-  migrate`, `manage.py seed_demo` — the demo schools and logins of the README — then gunicorn on a
+- A database of its own (`eduunion_browser` on the test server, dropped afterwards): a copy of the
+  freshly migrated test database, `manage.py migrate` on it, `manage.py seed_demo` — the demo schools and logins of the README — then gunicorn on a
   free loopback port with `make run`'s local settings
   (DEBUG off; tests/browser/settings.py only makes password hashing cheap).
   Chromium resolves `<slug>.localhost` to 127.0.0.1 by itself, so `site("guilin")` is
@@ -129,12 +129,53 @@ def _run(args, env, what):
         raise RuntimeError(f"{what} 失败：\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
+# Set by copy_migrated_database(): the harness's database is already a migrated copy.
+_copied = []
+
+
+def copy_migrated_database() -> None:
+    """Called by tests/conftest.py's django_db_setup right after `migrate` made the test database,
+    before the three test schools are provisioned: the harness's database becomes a copy of it
+    (CREATE DATABASE … TEMPLATE, about a second) instead of being migrated again (half a minute on
+    two cores). `migrate` still runs on the copy in `stack`, with the harness's settings, so the
+    database the site serves is the one a fresh `manage.py migrate` leaves (it adds the cache table
+    `make run`'s settings keep sessions' throttles in; the rest is already at head). If the copy
+    cannot be made (another session on the test database), `stack` migrates from scratch."""
+    import psycopg2
+    from django.db import connection
+
+    source = connection.settings_dict["NAME"]
+    if not source.startswith("test_"):  # pytest-django made no test database in this session
+        return
+    connection.close()  # a template database must have no sessions
+    try:
+        _admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        _admin_sql(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{source}"')
+    except psycopg2.Error as error:
+        warnings.warn(f"浏览器测试数据库未能从测试数据库复制，将重新迁移：{error}")
+        return
+    _copied.append(DATABASE)
+
+
+def wanted(items) -> bool:
+    """Whether this session runs browser tests (and can: Chromium and playwright are there)."""
+    here = Path(__file__).parent
+    return not missing_prerequisite() and any(here in Path(str(item.fspath)).parents for item in items)
+
+
 @pytest.fixture(scope="package")
-def stack():
+def stack(request):
     """The running site: its base port and a `site(slug)` helper."""
     started = time.monotonic()
-    _admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    _admin_sql(f'CREATE DATABASE "{DATABASE}"')
+    if any(item.get_closest_marker("django_db") for item in request.session.items):
+        # The session's other tests need the test database anyway (under xdist: this worker's
+        # next ones): made first, it is copied for the harness while fresh (copy_migrated_database).
+        # A run of browser tests alone makes no test database: the harness migrates its own.
+        request.getfixturevalue("django_db_setup")
+    if not _copied:
+        _admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        _admin_sql(f'CREATE DATABASE "{DATABASE}"')
+    _copied.clear()  # a later session's stack (none in one run) would start afresh
     scratch = Path(tempfile.mkdtemp(prefix="eduunion-browser-"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.browser.settings", "DATABASE_URL": _database_url(DATABASE),
            "DJANGO_DEBUG": "0", "BASE_DOMAIN": "localhost", "CELERY_BROKER_URL": "memory://",
@@ -174,7 +215,7 @@ class Stack:
 
 
 @pytest.fixture(scope="package")
-def chromium():
+def chromium(stack):  # after the stack: its database work cannot run inside Playwright's event loop
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
