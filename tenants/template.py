@@ -1,7 +1,7 @@
 """The template schema every new school is made from.
 
 `manage.py migrate` keeps the schema named by SCHOOL_TEMPLATE_SCHEMA at migration head and
-stores a pg_dump of it (structure, the rows migrations wrote, sequence positions) as a
+stores replayable SQL of it (tenants.schema_sql) (structure, the rows migrations wrote, sequence positions) as a
 TemplateSnapshot. Provisioning replays that SQL with the schema name rewritten, inside the
 caller's transaction: measured in bench/provision.py as several times faster than running the
 migrations, and the result is compared catalog-for-catalog with a migrated schema in
@@ -67,7 +67,17 @@ def _libpq_environment() -> dict[str, str]:
 
 
 def dump_schema_sql(schema: str) -> str:
-    """pg_dump of one schema (structure, data as INSERTs, sequence positions)."""
+    """Replayable SQL of one schema (structure, rows as INSERTs, sequence positions): written by
+    tenants.schema_sql from that schema's own catalog rows, in a time that does not grow with the
+    number of schools (pg_dump reads the whole database's catalog first)."""
+    from tenants.schema_sql import schema_sql
+
+    return schema_sql(schema)
+
+
+def pg_dump_schema_sql(schema: str) -> str:
+    """pg_dump of one schema, as snapshots and backups were made before tenants.schema_sql (kept
+    for bench/scale.py's comparison; not used by the application)."""
     result = subprocess.run(
         [_pg_dump_binary(), "--no-owner", "--no-privileges", "--no-comments", "--inserts",
          "--rows-per-insert=500", f"--schema={schema}"],
@@ -79,7 +89,12 @@ def dump_schema_sql(schema: str) -> str:
 
 
 def replayable_sql(dump: str, schema: str) -> str:
-    """Strip what would touch the session (SET, search_path, psql meta-commands, comments)."""
+    """Strip what would touch the session (SET, search_path, psql meta-commands, comments) from a
+    pg_dump (snapshots and backups made before tenants.schema_sql); the writer's own SQL has none."""
+    from tenants.schema_sql import HEADER
+
+    if dump.startswith(HEADER):
+        return dump
     kept = []
     for line in dump.splitlines():
         if (line.startswith(("--", "\\", "SET ", "SELECT pg_catalog.set_config("))
@@ -90,7 +105,16 @@ def replayable_sql(dump: str, schema: str) -> str:
 
 
 def rewrite_schema(sql: str, source: str, target: str) -> str:
-    return re.sub(rf'(?<![\w"]){re.escape(source)}\.', f'"{target}".', sql)
+    """Qualified names of ``source`` become ``target``'s. In tenants.schema_sql's SQL the rows (one
+    line each) are left exactly as they are: a value that happens to contain "<source>." is data."""
+    from tenants.schema_sql import HEADER, ROW_PREFIX
+
+    pattern = re.compile(rf'(?<![\w"]){re.escape(source)}\.')
+    replacement = f'"{target}".'
+    if not sql.startswith(HEADER):
+        return pattern.sub(replacement, sql)
+    return "".join(line if line.startswith(ROW_PREFIX) or source not in line else pattern.sub(replacement, line)
+                   for line in sql.splitlines(keepends=True))
 
 
 def refresh_snapshot():
@@ -103,7 +127,7 @@ def refresh_snapshot():
     existing = TemplateSnapshot.objects.filter(migrations_fingerprint=print_).first()
     if existing:
         return existing, False
-    sql = replayable_sql(dump_schema_sql(schema), schema)
+    sql = dump_schema_sql(schema)
     snapshot = TemplateSnapshot.objects.create(
         migrations_fingerprint=print_,
         migrations=sorted(f"{app}.{name}" for app, name in applied),

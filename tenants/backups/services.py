@@ -2,7 +2,9 @@
 
 A backup is one ``<slug>-<YYYYmmdd-HHMMSS>.tar.gz`` holding a folder of the same name:
 
-- ``schema.sql``: pg_dump of the school's schema (structure, rows as INSERTs, sequence positions);
+- ``schema.sql``: the school's schema as replayable SQL (structure, rows as INSERTs, sequence
+  positions), written by tenants.schema_sql; backups made before it hold a pg_dump of the schema
+  (plain SQL with --inserts), which a restore still reads (tenants.template.replayable_sql);
 - ``shared.json``: the school's rows in public tables (its School row, domains and the provincial
   records it submitted — SCHOOL_RECORDS below), each exactly as stored (row_to_json: encrypted
   columns stay encrypted);
@@ -11,8 +13,8 @@ A backup is one ``<slug>-<YYYYmmdd-HHMMSS>.tar.gz`` holding a folder of the same
 - ``manifest.json``: format and code version (every migration the schema had recorded), slug,
   schema, time, row count and md5 of every table, sha256 of every file.
 
-The schema dump, the table checksums and the public rows are read in one REPEATABLE READ
-transaction whose snapshot pg_dump shares (``--snapshot``): they describe the same instant.
+The schema's SQL, the table checksums and the public rows are read in one REPEATABLE READ
+transaction: they describe the same instant.
 """
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from tenants.backups.selectors import rows_as_json, rows_digest, table_checksums
 from tenants.errors import DomainError
 from tenants.models import Domain, School
 from tenants.outbox.models import OutboxMessage
+from tenants.schema_sql import SchemaNotWritable, write_schema_sql
 from tenants.slugs import domain_for, schema_name_for, slug_problem
 
 logger = logging.getLogger(__name__)
@@ -141,15 +143,14 @@ def _file_columns(model) -> list[str]:
     return [f.column for f in model._meta.concrete_fields if isinstance(f, FileField)]
 
 
-def _pg_dump(schema: str, snapshot: str, out: Path) -> None:
-    with open(out, "w", encoding="utf-8") as handle:
-        result = subprocess.run(
-            [template._pg_dump_binary(), "--no-owner", "--no-privileges", "--no-comments", "--inserts",
-             "--rows-per-insert=500", f"--schema={schema}", f"--snapshot={snapshot}"],
-            env=template._libpq_environment(), stdout=handle, stderr=subprocess.PIPE, text=True, check=False,
-        )
-    if result.returncode != 0:
-        raise DomainError(f"导出学校“{schema}”的数据库架构失败：{result.stderr.strip()[:500]}")
+def _write_schema(schema: str, out: Path) -> None:
+    """The schema's SQL, written in the caller's (REPEATABLE READ) transaction: the same instant as
+    the checksums. Reads only this schema's catalog rows (pg_dump read every school's)."""
+    try:
+        with open(out, "w", encoding="utf-8") as handle:
+            write_schema_sql(schema, handle)
+    except SchemaNotWritable as exc:
+        raise DomainError(f"导出学校“{schema}”的数据库架构失败：{exc}") from exc
 
 
 def school_backup(*, school: School, out_dir: Path | str | None = None, by=None) -> BackupResult:
@@ -196,12 +197,10 @@ def _write_backup(school: School, root: Path, created) -> dict:
         # Django is in autocommit here; this transaction is ours and only reads.
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
             cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
             if cursor.fetchone() is None:
                 raise BackupRefused(f"学校“{school.name}”的数据库架构不存在，无法备份。")
-            _pg_dump(schema, snapshot, root / "schema.sql")
+            _write_schema(schema, root / "schema.sql")
             tables = table_checksums(schema)
             migrations = sorted(f"{app}.{name}" for app, name in template.applied_migrations(schema))
             shared = {

@@ -2,8 +2,8 @@
 touches the original, bad backups are refused with nothing changed, and the nightly run keeps
 BACKUP_KEEP_DAYS of backups.
 
-pg_dump is a separate process and sees only committed rows, so these tests commit (committed_db)
-and drop what they made. Their schools are suspended from the start: other tests running at the
+A backup reads in its own REPEATABLE READ transaction and sees only committed rows, so these tests
+commit (committed_db) and drop what they made. Their schools are suspended from the start: other tests running at the
 same time count the active schools.
 """
 from __future__ import annotations
@@ -43,6 +43,7 @@ from tenants.notices.models import Notice, NoticeAttachment
 from tenants.outbox.models import OutboxMessage
 from tenants.services import school_provision
 from tenants.slugs import schema_name_for
+from tenants import schema_sql, template
 from tenants.template import schema_catalog
 from tests.conftest import in_schema
 from tests.members.factories import a_member
@@ -337,6 +338,25 @@ def test_bad_backups_are_refused_and_change_nothing(school_with_data, tmp_path):
         call_command("restore_school", str(archive), "--as", "guilin", "--force")
     assert table_checksums(school.schema_name) == before
     assert guilin() == guilin_before  # the school whose slug --as named is untouched
+
+
+def test_a_backup_made_with_pg_dump_before_the_schema_writer_still_restores(school_with_data, tmp_path):
+    """Backups made before tenants.schema_sql hold a pg_dump of the schema: a restore still reads them."""
+    school = school_with_data
+    before = {"tables": table_checksums(school.schema_name), "catalog": schema_catalog(school.schema_name)}
+    folder = _unpacked(_backup(school), tmp_path / "old")
+    assert (folder / "schema.sql").read_text(encoding="utf-8").startswith(schema_sql.HEADER)
+    # what the archive held until now: pg_dump --inserts of the (committed, unchanged) schema
+    (folder / "schema.sql").write_text(template.pg_dump_schema_sql(school.schema_name), encoding="utf-8")
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    data["files"]["schema.sql"] = hashlib.sha256((folder / "schema.sql").read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    copy_slug = f"{school.slug}-old"
+    school.made.append(copy_slug)
+    call_command("restore_school", str(folder), "--as", copy_slug)
+    copy = School.objects.get(slug=copy_slug)
+    assert table_checksums(copy.schema_name) == before["tables"]
+    assert schema_catalog(copy.schema_name) == before["catalog"]
 
 
 def test_nightly_backups_cover_every_active_school_and_keep_the_configured_days(committed_db, settings, tmp_path,
