@@ -26,7 +26,8 @@ class NavItem:
 def _unread_notices(user) -> int:
     from tenants.notices.selectors import unread_count
 
-    return unread_count(user)
+    counted_by_page = getattr(user, "_unread_notices", None)  # web.school.notices.remember_unread_notices
+    return unread_count(user) if counted_by_page is None else counted_by_page
 
 
 # The phone's bottom bar (owned by the member-portal pages): the five things a phone user needs

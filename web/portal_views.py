@@ -11,6 +11,7 @@ from tenants.personal_data import mask_phone
 from web.base import SchoolPage
 from web.nav import nav_for
 from web.school import area_portal_sections
+from web.todo import counted
 
 P = Proposal.Status
 
@@ -24,14 +25,16 @@ class MyPortal(SchoolPage):
         member = Member.objects.filter(user=user).select_related("branch", "group").first()
         delegateships = list(delegateships_of(user))
         todos = proposal_todos(user)
-        mine = proposals_of(user)
+        # the page shows number, 案由, status, proposer and 附议 count: not the co-proposers and departments
+        mine = proposals_of(user).prefetch_related(None)
+        proposal_count, proposals = counted(mine, 20)
         unread = notifications_of(user, unread=True).count()
         return self.render_page(
             member=member, phone=mask_phone(member.phone) if member else "",
             delegateships=delegateships,
-            proposals=mine[:20], proposal_count=mine.count(),
-            to_second=todos["to_second"][:10] if "to_second" in todos else [],
-            to_rate=todos["to_rate"] if "to_rate" in todos else [],
+            proposals=proposals, proposal_count=proposal_count,
+            to_second=todos["to_second"].prefetch_related(None)[:10] if "to_second" in todos else [],
+            to_rate=todos["to_rate"].prefetch_related(None) if "to_rate" in todos else [],
             suggestions=suggestions_visible_to(user).filter(submitted_by=user)[:10],
             unread=unread, unread_count=unread,  # the layout's badge too: one count, not two
             can_propose=any(d.congress.status != "closed" for d in delegateships),

@@ -232,6 +232,8 @@ urlpatterns = [
 def workbench_todos(user) -> list[Todo]:
     todos = []
     unread = list(q.unread_for(user)[:50])
+    if len(unread) < 50:
+        remember_unread_notices(user, len(unread))  # the nav badge's count, not asked again
     if unread:
         today = timezone.localdate()
         todos.append(Todo(
@@ -255,8 +257,15 @@ def portal_sections(user, member) -> list:
     latest = list(q.addressed_to(user)[:5])
     if not latest:
         return []
-    return [Section(template="web/notices/_portal.html",
-                    context={"latest": latest, "unread": q.unread_count(user)})]
+    unread = q.unread_count(user)
+    remember_unread_notices(user, unread)
+    return [Section(template="web/notices/_portal.html", context={"latest": latest, "unread": unread})]
+
+
+def remember_unread_notices(user, count: int) -> None:
+    """A page that just counted this person's unread notices hands the figure to the nav's badge
+    (web.nav), which would otherwise count them again while the layout renders."""
+    user._unread_notices = count
 
 
 def unread_notices(request) -> dict:
