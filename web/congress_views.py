@@ -43,9 +43,13 @@ def _delegate_congresses(user):
     return Congress.objects.filter(delegates__member__user=user).distinct()
 
 
-def _listed_congresses(user):
-    """The congresses whose proposals this person may see at all (for the list's filter)."""
-    return Congress.objects.filter(pk__in=proposals_visible_to(user, Proposal.objects.all()).values("congress_id")
+def _listed_congresses(user, visible=None):
+    """The congresses whose proposals this person may see at all (for the list's filter); ``visible``:
+    proposals_visible_to(user) when the caller built it already (building it is a good part of the
+    list page's time)."""
+    if visible is None:
+        visible = proposals_visible_to(user, Proposal.objects.all())
+    return Congress.objects.filter(pk__in=visible.values("congress_id")
                                    ).select_related("branch").order_by("branch_id", "-term", "-session")
 
 
@@ -54,6 +58,7 @@ class ProposalList(SchoolPage):
     title = "提案"
 
     def get(self, request):
+        visible = proposals_visible_to(request.user)
         table = Table(request, id="proposals", columns=[
             Column("number", "编号", sort="number"),
             Column("title", "案由", link=lambda p: reverse("school:proposal", args=[p.pk]), sort="title",
@@ -62,12 +67,12 @@ class ProposalList(SchoolPage):
             Column("status", "状态", badge=True, sort="status"),
             Column("lead_department.name", "主办部门"),
             Column("due_date", "办理期限", format="date", sort="due_date"),
-        ], filters=[Filter("congress", "教代会", choices=[(str(c.pk), str(c)) for c in _listed_congresses(request.user)]),
+        ], filters=[Filter("congress", "教代会", choices=[(str(c.pk), str(c)) for c in _listed_congresses(request.user, visible)]),
                     Filter("status", "状态", choices=Proposal.Status.choices),
                     Filter("overdue", "督办", choices=[("1", "督办中")]),
                     Filter("q", "搜索", placeholder="案由或编号")],
             default_sort="-created", per_page=20, empty_text="暂无可查看的提案。")
-        rows = proposals_matching(proposals_visible_to(request.user), table.values["q"])
+        rows = proposals_matching(visible, table.values["q"])
         if table.values["congress"]:
             rows = rows.filter(congress=table.values["congress"])
         if table.values["status"]:

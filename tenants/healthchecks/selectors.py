@@ -68,20 +68,25 @@ def coverage_branches_for(user):
     return Branch.objects.none()
 
 
-def _eligible(year: int):
+_UNREAD = object()
+
+
+def _eligible(year: int, check=_UNREAD):
     from tenants.healthchecks.services import eligible_members
 
-    check = check_of_year(year)
+    if check is _UNREAD:
+        check = check_of_year(year)
     if check is None:
         return None, Member.objects.filter(status=Member.Status.ACTIVE)
     return check, eligible_members(check)
 
 
-def coverage(year: int, branches=None) -> dict:
+def coverage(year: int, branches=None, *, check=_UNREAD) -> dict:
     """Checked / eligible members of ``year``, in total and per branch. Eligible: the members the
     year's check is for (its settings about retirees and 非编); checked: those recorded 已体检. Without
-    a check that year, the active members, none checked."""
-    check, eligible = _eligible(year)
+    a check that year, the active members, none checked. ``check``: the year's check when the caller
+    has read it already (the 工作台), else read here."""
+    check, eligible = _eligible(year, check)
     if branches is not None:
         eligible = eligible.filter(branch__in=branches)
     checked_ids = HealthCheckAssignment.objects.filter(health_check=check, attendance=Attendance.CHECKED

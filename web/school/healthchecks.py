@@ -478,7 +478,7 @@ def workbench_todos(user) -> list[Todo]:
     # as the year ends (from November, or once the last batch is past): who has not been checked
     if check is not None and check.status == HealthCheck.Status.OPEN and (
             today.month >= 11 or (last_batch is not None and last_batch < today)):
-        figures = q.coverage(today.year)
+        figures = q.coverage(today.year, check=check)  # the check read above, not read again
         if figures["unchecked"]:
             todos.append(Todo(
                 key="health-check-unchecked", label=f"{today.year}年尚未体检的教职工", count=figures["unchecked"],

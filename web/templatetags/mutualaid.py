@@ -10,7 +10,8 @@ register = template.Library()
 @register.inclusion_tag("web/aid/_portal.html", takes_context=True)
 def aid_portal_section(context):
     request = context["request"]
-    member = member_of(request.user)
+    # 我的 has read the member already (MyPortal's "member", None for an account without a file)
+    member = context["member"] if "member" in context else member_of(request.user)
     rows = open_schemes_for_member(member)
     claims = list(claims_of_member(member)[:10]) if member is not None else []
     return {"aid": rows or claims, "rows": rows, "claims": claims, "csrf_token": context.get("csrf_token"),
