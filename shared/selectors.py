@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import F, Value
 from django.utils import timezone
 
 from tenants.errors import NoSchoolInContext
@@ -52,22 +53,25 @@ def provincial_deadlines(school, *, horizon_days: int = DEADLINE_HORIZON_DAYS) -
     now = timezone.now()
     today = timezone.localdate()
     until = now + datetime.timedelta(days=horizon_days)
-    found = []
-    for campaign in HonourCampaign.objects.filter(status=HonourCampaign.Status.OPEN, deadline__gte=now,
-                                                  deadline__lte=until):
-        found.append(Deadline("荣誉推荐", campaign.title, campaign.deadline, _days_left(campaign.deadline, today)))
-    for competition in Competition.objects.filter(status=Competition.Status.REGISTRATION,
-                                                  registration_opens_at__lte=now,
-                                                  registration_closes_at__gte=now,
-                                                  registration_closes_at__lte=until):
-        found.append(Deadline("教学竞赛报名", competition.title, competition.registration_closes_at,
-                              _days_left(competition.registration_closes_at, today)))
-    for round_ in Round.objects.filter(status=Round.Status.OPEN, opens_at__lte=now, closes_at__gte=now,
-                                       closes_at__lte=until):
-        found.append(Deadline("建家申报", round_.title, round_.closes_at, _days_left(round_.closes_at, today)))
-    for programme in Programme.objects.filter(opens_at__lte=now, closes_at__gte=now, closes_at__lte=until):
-        found.append(Deadline("经费补助申报", programme.title, programme.closes_at,
-                              _days_left(programme.closes_at, today)))
+    # the four windows open to every school in one query (UNION ALL of area, title and closing time):
+    # the 工作台 compiled and sent four SELECTs of every column for a title and a date each
+    # (rows, area, closing field, the model's own order: year, then id or edition, both descending)
+    windows = (
+        (HonourCampaign.objects.filter(status=HonourCampaign.Status.OPEN, deadline__gte=now, deadline__lte=until),
+         "荣誉推荐", "deadline", "id"),
+        (Competition.objects.filter(status=Competition.Status.REGISTRATION, registration_opens_at__lte=now,
+                                    registration_closes_at__gte=now, registration_closes_at__lte=until),
+         "教学竞赛报名", "registration_closes_at", "edition"),
+        (Round.objects.filter(status=Round.Status.OPEN, opens_at__lte=now, closes_at__gte=now, closes_at__lte=until),
+         "建家申报", "closes_at", "id"),
+        (Programme.objects.filter(opens_at__lte=now, closes_at__gte=now, closes_at__lte=until),
+         "经费补助申报", "closes_at", "id"),
+    )
+    first, *rest = [rows.order_by().annotate(_area=Value(area), _due=F(due), _rank=Value(rank), _then=F(then))
+                    .values_list("_area", "title", "_due", "_rank", "year", "_then")
+                    for rank, (rows, area, due, then) in enumerate(windows)]
+    found = [Deadline(area, title, due, _days_left(due, today))
+             for area, title, due, *_ in first.union(*rest, all=True).order_by("_rank", "-year", "-_then")]
     for application in Application.objects.filter(
             school=school, status=Application.Status.DISBURSED, programme__report_due_on__isnull=False,
             programme__report_due_on__lte=today + datetime.timedelta(days=horizon_days)).select_related("programme"):
