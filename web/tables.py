@@ -23,9 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
-
-from api.pagination import WindowPaginator
 
 
 @dataclass
@@ -83,8 +82,7 @@ class Table:
     def paginate(self, rows):
         if self.sort and isinstance(rows, QuerySet):
             rows = rows.order_by(self.sort, "-pk" if self.sort.startswith("-") else "pk")
-        # the page and its total in one query (api.pagination.WindowPaginator)
-        self.page = WindowPaginator(rows, self.per_page).get_page(self.request.GET.get("page"))
+        self.page = Paginator(rows, self.per_page).get_page(self.request.GET.get("page"))
         return self.page
 
     def sort_state(self, column: Column) -> str:
