@@ -294,8 +294,10 @@ def _open_backup(path: Path, scratch: Path) -> Path:
         try:
             with tarfile.open(path) as tar:
                 tar.extractall(scratch / "backup", filter="data")  # no absolute paths, links out, devices
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            raise BackupRefused(f"备份文件已损坏或不是备份：{exc}") from exc
+        except EOFError as exc:  # the library's own words are English: say what it means
+            raise BackupRefused(f"备份文件已损坏：文件不完整，在结尾之前被截断（{path.name}）。") from exc
+        except (tarfile.TarError, OSError) as exc:
+            raise BackupRefused(f"备份文件已损坏或不是备份：不是可读的 .tar.gz 归档（{path.name}）。") from exc
         folder = scratch / "backup"
     else:
         raise BackupRefused(f"找不到备份：{path}")

@@ -322,7 +322,11 @@ def test_bad_backups_are_refused_and_change_nothing(school_with_data, tmp_path):
 
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    _refused_with_nothing_made(truncated, target, "备份文件已损坏")
+    # in Chinese, not the compression library's English
+    _refused_with_nothing_made(truncated, target, r"^备份文件已损坏：文件不完整，在结尾之前被截断（truncated\.tar\.gz）。$")
+    not_a_backup = tmp_path / "notes.tar.gz"
+    not_a_backup.write_text("这不是备份", encoding="utf-8")
+    _refused_with_nothing_made(not_a_backup, target, r"^备份文件已损坏或不是备份：不是可读的 \.tar\.gz 归档（notes\.tar\.gz）。$")
 
     # onto an existing slug without --force; and --as onto an existing slug, even with --force
     def guilin():  # not its rows' checksums: committed tests running alongside write to guilin
