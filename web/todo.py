@@ -30,3 +30,35 @@ def counted(rows, length: int = LIST_LENGTH) -> tuple[int, list]:
         return rows.count(), list(rows[:length])
     page = list(rows.annotate(_todo_total=Window(Count("*")))[:length])
     return (page[0]._todo_total if page else 0), page
+
+
+def counted_many(querysets: dict, length: int = LIST_LENGTH) -> dict:
+    """Several counters and their short lists, ``{key: (total, first rows)}``: every total in ONE
+    statement (a scalar ``(SELECT COUNT(*) FROM (…))`` per counter, each a narrow ``SELECT id``
+    without ORDER BY, cheap to compile), then the first ``length`` rows only of the counters that
+    have any — a workbench's counters are mostly zero, and each ``counted`` query was a full
+    compile of a wide, ordered SELECT. Querysets that are empty by construction (``none()``,
+    ``pk__in=[]``) count 0 without SQL; a combined or sliced one is counted on its own.
+    ``length=0``: the totals only (e.g. whether something exists)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    totals, parts, params = {}, [], []
+    for key, rows in querysets.items():
+        query = rows.query
+        if query.combinator or query.is_sliced:
+            totals[key] = rows.count()
+            continue
+        try:
+            sql, sql_params = rows.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            totals[key] = 0
+            continue
+        parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS todo_{len(parts)})"))
+        params.extend(sql_params)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sql for _, sql in parts), params)
+            totals.update(zip([key for key, _ in parts], cursor.fetchone()))
+    return {key: (totals[key], list(rows[:length]) if totals[key] and length else [])
+            for key, rows in querysets.items()}

@@ -213,30 +213,35 @@ def forward_targets():
         "-term", "-session")
 
 
-def proposal_todos(user) -> dict:
+def proposal_todos(user, *, base=None, is_delegate: bool | None = None, reviews: bool | None = None,
+                   handles_departments: bool | None = None) -> dict:
     """What waits for this user in the proposal workflow, as querysets (the workbench counts and
     lists them). Keys present only for the roles they concern; each queryset is within what
-    proposals_visible_to shows the user."""
+    proposals_visible_to shows the user. ``base`` narrows the rows (the workbench reads 4 columns,
+    not proposals_with_details' joins). ``is_delegate`` (any delegateship), ``reviews``
+    (reviewed_congresses has any) and ``handles_departments`` (one of a department's handlers):
+    what the caller already asked in one go (see todo_facts), not asked again here."""
     todos = {}
     mine = Delegate.objects.filter(member__user=user)
-    base = proposals_with_details()
+    base = proposals_with_details() if base is None else base
     if user.has_role(Role.UNION_ADMIN):
         todos["to_review"] = base.filter(status__in=[P.SECONDED, P.UNDER_REVIEW])
         todos["to_assign"] = base.filter(status=P.ACCEPTED)
         todos["overdue"] = base.filter(status=P.ASSIGNED, overdue=True)
     else:
         reviewed = reviewed_congresses(user)
-        if reviewed.exists():
+        if reviewed.exists() if reviews is None else reviews:
             # 提案工作委员会 members and 二级教代会 chairs: what waits for 初审 in their congress,
             # never their own proposals.
             todos["to_review"] = base.filter(status__in=[P.SECONDED, P.UNDER_REVIEW], congress__in=reviewed).exclude(
                 Q(proposer__in=mine) | Q(forwarded_from__proposer__in=mine))
     departments = Department.objects.filter(handlers=user)
-    if user.has_role(Role.DEPARTMENT_HANDLER) or departments.exists():
+    if user.has_role(Role.DEPARTMENT_HANDLER) or (
+            departments.exists() if handles_departments is None else handles_departments):
         todos["to_reply"] = base.filter(status=P.ASSIGNED, lead_department__in=departments)
         if "overdue" not in todos:
             todos["overdue"] = todos["to_reply"].filter(overdue=True)
-    if mine.exists():
+    if mine.exists() if is_delegate is None else is_delegate:
         todos["to_rate"] = base.filter(Q(proposer__in=mine) | Q(forwarded_from__proposer__in=mine),
                                        status=P.REPLIED)
         todos["to_second"] = base.filter(status=P.SUBMITTED, congress__delegates__in=mine).exclude(
@@ -246,14 +251,25 @@ def proposal_todos(user) -> dict:
     return todos
 
 
-def suggestion_todos(user) -> dict:
+def todo_facts(user) -> dict:
+    """The questions proposal_todos and suggestion_todos ask before they know which counters this
+    user has, as querysets to ask in one statement (``exists`` of each: see web.todo.counted_many);
+    ``reviews`` only for someone outside the office (the office reviews everything)."""
+    facts = {"is_delegate": Delegate.objects.filter(member__user=user),
+             "handles_departments": Department.objects.filter(handlers=user)}
+    if not user.has_role(Role.UNION_ADMIN):
+        facts["reviews"] = reviewed_congresses(user)
+    return facts
+
+
+def suggestion_todos(user, *, handles_departments: bool | None = None) -> dict:
     """Suggestions waiting for this user: the office acknowledges new ones, a department answers
-    what was forwarded to it."""
+    what was forwarded to it (``handles_departments``: see proposal_todos)."""
     todos = {}
     if user.has_role(Role.UNION_ADMIN):
         todos["to_acknowledge"] = Suggestion.objects.filter(status=Suggestion.Status.SUBMITTED)
     departments = Department.objects.filter(handlers=user)
-    if departments.exists():
+    if handles_departments if handles_departments is not None else departments.exists():
         todos["to_answer"] = Suggestion.objects.filter(status=Suggestion.Status.FORWARDED,
                                                        department__in=departments)
     return todos

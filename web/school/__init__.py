@@ -1,7 +1,11 @@
 """The school's areas of issue #10 onwards, one module each, like the provincial site's web/province/.
 
 Each module has `urlpatterns` (mounted by web/urls_school.py under its prefix, in the `school`
-namespace) and `workbench_todos(user) -> list[web.todo.Todo]` for the school's 工作台; optionally
+namespace) and `workbench_todos(user) -> list[web.todo.Todo]` for the school's 工作台. An area whose
+counters are querysets also has `workbench_counters(user) -> {key: queryset}` (only the counters this
+user's roles give) and takes `workbench_todos(user, found)`, ``found`` being
+``web.todo.counted_many`` of them: the 工作台 counts every area's counters in one statement
+(`area_counters` + `area_todos(user, found)`), an area called alone counts its own. Optionally
 `member_sections(user, member)` for the member's page (会员详情) and `portal_sections(user, member)` for
 the member's own portal (我的), each a list of `Section`.
 """
@@ -32,10 +36,26 @@ def area_modules():
     return [import_module(f"web.school.{name}") for name, _ in AREAS]
 
 
-def area_todos(user) -> list:
+def area_counters(user) -> dict:
+    """``{(area, key): queryset}``: every area's counters for this user, to be counted together."""
+    counters = {}
+    for (name, _), module in zip(AREAS, area_modules()):
+        provide = getattr(module, "workbench_counters", None)
+        if provide is not None:
+            counters.update({(name, key): rows for key, rows in provide(user).items()})
+    return counters
+
+
+def area_todos(user, found: dict | None = None) -> list:
+    """Every area's todos, in AREAS order; ``found`` is ``counted_many(area_counters(user))`` (the
+    areas count their own without it)."""
     todos = []
-    for module in area_modules():
-        todos.extend(module.workbench_todos(user))
+    for (name, _), module in zip(AREAS, area_modules()):
+        if found is not None and hasattr(module, "workbench_counters"):
+            todos.extend(module.workbench_todos(user, {key: value for (area, key), value in found.items()
+                                                       if area == name}))
+        else:
+            todos.extend(module.workbench_todos(user))
     return todos
 
 

@@ -27,7 +27,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.activities_forms import ActivityForm, CheckInForm, HoldForm, SignUpForm, TeamForm
 from web.tables import Column, Filter, Table
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 ORGANISERS = frozenset({Role.UNION_ADMIN, Role.BRANCH_CHAIR})
 R = Registration.Status
@@ -385,26 +385,34 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
+def workbench_counters(user) -> dict:
     if not user.has_role(*ORGANISERS):
-        return []
-    todos = []
+        return {}
     now = timezone.now()
     organised = q.activities_organised_by(user)
-    closing = organised.filter(status=Activity.Status.OPEN, registration_closes_at__gte=now,
-                               registration_closes_at__lte=now + timezone.timedelta(days=3)).order_by("registration_closes_at")
-    count, first = counted(closing)
+    return {
+        "closing": organised.filter(status=Activity.Status.OPEN, registration_closes_at__gte=now,
+                                    registration_closes_at__lte=now + timezone.timedelta(days=3))
+        .order_by("registration_closes_at"),
+        "soon": organised.filter(status__in=[Activity.Status.OPEN, Activity.Status.CLOSED],
+                                 starts_at__lte=now + timezone.timedelta(days=1)).order_by("starts_at"),
+    }
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
+    found = counted_many(workbench_counters(user)) if found is None else found
+    todos = []
+    count, first = found.get("closing", (0, []))
     if count:
         todos.append(Todo(key="activities-closing", label="即将截止报名的活动", count=count,
                           url=reverse("school:activities") + "?status=open",
                           items=[{"text": a.title, "url": reverse("school:activity", args=[a.pk]),
                                   "when": a.registration_closes_at} for a in first]))
-    soon = organised.filter(status__in=[Activity.Status.OPEN, Activity.Status.CLOSED],
-                            starts_at__lte=now + timezone.timedelta(days=1)).order_by("starts_at")
-    count, first = counted(soon)
+    count, first = found.get("soon", (0, []))
     if count:
         todos.append(Todo(key="activities-check-in", label="待签到或待登记举办的活动", count=count,
-                          url=reverse("school:activities"), urgent=soon.filter(ends_at__lt=now).exists(),
+                          url=reverse("school:activities"),
+                          urgent=workbench_counters(user)["soon"].filter(ends_at__lt=timezone.now()).exists(),
                           items=[{"text": a.title, "url": reverse("school:activity-checkin", args=[a.pk]),
                                   "when": a.starts_at} for a in first]))
     return todos

@@ -27,7 +27,7 @@ from web.base import SchoolPage
 from web.history import state_history
 from web.school.aid_forms import CategoryForm, ClaimForm, DocumentForm, EnrolForm, ImportForm, SchemeForm
 from web.tables import Column, Filter, Table
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 AID_OFFICE = frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER})
 
@@ -358,14 +358,19 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
+def workbench_counters(user) -> dict:
     if not s.is_office(user):
-        return []
+        return {}
     queues = office_queues()
+    return {"to_review": queues["to_review"], "to_pay": queues["to_pay"]}
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
+    found = counted_many(workbench_counters(user)) if found is None else found
     todos = []
-    for key, label, rows, urgent in (("aid-review", "互助金待审核", queues["to_review"], False),
-                                     ("aid-pay", "互助金待支付", queues["to_pay"], True)):
-        count, rows = counted(rows)
+    for key, label, queue, urgent in (("aid-review", "互助金待审核", "to_review", False),
+                                      ("aid-pay", "互助金待支付", "to_pay", True)):
+        count, rows = found.get(queue, (0, []))
         if count:
             items = [{"text": f"{c.enrolment.member.name} · {c.category.name} · {c.get_status_display()}",
                       "url": reverse("school:aid-claim", args=[c.pk]), "when": c.created}

@@ -26,7 +26,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.awards_forms import CampaignForm, ForwardForm, MemberObjectionForm, NominateForm, ObjectionForm, PublicizeForm, QuotaForm
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo, counted
+from web.todo import LIST_LENGTH, Todo, counted_many
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
@@ -328,7 +328,17 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
+def workbench_counters(user) -> dict:
+    if not user.has_role(*OFFICE):
+        return {}
+    return {"review": AwardNomination.objects.filter(status=AwardNomination.Status.SUBMITTED)
+            .select_related("campaign", "member", "branch").order_by("nominated_at"),
+            "objections": AwardObjection.objects.filter(status=AwardObjection.Status.OPEN)
+            .select_related("nomination__member", "nomination__branch").order_by("recorded_at"),
+            "ready": q.ready_to_finalise()}
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
     todos = []
     if user.has_role(Role.BRANCH_CHAIR):
         waiting = q.open_for_chair(user)
@@ -338,28 +348,27 @@ def workbench_todos(user) -> list[Todo]:
                 items=[{"text": f"{c.title}（还可推荐 {c.left} 个）", "url": reverse("school:award-campaign", args=[c.pk]),
                         "when": c.closes_on} for c in waiting[:LIST_LENGTH]]))
     if user.has_role(*OFFICE):
-        count, to_review = counted(AwardNomination.objects.filter(status=AwardNomination.Status.SUBMITTED)
-                                   .select_related("campaign", "member", "branch").order_by("nominated_at"))
+        found = counted_many(workbench_counters(user)) if found is None else found
+        count, to_review = found["review"]
         if count:
             todos.append(Todo(
                 key="award-review", label="待审核的评先评优推荐", count=count, url=reverse("school:awards"),
                 items=[{"text": f"{n.name}（{n.branch.name}）· {n.campaign.title}",
                         "url": reverse("school:award-nomination", args=[n.pk]), "when": n.nominated_at}
                        for n in to_review]))
-        count, objections = counted(AwardObjection.objects.filter(status=AwardObjection.Status.OPEN)
-                                    .select_related("nomination__member", "nomination__branch").order_by("recorded_at"))
+        count, objections = found["objections"]
         if count:
             todos.append(Todo(
                 key="award-objections", label="待处理的公示异议", count=count, url=reverse("school:awards"),
                 urgent=True, items=[{"text": f"对{o.nomination.name}的异议",
                                      "url": reverse("school:award-nomination", args=[o.nomination_id]),
                                      "when": o.recorded_at} for o in objections]))
-        ready = list(q.ready_to_finalise())
-        if ready:
+        count, ready = found["ready"]
+        if count:
             todos.append(Todo(
-                key="award-finalise", label="公示期满、待公布名单", count=len(ready), url=reverse("school:awards"),
+                key="award-finalise", label="公示期满、待公布名单", count=count, url=reverse("school:awards"),
                 items=[{"text": c.title, "url": reverse("school:award-campaign", args=[c.pk]),
-                        "when": c.publicity_ends_on} for c in ready[:LIST_LENGTH]]))
+                        "when": c.publicity_ends_on} for c in ready]))
     return todos
 
 

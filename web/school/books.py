@@ -32,7 +32,7 @@ from web.history import state_history
 from web.school.books_forms import CATEGORY_CHOICES, BudgetForm, EntryForm, RejectForm
 from web.tables import Column, Filter, Table
 from web.templatetags.ui import yuan
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 READERS = FINANCE_READERS
 WRITERS = s.RECORDERS | FINANCE_APPROVERS
@@ -294,17 +294,25 @@ def _items(rows):
              "url": reverse("school:books-entry", args=[e.pk]), "when": e.occurred_on} for e in rows]
 
 
-def workbench_todos(user) -> list[Todo]:
-    todos = []
+def workbench_counters(user) -> dict:
+    counters = {}
     if user.has_role(*FINANCE_APPROVERS):
-        count, waiting = counted(awaiting_approval_by(user))
-        if count:
-            todos.append(Todo(key="books-approve", label="待审批的收支", count=count,
-                              url=f"{reverse('school:books-entries')}?status=pending", items=_items(waiting)))
+        counters["approve"] = awaiting_approval_by(user)
     if user.has_role(*s.RECORDERS):
-        count, sent_back = counted(sent_back_to(user))
-        if count:
-            todos.append(Todo(key="books-sent-back", label="被退回的收支", count=count, urgent=True,
-                              url=f"{reverse('school:books-entries')}?status=rejected&q={user.get_username()}",
-                              items=_items(sent_back)))
+        counters["sent_back"] = sent_back_to(user)
+    return counters
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
+    found = counted_many(workbench_counters(user)) if found is None else found
+    todos = []
+    count, waiting = found.get("approve", (0, []))
+    if count:
+        todos.append(Todo(key="books-approve", label="待审批的收支", count=count,
+                          url=f"{reverse('school:books-entries')}?status=pending", items=_items(waiting)))
+    count, sent_back = found.get("sent_back", (0, []))
+    if count:
+        todos.append(Todo(key="books-sent-back", label="被退回的收支", count=count, urgent=True,
+                          url=f"{reverse('school:books-entries')}?status=rejected&q={user.get_username()}",
+                          items=_items(sent_back)))
     return todos

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tenants.workplan import calendar as cal
 from tenants.workplan.report import REPORT_OFFICE, can_read_report, report_scope, report_xlsx, year_report
 from web.base import SchoolPage
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 OFFICE = REPORT_OFFICE
 
@@ -73,13 +73,21 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
+def workbench_counters(user) -> dict:
+    if not user.has_role(*OFFICE):
+        return {}
+    today = timezone.localdate()
+    return {"late": cal.overdue_tasks(today).filter(plan__year__gte=today.year - 1)}
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
     """The union office's overview: every overdue task of the school (urgent). A person's own tasks
     are the work plan's todo (我负责的任务), not repeated here."""
     if not user.has_role(*OFFICE):
         return []
     today = timezone.localdate()
-    count, late = counted(cal.overdue_tasks(today).filter(plan__year__gte=today.year - 1))
+    found = counted_many(workbench_counters(user)) if found is None else found
+    count, late = found["late"]
     if not count:
         return []
     return [Todo(key="calendar-overdue", label="全校逾期未完成的计划任务", count=count, urgent=True,

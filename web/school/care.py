@@ -20,7 +20,7 @@ from web.base import SchoolPage
 from web.history import state_history
 from web.school.care_forms import BatchForm, EventForm, ReasonForm, SettingsForm, StandardForm, VisitForm
 from web.tables import Column, Filter, Table
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 OFFICE = frozenset({Role.UNION_ADMIN, Role.CARE_OFFICER})
 OFFICE_OR_CHAIR = OFFICE | {Role.BRANCH_CHAIR}
@@ -371,26 +371,33 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
-    todos = []
+def workbench_counters(user) -> dict:
+    counters = {}
     if user.has_role(*OFFICE):
-        count, events = counted(q.events_visible_to(user).filter(status=LifeEvent.Status.REPORTED)
-                                .order_by("reported_at"))
-        if count:
-            overdue = q.overdue_events().exists()
-            todos.append(Todo(
-                key="care-events", label="待慰问事项", count=count, url=reverse("school:care-events") + "?status=reported",
-                urgent=overdue, items=[{"text": f"{e.member.name}（{e.member.branch.name}）{e.get_kind_display()}",
-                                        "url": reverse("school:care-event", args=[e.pk]), "when": e.reported_at}
-                                       for e in events]))
+        counters["events"] = q.events_visible_to(user).filter(status=LifeEvent.Status.REPORTED).order_by("reported_at")
     if user.has_role(Role.UNION_ADMIN):
-        count, pending = counted(q.pending_visits().exclude(recorded_by=user).select_related("member")
+        counters["approvals"] = (q.pending_visits().exclude(recorded_by=user).select_related("member")
                                  .order_by("created"))
-        if count:
-            todos.append(Todo(
-                key="care-approvals", label="待审批的超标准慰问", count=count,
-                url=reverse("school:care") + "?status=pending",
-                items=[{"text": f"{v.member.name} {v.get_kind_display()} {v.amount} 元",
-                        "url": reverse("school:care-visit", args=[v.pk]), "when": v.created}
-                       for v in pending]))
+    return counters
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
+    found = counted_many(workbench_counters(user)) if found is None else found
+    todos = []
+    count, events = found.get("events", (0, []))
+    if count:
+        overdue = q.overdue_events().exists()
+        todos.append(Todo(
+            key="care-events", label="待慰问事项", count=count, url=reverse("school:care-events") + "?status=reported",
+            urgent=overdue, items=[{"text": f"{e.member.name}（{e.member.branch.name}）{e.get_kind_display()}",
+                                    "url": reverse("school:care-event", args=[e.pk]), "when": e.reported_at}
+                                   for e in events]))
+    count, pending = found.get("approvals", (0, []))
+    if count:
+        todos.append(Todo(
+            key="care-approvals", label="待审批的超标准慰问", count=count,
+            url=reverse("school:care") + "?status=pending",
+            items=[{"text": f"{v.member.name} {v.get_kind_display()} {v.amount} 元",
+                    "url": reverse("school:care-visit", args=[v.pk]), "when": v.created}
+                   for v in pending]))
     return todos

@@ -20,7 +20,7 @@ from web.base import OFFICE, SchoolPage
 from web.history import state_history
 from web.school.hardship_forms import CaseForm, LevelForm, ReasonForm, ReviewForm
 from web.tables import Column, Filter, Table
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 READERS = HARDSHIP_READERS
 
@@ -250,10 +250,13 @@ urlpatterns: list = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
-    if not user.has_role(*READERS):
-        return []
-    count, overdue = counted(reviews_overdue())
+def workbench_counters(user) -> dict:
+    return {"overdue": reviews_overdue()} if user.has_role(*READERS) else {}
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
+    found = counted_many(workbench_counters(user)) if found is None else found
+    count, overdue = found.get("overdue", (0, []))
     if not count:
         return []
     return [Todo("hardship_reviews_overdue", "逾期未复核的困难档案", count, f"{reverse('school:hardship')}?overdue=1",

@@ -32,7 +32,7 @@ from web.school.healthchecks_forms import (
     MoveForm,
 )
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo, counted
+from web.todo import LIST_LENGTH, Todo, counted_many
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 COVERAGE_READERS = OFFICE | {Role.BRANCH_CHAIR}
@@ -460,11 +460,16 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
+def workbench_counters(user) -> dict:
+    return {"requests": q.pending_change_requests()} if user.has_role(Role.UNION_ADMIN) else {}
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
     if not user.has_role(Role.UNION_ADMIN):
         return []
+    found = counted_many(workbench_counters(user)) if found is None else found
     todos = []
-    count, requests = counted(q.pending_change_requests())
+    count, requests = found["requests"]
     if count:
         todos.append(Todo(
             key="health-check-requests", label="体检批次调整申请", count=count,

@@ -22,7 +22,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.retirement_forms import AddForm, CeremonyEditForm, CeremonyForm
 from web.tables import Column, Table
-from web.todo import Todo, counted
+from web.todo import Todo, counted_many
 
 OFFICE = frozenset({Role.UNION_ADMIN})
 
@@ -145,11 +145,18 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
+def workbench_counters(user) -> dict:
+    if not user.has_role(Role.UNION_ADMIN):
+        return {}
+    return {"waiting": q.retirees_not_honoured(timezone.localdate().year)}
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
     if not user.has_role(Role.UNION_ADMIN):
         return []
     year = timezone.localdate().year
-    count, waiting = counted(q.retirees_not_honoured(year))
+    found = counted_many(workbench_counters(user)) if found is None else found
+    count, waiting = found["waiting"]
     if not count:
         return []
     draft = Ceremony.objects.filter(year=year, status=Ceremony.Status.DRAFT).first()

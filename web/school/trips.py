@@ -23,7 +23,7 @@ from web.history import state_history
 from web.school import Section
 from web.school.trips_forms import ApplyForm, BatchForm, PlacesForm, RulesForm
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo, counted
+from web.todo import LIST_LENGTH, Todo, counted_many
 
 OFFICE = q.TRIP_OFFICE
 A = TripApplication.Status
@@ -266,24 +266,33 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list[Todo]:
-    todos = []
+def workbench_counters(user) -> dict:
+    counters = {}
     if _is_office(user):
-        count, waiting = counted(q.awaiting_selection().order_by("applications_close_on"))
-        if count:
-            todos.append(Todo(key="trips-selection", label="待遴选的疗休养批次", count=count,
-                              url=reverse("school:trips"),
-                              items=[{"text": f"{b.title}（{b.destination}，{b.places} 个名额）",
-                                      "url": reverse("school:trip", args=[b.pk]), "when": b.applications_close_on}
-                                     for b in waiting]))
-        count, pending = counted(q.pending_confirmations().select_related("member", "batch").order_by("offered_at"))
-        if count:
-            todos.append(Todo(key="trips-confirmations", label="疗休养待确认的入选者", count=count,
-                              url=reverse("school:trips"),
-                              items=[{"text": f"{a.member.name} · {a.batch.title}",
-                                      "url": reverse("school:trip", args=[a.batch_id]), "when": a.offered_at}
-                                     for a in pending]))
-    count, mine = counted(q.pending_confirmations().filter(member__user=user).select_related("batch"))
+        counters["selection"] = q.awaiting_selection().order_by("applications_close_on")
+        counters["confirmations"] = q.pending_confirmations().select_related("member", "batch").order_by("offered_at")
+    counters["mine"] = q.pending_confirmations().filter(member__user=user).select_related("batch")
+    return counters
+
+
+def workbench_todos(user, found: dict | None = None) -> list[Todo]:
+    found = counted_many(workbench_counters(user)) if found is None else found
+    todos = []
+    count, waiting = found.get("selection", (0, []))
+    if count:
+        todos.append(Todo(key="trips-selection", label="待遴选的疗休养批次", count=count,
+                          url=reverse("school:trips"),
+                          items=[{"text": f"{b.title}（{b.destination}，{b.places} 个名额）",
+                                  "url": reverse("school:trip", args=[b.pk]), "when": b.applications_close_on}
+                                 for b in waiting]))
+    count, pending = found.get("confirmations", (0, []))
+    if count:
+        todos.append(Todo(key="trips-confirmations", label="疗休养待确认的入选者", count=count,
+                          url=reverse("school:trips"),
+                          items=[{"text": f"{a.member.name} · {a.batch.title}",
+                                  "url": reverse("school:trip", args=[a.batch_id]), "when": a.offered_at}
+                                 for a in pending]))
+    count, mine = found["mine"]
     if count:
         todos.append(Todo(key="trips-mine", label="请确认是否参加疗休养", count=count, url="/me/", urgent=True,
                           items=[{"text": f"{a.batch.title}（{a.batch.destination}）",
