@@ -76,12 +76,15 @@ def school_workbench(user, school) -> dict:
     if chair_only:
         # The 二级教代会 this chair runs (the nav's 教代会 entry is the office's).
         counters["branch_congresses"] = branch_congresses_running(user)
-    counters.update({("suggestions", key): rows for key, rows in suggestions.items()})
-    counters.update({("applications", key): rows for key, rows in applications.items()})
+    # the items show a title or message, a link and a date: only those columns are read
+    counters.update({("suggestions", key): rows.only("id", "title", "created") for key, rows in suggestions.items()})
+    counters.update({("applications", key): rows.only("id", "name", "submitted_at", "branch__name")
+                     for key, rows in applications.items()})
     union_admin = user.has_role(Role.UNION_ADMIN)
     if union_admin:
-        counters["circulars"] = circulars_to_acknowledge(school)
-    counters["notifications"] = notifications_of(user, unread=True)
+        counters["circulars"] = circulars_to_acknowledge(school).only("id", "circular__title",
+                                                                       "circular__published_at")
+    counters["notifications"] = notifications_of(user, unread=True).only("id", "message", "link", "created")
     counters.update({("areas", key): rows for key, rows in area_counters(user).items()})
     found = counted_many(counters)
 

@@ -361,8 +361,9 @@ urlpatterns = [
 def workbench_counters(user) -> dict:
     if not s.is_office(user):
         return {}
-    queues = office_queues()
-    return {"to_review": queues["to_review"], "to_pay": queues["to_pay"]}
+    # the items show the member, category, status and date
+    return {key: rows.only("id", "status", "created", "enrolment__member__name", "category__name")
+            for key, rows in office_queues().items()}
 
 
 def workbench_todos(user, found: dict | None = None) -> list[Todo]:

@@ -331,11 +331,14 @@ urlpatterns = [
 def workbench_counters(user) -> dict:
     if not user.has_role(*OFFICE):
         return {}
+    # the items show names, campaign titles and dates only
     return {"review": AwardNomination.objects.filter(status=AwardNomination.Status.SUBMITTED)
-            .select_related("campaign", "member", "branch").order_by("nominated_at"),
+            .select_related("campaign", "member", "branch")
+            .only("id", "nominated_at", "member__name", "branch__name", "campaign__title").order_by("nominated_at"),
             "objections": AwardObjection.objects.filter(status=AwardObjection.Status.OPEN)
-            .select_related("nomination__member", "nomination__branch").order_by("recorded_at"),
-            "ready": q.ready_to_finalise()}
+            .select_related("nomination__member", "nomination__branch")
+            .only("id", "recorded_at", "nomination__member__name", "nomination__branch__name").order_by("recorded_at"),
+            "ready": q.ready_to_finalise().only("id", "title", "publicity_ends_on")}
 
 
 def workbench_todos(user, found: dict | None = None) -> list[Todo]:

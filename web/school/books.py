@@ -289,6 +289,9 @@ urlpatterns = [
 ]
 
 
+ITEM_COLUMNS = ("id", "category", "amount", "description", "occurred_on")
+
+
 def _items(rows):
     return [{"text": f"{e.get_category_display()} {yuan(e.amount)} · {e.description[:30]}",
              "url": reverse("school:books-entry", args=[e.pk]), "when": e.occurred_on} for e in rows]
@@ -300,7 +303,8 @@ def workbench_counters(user) -> dict:
         counters["approve"] = awaiting_approval_by(user)
     if user.has_role(*s.RECORDERS):
         counters["sent_back"] = sent_back_to(user)
-    return counters
+    # the items show category, amount, description and date: not the other columns
+    return {key: rows.only(*ITEM_COLUMNS) for key, rows in counters.items()}
 
 
 def workbench_todos(user, found: dict | None = None) -> list[Todo]:

@@ -77,7 +77,10 @@ def workbench_counters(user) -> dict:
     if not user.has_role(*OFFICE):
         return {}
     today = timezone.localdate()
-    return {"late": cal.overdue_tasks(today).filter(plan__year__gte=today.year - 1)}
+    # the items show the title, owner and due date
+    return {"late": cal.overdue_tasks(today).filter(plan__year__gte=today.year - 1).only(
+        "id", "title", "due_on", "month", "plan__year", "owner_department__name", "owner_branch__name",
+        "owner_member__name")}
 
 
 def workbench_todos(user, found: dict | None = None) -> list[Todo]:

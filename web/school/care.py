@@ -374,10 +374,14 @@ urlpatterns = [
 def workbench_counters(user) -> dict:
     counters = {}
     if user.has_role(*OFFICE):
-        counters["events"] = q.events_visible_to(user).filter(status=LifeEvent.Status.REPORTED).order_by("reported_at")
+        # the items show the member, branch, kind and date (not who reported it, nor the other columns)
+        counters["events"] = (q.events_visible_to(user).filter(status=LifeEvent.Status.REPORTED)
+                              .select_related(None).select_related("member__branch")
+                              .only("id", "kind", "reported_at", "member__name", "member__branch__name")
+                              .order_by("reported_at"))
     if user.has_role(Role.UNION_ADMIN):
         counters["approvals"] = (q.pending_visits().exclude(recorded_by=user).select_related("member")
-                                 .order_by("created"))
+                                 .only("id", "kind", "amount", "created", "member__name").order_by("created"))
     return counters
 
 

@@ -461,7 +461,12 @@ urlpatterns = [
 
 
 def workbench_counters(user) -> dict:
-    return {"requests": q.pending_change_requests()} if user.has_role(Role.UNION_ADMIN) else {}
+    if not user.has_role(Role.UNION_ADMIN):
+        return {}
+    # the items show the member, branch, requested batch and date
+    return {"requests": q.pending_change_requests().select_related(None)
+            .select_related("member__branch", "requested_batch")
+            .only("id", "requested_at", "member__name", "member__branch__name", "requested_batch__name")}
 
 
 def workbench_todos(user, found: dict | None = None) -> list[Todo]:

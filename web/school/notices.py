@@ -231,7 +231,8 @@ urlpatterns = [
 
 def workbench_todos(user) -> list[Todo]:
     todos = []
-    unread = list(q.unread_for(user)[:50])
+    # the items show title and dates: not the body, audience or publishing branch
+    unread = list(q.unread_for(user).select_related(None).only("id", "title", "read_by", "published_at")[:50])
     if len(unread) < 50:
         remember_unread_notices(user, len(unread))  # the nav badge's count, not asked again
     if unread:
@@ -242,7 +243,7 @@ def workbench_todos(user) -> list[Todo]:
             items=[{"text": n.title, "url": _link(n), "when": n.read_by or n.published_at}
                    for n in unread[:LIST_LENGTH]]))
     if user.has_role(*PUBLISHERS):
-        overdue = list(q.overdue_for_publisher(user))
+        overdue = list(q.overdue_for_publisher(user).only("id", "title", "read_by"))
         if overdue:
             todos.append(Todo(
                 key="notices-overdue", label="已过要求阅读日期仍有人未读的通知", count=len(overdue),

@@ -269,9 +269,13 @@ urlpatterns = [
 def workbench_counters(user) -> dict:
     counters = {}
     if _is_office(user):
-        counters["selection"] = q.awaiting_selection().order_by("applications_close_on")
-        counters["confirmations"] = q.pending_confirmations().select_related("member", "batch").order_by("offered_at")
-    counters["mine"] = q.pending_confirmations().filter(member__user=user).select_related("batch")
+        counters["selection"] = (q.awaiting_selection().only("id", "title", "destination", "places",
+                                                              "applications_close_on")
+                                 .order_by("applications_close_on"))
+        counters["confirmations"] = (q.pending_confirmations().select_related("member", "batch")
+                                     .only("id", "offered_at", "member__name", "batch__title").order_by("offered_at"))
+    counters["mine"] = (q.pending_confirmations().filter(member__user=user).select_related("batch")
+                        .only("id", "offered_at", "batch__title", "batch__destination"))
     return counters
 
 

@@ -333,7 +333,10 @@ urlpatterns = [
 
 def workbench_todos(user) -> list[Todo]:
     """A person's own unfinished tasks of this month and the overdue ones (urgent when any is overdue)."""
-    tasks = _decorate(list(q.todo_tasks(user)))
+    # what the items, the owner label and the overdue test read: not the task's other columns
+    tasks = _decorate(list(q.todo_tasks(user).only(
+        "id", "title", "month", "due_on", "status", "plan__year", "owner_department__name", "owner_branch__name",
+        "owner_member__name")))
     if not tasks:
         return []
     late = sum(1 for t in tasks if t.is_overdue)
