@@ -7,6 +7,7 @@ tenants.healthchecks.services'; these pages add no rule of their own.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -483,8 +484,11 @@ def workbench_todos(user, found: dict | None = None) -> list[Todo]:
                     "url": reverse("school:health-check-assignment", args=[r.pk]), "when": r.requested_at}
                    for r in requests]))
     today = timezone.localdate()
-    check = q.check_of_year(today.year)
-    last_batch = check.batches.order_by("-date").values_list("date", flat=True).first() if check else None
+    # the year's check with its last batch date, in one query (as check_of_year, then its latest batch)
+    check = (HealthCheck.objects.filter(year=today.year)
+             .annotate(last_batch=Subquery(HealthCheckBatch.objects.filter(health_check=OuterRef("pk"))
+                                           .order_by("-date").values("date")[:1])).first())
+    last_batch = check.last_batch if check else None
     # as the year ends (from November, or once the last batch is past): who has not been checked
     if check is not None and check.status == HealthCheck.Status.OPEN and (
             today.month >= 11 or (last_batch is not None and last_batch < today)):
