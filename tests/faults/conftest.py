@@ -53,6 +53,15 @@ class PrivateServer:
         self.url = embedded_db.start(self.pgdata, database=DATABASE, stop_on_exit=False)
         embedded_db.make_disposable(self.url)
         self.socket_dir = parse_qs(urlparse(self.url).query)["host"][0]
+        # No autovacuum: its ANALYZE of the freshly loaded copy queues behind the locks the tests
+        # hold to reach a point deterministically, and a test counting lock waiters counted it too.
+        conn = self.connect("postgres")
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("ALTER SYSTEM SET autovacuum = off")
+                cursor.execute("SELECT pg_reload_conf()")
+        finally:
+            conn.close()
         # The package runs the server as a system user of its own when the tests run as root.
         self.user = embedded_db.SERVER_SYSTEM_USER if os.geteuid() == 0 else None
 

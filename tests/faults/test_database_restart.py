@@ -126,7 +126,8 @@ def test_a_database_restart_fails_only_the_requests_it_catches(private_server, s
     watcher = private_server.connect()
     with watcher.cursor() as cursor:
         def waiting() -> bool:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                               " AND backend_type = 'client backend'")
             return cursor.fetchone()[0] == len(in_flight)
         wait_for(waiting, "四个请求都在等数据库")
     watcher.close()
