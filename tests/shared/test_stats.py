@@ -133,7 +133,7 @@ def test_activities_held_their_participants_and_check_ins_reach_the_province(act
     """What the school's activity pages count (held, confirmed, checked in) is what the province sees;
     an activity not yet held counts nothing."""
     from tenants.activities import services as activities
-    from tests.activities.conftest import open_activity
+    from tests.activities.conftest import open_activity, starting_now
 
     school, office = act["school"], act["admin"]
     now = timezone.now()
@@ -144,6 +144,7 @@ def test_activities_held_their_participants_and_check_ins_reach_the_province(act
         held, planned = open_activity(office, capacity=3, **soon), open_activity(office, capacity=3, **soon)
         signed = [activities.registration_create(by=m.user, activity=held, member=m) for m in act["members"][:2]]
         activities.registration_create(by=act["members"][2].user, activity=planned, member=act["members"][2])
+        held = starting_now(held)  # check-in opens on its first day, and now + 2 h may be tomorrow
         activities.check_in(by=office, activity=held, code=signed[0].code)
         activities.activity_act(by=office, activity=held, action="close")
         activities.activity_hold(by=office, activity=held)
