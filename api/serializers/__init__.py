@@ -9,6 +9,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.fields import harden, normalize_newlines, nul_in_input
+from api.serializers import fastrow
 
 
 def listed_or(obj, attribute: str, compute: Callable[[], Any]):
@@ -32,11 +33,22 @@ class InputHygieneMixin:
         return normalize_newlines(self.fields, super().to_internal_value(data))
 
 
-class Serializer(InputHygieneMixin, serializers.Serializer):
+class FastRowMixin:
+    """Every answer goes through api.serializers.fastrow: the same dict as DRF's
+    Serializer.to_representation for a fraction of the CPU (issue #14). A serializer that overrides
+    to_representation and calls super() keeps the fast path."""
+
+    def to_representation(self, instance):
+        if fastrow.ENABLED:
+            return fastrow.represent(self, instance)
+        return super().to_representation(instance)
+
+
+class Serializer(FastRowMixin, InputHygieneMixin, serializers.Serializer):
     pass
 
 
-class ModelSerializer(InputHygieneMixin, serializers.ModelSerializer):
+class ModelSerializer(FastRowMixin, InputHygieneMixin, serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)

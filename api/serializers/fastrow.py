@@ -1,0 +1,203 @@
+"""One row's answer without DRF's per-field overhead (issue #14: serializing was half of a list's CPU).
+
+DRF's Serializer.to_representation walks, for every row, a generator of readable fields, calls each
+field's `get_attribute` (which asks `inspect.signature` of every callable it meets: Django's
+`get_status_display` is a functools.partial, so every row of every list paid for a signature) and
+its `to_representation`, even where that is `str(value)` of a str. `represent` gives the same dict:
+
+- the plan (readable fields, how to read and convert each) is built once per serializer instance —
+  a list's rows share one child serializer, so once per list;
+- a field that keeps DRF's Field.get_attribute is read by walking `source_attrs` here, exactly as
+  rest_framework.fields.get_attribute does, except that "is this a callable without arguments" is
+  remembered per underlying function (a bound method by its `__func__`, a partial by its function,
+  number of positional arguments and keyword names) instead of computing a signature per row;
+- a value whose field's DRF to_representation would return it unchanged (a str for a CharField,
+  an int for an IntegerField, a bool for a BooleanField, anything for a ReadOnlyField, a str for
+  a ChoiceField through its own choice map) is not passed through the call;
+- everything else (relations, SerializerMethodField, masked personal data, dates, Decimal, custom
+  fields, nested serializers — which come back here through their own to_representation) goes
+  through the field's own get_attribute / to_representation, with DRF's SkipField, None and
+  PKOnlyObject handling.
+
+Errors are DRF's: the same exception types and messages for a missing attribute, a built-in
+function as source, an AttributeError/KeyError raised inside a callable source.
+
+`ENABLED` is the switch tests/api/test_fastrow.py turns off to compare every list and detail with
+DRF's own path, byte for byte.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from types import FunctionType, MethodType
+
+from django.core.exceptions import ObjectDoesNotExist
+from rest_framework import fields as drf_fields
+from rest_framework.fields import BuiltinSignatureError, SkipField, empty, is_simple_callable
+from rest_framework.relations import PKOnlyObject
+
+ENABLED = True
+
+# How a value is converted (the plan's `kind`).
+CALL = 0  # the field's own to_representation
+SAME = 1  # returned unchanged whatever it is (ReadOnlyField)
+SAME_IF_TYPE = 2  # unchanged when its class is exactly `arg` (CharField/str, IntegerField/int, BooleanField/bool)
+CHOICE = 3  # a str goes through the field's choice map, as ChoiceField.to_representation does
+
+_field_get_attribute = drf_fields.Field.get_attribute
+_IDENTITY_FOR_TYPE = (
+    (drf_fields.CharField.to_representation, str),
+    (drf_fields.IntegerField.to_representation, int),
+    (drf_fields.BooleanField.to_representation, bool),
+)
+
+# Whether a callable met on a source path is called (DRF: is_simple_callable), per function.
+_methods: dict = {}
+_functions: dict = {}
+_partials: dict = {}
+
+
+def _simple_callable(obj) -> bool:
+    """rest_framework.fields.is_simple_callable, remembered per function. Only called on callables."""
+    cls = obj.__class__
+    if cls is MethodType:
+        func = obj.__func__
+        if func.__class__ is FunctionType:
+            try:
+                return _methods[func]
+            except KeyError:
+                answer = _methods[func] = is_simple_callable(obj)
+                return answer
+    elif cls is FunctionType:
+        try:
+            return _functions[obj]
+        except KeyError:
+            answer = _functions[obj] = is_simple_callable(obj)
+            return answer
+    elif cls is functools.partial:
+        # Its signature depends on the wrapped function and on how many positional arguments and
+        # which keywords it binds (a bound keyword becomes a parameter with a default), not on
+        # their values. Django's get_FOO_display is such a partial around a bound method.
+        inner = obj.func
+        if inner.__class__ is MethodType and inner.__func__.__class__ is FunctionType:
+            key = (inner.__func__, True, len(obj.args), tuple(obj.keywords))
+        elif inner.__class__ is FunctionType:
+            key = (inner, False, len(obj.args), tuple(obj.keywords))
+        else:
+            return is_simple_callable(obj)
+        try:
+            return _partials[key]
+        except KeyError:
+            answer = _partials[key] = is_simple_callable(obj)
+            return answer
+    return is_simple_callable(obj)
+
+
+def _read(instance, attrs):
+    """rest_framework.fields.get_attribute with the callable decision remembered."""
+    for attr in attrs:
+        try:
+            if isinstance(instance, Mapping):
+                instance = instance[attr]
+            else:
+                instance = getattr(instance, attr)
+        except ObjectDoesNotExist:
+            return None
+        if callable(instance) and _simple_callable(instance):
+            try:
+                instance = instance()
+            except (AttributeError, KeyError) as exc:
+                raise ValueError(f'Exception raised in callable attribute "{attr}"; original exception was: {exc}')
+    return instance
+
+
+def _get(field, instance):
+    """rest_framework.fields.Field.get_attribute, reading through `_read`."""
+    try:
+        return _read(instance, field.source_attrs)
+    except BuiltinSignatureError as exc:
+        msg = (
+            'Field source for `{serializer}.{field}` maps to a built-in '
+            'function type and is invalid. Define a property or method on '
+            'the `{instance}` instance that wraps the call to the built-in '
+            'function.'.format(
+                serializer=field.parent.__class__.__name__,
+                field=field.field_name,
+                instance=instance.__class__.__name__,
+            )
+        )
+        raise type(exc)(msg)
+    except (KeyError, AttributeError) as exc:
+        if field.default is not empty:
+            return field.get_default()
+        if field.allow_null:
+            return None
+        if not field.required:
+            raise SkipField()
+        msg = (
+            'Got {exc_type} when attempting to get a value for field '
+            '`{field}` on serializer `{serializer}`.\nThe serializer '
+            'field might be named incorrectly and not match '
+            'any attribute or key on the `{instance}` instance.\n'
+            'Original exception text was: {exc}.'.format(
+                exc_type=type(exc).__name__,
+                field=field.field_name,
+                serializer=field.parent.__class__.__name__,
+                instance=instance.__class__.__name__,
+                exc=exc
+            )
+        )
+        raise type(exc)(msg)
+
+
+def _conversion(field):
+    to_representation = type(field).to_representation
+    if to_representation is drf_fields.ReadOnlyField.to_representation:
+        return SAME, None
+    if to_representation is drf_fields.ChoiceField.to_representation:
+        return CHOICE, None
+    for drf_method, value_type in _IDENTITY_FOR_TYPE:
+        if to_representation is drf_method:
+            return SAME_IF_TYPE, value_type
+    return CALL, None
+
+
+def plan(serializer) -> list[tuple]:
+    """(name, field, own get_attribute or None, kind, type, bound to_representation) per readable field."""
+    rows = []
+    for field in serializer._readable_fields:
+        own_getter = None if type(field).get_attribute is _field_get_attribute else field.get_attribute
+        kind, value_type = _conversion(field)
+        rows.append((field.field_name, field, own_getter, kind, value_type, field.to_representation))
+    return rows
+
+
+def represent(serializer, instance) -> dict:
+    """What DRF's Serializer.to_representation(instance) answers, for `serializer`."""
+    fields = serializer.fields
+    cached = serializer.__dict__.get("_fastrow_plan")
+    if cached is None or cached[0] is not fields or cached[1] != len(fields):
+        cached = serializer.__dict__["_fastrow_plan"] = (fields, len(fields), plan(serializer))
+    ret = {}
+    for name, field, own_getter, kind, value_type, to_representation in cached[2]:
+        try:
+            attribute = _get(field, instance) if own_getter is None else own_getter(instance)
+        except SkipField:
+            continue
+        if attribute is None:
+            ret[name] = None
+            continue
+        if isinstance(attribute, PKOnlyObject) and attribute.pk is None:
+            ret[name] = None
+            continue
+        if kind == SAME_IF_TYPE:
+            ret[name] = attribute if attribute.__class__ is value_type else to_representation(attribute)
+        elif kind == CALL:
+            ret[name] = to_representation(attribute)
+        elif kind == SAME:
+            ret[name] = attribute
+        elif attribute.__class__ is str:  # CHOICE: '' is itself, a str is looked up as itself
+            ret[name] = attribute if attribute == "" else field.choice_strings_to_values.get(attribute, attribute)
+        else:
+            ret[name] = to_representation(attribute)
+    return ret
