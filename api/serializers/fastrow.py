@@ -10,7 +10,9 @@ its `to_representation`, even where that is `str(value)` of a str. `represent` g
 - a field that keeps DRF's Field.get_attribute is read by walking `source_attrs` here, exactly as
   rest_framework.fields.get_attribute does, except that "is this a callable without arguments" is
   remembered per underlying function (a bound method by its `__func__`, a partial by its function,
-  number of positional arguments and keyword names) instead of computing a signature per row;
+  number of positional arguments and keyword names) instead of computing a signature per row, and
+  Django's get_FOO_display reads a {choice: label} dict built once per model field (Django builds
+  it on every call);
 - a value whose field's DRF to_representation would return it unchanged (a str for a CharField,
   an int for an IntegerField, a bool for a BooleanField, anything for a ReadOnlyField, a str for
   a ChoiceField through its own choice map) is not passed through the call;
@@ -32,6 +34,9 @@ from collections.abc import Mapping
 from types import FunctionType, MethodType
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from rest_framework import fields as drf_fields
 from rest_framework.fields import BuiltinSignatureError, SkipField, empty, is_simple_callable
 from rest_framework.relations import PKOnlyObject
@@ -45,6 +50,7 @@ SAME_IF_TYPE = 2  # unchanged when its class is exactly `arg` (CharField/str, In
 CHOICE = 3  # a str goes through the field's choice map, as ChoiceField.to_representation does
 
 _field_get_attribute = drf_fields.Field.get_attribute
+_get_FIELD_display = Model._get_FIELD_display
 _IDENTITY_FOR_TYPE = (
     (drf_fields.CharField.to_representation, str),
     (drf_fields.IntegerField.to_representation, int),
@@ -93,11 +99,47 @@ def _simple_callable(obj) -> bool:
     return is_simple_callable(obj)
 
 
+# Whether a row's class is a Mapping (read with [] rather than getattr), per class.
+_mapping_types: dict = {}
+# A model field's {choice: label}, built once per field rather than per row (see _display).
+_choice_dicts: dict = {}
+
+
+def _display(row, field):
+    """Model._get_FIELD_display(row, field) — what get_status_display answers — with the field's
+    choices turned into a dict once. Choices given as a callable (re-read on each use) are not kept."""
+    value = getattr(row, field.attname)
+    choices = field.choices
+    cached = _choice_dicts.get(id(field))
+    if cached is None or cached[0] is not field or cached[1] is not choices:
+        choices_dict = dict(make_hashable(field.flatchoices))
+        if choices.__class__ is list:
+            _choice_dicts[id(field)] = (field, choices, choices_dict)
+    else:
+        choices_dict = cached[2]
+    return force_str(choices_dict.get(make_hashable(value), value), strings_only=True)
+
+
+def _call(obj):
+    if obj.__class__ is functools.partial and not obj.args:
+        inner = obj.func
+        if getattr(inner, "__func__", None) is _get_FIELD_display and len(obj.keywords) == 1:
+            field = obj.keywords.get("field")
+            if field is not None:
+                return _display(inner.__self__, field)
+    return obj()
+
+
 def _read(instance, attrs):
     """rest_framework.fields.get_attribute with the callable decision remembered."""
     for attr in attrs:
         try:
-            if isinstance(instance, Mapping):
+            is_mapping = _mapping_types.get(type(instance))
+            if is_mapping is None:
+                is_mapping = isinstance(instance, Mapping)
+                if instance.__class__ is type(instance):  # not a lazy object posing as another class
+                    _mapping_types[type(instance)] = is_mapping
+            if is_mapping:
                 instance = instance[attr]
             else:
                 instance = getattr(instance, attr)
@@ -105,7 +147,7 @@ def _read(instance, attrs):
             return None
         if callable(instance) and _simple_callable(instance):
             try:
-                instance = instance()
+                instance = _call(instance)
             except (AttributeError, KeyError) as exc:
                 raise ValueError(f'Exception raised in callable attribute "{attr}"; original exception was: {exc}')
     return instance
