@@ -48,7 +48,7 @@ class Serializer(FastRowMixin, InputHygieneMixin, serializers.Serializer):
     pass
 
 
-class ModelSerializer(FastRowMixin, InputHygieneMixin, serializers.ModelSerializer):
+class ModelSerializer(FastRowMixin, InputHygieneMixin, fastrow.FieldsOnceMixin, serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)

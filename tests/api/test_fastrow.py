@@ -196,3 +196,56 @@ def test_a_model_rows_display_method_and_masked_member_answer_as_drf(demo_region
         assert _same(Display, members, many=True)[0]["gender_label"] in {"男", "女"}
         masked = _same(MemberSerializer, members, many=True)
         assert "*" in masked[0]["phone"] and masked[0]["phone"] != members[0].phone
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def test_every_model_serializer_gets_the_same_fields_built_once_per_class():
+    """fastrow.FieldsOnceMixin hands each instance a copy of its class's first fields: every
+    ModelSerializer of the API gets the same fields (class, arguments, the project's validators and
+    allow_blank) as when DRF builds them anew, and a copy is never the cached fields themselves."""
+    import importlib
+    import pkgutil
+
+    import api.serializers
+
+    for module in pkgutil.iter_modules(api.serializers.__path__):
+        importlib.import_module(f"api.serializers.{module.name}")
+    classes = [cls for cls in _all_subclasses(ModelSerializer) if getattr(cls, "Meta", None)
+               and getattr(cls.Meta, "model", None) and not cls.__module__.startswith("tests.")]
+    assert len(classes) > 50
+
+    def value(item):
+        if isinstance(item, models.QuerySet):
+            return ("queryset", item.model, str(item.query))
+        if isinstance(item, models.Manager):
+            return ("manager", item.model, item.name)
+        if isinstance(item, serializers.Field):
+            return (type(item).__name__, {key: value(v) for key, v in sorted(item._kwargs.items())})
+        if isinstance(item, (list, tuple)):
+            return [value(v) for v in item]
+        return repr(item)
+
+    def described(serializer):
+        return {name: (value(field), type(field).__name__, field.read_only, field.required,
+                       getattr(field, "allow_blank", None), field.allow_null,
+                       [type(validator).__name__ for validator in field.validators])
+                for name, field in serializer.fields.items()}
+
+    cached = 0
+    for cls in classes:
+        fastrow.FIELDS_ONCE = False
+        try:
+            anew = described(cls())
+        finally:
+            fastrow.FIELDS_ONCE = True
+        first, second = cls(), cls()
+        assert described(first) == anew == described(second), cls
+        for name, field in first.fields.items():
+            assert second.fields[name] is not field and field.parent is first
+        cached += cls in fastrow._built_fields
+    assert cached > 50
