@@ -29,6 +29,7 @@ from tenants.members.models import Department
 from web.base import SchoolPage
 from web.congress_forms import AttachmentForm, StepForm
 from web.forms import ProposalDraftForm, SuggestionForm
+from web.links import pk_link
 from web.tables import Column, Filter, Table
 
 
@@ -63,7 +64,7 @@ class ProposalList(SchoolPage):
         visible = proposals_visible_to(request.user).prefetch_related(None)
         table = Table(request, id="proposals", columns=[
             Column("number", "编号", sort="number"),
-            Column("title", "案由", link=lambda p: reverse("school:proposal", args=[p.pk]), sort="title",
+            Column("title", "案由", link=pk_link("school:proposal"), sort="title",
                    primary=True),
             Column("proposer_display", "提案人"),
             Column("status", "状态", badge=True, sort="status"),
