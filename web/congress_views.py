@@ -4,7 +4,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from tenants.audit.selectors import audit_records
 from tenants.congress import services as s

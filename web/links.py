@@ -36,7 +36,7 @@ def pk_link(name: str, attribute: str = "pk"):
         key = (name, get_urlconf(), get_script_prefix())
         around = _AROUND_PK.get(key)
         if around is None:
-            before, found, after = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
+            before, _, after = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
             around = _AROUND_PK[key] = (before, after)
         value = getattr(row, attribute)
         return f"{around[0]}{int(value)}{around[1]}"
