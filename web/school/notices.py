@@ -50,6 +50,8 @@ class NoticeList(SchoolPage):
     def get(self, request):
         user = request.user
         mine = list(q.addressed_to(user)[:50])
+        if len(mine) < 50:  # all of them: the nav's badge counts its unread from this list
+            remember_unread_notices(user, sum(1 for n in mine if n.my_read_at is None))
         table = None
         if user.has_role(*PUBLISHERS):
             table = Table(request, id="notices", columns=[
