@@ -29,6 +29,7 @@ from tenants.personal_data import mask_phone
 from web.base import OFFICE, SchoolPage
 from web.office_forms import ApplicationForm, MemberForm, RosterForm, StepForm
 from web.school import area_member_sections
+from web.links import pk_link
 from web.tables import Column, Filter, Table
 
 
@@ -72,7 +73,7 @@ class MemberList(SchoolPage):
 
     def get(self, request):
         table = Table(request, id="members", columns=[
-            Column("name", "姓名", sort="name", link=lambda m: reverse("school:member", args=[m.pk])),
+            Column("name", "姓名", sort="name", link=pk_link("school:member")),
             Column("employee_number", "工号", sort="employee_number"),
             Column("branch.name", "分工会"),
             Column("get_employment_type_display", "用工类型"),
@@ -266,7 +267,7 @@ class ApplicationList(SchoolPage):
 
     def get(self, request):
         table = Table(request, id="applications", columns=[
-            Column("name", "申请人", link=lambda a: reverse("school:application", args=[a.pk]), sort="name"),
+            Column("name", "申请人", link=pk_link("school:application"), sort="name"),
             Column("employee_number", "工号"),
             Column("branch.name", "分工会"),
             Column("get_employment_type_display", "用工类型"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from tenants.accounts.roles import FINANCE_READERS, HARDSHIP_READERS, Role
 
@@ -104,19 +104,42 @@ PROVINCE_NAV = [
 ]
 
 
+# Where each entry's page is, per URLconf (school or province) and script prefix: the same for
+# every request, and reversing ~30 names on every page cost more than the rest of the layout.
+_URLS: dict[tuple, list[tuple[NavItem, str]]] = {}
+
+
+def _entries_with_urls(items: list[NavItem]) -> list[tuple[NavItem, str]]:
+    key = (id(items), get_urlconf(), get_script_prefix())
+    found = _URLS.get(key)
+    if found is None:
+        found = []
+        for item in items:
+            try:
+                found.append((item, reverse(item.url_name)))
+            except NoReverseMatch:  # a page of the other host's URLconf
+                continue
+        _URLS[key] = found
+    return found
+
+
 def nav_for(request) -> list[dict]:
+    # asked by the layout and by 更多 on the same request: built once
+    entries = getattr(request, "_nav_entries", None)
+    if entries is None:
+        entries = request._nav_entries = _nav_for(request)
+    return entries
+
+
+def _nav_for(request) -> list[dict]:
     user = getattr(request, "user", None)
     tenant = getattr(request, "tenant", None)
     if user is None or not user.is_authenticated or tenant is None:
         return []
     items = PROVINCE_NAV if tenant.is_province else SCHOOL_NAV
     entries = []
-    for item in items:
+    for item, url in _entries_with_urls(items):
         if item.roles and not user.has_role(*item.roles):
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:  # a page of the other host's URLconf
             continue
         current = request.path == url if url == "/" else request.path.startswith(url)
         bottom = item.bottom if isinstance(item.bottom, bool) else (

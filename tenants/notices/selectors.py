@@ -65,7 +65,12 @@ def unread_for(user):
 
 
 def unread_count(user) -> int:
-    return unread_for(user).count()
+    """As many as unread_for(user) — a member has one receipt per notice (one_receipt_per_member,
+    Member.user one-to-one) — counted on the receipts alone: the layout's badge asks it on every page."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return NoticeRecipient.objects.filter(member__user=user, read_at__isnull=True,
+                                          notice__status=N.PUBLISHED).count()
 
 
 def receipt_of(notice: Notice, user) -> NoticeRecipient | None:

@@ -37,17 +37,20 @@ def _page_client(school, user):
     return client
 
 
-def _grows(paths, before, after) -> list:
+def _grows(paths, before, after, paged=()) -> list:
     """The pages whose queries grew with the rows (a page may ask less once a list is long enough,
-    e.g. when a section is no longer empty; it may never ask more)."""
-    return [(path, one, many) for path, one, many in zip(paths, before, after) if many > one]
+    e.g. when a section is no longer empty; it may never ask more). A list in ``paged`` grew past its
+    first page: it is allowed its COUNT, which a list that fits on one page does without
+    (web.tables.Table.paginate)."""
+    return [(path, one, many) for path, one, many in zip(paths, before, after) if many > one + (path in paged)]
 
 
-def _costs(clients_paths, add_rows):
+def _costs(clients_paths, add_rows, paged=()):
     before = [_queries(client, path) for client, path in clients_paths]
     add_rows()
     after = [_queries(client, path) for client, path in clients_paths]
-    assert not _grows([path for _, path in clients_paths], before, after), f"1 row: {before}, {1 + MORE}: {after}"
+    assert not _grows([path for _, path in clients_paths], before, after, paged), \
+        f"1 row: {before}, {1 + MORE}: {after}"
 
 
 def test_the_members_page(guilin):
@@ -110,4 +113,4 @@ def test_the_provincial_workbench_nominations_and_schools(province, campaign_in_
         School.objects.bulk_create([School(schema_name=f"school_pq{index}", slug=f"pq{index}", name=f"学校{index}")
                                     for index in range(MORE)])
 
-    _costs(pages, add_rows)
+    _costs(pages, add_rows, paged={"/schools/"})  # the schools outgrow the list's first page

@@ -9,6 +9,7 @@ service's rules, and its refusals are shown beside the field or row they concern
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -25,7 +26,7 @@ from tenants.text import ascii_int
 from web.base import ProvincePage
 from web.province.circulars_forms import CircularHeaderForm, ItemRows, NoticeTextForm, PublishForm, calendar_text
 from web.tables import Column, Filter, Table
-from web.todo import LIST_LENGTH, Todo, counted
+from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
 ROW_FIELDS = ("section_number", "section_title", "number", "title", "body", "due_on")
@@ -297,9 +298,14 @@ def workbench_todos(user) -> list:
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
     url = reverse("province:circulars")
-    unsigned_count, unsigned = counted(circulars_for_province(waiting="unacknowledged").order_by("-published_at", "-id"))
-    unreported = circulars_for_province(waiting="unreported").order_by("-published_at", "-id")
-    unreported_rows = list(unreported)
+    # both counters from one statement: the published circulars waiting for either (each row carries
+    # its seven follow-up figures, and compiling them was most of the 工作台's time, once per counter)
+    waiting = list(circulars_for_province().filter(
+        Q(unacknowledged_count__gt=0) | Q(missing_count__gt=0), status=Circular.Status.PUBLISHED,
+    ).order_by("-published_at", "-id"))
+    unsigned = [c for c in waiting if c.unacknowledged_count > 0]
+    unsigned_count, unsigned = len(unsigned), unsigned[:LIST_LENGTH]
+    unreported_rows = [c for c in waiting if c.missing_count > 0]
     return [
         Todo("circulars_unacknowledged", "有学校未签收的通知", unsigned_count, f"{url}?waiting=unacknowledged",
              items=[{"text": f"{c.title}（{c.unacknowledged_count} 所学校未签收）",

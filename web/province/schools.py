@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.db.models import DateTimeField, Value
+from django.db.models import Count, DateTimeField, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
@@ -96,7 +96,9 @@ class SchoolList(ProvincePage):
             members_sort=Coalesce("members_total", -1),
             rolled_up_sort=Coalesce("rolled_up_at", Value(NEVER, output_field=DateTimeField())))
         table.paginate(rows)
-        counts = {status: schools(status=status).count() for status in School.Status.values}
+        # the schools per status in one statement (a COUNT per status before)
+        counts = dict.fromkeys(School.Status.values, 0)
+        counts.update(schools().order_by().values_list("status").annotate(Count("pk")))
         return self.render_page(table=table, counts=counts)
 
 

@@ -21,6 +21,7 @@ from tenants.notices.models import Notice
 from tenants.notices.workflow import NOTICE_FLOW
 from web.base import SchoolPage
 from web.history import state_history
+from web.links import pk_link
 from web.school import Section
 from web.school.notices_forms import AttachmentForm, NoticeForm, ReasonForm
 from web.tables import Column, Filter, Table
@@ -37,8 +38,7 @@ def _notice(user, pk) -> Notice:
     return notice
 
 
-def _link(notice) -> str:
-    return reverse("school:notice", args=[notice.pk])
+_link = pk_link("school:notice")
 
 
 class NoticeList(SchoolPage):
@@ -50,6 +50,8 @@ class NoticeList(SchoolPage):
     def get(self, request):
         user = request.user
         mine = list(q.addressed_to(user)[:50])
+        if len(mine) < 50:  # all of them: the nav's badge counts its unread from this list
+            remember_unread_notices(user, sum(1 for n in mine if n.my_read_at is None))
         table = None
         if user.has_role(*PUBLISHERS):
             table = Table(request, id="notices", columns=[
