@@ -23,6 +23,8 @@ from tests.conftest import in_schema
 from tests.members.factories import a_member
 
 YEAR = 2031  # no other test rolls this year up
+# one worker runs both, one after the other: the second resets the counters the first relies on
+pytestmark = pytest.mark.xdist_group("stats_changes")
 
 
 def _flush() -> None:
