@@ -129,3 +129,17 @@ def test_a_counter_reset_or_a_new_figure_definition_reads_every_school(committed
     tally, named = _roll_up(two_schools)
     assert tally["read"] == 2 and len(named) == 2
     assert _roll_up(two_schools)[0]["read"] == 0
+
+
+def test_a_full_roll_up_asked_of_the_task_reaches_its_chunks():
+    """rollup_all(full=True) sends chunks that read every school; the nightly chunks' arguments stay
+    as a worker of the last release reads them."""
+    from shared.stats.tasks import rollup_all
+    from tenants.outbox.models import OutboxMessage
+
+    rollup_all.apply(args=[YEAR, True], task_id="full-parent")
+    rollup_all.apply(args=[YEAR], task_id="nightly-parent")
+    full = OutboxMessage.objects.filter(key__startswith="full-parent:chunk:")
+    nightly = OutboxMessage.objects.filter(key__startswith="nightly-parent:chunk:")
+    assert full.exists() and all(row.args[2:] == [True] for row in full)
+    assert nightly.exists() and all(len(row.args) == 2 for row in nightly)
