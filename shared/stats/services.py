@@ -139,7 +139,8 @@ def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | No
                 "school__schema_name", "year", "source_fingerprint")}
             unchanged = [ids[schema] for schema in part if schema in ids and found[schema] and all(
                 stored.get((schema, year)) == for_year(found[schema], year, definitions[year]) for year in years)]
-        skipped = {schema for schema in part if ids.get(schema) in set(unchanged)} if unchanged else set()
+        kept = set(unchanged)
+        skipped = {schema for schema in part if ids.get(schema) in kept}
         outcome = rows_of_many_schools(compiled, [schema for schema in part if schema not in skipped],
                                        batch_size=batch_size)
         for schema, error in outcome.failed.items():
