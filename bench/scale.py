@@ -25,7 +25,10 @@ school spent on hashing would say nothing about scale). Then, at N:
   onenew      `manage.py migrate` with one new migration (bench/migrate.py's probe: a RunSQL
               creating a table in every school), snapshot refresh included, removed again afterwards
   rollup      the statistics roll-up: the tasks `shared.stats.tasks.rollup_all` sends, run by two
-              processes (a worker with --concurrency 2), every active school
+              processes (a worker with --concurrency 2; --rollup-processes N), every active school:
+              (a) forced full re-read, (b) the change-aware nightly run after one new member in 10%
+              of the schools (written through the members service, untimed), (c) again with nothing
+              written; each with the number of schools it read
   dump        one school's schema SQL as its backup writes it (tenants.schema_sql: time, statements,
               bytes), and `pg_dump --schema=<one school>` (what backups ran before) for comparison
 
@@ -306,18 +309,27 @@ def measure_onenew(env) -> dict:
 
 
 def _rollup_part(arguments):
+    """One chunk of `rollup_all` as the worker's `rollup_schools` task runs it (the active schools
+    of the chunk, change-aware unless full), with the count of schools it read."""
     from django.db import connections
 
     for conn in connections.all():
         conn.connection = None  # forked: never the parent's socket
-    from shared.stats.tasks import rollup_schools_task
+    from shared.stats.services import rollup_schools
+    from tenants.selectors import active_school_schemas
 
-    return rollup_schools_task(*arguments)
+    schemas, years, full = arguments
+    active = set(active_school_schemas())
+    tally: dict = {}
+    done = rollup_schools(schemas=[schema for schema in schemas if schema in active], years=years, full=full,
+                          tally=tally)
+    return done, tally["read"]
 
 
-def measure_rollup(processes: int = 2) -> dict:
-    """The tasks `rollup_all` sends (STATS_ROLLUP_SCHOOLS_PER_TASK schools each), run by ``processes``
-    processes as a `celery worker --concurrency 2` runs them (the broker's latency left out)."""
+def _run_rollup(processes: int, full: bool) -> tuple[float, int, int]:
+    """The chunks `rollup_all` sends (STATS_ROLLUP_SCHOOLS_PER_TASK schools each), run by ``processes``
+    processes as a `celery worker --concurrency N` runs them (the broker's latency left out):
+    seconds, schools rolled up, schools read."""
     from django.conf import settings
     from django.db import connections
 
@@ -326,13 +338,49 @@ def measure_rollup(processes: int = 2) -> dict:
     years = [datetime.date.today().year]
     schemas = active_school_schemas()
     step = settings.STATS_ROLLUP_SCHOOLS_PER_TASK
-    parts = [(schemas[k:k + step], years) for k in range(0, len(schemas), step)]
+    parts = [(schemas[k:k + step], years, full) for k in range(0, len(schemas), step)]
     for conn in connections.all():
         conn.close()
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        done = sum(pool.map(_rollup_part, parts, chunksize=1))
-    return {"rollup_s": time.perf_counter() - started, "rollup_schools": done, "rollup_processes": processes}
+        counts = pool.map(_rollup_part, parts, chunksize=1)
+    return time.perf_counter() - started, sum(done for done, _ in counts), sum(read for _, read in counts)
+
+
+def write_in_some_schools(share: float = 0.1) -> int:
+    """A day's writes: one new member, through the members service, in every 1/share-th active
+    school (untimed). The connection is closed after, so its backend's write counts reach the
+    shared statistics (a backend flushes them when idle, at most once a second, and when it exits)."""
+    from django.db import connection
+
+    from tenants.members.models import Branch
+    from tenants.members.services import member_create
+    from tenants.models import School
+    from tenants.selectors import active_school_schemas
+
+    schemas = active_school_schemas()[::round(1 / share)]
+    stamp = datetime.datetime.now().strftime("%H%M%S")
+    for index, school in enumerate(School.objects.filter(schema_name__in=schemas)):
+        connection.set_tenant(school)
+        member_create(by=None, branch=Branch.objects.order_by("pk").first(), name="夜间新会员", gender="female",
+                      employee_number=f"N{stamp}{index:05d}", employment_type="staff",
+                      join_date=datetime.date.today().isoformat(), phone="13812345678", id_number="")
+    connection.set_schema_to_public()
+    connection.close()
+    return len(schemas)
+
+
+def measure_rollup(processes: int = 2) -> dict:
+    """(a) the full re-read (forced: every school read, as `rollup_stats --full`); (b) the nightly
+    change-aware run after a day's writes in 10% of the schools; (c) the same again with nothing
+    written since. Each with the number of schools it read."""
+    full_s, done, full_read = _run_rollup(processes, full=True)
+    written = write_in_some_schools(0.1)
+    nightly_s, _, nightly_read = _run_rollup(processes, full=False)
+    quiet_s, _, quiet_read = _run_rollup(processes, full=False)
+    return {"rollup_s": full_s, "rollup_schools": done, "rollup_read": full_read, "rollup_processes": processes,
+            "rollup_written": written, "rollup_nightly_s": nightly_s, "rollup_nightly_read": nightly_read,
+            "rollup_quiet_s": quiet_s, "rollup_quiet_read": quiet_read}
 
 
 def measure_dump() -> dict:
@@ -399,8 +447,13 @@ def table_lines(results: dict) -> list[str]:
     if "onenew_s" in results:
         lines.append(f"| one new migration, `manage.py migrate` (template snapshot refreshed) | {results['onenew_s']:.1f} s |")
     if "rollup_s" in results:
-        lines.append(f"| statistics roll-up ({results['rollup_schools']} schools, {results['rollup_processes']} worker "
-                     f"processes) | {results['rollup_s']:.1f} s |")
+        r = results
+        lines.append(f"| statistics roll-up, full re-read forced (--full; {r['rollup_schools']} schools, "
+                     f"{r['rollup_processes']} worker processes) | {r['rollup_s']:.1f} s ({r['rollup_read']} read) |")
+        lines.append(f"| statistics roll-up, nightly after one new member in {r['rollup_written']} schools "
+                     f"(change-aware) | {r['rollup_nightly_s']:.1f} s ({r['rollup_nightly_read']} read) |")
+        lines.append(f"| statistics roll-up, nightly with nothing written since | {r['rollup_quiet_s']:.1f} s "
+                     f"({r['rollup_quiet_read']} read) |")
     if "dump_s" in results:
         lines.append(f"| one school's schema SQL (tenants.schema_sql, as its backup, the archive and the template "
                      f"snapshot write it; median of 3) | {results['dump_s']:.2f} s ({results['dump_cpu_s']:.2f} s "
@@ -423,6 +476,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
     parser.add_argument("--only", default=",".join(ALL))
     parser.add_argument("--processes", type=int, default=2, help="for provisioning the bench schools")
+    parser.add_argument("--rollup-processes", type=int, default=2, help="worker processes of the roll-up")
     args = parser.parse_args()
     wanted = [name for name in args.only.split(",") if name]
     unknown = set(wanted) - set(ALL)
@@ -453,7 +507,7 @@ def main() -> None:
         elif name == "onenew":
             results.update(measure_onenew(env))
         elif name == "rollup":
-            results.update(measure_rollup())
+            results.update(measure_rollup(args.rollup_processes))
         elif name == "dump":
             results.update(measure_dump())
         print(f"  {name} done in {time.perf_counter() - started:.1f} s; {machine_load()}", flush=True)

@@ -45,13 +45,27 @@ class Outcome:
 
 
 def school_tables() -> frozenset[str]:
-    """Tables (and views) every school schema has: the template's."""
+    """Tables (and views) every school schema has: the template's.
+
+    Found through pg_depend's reference index (everything in a schema depends on it: what
+    ``DROP SCHEMA … CASCADE`` follows, tenants/schema_sql.py), never a scan of pg_class, which
+    holds every school's relations (2.4 million rows at 5,000 schools: 1 s a scan)."""
     from tenants.template import template_schema
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                       "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm')", [template_schema()])
+        cursor.execute("SELECT c.relname FROM pg_catalog.pg_depend d "
+                       "JOIN pg_catalog.pg_class c ON c.oid = d.objid "
+                       "WHERE d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
+                       "AND d.refobjid = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = %s) "
+                       "AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'n' "
+                       "AND c.relkind IN ('r', 'p', 'v', 'm')", [template_schema()])
         return frozenset(row[0] for row in cursor.fetchall())
+
+
+def tables_read(sql: str, tables: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The school tables and the public tables ``sql`` reads (as qualify names them)."""
+    named = {match.group(2) for match in _TABLE.finditer(sql)}
+    return frozenset(named & tables), frozenset(named - tables)
 
 
 def qualify(sql: str, schema: str, tables: frozenset[str]) -> str:
@@ -79,6 +93,8 @@ class CompiledQuery:
         self.compiler = compiler
         self.params = tuple(params)
         self.sql = qualify(sql, _MARK, tables)
+        # what it reads: the roll-up's change detection watches exactly these tables' write counters
+        self.school_tables, self.public_tables = tables_read(sql, tables)
 
     def for_schema(self, schema: str) -> str:
         if not _SCHEMA.fullmatch(schema):

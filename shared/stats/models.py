@@ -38,7 +38,13 @@ class SchoolStats(models.Model):
     award_winners = models.PositiveIntegerField("评先评优获评（人、集体）", default=0)
     health_checked = models.PositiveIntegerField("本年已体检（人）", default=0)
     health_eligible = models.PositiveIntegerField("本年应体检（人）", default=0)
+    # when these figures were last computed or confirmed current: a school the roll-up found
+    # unchanged (its fingerprint below) keeps its figures and this is set to the run's time, so
+    # "rolled up in the last 24 hours" (rollup_is_due, the dashboard) means the same as before
     computed_at = models.DateTimeField("计算时间", default=timezone.now)
+    # the school's write counters read just before these figures' data (shared/stats/fingerprint.py):
+    # while they stay the same the roll-up does not read the school again ("": always read)
+    source_fingerprint = models.CharField("数据指纹", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "学校统计"

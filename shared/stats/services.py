@@ -59,7 +59,8 @@ def compute_current_school(*, year: int) -> SchoolStats:
     """Run inside a school's schema (the roll-up task): read its tables, write its public row."""
     school = School.objects.get(schema_name=connection.schema_name)
     stats, _ = SchoolStats.objects.update_or_create(school=school, year=year, defaults={
-        **school_figures(year=year), "computed_at": timezone.now()})
+        **school_figures(year=year), "computed_at": timezone.now(),
+        "source_fingerprint": ""})  # no counters read before these figures: the next roll-up reads it
     return stats
 
 
@@ -100,26 +101,50 @@ def school_figures(*, year: int) -> dict:
         "money_by_category": by_category, **_care_figures(year), **_activity_figures(year)}
 
 
-def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | None = None) -> int:
+def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | None = None, full: bool = False,
+                   tally: dict | None = None) -> int:
     """The figures of ``years`` for every school of ``schemas``, read together (shared/stats/figures.py:
     fixed querysets compiled once, each sent once per batch of schools, a reducer per school), the
     rows written with one statement per 10 batches. A school whose figures fail keeps its old row
-    (logged; the dashboard names it as not rolled up). Returns the number of schools rolled up."""
+    (logged; the dashboard names it as not rolled up). Returns the number of schools rolled up.
+
+    Change-aware (shared/stats/fingerprint.py): a school whose rolled-up tables nobody wrote to
+    since its stored figures were read is not read again; its rows keep their figures and get this
+    run's ``computed_at`` (one UPDATE per 10 batches). ``full``: read every school regardless.
+    ``tally`` (a dict) receives {"read": …, "unchanged": …}."""
     from django.conf import settings
 
     from shared.stats.figures import compiled_figures, figures_from_rows
+    from shared.stats.fingerprint import definition_hash, fingerprints, for_year
     from tenants.crossschema import rows_of_many_schools
 
     batch_size = batch_size or settings.STATS_ROLLUP_BATCH_SIZE
-    compiled = {(year, *key): query for year in years for key, query in compiled_figures(year).items()}
+    by_year = {year: compiled_figures(year) for year in years}
+    compiled = {(year, *key): query for year, queries in by_year.items() for key, query in queries.items()}
+    definitions = {year: definition_hash(queries) for year, queries in by_year.items()}
     fields = [f.name for f in SchoolStats._meta.concrete_fields if f.name not in ("id", "school", "year")]
+    tally = tally if tally is not None else {}
+    tally.setdefault("read", 0)
+    tally.setdefault("unchanged", 0)
     done = 0
     for start in range(0, len(schemas), batch_size * 10):  # rows written every 10 batches
         part = schemas[start:start + batch_size * 10]
-        outcome = rows_of_many_schools(compiled, part, batch_size=batch_size)
+        # the counters BEFORE the data (fingerprint.py says why this order never misses a write)
+        found = fingerprints(compiled, part)
+        ids = dict(School.objects.filter(schema_name__in=part).values_list("schema_name", "pk"))
+        unchanged: list[int] = []
+        if not full:
+            stored = {(schema, year): fingerprint for schema, year, fingerprint in SchoolStats.objects.filter(
+                school__schema_name__in=part, year__in=years).values_list(
+                "school__schema_name", "year", "source_fingerprint")}
+            unchanged = [ids[schema] for schema in part if schema in ids and found[schema] and all(
+                stored.get((schema, year)) == for_year(found[schema], year, definitions[year]) for year in years)]
+        kept = set(unchanged)
+        skipped = {schema for schema in part if ids.get(schema) in kept}
+        outcome = rows_of_many_schools(compiled, [schema for schema in part if schema not in skipped],
+                                       batch_size=batch_size)
         for schema, error in outcome.failed.items():
             logger.error("roll-up failed for schema %s: %s", schema, error)
-        ids = dict(School.objects.filter(schema_name__in=list(outcome.results)).values_list("schema_name", "pk"))
         now = timezone.now()
         rows = []
         for schema, answers in outcome.results.items():
@@ -131,11 +156,18 @@ def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | No
             except Exception:  # noqa: BLE001 — a school whose rows do not reduce keeps its old row
                 logger.exception("roll-up failed for schema %s", schema)
                 continue
-            rows.extend(SchoolStats(school_id=ids[schema], year=year, computed_at=now, **figures[year])
+            rows.extend(SchoolStats(school_id=ids[schema], year=year, computed_at=now, **figures[year],
+                                    source_fingerprint=for_year(found[schema], year, definitions[year]))
                         for year in years)
         SchoolStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["school", "year"],
                                         update_fields=fields, batch_size=500)
-        done += len({row.school_id for row in rows})
+        if unchanged:  # their figures stand: confirmed current now (rollup_is_due, the dashboard)
+            SchoolStats.objects.filter(school_id__in=unchanged, year__in=years).update(computed_at=now)
+        read = len({row.school_id for row in rows})
+        tally["read"] += read
+        tally["unchanged"] += len(unchanged)
+        done += read + len(unchanged)
+    logger.info("roll-up: %d schools read, %d unchanged", tally["read"], tally["unchanged"])
     return done
 
 
@@ -145,14 +177,14 @@ def years_to_roll_up(today: datetime.date) -> list[int]:
     return [today.year, today.year - 1] if today.month == 1 else [today.year]
 
 
-def rollup_now(*, years: list[int] | None = None) -> int:
+def rollup_now(*, years: list[int] | None = None, full: bool = False, tally: dict | None = None) -> int:
     """The nightly roll-up done here and now, school after school, in this process (no worker):
     for `make run`'s start (config/launcher.py) and the end of demo seeding. Returns the number of
-    schools rolled up."""
+    schools rolled up (``full``: every school read, see rollup_schools)."""
     years = years or years_to_roll_up(timezone.localdate())
     # one broken school must not keep the others' figures stale: rollup_schools skips it, its old
     # row stays and the dashboard names it as not rolled up
-    return rollup_schools(schemas=active_school_schemas(), years=years)
+    return rollup_schools(schemas=active_school_schemas(), years=years, full=full, tally=tally)
 
 
 def rollup_request(*, year: int) -> None:

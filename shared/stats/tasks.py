@@ -23,20 +23,22 @@ def rollup_school(year: int) -> int:
 # ("out of shared memory" after about 100 schools); each batch statement is its own transaction, and
 # a chunk run twice writes the same rows again.
 @shared_task(base=OutboxTask, outbox_atomic=False, name="shared.stats.tasks.rollup_schools")
-def rollup_schools_task(schemas: list[str], years: list[int]) -> int:
-    """The figures of several schools, computed together (shared/stats/services.py rollup_schools).
+def rollup_schools_task(schemas: list[str], years: list[int], full: bool = False) -> int:
+    """The figures of several schools, computed together (shared/stats/services.py rollup_schools:
+    a school unchanged since its figures were read is not read again, unless ``full``).
     Only schools still active when it runs: the list was made when it was sent."""
     active = set(active_school_schemas())
-    return rollup_schools(schemas=[schema for schema in schemas if schema in active], years=years)
+    return rollup_schools(schemas=[schema for schema in schemas if schema in active], years=years, full=full)
 
 
 # OutboxTask: a roll-up a provincial admin asked for goes through the outbox (the dashboard's
 # 立即重新统计, POST /api/v1/stats/refresh/); beat's nightly one is a plain message.
 @shared_task(bind=True, base=OutboxTask, name="shared.stats.tasks.rollup_all")
-def rollup_all(self, year: int | None = None) -> int:
+def rollup_all(self, year: int | None = None, full: bool = False) -> int:
     """Nightly and on demand: the active schools' figures of the year, STATS_ROLLUP_SCHOOLS_PER_TASK
     schools per task (several workers share the region). Without a year: this year (and, in January,
-    the last one — see years_to_roll_up).
+    the last one — see years_to_roll_up). Each chunk reads only the schools written since their
+    figures were read (shared/stats/fingerprint.py); ``full`` reads every school.
 
     The chunks are outbox messages written in one transaction (within the outbox's own when this
     run came from it): this run's "done" and its chunks commit together. Their keys are this task's
@@ -49,6 +51,9 @@ def rollup_all(self, year: int | None = None) -> int:
     parent = self.request.id or f"rollup_all:{uuid.uuid4().hex}"
     with transaction.atomic():
         for index, start in enumerate(range(0, len(schemas), step)):
-            outbox_enqueue(task="shared.stats.tasks.rollup_schools", args=[schemas[start:start + step], years],
+            # full only when asked: the nightly chunks' arguments stay what a worker of the last
+            # release understands
+            outbox_enqueue(task="shared.stats.tasks.rollup_schools",
+                           args=[schemas[start:start + step], years, *([True] if full else [])],
                            key=f"{parent}:chunk:{index}")
     return len(schemas)
