@@ -67,6 +67,7 @@ from tenants.congress.selectors import (
     department_figures,
     may_read_committees,
     proposal_attachments,
+    proposals_listed,
     proposals_visible_to,
     suggestions_visible_to,
 )
@@ -284,10 +285,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
 
     def base_queryset(self):
-        proposals = proposals_visible_to(self.request.user)
-        if self.action != "list":
-            proposals = proposals.prefetch_related("replies__department")
-        return proposals
+        if self.action == "list":
+            return proposals_visible_to(self.request.user, proposals_listed())
+        return proposals_visible_to(self.request.user).prefetch_related("replies__department")
 
     def _detail(self, proposal, code=status.HTTP_200_OK):
         detail = ProposalDetailSerializer(self.base_queryset().get(pk=proposal.pk), context={"request": self.request})
