@@ -19,3 +19,16 @@ class SubqueryCount(Subquery):
         if not queryset.query.values_select:
             queryset = queryset.values("pk")
         super().__init__(queryset.order_by(), **extra)
+
+
+def RelatedIds(model, field_name: str):
+    """The ids of a row's many-to-many ``field_name`` in the order its prefetch lists them (the target
+    model's ordering), as an array in the row's own query: annotate a list's rows with
+    ``listed_<field_name>=RelatedIds(Model, "<field_name>")`` (api.listed reads it)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    field = model._meta.get_field(field_name)
+    target = field.related_model
+    rows = target._default_manager.filter(**{field.related_query_name(): OuterRef("pk")})
+    return ArraySubquery(rows.order_by(*(target._meta.ordering or ["pk"])).values("pk"))

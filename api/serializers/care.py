@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedPrimaryKeyRelatedField
 from api.serializers import ModelSerializer, Serializer
 from tenants.care.models import BATCH_KINDS, LIFE_EVENT_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
 from tenants.finance.models import ExpenseCategory
@@ -102,6 +103,7 @@ class CareBatchSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="慰问类型名称")
     scope_label = serializers.CharField(source="get_scope_display", read_only=True, label="范围名称")
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default="", label="登记人")
+    serializer_related_field = ListedPrimaryKeyRelatedField  # the list's branches and groups: api.listed
 
     class Meta:
         model = CareBatch

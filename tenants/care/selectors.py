@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 
 from tenants.accounts.roles import Role
 from tenants.care.models import CONFIDENTIAL_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
+from tenants.counting import RelatedIds
 from tenants.care.services import CARE_OFFICE, COUNTED, care_settings, standard_in_force
 from tenants.accounts.roles import FINANCE_READERS
 from tenants.members.models import Branch
@@ -42,6 +43,16 @@ def events_visible_to(user):
 def batches_visible_to(user):
     batches = CareBatch.objects.select_related("standard", "ledger_entry", "recorded_by")
     return batches if user.has_role(*CARE_OFFICE) else batches.none()
+
+
+def batches_listed(user):
+    """A page of batches as the list shows it: ids of the standard and ledger entry (no joined rows),
+    who recorded it, and the branches' and groups' ids as arrays in the same query (issue #14)."""
+    own = [field.name for field in CareBatch._meta.concrete_fields]
+    return (batches_visible_to(user).select_related(None).select_related("recorded_by")
+            .only(*own, "recorded_by__username")
+            .annotate(listed_branches=RelatedIds(CareBatch, "branches"), listed_groups=RelatedIds(CareBatch, "groups"))
+            .order_by("-visited_on", "-id"))
 
 
 def visits_matching(visits, *, year=None, kind="", branch=None, status="", member=None, query=""):

@@ -1,0 +1,38 @@
+"""Relations a list reads in its own query (issue #14).
+
+A page's many-to-many ids (a batch's branches, a notice's groups) cost a prefetch each: one more
+statement, compiled and turned into model instances, which for a page of a few rows is most of
+the list's time. The list's selector annotates the ids instead (tenants.counting.RelatedIds, named
+``listed_<field>``); a serializer that sets ``serializer_related_field = ListedPrimaryKeyRelatedField``
+answers them from there, and reads the relation as before for a row without the annotation (a
+detail, a create's answer). Same output, same schema.
+"""
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
+
+
+class _Listed(list):
+    """Ids the row's query selected (already primary keys: nothing left to convert)."""
+
+
+class ListedManyRelatedField(serializers.ManyRelatedField):
+    def get_attribute(self, instance):
+        listed = getattr(instance, f"listed_{self.field_name}", None)
+        return _Listed(listed) if listed is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        if isinstance(iterable, _Listed):
+            return list(iterable)
+        return super().to_representation(iterable)
+
+
+class ListedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """PrimaryKeyRelatedField whose many=True form reads the ``listed_<field>`` annotation when present."""
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return ListedManyRelatedField(**list_kwargs)
