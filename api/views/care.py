@@ -155,6 +155,8 @@ class CareVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return [Office()]
 
     def base_queryset(self):
+        if self.action == "list":
+            return q.visits_listed(self.request.user)
         return q.visits_visible_to(self.request.user).order_by("-visited_on", "-id")
 
     def create(self, request, *args, **kwargs):
