@@ -36,3 +36,16 @@ class ListedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         list_kwargs = {"child_relation": cls(*args, **kwargs)}
         list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
         return ListedManyRelatedField(**list_kwargs)
+
+
+class OncePerResponse:
+    """For a nested serializer whose row repeats across a page (a visit's standard, an assignment's batch):
+    each distinct row (by primary key) is serialized once per response and the same answer reused.
+    Put it before the serializer class: ``class OnceBatch(OncePerResponse, BatchSerializer)``; give the
+    Meta the base's ``ref_name`` so the schema's component is unchanged."""
+
+    def to_representation(self, instance):
+        written = self.__dict__.setdefault("_written", {})
+        if instance.pk not in written:
+            written[instance.pk] = super().to_representation(instance)
+        return written[instance.pk]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.listed import ListedPrimaryKeyRelatedField
+from api.listed import ListedPrimaryKeyRelatedField, OncePerResponse
 from api.serializers import ModelSerializer, Serializer
 from tenants.care.models import BATCH_KINDS, LIFE_EVENT_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
 from tenants.finance.models import ExpenseCategory
@@ -22,15 +22,10 @@ class CareStandardSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class OncePerStandard(CareStandardSerializer):
-    """A visit's standard, written once per response: a page of visits shares a handful of standards
-    (issue #14: serializing the same 11 fields on every row was a third of the list's cost)."""
-
-    def to_representation(self, instance):
-        written = self.__dict__.setdefault("_written", {})
-        if instance.pk not in written:
-            written[instance.pk] = super().to_representation(instance)
-        return written[instance.pk]
+class OncePerStandard(OncePerResponse, CareStandardSerializer):
+    # A visit's standard, written once per response: a page of visits shares a handful of standards
+    # (issue #14: serializing the same 11 fields on every row was a third of the list's cost).
+    __doc__ = CareStandardSerializer.__doc__  # the schema's description stays the base's
 
     class Meta(CareStandardSerializer.Meta):
         ref_name = "CareStandard"  # the schema's component stays CareStandard

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import OncePerResponse
 from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.healthchecks.models import Attendance, Gender, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 
@@ -84,6 +85,15 @@ class HealthCheckBatchSerializer(ModelSerializer):
         return listed_or(obj, "taken_count", lambda: obj.assignments.count())
 
 
+class OncePerBatch(OncePerResponse, HealthCheckBatchSerializer):
+    # An assignment's batch, written once per response (a page of assignments shares a few batches);
+    # no docstring: the schema's description stays the base's.
+    __doc__ = HealthCheckBatchSerializer.__doc__
+
+    class Meta(HealthCheckBatchSerializer.Meta):
+        ref_name = "HealthCheckBatch"
+
+
 class HealthCheckBatchInputSerializer(Serializer):
     health_check = serializers.PrimaryKeyRelatedField(label="年度体检", queryset=HealthCheck.objects.all())
     name = serializers.CharField(label="批次名称", max_length=60, allow_blank=True)
@@ -115,7 +125,7 @@ class HealthCheckAssignmentSerializer(ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True, label="会员姓名")
     branch = serializers.IntegerField(source="member.branch_id", read_only=True, label="分工会")
     branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会名称")
-    batch_detail = HealthCheckBatchSerializer(source="batch", read_only=True, label="批次")
+    batch_detail = OncePerBatch(source="batch", read_only=True, label="批次")
     attendance_label = serializers.CharField(source="get_attendance_display", read_only=True, label="体检情况")
 
     class Meta:

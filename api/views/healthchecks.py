@@ -255,9 +255,10 @@ class HealthCheckAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
         return [UnionAdminOnly()]
 
     def base_queryset(self):
-        rows = q.assignments_visible_to(self.request.user)
         if self.action == "list":  # a step (move, decide) answers with counts read after it, as before
-            rows = q.assignments_with_batch_taken(rows)
+            rows = q.assignments_listed(self.request.user)
+        else:
+            rows = q.assignments_visible_to(self.request.user)
         return rows.order_by("-health_check__year", "batch__date", "member__employee_number", "id")
 
     @extend_schema(summary="调整批次（须写明原因；不能调到另一性别的批次或已满的批次）", request=MoveSerializer,

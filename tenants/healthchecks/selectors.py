@@ -41,6 +41,16 @@ def assignments_with_batch_taken(assignments):
         batch_taken=SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("batch_id"))))
 
 
+def assignments_listed(user):
+    """A page of assignments as the list shows them: each with its batch's 已安排人数; of the member only
+    the name and branch, of the check only its year, the requested batch only by id (issue #14)."""
+    own = [field.name for field in HealthCheckAssignment._meta.concrete_fields]
+    batch = [f"batch__{field.name}" for field in HealthCheckBatch._meta.concrete_fields]
+    rows = assignments_visible_to(user).select_related(None).select_related("member__branch", "batch", "health_check")
+    return assignments_with_batch_taken(
+        rows.only(*own, *batch, "member__name", "member__branch__name", "health_check__year"))
+
+
 def assignments_visible_to(user):
     """The office sees everyone's; anyone else only their own."""
     rows = HealthCheckAssignment.objects.select_related("member", "member__branch", "batch", "health_check",
