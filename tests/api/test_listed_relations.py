@@ -1,0 +1,82 @@
+"""A list that reads a row's relations in its own query (issue #14: arrays and JSON in the page's
+statement instead of prefetches, api.listed / tenants.counting.RelatedIds) answers what the
+relation itself answers: the same ids and names, in the relation's order. The demo has none of
+these relations filled, so each test fills one in an order that differs from the ids'."""
+from __future__ import annotations
+
+import pytest
+
+from tenants.accounts.models import User
+from tests.conftest import client_for, in_schema
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(demo_region, guilin):
+    with in_schema(guilin):
+        return client_for(guilin, User.objects.get(username="admin"))
+
+
+def _listed(client, path, pk):
+    response = client.get(path, {"page_size": 100})
+    assert response.status_code == 200
+    return next(row for row in response.json()["results"] if row["id"] == pk)
+
+
+def _branches_against_their_ids():
+    """Two branches whose sort order is the reverse of their ids."""
+    from tenants.members.models import Branch
+
+    first, second = Branch.objects.order_by("id")[:2]
+    first.sort_order, second.sort_order = 2, 1
+    Branch.objects.bulk_update([first, second], ["sort_order"])
+    return first, second
+
+
+def test_care_batches_list_the_branches_and_groups_their_relations_hold(office, guilin):
+    from api.serializers.care import CareBatchSerializer
+    from tenants.care.models import CareBatch
+    from tenants.members.models import Group
+
+    with in_schema(guilin):
+        batch = CareBatch.objects.first()
+        first, second = _branches_against_their_ids()
+        batch.branches.set([first, second])
+        late = Group.objects.create(branch=second, name="甲组")  # created first, listed second (by branch)
+        early = Group.objects.create(branch=first, name="乙组")
+        batch.groups.set([late, early])
+        expected = CareBatchSerializer(CareBatch.objects.get(pk=batch.pk)).data
+    row = _listed(office, "/api/v1/care/batches/", batch.pk)
+    assert row["branches"] == expected["branches"] == [second.pk, first.pk]
+    assert row["groups"] == expected["groups"] == [early.pk, late.pk]
+
+
+def test_activities_list_the_quotas_the_detail_shows(office, guilin):
+    from tenants.activities.models import Activity, BranchQuota
+
+    with in_schema(guilin):
+        activity = Activity.objects.first()
+        first, second = _branches_against_their_ids()
+        BranchQuota.objects.bulk_create([BranchQuota(activity=activity, branch=first, places=3),
+                                         BranchQuota(activity=activity, branch=second, places=5)])
+    row = _listed(office, "/api/v1/activities/", activity.pk)
+    detail = office.get(f"/api/v1/activities/{activity.pk}/").json()
+    assert row["quotas"] == detail["quotas"] == [
+        {"branch": second.pk, "branch_name": second.name, "places": 5},
+        {"branch": first.pk, "branch_name": first.name, "places": 3}]
+
+
+def test_proposals_list_the_co_departments_and_co_proposers_the_detail_shows(office, guilin):
+    from tenants.congress.models import Delegate, Proposal
+    from tenants.members.models import Department
+
+    with in_schema(guilin):
+        proposal = Proposal.objects.exclude(status=Proposal.Status.DRAFT).filter(congress__branch__isnull=True).first()
+        proposal.co_departments.set(Department.objects.order_by("-id")[:2])
+        proposal.co_proposers.set(Delegate.objects.filter(congress=proposal.congress).order_by("-id")[:2])
+    row = _listed(office, "/api/v1/proposals/", proposal.pk)
+    detail = office.get(f"/api/v1/proposals/{proposal.pk}/").json()
+    assert row["co_departments"] == detail["co_departments"] and len(row["co_departments"]) == 2
+    assert row["co_departments"] == sorted(row["co_departments"])
+    assert row["co_proposer_names"] == detail["co_proposer_names"] and len(row["co_proposer_names"]) == 2
