@@ -139,8 +139,12 @@ class TaskSerializer(ModelSerializer):
             allowed = may_work_on(user, obj)
         if not allowed:
             return []
-        return [a for a in TASK_FLOW.allowed_actions(state=obj.status, user=user)
-                if office or a not in ("cancel", "restore")]
+        # the same for every row of a status: asked once per status for the page
+        by_status = self.__dict__.setdefault("_actions_by_status", {})
+        if obj.status not in by_status:
+            by_status[obj.status] = [a for a in TASK_FLOW.allowed_actions(state=obj.status, user=user)
+                                     if office or a not in ("cancel", "restore")]
+        return list(by_status[obj.status])
 
 
 class TaskInputSerializer(Serializer):

@@ -156,7 +156,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def base_queryset(self):
         rows = q.tasks().order_by("plan__year", "order", "id")
-        return q.tasks_with_handling(rows, self.request.user) if self.action == "list" else rows
+        return q.tasks_listed(rows, self.request.user) if self.action == "list" else rows
 
     def _answer(self, task, code=status.HTTP_200_OK):
         return Response(TaskSerializer(q.tasks().get(pk=task.pk), context=self.get_serializer_context()).data,

@@ -35,6 +35,14 @@ def tasks_with_handling(rows, user) -> QuerySet[Task]:
     return rows.annotate(user_handles_department=Exists(handles))
 
 
+def tasks_listed(rows, user) -> QuerySet[Task]:
+    """A page of tasks as the list shows them (tasks_with_handling), reading of the plan and the owner
+    only the year and the name (issue #14: the joined rows' other columns cost building for nothing)."""
+    own = [field.name for field in Task._meta.concrete_fields]
+    return tasks_with_handling(rows, user).only(
+        *own, "plan__year", "owner_department__name", "owner_branch__name", "owner_member__name")
+
+
 def plan_for_year(year: int) -> Plan | None:
     return Plan.objects.filter(year=year).first()
 
