@@ -31,19 +31,23 @@ def recent_years(today: datetime.date | None = None) -> list[int]:
 
 
 def _data_years() -> set[int]:
-    """Years in which the school recorded something the summary reports (one query per area)."""
+    """Years in which the school recorded something the summary reports (one statement: the areas'
+    years as a UNION, issue #14; an activity's year in the school's time zone, as the pages show it)."""
+    from django.db.models.functions import ExtractYear
+
     from tenants.activities.models import Activity
     from tenants.care.models import CareVisit
     from tenants.congress.models import Congress
     from tenants.finance.models import LedgerEntry
     from tenants.workplan.models import Plan
 
-    years = set(Plan.objects.values_list("year", flat=True))
-    years.update(d.year for d in LedgerEntry.objects.dates("occurred_on", "year"))
-    years.update(d.year for d in Congress.objects.filter(opens_on__isnull=False).dates("opens_on", "year"))
-    years.update(d.year for d in CareVisit.objects.dates("visited_on", "year"))
-    years.update(d.year for d in Activity.objects.datetimes("starts_at", "year"))
-    return years
+    def year_of(model, field):
+        return model.objects.filter(**{f"{field}__isnull": False}).order_by().values_list(ExtractYear(field), flat=True)
+
+    years = Plan.objects.order_by().values_list("year", flat=True).union(
+        year_of(LedgerEntry, "occurred_on"), year_of(Congress, "opens_on"), year_of(CareVisit, "visited_on"),
+        year_of(Activity, "starts_at"))
+    return {int(year) for year in years}  # EXTRACT answers numeric
 
 
 def summary_years(today: datetime.date | None = None) -> list[int]:
