@@ -63,6 +63,7 @@ from tenants.congress.models import (
 )
 from tenants.congress.selectors import (
     committees_of,
+    delegates_listed,
     congress_figures,
     department_figures,
     may_read_committees,
@@ -253,6 +254,10 @@ class DelegateViewSet(ReadForAllWriteForManagers, mixins.ListModelMixin, mixins.
     queryset = Delegate.objects.select_related("member", "branch", "delegation").order_by("congress_id", "id")
     serializer_class = DelegateSerializer
     filterset_class = DelegateFilter
+
+    def base_queryset(self):
+        rows = self.queryset.all()
+        return delegates_listed(rows) if self.action == "list" else rows
 
     def perform_create(self, serializer):
         data = serializer.validated_data

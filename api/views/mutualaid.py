@@ -47,7 +47,13 @@ from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
 from tenants.mutualaid import services as s
 from tenants.mutualaid.models import Category, Claim, Enrolment, Scheme
-from tenants.mutualaid.selectors import claims_visible_to, enrolments_visible_to, scheme_figures, schemes_visible_to
+from tenants.mutualaid.selectors import (
+    claims_visible_to,
+    enrolments_listed,
+    enrolments_visible_to,
+    scheme_figures,
+    schemes_visible_to,
+)
 
 AidOffice = role_required(Role.UNION_ADMIN, Role.CARE_OFFICER)
 TAGS = ["互助保障"]
@@ -203,7 +209,9 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     permission_classes = [IsAuthenticated]
 
     def base_queryset(self):
-        return enrolments_visible_to(self.request.user).order_by("scheme_id", "id")
+        user = self.request.user
+        rows = enrolments_listed(user) if self.action == "list" else enrolments_visible_to(user)
+        return rows.order_by("scheme_id", "id")
 
     def get_permissions(self):
         if self.action in ("enrol_all", "import_sheet"):

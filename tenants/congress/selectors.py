@@ -62,6 +62,13 @@ def proposals_listed():
     )
 
 
+def delegates_listed(rows):
+    """A page of delegates as the list shows them: of the member, branch and delegation only the names
+    (issue #14: the member's other columns cost building for nothing)."""
+    own = [field.name for field in Delegate._meta.concrete_fields]
+    return rows.only(*own, "member__name", "branch__name", "delegation__name")
+
+
 def reviewed_congresses(user):
     """The congresses whose proposals this user reviews besides the office: those whose
     提案工作委员会 they sit on, and the 二级教代会 of the branches they chair."""
