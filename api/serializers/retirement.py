@@ -33,7 +33,10 @@ class CeremonySerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_honourees(self, obj) -> list:
-        return HonoureeSerializer(self._honourees(obj), many=True).data
+        # one HonoureeSerializer for the page (building its fields for every ceremony cost more than its rows)
+        if "_honouree_list" not in self.__dict__:
+            self._honouree_list = HonoureeSerializer(many=True)
+        return self._honouree_list.to_representation(self._honourees(obj))
 
     def get_count(self, obj) -> int:
         rows = getattr(obj, "honouree_rows", None)  # prefetched by the list (selectors.with_honourees)

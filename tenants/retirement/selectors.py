@@ -42,5 +42,7 @@ def honourees_in_order(rows):
 
 def with_honourees(ceremonies):
     """The ceremonies with their lists fetched for the whole page in one query (honouree_rows)."""
-    return ceremonies.prefetch_related(
-        Prefetch("honourees", queryset=honourees_in_order(Honouree.objects.all()), to_attr="honouree_rows"))
+    # of the member only what the list shows (the member row's other columns cost building, issue #14)
+    own = [field.name for field in Honouree._meta.concrete_fields]
+    rows = honourees_in_order(Honouree.objects.all()).only(*own, "member__name", "member__branch__name")
+    return ceremonies.prefetch_related(Prefetch("honourees", queryset=rows, to_attr="honouree_rows"))
