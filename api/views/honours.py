@@ -36,14 +36,16 @@ from api.serializers.honours import (
 )
 from shared.honours import services as s
 from shared.honours.models import HonourCampaign, HonourRecord, Nomination, Objection
-from shared.honours.selectors import campaigns_for_school
+from shared.honours.selectors import campaigns_for_school, nominations_listed
 from tenants.selectors import schools
 
 
 
-def nominations_queryset():
-    return Nomination.objects.select_related("school", "campaign").prefetch_related(
+def nominations_queryset(action=None):
+    rows = Nomination.objects.select_related("school", "campaign").prefetch_related(
         Prefetch("objections", queryset=Objection.objects.order_by("recorded_at")), "attachments")
+    # a list reads of the school and the campaign only the names it shows (issue #14)
+    return nominations_listed(rows) if action == "list" else rows
 
 
 # --- provincial host --------------------------------------------------------------------------
@@ -94,7 +96,7 @@ class ProvinceNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     filterset_class = ProvinceNominationFilter
 
     def base_queryset(self):
-        return nominations_queryset()
+        return nominations_queryset(self.action)
 
     def _detail(self, nomination):
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
@@ -171,7 +173,7 @@ class SchoolNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     filterset_class = NominationFilter
 
     def base_queryset(self):
-        return nominations_queryset()
+        return nominations_queryset(self.action)
 
     def create(self, request, *args, **kwargs):
         nomination = s.nomination_submit(by=request.user, school=current_school(request),
