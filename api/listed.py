@@ -41,8 +41,8 @@ class ListedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 class OncePerResponse:
     """For a nested serializer whose row repeats across a page (a visit's standard, an assignment's batch):
     each distinct row (by primary key) is serialized once per response and the same answer reused.
-    Put it before the serializer class: ``class OnceBatch(OncePerResponse, BatchSerializer)``; give the
-    Meta the base's ``ref_name`` so the schema's component is unchanged."""
+    Put it before the serializer class: ``class OnceBatch(OncePerResponse, BatchSerializer)``, decorated
+    with ``@extend_schema_field(BatchSerializer)`` so the schema's component stays the base's."""
 
     def to_representation(self, instance):
         written = self.__dict__.setdefault("_written", {})

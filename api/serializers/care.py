@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.listed import ListedPrimaryKeyRelatedField, OncePerResponse
@@ -22,13 +23,11 @@ class CareStandardSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(CareStandardSerializer)  # the schema's component stays CareStandard
 class OncePerStandard(OncePerResponse, CareStandardSerializer):
     # A visit's standard, written once per response: a page of visits shares a handful of standards
     # (issue #14: serializing the same 11 fields on every row was a third of the list's cost).
-    __doc__ = CareStandardSerializer.__doc__  # the schema's description stays the base's
-
-    class Meta(CareStandardSerializer.Meta):
-        ref_name = "CareStandard"  # the schema's component stays CareStandard
+    pass
 
 
 class CareStandardInputSerializer(Serializer):

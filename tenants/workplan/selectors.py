@@ -40,7 +40,8 @@ def tasks_listed(rows, user) -> QuerySet[Task]:
     only the year and the name (issue #14: the joined rows' other columns cost building for nothing)."""
     own = [field.name for field in Task._meta.concrete_fields]
     return tasks_with_handling(rows, user).only(
-        *own, "plan__year", "owner_department__name", "owner_branch__name", "owner_member__name")
+        *own, "plan__year", "owner_department__name", "owner_branch__name", "owner_branch__chair",
+        "owner_member__name", "owner_member__user")  # is_task_owner asks the chair and the person's account
 
 
 def plan_for_year(year: int) -> Plan | None:
