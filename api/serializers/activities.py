@@ -35,10 +35,10 @@ class ActivitySerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_quotas(self, obj) -> list[dict]:
-        # the list reads them in its query (selectors.activities_with_figures)
-        return listed_or(obj, "listed_quotas", lambda: [
-            {"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places}
-            for q in obj.quotas.select_related("branch")])
+        # the list prefetches them with their branches (selectors.activities_with_figures)
+        quotas = obj.quotas.all() if "quotas" in getattr(obj, "_prefetched_objects_cache", {}) \
+            else obj.quotas.select_related("branch")
+        return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places} for q in quotas]
 
     def get_confirmed(self, obj) -> int:
         # annotated by the list (selectors.activities_with_figures)

@@ -1,9 +1,7 @@
 """Reads of activities and registrations: who sees what, attendance, the year's figures."""
 from __future__ import annotations
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
@@ -36,12 +34,8 @@ def activities_with_figures(rows) -> QuerySet[Activity]:
     def registrations(status):
         return SubqueryCount(Registration.objects.filter(activity_id=OuterRef("pk"), status=status))
 
-    # The quotas as the list shows them, in the page's own query (a prefetch was one statement more and
-    # most of a short page's cost, issue #14); in BranchQuota's order.
-    quotas = (BranchQuota.objects.filter(activity_id=OuterRef("pk")).order_by(*BranchQuota._meta.ordering)
-              .values(row=JSONObject(branch="branch_id", branch_name="branch__name", places="places")))
-    return rows.annotate(confirmed_count=registrations(R.CONFIRMED), waitlisted_count=registrations(R.WAITLISTED),
-                         listed_quotas=ArraySubquery(quotas))
+    return rows.annotate(confirmed_count=registrations(R.CONFIRMED), waitlisted_count=registrations(R.WAITLISTED)
+                         ).prefetch_related(Prefetch("quotas", queryset=BranchQuota.objects.select_related("branch")))
 
 
 def registrations_with_places(rows) -> QuerySet[Registration]:
