@@ -155,12 +155,8 @@ class RegistrationSerializer(ModelSerializer):
     def _theirs(self, obj) -> bool:
         """The code and the child's details: the member's own and the organiser's (code_visible_to),
         not the chair of the member's branch when someone else organises the activity."""
-        # asked for three fields of each row: answered once per row
-        seen = self.__dict__.setdefault("_theirs_by_row", {})
-        if obj.pk not in seen:
-            request = self.context.get("request")
-            seen[obj.pk] = code_visible_to(getattr(request, "user", None), obj)
-        return seen[obj.pk]
+        request = self.context.get("request")
+        return code_visible_to(getattr(request, "user", None), obj)
 
     def get_code(self, obj) -> str:
         return obj.code if self._theirs(obj) else ""

@@ -193,7 +193,7 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scho
 
     def base_queryset(self):
         rows = q.registrations_visible_to(self.request.user).order_by("-registered_at", "-id")
-        return q.registrations_listed(rows) if self.action == "list" else rows
+        return q.registrations_with_places(rows) if self.action == "list" else rows
 
     @extend_schema(summary="取消报名（本人在取消截止前；名额让给候补第一位）", request=ActivityReasonSerializer,
                    responses=RegistrationSerializer)

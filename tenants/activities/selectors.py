@@ -47,15 +47,6 @@ def registrations_with_places(rows) -> QuerySet[Registration]:
     return rows.select_related("activity__organiser_branch", "member").annotate(waitlist_ahead=SubqueryCount(ahead))
 
 
-def registrations_listed(rows) -> QuerySet[Registration]:
-    """A page of registrations as the list shows them (registrations_with_places), reading of the joined
-    activity, member, branch and team only what the row shows and code_visible_to asks (issue #14)."""
-    own = [field.name for field in Registration._meta.concrete_fields]
-    return registrations_with_places(rows).only(
-        *own, "activity__title", "activity__organiser_branch__chair", "member__name", "member__user",
-        "branch__name", "team__name")
-
-
 def activities_organised_by(user) -> QuerySet[Activity]:
     rows = Activity.objects.select_related("organiser_branch")
     if user.has_role(Role.UNION_ADMIN):
