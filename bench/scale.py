@@ -360,14 +360,19 @@ def write_in_some_schools(share: float = 0.1) -> int:
 
     schemas = active_school_schemas()[::round(1 / share)]
     stamp = datetime.datetime.now().strftime("%H%M%S")
+    written = 0
     for index, school in enumerate(School.objects.filter(schema_name__in=schemas)):
         connection.set_tenant(school)
-        member_create(by=None, branch=Branch.objects.order_by("pk").first(), name="夜间新会员", gender="female",
+        branch = Branch.objects.order_by("pk").first()
+        if branch is None:  # a school provisioned by the `provision` measurement has no branch yet
+            continue
+        member_create(by=None, branch=branch, name="夜间新会员", gender="female",
                       employee_number=f"N{stamp}{index:05d}", employment_type="staff",
                       join_date=datetime.date.today().isoformat(), phone="13812345678", id_number="")
+        written += 1
     connection.set_schema_to_public()
     connection.close()
-    return len(schemas)
+    return written
 
 
 def measure_rollup(processes: int = 2) -> dict:
