@@ -12,14 +12,22 @@ exactly the tables the compiled figures read in that school, with each table's O
 (a table dropped and made again, or TRUNCATEd — which moves no counter — changes them), plus a
 global part that changes every school's fingerprint when:
 
-- the figures' definitions change (a deploy): a hash of the compiled SQL and its parameters;
+- the figures' definitions change (a deploy): a hash of the compiled SQL and its parameters, of the
+  source files of the modules that reduce rows to figures and of the states they count
+  (rollup_code_digest), and of SchoolStats's columns;
 - the year (each year's row has its own fingerprint);
-- the server restarted (``pg_postmaster_start_time``: a crash throws the counters away);
+- the server restarted (``pg_postmaster_start_time``), or a backend crashed and the server
+  reinitialised without restarting (crash recovery throws every table's counters away and keeps the
+  start time; it stamps the shared statistics' reset time, ``pg_stat_get_bgwriter_stat_reset_time``,
+  checked by hand on PostgreSQL 18 with a killed backend);
+- the configuration was reloaded (``pg_conf_load_time``: ``track_counts`` may have been off for a while);
 - the counters were reset (``pg_stat_reset()``, or ``pg_stat_reset_single_table_counters`` on one
   table, both of which set the database's ``stats_reset`` time: tests/shared/test_stats_changes.py);
 - a public table the figures read was written.
 
-With ``track_counts`` off there are no counters: every school is read (fingerprints are None).
+With ``track_counts`` off there are no counters: every school is read (fingerprints are None). A
+session that turns it off for itself (``SET track_counts = off``, a superuser's bulk load) writes
+without counting: run ``rollup_stats --full`` after such a session.
 
 **Read before the data, stored with the figures.** A table's counters move only after the writing
 transaction ended (a backend flushes its pending counts when it goes idle, after its commit), so a
@@ -31,7 +39,10 @@ missed and hide it for good — hence the order.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+from importlib import import_module
+from pathlib import Path
 
 from django.db import connection
 
@@ -45,9 +56,27 @@ def _tables(compiled: dict) -> tuple[list[str], list[str]]:
     return school, public
 
 
-def definition_hash(compiled: dict) -> str:
-    """The compiled figures' SQL and parameters (their definitions: they change with a deploy)."""
+@functools.lru_cache(maxsize=1)
+def rollup_code_digest() -> str:
+    """What turns a school's rows into its figures, besides the SQL: the reducer modules' source files
+    (figures.SOURCES; a whole file, so any change there reads every school once more), the states
+    the reducers count and SchoolStats's columns (a new column must be filled for every school)."""
+    from shared.stats.figures import SOURCES
+    from shared.stats.models import SchoolStats
+    from tenants.congress.workflow import ACCEPTED_STATES, PUBLIC_STATES
+
     digest = hashlib.sha256()
+    for name in SOURCES:
+        digest.update(Path(import_module(name).__file__).read_bytes())
+    digest.update(repr((sorted(ACCEPTED_STATES), sorted(PUBLIC_STATES),
+                        [field.name for field in SchoolStats._meta.concrete_fields])).encode())
+    return digest.hexdigest()
+
+
+def definition_hash(compiled: dict) -> str:
+    """The compiled figures' SQL and parameters and the code that reduces their rows (their
+    definitions: they change with a deploy)."""
+    digest = hashlib.sha256(rollup_code_digest().encode())
     for key in sorted(compiled, key=repr):
         digest.update(repr((key, compiled[key].sql, compiled[key].params)).encode())
     return digest.hexdigest()
@@ -65,7 +94,9 @@ def fingerprints(compiled: dict, schemas: list[str]) -> dict[str, str | None]:
         # transaction read until it ends: inside an enclosing transaction it would be stale)
         cursor.execute("SELECT pg_catalog.pg_stat_clear_snapshot()")
         cursor.execute(
-            "SELECT pg_catalog.current_setting('track_counts')::bool, pg_catalog.pg_postmaster_start_time()::text, "
+            "SELECT pg_catalog.current_setting('track_counts')::bool, pg_catalog.pg_postmaster_start_time()::text"
+            " || ' ' || coalesce(pg_catalog.pg_stat_get_bgwriter_stat_reset_time()::text, '-')"
+            " || ' ' || pg_catalog.pg_conf_load_time()::text, "
             "pg_catalog.pg_stat_get_db_stat_reset_time(d.oid)::text, "
             "(SELECT pg_catalog.string_agg(t.relname || ':' || coalesce(c.relkind::text, '-') || ':'"
             f" || coalesce(c.oid::text || '.' || c.relfilenode::text || '.' || ({_COUNTERS})::text, '-'), ','"

@@ -123,6 +123,19 @@ def test_a_counter_reset_or_a_new_figure_definition_reads_every_school(committed
     assert _roll_up(two_schools)[0]["read"] == 2
     assert _roll_up(two_schools)[0]["read"] == 0
 
+    # the shared statistics' reset time: what crash recovery stamps when a killed backend makes the
+    # server reinitialise (and throw every counter away) without a new postmaster start time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_reset_shared('bgwriter')")
+    assert _roll_up(two_schools)[0]["read"] == 2
+    assert _roll_up(two_schools)[0]["read"] == 0
+
+    # a deploy changed how rows become figures (a reducer, the states counted) with the same SQL
+    from shared.stats import fingerprint
+    monkeypatch.setattr(fingerprint, "rollup_code_digest", lambda: "another release's reducers")
+    assert _roll_up(two_schools)[0]["read"] == 2
+    assert _roll_up(two_schools)[0]["read"] == 0
+
     # a deploy changed a figure's definition (its compiled SQL): every school is read again
     query = next(iter(compiled_figures(YEAR).values()))
     monkeypatch.setattr(query, "sql", query.sql + " ")

@@ -27,6 +27,7 @@ from django import template
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
@@ -93,7 +94,7 @@ def badge_html(label, tone: str) -> str:
     template: badges are drawn per row (a list's status column, 未读 beside each notice), and
     rendering an included template per row was a large part of a list page's cost."""
     if not isinstance(label, str):
-        label = localize(label)
+        label = localize(template_localtime(label))  # as the template engine shows a value
     return SafeString(f'<span class="badge tone-{_escape(tone)}">{_escape(label)}</span>')
 
 
