@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import zoneinfo
 
 import pytest
 from django.db import models
