@@ -42,7 +42,10 @@ class OncePerResponse:
     """For a nested serializer whose row repeats across a page (a visit's standard, an assignment's batch):
     each distinct row (by primary key) is serialized once per response and the same answer reused.
     Put it before the serializer class: ``class OnceBatch(OncePerResponse, BatchSerializer)``, decorated
-    with ``@extend_schema_field(BatchSerializer)`` so the schema's component stays the base's."""
+    with ``@extend_schema_field(BatchSerializer)`` so the schema's component stays the base's.
+    Only for a nested row whose answer depends on that row alone (not on the outer row), and the rows
+    share one dict: nothing may change it after it is made. The cache lives on the serializer
+    instance, which is made per response."""
 
     def to_representation(self, instance):
         written = self.__dict__.setdefault("_written", {})
