@@ -76,7 +76,8 @@ def test_provincial_lists_cost_the_same_for_one_row_and_a_page(busy_region, prov
         many, page = _queries(admin, path, 100)
         assert len(page["results"]) >= 3, f"{path} has too few rows to tell ({len(page['results'])})"
         costs[path] = (one, many)
-    grows = {path: cost for path, cost in costs.items() if cost[0] != cost[1]}
+    # a page holding the whole list skips its COUNT (api/pagination.py; a list built in Python has none)
+    grows = {path: cost for path, cost in costs.items() if not cost[0] - 1 <= cost[1] <= cost[0]}
     assert not grows, f"queries grow with the page (1 row, 100 rows): {grows}"
 
 
@@ -84,6 +85,6 @@ def test_a_schools_campaign_list_costs_the_same_for_one_campaign_and_a_page(busy
     admin = host_client(guilin, [Role.UNION_ADMIN])
     one, _ = _queries(admin, "/api/v1/honours/campaigns/", 1)
     many, page = _queries(admin, "/api/v1/honours/campaigns/", 100)
-    assert len(page["results"]) >= 3 and one == many
+    assert len(page["results"]) >= 3 and one - 1 <= many <= one
     own = next(row for row in page["results"] if row["my_used"])
     assert own["my_quota"] >= own["my_used"] >= 1  # guilin's demo nomination counts against its quota

@@ -141,7 +141,8 @@ def test_member_list_query_count_does_not_grow_with_page_size(guilin, admin):
             assert admin.get("/api/v1/members/", {"page_size": page_size}).status_code == 200
         return len(captured)
 
-    assert queries_for(5) == queries_for(30)
+    small, big = queries_for(5), queries_for(30)
+    assert small - 1 <= big <= small  # a page holding the whole list skips its COUNT (api/pagination.py)
 
 
 def test_a_member_reads_their_own_status_history(guilin, admin, host_client):
