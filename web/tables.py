@@ -23,8 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+
+from tenants.paging import FirstPageCountingPaginator
 
 
 @dataclass
@@ -82,17 +83,8 @@ class Table:
     def paginate(self, rows):
         if self.sort and isinstance(rows, QuerySet):
             rows = rows.order_by(self.sort, "-pk" if self.sort.startswith("-") else "pk")
-        paginator = Paginator(rows, self.per_page)
-        asked = self.request.GET.get("page")
-        if isinstance(rows, QuerySet) and asked in (None, "", "1"):
-            # The first page reads one row more than it shows: a list that fits on it is counted by
-            # that read (no COUNT statement), a longer one is counted as before.
-            first = list(rows[: self.per_page + 1])
-            if len(first) <= self.per_page:
-                paginator.count = len(first)  # Paginator.count is a cached_property
-            self.page = Page(first[: self.per_page], 1, paginator)
-            return self.page
-        self.page = paginator.get_page(asked)
+        # a list that fits on its first page needs no COUNT (tenants/paging.py)
+        self.page = FirstPageCountingPaginator(rows, self.per_page).get_page(self.request.GET.get("page"))
         return self.page
 
     def sort_state(self, column: Column) -> str:

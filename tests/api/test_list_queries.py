@@ -76,7 +76,7 @@ def test_provincial_lists_cost_the_same_for_one_row_and_a_page(busy_region, prov
         many, page = _queries(admin, path, 100)
         assert len(page["results"]) >= 3, f"{path} has too few rows to tell ({len(page['results'])})"
         costs[path] = (one, many)
-    # a page holding the whole list skips its COUNT (api/pagination.py; a list built in Python has none)
+    # a page holding the whole list skips its COUNT (tenants/paging.py; a list built in Python has none)
     grows = {path: cost for path, cost in costs.items() if not cost[0] - 1 <= cost[1] <= cost[0]}
     assert not grows, f"queries grow with the page (1 row, 100 rows): {grows}"
 

@@ -38,5 +38,5 @@ def test_a_branch_chair_reads_the_lists_at_a_constant_cost(demo, guilin, host_cl
         path = f"/api/v1/{prefix}/"
         one, _ = _queries(chair, path, 1)
         many, rows[prefix] = _queries(chair, path, 100)
-        assert one - 1 <= many <= one, (path, one, many)  # a page holding the whole list skips its COUNT (api/pagination.py)
+        assert one - 1 <= many <= one, (path, one, many)  # a page holding the whole list skips its COUNT (tenants/paging.py)
     assert rows["members"] >= 3 and rows["branches"] >= 3  # the chair's branch has rows to tell

@@ -5,7 +5,7 @@ the provincial host): a list registered later is requested here without anyone w
 it. On the school host each list is asked for as the school's union admin and as a demo member
 (lists a member is refused are skipped with that reason), on the provincial host as the provincial
 admin, with page_size=1 and page_size=100; the counts must be equal (less the COUNT a page holding
-the whole list does without, api/pagination.py) and the page must hold at least
+the whole list does without, tenants/paging.py) and the page must hold at least
 three rows, so a query per row cannot hide behind a list of one. Rows the demo has fewer than three
 of are copied in ``_fill`` (or created in ``_create_missing`` when there is nothing to copy); a list
 that cannot be filled is named in SKIPPED with the reason.
@@ -291,7 +291,7 @@ def _check(client, host, who, prefix):
         pytest.skip("a member reads this list but the demo has nothing of member1's in it")
     why = _short.get((host, who, prefix)) or "add rows in _create_missing"
     assert rows >= 3, f"{path} as {who} has too few rows to tell ({rows}): {why} — or name it in SKIPPED with the reason"
-    # a page holding the whole list skips its COUNT (api/pagination.py; a list built in Python has none)
+    # a page holding the whole list skips its COUNT (tenants/paging.py; a list built in Python has none)
     assert one - 1 <= many <= one, f"{path} as {who}: {one} queries for 1 row, {many} for {rows} rows"
 
 

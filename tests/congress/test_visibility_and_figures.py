@@ -80,7 +80,7 @@ def test_proposal_list_query_count_does_not_grow_with_page_size(congress_setting
         return len(captured)
 
     small, big = queries_for(3), queries_for(12)
-    assert small - 1 <= big <= small  # a page holding the whole list skips its COUNT (api/pagination.py)
+    assert small - 1 <= big <= small  # a page holding the whole list skips its COUNT (tenants/paging.py)
 
 
 def test_overdue_proposals_are_escalated_and_people_are_told(guilin, congress_setting):

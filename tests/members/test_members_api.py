@@ -142,7 +142,7 @@ def test_member_list_query_count_does_not_grow_with_page_size(guilin, admin):
         return len(captured)
 
     small, big = queries_for(5), queries_for(30)
-    assert small - 1 <= big <= small  # a page holding the whole list skips its COUNT (api/pagination.py)
+    assert small - 1 <= big <= small  # a page holding the whole list skips its COUNT (tenants/paging.py)
 
 
 def test_a_member_reads_their_own_status_history(guilin, admin, host_client):

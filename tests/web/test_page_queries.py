@@ -41,7 +41,7 @@ def _grows(paths, before, after, paged=()) -> list:
     """The pages whose queries grew with the rows (a page may ask less once a list is long enough,
     e.g. when a section is no longer empty; it may never ask more). A list in ``paged`` grew past its
     first page: it is allowed its COUNT, which a list that fits on one page does without
-    (web.tables.Table.paginate)."""
+    (tenants/paging.py, through web.tables.Table.paginate)."""
     return [(path, one, many) for path, one, many in zip(paths, before, after) if many > one + (path in paged)]
 
 
