@@ -132,15 +132,14 @@ def rollup_schools(*, schemas: list[str], years: list[int], batch_size: int | No
         # the counters BEFORE the data (fingerprint.py says why this order never misses a write)
         found = fingerprints(compiled, part)
         ids = dict(School.objects.filter(schema_name__in=part).values_list("schema_name", "pk"))
-        unchanged: list[int] = []
+        skipped: set[str] = set()
         if not full:
             stored = {(schema, year): fingerprint for schema, year, fingerprint in SchoolStats.objects.filter(
                 school__schema_name__in=part, year__in=years).values_list(
                 "school__schema_name", "year", "source_fingerprint")}
-            unchanged = [ids[schema] for schema in part if schema in ids and found[schema] and all(
-                stored.get((schema, year)) == for_year(found[schema], year, definitions[year]) for year in years)]
-        kept = set(unchanged)
-        skipped = {schema for schema in part if ids.get(schema) in kept}
+            skipped = {schema for schema in part if schema in ids and found[schema] and all(
+                stored.get((schema, year)) == for_year(found[schema], year, definitions[year]) for year in years)}
+        unchanged = [ids[schema] for schema in skipped]
         outcome = rows_of_many_schools(compiled, [schema for schema in part if schema not in skipped],
                                        batch_size=batch_size)
         for schema, error in outcome.failed.items():
