@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, 
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
-from tenants.counting import SubqueryCount
+from tenants.counting import RelatedIds, SubqueryCount
 from tenants.congress.models import (
     Committee,
     CommitteeMembership,
@@ -53,9 +53,7 @@ def proposals_listed():
         *own, *congress, *source, "proposer__member__name", "lead_department__name", "merged_into__number",
         "forwarded_to__forwarded_from",
     ).annotate(
-        listed_co_departments=ArraySubquery(
-            Proposal.co_departments.through.objects.filter(proposal_id=OuterRef("pk"))
-            .order_by("department_id").values("department_id")),
+        listed_co_departments=RelatedIds(Proposal, "co_departments"),
         listed_co_proposer_names=ArraySubquery(
             Proposal.co_proposers.through.objects.filter(proposal_id=OuterRef("pk"))
             .order_by("delegate_id").values("delegate__member__name")),
