@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tenants.reversing import reverse_with_pk
 from tenants.text import ascii_int
 from tenants.workplan.models import Plan, Task
 
@@ -177,29 +178,12 @@ def owner_choices(year: int) -> list[tuple[str, str]]:
 def task_url(task) -> str:
     """The task's own page once it exists; the plan list until then."""
     try:
-        return reverse("school:workplan-task", args=[task.pk])
+        return reverse_with_pk("school:workplan-task", task.pk)  # once per URLconf for a year's tasks
     except NoReverseMatch:
         try:
             return reverse("school:workplan")
         except NoReverseMatch:
             return ""
-
-
-def _url_for_pk(name: str):
-    """``pk -> reverse(name, args=[pk])`` for a whole year's entries at the cost of one reverse (issue #14:
-    a reverse per row was a good part of the calendar's time); None when the name does not resolve."""
-    sentinel = "2147483647"
-    try:
-        head, _, tail = reverse(name, args=[int(sentinel)]).rpartition(sentinel)
-    except NoReverseMatch:
-        return None
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def task_urls():
-    """task_url for many tasks, reversing once."""
-    by_pk = _url_for_pk("school:workplan-task")
-    return (lambda task: by_pk(task.pk)) if by_pk is not None else task_url
 
 
 @dataclass
@@ -223,11 +207,11 @@ class CalendarEntry:
     extra: dict = field(default_factory=dict)
 
 
-def task_entry(task, today, url_of=task_url) -> CalendarEntry:
+def task_entry(task, today) -> CalendarEntry:
     return CalendarEntry(key=f"task-{task.pk}", source="school", title=task.title, owner=owner_label(task),
                  status=task.status, status_label=task.get_status_display(), tone=TASK_TONES.get(task.status, "info"),
                  month=task_month(task), due_on=task.due_on, overdue=is_overdue(task, today),
-                 is_pledge=task.is_pledge, url=url_of(task), progress=task.progress)
+                 is_pledge=task.is_pledge, url=task_url(task), progress=task.progress)
 
 
 def year_tasks(year: int):
@@ -254,13 +238,11 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEnt
     reports = {r.item_id: r.status for r in ItemReport.objects.filter(
         school=school, item__circular__in=circulars)}
     entries = []
-    circular_url = (_url_for_pk("school:circular") or (lambda pk: reverse("school:circular", args=[pk]))) \
-        if with_links else None
     for item in CircularItem.objects.filter(circular__in=circulars).select_related("circular").order_by(
             "circular_id", "order"):
         state = reports.get(item.pk, "")
         month = item.due_on.month if item.due_on and item.due_on.year == year else None
-        url = circular_url(item.circular_id) + f"#item-{item.pk}" if with_links else ""
+        url = reverse_with_pk("school:circular", item.circular_id) + f"#item-{item.pk}" if with_links else ""
         entries.append(CalendarEntry(key=f"item-{item.pk}", source="province", title=item.title, owner=PROVINCE_LABEL,
                              status=state or "unreported", status_label=REPORT_LABELS[state],
                              tone=REPORT_TONES[state], month=month, due_on=item.due_on,
@@ -270,7 +252,7 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEnt
         for index, line in enumerate(circular.calendar or []):
             months = line.get("months") or []
             label = line.get("month", "")
-            url = circular_url(circular.pk) if with_links else ""
+            url = reverse_with_pk("school:circular", circular.pk) if with_links else ""
             for number, task in enumerate(line.get("tasks") or []):
                 entries.append(CalendarEntry(key=f"line-{circular.pk}-{index}-{number}", source="province",
                                      title=f"{task}（{label}）" if len(months) > 1 else task, owner=PROVINCE_LABEL,
@@ -296,8 +278,7 @@ def calendar_entries(*, school, year: int, user, owner: str = "", source: str = 
             tasks = tasks.filter(overdue_q(today))
         elif status in Task.Status.values:
             tasks = tasks.filter(status=status)
-        url_of = task_urls()
-        entries.extend(task_entry(task, today, url_of) for task in tasks)
+        entries.extend(task_entry(task, today) for task in tasks)
     if source in ("", "province") and not owner and school is not None:
         points = circular_entries(school, year, with_links=user.has_role(Role.UNION_ADMIN))
         if status == "overdue":
