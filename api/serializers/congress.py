@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.listed import ListedPrimaryKeyRelatedField
 from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.accounts.links import api_link, page_path
 from tenants.accounts.models import Notification
@@ -98,7 +99,7 @@ class ProposalSerializer(ModelSerializer):
     seconds_count = serializers.IntegerField(read_only=True, default=0, label="有效附议人数")
     lead_department_name = serializers.CharField(source="lead_department.name", read_only=True, default="",
                                                  label="主办部门")
-    co_departments = serializers.SerializerMethodField(label="协办部门")
+    co_departments = ListedPrimaryKeyRelatedField(many=True, read_only=True, label="协办部门")  # api.listed
     rating_label = serializers.CharField(source="get_rating_display", read_only=True, label="评价")
     merged_into_number = serializers.CharField(source="merged_into.number", read_only=True, default="",
                                                label="并入提案编号")
@@ -115,10 +116,6 @@ class ProposalSerializer(ModelSerializer):
     def get_co_proposer_names(self, proposal) -> list[str]:
         return listed_or(proposal, "listed_co_proposer_names",
                          lambda: [delegate.member.name for delegate in proposal.co_proposers.all()])
-
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(label="协办部门")))
-    def get_co_departments(self, proposal):
-        return listed_or(proposal, "listed_co_departments", lambda: [department.pk for department in proposal.co_departments.all()])
 
     def get_forwarded_to(self, proposal) -> int | None:
         if proposal.status != Proposal.Status.FORWARDED:
