@@ -2,7 +2,7 @@
 
 Starts what `make run` starts for the web — the embedded PostgreSQL with the demo data (migrate,
 seed_demo, rollup_stats --if-due) and gunicorn with make run's arguments (config.wsgi, 2 workers ×
-4 threads, DEBUG off) — but on its own data folder (.data/pg-bench-api), database, port, media,
+1 thread unless WEB_THREADS says otherwise, DEBUG off) — but on its own data folder (.data/pg-bench-api), database, port, media,
 static and broker folders, so a developer's `make run` database is never touched. The demo is
 seeded on the first run and reused afterwards (`--fresh` starts over).
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from bench import load  # noqa: E402
 from bench.common import prepare_data  # noqa: E402
-from config.launcher import gunicorn_command, wait_until_healthy  # noqa: E402
+from config.launcher import gunicorn_command, wait_until_healthy, web_threads  # noqa: E402
 
 SCHOOL_HOST = "guilin.localhost"
 PROVINCE_HOST = "localhost"
@@ -300,7 +300,7 @@ def print_table(header, body) -> None:
 def markdown(header, body, missed, args, started) -> str:
     lines = [f"`python bench/api.py` — {time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}, "
              f"wrk -t2 -c{args.connections}, {args.seconds:g} s per target after a {args.warmup:g} s warm-up, "
-             f"gunicorn {args.workers} workers × 4 threads (make run's), DEBUG off, demo data; "
+             f"gunicorn {args.workers} workers × {web_threads()} thread(s) (make run's), DEBUG off, demo data; "
              f"floor = `GET /api/v1/me/` on the school host. Goal: lists of 20 rows ≥ {LIST_GOAL}×, pages ≥ {PAGE_GOAL}×.",
              "", "| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body]

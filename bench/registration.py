@@ -1,6 +1,6 @@
 """bench/registration.py [N] [CLIENTS] — N (default 500) members sign up at once for an activity of
 100 places with branch quotas, as a user meets the site: gunicorn started as `make run` starts it
-(config/launcher.py: 2 workers × 4 threads, DEBUG off) on a free loopback port with its own fresh
+(config/launcher.py: 2 workers × 1 thread, DEBUG off) on a free loopback port with its own fresh
 database, and CLIENTS (default 16) concurrent HTTP clients (threads, one keep-alive http.client
 connection each) posting the API's sign-up with token auth over the loopback. The load generator is
 a separate process from the server, so it does not share the server's GIL.

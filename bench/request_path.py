@@ -4,7 +4,7 @@ A fresh database (bench/common.py) with the demo (seed_demo). In-process: Django
 guilin's host with a token of a user holding union_admin + treasurer + care_officer; for each path,
 the queries of one request (CaptureQueriesContext) and the median of RUNS (default 200) requests
 (perf_counter). Over HTTP (unless NO_HTTP=1): gunicorn as `make run` starts it (2 workers ×
-4 threads, DEBUG off) and `wrk` at 16 connections for 10 s on `/api/v1/me/` and
+1 thread, DEBUG off) and `wrk` at 16 connections for 10 s on `/api/v1/me/` and
 `members/?page_size=20`; with BEFORE_TREE=<checkout of main> the same against main's code on the same
 database, alternating rounds. In-process, before/after is switched inside one process (the
 search_path SETs, the host cache) in alternating rounds: on a shared,

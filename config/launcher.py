@@ -59,10 +59,18 @@ def manage(*args: str) -> None:
         raise subprocess.CalledProcessError(returncode, child.args)
 
 
+def web_threads() -> str:
+    return os.environ.get("WEB_THREADS", "1")
+
+
 def gunicorn_command(bind: str, *, workers: str | None = None, access_log: bool = True, extra=()) -> list[str]:
-    """`make run`'s web server command line; the benchmarks and the browser tests start the same one."""
+    """`make run`'s web server command line; the benchmarks and the browser tests start the same one.
+
+    One thread per worker (WEB_THREADS raises it): with the database on the same two cores, four
+    threads per worker fought over the interpreter lock and answered lists and pages at half the
+    rate, with twice the p95 (bench/RESULTS.md, "Issue #14 — stop 25")."""
     return [str(BIN / "gunicorn"), "config.wsgi", "--bind", bind,
-            "--workers", workers or os.environ.get("WEB_WORKERS", "2"), "--threads", "4",
+            "--workers", workers or os.environ.get("WEB_WORKERS", "2"), "--threads", web_threads(),
             *(("--access-logfile", "-") if access_log else ()), "--no-control-socket", *extra]
 
 

@@ -3,7 +3,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("WEB_THREADS", "4"))
+# One thread per worker: threads of one process share the interpreter lock, and on a busy
+# machine four of them answered at half the rate (bench/RESULTS.md, issue #14 stop 25).
+threads = int(os.environ.get("WEB_THREADS", "1"))
 timeout = 60
 accesslog = "-"
 # Access logs carry paths only: personal data never travels in URLs here.

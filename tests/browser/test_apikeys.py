@@ -1,4 +1,4 @@
-"""API 密钥 in a real browser against the real gunicorn (2 workers × 4 threads): the union office
+"""API 密钥 in a real browser against the real gunicorn (make run's 2 workers): the union office
 creates a key on the page and copies it from the one page that shows it; a machine client then
 calls the API with it — within its scope it is served, beyond its per-minute limit it gets 429
 with Retry-After however the requests spread over the workers, and on another school's host the

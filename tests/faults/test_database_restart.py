@@ -21,6 +21,9 @@ from config.launcher import gunicorn_command, wait_until_healthy
 from tests.conftest import ADMIN_PASSWORD
 from tests.faults.conftest import PROJECT_DIR, wait_for
 
+#: the requests the restart catches in flight: an API call with a token, an anonymous API call, a page, /healthz
+IN_FLIGHT = 4
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -64,7 +67,9 @@ def site(private_server):
     log_path = private_server.root / "gunicorn.log"
     log = open(log_path, "w")
     server = subprocess.Popen(
-        gunicorn_command(f"127.0.0.1:{port}", workers="2", access_log=False, extra=("--timeout", "60")),
+        # make run's command line with four workers (WEB_WORKERS=4): one thread each, so four
+        # requests can be in flight at once
+        gunicorn_command(f"127.0.0.1:{port}", workers=str(IN_FLIGHT), access_log=False, extra=("--timeout", "60")),
         cwd=PROJECT_DIR, env=private_server.environment(), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
@@ -107,14 +112,14 @@ def test_a_database_restart_fails_only_the_requests_it_catches(private_server, s
                                                                             "password": ADMIN_PASSWORD})
     assert status == 200, text
     site.token = json.loads(text)["token"]
-    # Every thread of both workers opens its persistent connection (CONN_MAX_AGE) now; the restart
+    # Every worker opens its persistent connection (CONN_MAX_AGE) now; the restart
     # will break the ones left idle.
     threads, answers = _all_at_once([lambda: site.get("/api/v1/me/", token=True)] * 16)
     for thread in threads:
         thread.join()
     assert [answer[0] for answer in answers] == [200] * 16
     workers = site.workers()
-    assert len(workers) == 2
+    assert len(workers) == IN_FLIGHT
 
     # Requests in flight: the host lookup every request starts with waits on a lock the test holds,
     # so they are certainly inside the database when the server stops.
