@@ -115,6 +115,35 @@ class StrictOrderingFilter(OrderingFilter):
                  "description": f"排序字段（逗号分隔，前加 - 为倒序）：{choices}", "schema": {"type": "string"}}]
 
 
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, except that a request asking none of the filterset's parameters
+    keeps its rows without building the FilterSet (every filter deep-copied, a form built and
+    cleaned: about a tenth of a short list's time, on every request, for nothing — a filter given
+    no value leaves the rows alone). A filterset that could filter on its own — a required filter,
+    its own filter_queryset, qs or form — is always built."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        if filters_only_when_asked(filterset_class) and not asks_any(filterset_class, request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def filters_only_when_asked(filterset_class) -> bool:
+    base = filters.FilterSet
+    return (filterset_class.filter_queryset is base.filter_queryset and filterset_class.qs is base.qs
+            and filterset_class._meta.form is forms.Form
+            and not any(f.extra.get("required") for f in filterset_class.base_filters.values()))
+
+
+def asks_any(filterset_class, params) -> bool:
+    """Whether a query parameter may be one of the filterset's: its filter's name, or that name with
+    a widget's suffix (range filters read name_min/name_max, name_after/name_before)."""
+    return any(key == name or key.startswith(name + "_") for key in params for name in filterset_class.base_filters)
+
+
 class DeclaredSearchFilter(SearchFilter):
     """`?search=` documented only where the view declares what it searches."""
 

@@ -71,3 +71,42 @@ def test_every_list_answers_pages(guilin, admin):
     page = admin.get("/api/v1/members/?page_size=2").json()
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
     assert admin.get("/api/v1/members/?page=9").status_code == 404
+
+
+# --- a list asked no filter builds no FilterSet (api.filters.FilterBackend, issue #14) ------------
+
+def test_a_list_asked_no_filter_answers_every_row_and_a_filter_still_narrows_it(guilin, admin):
+    a_member(guilin, name="在册甲")
+    left = a_member(guilin, name="离会乙")
+    assert admin.post(f"/api/v1/members/{left.pk}/leave/", {"reason": "调离本校"}, format="json").status_code == 200
+    everyone = {row["name"] for row in admin.get("/api/v1/members/?page_size=200").json()["results"]}
+    assert {"在册甲", "离会乙"} <= everyone
+    active = {row["name"] for row in admin.get("/api/v1/members/?page_size=200&status=active").json()["results"]}
+    assert "在册甲" in active and "离会乙" not in active
+    # an empty value asks the filterset, which leaves the rows alone, as no parameter does
+    blank = {row["name"] for row in admin.get("/api/v1/members/?page_size=200&status=").json()["results"]}
+    assert blank == everyone
+
+
+def test_which_parameters_ask_a_filterset():
+    from django_filters import rest_framework as filters
+
+    from api.filters import MemberFilter, asks_any, filters_only_when_asked
+
+    assert not asks_any(MemberFilter, {"page": "2", "page_size": "20", "ordering": "name"})
+    assert asks_any(MemberFilter, {"branch": "3"})
+    assert asks_any(MemberFilter, {"status_after": "x"})  # a range widget's suffix is the filterset's
+    assert filters_only_when_asked(MemberFilter)
+
+    class Required(filters.FilterSet):
+        branch = filters.NumberFilter(required=True)
+
+    class OwnQueryset(filters.FilterSet):
+        branch = filters.NumberFilter()
+
+        def filter_queryset(self, queryset):
+            return queryset.none()
+
+    # these filter even when nothing is asked: the backend always builds them
+    assert not filters_only_when_asked(Required)
+    assert not filters_only_when_asked(OwnQueryset)
