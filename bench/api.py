@@ -7,7 +7,8 @@ static and broker folders, so a developer's `make run` database is never touched
 seeded on the first run and reused afterwards (`--fresh` starts over).
 
 Then, in one run, wrk loads each target with 16 keep-alive connections (-t2 -c16, a short warm-up,
-then --seconds of measurement): the floor `GET /api/v1/me/` on the school host, every list of both
+then --seconds of measurement): the floor `GET /api/v1/me/` on the school host (three times: first,
+halfway and last; the ratios divide by the median run), every list of both
 hosts' API routers (api/urls_tenant.py, api/urls_public.py — a list added later is measured
 without editing this file) at page_size 20, the main lists also at 100, and the main pages.
 Each target's queries per request are counted once, in this process, with Django's test client
@@ -76,6 +77,8 @@ class Target:
     queries: int | None = None
     status: int | None = None
     result: load.Load | None = None
+    #: the floor's own runs (at the start, halfway and at the end); `result` is the median one
+    runs: list = field(default_factory=list)
     note: str = ""
     headers: dict = field(default_factory=dict)
 
@@ -248,8 +251,19 @@ def drain(target: Target, port: int) -> None:
 
 
 def measure(targets_: list[Target], port: int, seconds: float, warmup: float, connections: int) -> None:
+    """Every target once, and the floor three times — first, halfway, last — its median run being
+    the one every ratio divides by: a single run of the floor moved every ratio of a run by ±20%."""
     total = len(targets_)
+    floor = next(t for t in targets_ if t.kind == "floor")
+
+    def measure_floor():
+        drain(floor, port)
+        floor.runs.append(load.run(f"http://127.0.0.1:{port}{floor.url_path}", floor.headers, seconds=seconds,
+                                   connections=connections))
+
     for index, target in enumerate(targets_, 1):
+        if index == total // 2 + 1 and total > 2:
+            measure_floor()
         count_queries(target)
         if target.status != 200:
             target.note = f"HTTP {target.status}: not loaded"
@@ -265,6 +279,13 @@ def measure(targets_: list[Target], port: int, seconds: float, warmup: float, co
             target.note = f"{target.result.errors} errors"
         print(f"[{index}/{total}] {target.host} {target.url_path}: {target.result.per_second:.0f}/s, "
               f"p95 {target.result.p95_ms:.0f} ms, {target.queries} queries", flush=True)
+        if target is floor:
+            floor.runs.append(target.result)
+    if floor.result is not None and total > 2:
+        measure_floor()
+        floor.result = sorted(floor.runs, key=lambda run: run.per_second)[len(floor.runs) // 2]
+        print("floor runs: " + " / ".join(f"{run.per_second:.0f}/s" for run in floor.runs)
+              + f"; the ratios divide by the median, {floor.result.per_second:.0f}/s", flush=True)
 
 
 # ---- what is printed ---------------------------------------------------------------------------
@@ -297,11 +318,12 @@ def print_table(header, body) -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
 
 
-def markdown(header, body, missed, args, started) -> str:
+def markdown(header, body, missed, args, started, floor_runs) -> str:
     lines = [f"`python bench/api.py` — {time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}, "
              f"wrk -t2 -c{args.connections}, {args.seconds:g} s per target after a {args.warmup:g} s warm-up, "
              f"gunicorn {args.workers} workers × {web_threads()} thread(s) (make run's), DEBUG off, demo data; "
-             f"floor = `GET /api/v1/me/` on the school host. Goal: lists of 20 rows ≥ {LIST_GOAL}×, pages ≥ {PAGE_GOAL}×.",
+             f"floor = `GET /api/v1/me/` on the school host, the median of "
+             f"{' / '.join(f'{run.per_second:.0f}' for run in floor_runs)} req/s measured first, halfway and last. Goal: lists of 20 rows ≥ {LIST_GOAL}×, pages ≥ {PAGE_GOAL}×.",
              "", "| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body]
     lines += ["", f"{len(missed)} target(s) below their goal" + (": " + ", ".join(
@@ -358,7 +380,8 @@ def main() -> int:
     print_table(header, body)
     print(f"\n{len(missed)} target(s) below their goal; whole run {(time.time() - started) / 60:.1f} min.")
     if args.markdown:
-        Path(args.markdown).write_text(markdown(header, body, missed, args, started), encoding="utf-8")
+        Path(args.markdown).write_text(markdown(header, body, missed, args, started,
+                                                     next(t for t in chosen if t.kind == "floor").runs), encoding="utf-8")
         print(f"Markdown table written to {args.markdown}")
     return 0
 
