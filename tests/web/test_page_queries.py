@@ -114,3 +114,22 @@ def test_the_provincial_workbench_nominations_and_schools(province, campaign_in_
                                     for index in range(MORE)])
 
     _costs(pages, add_rows, paged={"/schools/"})  # the schools outgrow the list's first page
+
+
+def test_the_provincial_workbench_counts_every_counter_in_one_statement(province, campaign_in_review):
+    """Like the school's: one statement counts every area's counters and the unread notifications
+    (web.todo.counted_many); the counters that have any then read their first rows."""
+    admin = signed_in(province, [Role.PROVINCE_ADMIN, Role.PROVINCE_REVIEWER])
+    _nominate(campaign_in_review, list(School.objects.exclude(pk=province.pk)), 3)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        page = admin.get("/")
+    connection.set_schema_to_public()
+    assert page.status_code == 200
+    assert "待评审的荣誉推荐" in page.content.decode()
+    counting = [q["sql"] for q in captured if q["sql"].startswith("SELECT (SELECT COUNT(*) FROM (")]
+    assert len(counting) == 1
+    # the reviewer's nominations, the staff-home, subsidy, school and statistics counters and the
+    # notifications are all in it; none is counted on its own with a window any more
+    assert counting[0].count("(SELECT COUNT(*) FROM (") >= 8
+    assert not [q for q in captured if "COUNT(*) OVER ()" in q["sql"]]

@@ -43,7 +43,7 @@ from web.province.honours_forms import (
     ReviewForm,
 )
 from web.tables import Column, Filter, Table
-from web.todo import counted
+from web.todo import counted_many
 from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -424,7 +424,16 @@ urlpatterns = [
 
 # ---- the provincial 工作台 ----------------------------------------------------------------------------
 
-def workbench_todos(user) -> list:
+def workbench_counters(user) -> dict:
+    counters = {}
+    if user.has_role(Role.PROVINCE_ADMIN):
+        counters["to_decide"] = nominations_to_decide()
+    if user.has_role(Role.PROVINCE_REVIEWER):
+        counters["to_review"] = nominations_to_review()
+    return counters
+
+
+def workbench_todos(user, found: dict | None = None) -> list:
     """What of this area waits for `user` (web.workbench.Todo rows); [] when nothing is theirs.
 
     The admin: campaigns whose nomination deadline is close (or past, waiting to be closed for
@@ -432,6 +441,7 @@ def workbench_todos(user) -> list:
     nominations waiting for a verdict.
     """
     todos = []
+    found = counted_many(workbench_counters(user)) if found is None else found
     if user.has_role(Role.PROVINCE_ADMIN):
         now = timezone.now()
         closing = list(campaigns_closing(now))
@@ -441,7 +451,7 @@ def workbench_todos(user) -> list:
             items=[{"text": c.title + ("（已截止，待进入评审）" if c.deadline < now else ""),
                     "url": reverse("province:honours-campaign", args=[c.pk]), "when": c.deadline}
                    for c in closing[:LIST_LENGTH]]))
-        count, to_decide = counted(nominations_to_decide())
+        count, to_decide = found["to_decide"]
         todos.append(Todo(
             "honours_to_decide", "待决定的荣誉推荐", count,
             f"{reverse('province:honours-nominations')}?status=publicized", urgent=True,
@@ -456,7 +466,7 @@ def workbench_todos(user) -> list:
                     "url": reverse("province:honours-campaign", args=[c.pk]), "when": c.publicity_ends_on}
                    for c in ending[:LIST_LENGTH]]))
     if user.has_role(Role.PROVINCE_REVIEWER):
-        count, to_review = counted(nominations_to_review())
+        count, to_review = found["to_review"]
         todos.append(Todo(
             "honours_to_review", "待评审的荣誉推荐", count,
             f"{reverse('province:honours-nominations')}?status=submitted",

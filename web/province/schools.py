@@ -36,7 +36,7 @@ from tenants.services import SCHOOL_LIFECYCLE, school_provision, school_transiti
 from web.base import ProvincePage
 from web.province.schools_forms import ProvisionForm, ReasonForm
 from web.tables import Column, Filter, Table
-from web.todo import counted
+from web.todo import counted_many
 from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -324,11 +324,18 @@ urlpatterns = [
 ]
 
 
-def workbench_todos(user) -> list:
+def workbench_counters(user) -> dict:
+    if not user.has_role(Role.PROVINCE_ADMIN):
+        return {}
+    return {"suspended": schools(status=School.Status.SUSPENDED).order_by("slug")}
+
+
+def workbench_todos(user, found: dict | None = None) -> list:
     """Suspended schools wait for the province to look at them again (resume or archive)."""
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
-    count, suspended = counted(schools(status=School.Status.SUSPENDED).order_by("slug"))
+    found = counted_many(workbench_counters(user)) if found is None else found
+    count, suspended = found["suspended"]
     if not count:
         return []
     return [Todo("schools_suspended", "已停用的学校", count, f"{reverse('province:schools')}?status=suspended",

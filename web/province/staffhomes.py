@@ -31,7 +31,7 @@ from web.base import ProvincePage
 from web.history import state_history
 from web.province.staffhomes_forms import CriterionForm, DecisionForm, InspectionForm, ReviewForm, RoundForm
 from web.tables import Column, Filter, Table
-from web.todo import counted
+from web.todo import counted_many
 from web.todo import LIST_LENGTH, Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -457,18 +457,28 @@ urlpatterns = [
 
 # ---- the workbench ---------------------------------------------------------------------------------
 
-def workbench_todos(user) -> list:
+def workbench_counters(user) -> dict:
+    counters = {}
+    if user.has_role(Role.PROVINCE_REVIEWER):
+        counters["to_score"] = selectors.applications_to_score(user).order_by("submitted_at", "id")
+    if user.has_role(Role.PROVINCE_ADMIN):
+        counters["to_decide"] = selectors.applications_to_decide().order_by("submitted_at", "id")
+    return counters
+
+
+def workbench_todos(user, found: dict | None = None) -> list:
     """province_reviewer: applications to score; province_admin: applications waiting for a decision
     and rounds whose deadline is near or past (to close)."""
     todos = []
+    found = counted_many(workbench_counters(user)) if found is None else found
     applications = reverse("province:staffhomes-applications")
     if user.has_role(Role.PROVINCE_REVIEWER):
-        count, rows = counted(selectors.applications_to_score(user).order_by("submitted_at", "id"))
+        count, rows = found["to_score"]
         todos.append(Todo("staffhomes_to_score", "待评分的建家申报", count, f"{applications}?stage=to_score",
                           items=[{"text": f"{a.school.name} {a.unit_name}", "url": _application_link(a),
                                   "when": a.submitted_at} for a in rows]))
     if user.has_role(Role.PROVINCE_ADMIN):
-        count, rows = counted(selectors.applications_to_decide().order_by("submitted_at", "id"))
+        count, rows = found["to_decide"]
         todos.append(Todo("staffhomes_to_decide", "待确认的建家申报", count, f"{applications}?stage=to_decide",
                           items=[{"text": f"{a.school.name} {a.unit_name}（评审均分 {a.review_total}）",
                                   "url": _application_link(a), "when": a.submitted_at} for a in rows]))

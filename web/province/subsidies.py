@@ -25,7 +25,7 @@ from web.base import ProvincePage
 from web.province.subsidies_forms import AllocateForm, ProgrammeForm, RejectForm
 from web.tables import Column, Filter, Table
 from web.templatetags.ui import yuan
-from web.todo import counted
+from web.todo import counted_many
 from web.todo import Todo
 
 ADMIN = frozenset({Role.PROVINCE_ADMIN})
@@ -318,14 +318,23 @@ urlpatterns = [
 
 # ---- 工作台 ------------------------------------------------------------------------------------------
 
-def workbench_todos(user) -> list:
+def workbench_counters(user) -> dict:
+    if not user.has_role(Role.PROVINCE_ADMIN):
+        return {}
+    return {"to_allocate": province_applications(status=S.SUBMITTED).order_by("submitted_at", "id"),
+            "to_disburse": province_applications(status=S.ALLOCATED).order_by("submitted_at", "id"),
+            "overdue_reports": overdue_reports()}
+
+
+def workbench_todos(user, found: dict | None = None) -> list:
     """For the province's administrators: applications waiting for an allocation, allocations
     waiting to be paid out, and usage reports past their due date (urgent, with the list)."""
     if not user.has_role(Role.PROVINCE_ADMIN):
         return []
-    waiting_count, waiting = counted(province_applications(status=S.SUBMITTED).order_by("submitted_at", "id"))
-    to_pay_count, to_pay = counted(province_applications(status=S.ALLOCATED).order_by("submitted_at", "id"))
-    overdue_count, overdue = counted(overdue_reports())
+    found = counted_many(workbench_counters(user)) if found is None else found
+    waiting_count, waiting = found["to_allocate"]
+    to_pay_count, to_pay = found["to_disburse"]
+    overdue_count, overdue = found["overdue_reports"]
 
     def items(rows, when):
         return [{"text": f"{a.school.name}：{a.project}", "url": _url("subsidy-application", a.pk), "when": when(a)}
