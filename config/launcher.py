@@ -66,11 +66,15 @@ def web_threads() -> str:
 def gunicorn_command(bind: str, *, workers: str | None = None, access_log: bool = True, extra=()) -> list[str]:
     """`make run`'s web server command line; the benchmarks and the browser tests start the same one.
 
-    One thread per worker (WEB_THREADS raises it): with the database on the same two cores, four
-    threads per worker fought over the interpreter lock and answered lists and pages at half the
-    rate, with twice the p95 (bench/RESULTS.md, "Issue #14 — stop 25")."""
+    One thread per worker (WEB_THREADS raises it), so gunicorn's sync worker: with the database on
+    the same two cores, 2 sync workers answered lists and pages at 1.43× the requests per second of
+    2 workers × 4 threads (gthread), with half the p95 — threads of one process take turns on the
+    interpreter lock; gthread with one thread did 1.31× with a p95 1.4× the sync worker's (it keeps
+    each keep-alive client on one worker; the sync worker takes each request where a worker is
+    free). The sync worker ends a request running past --timeout (60 s, as deploy/gunicorn.conf.py)
+    (bench/RESULTS.md, "Issue #14 — stop 25")."""
     return [str(BIN / "gunicorn"), "config.wsgi", "--bind", bind,
-            "--workers", workers or os.environ.get("WEB_WORKERS", "2"), "--threads", web_threads(),
+            "--workers", workers or os.environ.get("WEB_WORKERS", "2"), "--threads", web_threads(), "--timeout", "60",
             *(("--access-logfile", "-") if access_log else ()), "--no-control-socket", *extra]
 
 

@@ -101,6 +101,12 @@ def test_which_parameters_ask_a_filterset():
     class Required(filters.FilterSet):
         branch = filters.NumberFilter(required=True)
 
+    class DefaultData(filters.FilterSet):
+        branch = filters.NumberFilter()
+
+        def __init__(self, data=None, *args, **kwargs):
+            super().__init__(data or {"branch": "1"}, *args, **kwargs)
+
     class OwnQueryset(filters.FilterSet):
         branch = filters.NumberFilter()
 
@@ -110,3 +116,22 @@ def test_which_parameters_ask_a_filterset():
     # these filter even when nothing is asked: the backend always builds them
     assert not filters_only_when_asked(Required)
     assert not filters_only_when_asked(OwnQueryset)
+    assert not filters_only_when_asked(DefaultData)
+
+
+def test_a_list_asked_no_filter_keeps_its_rows_unfiltered(guilin):
+    from django_tenants.utils import schema_context
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from api.filters import FilterBackend
+    from api.views.members import MemberViewSet
+    from tenants.members.models import Member
+
+    view = MemberViewSet()
+    with schema_context(guilin.schema_name):
+        rows = Member.objects.all()
+        plain = Request(APIRequestFactory().get("/api/v1/members/?page=1&page_size=20"))
+        assert FilterBackend().filter_queryset(plain, rows, view) is rows  # no FilterSet was built
+        asked = Request(APIRequestFactory().get("/api/v1/members/?status=active"))
+        assert FilterBackend().filter_queryset(asked, rows, view) is not rows

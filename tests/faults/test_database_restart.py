@@ -69,7 +69,7 @@ def site(private_server):
     server = subprocess.Popen(
         # make run's command line with four workers (WEB_WORKERS=4): one thread each, so four
         # requests can be in flight at once
-        gunicorn_command(f"127.0.0.1:{port}", workers=str(IN_FLIGHT), access_log=False, extra=("--timeout", "60")),
+        gunicorn_command(f"127.0.0.1:{port}", workers=str(IN_FLIGHT), access_log=False),
         cwd=PROJECT_DIR, env=private_server.environment(), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     try:

@@ -129,7 +129,7 @@ def test_the_provincial_workbench_counts_every_counter_in_one_statement(province
     assert "待评审的荣誉推荐" in page.content.decode()
     counting = [q["sql"] for q in captured if q["sql"].startswith("SELECT (SELECT COUNT(*) FROM (")]
     assert len(counting) == 1
-    # the reviewer's nominations, the staff-home, subsidy, school and statistics counters and the
-    # notifications are all in it; none is counted on its own with a window any more
-    assert counting[0].count("(SELECT COUNT(*) FROM (") >= 8
+    # none is counted on its own with a window any more
+    # honours 2, staff homes 2, subsidies 3, suspended schools, stale figures, notifications
+    assert counting[0].count("(SELECT COUNT(*) FROM (") == 10
     assert not [q for q in captured if "COUNT(*) OVER ()" in q["sql"]]
