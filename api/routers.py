@@ -28,13 +28,30 @@ def grouped_by_first_segment(patterns: list) -> list:
 
     Patterns under different segments cannot match the same path, so the order in which they are
     tried changes nothing; within a segment their order is kept. URL names and reversing are
-    unchanged. If any pattern does not start with a literal segment, the list is returned as it is."""
+    unchanged. If any pattern does not start with a literal segment, or has a `|` outside its groups
+    (its first segment would then not be the whole story), the list is returned as it is."""
     groups: dict[str, list] = {}
     for pattern in patterns:
         head = _FIRST_SEGMENT.match(str(pattern.pattern)) if isinstance(pattern, URLPattern) else None
-        if head is None or not isinstance(pattern.pattern, RegexPattern):
+        if head is None or not isinstance(pattern.pattern, RegexPattern) or _alternates_at_top(str(pattern.pattern)):
             return patterns
         rest = "^" + str(pattern.pattern)[head.end():]
         groups.setdefault(head.group(0), []).append(
             re_path(rest, pattern.callback, pattern.default_args, pattern.name))
     return [re_path(segment, include(inner)) for segment, inner in groups.items()]
+
+
+def _alternates_at_top(regex: str) -> bool:
+    depth, escaped = 0, False
+    for char in regex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False

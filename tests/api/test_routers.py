@@ -48,3 +48,17 @@ def test_a_path_under_no_segment_is_still_the_json_404(guilin, host_client):
     for path in ("/api/v1/membersx/", "/api/v1/members/abc/", "/api/v1/honours/"):
         response = admin.get(path)
         assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), path
+
+
+def test_a_pattern_that_alternates_outside_its_groups_keeps_the_flat_list():
+    from django.urls import re_path
+
+    from api.routers import grouped_by_first_segment
+
+    def view(request):
+        return None
+
+    plain = [re_path(r"^members/$", view, name="a"), re_path(r"^members/(?P<step>open|close)/$", view, name="b")]
+    assert len(grouped_by_first_segment(plain)) == 1
+    odd = plain + [re_path(r"^notices/$|^circulars/$", view, name="c")]
+    assert grouped_by_first_segment(odd) == odd
