@@ -57,7 +57,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.common import prepare_data  # noqa: E402
-from config.launcher import BIN, gunicorn_command, wait_until_healthy  # noqa: E402
+from config.launcher import BIN, gunicorn_command, wait_until_healthy, web_threads  # noqa: E402
 
 DATABASE = "eduunion_bench_soak"
 SCHOOLS = ("guilin", "huzhou", "hnit", "sxdtu")
@@ -818,7 +818,7 @@ def summary(args, recorder: Recorder, samples: list[Sample], counts: Counter, pr
     passed = server_ok and memory_ok and writes_ok and not outbox_left
     lines = [f"`python bench/soak.py --minutes {args.minutes:g} --users {args.users}` — "
              f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}; make run's stack (gunicorn "
-             f"{os.environ.get('WEB_WORKERS', '2')} workers × {os.environ.get('WEB_THREADS', '1')} thread(s), Celery worker --concurrency "
+             f"{os.environ.get('WEB_WORKERS', '2')} workers × {web_threads()} thread(s), Celery worker --concurrency "
              f"{os.environ.get('WORKER_CONCURRENCY', '2')}, beat, embedded PostgreSQL, filesystem broker), demo data, "
              f"schools {', '.join(SCHOOLS)} and the province; {args.users} client threads on 127.0.0.1, "
              f"~{args.pause:g} s pause between requests; {traffic_seconds / 60:.1f} min of traffic; "

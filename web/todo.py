@@ -32,6 +32,31 @@ def counted(rows, length: int = LIST_LENGTH) -> tuple[int, list]:
     return (page[0]._todo_total if page else 0), page
 
 
+def areas_counters(areas, user) -> dict:
+    """``{(name, key): queryset}``: the counters of every ``(name, module)`` area that has
+    ``workbench_counters(user)``, to be counted together by ``counted_many``."""
+    counters = {}
+    for name, module in areas:
+        provide = getattr(module, "workbench_counters", None)
+        if provide is not None:
+            counters.update({(name, key): rows for key, rows in provide(user).items()})
+    return counters
+
+
+def areas_todos(areas, user, found: dict | None = None) -> list:
+    """Every area's todos, in order. With ``found`` (``counted_many`` of ``areas_counters``, other
+    keys allowed beside them) an area with counters is handed its own part; without it, or for an
+    area without counters, the area counts its own."""
+    todos = []
+    for name, module in areas:
+        if found is not None and hasattr(module, "workbench_counters"):
+            todos.extend(module.workbench_todos(user, {key[1]: value for key, value in found.items()
+                                                       if isinstance(key, tuple) and key[0] == name}))
+        else:
+            todos.extend(module.workbench_todos(user))
+    return todos
+
+
 def counted_many(querysets: dict, length: int = LIST_LENGTH) -> dict:
     """Several counters and their short lists, ``{key: (total, first rows)}``: every total in ONE
     statement (a scalar ``(SELECT COUNT(*) FROM (…))`` per counter, each a narrow ``SELECT id``

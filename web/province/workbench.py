@@ -10,23 +10,17 @@ from __future__ import annotations
 from tenants.accounts.selectors import notifications_of
 from web.links import page_link
 from web.province import circulars, competitions, dashboard, honours, schools, staffhomes, subsidies
-from web.todo import counted_many
+from web.todo import areas_counters, areas_todos, counted_many
 
-AREAS = (honours, competitions, staffhomes, subsidies, circulars, schools, dashboard)
+AREAS = tuple((area.__name__, area) for area in
+              (honours, competitions, staffhomes, subsidies, circulars, schools, dashboard))
 
 
 def province_workbench(user) -> dict:
-    counters = {(area.__name__, key): rows for area in AREAS if hasattr(area, "workbench_counters")
-                for key, rows in area.workbench_counters(user).items()}
+    counters = areas_counters(AREAS, user)
     counters["notifications"] = notifications_of(user, unread=True)
     found = counted_many(counters)
-    todos = []
-    for area in AREAS:
-        if hasattr(area, "workbench_counters"):
-            todos.extend(area.workbench_todos(user, {key[1]: value for key, value in found.items()
-                                                     if isinstance(key, tuple) and key[0] == area.__name__}))
-        else:
-            todos.extend(area.workbench_todos(user))
+    todos = areas_todos(AREAS, user, found)
     unread_count, unread = found["notifications"]
     return {
         "todos": todos,

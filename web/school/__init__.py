@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from web.todo import areas_counters, areas_todos
+
 #: (module, URL prefix) — the prefix is where web/urls_school.py mounts the module's pages
 AREAS = (("books", "books/"), ("care", "care/"), ("hardship", "hardship/"), ("aid", "mutual-aid/"),
          ("activities", "activities/"), ("healthchecks", "health-checks/"), ("trips", "trips/"),
@@ -36,27 +38,19 @@ def area_modules():
     return [import_module(f"web.school.{name}") for name, _ in AREAS]
 
 
+def _named_areas():
+    return [(name, module) for (name, _), module in zip(AREAS, area_modules())]
+
+
 def area_counters(user) -> dict:
     """``{(area, key): queryset}``: every area's counters for this user, to be counted together."""
-    counters = {}
-    for (name, _), module in zip(AREAS, area_modules()):
-        provide = getattr(module, "workbench_counters", None)
-        if provide is not None:
-            counters.update({(name, key): rows for key, rows in provide(user).items()})
-    return counters
+    return areas_counters(_named_areas(), user)
 
 
 def area_todos(user, found: dict | None = None) -> list:
     """Every area's todos, in AREAS order; ``found`` is ``counted_many(area_counters(user))`` (the
     areas count their own without it)."""
-    todos = []
-    for (name, _), module in zip(AREAS, area_modules()):
-        if found is not None and hasattr(module, "workbench_counters"):
-            todos.extend(module.workbench_todos(user, {key: value for (area, key), value in found.items()
-                                                       if area == name}))
-        else:
-            todos.extend(module.workbench_todos(user))
-    return todos
+    return areas_todos(_named_areas(), user, found)
 
 
 def _sections(hook: str, user, member) -> list[Section]:
