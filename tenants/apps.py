@@ -7,8 +7,9 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from tenants import host_cache
+        from tenants import freshness, host_cache
         from tenants.connections import connect_signals
 
         connect_signals()
         host_cache.connect_signals()
+        freshness.connect_signals()

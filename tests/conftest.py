@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
@@ -75,6 +75,7 @@ def _back_to_public_after_each_test():
     host_cache.clear()
     # Nor do counters a test left in the (per-process) cache: login throttles, refusal audits.
     cache.clear()
+    caches["shared"].clear()
 
 
 # The demo region, seeded and kept open between the modules that want it (see demo_region).

@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
+from django.template.loader import render_to_string
 from django_tenants.utils import get_public_schema_name
 
 from tenants.accounts.forms import GuardedAuthenticationForm
+from tenants.freshness import PUBLIC, remembered
 from tenants.selectors import schools
 from tenants.accounts.roles import Role
 from web.base import ProvincePage, SchoolPage, error_page
@@ -30,6 +32,12 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def rendered(workbench: dict) -> dict:
+    """What the 工作台 page needs of a workbench, to be remembered: its HTML and its figures."""
+    return {"html": render_to_string("web/workbench.html", {"workbench": workbench}), "unread": workbench["unread"],
+            **({"school_count": workbench["school_count"]} if "school_count" in workbench else {})}
+
+
 class SchoolHome(SchoolPage):
     template_name = "web/home.html"
     title = "工作台"
@@ -37,7 +45,9 @@ class SchoolHome(SchoolPage):
     def get(self, request):
         from web.workbench import school_workbench
 
-        workbench = school_workbench(request.user, request.tenant)
+        # computed again only after a write to this school or the province, or after a minute
+        workbench = remembered(f"workbench:{request.user.pk}", schemas=(request.tenant.schema_name, PUBLIC),
+                               compute=lambda: rendered(school_workbench(request.user, request.tenant)))
         # the layout's badge is the workbench's own count (not asked again by the context processor)
         return self.render_page(tenant=request.tenant, roles=request.user.role_labels(), workbench=workbench,
                                 unread_count=workbench["unread"])
@@ -51,11 +61,17 @@ class ProvinceHome(ProvincePage):
     def get(self, request):
         from web.province.workbench import province_workbench
 
-        workbench = province_workbench(request.user)
+        def compute():
+            workbench = province_workbench(request.user)
+            if request.user.has_role(Role.PROVINCE_ADMIN):
+                workbench["school_count"] = schools().count()
+            return rendered(workbench)
+
+        workbench = remembered(f"workbench:{request.user.pk}", schemas=(PUBLIC,), compute=compute)
         context = {"tenant": request.tenant, "roles": request.user.role_labels(), "workbench": workbench,
                    "unread_count": workbench["unread"]}
-        if request.user.has_role(Role.PROVINCE_ADMIN):
-            context.update(show_schools=True, school_count=schools().count())
+        if "school_count" in workbench:
+            context.update(show_schools=True, school_count=workbench["school_count"])
         return self.render_page(**context)
 
 

@@ -297,6 +297,17 @@ if os.environ.get("REDIS_CACHE_URL"):
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 
+# `shared`: the same store with keys that name their schema themselves (tenants/freshness.py: a
+# school's page is voided by a provincial change, so its key and tokens are not under one schema's
+# prefix). Its entries are one per (page, user) and one per schema: room for a region of thousands.
+CACHES["shared"] = {key: value for key, value in CACHES["default"].items()
+                    if key not in ("KEY_FUNCTION", "REVERSE_KEY_FUNCTION")}
+CACHES["shared"]["OPTIONS"] = {"MAX_ENTRIES": 50_000}
+# How long a remembered page (the 工作台) may be served without being computed again, if nothing it
+# reads was written meanwhile: its clock-dependent counters ("逾期", "7 天内截止") are at most this late.
+# 0 computes it on every request.
+REMEMBERED_PAGE_SECONDS = int(os.environ.get("REMEMBERED_PAGE_SECONDS", "60"))
+
 # Session and CSRF cookies belong to exactly one host: never a parent-domain cookie.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None

@@ -21,6 +21,7 @@ from shared.stats import export
 from shared.stats.selectors import dashboard_chart, dashboard_charts, dashboard_years, last_rollup, stale_schools
 from shared.stats.services import dashboard, rollup_request
 from tenants.accounts.roles import Role
+from tenants.freshness import PUBLIC, remembered
 from tenants.text import ascii_int
 from web.base import ProvincePage
 from web.templatetags.ui import yuan
@@ -62,6 +63,13 @@ class Dashboard(ProvincePage):
 
     def get(self, request):
         year, years = chosen_year(request)
+        # the same for every provincial officer who may open it, and all of it from the province's
+        # tables: computed again after a provincial write (a roll-up, a subsidy, an honour), or a minute
+        figures = remembered(f"dashboard:{year}", schemas=(PUBLIC,), compute=lambda: self.figures(year))
+        return self.render_page(year=year, years=years, **figures)
+
+    @staticmethod
+    def figures(year: int) -> dict:
         charts = dashboard_charts(year=year)
         for chart in charts:
             for cell in [c for row in chart.rows for c in row["cells"]] + chart.totals:
@@ -84,8 +92,8 @@ class Dashboard(ProvincePage):
             ("care", f"{year} 年慰问金额", by_key["care"].series[1].total, "money"),
             ("activities", f"{year} 年活动参与人次", by_key["activities"].series[1].total, ""),
         ]
-        return self.render_page(
-            year=year, years=years, charts=charts, chart_data={c.key: c.data() for c in charts},
+        return dict(
+            charts=charts, chart_data={c.key: c.data() for c in charts},
             counters=[{"key": k, "label": label, "text": shown(value or 0, fmt)} for k, label, value, fmt in counters],
             last_rollup=last_rollup(year=year), stale=stale, this_year=this_year)
 
