@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -92,10 +93,11 @@ class Dashboard(ProvincePage):
             ("care", f"{year} 年慰问金额", by_key["care"].series[1].total, "money"),
             ("activities", f"{year} 年活动参与人次", by_key["activities"].series[1].total, ""),
         ]
-        return dict(
-            charts=charts, chart_data={c.key: c.data() for c in charts},
-            counters=[{"key": k, "label": label, "text": shown(value or 0, fmt)} for k, label, value, fmt in counters],
-            last_rollup=last_rollup(year=year), stale=stale, this_year=this_year)
+        figures_html = render_to_string("web/province/dashboard/figures.html", {
+            "year": year, "charts": charts, "chart_data": {c.key: c.data() for c in charts},
+            "counters": [{"key": k, "label": label, "text": shown(value or 0, fmt)}
+                         for k, label, value, fmt in counters]})
+        return dict(figures_html=figures_html, last_rollup=last_rollup(year=year), stale=stale, this_year=this_year)
 
 
 class ChartExport(ProvincePage):
