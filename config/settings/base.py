@@ -234,6 +234,14 @@ def database_from_url(url: str) -> dict:
     # A Unix-socket URL (the embedded server's) carries the socket folder as ?host=.
     if not config.get("HOST") and config.get("OPTIONS", {}).get("host"):
         config["HOST"] = config["OPTIONS"].pop("host")
+    # PostgreSQL plans the joins in the order the ORM wrote them (the listed table, then its
+    # select_related tables) instead of searching every order: a list with 16 joins (proposals) spent
+    # 9.5 ms planning and, past geqo_threshold, ran a genetic search's plan (7.6 ms) — 13.1 ms against
+    # 5.2 ms kept in order (bench/RESULTS.md, issue #14 — stop 26). 8 is PostgreSQL's own default.
+    collapse = int(os.environ.get("DB_JOIN_COLLAPSE_LIMIT", "1"))
+    if collapse != 8:
+        config.setdefault("OPTIONS", {})["options"] = (f"-c join_collapse_limit={collapse} "
+                                                       f"-c from_collapse_limit={collapse}")
     return config
 
 
