@@ -32,10 +32,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+
+from tenants.app_lists import public_only_app_labels
 
 logger = logging.getLogger(__name__)
 
-PUBLIC = "public"
+PUBLIC = get_public_schema_name()
 _READ_HEADS = ("SELECT", "SET", "SHOW", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "START",
                "EXPLAIN", "FETCH", "DECLARE", "CLOSE", "VALUES")
 _WRITTEN_TABLE = re.compile(
@@ -61,11 +64,9 @@ def _tables() -> tuple[frozenset, frozenset]:
     from tenants.mail.models import OutgoingMail
     from tenants.outbox.models import OutboxMessage
 
-    tenant_apps = set(settings.TENANT_APPS)
-    provincial = set()
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_config.name not in tenant_apps:
-            provincial.add(model._meta.db_table)
+    public_only = public_only_app_labels()
+    provincial = {model._meta.db_table for model in apps.get_models(include_auto_created=True)
+                  if model._meta.app_label in public_only}
     ignored = {Session._meta.db_table, ApiKey._meta.db_table, OutgoingMail._meta.db_table,
                OutboxMessage._meta.db_table}
     for alias in settings.CACHES.values():

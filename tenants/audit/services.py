@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
-from django.conf import settings
 from django.db import connection, models
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from tenants.app_lists import public_only_app_labels
 from tenants.audit.models import AuditRecord
 
 SYSTEM_ACTOR = "系统"
@@ -47,14 +46,6 @@ def field_values(instance: models.Model, fields) -> dict:
     return {name: _json_value(getattr(instance, name)) for name in fields if name not in HIDDEN_FIELDS}
 
 
-@lru_cache(maxsize=1)
-def _public_only_app_labels() -> frozenset[str]:
-    from django.apps import apps
-
-    school_apps = set(settings.TENANT_APPS)
-    return frozenset(config.label for config in apps.get_app_configs() if config.name not in school_apps)
-
-
 def actor_name(actor) -> str:
     """The name recorded for whoever made a change: the username, or 系统 for the platform itself."""
     if actor is not None and getattr(actor, "is_authenticated", False):
@@ -70,7 +61,7 @@ def audit_record(*, actor, action: str, target: models.Model, changes: dict | No
     schema, attributed as "<school slug>:<username>" (school accounts live in the school schema).
     """
     on_school = connection.schema_name != get_public_schema_name()
-    if on_school and target._meta.app_label in _public_only_app_labels():
+    if on_school and target._meta.app_label in public_only_app_labels():
         slug = getattr(getattr(connection, "tenant", None), "slug", connection.schema_name)
         with schema_context(get_public_schema_name()):
             return _write(None, f"{slug}:{actor_name(actor)}", action, target, changes, from_state, to_state,
