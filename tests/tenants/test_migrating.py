@@ -14,10 +14,10 @@ def a_leaf_of_a_public_only_app():
     only records it, so forgetting it is harmless."""
     from django.db.migrations.loader import MigrationLoader
 
-    from tenants.audit.services import _public_only_app_labels
+    from tenants.app_lists import public_only_app_labels
 
     leaves = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
-    return next((app, name) for app, name in sorted(leaves) if app in _public_only_app_labels())
+    return next((app, name) for app, name in sorted(leaves) if app in public_only_app_labels())
 
 
 def forget_migration(schema, app, name):
