@@ -397,7 +397,6 @@ SPECTACULAR_SETTINGS = {
         "CareVisitKindEnum": "tenants.care.models.CareKind",
         "LifeEventKindEnum": "tenants.care.models.LIFE_EVENT_KINDS",
         "CareBatchKindEnum": "tenants.care.models.BATCH_KINDS",
-        "ExpenseCategoryEnum": "tenants.finance.models.ExpenseCategory",
         "HardshipCaseStatusEnum": "tenants.hardship.models.HardshipCase.Status",
         # 评先评优 (issue #11)
         "AwardKindEnum": "tenants.awards.models.AwardKind",

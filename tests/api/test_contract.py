@@ -33,6 +33,26 @@ def test_each_host_documents_exactly_its_own_endpoints(province, guilin):
     assert {"/api/v1/auth/token/", "/api/v1/me/", "/api/v1/audit/"} <= provincial & school
 
 
+def test_the_schema_is_one_document_per_host_kind_whoever_asks(province, guilin, huzhou):
+    """It is generated once per process (api/views/schema.py), which is only right because it does
+    not depend on the school or the caller: an admin of one school, an anonymous caller of another
+    and a repeat all get the same bytes, and the province's document stays its own."""
+    from tenants.accounts.roles import Role
+    from tests.conftest import client_for, make_user
+
+    admin = client_for(guilin, make_user(guilin, {Role.UNION_ADMIN}))
+    asked = [admin.get("/api/schema/", {"format": "json"}),
+             anonymous_client(province).get("/api/schema/", {"format": "json"}),
+             anonymous_client(huzhou).get("/api/schema/", {"format": "json"}),
+             anonymous_client(guilin).get("/api/schema/", {"format": "json"})]
+    assert [r.status_code for r in asked] == [200] * 4
+    school_first, provincial, other_school, school_again = (r.content for r in asked)
+    assert school_first == other_school == school_again
+    assert provincial != school_first
+    assert "/api/v1/schools/" in asked[1].json()["paths"] and "/api/v1/members/" not in asked[1].json()["paths"]
+    assert "/api/v1/members/" in asked[2].json()["paths"]
+
+
 def test_the_schema_is_openapi_3_with_chinese_descriptions(guilin):
     body = anonymous_client(guilin).get("/api/schema/", {"format": "json"}).json()
     assert body["openapi"].startswith("3.")
