@@ -22,6 +22,7 @@ from joserfc.jwk import KeySet
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from cas import CASClient
 from django.conf import settings
+from django.core.cache import cache
 
 from tenants import outbound
 from tenants.sso.models import SsoSettings
@@ -119,18 +120,47 @@ def cas_verify(conf: SsoSettings, *, service_url: str, ticket: str) -> Identity:
 # --- OpenID Connect -------------------------------------------------------------------------------
 
 def _discovery(conf: SsoSettings) -> dict:
+    """The issuer's discovery document: remembered SSO_METADATA_SECONDS per school and issuer (the
+    default cache's keys carry the schema), so starting and finishing one sign-in ask for it once."""
     url = conf.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
     _check_target(url, "OIDC 发现文档地址", "oidc_target_refused")
+    key = f"sso:oidc:discovery:{url}"
+    metadata = cache.get(key)
+    if metadata is not None:
+        return metadata
     try:
         response = requests.get(url, timeout=settings.SSO_HTTP_TIMEOUT, allow_redirects=False)
         response.raise_for_status()
         metadata = response.json()
     except (requests.RequestException, ValueError):
         raise SsoRefused("无法读取学校统一身份认证（OIDC）的发现文档，请稍后再试。", "oidc_discovery") from None
-    for key in ("authorization_endpoint", "token_endpoint", "jwks_uri", "issuer"):
-        if not isinstance(metadata.get(key), str):
+    for key_name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "issuer"):
+        if not isinstance(metadata.get(key_name), str):
             raise SsoRefused("学校统一身份认证（OIDC）的发现文档不完整。", "oidc_discovery")
+    if settings.SSO_METADATA_SECONDS > 0:
+        cache.set(key, metadata, settings.SSO_METADATA_SECONDS)
     return metadata
+
+
+def _signing_keys(jwks_uri: str, *, fresh: bool) -> tuple[KeySet, bool]:
+    """(the provider's published keys, whether they were just fetched)."""
+    key = f"sso:oidc:jwks:{jwks_uri}"
+    published = None if fresh else cache.get(key)
+    fetched = published is None
+    if fetched:
+        try:
+            response = requests.get(jwks_uri, timeout=settings.SSO_HTTP_TIMEOUT, allow_redirects=False)
+            response.raise_for_status()
+            published = response.json()
+            KeySet.import_key_set(published)
+        except (requests.RequestException, ValueError, JoseError):
+            raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
+        if settings.SSO_METADATA_SECONDS > 0:
+            cache.set(key, published, settings.SSO_METADATA_SECONDS)
+    try:
+        return KeySet.import_key_set(published), fetched
+    except (ValueError, JoseError):
+        raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
 
 
 def oidc_start(conf: SsoSettings, *, redirect_uri: str) -> tuple[str, dict]:
@@ -167,13 +197,7 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
     if not id_token:
         raise SsoRefused("统一身份认证未返回身份令牌（ID Token）。", "oidc_no_id_token")
     _check_target(metadata["jwks_uri"], "OIDC 签名公钥地址（jwks_uri）", "oidc_target_refused")
-    try:
-        response = requests.get(metadata["jwks_uri"], timeout=settings.SSO_HTTP_TIMEOUT, allow_redirects=False)
-        response.raise_for_status()
-        keys = response.json()
-        key_set = KeySet.import_key_set(keys)
-    except (requests.RequestException, ValueError, JoseError):
-        raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
+    key_set, fetched = _signing_keys(metadata["jwks_uri"], fresh=False)
     issuer = metadata["issuer"]
     if issuer.rstrip("/") != conf.oidc_issuer.rstrip("/"):
         # the discovery document must name the issuer the school configured (OIDC Discovery §4.3)
@@ -181,7 +205,16 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
     try:
         claims = jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims
     except (JoseError, ValueError):
-        raise SsoRefused("统一身份认证的身份令牌签名无效，已拒绝登录。", "oidc_bad_signature") from None
+        claims = None
+    if claims is None and not fetched:
+        # signed with a key the remembered set lacks: the provider may have rotated its keys
+        key_set, _ = _signing_keys(metadata["jwks_uri"], fresh=True)
+        try:
+            claims = jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims
+        except (JoseError, ValueError):
+            pass
+    if claims is None:
+        raise SsoRefused("统一身份认证的身份令牌签名无效，已拒绝登录。", "oidc_bad_signature")
     try:
         jwt.JWTClaimsRegistry(
             leeway=60, iss={"essential": True, "value": issuer}, aud={"essential": True, "value": conf.oidc_client_id},

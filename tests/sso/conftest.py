@@ -45,6 +45,12 @@ class OidcProvider:
     def set_mode(self, mode: str = ""):
         requests.post(f"{self.base}/test/mode/", data={"mode": mode}, timeout=5).raise_for_status()
 
+    def served(self, *, reset: bool = False) -> dict:
+        """{path: requests served} since the last reset (which `reset` does after answering)."""
+        response = (requests.post if reset else requests.get)(f"{self.base}/test/requests/", timeout=5)
+        response.raise_for_status()
+        return response.json()
+
     def stop(self):
         self.process.terminate()  # our own child, by its handle; stdin closing would also end it
         self.process.wait(timeout=10)

@@ -119,3 +119,47 @@ def test_a_spoiled_id_token_is_refused_nothing_written_and_audited(guilin, hones
     assert response.status_code == 403 and words in response.content.decode()
     assert counts(guilin) == before and signed_in_user_id(browser) is None
     assert any(f"[{code}]" in reason for reason in refusals(guilin))
+
+
+def _asked(served: dict, what: str) -> int:
+    return sum(n for path, n in served.items() if what in path)
+
+
+def test_a_second_sign_in_does_not_ask_the_campus_server_again_for_what_it_already_knows(guilin, huzhou, honest):
+    """The discovery document and the signing keys are remembered per school (SSO_METADATA_SECONDS):
+    one sign-in asks for each once, the next asks only to exchange its code; another school using the
+    same provider asks for its own."""
+    configure_oidc(guilin, honest, match_by="username")
+    configure_oidc(huzhou, honest, match_by="username")
+    make_user(guilin, [Role.MEMBER], username="lisi")
+    honest.served(reset=True)
+    first = school_browser("guilin")
+    assert first.get(through_idp(start(first), "lisi")).status_code == 302
+    served = honest.served(reset=True)
+    assert (_asked(served, "openid-configuration"), _asked(served, "jwks"), _asked(served, "/o/token")) == (1, 1, 1)
+    second = school_browser("guilin")
+    assert second.get(through_idp(start(second), "lisi")).status_code == 302
+    assert signed_in_user_id(second) == signed_in_user_id(first)
+    served = honest.served(reset=True)
+    assert (_asked(served, "openid-configuration"), _asked(served, "jwks"), _asked(served, "/o/token")) == (0, 0, 1)
+    start(school_browser("huzhou"))
+    assert _asked(honest.served(), "openid-configuration") == 1
+
+
+def test_after_the_provider_rotates_its_keys_people_still_sign_in_and_a_forged_token_is_still_refused(guilin,
+                                                                                                     honest):
+    configure_oidc(guilin, honest, match_by="username")
+    make_user(guilin, [Role.MEMBER], username="lisi")
+    before = school_browser("guilin")
+    assert before.get(through_idp(start(before), "lisi")).status_code == 302  # the old keys are remembered
+    honest.set_mode("rotated")
+    honest.served(reset=True)
+    after = school_browser("guilin")
+    response = after.get(through_idp(start(after), "lisi"))
+    assert response.status_code == 302 and signed_in_user_id(after) is not None
+    assert _asked(honest.served(), "jwks") == 1  # the token's key was not among the remembered: asked again
+    honest.set_mode("bad_signature")
+    forged = school_browser("guilin")
+    response = forged.get(through_idp(start(forged), "lisi"))
+    assert response.status_code == 403 and "签名无效" in response.content.decode()
+    assert signed_in_user_id(forged) is None

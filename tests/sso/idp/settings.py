@@ -18,7 +18,8 @@ USE_TZ = True
 ROOT_URLCONF = "tests.sso.idp.urls"
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
                   "oauth2_provider"]
-MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware",
+MIDDLEWARE = ["tests.sso.idp.urls.count_requests",
+              "django.contrib.sessions.middleware.SessionMiddleware",
               "django.contrib.auth.middleware.AuthenticationMiddleware"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
                          "NAME": os.path.join(os.environ["IDP_DATA_DIR"], "idp.sqlite3")}}
@@ -29,6 +30,8 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP
 SIGNING_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 #: a key the provider does NOT publish: the "bad signature" mode signs with it
 ROGUE_KEY = _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+#: the key the provider rotates to in the "rotated" mode: published and signed with from then on
+NEXT_KEY = _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _pem(SIGNING_KEY),

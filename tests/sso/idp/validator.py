@@ -27,11 +27,13 @@ class CampusValidator(OAuth2Validator):
             id_token["iss"] = "http://idp.other-school.example/o"
         if mode == "wrong_audience":
             id_token["aud"] = "another-school-client"
+        key = request.client.jwk_key
+        if mode == "rotated":  # the provider's new key, published beside the old one
+            key = jwk.JWK.from_pem(settings.NEXT_KEY.encode())
         header = {"typ": "JWT", "alg": request.client.algorithm}
         if request.client.algorithm == AbstractApplication.RS256_ALGORITHM:
-            header["kid"] = request.client.jwk_key.thumbprint()
+            header["kid"] = key.thumbprint()
         signed = jwt.JWT(header=json.dumps(header, default=str), claims=json.dumps(id_token, default=str))
-        key = request.client.jwk_key
         if mode == "bad_signature":  # same kid, a key the provider never published
             key = jwk.JWK.from_pem(settings.ROGUE_KEY.encode())
         signed.make_signed_token(key)
