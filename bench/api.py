@@ -1,7 +1,7 @@
 """`python bench/api.py`: every list and the main pages over HTTP, against the real stack.
 
 Starts what `make run` starts for the web — the embedded PostgreSQL with the demo data (migrate,
-seed_demo, rollup_stats --if-due) and gunicorn with make run's arguments (config.wsgi, 2 workers ×
+seed_demo, rollup_stats --if-due, then ANALYZE as a served database's autovacuum would have) and gunicorn with make run's arguments (config.wsgi, 2 workers ×
 1 thread unless WEB_THREADS says otherwise, DEBUG off) — but on its own data folder (.data/pg-bench-api), database, port, media,
 static and broker folders, so a developer's `make run` database is never touched. The demo is
 seeded on the first run and reused afterwards (`--fresh` starts over).
