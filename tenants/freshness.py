@@ -30,7 +30,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
@@ -126,10 +126,20 @@ def _changed(connection, schemas) -> None:
         connection.on_commit(waiting, robust=True)
 
 
+#: PostgreSQL's undefined_table
+_UNDEFINED_TABLE = "42P01"
+
+
 def renew(schemas) -> None:
     """Void every value remembered for ``schemas``."""
     try:
         cache().set_many({token_key(schema): uuid.uuid4().hex for schema in schemas}, timeout=None)
+    except ProgrammingError as exc:
+        if getattr(exc.__cause__, "pgcode", None) == _UNDEFINED_TABLE:
+            # the database cache's table is not there yet (`migrate` on a new database writes
+            # before `createcachetable`): nothing can have been remembered, so nothing is voided
+            return
+        logger.exception("could not renew the freshness tokens of %s", ", ".join(schemas))
     except Exception:  # noqa: BLE001 - the write stands; the values age out within their seconds
         logger.exception("could not renew the freshness tokens of %s", ", ".join(schemas))
 
