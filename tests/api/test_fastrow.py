@@ -206,7 +206,8 @@ def _all_subclasses(cls):
 def test_every_model_serializer_gets_the_same_fields_built_once_per_class():
     """fastrow.FieldsOnceMixin hands each instance a copy of its class's first fields: every
     ModelSerializer of the API gets the same fields (class, arguments, the project's validators and
-    allow_blank) as when DRF builds them anew, and a copy is never the cached fields themselves."""
+    allow_blank) as when DRF builds them anew — the third time as the first — and a copy is never the
+    cached fields themselves."""
     import importlib
     import pkgutil
 
@@ -242,9 +243,11 @@ def test_every_model_serializer_gets_the_same_fields_built_once_per_class():
             anew = described(cls())
         finally:
             fastrow.FIELDS_ONCE = True
-        first, second = cls(), cls()
-        assert described(first) == anew == described(second), cls
+        first, second, third = cls(), cls(), cls()
+        assert described(first) == anew == described(second) == described(third), cls
         for name, field in first.fields.items():
             assert second.fields[name] is not field and field.parent is first
+            # the project's validators are appended per copy: never to a list another copy holds
+            assert second.fields[name].validators is not field.validators
         cached += cls in fastrow._built_fields
     assert cached > 50
