@@ -271,17 +271,25 @@ _MUTABLE = (list, dict, set)
 def _copy_field(field):
     """A field for one serializer instance, as DRF's deepcopy would give it (a field not yet bound,
     with its own validators list), without re-running its __init__: that made copying a list's
-    fields 0.4–0.9 ms of every list request. A field that holds other fields (a nested serializer, a
-    ListField's child, a many-relation's child relation) binds them to itself in __init__, so it is
-    still re-made the way DRF does; so is a field whose default or initial value is a mutable object."""
+    fields 0.4–0.9 ms of every list request. What a copy shares with the others is what DRF's
+    copies share too (validators, querysets) or what DRF and the project replace, never change in
+    place (a ChoiceField's choice maps: `choices = …` builds new ones). A field that holds other
+    fields (a nested serializer, a ListField's child, a many-relation's child relation) binds them to
+    itself in __init__, so it is still re-made the way DRF does; so is a field whose default or
+    initial value is a mutable object."""
     state = field.__dict__
     if (isinstance(field, drf_serializers.BaseSerializer) or "child" in state or "child_relation" in state
             or isinstance(state.get("default"), _MUTABLE) or isinstance(state.get("initial"), _MUTABLE)):
         return copy.deepcopy(field)
     clone = object.__new__(field.__class__)
     clone.__dict__.update(state)
-    if "_validators" in state:  # api.fields.harden appends to it
+    # the containers code may change in place on one instance's field (harden appends validators;
+    # a serializer may reword an error message) are the copy's own, as with DRF's copy
+    if "_validators" in state:
         clone._validators = list(state["_validators"])
+    for name in ("error_messages", "style"):
+        if isinstance(state.get(name), dict):
+            clone.__dict__[name] = dict(state[name])
     return clone
 
 

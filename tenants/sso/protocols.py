@@ -10,6 +10,8 @@ short code for the audit record.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -26,6 +28,8 @@ from django.core.cache import cache
 
 from tenants import outbound
 from tenants.sso.models import SsoSettings
+
+logger = logging.getLogger(__name__)
 
 #: how long a started sign-in may take at the campus IdP before its state is refused
 FLOW_SECONDS = 600
@@ -119,13 +123,54 @@ def cas_verify(conf: SsoSettings, *, service_url: str, ticket: str) -> Identity:
 
 # --- OpenID Connect -------------------------------------------------------------------------------
 
+def _remembered(kind: str, url: str):
+    """What was kept for `url` (this school's cache keys), or None. A cache that fails means asking
+    the campus server again, not a failed sign-in."""
+    try:
+        return cache.get(_metadata_key(kind, url))
+    except Exception:  # noqa: BLE001
+        logger.warning("SSO: the cache could not be read; asking the campus server")
+        return None
+
+
+def _remember(kind: str, url: str, value) -> None:
+    if settings.SSO_METADATA_SECONDS <= 0:
+        return
+    try:
+        cache.set(_metadata_key(kind, url), value, settings.SSO_METADATA_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("SSO: the cache could not be written")
+
+
+def _metadata_key(kind: str, url: str) -> str:
+    # the address hashed: a long one would not fit the database cache's key column
+    return f"sso:oidc:{kind}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def forget_metadata(issuer: str) -> None:
+    """Drop what this school keeps of `issuer` (saving the settings means: ask the server afresh)."""
+    if not issuer:
+        return
+    url = _discovery_url(issuer)
+    metadata = _remembered("discovery", url)
+    try:
+        if isinstance(metadata, dict) and isinstance(metadata.get("jwks_uri"), str):
+            cache.delete(_metadata_key("jwks", metadata["jwks_uri"]))
+        cache.delete(_metadata_key("discovery", url))
+    except Exception:  # noqa: BLE001 - kept values still age out within SSO_METADATA_SECONDS
+        logger.warning("SSO: the cache could not be cleared")
+
+
+def _discovery_url(issuer: str) -> str:
+    return issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
 def _discovery(conf: SsoSettings) -> dict:
     """The issuer's discovery document: remembered SSO_METADATA_SECONDS per school and issuer (the
     default cache's keys carry the schema), so starting and finishing one sign-in ask for it once."""
-    url = conf.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+    url = _discovery_url(conf.oidc_issuer)
     _check_target(url, "OIDC 发现文档地址", "oidc_target_refused")
-    key = f"sso:oidc:discovery:{url}"
-    metadata = cache.get(key)
+    metadata = _remembered("discovery", url)
     if metadata is not None:
         return metadata
     try:
@@ -137,15 +182,13 @@ def _discovery(conf: SsoSettings) -> dict:
     for key_name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "issuer"):
         if not isinstance(metadata.get(key_name), str):
             raise SsoRefused("学校统一身份认证（OIDC）的发现文档不完整。", "oidc_discovery")
-    if settings.SSO_METADATA_SECONDS > 0:
-        cache.set(key, metadata, settings.SSO_METADATA_SECONDS)
+    _remember("discovery", url, metadata)
     return metadata
 
 
 def _signing_keys(jwks_uri: str, *, fresh: bool) -> tuple[KeySet, bool]:
     """(the provider's published keys, whether they were just fetched)."""
-    key = f"sso:oidc:jwks:{jwks_uri}"
-    published = None if fresh else cache.get(key)
+    published = None if fresh else _remembered("jwks", jwks_uri)
     fetched = published is None
     if fetched:
         try:
@@ -155,8 +198,7 @@ def _signing_keys(jwks_uri: str, *, fresh: bool) -> tuple[KeySet, bool]:
             KeySet.import_key_set(published)
         except (requests.RequestException, ValueError, JoseError):
             raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
-        if settings.SSO_METADATA_SECONDS > 0:
-            cache.set(key, published, settings.SSO_METADATA_SECONDS)
+        _remember("jwks", jwks_uri, published)
     try:
         return KeySet.import_key_set(published), fetched
     except (ValueError, JoseError):
@@ -207,7 +249,7 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
     except (JoseError, ValueError):
         claims = None
     if claims is None and not fetched:
-        # signed with a key the remembered set lacks: the provider may have rotated its keys
+        # the remembered keys do not verify it: the provider may have rotated its keys since
         key_set, _ = _signing_keys(metadata["jwks_uri"], fresh=True)
         try:
             claims = jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims

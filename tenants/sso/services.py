@@ -12,12 +12,13 @@ from django.utils import timezone
 from tenants import personal_data
 from tenants.accounts.models import User
 from tenants.accounts.roles import Role
-from tenants.accounts.services import user_create, user_grant_roles
+from tenants.accounts.services import user_create
 from tenants.audit.models import AuditRecord
 from tenants.audit.services import audit_record, audit_update, field_values
 from tenants.errors import Conflict
 from tenants.members.models import Member
 from tenants.sso.models import SsoLink, SsoSettings
+from tenants.sso import protocols
 from tenants.sso.protocols import Identity, SsoRefused, target_problem
 from tenants.sso.selectors import sso_settings
 
@@ -111,6 +112,8 @@ def sso_settings_update(*, by, client_secret: str | None = None, **fields) -> Ss
         conf.oidc_client_secret_encrypted = personal_data.encrypt(client_secret)
     conf.updated_at = timezone.now()
     conf.save()
+    for issuer in {before.get("oidc_issuer") or "", conf.oidc_issuer}:
+        protocols.forget_metadata(issuer)
     unlinked = 0
     if _idp_of(conf) != idp_before:  # another campus IdP: its subjects are not the old one's
         unlinked, _ = SsoLink.objects.all().delete()

@@ -53,6 +53,22 @@ def test_the_schema_is_one_document_per_host_kind_whoever_asks(province, guilin,
     assert "/api/v1/members/" in asked[2].json()["paths"]
 
 
+def test_made_up_languages_versions_and_accept_parameters_are_answered_but_not_kept(guilin):
+    """Only the site's document is kept per process: a caller inventing ?lang= or ?version= values
+    gets drf-spectacular's answer, generated for that request, and no process memory per value."""
+    from api.views import schema
+
+    client = anonymous_client(guilin)
+    assert client.get("/api/schema/", {"format": "json"}).status_code == 200
+    kept, renderings = dict(schema._documents), dict(schema._rendered)
+    for made_up in ({"lang": "zz-1"}, {"lang": "en"}, {"version": "9"}):
+        response = client.get("/api/schema/", {"format": "json", **made_up})
+        assert response.status_code == 200 and "/api/v1/members/" in response.json()["paths"]
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json; indent=4")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert schema._documents == kept and schema._rendered == renderings
+
+
 def test_the_schema_is_openapi_3_with_chinese_descriptions(guilin):
     body = anonymous_client(guilin).get("/api/schema/", {"format": "json"}).json()
     assert body["openapi"].startswith("3.")

@@ -249,5 +249,7 @@ def test_every_model_serializer_gets_the_same_fields_built_once_per_class():
             assert second.fields[name] is not field and field.parent is first
             # the project's validators are appended per copy: never to a list another copy holds
             assert second.fields[name].validators is not field.validators
+            assert second.fields[name].error_messages is not field.error_messages
+            assert second.fields[name].style is not field.style
         cached += cls in fastrow._built_fields
     assert cached > 50

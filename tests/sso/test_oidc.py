@@ -128,7 +128,7 @@ def _asked(served: dict, what: str) -> int:
 def test_a_second_sign_in_does_not_ask_the_campus_server_again_for_what_it_already_knows(guilin, huzhou, honest):
     """The discovery document and the signing keys are remembered per school (SSO_METADATA_SECONDS):
     one sign-in asks for each once, the next asks only to exchange its code; another school using the
-    same provider asks for its own."""
+    same provider asks for its own; saving the school's settings forgets them."""
     configure_oidc(guilin, honest, match_by="username")
     configure_oidc(huzhou, honest, match_by="username")
     make_user(guilin, [Role.MEMBER], username="lisi")
@@ -143,7 +143,13 @@ def test_a_second_sign_in_does_not_ask_the_campus_server_again_for_what_it_alrea
     served = honest.served(reset=True)
     assert (_asked(served, "openid-configuration"), _asked(served, "jwks"), _asked(served, "/o/token")) == (0, 0, 1)
     start(school_browser("huzhou"))
-    assert _asked(honest.served(), "openid-configuration") == 1
+    assert _asked(honest.served(reset=True), "openid-configuration") == 1
+    # the school's admin saves the settings (the IdP changed something): the next sign-in asks afresh
+    configure_oidc(guilin, honest, match_by="username")
+    third = school_browser("guilin")
+    assert third.get(through_idp(start(third), "lisi")).status_code == 302
+    served = honest.served()
+    assert (_asked(served, "openid-configuration"), _asked(served, "jwks")) == (1, 1)
 
 
 def test_after_the_provider_rotates_its_keys_people_still_sign_in_and_a_forged_token_is_still_refused(guilin,
