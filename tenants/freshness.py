@@ -134,13 +134,11 @@ def renew(schemas) -> None:
     """Void every value remembered for ``schemas``."""
     try:
         cache().set_many({token_key(schema): uuid.uuid4().hex for schema in schemas}, timeout=None)
-    except ProgrammingError as exc:
-        if getattr(exc.__cause__, "pgcode", None) == _UNDEFINED_TABLE:
+    except Exception as exc:  # noqa: BLE001 - the write stands; the values age out within their seconds
+        if isinstance(exc, ProgrammingError) and getattr(exc.__cause__, "pgcode", None) == _UNDEFINED_TABLE:
             # the database cache's table is not there yet (`migrate` on a new database writes
             # before `createcachetable`): nothing can have been remembered, so nothing is voided
             return
-        logger.exception("could not renew the freshness tokens of %s", ", ".join(schemas))
-    except Exception:  # noqa: BLE001 - the write stands; the values age out within their seconds
         logger.exception("could not renew the freshness tokens of %s", ", ".join(schemas))
 
 

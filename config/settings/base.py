@@ -138,8 +138,8 @@ SCHOOL_TEMPLATE_SCHEMA = "template_school"
 SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
 # Seconds a school's OIDC discovery document and signing keys are remembered (in the school's own
 # cache keys), so a sign-in does not wait on the campus server three times for what it already
-# knows. A token signed with a key not among the remembered ones fetches the keys again at once
-# (the provider rotated them). 0: fetch on every sign-in.
+# knows. A token the remembered keys do not verify fetches the keys again once (the provider may
+# have rotated them). 0: fetch on every sign-in.
 SSO_METADATA_SECONDS = int(os.environ.get("SSO_METADATA_SECONDS", "600"))
 # A school's CAS server / OIDC issuer (and the token and key addresses its discovery document names)
 # may resolve to a private, loopback or link-local address only when this is on (local and test

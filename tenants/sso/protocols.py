@@ -190,19 +190,25 @@ def _signing_keys(jwks_uri: str, *, fresh: bool) -> tuple[KeySet, bool]:
     """(the provider's published keys, whether they were just fetched)."""
     published = None if fresh else _remembered("jwks", jwks_uri)
     fetched = published is None
-    if fetched:
-        try:
+    try:
+        if fetched:
             response = requests.get(jwks_uri, timeout=settings.SSO_HTTP_TIMEOUT, allow_redirects=False)
             response.raise_for_status()
             published = response.json()
-            KeySet.import_key_set(published)
-        except (requests.RequestException, ValueError, JoseError):
-            raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
-        _remember("jwks", jwks_uri, published)
-    try:
-        return KeySet.import_key_set(published), fetched
-    except (ValueError, JoseError):
+        key_set = KeySet.import_key_set(published)
+    except (requests.RequestException, ValueError, JoseError):
         raise SsoRefused("无法读取学校统一身份认证的签名公钥。", "oidc_jwks") from None
+    if fetched:  # only a key set that could be read is kept
+        _remember("jwks", jwks_uri, published)
+    return key_set, fetched
+
+
+def _verified_claims(id_token: str, key_set: KeySet):
+    """The ID token's claims if one of ``key_set`` signed it, else None."""
+    try:
+        return jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims
+    except (JoseError, ValueError):
+        return None
 
 
 def oidc_start(conf: SsoSettings, *, redirect_uri: str) -> tuple[str, dict]:
@@ -244,17 +250,10 @@ def oidc_finish(conf: SsoSettings, client_secret: str, *, redirect_uri: str, cod
     if issuer.rstrip("/") != conf.oidc_issuer.rstrip("/"):
         # the discovery document must name the issuer the school configured (OIDC Discovery §4.3)
         raise SsoRefused("统一身份认证的签发者与本校设置不符，已拒绝登录。", "oidc_wrong_issuer")
-    try:
-        claims = jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims
-    except (JoseError, ValueError):
-        claims = None
+    claims = _verified_claims(id_token, key_set)
     if claims is None and not fetched:
         # the remembered keys do not verify it: the provider may have rotated its keys since
-        key_set, _ = _signing_keys(metadata["jwks_uri"], fresh=True)
-        try:
-            claims = jwt.decode(id_token, key_set, algorithms=["RS256", "ES256", "PS256"]).claims
-        except (JoseError, ValueError):
-            pass
+        claims = _verified_claims(id_token, _signing_keys(metadata["jwks_uri"], fresh=True)[0])
     if claims is None:
         raise SsoRefused("统一身份认证的身份令牌签名无效，已拒绝登录。", "oidc_bad_signature")
     try:
