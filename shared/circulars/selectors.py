@@ -23,6 +23,15 @@ def circulars_for_school(school):
             .order_by("-published_at", "-id"))
 
 
+def circulars_sent_to(school):
+    """Published circulars this school is a recipient of, newest first: `circulars_for_school`
+    without its figures, for a reader that shows none of them (the 行事历 compiled and planned their
+    joins and GROUP BY for nothing, issue #14)."""
+    require_school(school, "省级通知")
+    return (Circular.objects.filter(status=Circular.Status.PUBLISHED, recipients__school=school)
+            .order_by("-published_at", "-id"))
+
+
 def circular_for_school(school, pk):
     """One circular sent to this school, with its points and this school's report on each
     (`item.own_report`), or None when it was not sent here."""

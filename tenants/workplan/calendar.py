@@ -12,7 +12,7 @@ import calendar as _calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -220,11 +220,18 @@ def year_tasks(year: int):
             .order_by("order", "id"))
 
 
-def _circulars_of_year(school, year: int):
-    from shared.circulars.selectors import circulars_for_school
+#: what an entry reads of a task and its plan and owner (`task_entry`): the rows' other columns
+#: cost building for nothing (issue #14)
+ENTRY_FIELDS = ("title", "owner_department", "owner_branch", "owner_member", "status", "month", "due_on",
+                "is_pledge", "progress", "plan__year", "owner_department__name", "owner_branch__name",
+                "owner_member__name")
 
-    return circulars_for_school(school).filter(
-        Q(issued_on__year=year) | Q(issued_on__isnull=True, published_at__year=year))
+
+def _circulars_of_year(school, year: int):
+    from shared.circulars.selectors import circulars_sent_to
+
+    return circulars_sent_to(school).filter(
+        Q(issued_on__year=year) | Q(issued_on__isnull=True, published_at__year=year)).only("title", "calendar")
 
 
 def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEntry]:
@@ -235,19 +242,22 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEnt
     circulars = list(_circulars_of_year(school, year))
     if not circulars:
         return []
-    reports = {r.item_id: r.status for r in ItemReport.objects.filter(
-        school=school, item__circular__in=circulars)}
+    titles = {circular.pk: circular.title for circular in circulars}
+    # this school's report on each point read with the points (one report per point and school)
+    own_report = ItemReport.objects.filter(item=OuterRef("pk"), school=school).values("status")[:1]
+    items = (CircularItem.objects.filter(circular__in=list(titles)).order_by("circular_id", "order")
+             .annotate(own_status=Subquery(own_report)).values_list("pk", "circular_id", "title", "due_on", "own_status"))
+    today = timezone.localdate()
     entries = []
-    for item in CircularItem.objects.filter(circular__in=circulars).select_related("circular").order_by(
-            "circular_id", "order"):
-        state = reports.get(item.pk, "")
-        month = item.due_on.month if item.due_on and item.due_on.year == year else None
-        url = reverse_with_pk("school:circular", item.circular_id) + f"#item-{item.pk}" if with_links else ""
-        entries.append(CalendarEntry(key=f"item-{item.pk}", source="province", title=item.title, owner=PROVINCE_LABEL,
+    for pk, circular_id, title, due_on, state in items:
+        state = state or ""
+        month = due_on.month if due_on and due_on.year == year else None
+        url = reverse_with_pk("school:circular", circular_id) + f"#item-{pk}" if with_links else ""
+        entries.append(CalendarEntry(key=f"item-{pk}", source="province", title=title, owner=PROVINCE_LABEL,
                              status=state or "unreported", status_label=REPORT_LABELS[state],
-                             tone=REPORT_TONES[state], month=month, due_on=item.due_on,
-                             overdue=bool(item.due_on and item.due_on < timezone.localdate() and state != "done"),
-                             url=url, circular=item.circular.title))
+                             tone=REPORT_TONES[state], month=month, due_on=due_on,
+                             overdue=bool(due_on and due_on < today and state != "done"),
+                             url=url, circular=titles[circular_id]))
     for circular in circulars:
         for index, line in enumerate(circular.calendar or []):
             months = line.get("months") or []
@@ -271,7 +281,7 @@ def calendar_entries(*, school, year: int, user, owner: str = "", source: str = 
     today = today or timezone.localdate()
     entries: list[CalendarEntry] = []
     if source in ("", "school"):
-        tasks = year_tasks(year)
+        tasks = year_tasks(year).only(*ENTRY_FIELDS)
         if owner and (rule := owner_q(owner, user)) is not None:
             tasks = tasks.filter(rule).distinct()
         if status == "overdue":
