@@ -75,6 +75,9 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filterset_class = NoticeFilter
 
     def base_queryset(self):
+        if self.action == "list":
+            return (q.with_my_read_at(q.notices_listed(self.request.user), self.request.user)
+                    .prefetch_related("attachments").order_by("-created_at", "-id"))
         return (q.with_my_read_at(q.notices_visible_to(self.request.user), self.request.user)
                 .prefetch_related("branches", "groups__branch", "attachments").order_by("-created_at", "-id"))
 

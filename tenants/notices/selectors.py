@@ -48,6 +48,21 @@ def with_my_read_at(rows, user):
     return rows.annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
 
 
+def notices_listed(user):
+    """The notices ``user`` sees as a list shows them: of the joined rows only the publishing
+    branch's name (the publisher's account was joined and built for its id, which the row holds
+    anyway), with the audience's branches and groups prefetched, each group with its branch in the
+    groups' own query (Notice.audience_label names them; issue #14)."""
+    from django.db.models import Prefetch
+
+    from tenants.members.models import Group
+
+    own = [field.name for field in Notice._meta.concrete_fields]
+    return (notices_visible_to(user).select_related(None).select_related("publisher_branch")
+            .only(*own, "publisher_branch__name")
+            .prefetch_related("branches", Prefetch("groups", queryset=Group.objects.select_related("branch"))))
+
+
 def addressed_to(user):
     """The published notices ``user`` is a recipient of, with their own read_at as ``my_read_at``."""
     from django.db.models import Subquery

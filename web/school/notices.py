@@ -63,7 +63,7 @@ class NoticeList(SchoolPage):
                 Column("status", "状态", badge=True),
             ], filters=[Filter("status", "状态", choices=Notice.Status.choices), Filter("q", "标题")],
                 default_sort="-created_at", per_page=20, empty_text="还没有通知。")
-            rows = q.notices_visible_to(user).prefetch_related("branches", "groups__branch")
+            rows = q.notices_listed(user)
             if table.values["status"]:
                 rows = rows.filter(status=table.values["status"])
             if table.values["q"]:
