@@ -192,8 +192,9 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scho
     filterset_class = RegistrationFilter
 
     def base_queryset(self):
-        rows = q.registrations_visible_to(self.request.user).order_by("-registered_at", "-id")
-        return q.registrations_with_places(rows) if self.action == "list" else rows
+        if self.action == "list":
+            return q.registrations_listed(self.request.user)
+        return q.registrations_visible_to(self.request.user).order_by("-registered_at", "-id")
 
     @extend_schema(summary="取消报名（本人在取消截止前；名额让给候补第一位）", request=ActivityReasonSerializer,
                    responses=RegistrationSerializer)
