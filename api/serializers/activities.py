@@ -35,10 +35,11 @@ class ActivitySerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_quotas(self, obj) -> list[dict]:
-        # the list prefetches them with their branches (selectors.activities_with_figures)
-        quotas = obj.quotas.all() if "quotas" in getattr(obj, "_prefetched_objects_cache", {}) \
-            else obj.quotas.select_related("branch")
-        return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places} for q in quotas]
+        listed = getattr(obj, "listed_quotas", None)  # the list's query (selectors.activities_with_figures)
+        if listed is not None:
+            return [{"branch": q["branch"], "branch_name": q["branch_name"], "places": q["places"]} for q in listed]
+        return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places}
+                for q in obj.quotas.select_related("branch")]
 
     def get_confirmed(self, obj) -> int:
         # annotated by the list (selectors.activities_with_figures)

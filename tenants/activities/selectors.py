@@ -1,7 +1,9 @@
 """Reads of activities and registrations: who sees what, attendance, the year's figures."""
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
@@ -30,12 +32,15 @@ def activities_visible_to(user) -> QuerySet[Activity]:
 
 
 def activities_with_figures(rows) -> QuerySet[Activity]:
-    """The list's figures in its query: 报名成功 and 候补 counts, the quotas with their branches."""
+    """The list's figures in its query: 报名成功 and 候补 counts, and the quotas with their branches' names
+    as an array in their order (listed_quotas) rather than a prefetch: one statement fewer (issue #14)."""
     def registrations(status):
         return SubqueryCount(Registration.objects.filter(activity_id=OuterRef("pk"), status=status))
 
-    return rows.annotate(confirmed_count=registrations(R.CONFIRMED), waitlisted_count=registrations(R.WAITLISTED)
-                         ).prefetch_related(Prefetch("quotas", queryset=BranchQuota.objects.select_related("branch")))
+    quotas = (BranchQuota.objects.filter(activity_id=OuterRef("pk")).order_by(*BranchQuota._meta.ordering)
+              .values(quota=JSONObject(branch="branch_id", branch_name="branch__name", places="places")))
+    return rows.annotate(confirmed_count=registrations(R.CONFIRMED), waitlisted_count=registrations(R.WAITLISTED),
+                         listed_quotas=ArraySubquery(quotas))
 
 
 def registrations_with_places(rows) -> QuerySet[Registration]:
