@@ -176,6 +176,8 @@ class TripApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         return [IsAuthenticated()]
 
     def base_queryset(self):
+        if self.action == "list":
+            return q.applications_listed(self.request.user)
         return q.applications_visible_to(self.request.user).order_by("-applied_at", "-id")
 
     def create(self, request, *args, **kwargs):
