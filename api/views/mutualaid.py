@@ -48,6 +48,7 @@ from tenants.audit.selectors import audit_records
 from tenants.mutualaid import services as s
 from tenants.mutualaid.models import Category, Claim, Enrolment, Scheme
 from tenants.mutualaid.selectors import (
+    claims_listed,
     claims_visible_to,
     enrolments_listed,
     enrolments_visible_to,
@@ -279,6 +280,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     ordering_fields = ["created", "eligible_costs", "approved_amount"]
 
     def base_queryset(self):
+        if self.action == "list":
+            return claims_listed(self.request.user).order_by("-created", "-id")
         return claims_visible_to(self.request.user).prefetch_related("documents").order_by("-created", "-id")
 
     def _answer(self, claim, code=status.HTTP_200_OK):
