@@ -36,7 +36,7 @@ class ActivitySerializer(ModelSerializer):
 
     def get_quotas(self, obj) -> list[dict]:
         listed = getattr(obj, "listed_quotas", None)  # the list's query (selectors.activities_with_figures)
-        if listed is not None:
+        if listed is not None:  # rebuilt, not returned: jsonb keeps its keys in its own order
             return [{"branch": q["branch"], "branch_name": q["branch_name"], "places": q["places"]} for q in listed]
         return [{"branch": q.branch_id, "branch_name": q.branch.name, "places": q.places}
                 for q in obj.quotas.select_related("branch")]

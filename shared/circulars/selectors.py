@@ -12,21 +12,18 @@ from tenants.text import ascii_int
 def circulars_for_school(school):
     """Published circulars this school is a recipient of, with its signing and how many points it
     has reported done."""
-    require_school(school, "省级通知")
     own = CircularRecipient.objects.filter(circular=OuterRef("pk"), school=school)
-    return (Circular.objects.filter(status=Circular.Status.PUBLISHED, recipients__school=school)
-            .annotate(acknowledged_at=own.values("acknowledged_at")[:1],
-                      item_count=Count("items", distinct=True),
-                      done_count=Count("items__reports", distinct=True,
-                                       filter=Q(items__reports__school=school,
-                                                items__reports__status=ItemReport.Status.DONE)))
-            .order_by("-published_at", "-id"))
+    return circulars_sent_to(school).annotate(
+        acknowledged_at=own.values("acknowledged_at")[:1],
+        item_count=Count("items", distinct=True),
+        done_count=Count("items__reports", distinct=True,
+                         filter=Q(items__reports__school=school, items__reports__status=ItemReport.Status.DONE)))
 
 
 def circulars_sent_to(school):
-    """Published circulars this school is a recipient of, newest first: `circulars_for_school`
-    without its figures, for a reader that shows none of them (the 行事历 compiled and planned their
-    joins and GROUP BY for nothing, issue #14)."""
+    """Published circulars this school is a recipient of, newest first, without figures: for a
+    reader that shows none (the 行事历 compiled and planned their joins and GROUP BY for nothing,
+    issue #14). Which circulars a school sees is decided here only."""
     require_school(school, "省级通知")
     return (Circular.objects.filter(status=Circular.Status.PUBLISHED, recipients__school=school)
             .order_by("-published_at", "-id"))

@@ -222,7 +222,7 @@ def year_tasks(year: int):
 
 #: what an entry reads of a task and its plan and owner (`task_entry`): the rows' other columns
 #: cost building for nothing (issue #14)
-ENTRY_FIELDS = ("title", "owner_department", "owner_branch", "owner_member", "status", "month", "due_on",
+TASK_ENTRY_FIELDS = ("title", "owner_department", "owner_branch", "owner_member", "status", "month", "due_on",
                 "is_pledge", "progress", "plan__year", "owner_department__name", "owner_branch__name",
                 "owner_member__name")
 
@@ -281,7 +281,7 @@ def calendar_entries(*, school, year: int, user, owner: str = "", source: str = 
     today = today or timezone.localdate()
     entries: list[CalendarEntry] = []
     if source in ("", "school"):
-        tasks = year_tasks(year).only(*ENTRY_FIELDS)
+        tasks = year_tasks(year).only(*TASK_ENTRY_FIELDS)
         if owner and (rule := owner_q(owner, user)) is not None:
             tasks = tasks.filter(rule).distinct()
         if status == "overdue":
