@@ -18,6 +18,7 @@ from tenants.congress.selectors import (
     proposal_actions_for,
     proposal_attachments,
     proposal_history,
+    proposals_in_table,
     proposals_matching,
     proposals_visible_to,
     suggestion_actions_for,
@@ -53,21 +54,12 @@ def _listed_congresses(user, visible=None):
                                    ).select_related("branch").order_by("branch_id", "-term", "-session")
 
 
-#: what a row of the list shows beside its own columns (Proposal.proposer_display, the lead department)
-LISTED_WITH = ("proposer__member", "lead_department", "forwarded_from__congress__branch",
-               "forwarded_from__proposer__member")
-
-
 class ProposalList(SchoolPage):
     template_name = "web/proposals.html"
     title = "提案"
 
     def get(self, request):
-        # the table shows number, 案由, proposer, status, lead department and due date: only what
-        # those need is joined (not proposals_with_details' co-proposers, seconds count and the
-        # other joins — reading them made up most of the page's time)
-        visible = proposals_visible_to(request.user, Proposal.objects.select_related(*LISTED_WITH).order_by(
-            "-created", "-id"))
+        visible = proposals_visible_to(request.user, proposals_in_table().order_by("-created", "-id"))
         table = Table(request, id="proposals", columns=[
             Column("number", "编号", sort="number"),
             Column("title", "案由", link=pk_link("school:proposal"), sort="title",
