@@ -22,6 +22,7 @@ from tenants.members.selectors import (
     applications_matching,
     applications_visible_to,
     branches_chaired_by,
+    members_in_table,
     members_search,
     members_visible_to,
 )
@@ -81,7 +82,7 @@ class MemberList(SchoolPage):
             Column("masked_phone", "手机号"),
             Column("id_number_masked", "身份证号"),
         ], filters=_member_filters(), per_page=50, empty_text="没有符合条件的会员。")
-        page = table.paginate(_members_for(request.user, table.values))
+        page = table.paginate(members_in_table(_members_for(request.user, table.values)))
         for member in page:
             member.masked_phone = mask_phone(member.phone)
         query = request.GET.urlencode()

@@ -36,6 +36,14 @@ def members_visible_to(user):
     return members.filter(user=user)
 
 
+def members_in_table(members):
+    """``members`` as the 会员 page's table shows them — name, 工号, branch, employment type, status and
+    the masked phone and ID number — with only those columns (the whole member and group rows cost
+    building 50 times a page for nothing)."""
+    return members.select_related(None).select_related("branch").only(
+        "name", "employee_number", "branch__name", "employment_type", "status", "phone", "id_number_masked")
+
+
 def applications_visible_to(user):
     applications = MembershipApplication.objects.select_related("branch", "member")
     if user.has_role(Role.UNION_ADMIN):
