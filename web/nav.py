@@ -20,14 +20,14 @@ class NavItem:
     roles: frozenset[str] = frozenset()   # empty: everyone signed in on this host
     bottom: bool | frozenset[str] = False  # True, or the roles whose phone bar holds it
     icon: str = "•"                        # a character: no icon font, no image request
-    badge: Callable[[object], int] | None = None  # a count shown beside the label (e.g. unread notices)
+    badge: Callable[[object], int] | None = None  # of the request: a count beside the label (unread notices)
 
 
-def _unread_notices(user) -> int:
-    from tenants.notices.selectors import unread_count
+def _unread_notices(request) -> int:
+    from web.badges import unread_badges
 
-    counted_by_page = getattr(user, "_unread_notices", None)  # web.school.notices.remember_unread_notices
-    return unread_count(user) if counted_by_page is None else counted_by_page
+    counted_by_page = getattr(request.user, "_unread_notices", None)  # web.school.notices.remember_unread_notices
+    return unread_badges(request)["notices"] if counted_by_page is None else counted_by_page
 
 
 # The phone's bottom bar (owned by the member-portal pages): the five things a phone user needs
@@ -145,5 +145,5 @@ def _nav_for(request) -> list[dict]:
         bottom = item.bottom if isinstance(item.bottom, bool) else (
             user.has_role(*item.bottom) and not user.has_role(Role.PROVINCE_ADMIN))
         entries.append({"label": item.label, "url": url, "bottom": bottom, "icon": item.icon,
-                        "current": current, "badge": item.badge(user) if item.badge else 0})
+                        "current": current, "badge": item.badge(request) if item.badge else 0})
     return entries

@@ -65,8 +65,21 @@ def counted_many(querysets: dict, length: int = LIST_LENGTH) -> dict:
     compile of a wide, ordered SELECT. Querysets that are empty by construction (``none()``,
     ``pk__in=[]``) count 0 without SQL; a combined or sliced one is counted on its own.
     ``length=0``: the totals only (e.g. whether something exists)."""
-    from django.core.exceptions import EmptyResultSet
     from django.db import connection
+
+    totals, keys, sql, params = totals_statement(querysets)
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            totals.update(zip(keys, cursor.fetchone()))
+    return {key: (totals[key], list(rows[:length]) if totals[key] and length else [])
+            for key, rows in querysets.items()}
+
+
+def totals_statement(querysets: dict) -> tuple[dict, list, str, list]:
+    """How ``counted_many`` counts: ({key: total known without the statement}, the keys the
+    statement counts in its order, the statement's SQL, its parameters)."""
+    from django.core.exceptions import EmptyResultSet
 
     totals, parts, params = {}, [], []
     for key, rows in querysets.items():
@@ -81,9 +94,4 @@ def counted_many(querysets: dict, length: int = LIST_LENGTH) -> dict:
             continue
         parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS todo_{len(parts)})"))
         params.extend(sql_params)
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(sql for _, sql in parts), params)
-            totals.update(zip([key for key, _ in parts], cursor.fetchone()))
-    return {key: (totals[key], list(rows[:length]) if totals[key] and length else [])
-            for key, rows in querysets.items()}
+    return totals, [key for key, _ in parts], "SELECT " + ", ".join(sql for _, sql in parts), params

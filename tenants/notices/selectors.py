@@ -75,13 +75,17 @@ def unread_for(user):
     return addressed_to(user).filter(my_read_at__isnull=True)
 
 
+def unread_receipts(user):
+    """As many rows as unread_for(user) — a member has one receipt per notice (one_receipt_per_member,
+    Member.user one-to-one) — on the receipts alone: the layout's badge counts them on every page.
+    ``user``: an account or its id."""
+    return NoticeRecipient.objects.filter(member__user=user, read_at__isnull=True, notice__status=N.PUBLISHED)
+
+
 def unread_count(user) -> int:
-    """As many as unread_for(user) — a member has one receipt per notice (one_receipt_per_member,
-    Member.user one-to-one) — counted on the receipts alone: the layout's badge asks it on every page."""
     if user is None or not user.is_authenticated:
         return 0
-    return NoticeRecipient.objects.filter(member__user=user, read_at__isnull=True,
-                                          notice__status=N.PUBLISHED).count()
+    return unread_receipts(user).count()
 
 
 def receipt_of(notice: Notice, user) -> NoticeRecipient | None:
