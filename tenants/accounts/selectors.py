@@ -11,10 +11,6 @@ def notifications_of(user, *, unread: bool | None = None):
     return rows
 
 
-def unread_notification_count(user) -> int:
-    return notifications_of(user, unread=True).count()
-
-
 def notifications_unread_first(user):
     """A person's inbox: unread ones on top, then newest first."""
     return Notification.objects.filter(user=user).order_by(F("read_at").desc(nulls_first=True), "-created", "-id")
