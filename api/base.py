@@ -20,7 +20,6 @@ table without the school filter (provincial items addressed to every school) mus
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.db import connection
 from django_filters.utils import translate_validation
 from django_tenants.utils import get_public_schema_name
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 
 from api import key_scopes
 from api.scoping import current_school
+from tenants.app_lists import public_only_app_labels
 from tenants.apikeys.scopes import PROVINCE, SCHOOL
 from tenants.apikeys.scopes import grants as key_scope_grants
 from tenants.accounts.roles import PROVINCE_ROLES
@@ -39,8 +39,7 @@ GUARDED = ("initial", "check_permissions", "get_queryset", "filter_queryset", "s
 
 def is_shared_model(model) -> bool:
     """A table that lives only in the public schema, visible from every school's connection."""
-    app = model._meta.app_config.name
-    return app in settings.SHARED_APPS and app not in settings.TENANT_APPS
+    return model._meta.app_label in public_only_app_labels()
 
 
 def check_key_scope(view, request, host: str) -> None:

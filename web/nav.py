@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from tenants.accounts.roles import FINANCE_READERS, HARDSHIP_READERS, Role
+from web.badges import unread_badges
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,6 @@ class NavItem:
 
 
 def _unread_notices(request) -> int:
-    from web.badges import unread_badges
-
     counted_by_page = getattr(request.user, "_unread_notices", None)  # web.school.notices.remember_unread_notices
     return unread_badges(request)["notices"] if counted_by_page is None else counted_by_page
 
