@@ -21,5 +21,11 @@ def schools_matching(rows, text: str):
                        | Q(region__icontains=text))
 
 
+def schools_in_table(rows):
+    """Of each school only what the provincial schools table shows and links by (issue #14: the
+    row's other columns cost compiling and building on every page)."""
+    return rows.only("id", "name", "slug", "kind", "status", "created")
+
+
 def active_school_schemas() -> list[str]:
     return list(schools(status=School.Status.ACTIVE).values_list("schema_name", flat=True))

@@ -3,7 +3,7 @@ otherwise the list it belongs to (e.g. a suggestion before suggestions had pages
 otherwise nothing — never an /api/ address, which would show a person raw JSON."""
 from django.urls import Resolver404, resolve
 
-from tenants.reversing import reverse_with_pk
+from tenants.reversing import reverse_with_pk, reverse_with_slug
 
 from tenants.accounts.links import page_path
 
@@ -31,4 +31,11 @@ def pk_link(name: str, attribute: str = "pk"):
     (tenants/reversing.py). For URLs whose only argument is an <int:…> id."""
     def link(row) -> str:
         return reverse_with_pk(name, getattr(row, attribute))
+    return link
+
+
+def slug_link(name: str, attribute: str = "slug"):
+    """A list column's link, `lambda row: reverse(name, args=[row.slug])`, reversed once per URLconf."""
+    def link(row) -> str:
+        return reverse_with_slug(name, getattr(row, attribute))
     return link

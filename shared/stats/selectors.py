@@ -52,7 +52,8 @@ def rates(row) -> dict:
 def with_figures(rows, *, year: int):
     """Schools annotated with their roll-up of `year`: `members_total` (None: never rolled up)
     and `rolled_up_at`."""
-    own = SchoolStats.objects.filter(school=OuterRef("pk"), year=year)
+    # at most one row per school and year: no ordering (SchoolStats' default one joins the school)
+    own = SchoolStats.objects.filter(school=OuterRef("pk"), year=year).order_by()
     return rows.annotate(members_total=Subquery(own.values("members_total")[:1]),
                          rolled_up_at=Subquery(own.values("computed_at")[:1]))
 

@@ -87,8 +87,14 @@ def test_the_list_shows_status_members_and_the_last_roll_up_and_filters(admin, g
         found = text(admin.get("/schools/", {"q": search}))
         assert "湖州师范学院" in found and "桂林学院" not in found, search
     assert "没有符合条件的记录" in text(admin.get("/schools/", {"q": "没有这样的学校"}))
-    by_members = text(admin.get("/schools/", {"sort": "-members_total"}))
-    assert by_members.index("桂林学院") < by_members.index("湖州师范学院")
+    # Sorted by members, a school never rolled up counts as fewer than any figure, in both directions.
+    SchoolStats.objects.create(school=huzhou, year=year, members_total=7)
+    most_first = text(admin.get("/schools/", {"sort": "-members_sort"}))
+    assert most_first.index("桂林学院") < most_first.index("湖州师范学院") < most_first.index("湖南信息学院")
+    fewest_first = text(admin.get("/schools/", {"sort": "members_sort"}))
+    assert fewest_first.index("湖南信息学院") < fewest_first.index("湖州师范学院") < fewest_first.index("桂林学院")
+    never_first = text(admin.get("/schools/", {"sort": "rolled_up_sort"}))
+    assert never_first.index("湖南信息学院") < never_first.index("桂林学院")
 
 
 def test_provisioning_shows_the_password_once_and_the_school_runs_through_its_lifecycle(admin, province):

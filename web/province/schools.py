@@ -31,9 +31,10 @@ from shared.subsidies.selectors import applications_of as subsidy_applications_o
 from tenants.accounts.roles import Role
 from tenants.audit.selectors import audit_records
 from tenants.models import School
-from tenants.selectors import schools, schools_matching
+from tenants.selectors import schools, schools_in_table, schools_matching
 from tenants.services import SCHOOL_LIFECYCLE, school_provision, school_transition
 from web.base import ProvincePage
+from web.links import slug_link
 from web.province.schools_forms import ProvisionForm, ReasonForm
 from web.tables import Column, Filter, Table
 from web.todo import counted_many
@@ -75,8 +76,7 @@ class SchoolList(ProvincePage):
 
     def get(self, request):
         table = Table(request, id="schools", columns=[
-            Column("name", "学校", link=lambda s: reverse("province:school", args=[s.slug]), primary=True,
-                   sort="name"),
+            Column("name", "学校", link=slug_link("province:school"), primary=True, sort="name"),
             Column("slug", "站点标识", sort="slug"),
             Column("get_kind_display", "类型"),
             Column("status", "状态", badge=True, sort="status"),
@@ -91,8 +91,10 @@ class SchoolList(ProvincePage):
         rows = schools(status=table.values["status"] or None)
         if table.values["kind"]:
             rows = rows.filter(kind=table.values["kind"])
-        rows = with_figures(schools_matching(rows, table.values["q"]), year=timezone.localdate().year).annotate(
-            # Schools never rolled up sort below every figure, in either direction's sense of "least".
+        rows = with_figures(schools_in_table(schools_matching(rows, table.values["q"])),
+                            year=timezone.localdate().year).alias(
+            # Schools never rolled up sort below every figure, in either direction's sense of "least";
+            # an alias is in the statement only when the table sorts by it.
             members_sort=Coalesce("members_total", -1),
             rolled_up_sort=Coalesce("rolled_up_at", Value(NEVER, output_field=DateTimeField())))
         table.paginate(rows)
