@@ -1,4 +1,5 @@
 """Serializers of the year's work plan and its tasks (issue #12)."""
+from django.utils import timezone
 from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer, listed_or
@@ -122,7 +123,11 @@ class TaskSerializer(ModelSerializer):
         return q.owner_label(obj)
 
     def get_overdue(self, obj) -> bool:
-        return q.overdue(obj)
+        # today read once per answer, not per row (a list's rows share this serializer)
+        today = self.__dict__.get("_today")
+        if today is None:
+            today = self.__dict__["_today"] = timezone.localdate()
+        return q.overdue(obj, today=today)
 
     def get_actions(self, obj) -> list[str]:
         from tenants.workplan.services import is_office, may_work_on
