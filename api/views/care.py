@@ -211,6 +211,8 @@ class LifeEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return [Office()] if self.action == "close" else [OfficeOrChair()]
 
     def base_queryset(self):
+        if self.action == "list":
+            return q.events_listed(self.request.user)
         return q.events_visible_to(self.request.user).order_by("-reported_at", "-id")
 
     def create(self, request, *args, **kwargs):
