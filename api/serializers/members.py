@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedPrimaryKeyRelatedField
 from api.serializers import ModelSerializer, Serializer
 
 from tenants.accounts.models import User
@@ -48,8 +49,9 @@ class GroupSerializer(ModelSerializer):
 class DepartmentSerializer(ModelSerializer):
     """承办部门"""
 
-    handlers = serializers.PrimaryKeyRelatedField(label="经办人（用户编号）", many=True,
-                                                  queryset=User.objects.all(), required=False)
+    # a list's rows carry the ids in their own statement (members.selectors.departments_listed, api.listed)
+    handlers = ListedPrimaryKeyRelatedField(label="经办人（用户编号）", many=True,
+                                            queryset=User.objects.all(), required=False)
 
     class Meta:
         model = Department

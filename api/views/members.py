@@ -30,7 +30,12 @@ from api.serializers.members import (
 )
 from tenants.members import roster
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
-from tenants.members.selectors import applications_visible_to, branches_with_counts, members_visible_to
+from tenants.members.selectors import (
+    applications_visible_to,
+    branches_with_counts,
+    departments_listed,
+    members_visible_to,
+)
 from tenants.members.services import (
     application_decide,
     application_submit,
@@ -96,6 +101,9 @@ class DepartmentViewSet(ReadForAllWriteForUnionAdmin, mixins.ListModelMixin, mix
     serializer_class = DepartmentSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     search_fields = ["name"]
+
+    def base_queryset(self):
+        return departments_listed() if self.action == "list" else self.queryset.all()
 
     def perform_create(self, serializer):
         serializer.instance = department_create(by=self.request.user, name=serializer.validated_data["name"],

@@ -1,6 +1,7 @@
 from django.db.models import Q
 
 from tenants.accounts.roles import Role
+from tenants.counting import RelatedIds
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
 
 
@@ -109,6 +110,13 @@ def groups_with_counts():
 
 def departments_with_handlers():
     return Department.objects.prefetch_related("handlers").order_by("id")
+
+
+def departments_listed():
+    """The rows of the departments list: the handlers' ids (all the list shows of them) as an array in
+    the page's own statement. A prefetch of ``handlers`` built whole User rows (and compiled a wide
+    statement) only to print their ids: a third of the request (issue #14)."""
+    return Department.objects.annotate(listed_handlers=RelatedIds(Department, "handlers")).order_by("id")
 
 
 def application_actions_for(application, user) -> list[str]:

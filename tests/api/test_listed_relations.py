@@ -80,3 +80,16 @@ def test_proposals_list_the_co_departments_and_co_proposers_the_detail_shows(off
     assert row["co_departments"] == detail["co_departments"] and len(row["co_departments"]) == 2
     assert row["co_departments"] == sorted(row["co_departments"])
     assert row["co_proposer_names"] == detail["co_proposer_names"] and len(row["co_proposer_names"]) == 2
+
+
+def test_departments_list_the_handlers_the_detail_shows(office, guilin):
+    from tenants.members.models import Department
+
+    with in_schema(guilin):
+        department = Department.objects.first()
+        # usernames in the reverse order of the ids: the relation lists them by username
+        late, early = (User.objects.create_user(username=name) for name in ("handler-b", "handler-a"))
+        department.handlers.set([late, early])
+    row = _listed(office, "/api/v1/departments/", department.pk)
+    detail = office.get(f"/api/v1/departments/{department.pk}/").json()
+    assert row["handlers"] == detail["handlers"] == [early.pk, late.pk]
