@@ -41,6 +41,7 @@ from django.utils.hashable import make_hashable
 from rest_framework import fields as drf_fields
 from rest_framework import serializers as drf_serializers
 from rest_framework.fields import BuiltinSignatureError, SkipField, empty, is_simple_callable
+from rest_framework import relations as drf_relations
 from rest_framework.relations import PKOnlyObject
 
 ENABLED = True
@@ -50,6 +51,7 @@ CALL = 0  # the field's own to_representation
 SAME = 1  # returned unchanged whatever it is (ReadOnlyField)
 SAME_IF_TYPE = 2  # unchanged when its class is exactly `arg` (CharField/str, IntegerField/int, BooleanField/bool)
 CHOICE = 3  # a str goes through the field's choice map, as ChoiceField.to_representation does
+FOREIGN_KEY_ID = 4  # a PrimaryKeyRelatedField over a model's foreign key: the row's own <name>_id (see _fk_attname)
 
 _field_get_attribute = drf_fields.Field.get_attribute
 _get_FIELD_display = Model._get_FIELD_display
@@ -206,11 +208,48 @@ def _conversion(field):
     return CALL, None
 
 
+def _reads_a_foreign_key_id(field) -> bool:
+    """A PrimaryKeyRelatedField as DRF writes it (its pk-only read and `value.pk` answer, no pk_field)
+    whose source is one attribute of the row: what it answers for a model row whose attribute of that
+    name is a foreign key is the row's `<attname>` (DRF: PKOnlyObject(row.serializable_value(name)).pk)."""
+    cls = type(field)
+    return (isinstance(field, drf_relations.PrimaryKeyRelatedField)
+            and cls.get_attribute is drf_relations.RelatedField.get_attribute
+            and cls.use_pk_only_optimization is drf_relations.PrimaryKeyRelatedField.use_pk_only_optimization
+            and cls.to_representation is drf_relations.PrimaryKeyRelatedField.to_representation
+            and field.pk_field is None and len(field.source_attrs) == 1)
+
+
+# A model class's foreign key column by the relation's name (False: not a foreign key), per class and name.
+_fk_attnames: dict = {}
+
+
+def _fk_attname(model, name):
+    try:
+        return _fk_attnames[model, name]
+    except KeyError:
+        pass
+    attname = False
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:  # not a model, or no such field: DRF's own path decides
+        model_field = None
+    if (model_field is not None and model_field.concrete and model_field.is_relation
+            and (model_field.many_to_one or model_field.one_to_one) and model_field.attname != name):
+        attname = model_field.attname
+    _fk_attnames[model, name] = attname
+    return attname
+
+
 def plan(serializer) -> list[tuple]:
     """(name, field, own get_attribute or None, kind, type, bound to_representation) per readable field."""
     rows = []
     for field in serializer._readable_fields:
         own_getter = None if type(field).get_attribute is _field_get_attribute else field.get_attribute
+        if _reads_a_foreign_key_id(field):
+            rows.append((field.field_name, field, own_getter, FOREIGN_KEY_ID, field.source_attrs[0],
+                         field.to_representation))
+            continue
         kind, value_type = _conversion(field)
         rows.append((field.field_name, field, own_getter, kind, value_type, field.to_representation))
     return rows
@@ -224,6 +263,13 @@ def represent(serializer, instance) -> dict:
         cached = serializer.__dict__["_fastrow_plan"] = (fields, len(fields), plan(serializer))
     ret = {}
     for name, field, own_getter, kind, value_type, to_representation in cached[2]:
+        if kind == FOREIGN_KEY_ID:
+            attname = _fk_attname(instance.__class__, value_type)
+            if attname:
+                value = getattr(instance, attname)
+                if value is None or value.__class__ is int:
+                    ret[name] = value
+                    continue
         try:
             attribute = _get(field, instance) if own_getter is None else own_getter(instance)
         except SkipField:
@@ -236,7 +282,7 @@ def represent(serializer, instance) -> dict:
             continue
         if kind == SAME_IF_TYPE:
             ret[name] = attribute if attribute.__class__ is value_type else to_representation(attribute)
-        elif kind == CALL:
+        elif kind == CALL or kind == FOREIGN_KEY_ID:
             ret[name] = to_representation(attribute)
         elif kind == SAME:
             ret[name] = attribute
