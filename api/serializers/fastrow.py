@@ -35,14 +35,13 @@ from collections.abc import Mapping
 from types import FunctionType, MethodType
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from rest_framework import fields as drf_fields
 from rest_framework import serializers as drf_serializers
 from rest_framework.fields import BuiltinSignatureError, SkipField, empty, is_simple_callable
 from rest_framework import relations as drf_relations
 from rest_framework.relations import PKOnlyObject
+
+from tenants.choice_labels import call_display
 
 ENABLED = True
 
@@ -54,7 +53,6 @@ CHOICE = 3  # a str goes through the field's choice map, as ChoiceField.to_repre
 FOREIGN_KEY_ID = 4  # a PrimaryKeyRelatedField over a model's foreign key: the row's own <name>_id (see _fk_attname)
 
 _field_get_attribute = drf_fields.Field.get_attribute
-_get_FIELD_display = Model._get_FIELD_display
 _IDENTITY_FOR_TYPE = (
     (drf_fields.CharField.to_representation, str),
     (drf_fields.IntegerField.to_representation, int),
@@ -105,35 +103,6 @@ def _simple_callable(obj) -> bool:
 
 # Whether a row's class is a Mapping (read with [] rather than getattr), per class.
 _mapping_types: dict = {}
-# A model field's {choice: label}, built once per field rather than per row (see _display).
-_choice_dicts: dict = {}
-
-
-def _display(row, field):
-    """Model._get_FIELD_display(row, field) — what get_status_display answers — with the field's
-    choices turned into a dict once. Choices given as a callable (re-read on each use) are not kept."""
-    value = getattr(row, field.attname)
-    choices = field.choices
-    cached = _choice_dicts.get(id(field))
-    if cached is None or cached[0] is not field or cached[1] is not choices:
-        choices_dict = dict(make_hashable(field.flatchoices))
-        if choices.__class__ is list:
-            _choice_dicts[id(field)] = (field, choices, choices_dict)
-    else:
-        choices_dict = cached[2]
-    return force_str(choices_dict.get(make_hashable(value), value), strings_only=True)
-
-
-def _call(obj):
-    if obj.__class__ is functools.partial and not obj.args:
-        inner = obj.func
-        if getattr(inner, "__func__", None) is _get_FIELD_display and len(obj.keywords) == 1:
-            field = obj.keywords.get("field")
-            if field is not None:
-                return _display(inner.__self__, field)
-    return obj()
-
-
 def _read(instance, attrs):
     """rest_framework.fields.get_attribute with the callable decision remembered."""
     for attr in attrs:
@@ -151,7 +120,7 @@ def _read(instance, attrs):
             return None
         if callable(instance) and _simple_callable(instance):
             try:
-                instance = _call(instance)
+                instance = call_display(instance)
             except (AttributeError, KeyError) as exc:
                 raise ValueError(f'Exception raised in callable attribute "{attr}"; original exception was: {exc}')
     return instance

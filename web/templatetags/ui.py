@@ -31,10 +31,8 @@ from django.utils.timezone import template_localtime
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
-# a row's get_FOO_display() answered from a {choice: label} dict built once per model field (Django
-# rebuilds it on every call: a tenth of the 会员 page's 50 rows × 2 columns), otherwise simply called
-from api.serializers.fastrow import _call as call_display
 from tenants import text
+from tenants.choice_labels import call_display
 from web.tables import Column, Table
 
 register = template.Library()
