@@ -168,7 +168,8 @@ class AwardNominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         return [Office()]
 
     def base_queryset(self):
-        return q.nominations_visible_to(self.request.user).order_by("campaign_id", "branch__name", "id")
+        rows = q.nominations_listed if self.action == "list" else q.nominations_visible_to
+        return rows(self.request.user).order_by("campaign_id", "branch__name", "id")
 
     def create(self, request, *args, **kwargs):
         data = validated(request, AwardNominationInputSerializer)
@@ -250,7 +251,8 @@ class AwardObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         return [Office()]
 
     def base_queryset(self):
-        return q.objections_visible_to(self.request.user).order_by("recorded_at", "id")
+        rows = q.objections_listed if self.action == "list" else q.objections_visible_to
+        return rows(self.request.user).order_by("recorded_at", "id")
 
     def create(self, request, *args, **kwargs):
         objection = s.objection_record(by=request.user, **validated(request, MemberObjectionInputSerializer))

@@ -33,11 +33,31 @@ def nominations_visible_to(user):
     return rows.none()
 
 
+def nominations_listed(user):
+    """nominations_visible_to(user) as the list shows them: of the joined rows only the campaign's
+    title and the branch's and member's names (the member's branch and every other joined column
+    were read and built for nothing; issue #14)."""
+    own = [field.name for field in AwardNomination._meta.concrete_fields]
+    return (nominations_visible_to(user).select_related(None).select_related("campaign", "branch", "member")
+            .only(*own, "campaign__title", "branch__name", "member__name"))
+
+
 def objections_visible_to(user):
     """The office sees every objection; a member only those they raised themselves."""
     rows = AwardObjection.objects.select_related("nomination", "nomination__campaign", "nomination__member",
                                                  "nomination__branch")
     return rows if is_office(user) else rows.filter(raised_by_user=user)
+
+
+def objections_listed(user):
+    """objections_visible_to(user) as the list shows them: of the nomination its campaign's id and
+    its nominee's name (AwardNomination.name: the member's, or the branch's for a branch), without
+    joining the campaign (issue #14)."""
+    own = [field.name for field in AwardObjection._meta.concrete_fields]
+    return (objections_visible_to(user).select_related(None)
+            .select_related("nomination__member", "nomination__branch")
+            .only(*own, "nomination__campaign", "nomination__member", "nomination__branch",
+                  "nomination__member__name", "nomination__branch__name"))
 
 
 # --- 公示: a notice to the whole school ------------------------------------------------------------
@@ -92,7 +112,9 @@ def with_public_nominees(campaigns):
     shown = Q()
     for status, nominees in PUBLIC_NOMINEES.items():
         shown |= Q(campaign__status=status, status__in=nominees)
-    rows = AwardNomination.objects.filter(shown).select_related("member", "branch").order_by("branch__name", "id")
+    # of a nominee only what the 公示 shows (the member's whole row cost building, issue #14)
+    rows = (AwardNomination.objects.filter(shown).select_related("member", "branch")
+            .only("campaign", "member", "branch", "member__name", "branch__name").order_by("branch__name", "id"))
     return campaigns.prefetch_related(Prefetch("nominations", queryset=rows, to_attr="public_nominee_rows"))
 
 
