@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer, listed_or
+from api.serializers import ModelSerializer, Serializer
 from tenants.members.models import Member
 from tenants.retirement.models import Ceremony, Honouree
+from tenants.retirement.selectors import honourees_in_order
 
 
 class HonoureeSerializer(ModelSerializer):
@@ -33,22 +34,31 @@ class CeremonySerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_honourees(self, obj) -> list:
-        # one HonoureeSerializer for the page (building its fields for every ceremony cost more than its rows)
+        listed = getattr(obj, "listed_honourees", None)  # the list's query (selectors.with_honourees)
+        if listed is not None:
+            return [_listed_honouree(row) for row in listed]
+        # one HonoureeSerializer for the response (building its fields per ceremony cost more than its rows)
         if "_honouree_list" not in self.__dict__:
             self._honouree_list = HonoureeSerializer(many=True)
-        return self._honouree_list.to_representation(self._honourees(obj))
+        return self._honouree_list.to_representation(honourees_in_order(obj.honourees.all()))
 
     def get_count(self, obj) -> int:
-        rows = getattr(obj, "honouree_rows", None)  # prefetched by the list (selectors.with_honourees)
-        if rows is not None:
-            return sum(1 for row in rows if not row.excluded)
+        listed = getattr(obj, "listed_honourees", None)
+        if listed is not None:
+            return sum(1 for row in listed if not row["excluded"])
         return obj.honourees.filter(excluded=False).count()
 
-    @staticmethod
-    def _honourees(obj):
-        from tenants.retirement.selectors import honourees_in_order
 
-        return listed_or(obj, "honouree_rows", lambda: honourees_in_order(obj.honourees.all()))
+_SOURCE_LABELS = {value: str(label) for value, label in Honouree.Source.choices}
+
+
+def _listed_honouree(row: dict) -> dict:
+    """HonoureeSerializer's answer for one person of a list's row (rebuilt in its key order: jsonb keeps
+    its keys in its own; a date is already ISO text)."""
+    return {"id": row["id"], "member": row["member"], "member_name": row["member_name"],
+            "branch_name": row["branch_name"], "retired_on": row["retired_on"], "source": row["source"],
+            "source_label": _SOURCE_LABELS.get(row["source"], row["source"]), "reason": row["reason"], "excluded": row["excluded"],
+            "exclude_reason": row["exclude_reason"]}
 
 
 class CeremonyInputSerializer(Serializer):
