@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers import ModelSerializer, Serializer, listed_or
+from api.serializers import ModelSerializer, Serializer
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
 from tenants.members.models import Branch, Member
 
@@ -168,9 +168,11 @@ class PublicityCampaignSerializer(ModelSerializer):
     def get_nominees(self, obj) -> list[dict]:
         from tenants.awards.selectors import public_nominees
 
-        # prefetched by the list (selectors.with_public_nominees)
-        return PublicNomineeSerializer(listed_or(obj, "public_nominee_rows", lambda: public_nominees(obj)),
-                                       many=True).data
+        listed = getattr(obj, "listed_nominees", None)  # the list's query (selectors.with_public_nominees)
+        if listed is not None:  # PublicNomineeSerializer's answer, rebuilt in its key order (jsonb keeps its own)
+            return [{"id": row["id"], "name": row["member_name"] if row["member"] else row["branch_name"],
+                     "branch_name": row["branch_name"], "is_branch": row["member"] is None} for row in listed]
+        return PublicNomineeSerializer(public_nominees(obj), many=True).data
 
     def get_objections_open(self, obj) -> bool:
         from tenants.awards.selectors import objection_window_open
