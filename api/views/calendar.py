@@ -23,7 +23,7 @@ from api.scoping import current_school
 from api.serializers.calendar import CalendarEntrySerializer, PledgeSerializer, ReportSerializer, ReportYearSerializer
 from tenants.workplan import calendar as cal
 from tenants.workplan.models import Plan, Task
-from tenants.workplan.report import pledges_of, report_scope, report_xlsx, report_years, year_report
+from tenants.workplan.report import pledges_listed, pledges_of, report_scope, report_xlsx, report_years, year_report
 
 
 def _year_param(request) -> int | None:
@@ -122,9 +122,8 @@ class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolView
 
     def base_queryset(self):
         year = _year_param(self.request)
-        if year is not None:
-            return pledges_of(year)
-        return report_tasks_all()
+        rows = pledges_of(year) if year is not None else report_tasks_all()
+        return pledges_listed(rows) if self.action == "list" else rows
 
 
 def report_tasks_all():

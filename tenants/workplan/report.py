@@ -185,6 +185,16 @@ def pledges_of(year: int):
     return report_tasks(year).filter(is_pledge=True)
 
 
+def pledges_listed(rows):
+    """Pledges (pledges_of, or every year's) as the pledges list shows them: of the joined rows only the
+    plan's year and the owner's name, of the notes only what a row shows (the owner member's whole row
+    and every note's other columns were read and built for nothing; issue #14)."""
+    own = [field.name for field in Task._meta.concrete_fields]
+    notes = TaskNote.objects.order_by("-written_at", "-id").only("task", "text", "progress", "written_at")
+    return (rows.only(*own, "plan__year", "owner_department__name", "owner_branch__name", "owner_member__name")
+            .prefetch_related(None).prefetch_related(Prefetch("notes", queryset=notes, to_attr="notes_newest_first")))
+
+
 def pledge_summary(year: int) -> dict | None:
     """For the portal card: how many pledges, done, in progress, and the average progress."""
     tasks = [t for t in pledges_of(year) if t.status != S.CANCELLED]
