@@ -93,3 +93,29 @@ def test_departments_list_the_handlers_the_detail_shows(office, guilin):
     row = _listed(office, "/api/v1/departments/", department.pk)
     detail = office.get(f"/api/v1/departments/{department.pk}/").json()
     assert row["handlers"] == detail["handlers"] == [early.pk, late.pk]
+
+
+def _every_listed_row_is_its_detail(client, path, key):
+    rows = client.get(path, {"page_size": 100}).json()["results"]
+    assert rows and any(row[key] for row in rows), "the demo fills this relation"
+    for row in rows:
+        detail = client.get(f"{path}{row['id']}/")
+        assert detail.status_code == 200
+        assert row[key] == detail.json()[key], row["id"]
+
+
+def test_retirement_ceremonies_list_the_honourees_their_detail_shows(office, guilin):
+    from tenants.retirement.models import Honouree
+
+    with in_schema(guilin):
+        # one taken off the list, with a reason: sorted after those on it, its fields all shown
+        first = Honouree.objects.order_by("id").first()
+        Honouree.objects.filter(pk=first.pk).update(excluded=True, exclude_reason="本人谢绝")
+    _every_listed_row_is_its_detail(office, "/api/v1/retirement/ceremonies/", "honourees")
+    rows = office.get("/api/v1/retirement/ceremonies/").json()["results"]
+    listed = next(person for row in rows for person in row["honourees"] if person["id"] == first.pk)
+    assert listed["excluded"] is True and listed["exclude_reason"] == "本人谢绝"
+
+
+def test_award_publicity_lists_the_nominees_its_detail_shows(office, guilin):
+    _every_listed_row_is_its_detail(office, "/api/v1/awards/publicity/", "nominees")
