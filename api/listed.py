@@ -52,3 +52,14 @@ class OncePerResponse:
         if instance.pk not in written:
             written[instance.pk] = super().to_representation(instance)
         return written[instance.pk]
+
+
+class ListedRows(serializers.ListSerializer):
+    """A nested ``many=True`` serializer that reads the ``listed_<field>`` annotation when present
+    (tenants.counting.RelatedRows: the related rows as dicts, in the row's own query) and the
+    relation as before otherwise (a detail, a create's answer). Set it as the nested serializer's
+    ``Meta.list_serializer_class``."""
+
+    def get_attribute(self, instance):
+        listed = getattr(instance, f"listed_{self.field_name}", None)
+        return listed if listed is not None else super().get_attribute(instance)

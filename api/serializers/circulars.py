@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedRows
 from api.serializers import ModelSerializer, Serializer
 
 from shared.circulars.models import Circular, CircularItem, ItemReport
@@ -11,6 +12,7 @@ class CircularItemSerializer(ModelSerializer):
     class Meta:
         model = CircularItem
         fields = ["id", "order", "section_number", "section_title", "number", "title", "body", "due_on"]
+        list_serializer_class = ListedRows
 
 
 class CircularSerializer(ModelSerializer):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedRows
 from api.serializers import ModelSerializer, Serializer
 
 from shared.competitions.models import Competition, CompetitionGroup, Entry, Judge, Score
@@ -11,6 +12,7 @@ class CompetitionGroupSerializer(ModelSerializer):
     class Meta:
         model = CompetitionGroup
         fields = ["id", "name", "quota_per_school"]
+        list_serializer_class = ListedRows
 
 
 class CompetitionSerializer(ModelSerializer):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedRows
 from api.serializers import ModelSerializer, Serializer
 
 from api.serializers.files import SubmissionFileSerializer
@@ -52,6 +53,7 @@ class ObjectionSerializer(ModelSerializer):
         model = Objection
         fields = ["id", "content", "recorded_by", "recorded_at"]
         read_only_fields = ["recorded_by", "recorded_at"]
+        list_serializer_class = ListedRows
 
 
 class NominationSerializer(ModelSerializer):

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
 
+from api.listed import ListedRows
 from api.serializers.files import SubmissionFileSerializer
 
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
@@ -41,6 +42,7 @@ class ReviewSerializer(ModelSerializer):
     class Meta:
         model = ReviewScore
         fields = ["id", "reviewer", "scores", "total", "comment", "scored_at"]
+        list_serializer_class = ListedRows
 
 
 class InspectionSerializer(ModelSerializer):
@@ -49,6 +51,7 @@ class InspectionSerializer(ModelSerializer):
     class Meta:
         model = Inspection
         fields = ["id", "inspected_on", "inspectors", "notes"]
+        list_serializer_class = ListedRows
 
 
 class HomeApplicationSerializer(ModelSerializer):

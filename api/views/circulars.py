@@ -27,9 +27,12 @@ from api.serializers.circulars import (
 from shared.circulars import export
 from shared.circulars import services as s
 from shared.circulars.models import Circular, CircularItem, ItemReport
+from shared.circulars.selectors import circulars_listed
 
 
-def circulars_queryset():
+def circulars_queryset(action=None):
+    if action == "list":
+        return circulars_listed(Circular.objects.all())
     return Circular.objects.prefetch_related(Prefetch("items", queryset=CircularItem.objects.order_by("order")))
 
 
@@ -42,6 +45,9 @@ class ProvinceCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     queryset = circulars_queryset()
     serializer_class = CircularSerializer
     filterset_class = CircularFilter
+
+    def base_queryset(self):
+        return circulars_queryset(self.action)
 
     # Like the circulars pages (web/province/circulars.py): the provincial admin only.
     permission_classes = [ProvinceAdmin]
@@ -100,7 +106,7 @@ class SchoolCircularViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     permission_classes = [IsAuthenticated]
 
     def base_queryset(self):
-        return circulars_queryset().filter(status=Circular.Status.PUBLISHED)
+        return circulars_queryset(self.action).filter(status=Circular.Status.PUBLISHED)
 
     @extend_schema(summary="签收", request=None, responses=AcknowledgementSerializer)
     @action(detail=True, methods=["post"], permission_classes=[UnionAdmin])

@@ -29,6 +29,7 @@ from api.serializers.competitions import (
 )
 from shared.competitions import services as s
 from shared.competitions.models import Competition, Entry, Judge
+from shared.competitions.selectors import competitions_listed
 from tenants.accounts.roles import Role
 from tenants.errors import NotAllowed
 from tenants.selectors import schools
@@ -49,6 +50,9 @@ class ProvinceCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
                                  ProvinceViewSet):
     queryset = Competition.objects.prefetch_related("groups")
     serializer_class = CompetitionSerializer
+
+    def base_queryset(self):
+        return competitions_listed(Competition.objects.all()) if self.action == "list" else self.queryset.all()
 
     # Like the competition pages (web/province/competitions.py): the provincial admin only; a judge
     # sees just the entries assigned to them, through JudgingViewSet.
@@ -205,6 +209,9 @@ class SchoolCompetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     queryset = Competition.objects.prefetch_related("groups")
     serializer_class = CompetitionSerializer
     permission_classes = [IsAuthenticated]
+
+    def base_queryset(self):
+        return competitions_listed(Competition.objects.all()) if self.action == "list" else self.queryset.all()
 
 
 @extend_schema(tags=["教学竞赛"])

@@ -42,10 +42,10 @@ from tenants.selectors import schools
 
 
 def nominations_queryset(action=None):
-    rows = Nomination.objects.select_related("school", "campaign").prefetch_related(
+    if action == "list":
+        return nominations_listed(Nomination.objects.all())
+    return Nomination.objects.select_related("school", "campaign").prefetch_related(
         Prefetch("objections", queryset=Objection.objects.order_by("recorded_at")), "attachments")
-    # a list reads of the school and the campaign only the names it shows (issue #14)
-    return nominations_listed(rows) if action == "list" else rows
 
 
 # --- provincial host --------------------------------------------------------------------------

@@ -30,7 +30,9 @@ from shared.staffhomes import services as s
 from shared.staffhomes.models import Criterion, HomeApplication, Round
 
 
-def applications_queryset():
+def applications_queryset(action=None, *, reviews=True):
+    if action == "list":
+        return selectors.applications_listed(HomeApplication.objects.all(), reviews=reviews)
     return HomeApplication.objects.select_related("school", "round").prefetch_related("reviews", "inspections",
                                                                                       "materials")
 
@@ -129,7 +131,7 @@ class ProvinceHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModel
     filterset_class = ProvinceHomeApplicationFilter
 
     def base_queryset(self):
-        return applications_queryset()
+        return applications_queryset(self.action)
 
     def _detail(self, pk):
         return Response(HomeApplicationSerializer(self.get_queryset().get(pk=pk)).data)
@@ -199,7 +201,8 @@ class SchoolHomeApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
     filterset_class = HomeApplicationFilter
 
     def base_queryset(self):
-        return applications_queryset()
+        # the school's answer leaves out the reviewers' scores (SchoolHomeApplicationSerializer)
+        return applications_queryset(self.action, reviews=False)
 
     def create(self, request, *args, **kwargs):
         application = s.application_submit(by=request.user, school=current_school(request),

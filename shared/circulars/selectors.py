@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from shared.circulars.models import Circular, CircularItem, CircularRecipient, ItemReport
 from shared.selectors import require_school
+from tenants.counting import RelatedRows
 from tenants.text import ascii_int
 
 
@@ -27,6 +28,14 @@ def circulars_sent_to(school):
     require_school(school, "省级通知")
     return (Circular.objects.filter(status=Circular.Status.PUBLISHED, recipients__school=school)
             .order_by("-published_at", "-id"))
+
+
+def circulars_listed(rows):
+    """Circulars as a list shows them: without the pasted 原文 (the widest column, never listed) and
+    with their points, in order, in the row's own query rather than a prefetch (issue #14)."""
+    return rows.defer("source_text").annotate(listed_items=RelatedRows(
+        Circular, "items", ["id", "order", "section_number", "section_title", "number", "title", "body", "due_on"],
+        order_by=["order"]))
 
 
 def circular_for_school(school, pk):

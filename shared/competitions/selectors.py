@@ -10,9 +10,16 @@ from django.db.models.functions import Coalesce
 
 from shared.competitions.models import Competition, CompetitionGroup, Entry
 from shared.selectors import require_school
+from tenants.counting import RelatedRows
 
 #: entries that take a place of the school's quota in a group (as the registration service counts)
 COUNTED = [Entry.Status.REGISTERED, Entry.Status.CONFIRMED]
+
+
+def competitions_listed(rows):
+    """Competitions as a list shows them: each one's groups in the row's own query rather than a
+    prefetch (issue #14)."""
+    return rows.annotate(listed_groups=RelatedRows(Competition, "groups", ["id", "name", "quota_per_school"]))
 
 
 def competitions_for_school(school):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from shared.selectors import require_school
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.audit.services import actor_name
+from tenants.counting import RelatedRows
 
 H = HomeApplication.Status
 R = Round.Status
@@ -39,6 +40,20 @@ def applications_of(school):
     require_school(school, "建家申报")
     return (HomeApplication.objects.filter(school=school).select_related("round")
             .annotate(material_count=Count("materials")).order_by("-submitted_at", "-id"))
+
+
+def applications_listed(rows, *, reviews: bool):
+    """Applications as a list shows them: of the school only its name, the round as its id (no join),
+    and the inspections, the materials and — where the reader may see them (not a school) — the reviews
+    read in the row's own query, not by a prefetch each (issue #14)."""
+    own = [field.name for field in HomeApplication._meta.concrete_fields]
+    rows = rows.select_related("school").only(*own, "school__name").annotate(
+        listed_inspections=RelatedRows(HomeApplication, "inspections", ["id", "inspected_on", "inspectors", "notes"]),
+        listed_materials=RelatedRows(HomeApplication, "materials", ["id", "name", "size", "uploaded_at"]))
+    if reviews:
+        rows = rows.annotate(listed_reviews=RelatedRows(
+            HomeApplication, "reviews", ["id", "reviewer", "scores", "total", "comment", "scored_at"]))
+    return rows
 
 
 # ---- the province's side --------------------------------------------------------------------------

@@ -119,3 +119,81 @@ def test_retirement_ceremonies_list_the_honourees_their_detail_shows(office, gui
 
 def test_award_publicity_lists_the_nominees_its_detail_shows(office, guilin):
     _every_listed_row_is_its_detail(office, "/api/v1/awards/publicity/", "nominees")
+
+
+# ---- the provincial tables' lists, read from both hosts (tenants.counting.RelatedRows) ------------
+
+@pytest.fixture
+def province_office(demo_region, province):
+    return client_for(province, User.objects.get(username="admin"))
+
+
+def _same_on_list_and_detail(client, path, pk):
+    row = _listed(client, path, pk)
+    assert row == client.get(f"{path}{pk}/").json()
+    return row
+
+
+def test_staff_home_applications_list_the_reviews_inspections_and_materials_the_detail_shows(
+        office, province_office, guilin):
+    import datetime
+    from decimal import Decimal
+
+    from shared.staffhomes.models import HomeApplication, HomeMaterial, Inspection, ReviewScore
+
+    application = HomeApplication.objects.get(school=guilin)
+    at = datetime.datetime(2026, 3, 4, 5, 6, 7, 120000, tzinfo=datetime.timezone.utc)
+    ReviewScore.objects.create(application=application, reviewer="乙", scores={"9": "18.5", "10": 7},
+                               total=Decimal("85.50"), comment="好", scored_at=at)
+    ReviewScore.objects.create(application=application, reviewer="甲", scores={}, total=Decimal("90"),
+                               scored_at=at.replace(microsecond=0))
+    Inspection.objects.create(application=application, inspected_on=datetime.date(2026, 1, 2), inspectors="丙",
+                              notes="早")
+    Inspection.objects.create(application=application, inspected_on=datetime.date(2026, 5, 6), inspectors="丁",
+                              notes="晚")  # created second, listed first (newest inspection first)
+    HomeMaterial.objects.create(application=application, file="staffhomes/x.pdf", name="台账.pdf", size=1234,
+                                uploaded_at=at)
+    row = _same_on_list_and_detail(province_office, "/api/v1/staff-homes/applications/", application.pk)
+    assert [review["total"] for review in row["reviews"]][-2:] == ["85.50", "90.00"]
+    assert [inspection["notes"] for inspection in row["inspections"]] == ["晚", "早"]
+    assert row["materials"][0]["uploaded_at"] == "2026-03-04T13:06:07.120000+08:00"
+    school_row = _same_on_list_and_detail(office, "/api/v1/staff-homes/applications/", application.pk)
+    assert "reviews" not in school_row and school_row["inspections"] == row["inspections"]
+
+
+def test_nominations_list_the_objections_and_attachments_the_detail_shows(office, province_office, guilin):
+    import datetime
+
+    from shared.honours.models import Nomination, NominationAttachment, Objection
+
+    nomination = Nomination.objects.get(school=guilin)
+    at = datetime.datetime(2026, 3, 4, 5, 6, 7, 5, tzinfo=datetime.timezone.utc)
+    Objection.objects.create(nomination=nomination, content="后", recorded_by="甲", recorded_at=at)
+    Objection.objects.create(nomination=nomination, content="先", recorded_by="乙",
+                             recorded_at=at - datetime.timedelta(days=1))
+    NominationAttachment.objects.create(nomination=nomination, file="honours/x.pdf", name="事迹.pdf", size=9,
+                                        uploaded_at=at)
+    for client in (office, province_office):
+        row = _same_on_list_and_detail(client, "/api/v1/honours/nominations/", nomination.pk)
+        assert [objection["content"] for objection in row["objections"]] == ["先", "后"]
+        assert row["attachments"][0]["uploaded_at"] == "2026-03-04T13:06:07.000005+08:00"
+
+
+def test_circulars_and_competitions_list_the_points_and_groups_the_detail_shows(office, province_office):
+    import datetime
+
+    from shared.circulars.models import Circular
+    from shared.competitions.models import Competition
+
+    circular = Circular.objects.filter(status=Circular.Status.PUBLISHED).first()
+    first = circular.items.order_by("id").first()
+    first.order, first.due_on = 999, datetime.date(2026, 6, 30)  # the first point by id listed last
+    first.save()
+    for client in (office, province_office):
+        row = _same_on_list_and_detail(client, "/api/v1/circulars/", circular.pk)
+        assert len(row["items"]) == circular.items.count() > 1
+        assert row["items"][-1]["id"] == first.pk and row["items"][-1]["due_on"] == "2026-06-30"
+    competition = Competition.objects.first()
+    for client in (office, province_office):
+        row = _same_on_list_and_detail(client, "/api/v1/competitions/", competition.pk)
+        assert len(row["groups"]) == competition.groups.count() > 1
