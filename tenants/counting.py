@@ -83,8 +83,8 @@ class RelatedRows(models.Expression):
     def __init__(self, model, related_name: str, fields, order_by=()):
         relation = model._meta.get_field(related_name)
         target = relation.related_model
-        parse = tuple((name, _parser(target._meta.get_field(name))) for name in fields
-                      if _parser(target._meta.get_field(name)))
+        parsers = ((name, _parser(target._meta.get_field(name))) for name in fields)
+        parse = tuple((name, parser) for name, parser in parsers if parser)
         super().__init__(output_field=_ListedRowsField(parse))
         self.model, self.related_name, self.fields, self.order_by = model, related_name, tuple(fields), tuple(order_by)
 

@@ -20,23 +20,25 @@ _AROUND_PK: dict[tuple, tuple[str, str]] = {}
 _AROUND_SLUG: dict[tuple, tuple[str, str]] = {}
 
 
+def _around(kept: dict, name: str, stand_in) -> tuple[str, str]:
+    """What comes before and after the argument in ``name``'s address, reversed once per URLconf."""
+    key = (name, get_urlconf(), get_script_prefix())
+    around = kept.get(key)
+    if around is None:
+        before, _, after = reverse(name, args=[stand_in]).partition(str(stand_in))
+        around = kept[key] = (before, after)
+    return around
+
+
 def reverse_with_pk(name: str, pk) -> str:
     """What ``reverse(name, args=[pk])`` answers; raises NoReverseMatch as it does."""
-    key = (name, get_urlconf(), get_script_prefix())
-    around = _AROUND_PK.get(key)
-    if around is None:
-        before, _, after = reverse(name, args=[_STAND_IN]).partition(str(_STAND_IN))
-        around = _AROUND_PK[key] = (before, after)
-    return f"{around[0]}{int(pk)}{around[1]}"
+    before, after = _around(_AROUND_PK, name, _STAND_IN)
+    return f"{before}{int(pk)}{after}"
 
 
 def reverse_with_slug(name: str, slug: str) -> str:
     """What ``reverse(name, args=[slug])`` answers for a URL whose only argument is a <slug:…>."""
     if not _SLUG.fullmatch(slug or ""):
         return reverse(name, args=[slug])
-    key = (name, get_urlconf(), get_script_prefix())
-    around = _AROUND_SLUG.get(key)
-    if around is None:
-        before, _, after = reverse(name, args=[_SLUG_STAND_IN]).partition(_SLUG_STAND_IN)
-        around = _AROUND_SLUG[key] = (before, after)
-    return f"{around[0]}{slug}{around[1]}"
+    before, after = _around(_AROUND_SLUG, name, _SLUG_STAND_IN)
+    return f"{before}{slug}{after}"

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from shared.honours.models import CampaignQuota, HonourCampaign, HonourRecord, Nomination
+from tenants.columns import own_columns
 from tenants.counting import RelatedRows
 from tenants.selectors import schools
 
@@ -149,7 +150,7 @@ def nominations_listed(rows):
     """Nominations as a list shows them: of the joined school and campaign only the names (a school's
     row is wide; its other columns cost building for nothing), the objections and attachments in the
     row's own query rather than a prefetch each (issue #14)."""
-    own = [field.name for field in Nomination._meta.concrete_fields]
+    own = own_columns(Nomination)
     return rows.select_related("school", "campaign").only(*own, "school__name", "campaign__title").annotate(
         listed_objections=RelatedRows(Nomination, "objections", ["id", "content", "recorded_by", "recorded_at"]),
         listed_attachments=RelatedRows(Nomination, "attachments", ["id", "name", "size", "uploaded_at"]))

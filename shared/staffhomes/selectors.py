@@ -14,6 +14,7 @@ from django.utils import timezone
 from shared.selectors import require_school
 from shared.staffhomes.models import Criterion, HomeApplication, Inspection, ReviewScore, Round
 from tenants.audit.services import actor_name
+from tenants.columns import own_columns
 from tenants.counting import RelatedRows
 
 H = HomeApplication.Status
@@ -46,7 +47,7 @@ def applications_listed(rows, *, reviews: bool):
     """Applications as a list shows them: of the school only its name, the round as its id (no join),
     and the inspections, the materials and — where the reader may see them (not a school) — the reviews
     read in the row's own query, not by a prefetch each (issue #14)."""
-    own = [field.name for field in HomeApplication._meta.concrete_fields]
+    own = own_columns(HomeApplication)
     rows = rows.select_related("school").only(*own, "school__name").annotate(
         listed_inspections=RelatedRows(HomeApplication, "inspections", ["id", "inspected_on", "inspectors", "notes"]),
         listed_materials=RelatedRows(HomeApplication, "materials", ["id", "name", "size", "uploaded_at"]))

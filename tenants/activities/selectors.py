@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tenants.accounts.roles import Role
 from tenants.activities.models import ACTIVE_STATES, Activity, BranchQuota, Registration
+from tenants.columns import own_columns
 from tenants.counting import SubqueryCount
 from tenants.members.models import Member
 
@@ -72,7 +73,7 @@ def registrations_listed(user) -> QuerySet[Registration]:
     """A page of registrations as the list shows it, with its waitlist places: of the activity only the
     title and who organises it (whether the code shows), of the member the name and user, of the branch
     and team the name (the joined rows' other columns cost reading and building for nothing, issue #14)."""
-    own = [field.name for field in Registration._meta.concrete_fields]
+    own = own_columns(Registration)
     rows = registrations_with_places(registrations_visible_to(user))
     return (rows.only(*own, "activity__title", "activity__organiser_branch__chair", "member__name", "member__user",
                       "branch__name", "team__name")

@@ -10,6 +10,7 @@ from django.db.models.functions import JSONObject
 
 from tenants.accounts.roles import Role
 from tenants.awards.models import AwardCampaign, AwardNomination, AwardObjection, BranchQuota
+from tenants.columns import own_columns
 from tenants.members.models import Branch, Member
 
 C, N, O = AwardCampaign.Status, AwardNomination.Status, AwardObjection.Status
@@ -41,7 +42,7 @@ def nominations_listed(user):
     """nominations_visible_to(user) as the list shows them: of the joined rows only the campaign's
     title and the branch's and member's names (the member's branch and every other joined column
     were read and built for nothing; issue #14)."""
-    own = [field.name for field in AwardNomination._meta.concrete_fields]
+    own = own_columns(AwardNomination)
     return (nominations_visible_to(user).select_related(None).select_related("campaign", "branch", "member")
             .only(*own, "campaign__title", "branch__name", "member__name"))
 
@@ -57,7 +58,7 @@ def objections_listed(user):
     """objections_visible_to(user) as the list shows them: of the nomination its campaign's id and
     its nominee's name (AwardNomination.name: the member's, or the branch's for a branch), without
     joining the campaign (issue #14)."""
-    own = [field.name for field in AwardObjection._meta.concrete_fields]
+    own = own_columns(AwardObjection)
     return (objections_visible_to(user).select_related(None)
             .select_related("nomination__member", "nomination__branch")
             .only(*own, "nomination__campaign", "nomination__member", "nomination__branch",

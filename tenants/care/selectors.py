@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 
 from tenants.accounts.roles import Role
 from tenants.care.models import CONFIDENTIAL_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
+from tenants.columns import own_columns
 from tenants.counting import RelatedIds
 from tenants.care.services import CARE_OFFICE, COUNTED, care_settings, standard_in_force
 from tenants.accounts.roles import FINANCE_READERS
@@ -48,8 +49,8 @@ def batches_visible_to(user):
 def visits_listed(user):
     """A page of visits as the list shows it: of the member only the name and branch, of who recorded it
     only the username (the joined rows' other columns cost building for nothing, issue #14)."""
-    own = [field.name for field in CareVisit._meta.concrete_fields]
-    standard = [f"standard__{field.name}" for field in CareStandard._meta.concrete_fields]
+    own = own_columns(CareVisit)
+    standard = own_columns(CareStandard, through="standard")
     return (visits_visible_to(user).only(*own, *standard, "member__name", "member__branch__name", "recorded_by__username")
             .order_by("-visited_on", "-id"))
 
@@ -57,7 +58,7 @@ def visits_listed(user):
 def events_listed(user):
     """A page of life events as the list shows it: of the member only the name and branch, of who
     reported it only the username (the joined rows' other columns cost building for nothing, issue #14)."""
-    own = [field.name for field in LifeEvent._meta.concrete_fields]
+    own = own_columns(LifeEvent)
     return (events_visible_to(user).only(*own, "member__name", "member__branch__name", "reported_by__username")
             .order_by("-reported_at", "-id"))
 
@@ -65,7 +66,7 @@ def events_listed(user):
 def batches_listed(user):
     """A page of batches as the list shows it: ids of the standard and ledger entry (no joined rows),
     who recorded it, and the branches' and groups' ids as arrays in the same query (issue #14)."""
-    own = [field.name for field in CareBatch._meta.concrete_fields]
+    own = own_columns(CareBatch)
     return (batches_visible_to(user).select_related(None).select_related("recorded_by")
             .only(*own, "recorded_by__username")
             .annotate(listed_branches=RelatedIds(CareBatch, "branches"), listed_groups=RelatedIds(CareBatch, "groups"))

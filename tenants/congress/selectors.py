@@ -8,6 +8,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, 
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
+from tenants.columns import own_columns
 from tenants.counting import RelatedIds, SubqueryCount
 from tenants.congress.models import (
     Committee,
@@ -46,7 +47,7 @@ def proposals_listed():
     shows of the joined rows (a joined row's every column costs compiling and building, issue #14),
     and the co-departments and co-proposers as arrays in the same query instead of two prefetches
     (the detail keeps the relations: api.serializers.listed_or)."""
-    own = [field.name for field in Proposal._meta.concrete_fields]
+    own = own_columns(Proposal)
     congress = ["congress__term", "congress__session", "congress__title", "congress__branch__name"]
     source = ["forwarded_from__" + name for name in congress + ["proposer__member__name", "proposer", "forwarded_from"]]
     return proposals_with_details().prefetch_related(None).only(
@@ -76,7 +77,7 @@ def proposals_in_table():
 def delegates_listed(rows):
     """A page of delegates as the list shows them: of the member, branch and delegation only the names
     (issue #14: the member's other columns cost building for nothing)."""
-    own = [field.name for field in Delegate._meta.concrete_fields]
+    own = own_columns(Delegate)
     return rows.only(*own, "member__name", "branch__name", "delegation__name")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q
 
 from tenants.accounts.roles import Role
+from tenants.columns import own_columns
 from tenants.counting import SubqueryCount
 from tenants.healthchecks.models import Attendance, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 from tenants.members.models import Branch, Member
@@ -44,8 +45,8 @@ def assignments_with_batch_taken(assignments):
 def assignments_listed(user):
     """A page of assignments as the list shows them: each with its batch's 已安排人数; of the member only
     the name and branch, of the check only its year, the requested batch only by id (issue #14)."""
-    own = [field.name for field in HealthCheckAssignment._meta.concrete_fields]
-    batch = [f"batch__{field.name}" for field in HealthCheckBatch._meta.concrete_fields]
+    own = own_columns(HealthCheckAssignment)
+    batch = own_columns(HealthCheckBatch, through="batch")
     rows = assignments_visible_to(user).select_related(None).select_related("member__branch", "batch", "health_check")
     return assignments_with_batch_taken(
         rows.only(*own, *batch, "member__name", "member__branch__name", "health_check__year"))

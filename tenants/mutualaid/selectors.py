@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tenants.accounts.roles import FINANCE_READERS
+from tenants.columns import own_columns
 from tenants.members.models import Member
 from tenants.mutualaid.models import Claim, Enrolment, Scheme
 from tenants.mutualaid.services import is_office
@@ -43,7 +44,7 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
 def enrolments_listed(user) -> QuerySet[Enrolment]:
     """A page of enrolments as the list shows them: of the member only the name, employee number and
     branch name, the scheme by id (issue #14: the joined rows' other columns cost building for nothing)."""
-    own = [field.name for field in Enrolment._meta.concrete_fields]
+    own = own_columns(Enrolment)
     return (enrolments_visible_to(user).select_related(None).select_related("member__branch")
             .only(*own, "member__name", "member__employee_number", "member__branch__name"))
 
@@ -59,7 +60,7 @@ def claims_listed(user) -> QuerySet[Claim]:
     """A page of claims as the list shows them, with their documents: of the enrolment the scheme and
     member ids and the year's cap and use (its remaining), of the member only the name, of the category
     the name; no scheme row (issue #14: the joined rows' other columns cost building for nothing)."""
-    own = [field.name for field in Claim._meta.concrete_fields]
+    own = own_columns(Claim)
     return (claims_visible_to(user).select_related(None).select_related("enrolment__member", "category")
             .only(*own, "enrolment__scheme", "enrolment__cap", "enrolment__used", "enrolment__member__name",
                   "category__name")

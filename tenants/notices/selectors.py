@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
+from tenants.columns import own_columns
 from tenants.members.models import Branch, Group
 from tenants.notices.models import Notice, NoticeRecipient
 from tenants.notices.services import chaired_branches, manages
@@ -53,7 +54,7 @@ def notices_listed(user):
     branch's name (the publisher's account was joined and built for its id, which the row holds
     anyway), with the audience's branches and groups prefetched, each group with its branch in the
     groups' own query (Notice.audience_label names them; issue #14)."""
-    own = [field.name for field in Notice._meta.concrete_fields]
+    own = own_columns(Notice)
     return (notices_visible_to(user).select_related(None).select_related("publisher_branch")
             .only(*own, "publisher_branch__name")
             .prefetch_related("branches", Prefetch("groups", queryset=Group.objects.select_related("branch"))))

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
 from tenants.accounts.roles import Role
+from tenants.columns import own_columns
 from tenants.counting import SubqueryCount
 from tenants.members.models import Member
 from tenants.trips.models import TripApplication, TripBatch, TripRules
@@ -202,7 +203,7 @@ def applications_visible_to(user):
 def applications_listed(user):
     """A page of applications as the list shows it: of the batch only the title, of the member the name
     and branch name (the joined rows' other columns cost reading and building for nothing, issue #14)."""
-    own = [field.name for field in TripApplication._meta.concrete_fields]
+    own = own_columns(TripApplication)
     return (applications_visible_to(user).only(*own, "batch__title", "member__name", "member__branch__name")
             .order_by("-applied_at", "-id"))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tenants.columns import own_columns
 from tenants.counting import SubqueryCount
 from tenants.members.models import Department
 from tenants.workplan.models import Plan, Task, TaskNote
@@ -42,7 +43,7 @@ def tasks_listed(rows, user) -> QuerySet[Task]:
     that subquery was a quarter of the statement's Python)."""
     from tenants.workplan.services import is_office  # the write rules' module: one rule, asked here too
 
-    own = [field.name for field in Task._meta.concrete_fields]
+    own = own_columns(Task)
     if not (getattr(user, "is_authenticated", False) and is_office(user)):
         rows = tasks_with_handling(rows, user)
     return rows.only(
