@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tenants.accounts.roles import Role
 from tenants.columns import own_columns
+from tenants.compiled_once import compiled_once
 from tenants.counting import RelatedIds, SubqueryCount
 from tenants.congress.models import (
     Committee,
@@ -36,10 +37,24 @@ def proposals_with_details():
     ).prefetch_related(
         # the co-proposers with their members in one query, whether or not the page has any
         "co_departments", Prefetch("co_proposers", queryset=Delegate.objects.select_related("member")),
-    ).annotate(
-        # a correlated count, not a GROUP BY over every selected column (also keeps the page's count() cheap)
-        seconds_count=SubqueryCount(ProposalSecond.objects.filter(proposal_id=OuterRef("pk"), withdrawn_at__isnull=True)),
-    ).order_by("-created", "-id")
+    ).annotate(seconds_count=_seconds_count()).order_by("-created", "-id")
+
+
+@compiled_once(Proposal)
+def _seconds_count():
+    # a correlated count, not a GROUP BY over every selected column (also keeps the page's count() cheap)
+    return SubqueryCount(ProposalSecond.objects.filter(proposal_id=OuterRef("pk"), withdrawn_at__isnull=True))
+
+
+@compiled_once(Proposal)
+def _co_department_ids():
+    return RelatedIds(Proposal, "co_departments")
+
+
+@compiled_once(Proposal)
+def _co_proposer_names():
+    return ArraySubquery(Proposal.co_proposers.through.objects.filter(proposal_id=OuterRef("pk"))
+                         .order_by("delegate_id").values("delegate__member__name"))
 
 
 def proposals_listed():
@@ -53,12 +68,7 @@ def proposals_listed():
     return proposals_with_details().prefetch_related(None).only(
         *own, *congress, *source, "proposer__member__name", "lead_department__name", "merged_into__number",
         "forwarded_to__forwarded_from",
-    ).annotate(
-        listed_co_departments=RelatedIds(Proposal, "co_departments"),
-        listed_co_proposer_names=ArraySubquery(
-            Proposal.co_proposers.through.objects.filter(proposal_id=OuterRef("pk"))
-            .order_by("delegate_id").values("delegate__member__name")),
-    )
+    ).annotate(listed_co_departments=_co_department_ids(), listed_co_proposer_names=_co_proposer_names())
 
 
 def proposals_in_table():

@@ -1,0 +1,77 @@
+"""A list's per-row subquery compiled once per process answers, in every school, what the subquery
+compiled on each request answers; it refuses to be read where its SQL would mean something else."""
+from __future__ import annotations
+
+import pytest
+from django.db.models import OuterRef
+
+from tenants.compiled_once import compiled_once
+from tenants.counting import SubqueryCount
+from tests.conftest import in_schema
+from tests.members.factories import a_branch, a_member
+
+pytestmark = pytest.mark.django_db
+
+built = []
+
+
+def _members_of(Branch, Member):
+    @compiled_once(Branch)
+    def members_count():
+        built.append(1)
+        return SubqueryCount(Member.objects.filter(branch_id=OuterRef("pk"), name__startswith="甲"))
+
+    return members_count
+
+
+def _counts(rows):
+    return {branch.name: branch.n for branch in rows}
+
+
+def test_each_school_counts_its_own_rows_with_sql_compiled_once(guilin, huzhou):
+    from tenants.members.models import Branch, Member
+
+    for school, names in ((guilin, ["甲一", "甲二", "乙"]), (huzhou, ["甲三"])):
+        branch = a_branch(school, name="理学院")
+        for name in names:
+            a_member(school, branch=branch, name=name)
+        a_branch(school, name="空分会")
+    members_count = _members_of(Branch, Member)
+    built.clear()
+
+    answers = {}
+    for school in (guilin, huzhou, guilin):
+        with in_schema(school):
+            once = _counts(Branch.objects.annotate(n=members_count()))
+            plain = _counts(Branch.objects.annotate(n=SubqueryCount(
+                Member.objects.filter(branch_id=OuterRef("pk"), name__startswith="甲"))))
+            assert once == plain
+            answers[school.slug] = once
+    assert answers[guilin.slug]["理学院"] == 2 and answers[huzhou.slug]["理学院"] == 1
+    assert answers[guilin.slug]["空分会"] == answers[huzhou.slug]["空分会"] == 0
+    assert len(built) == 1  # built (and compiled) on first use only
+
+    with in_schema(guilin):  # filtered, ordered and counted by it like any annotation
+        rows = Branch.objects.annotate(n=members_count()).filter(n__gte=1).order_by("-n", "name")
+        assert [(b.name, b.n) for b in rows] == [("理学院", 2)]
+        assert rows.count() == 1
+
+
+def test_it_is_refused_on_another_tables_rows(guilin):
+    from tenants.members.models import Branch, Member
+
+    members_count = _members_of(Branch, Member)
+    with in_schema(guilin), pytest.raises(ValueError, match="members_member"):
+        list(Member.objects.annotate(n=members_count()))
+
+
+def test_it_may_not_refer_to_a_joined_column_of_the_listed_row():
+    # the listed member's branch's chair would need a join the list's query does not have
+    from tenants.members.models import Member
+
+    @compiled_once(Member)
+    def colleagues():
+        return SubqueryCount(Member.objects.filter(branch__chair_id=OuterRef("branch__chair_id")))
+
+    with pytest.raises(ValueError, match="own table"):
+        colleagues()
