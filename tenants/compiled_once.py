@@ -30,8 +30,10 @@ class _Template:
         outer = Query(model)
         outer.get_initial_alias()
         self.resolved = expression.resolve_expression(outer, allow_joins=True, reuse=None)
-        if len(outer.alias_map) > 1:
-            # A join of the outer row added while resolving would be missing from the list's query.
+        # A join of the outer row added while resolving would be missing from the list's query. A join
+        # trimmed away again is not one: OuterRef("activity_id") sets up the join to the activity and
+        # then reads the foreign key's own column, leaving that join unreferenced (refcount 0).
+        if any(outer.alias_refcount[alias] for alias in outer.alias_map if alias != outer.base_table):
             raise ValueError(f"compiled_once {name!r}: it may refer only to columns of {model.__name__}'s own table.")
         self.model, self.name, self.outer = model, name, outer
         self.table = model._meta.db_table

@@ -75,3 +75,22 @@ def test_it_may_not_refer_to_a_joined_column_of_the_listed_row():
 
     with pytest.raises(ValueError, match="own table"):
         colleagues()
+
+
+def test_it_may_refer_to_a_foreign_key_of_the_listed_row(guilin):
+    # OuterRef("branch_id") reads the member's own column: the join to the branch it sets up is trimmed
+    from tenants.members.models import Member
+
+    @compiled_once(Member)
+    def colleagues():
+        return SubqueryCount(Member.objects.filter(branch_id=OuterRef("branch_id")))
+
+    science = a_branch(guilin, name="理学院")
+    for name in ("甲", "乙"):
+        a_member(guilin, branch=science, name=name)
+    a_member(guilin, branch=a_branch(guilin, name="文学院"), name="丙")
+    with in_schema(guilin):
+        once = {m.name: m.n for m in Member.objects.annotate(n=colleagues())}
+        plain = {m.name: m.n for m in Member.objects.annotate(n=SubqueryCount(
+            Member.objects.filter(branch_id=OuterRef("branch_id"))))}
+    assert once == plain == {"甲": 2, "乙": 2, "丙": 1}
