@@ -1,8 +1,6 @@
 """Reads of activities and registrations: who sees what, attendance, the year's figures."""
 from __future__ import annotations
 
-import functools
-
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
@@ -11,6 +9,7 @@ from django.utils import timezone
 from tenants.accounts.roles import Role
 from tenants.activities.models import ACTIVE_STATES, Activity, BranchQuota, Registration
 from tenants.columns import own_columns
+from tenants.compiled_once import compiled_once
 from tenants.counting import SubqueryCount
 from tenants.members.models import Member
 
@@ -34,36 +33,43 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     return rows.filter(published)
 
 
-@functools.cache
-def _activity_figures() -> dict:
-    """The list's per-activity subqueries, built once per process: they depend on nothing of the request,
-    and building their querysets anew was 1.3 ms of every list request (issue #14). annotate() resolves
-    a copy of each against the list's query, never the expression kept here."""
-    def registrations(status):
-        return SubqueryCount(Registration.objects.filter(activity_id=OuterRef("pk"), status=status))
-
-    quotas = (BranchQuota.objects.filter(activity_id=OuterRef("pk")).order_by(*BranchQuota._meta.ordering)
-              .values(quota=JSONObject(branch="branch_id", branch_name="branch__name", places="places")))
-    return {"confirmed_count": registrations(R.CONFIRMED), "waitlisted_count": registrations(R.WAITLISTED),
-            "listed_quotas": ArraySubquery(quotas)}
-
-
 def activities_with_figures(rows) -> QuerySet[Activity]:
     """The list's figures in its query: 报名成功 and 候补 counts, and the quotas with their branches' names
     as an array in their order (listed_quotas) rather than a prefetch: one statement fewer (issue #14)."""
-    return rows.annotate(**_activity_figures())
+    return rows.annotate(confirmed_count=_confirmed_count(), waitlisted_count=_waitlisted_count(),
+                         listed_quotas=_listed_quotas())
 
 
-def registrations_with_places(rows) -> QuerySet[Registration]:
+# The list's per-activity subqueries, compiled to SQL once per process (tenants.compiled_once): they depend
+# on nothing of the request, and building and compiling them anew was a fifth of the list (issue #14).
+@compiled_once(Activity)
+def _confirmed_count():
+    return SubqueryCount(Registration.objects.filter(activity_id=OuterRef("pk"), status=R.CONFIRMED))
+
+
+@compiled_once(Activity)
+def _waitlisted_count():
+    return SubqueryCount(Registration.objects.filter(activity_id=OuterRef("pk"), status=R.WAITLISTED))
+
+
+@compiled_once(Activity)
+def _listed_quotas():
+    return ArraySubquery(BranchQuota.objects.filter(activity_id=OuterRef("pk")).order_by(*BranchQuota._meta.ordering)
+                         .values(quota=JSONObject(branch="branch_id", branch_name="branch__name", places="places")))
+
+
+def registrations_with_places(rows, *, organiser: bool = True) -> QuerySet[Registration]:
     """Each registration with the number of distinct arrivals waitlisted before it in its activity
-    (waitlist_ahead: services.waitlist_place is this + 1 for a waitlisted one), and the organiser
-    branch that decides who sees its code."""
-    return rows.select_related("activity__organiser_branch", "member").annotate(waitlist_ahead=_waitlist_ahead())
+    (waitlist_ahead: services.waitlist_place is this + 1 for a waitlisted one), and (``organiser``)
+    the organiser branch that decides who sees its code."""
+    rows = rows.select_related("member").annotate(waitlist_ahead=_waitlist_ahead())
+    return rows.select_related("activity__organiser_branch") if organiser else rows
 
 
-@functools.cache
-def _waitlist_ahead() -> SubqueryCount:
-    """registrations_with_places' subquery, built once per process (as _activity_figures)."""
+@compiled_once(Registration)
+def _waitlist_ahead():
+    """registrations_with_places' subquery, compiled once per process (it refers only to the listed
+    registration's own activity_id and arrival)."""
     ahead = Registration.objects.filter(activity_id=OuterRef("activity_id"), status=R.WAITLISTED,
                                         arrival__lt=OuterRef("arrival")).values("arrival").distinct()
     return SubqueryCount(ahead)
@@ -71,13 +77,18 @@ def _waitlist_ahead() -> SubqueryCount:
 
 def registrations_listed(user) -> QuerySet[Registration]:
     """A page of registrations as the list shows it, with its waitlist places: of the activity only the
-    title and who organises it (whether the code shows), of the member the name and user, of the branch
-    and team the name (the joined rows' other columns cost reading and building for nothing, issue #14)."""
+    title, of the member the name and user, of the branch and team the name (the joined rows' other
+    columns cost reading and building for nothing, issue #14). Who organises the activity is read only
+    for a branch chair's list: the code shows to the member, to the office for every registration and
+    to a chair for their branch's activities (services.code_visible_to); for anyone else that join was a
+    sixth table to plan, compile and build per row."""
     own = own_columns(Registration)
-    rows = registrations_with_places(registrations_visible_to(user))
-    return (rows.only(*own, "activity__title", "activity__organiser_branch__chair", "member__name", "member__user",
-                      "branch__name", "team__name")
-            .order_by("-registered_at", "-id"))
+    organiser = user.has_role(Role.BRANCH_CHAIR) and not user.has_role(Role.UNION_ADMIN)
+    rows = registrations_with_places(registrations_visible_to(user), organiser=organiser)
+    columns = [*own, "activity__title", "member__name", "member__user", "branch__name", "team__name"]
+    if organiser:
+        columns.append("activity__organiser_branch__chair")
+    return rows.only(*columns).order_by("-registered_at", "-id")
 
 
 def activities_organised_by(user) -> QuerySet[Activity]:
