@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear
 
 from tenants.accounts.roles import Role
 from tenants.columns import own_columns
+from tenants.compiled_once import compiled_once
 from tenants.counting import SubqueryCount
 from tenants.members.models import Member
 from tenants.trips.models import TripApplication, TripBatch, TripRules
@@ -215,8 +216,13 @@ def holding_count(batch: TripBatch) -> int:
 def batches_with_holding(batches):
     """Each batch with holding_taken: what holding_count() answers, in the list's query (for reading
     only: the services count afresh before they place anyone)."""
-    return batches.annotate(holding_taken=SubqueryCount(
-        TripApplication.objects.filter(batch_id=OuterRef("pk"), status__in=HOLDING)))
+    return batches.annotate(holding_taken=_holding_taken())
+
+
+@compiled_once(TripBatch)
+def _holding_taken():
+    # compiled to SQL once per process (tenants.compiled_once): it depends on nothing of the request
+    return SubqueryCount(TripApplication.objects.filter(batch_id=OuterRef("pk"), status__in=HOLDING))
 
 
 def member_history(member: Member):
