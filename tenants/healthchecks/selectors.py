@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Q
 
 from tenants.accounts.roles import Role
 from tenants.columns import own_columns
+from tenants.compiled_once import compiled_once
 from tenants.counting import SubqueryCount
 from tenants.healthchecks.models import Attendance, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 from tenants.members.models import Branch, Member
@@ -25,21 +26,38 @@ def batches_with_counts(check: HealthCheck):
 
 def checks_with_counts(checks):
     """Each check with its number of batches and of people placed in a batch (the list's figures)."""
-    return checks.annotate(
-        batch_count=SubqueryCount(HealthCheckBatch.objects.filter(health_check_id=OuterRef("pk"))),
-        assigned_count=SubqueryCount(HealthCheckAssignment.objects.filter(health_check_id=OuterRef("pk"),
-                                                                          batch__isnull=False)))
+    return checks.annotate(batch_count=_check_batch_count(), assigned_count=_check_assigned_count())
 
 
 def batches_with_taken(batches):
     """Each batch with the number of people placed in it (taken_count)."""
-    return batches.annotate(taken_count=SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("pk"))))
+    return batches.annotate(taken_count=_batch_taken_count())
 
 
 def assignments_with_batch_taken(assignments):
     """Each assignment with the number of people placed in its batch (batch_taken; 0 without one)."""
-    return assignments.annotate(
-        batch_taken=SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("batch_id"))))
+    return assignments.annotate(batch_taken=_assignment_batch_taken_count())
+
+
+# The lists' per-row counts: the same SQL for every request and school, compiled once per process (issue #14).
+@compiled_once(HealthCheck)
+def _check_batch_count():
+    return SubqueryCount(HealthCheckBatch.objects.filter(health_check_id=OuterRef("pk")))
+
+
+@compiled_once(HealthCheck)
+def _check_assigned_count():
+    return SubqueryCount(HealthCheckAssignment.objects.filter(health_check_id=OuterRef("pk"), batch__isnull=False))
+
+
+@compiled_once(HealthCheckBatch)
+def _batch_taken_count():
+    return SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("pk")))
+
+
+@compiled_once(HealthCheckAssignment)
+def _assignment_batch_taken_count():
+    return SubqueryCount(HealthCheckAssignment.objects.filter(batch_id=OuterRef("batch_id")))
 
 
 def assignments_listed(user):
