@@ -2,6 +2,7 @@
 two decimals; amounts sent in are read by the services (Chinese message naming the field)."""
 from rest_framework import serializers
 
+from api.listed import ListedRows
 from api.serializers import ModelSerializer, Serializer
 from tenants.members.models import Member
 from tenants.mutualaid.models import Category, Claim, ClaimDocument, Enrolment, Scheme
@@ -161,6 +162,7 @@ class AidDocumentSerializer(ModelSerializer):
     class Meta:
         model = ClaimDocument
         fields = ["id", "name", "size", "uploaded_at"]
+        list_serializer_class = ListedRows  # a list's claims carry their documents as rows (selectors.claims_listed)
 
 
 class AidClaimSerializer(ModelSerializer):

@@ -121,6 +121,24 @@ def test_award_publicity_lists_the_nominees_its_detail_shows(office, guilin):
     _every_listed_row_is_its_detail(office, "/api/v1/awards/publicity/", "nominees")
 
 
+def test_mutual_aid_claims_list_the_documents_the_detail_shows(office, guilin):
+    import datetime
+
+    from tenants.mutualaid.models import Claim, ClaimDocument
+
+    with in_schema(guilin):
+        claim = Claim.objects.order_by("id").first()
+        at = datetime.datetime(2026, 3, 4, 5, 6, 7, 5, tzinfo=datetime.timezone.utc)
+        first = ClaimDocument.objects.create(claim=claim, file="mutualaid/b.pdf", name="乙.pdf", size=20,
+                                             uploaded_at=at - datetime.timedelta(days=1))
+        ClaimDocument.objects.create(claim=claim, file="mutualaid/a.pdf", name="甲.pdf", size=10, uploaded_at=at)
+    row = _listed(office, "/api/v1/mutual-aid/claims/", claim.pk)
+    assert row == office.get(f"/api/v1/mutual-aid/claims/{claim.pk}/").json()
+    assert [document["name"] for document in row["documents"]] == ["乙.pdf", "甲.pdf"]  # by id, as the relation
+    assert row["documents"][0]["id"] == first.pk
+    assert row["documents"][1]["uploaded_at"] == "2026-03-04T13:06:07.000005+08:00"
+
+
 # ---- the provincial tables' lists, read from both hosts (tenants.counting.RelatedRows) ------------
 
 @pytest.fixture
