@@ -2,8 +2,6 @@
 branch, each member's honours, the winners since a year (for 疗休养), the figures per year."""
 from __future__ import annotations
 
-import functools
-
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import JSONObject
@@ -11,6 +9,7 @@ from django.db.models.functions import JSONObject
 from tenants.accounts.roles import Role
 from tenants.awards.models import AwardCampaign, AwardNomination, AwardObjection, BranchQuota
 from tenants.columns import own_columns
+from tenants.compiled_once import compiled_once
 from tenants.members.models import Branch, Member
 
 C, N, O = AwardCampaign.Status, AwardNomination.Status, AwardObjection.Status
@@ -118,9 +117,9 @@ def with_public_nominees(campaigns):
     return campaigns.annotate(listed_nominees=_listed_nominees())
 
 
-@functools.cache
+@compiled_once(AwardCampaign)
 def _listed_nominees():
-    # built once per process: the same expression for every page (annotate resolves a copy)
+    # the same SQL for every page and school: compiled once per process (tenants/compiled_once.py)
     shown = Q()
     for status, nominees in PUBLIC_NOMINEES.items():
         shown |= Q(campaign__status=status, status__in=nominees)

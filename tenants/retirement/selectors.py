@@ -1,12 +1,11 @@
 """Reads of 荣休: ceremonies, their lists, the year's retirees not yet honoured, a member's ceremony."""
 from __future__ import annotations
 
-import functools
-
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
 
+from tenants.compiled_once import compiled_once
 from tenants.members.models import Member
 from tenants.retirement.models import Ceremony, Honouree
 from tenants.retirement.services import year_retirees
@@ -51,9 +50,9 @@ def with_honourees(ceremonies):
     return ceremonies.annotate(listed_honourees=_listed_honourees())
 
 
-@functools.cache
+@compiled_once(Ceremony)
 def _listed_honourees():
-    # built once per process: it is the same expression for every page (annotate resolves a copy)
+    # the same SQL for every page and school: compiled once per process (tenants/compiled_once.py)
     rows = honourees_in_order(Honouree.objects.filter(ceremony_id=OuterRef("pk"))).values(row=JSONObject(
         id="id", member="member_id", member_name="member__name", branch_name="member__branch__name",
         retired_on="retired_on", source="source", reason="reason", excluded="excluded",
