@@ -284,12 +284,8 @@ class AwardHonourViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schoo
     filterset_class = HonourFilter
 
     def base_queryset(self):
-        rows = AwardNomination.objects.filter(status=AwardNomination.Status.AWARDED,
-                                              campaign__status=AwardCampaign.Status.FINAL, member__isnull=False)
-        rows = rows.select_related("campaign", "branch", "member").order_by("-campaign__year", "-id")
-        if self.request.user.has_role(Role.UNION_ADMIN):
-            return rows
-        return rows.filter(member__user=self.request.user)
+        rows = q.school_honours_listed if self.action == "list" else q.school_honours_visible_to
+        return rows(self.request.user)
 
 
 def register(router) -> None:

@@ -162,6 +162,24 @@ def honours_of(member):
             .select_related("campaign").order_by("-campaign__year", "-id"))
 
 
+def school_honours_visible_to(user):
+    """Final-list honours of persons: the office reads every one, anyone else only their own."""
+    rows = (AwardNomination.objects.filter(status=N.AWARDED, campaign__status=C.FINAL, member__isnull=False)
+            .select_related("campaign", "branch", "member").order_by("-campaign__year", "-id"))
+    if user.has_role(Role.UNION_ADMIN):
+        return rows
+    return rows.filter(member__user=user)
+
+
+def school_honours_listed(user):
+    """school_honours_visible_to(user) as the list shows them: of the nomination its ids, of the
+    joined rows the campaign's year, title and kind and the branch's and member's names (every other
+    column of the three joined tables was read and built for nothing; issue #14)."""
+    return school_honours_visible_to(user).only(
+        "id", "campaign", "branch", "member", "campaign__year", "campaign__title", "campaign__kind", "branch__name",
+        "member__name")
+
+
 def provincial_honours_of(member, school):
     """Provincial honours of this member of ``school``, only where the record is unambiguously theirs.
 
