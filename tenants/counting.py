@@ -118,3 +118,119 @@ class RelatedRows(models.Expression):
         outer.get_initial_alias()
         subquery = ArraySubquery(rows.order_by(*order).values(row=JSONObject(**columns))).resolve_expression(outer)
         return subquery.as_sql(outer.get_compiler(connection=connection), connection)
+
+
+class _RelatedObjectField(JSONField):
+    """The output of RelatedObject: the related row as a model instance (with the rows it was read
+    with in its relations' caches, as select_related leaves them), or None."""
+
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return self.build(json.loads(value) if isinstance(value, str) else value, connection.alias)
+
+
+class _Loaded:
+    """One model of a RelatedObject's tree: the columns read of it (in its table's order, as
+    Model.from_db wants them) and the relations below it. A related row's primary key is its
+    parent's foreign key (read once: ``pk_key``)."""
+
+    def __init__(self, model, path: str, pk_key: str):
+        self.model, self.path, self.pk_key = model, path, pk_key
+        self.attnames = {model._meta.pk.attname}
+        self.below = {}  # relation name -> _Loaded
+
+    def add(self, names: list[str]):
+        field = self.model._meta.get_field(names[0])
+        self.attnames.add(field.attname)
+        if len(names) > 1:
+            if names[0] not in self.below:
+                self.below[names[0]] = _Loaded(field.related_model, f"{self.path}{names[0]}__",
+                                               f"{self.path}{field.attname}")
+            self.below[names[0]].add(names[1:])
+
+    def _keys(self):
+        pk = self.model._meta.pk.attname
+        return [(field, self.pk_key if field.attname == pk else f"{self.path}{field.attname}")
+                for field in self.model._meta.concrete_fields if field.attname in self.attnames]
+
+    def columns(self):
+        """(JSON key, queryset path, field) of every column read, each once."""
+        for field, key in self._keys():
+            if self.path and key == self.pk_key:
+                continue  # the parent's foreign key, already read
+            yield key, f"{self.path}{field.name if field.is_relation else field.attname}", field
+        for loaded in self.below.values():
+            yield from loaded.columns()
+
+    def build(self, row: dict, db: str, parse):
+        if row[self.pk_key] is None:  # a nullable relation without a row, as select_related leaves it
+            return None
+        names, values = [], []
+        for field, key in self._keys():
+            value = row[key]
+            parser = parse.get(key)
+            names.append(field.attname)
+            values.append(parser(value) if parser and value is not None else value)
+        instance = self.model.from_db(db, names, values)
+        for name, loaded in self.below.items():
+            instance._state.fields_cache[name] = loaded.build(row, db, parse)
+        return instance
+
+
+def RelatedObject(model, relation: str, fields):
+    """A row's rarely filled relation ``relation`` (a foreign key, a one-to-one, or a one-to-one's
+    reverse) read as one JSON object in the row's own query instead of a join per table: the
+    related row with ``fields`` (paths through its own relations, as ``.only()`` names them, e.g.
+    ``congress__branch__name``), turned back into model instances. Annotate a list's rows with it
+    under the name of a ``ListedRelation`` of the model, which puts it where select_related would.
+
+    A join costs PostgreSQL planning and the ORM compiling and populating on every request and every
+    row, also for the many rows without the relation; this subquery, compiled once
+    (tenants.compiled_once), costs a sub-plan and an instance only where the row has one."""
+    from django.db.models import OuterRef
+    from django.db.models.functions import Cast, JSONObject
+
+    field = model._meta.get_field(relation)
+    target = field.related_model
+    if field.concrete:
+        rows = target._default_manager.filter(pk=OuterRef(field.attname))
+    else:  # the reverse side of a one-to-one
+        rows = target._default_manager.filter(**{field.field.name: OuterRef("pk")})
+    tree = _Loaded(target, "", target._meta.pk.attname)
+    for name in fields:
+        tree.add(name.split("__"))
+    columns, parse = {}, {}
+    for key, path, column in tree.columns():
+        # a decimal as text keeps its digits (a JSON number would come back as a float)
+        columns[key] = Cast(path, models.TextField()) if isinstance(column, models.DecimalField) else F(path)
+        parser = _parser(column)
+        if parser:
+            parse[key] = parser
+    return Subquery(rows.order_by().values(row=JSONObject(**columns)),
+                    output_field=_RelatedObjectField(lambda row, db: tree.build(row, db, parse)))
+
+
+class ListedRelation:
+    """Where a list's query leaves a RelatedObject annotation: assigning the related instance (or
+    None) to it caches it as the model's relation ``relation``, as select_related does, so what
+    reads ``row.<relation>`` (a property, a serializer's dotted source, a template) reads it without
+    a query. Reading it reads the relation.
+
+        class Proposal(models.Model):
+            listed_merged_into = ListedRelation("merged_into")
+
+        Proposal.objects.annotate(listed_merged_into=RelatedObject(Proposal, "merged_into", ["number"]))"""
+
+    def __init__(self, relation: str):
+        self.relation = relation
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else getattr(instance, self.relation)
+
+    def __set__(self, instance, value):
+        instance._state.fields_cache[self.relation] = value

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tenants.accounts.roles import Role
 from tenants.columns import own_columns
 from tenants.compiled_once import compiled_once
-from tenants.counting import RelatedIds, SubqueryCount
+from tenants.counting import RelatedIds, RelatedObject, SubqueryCount
 from tenants.congress.models import (
     Committee,
     CommitteeMembership,
@@ -57,31 +57,53 @@ def _co_proposer_names():
                          .order_by("delegate_id").values("delegate__member__name"))
 
 
+@compiled_once(Proposal)
+def _merged_into():
+    return RelatedObject(Proposal, "merged_into", ["number"])
+
+
+@compiled_once(Proposal)
+def _forwarded_to():
+    return RelatedObject(Proposal, "forwarded_to", ["forwarded_from"])
+
+
+#: what Proposal.proposer_display reads of a forwarded proposal's source
+_SOURCE_SHOWN = ["congress__term", "congress__session", "congress__title", "congress__branch__name",
+                 "proposer__member__name", "forwarded_from"]
+
+
+@compiled_once(Proposal)
+def _forwarded_from():
+    return RelatedObject(Proposal, "forwarded_from", _SOURCE_SHOWN)
+
+
 def proposals_listed():
     """The rows of a proposals list: what proposals_with_details reads, but only the columns the list
     shows of the joined rows (a joined row's every column costs compiling and building, issue #14),
-    and the co-departments and co-proposers as arrays in the same query instead of two prefetches
-    (the detail keeps the relations: api.serializers.listed_or)."""
+    the co-departments and co-proposers as arrays in the same query instead of two prefetches (the
+    detail keeps the relations: api.serializers.listed_or), and the relations only a merged or
+    forwarded proposal has (the proposal it was merged into, a forwarded one's source and the school
+    proposal it became) as one JSON object each instead of seven joins (Proposal.listed_*): every
+    join cost planning, compiling and populating on every request for the few rows that have one."""
     own = own_columns(Proposal)
-    congress = ["congress__term", "congress__session", "congress__title", "congress__branch__name"]
-    source = ["forwarded_from__" + name for name in congress + ["proposer__member__name", "proposer", "forwarded_from"]]
-    return proposals_with_details().prefetch_related(None).only(
-        *own, *congress, *source, "proposer__member__name", "lead_department__name", "merged_into__number",
-        "forwarded_to__forwarded_from",
-    ).annotate(listed_co_departments=_co_department_ids(), listed_co_proposer_names=_co_proposer_names())
+    return Proposal.objects.select_related("congress", "proposer__member", "lead_department").only(
+        *own, "congress__term", "congress__session", "congress__branch", "proposer__member__name",
+        "lead_department__name",
+    ).annotate(seconds_count=_seconds_count(), listed_co_departments=_co_department_ids(),
+               listed_co_proposer_names=_co_proposer_names(), listed_merged_into=_merged_into(),
+               listed_forwarded_from=_forwarded_from(), listed_forwarded_to=_forwarded_to()
+               ).order_by("-created", "-id")
 
 
 def proposals_in_table():
     """The rows of the 提案 page's table — number, 案由, proposer (Proposal.proposer_display, also for a
     forwarded one), status, lead department and due date — with only the columns those read: the
-    whole rows of the six joined tables cost more to compile and build than the rest of the page."""
-    source = ["forwarded_from__" + name for name in (
-        "congress__term", "congress__session", "congress__title", "congress__branch__name",
-        "proposer__member__name", "forwarded_from")]
-    return Proposal.objects.select_related(
-        "proposer__member", "lead_department", "forwarded_from__congress__branch", "forwarded_from__proposer__member",
-    ).only("number", "title", "status", "due_date", "created", "congress", "proposer__member__name",
-           "lead_department__name", *source)
+    whole rows of the six joined tables cost more to compile and build than the rest of the page.
+    A forwarded proposal's source is one JSON object, not five joins (see proposals_listed)."""
+    return Proposal.objects.select_related("proposer__member", "lead_department").only(
+        "number", "title", "status", "due_date", "created", "congress", "proposer__member__name",
+        "lead_department__name", "forwarded_from",
+    ).annotate(listed_forwarded_from=_forwarded_from())
 
 
 def delegates_listed(rows):

@@ -82,6 +82,38 @@ def test_proposals_list_the_co_departments_and_co_proposers_the_detail_shows(off
     assert row["co_proposer_names"] == detail["co_proposer_names"] and len(row["co_proposer_names"]) == 2
 
 
+
+@pytest.mark.parametrize("untitled_source_congress", [False, True])
+def test_proposals_list_the_merged_and_forwarded_relations_the_detail_shows(office, guilin, untitled_source_congress):
+    """A merged or forwarded proposal's relations are read as one JSON object each (Proposal.listed_*):
+    the list and the 提案 page answer what the relations answer, for the demo's merged proposal, its
+    forwarded branch proposal and the school proposal it became; and, with the branch congress
+    untitled, the source's congress named by its branch."""
+    from tenants.congress.models import Proposal
+    from tests.conftest import signed_in, text
+
+    with in_schema(guilin):
+        if untitled_source_congress:
+            Proposal.objects.get(forwarded_to__isnull=False).congress.__class__.objects.filter(
+                branch__isnull=False).update(title="")
+        forwarded = Proposal.objects.select_related("forwarded_from").get(forwarded_from__isnull=False)
+        shown = forwarded.proposer_display
+        assert forwarded.forwarded_from.congress.title == ("" if untitled_source_congress else
+                                                          forwarded.forwarded_from.congress.title)
+    keys = ["proposer_name", "forwarded_from", "forwarded_to", "merged_into", "merged_into_number",
+            "congress", "congress_label", "congress_branch"]
+    rows = office.get("/api/v1/proposals/", {"page_size": 100}).json()["results"]
+    assert any(row["merged_into"] for row in rows) and any(row["forwarded_to"] for row in rows)
+    assert any(row["forwarded_from"] for row in rows), "the demo has a merged and a forwarded proposal"
+    for row in rows:
+        detail = office.get(f"/api/v1/proposals/{row['id']}/").json()
+        assert {key: row[key] for key in keys} == {key: detail[key] for key in keys}, row["id"]
+    assert next(row for row in rows if row["id"] == forwarded.pk)["proposer_name"] == shown
+    assert "（转报，原提案人 " in shown and (untitled_source_congress is ("二级教代会" in shown))
+    page = signed_in(guilin, ["union_admin"]).get("/proposals/")
+    assert shown in text(page)
+
+
 def test_departments_list_the_handlers_the_detail_shows(office, guilin):
     from tenants.members.models import Department
 
