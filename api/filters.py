@@ -104,6 +104,11 @@ class StrictOrderingFilter(OrderingFilter):
         if wrong:
             allowed = "、".join(sorted(valid)) or "（本列表不支持排序）"
             raise ValidationError({self.ordering_param: [f"不能按“{wrong[0]}”排序；可选：{allowed}。"]})
+        if not any(term.lstrip("-") in ("id", "pk") for term in terms):
+            # Rows equal in the asked order come back in whatever order the plan leaves them, which
+            # may differ from one page's request to the next: a row would show on two pages and
+            # another on none. The id breaks the ties.
+            terms.append("pk")
         return terms
 
     def get_schema_operation_parameters(self, view):

@@ -2,6 +2,7 @@
 import pytest
 
 from tenants.accounts.roles import Role
+from tests.conftest import in_schema
 from tests.members.factories import a_member
 
 
@@ -55,6 +56,16 @@ def test_ordering_is_allowed_only_on_declared_fields(guilin, admin):
     refused = admin.get("/api/v1/members/?ordering=id_number_hash")
     assert refused.status_code == 400 and "ordering" in refused.json()["errors"]
     assert admin.get("/api/v1/branches/?ordering=name").status_code == 400  # branches declare no ordering
+
+
+def test_rows_equal_in_the_asked_order_come_page_by_page_each_once(guilin, admin):
+    first, *_ = [a_member(guilin, name=name, join_date="2021-03-01") for name in "甲乙丙丁戊己"]  # all tie
+    with in_schema(guilin):  # an edited row is stored anew, after the others
+        type(first).objects.filter(pk=first.pk).update(name="甲甲")
+    pages = [admin.get(f"/api/v1/members/?ordering=-join_date&page_size=2&page={page}").json()["results"]
+             for page in (1, 2, 3)]
+    ids = [row["id"] for page in pages for row in page]
+    assert len(ids) == 6 and ids == sorted(ids)
 
 
 def test_filters_that_match_answer_the_matching_rows(guilin, admin):
