@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedPrimaryKeyRelatedField, ListedRows
 from api.serializers import ModelSerializer, Serializer
 from tenants.members.models import Branch, Group
 from tenants.notices.models import Notice, NoticeAttachment, NoticeRecipient
@@ -12,6 +13,7 @@ class NoticeAttachmentSerializer(ModelSerializer):
         model = NoticeAttachment
         fields = ["id", "name", "size", "uploaded_at"]
         read_only_fields = fields
+        list_serializer_class = ListedRows
 
 
 class NoticeSerializer(ModelSerializer):
@@ -22,6 +24,10 @@ class NoticeSerializer(ModelSerializer):
     publisher_label = serializers.CharField(read_only=True, label="发布单位")
     attachments = NoticeAttachmentSerializer(many=True, read_only=True, label="附件")
     my_read_at = serializers.SerializerMethodField(label="我的阅读时间")
+    # a list's rows carry the ids (api.listed); declared rather than by serializer_related_field,
+    # which would keep api.serializers.fastrow from building the fields once
+    branches = ListedPrimaryKeyRelatedField(many=True, read_only=True, label="指定分工会")
+    groups = ListedPrimaryKeyRelatedField(many=True, read_only=True, label="指定工会小组")
 
     class Meta:
         model = Notice

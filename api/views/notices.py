@@ -76,8 +76,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def base_queryset(self):
         if self.action == "list":
-            return (q.with_my_read_at(q.notices_listed(self.request.user), self.request.user)
-                    .prefetch_related("attachments").order_by("-created_at", "-id"))
+            return (q.with_my_read_at(q.notices_listed_with_relations(self.request.user), self.request.user)
+                    .order_by("-created_at", "-id"))
         return (q.with_my_read_at(q.notices_visible_to(self.request.user), self.request.user)
                 .prefetch_related("branches", "groups__branch", "attachments").order_by("-created_at", "-id"))
 

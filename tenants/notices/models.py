@@ -56,6 +56,9 @@ class Notice(models.Model):
         return f"{self.publisher_branch.name}分工会" if self.publisher_branch_id else "校工会"
 
     def audience_label(self) -> str:
+        listed = self.__dict__.get("listed_audience_label")  # a list's rows carry it (notices.selectors)
+        if listed is not None:
+            return listed
         if self.audience == self.Audience.BRANCHES:
             return "、".join(b.name for b in self.branches.all()) or "指定分工会"
         if self.audience == self.Audience.GROUPS:

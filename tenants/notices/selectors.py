@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
 from tenants.columns import own_columns
-from tenants.members.models import Branch, Group
+from tenants.compiled_once import compiled_once
+from tenants.counting import RelatedIds, RelatedRows
+from tenants.members.models import Branch
 from tenants.notices.models import Notice, NoticeRecipient
 from tenants.notices.services import chaired_branches, manages
 
@@ -49,15 +53,52 @@ def with_my_read_at(rows, user):
     return rows.annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
 
 
+@compiled_once(Notice)
+def _audience_label():
+    """Notice.audience_label() in the row's own query: the chosen branches' names in the branches'
+    order, the chosen groups' 「分工会·小组」 in the groups' order, or the audience's name."""
+    audience = Notice.Audience
+
+    def names(through, label, order_by):
+        return Subquery(through.objects.filter(notice_id=OuterRef("pk")).order_by().values("notice_id")
+                        .annotate(names=StringAgg(label, "、", order_by=order_by)).values("names"))
+
+    branches = names(Notice.branches.through, "branch__name", ("branch__sort_order", "branch_id"))
+    groups = names(Notice.groups.through, Concat("group__branch__name", Value("·"), "group__name"),
+                   ("group__branch_id", "group_id"))
+    chosen = {audience.BRANCHES: branches, audience.GROUPS: groups}
+    return Case(*(When(audience=value, then=Coalesce(NullIf(chosen[value], Value("")), Value(str(label))))
+                  if value in chosen else When(audience=value, then=Value(str(label)))
+                  for value, label in audience.choices),
+                default=F("audience"), output_field=CharField())
+
+
+@compiled_once(Notice)
+def _branch_ids():
+    return RelatedIds(Notice, "branches")
+
+
+@compiled_once(Notice)
+def _group_ids():
+    return RelatedIds(Notice, "groups")
+
+
 def notices_listed(user):
-    """The notices ``user`` sees as a list shows them: of the joined rows only the publishing
+    """The notices ``user`` sees as a table shows them: of the joined rows only the publishing
     branch's name (the publisher's account was joined and built for its id, which the row holds
-    anyway), with the audience's branches and groups prefetched, each group with its branch in the
-    groups' own query (Notice.audience_label names them; issue #14)."""
+    anyway), and the audience's label (Notice.audience_label) computed in the row's own query — the
+    branches' and groups' names were two prefetches (issue #14)."""
     own = own_columns(Notice)
     return (notices_visible_to(user).select_related(None).select_related("publisher_branch")
-            .only(*own, "publisher_branch__name")
-            .prefetch_related("branches", Prefetch("groups", queryset=Group.objects.select_related("branch"))))
+            .only(*own, "publisher_branch__name").annotate(listed_audience_label=_audience_label()))
+
+
+def notices_listed_with_relations(user):
+    """notices_listed with what the API's rows show besides: the chosen branches' and groups' ids and
+    the attachments, in the row's own query rather than a prefetch each (api.listed)."""
+    return notices_listed(user).annotate(
+        listed_branches=_branch_ids(), listed_groups=_group_ids(),
+        listed_attachments=RelatedRows(Notice, "attachments", ["id", "name", "size", "uploaded_at"]))
 
 
 def addressed_to(user):
@@ -68,6 +109,12 @@ def addressed_to(user):
     return (Notice.objects.filter(status=N.PUBLISHED).filter(Exists(mine))
             .annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
             .select_related("publisher_branch").order_by("-published_at", "-id"))
+
+
+def addressed_to_listed(user):
+    """addressed_to as the 通知公告 page and the portal list it: the columns a line shows (title,
+    publishing branch, dates), not the body, the widest (issue #14)."""
+    return addressed_to(user).only("title", "publisher_branch", "read_by", "published_at", "publisher_branch__name")
 
 
 def unread_for(user):

@@ -247,3 +247,33 @@ def test_circulars_and_competitions_list_the_points_and_groups_the_detail_shows(
     for client in (office, province_office):
         row = _same_on_list_and_detail(client, "/api/v1/competitions/", competition.pk)
         assert len(row["groups"]) == competition.groups.count() > 1
+
+
+def test_notices_list_the_audience_branches_groups_and_attachments_the_detail_shows(office, guilin):
+    import datetime
+
+    from tenants.members.models import Group
+    from tenants.notices.models import Notice, NoticeAttachment
+
+    with in_schema(guilin):
+        to_branches, to_groups, to_no_group = Notice.objects.order_by("id")[:3]
+        first, second = _branches_against_their_ids()
+        Notice.objects.filter(pk=to_branches.pk).update(audience=Notice.Audience.BRANCHES)
+        to_branches.branches.set([first, second])
+        late = Group.objects.create(branch=second, name="甲组")  # created first, listed second (by branch)
+        early = Group.objects.create(branch=first, name="乙组")
+        Notice.objects.filter(pk__in=[to_groups.pk, to_no_group.pk]).update(audience=Notice.Audience.GROUPS)
+        to_groups.groups.set([late, early])
+        to_no_group.groups.clear()
+        at = datetime.datetime(2026, 3, 4, 5, 6, 7, 5, tzinfo=datetime.timezone.utc)
+        for name in ("乙.pdf", "甲.pdf"):
+            NoticeAttachment.objects.create(notice=to_groups, file="notices/x.pdf", name=name, size=9, uploaded_at=at)
+    rows = {pk: _same_on_list_and_detail(office, "/api/v1/notices/", pk)
+            for pk in (to_branches.pk, to_groups.pk, to_no_group.pk)}
+    assert rows[to_branches.pk]["branches"] == [second.pk, first.pk]
+    assert rows[to_branches.pk]["audience_label"] == f"{second.name}、{first.name}"
+    assert rows[to_groups.pk]["groups"] == [early.pk, late.pk]
+    assert rows[to_groups.pk]["audience_label"] == f"{first.name}·乙组、{second.name}·甲组"
+    assert [a["name"] for a in rows[to_groups.pk]["attachments"]] == ["乙.pdf", "甲.pdf"]
+    assert rows[to_groups.pk]["attachments"][0]["uploaded_at"] == "2026-03-04T13:06:07.000005+08:00"
+    assert rows[to_no_group.pk]["audience_label"] == "指定工会小组"

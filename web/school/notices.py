@@ -49,7 +49,7 @@ class NoticeList(SchoolPage):
 
     def get(self, request):
         user = request.user
-        mine = list(q.addressed_to(user)[:50])
+        mine = list(q.addressed_to_listed(user)[:50])
         if len(mine) < 50:  # all of them: the nav's badge counts its unread from this list
             remember_unread_notices(user, sum(1 for n in mine if n.my_read_at is None))
         table = None
@@ -257,7 +257,7 @@ def workbench_todos(user) -> list[Todo]:
 
 def portal_sections(user, member) -> list:
     """通知公告 on the member's own portal: the latest notices addressed to them, with the unread count."""
-    latest = list(q.addressed_to(user)[:5])
+    latest = list(q.addressed_to_listed(user)[:5])
     if not latest:
         return []
     unread = q.unread_count(user)
