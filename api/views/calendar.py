@@ -56,7 +56,7 @@ class CalendarViewSet(mixins.ListModelMixin, SchoolViewSet):
     serializer_class = CalendarEntrySerializer
 
     def list(self, request, *args, **kwargs):
-        year = _year_param(request) or cal.default_year()
+        year = _year_param(request)  # None: calendar_entries finds the default year
         values = {name: request.query_params.get(name, "") for name in ("owner", "source", "status")}
         month = cal.parse_month(request.query_params.get("month", ""))
         cal.parse_owner(values["owner"], request.user)

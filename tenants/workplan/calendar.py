@@ -12,10 +12,13 @@ import calendar as _calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tenants.compiled_once import compiled_once
+from tenants.members.models import Branch, Department, Member
 from tenants.reversing import reverse_with_pk
 from tenants.text import ascii_int
 from tenants.workplan.models import Plan, Task
@@ -177,8 +180,12 @@ def owner_choices(year: int) -> list[tuple[str, str]]:
 
 def task_url(task) -> str:
     """The task's own page once it exists; the plan list until then."""
+    return task_url_of(task.pk)
+
+
+def task_url_of(pk) -> str:
     try:
-        return reverse_with_pk("school:workplan-task", task.pk)  # once per URLconf for a year's tasks
+        return reverse_with_pk("school:workplan-task", pk)  # once per URLconf for a year's tasks
     except NoReverseMatch:
         try:
             return reverse("school:workplan")
@@ -207,11 +214,32 @@ class CalendarEntry:
     extra: dict = field(default_factory=dict)
 
 
-def task_entry(task, today) -> CalendarEntry:
-    return CalendarEntry(key=f"task-{task.pk}", source="school", title=task.title, owner=owner_label(task),
-                 status=task.status, status_label=task.get_status_display(), tone=TASK_TONES.get(task.status, "info"),
-                 month=task_month(task), due_on=task.due_on, overdue=is_overdue(task, today),
-                 is_pledge=task.is_pledge, url=task_url(task), progress=task.progress)
+TASK_STATUS_LABELS = dict(Task.Status.choices)
+
+
+@compiled_once(Task)
+def _owner_label():
+    """owner_label(task) in the task's own row: no owner rows joined and built (issue #14)."""
+    def name(model, column):
+        return Subquery(model._base_manager.filter(pk=OuterRef(column)).order_by().values("name"))
+
+    return Coalesce(name(Department, "owner_department_id"), name(Branch, "owner_branch_id"),
+                    name(Member, "owner_member_id"), Value("未指定"))
+
+
+def task_entry(row, year: int, today) -> CalendarEntry:
+    """The entry of a task of `year`'s plan read as a row of `TASK_ENTRY_COLUMNS`."""
+    pk, title, status, month, due_on, is_pledge, progress, owner = row
+    if status not in OPEN:
+        overdue = False
+    elif due_on:
+        overdue = due_on < today
+    else:  # is_overdue's rule
+        overdue = bool(month) and month_end(year, month) < today
+    return CalendarEntry(key=f"task-{pk}", source="school", title=title, owner=owner, status=status,
+                 status_label=TASK_STATUS_LABELS.get(status, status), tone=TASK_TONES.get(status, "info"),
+                 month=month or (due_on.month if due_on else None), due_on=due_on, overdue=overdue,
+                 is_pledge=is_pledge, url=task_url_of(pk), progress=progress)
 
 
 def year_tasks(year: int):
@@ -220,11 +248,9 @@ def year_tasks(year: int):
             .order_by("order", "id"))
 
 
-#: what an entry reads of a task and its plan and owner (`task_entry`): the rows' other columns
-#: cost building for nothing (issue #14)
-TASK_ENTRY_FIELDS = ("title", "owner_department", "owner_branch", "owner_member", "status", "month", "due_on",
-                "is_pledge", "progress", "plan__year", "owner_department__name", "owner_branch__name",
-                "owner_member__name")
+#: what an entry reads of a task (`task_entry`): a row of values, its owner's name in the same
+#: row, rather than a task with its plan and owner built for each (issue #14)
+TASK_ENTRY_COLUMNS = ("pk", "title", "status", "month", "due_on", "is_pledge", "progress", "listed_owner")
 
 
 def _circulars_of_year(school, year: int):
@@ -272,23 +298,37 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEnt
     return entries
 
 
-def calendar_entries(*, school, year: int, user, owner: str = "", source: str = "", status: str = "",
+def _task_entries(year: int, user, owner: str, status: str, today: datetime.date) -> list[CalendarEntry]:
+    tasks = year_tasks(year).annotate(listed_owner=_owner_label())
+    if owner and (rule := owner_q(owner, user)) is not None:
+        tasks = tasks.filter(rule).distinct()
+    if status == "overdue":
+        tasks = tasks.filter(overdue_q(today))
+    elif status in Task.Status.values:
+        tasks = tasks.filter(status=status)
+    return [task_entry(row, year, today) for row in tasks.values_list(*TASK_ENTRY_COLUMNS)]
+
+
+def calendar_entries(*, school, year: int | None, user, owner: str = "", source: str = "", status: str = "",
                      today: datetime.date | None = None) -> list[CalendarEntry]:
-    """What the 行事历 shows `user` for `year`, filtered. Everyone of the school reads every task;
-    links to a provincial point are given to the union office, whose page that is."""
+    """What the 行事历 shows `user` for `year` (None: `default_year`), filtered. Everyone of the school
+    reads every task; links to a provincial point are given to the union office, whose page that is."""
     from tenants.accounts.roles import Role
 
     today = today or timezone.localdate()
+    school_side = source in ("", "school")
+    tasks = None
+    if year is None:
+        # a task of this year's plan shows that this year has a plan: the default year without
+        # reading every plan's year (issue #14); no task shown, the years decide as default_year does
+        if school_side:
+            tasks = _task_entries(today.year, user, owner, status, today)
+        year = today.year if tasks else default_year(today=today)
+        if year != today.year:
+            tasks = None
     entries: list[CalendarEntry] = []
-    if source in ("", "school"):
-        tasks = year_tasks(year).only(*TASK_ENTRY_FIELDS)
-        if owner and (rule := owner_q(owner, user)) is not None:
-            tasks = tasks.filter(rule).distinct()
-        if status == "overdue":
-            tasks = tasks.filter(overdue_q(today))
-        elif status in Task.Status.values:
-            tasks = tasks.filter(status=status)
-        entries.extend(task_entry(task, today) for task in tasks)
+    if school_side:
+        entries.extend(tasks if tasks is not None else _task_entries(year, user, owner, status, today))
     if source in ("", "province") and not owner and school is not None:
         points = circular_entries(school, year, with_links=user.has_role(Role.UNION_ADMIN))
         if status == "overdue":

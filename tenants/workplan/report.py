@@ -101,7 +101,7 @@ def report_years(plans, *, user=None) -> list[dict]:
     """The list of year reports: each of ``plans`` with its totals — what year_report() answers
     for year, plan_title and totals, for every plan in two queries. With ``user``, only the years
     in which they own a task, counting those."""
-    plans = list(plans)
+    plans = list(plans.values_list("pk", "year", "title", named=True))  # not the pasted 原文 (issue #14)
     tasks = Task.objects.filter(plan__in=[plan.pk for plan in plans])
     if user is not None:
         tasks = tasks.filter(pk__in=Task.objects.filter(owned_by_q(user)).values("pk"))
