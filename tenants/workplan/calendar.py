@@ -46,13 +46,18 @@ def task_month(task) -> int | None:
 
 
 def is_overdue(task, today: datetime.date | None = None) -> bool:
-    today = today or timezone.localdate()
-    if task.status not in OPEN:
+    return overdue_on(status=task.status, due_on=task.due_on, year=task.plan.year if task.month else None,
+                      month=task.month, today=today or timezone.localdate())
+
+
+def overdue_on(*, status, due_on, year, month, today: datetime.date) -> bool:
+    """`is_overdue` on a task's values (a calendar reads its tasks as rows)."""
+    if status not in OPEN:
         return False
-    if task.due_on:
-        return task.due_on < today
-    if task.month:
-        return month_end(task.plan.year, task.month) < today
+    if due_on:
+        return due_on < today
+    if month:
+        return month_end(year, month) < today
     return False
 
 
@@ -230,12 +235,7 @@ def _owner_label():
 def task_entry(row, year: int, today) -> CalendarEntry:
     """The entry of a task of `year`'s plan read as a row of `TASK_ENTRY_COLUMNS`."""
     pk, title, status, month, due_on, is_pledge, progress, owner = row
-    if status not in OPEN:
-        overdue = False
-    elif due_on:
-        overdue = due_on < today
-    else:  # is_overdue's rule
-        overdue = bool(month) and month_end(year, month) < today
+    overdue = overdue_on(status=status, due_on=due_on, year=year, month=month, today=today)
     return CalendarEntry(key=f"task-{pk}", source="school", title=title, owner=owner, status=status,
                  status_label=TASK_STATUS_LABELS.get(status, status), tone=TASK_TONES.get(status, "info"),
                  month=month or (due_on.month if due_on else None), due_on=due_on, overdue=overdue,
