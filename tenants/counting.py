@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 
 from django.db import models
 from django.db.models import F, IntegerField, JSONField, Subquery
+
+from tenants.compiled_once import compiled_once
 
 
 class SubqueryCount(Subquery):
@@ -29,14 +32,24 @@ class SubqueryCount(Subquery):
 def RelatedIds(model, field_name: str):
     """The ids of a row's many-to-many ``field_name`` in the order its prefetch lists them (the target
     model's ordering), as an array in the row's own query: annotate a list's rows with
-    ``listed_<field_name>=RelatedIds(Model, "<field_name>")`` (api.listed reads it)."""
+    ``listed_<field_name>=RelatedIds(Model, "<field_name>")`` (api.listed reads it). Its SQL depends
+    on nothing of the request, so it is compiled once per process (tenants.compiled_once)."""
+    return _related_ids(model, field_name)()
+
+
+@functools.cache
+def _related_ids(model, field_name: str):
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import OuterRef
 
-    field = model._meta.get_field(field_name)
-    target = field.related_model
-    rows = target._default_manager.filter(**{field.related_query_name(): OuterRef("pk")})
-    return ArraySubquery(rows.order_by(*(target._meta.ordering or ["pk"])).values("pk"))
+    def ids():
+        field = model._meta.get_field(field_name)
+        target = field.related_model
+        rows = target._default_manager.filter(**{field.related_query_name(): OuterRef("pk")})
+        return ArraySubquery(rows.order_by(*(target._meta.ordering or ["pk"])).values("pk"))
+
+    ids.__qualname__ = f"RelatedIds({model.__name__}, {field_name!r})"
+    return compiled_once(model)(ids)
 
 
 class _ListedRowsField(JSONField):

@@ -9,7 +9,6 @@ from django.db.models import Count, Q, Sum
 from tenants.accounts.roles import Role
 from tenants.care.models import CONFIDENTIAL_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
 from tenants.columns import own_columns
-from tenants.compiled_once import compiled_once
 from tenants.counting import RelatedIds
 from tenants.care.services import CARE_OFFICE, COUNTED, care_settings, standard_in_force
 from tenants.accounts.roles import FINANCE_READERS
@@ -70,19 +69,8 @@ def batches_listed(user):
     own = own_columns(CareBatch)
     return (batches_visible_to(user).select_related(None).select_related("recorded_by")
             .only(*own, "recorded_by__username")
-            .annotate(listed_branches=_batch_branch_ids(), listed_groups=_batch_group_ids())
+            .annotate(listed_branches=RelatedIds(CareBatch, "branches"), listed_groups=RelatedIds(CareBatch, "groups"))
             .order_by("-visited_on", "-id"))
-
-
-# A batch's branches and groups: the same SQL for every request and school, compiled once per process.
-@compiled_once(CareBatch)
-def _batch_branch_ids():
-    return RelatedIds(CareBatch, "branches")
-
-
-@compiled_once(CareBatch)
-def _batch_group_ids():
-    return RelatedIds(CareBatch, "groups")
 
 
 def visits_matching(visits, *, year=None, kind="", branch=None, status="", member=None, query=""):

@@ -47,11 +47,6 @@ def _seconds_count():
 
 
 @compiled_once(Proposal)
-def _co_department_ids():
-    return RelatedIds(Proposal, "co_departments")
-
-
-@compiled_once(Proposal)
 def _co_proposer_names():
     return ArraySubquery(Proposal.co_proposers.through.objects.filter(proposal_id=OuterRef("pk"))
                          .order_by("delegate_id").values("delegate__member__name"))
@@ -89,7 +84,7 @@ def proposals_listed():
     return Proposal.objects.select_related("congress", "proposer__member", "lead_department").only(
         *own, "congress__term", "congress__session", "congress__branch", "proposer__member__name",
         "lead_department__name",
-    ).annotate(seconds_count=_seconds_count(), listed_co_departments=_co_department_ids(),
+    ).annotate(seconds_count=_seconds_count(), listed_co_departments=RelatedIds(Proposal, "co_departments"),
                listed_co_proposer_names=_co_proposer_names(), listed_merged_into=_merged_into(),
                listed_forwarded_from=_forwarded_from(), listed_forwarded_to=_forwarded_to()
                ).order_by("-created", "-id")

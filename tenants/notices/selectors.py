@@ -73,16 +73,6 @@ def _audience_label():
                 default=F("audience"), output_field=CharField())
 
 
-@compiled_once(Notice)
-def _branch_ids():
-    return RelatedIds(Notice, "branches")
-
-
-@compiled_once(Notice)
-def _group_ids():
-    return RelatedIds(Notice, "groups")
-
-
 def notices_listed(user):
     """The notices ``user`` sees as a table shows them: of the joined rows only the publishing
     branch's name (the publisher's account was joined and built for its id, which the row holds
@@ -97,7 +87,7 @@ def notices_listed_with_relations(user):
     """notices_listed with what the API's rows show besides: the chosen branches' and groups' ids and
     the attachments, in the row's own query rather than a prefetch each (api.listed)."""
     return notices_listed(user).annotate(
-        listed_branches=_branch_ids(), listed_groups=_group_ids(),
+        listed_branches=RelatedIds(Notice, "branches"), listed_groups=RelatedIds(Notice, "groups"),
         listed_attachments=RelatedRows(Notice, "attachments", ["id", "name", "size", "uploaded_at"]))
 
 
