@@ -5,8 +5,6 @@ problem by row number, column and a Chinese message. Export: ID numbers and phon
 """
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.utils import timezone
 
