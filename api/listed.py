@@ -10,6 +10,7 @@ detail, a create's answer). Same output, same schema.
 from __future__ import annotations
 
 from rest_framework import serializers
+from rest_framework.fields import SkipField, empty
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 
@@ -63,3 +64,41 @@ class ListedRows(serializers.ListSerializer):
     def get_attribute(self, instance):
         listed = getattr(instance, f"listed_{self.field_name}", None)
         return listed if listed is not None else super().get_attribute(instance)
+
+
+class ListedValue:
+    """A read-only field whose value the list's query selected as the ``listed_<field name>``
+    annotation: a joined row's column (a member's name, who recorded a row) without the joined row
+    built for every row of the page (issue #14). A row without the annotation (a detail, a create's
+    answer) reads the source as before. Put it before the field class:
+    ``class ListedCharField(ListedValue, serializers.CharField)``.
+
+    ``through_empty=True`` where the annotation is None only because a relation on the source's path is
+    empty (``recorded_by.username`` of a row nobody recorded): the field then answers as DRF answers
+    a source through None (its default, None if it allows null, or the key left out)."""
+
+    def __init__(self, *args, through_empty: bool = False, **kwargs):
+        self.through_empty = through_empty
+        super().__init__(*args, **kwargs)
+
+    def get_attribute(self, instance):
+        try:
+            value = instance.__dict__[f"listed_{self.field_name}"]
+        except KeyError:
+            return super().get_attribute(instance)
+        if value is None and self.through_empty:  # as rest_framework.fields.Field.get_attribute
+            if self.default is not empty:
+                return self.get_default()
+            if self.allow_null:
+                return None
+            if not self.required:
+                raise SkipField()
+        return value
+
+
+class ListedCharField(ListedValue, serializers.CharField):
+    pass
+
+
+class ListedIntegerField(ListedValue, serializers.IntegerField):
+    pass

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.listed import ListedPrimaryKeyRelatedField, OncePerResponse
+from api.listed import ListedCharField, ListedIntegerField, ListedPrimaryKeyRelatedField, OncePerResponse
 from api.serializers import ModelSerializer, Serializer
 from tenants.care.models import BATCH_KINDS, LIFE_EVENT_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
 from tenants.finance.models import ExpenseCategory
@@ -48,13 +48,15 @@ class CareSettingsSerializer(Serializer):
 class CareVisitSerializer(ModelSerializer):
     """慰问记录"""
 
-    member_name = serializers.CharField(source="member.name", read_only=True, label="会员姓名")
-    branch = serializers.IntegerField(source="member.branch_id", read_only=True, label="分工会")
-    branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会名称")
+    # the list reads the member's and recorder's columns in its own query (care.selectors.visits_listed)
+    member_name = ListedCharField(source="member.name", read_only=True, label="会员姓名")
+    branch = ListedIntegerField(source="member.branch_id", read_only=True, label="分工会")
+    branch_name = ListedCharField(source="member.branch.name", read_only=True, through_empty=True, label="分工会名称")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="慰问类型名称")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
     standard = OncePerStandard(read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default="", label="登记人")
+    recorded_by = ListedCharField(source="recorded_by.username", read_only=True, default="", through_empty=True,
+                                  label="登记人")
 
     class Meta:
         model = CareVisit
@@ -84,12 +86,14 @@ class ReasonSerializer(Serializer):
 class LifeEventSerializer(ModelSerializer):
     """待慰问事项"""
 
-    member_name = serializers.CharField(source="member.name", read_only=True, label="会员姓名")
-    branch = serializers.IntegerField(source="member.branch_id", read_only=True, label="分工会")
-    branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会名称")
+    # the list reads the member's and reporter's columns in its own query (care.selectors.events_listed)
+    member_name = ListedCharField(source="member.name", read_only=True, label="会员姓名")
+    branch = ListedIntegerField(source="member.branch_id", read_only=True, label="分工会")
+    branch_name = ListedCharField(source="member.branch.name", read_only=True, through_empty=True, label="分工会名称")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="事项名称")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
-    reported_by = serializers.CharField(source="reported_by.username", read_only=True, default="", label="报告人")
+    reported_by = ListedCharField(source="reported_by.username", read_only=True, default="", through_empty=True,
+                                  label="报告人")
 
     class Meta:
         model = LifeEvent
