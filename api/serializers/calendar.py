@@ -96,7 +96,7 @@ class PledgeSerializer(ModelSerializer):
                   "progress", "completed_on", "notes"]
 
     def get_owner(self, task) -> str:
-        return owner_label(task)
+        return listed_or(task, "listed_owner_label", lambda: owner_label(task))  # report.pledges_listed
 
     def get_month(self, task) -> int | None:
         return task_month(task)

@@ -85,6 +85,10 @@ def owned_by_q(user) -> Q:
             | Q(owner_member__user=user, owner_member__isnull=False))
 
 
+#: what owner_label says of a task nobody owns yet
+UNASSIGNED = "未指定"
+
+
 def owner_label(task) -> str:
     if task.owner_department_id:
         return task.owner_department.name
@@ -92,7 +96,7 @@ def owner_label(task) -> str:
         return task.owner_branch.name
     if task.owner_member_id:
         return task.owner_member.name
-    return "未指定"
+    return UNASSIGNED
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -223,13 +227,14 @@ TASK_STATUS_LABELS = dict(Task.Status.choices)
 
 
 @compiled_once(Task)
-def _owner_label():
-    """owner_label(task) in the task's own row: no owner rows joined and built (issue #14)."""
+def owner_label_column():
+    """owner_label(task) in the task's own row: no owner rows joined and built (issue #14). Read by
+    the calendar's entries and the pledges list (report.pledges_listed)."""
     def name(model, column):
         return Subquery(model._base_manager.filter(pk=OuterRef(column)).order_by().values("name"))
 
     return Coalesce(name(Department, "owner_department_id"), name(Branch, "owner_branch_id"),
-                    name(Member, "owner_member_id"), Value("未指定"))
+                    name(Member, "owner_member_id"), Value(UNASSIGNED))
 
 
 def task_entry(row, year: int, today) -> CalendarEntry:
@@ -299,7 +304,7 @@ def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEnt
 
 
 def _task_entries(year: int, user, owner: str, status: str, today: datetime.date) -> list[CalendarEntry]:
-    tasks = year_tasks(year).annotate(listed_owner=_owner_label())
+    tasks = year_tasks(year).annotate(listed_owner=owner_label_column())
     if owner and (rule := owner_q(owner, user)) is not None:
         tasks = tasks.filter(rule).distinct()
     if status == "overdue":

@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch
 from tenants.accounts.roles import Role
 from tenants.columns import own_columns
 from tenants.counting import RelatedRows
-from tenants.workplan.calendar import TASK_TONES, is_overdue, owned_by_q, owner_label, task_month
+from tenants.workplan.calendar import (TASK_TONES, is_overdue, owned_by_q, owner_label, owner_label_column,
+                                       task_month)
 from tenants.workplan.models import Plan, Task, TaskNote
 
 S = Task.Status
@@ -188,13 +189,15 @@ def pledges_of(year: int):
 
 
 def pledges_listed(rows):
-    """Pledges (pledges_of, or every year's) as the pledges list shows them: of the joined rows only the
-    plan's year and the owner's name; the notes, newest first, as one array of what a row shows in the
-    row's own statement (a prefetch cost a statement, its compilation and a model per note; issue #14)."""
+    """Pledges (pledges_of, or every year's) as the pledges list shows them: of the plan only its year;
+    the owner's name (calendar.owner_label_column) and the notes, newest first, as one array of what a
+    row shows, in the row's own statement (a prefetch cost a statement, its compilation and a model per
+    note; the owners were three joins and three models per row; issue #14)."""
     own = own_columns(Task)
-    return (rows.only(*own, "plan__year", "owner_department__name", "owner_branch__name", "owner_member__name")
+    return (rows.select_related(None).select_related("plan").only(*own, "plan__year")
             .prefetch_related(None)
-            .annotate(notes_newest_first=RelatedRows(Task, "notes", ["text", "progress", "written_at"],
+            .annotate(listed_owner_label=owner_label_column(),  # the owner's name without joining three tables
+                      notes_newest_first=RelatedRows(Task, "notes", ["text", "progress", "written_at"],
                                                      order_by=["-written_at", "-id"])))
 
 
