@@ -14,6 +14,7 @@ from tenants.congress.selectors import (
     active_seconders,
     attachment_kind_for,
     forward_targets,
+    is_delegate,
     merge_candidates,
     proposal_actions_for,
     proposal_attachments,
@@ -50,8 +51,9 @@ def _listed_congresses(user, visible=None):
     list page's time)."""
     if visible is None:
         visible = proposals_visible_to(user, Proposal.objects.all())
-    return Congress.objects.filter(pk__in=visible.values("congress_id")
-                                   ).select_related("branch").order_by("branch_id", "-term", "-session")
+    # only what a choice's label (Congress.__str__) reads
+    return Congress.objects.filter(pk__in=visible.values("congress_id")).select_related("branch").only(
+        "title", "term", "session", "branch__name").order_by("branch_id", "-term", "-session")
 
 
 class ProposalList(SchoolPage):
@@ -81,7 +83,7 @@ class ProposalList(SchoolPage):
         if table.values["overdue"]:
             rows = rows.filter(overdue=True, status=Proposal.Status.ASSIGNED)
         table.paginate(rows)
-        return self.render_page(table=table, can_propose=_delegate_congresses(request.user).exists())
+        return self.render_page(table=table, can_propose=is_delegate(request.user))
 
 
 class ProposalDetail(SchoolPage):
