@@ -89,3 +89,26 @@ def compiled_once(model):
         return expression
 
     return decorate
+
+
+#: (key) -> (SQL, parameters) of a whole statement compiled once (`rows_compiled_once`)
+_STATEMENTS: dict = {}
+
+
+def rows_compiled_once(key, build, fill):
+    """The rows (tuples, as the cursor gives them: JSON as text) of the statement of ``build()``, a
+    queryset of one fixed shape, compiled on first use under ``key`` and kept for the process;
+    ``fill(parameter)`` turns each compiled parameter into this request's (the stand-ins ``build``
+    used for the school, the year… into the real ones; any other parameter unchanged). For a list
+    whose only statement of its own cost more to build and compile than to run (issue #14; the
+    layout's badges do the same, web/badges.py). The SQL names no schema: the request's search_path
+    decides whose rows it reads."""
+    from django.db import connection
+
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = build().query.sql_with_params()
+    sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fill(value) for value in params])
+        return cursor.fetchall()

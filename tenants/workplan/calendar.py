@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -17,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tenants.compiled_once import compiled_once
+from tenants.compiled_once import compiled_once, rows_compiled_once
 from tenants.members.models import Branch, Department, Member
 from tenants.reversing import reverse_with_pk
 from tenants.text import ascii_int
@@ -258,52 +259,83 @@ def year_tasks(year: int):
 TASK_ENTRY_COLUMNS = ("pk", "title", "status", "month", "due_on", "is_pledge", "progress", "listed_owner")
 
 
-def _circulars_of_year(school, year: int):
-    from shared.circulars.selectors import circulars_sent_to
+#: stand-ins the statements compiled once are built with: no school has a negative id, and no
+#: calendar is of 1999 (a year is 2000–2100, `parse_year`)
+_SCHOOL, _YEAR = -20261123, 1999
 
-    return circulars_sent_to(school).filter(
-        Q(issued_on__year=year) | Q(issued_on__isnull=True, published_at__year=year)).only("title", "calendar")
+
+def _filled(school_pk: int, year: int):
+    """The compiled parameters with this request's school and year for the stand-ins."""
+    def fill(value):
+        if isinstance(value, datetime.date):  # the year's first and last day (and moment)
+            return value.replace(year=year) if value.year == _YEAR else value
+        if value == _YEAR:
+            return year
+        return school_pk if value == _SCHOOL else value
+
+    return fill
+
+
+def _receipts_of_year(school, year: int):
+    """This school's receipts of the circulars of `year`: (circular id, title, 行事历, points with
+    this school's report) in one statement (issue #14)."""
+    from shared.circulars.selectors import points_with_own_report, receipts_of
+
+    return (receipts_of(school).filter(Q(circular__issued_on__year=year)
+                                       | Q(circular__issued_on__isnull=True, circular__published_at__year=year))
+            .annotate(listed_points=points_with_own_report())
+            .values_list("circular_id", "circular__title", "circular__calendar", "listed_points"))
+
+
+def _receipt_rows(school, year: int) -> list[tuple]:
+    """`_receipts_of_year`'s rows, its statement compiled once per process (its shape never changes)."""
+    from shared.circulars.models import Circular
+    from shared.selectors import require_school
+    from tenants.models import School
+
+    require_school(school, "省级通知")
+    build = lambda: _receipts_of_year(School(pk=_SCHOOL), _YEAR)  # noqa: E731
+    rows = rows_compiled_once("workplan.calendar.receipts", build, _filled(school.pk, year))
+    loads = Circular._meta.get_field("calendar").from_db_value
+    return [(circular_id, title, loads(calendar, None, None), [json.loads(point) for point in points or ()])
+            for circular_id, title, calendar, points in rows]
 
 
 def circular_entries(school, year: int, *, with_links: bool) -> list[CalendarEntry]:
     """The points (and 行事历 lines) of the provincial circulars of `year` sent to `school`, each with
     this school's own report; never another school's."""
-    from shared.circulars.models import CircularItem, ItemReport
-
-    circulars = list(_circulars_of_year(school, year))
+    circulars = _receipt_rows(school, year)
     if not circulars:
         return []
-    titles = {circular.pk: circular.title for circular in circulars}
-    # this school's report on each point read with the points (one report per point and school)
-    own_report = ItemReport.objects.filter(item=OuterRef("pk"), school=school).values("status")[:1]
-    items = (CircularItem.objects.filter(circular__in=list(titles)).order_by("circular_id", "order")
-             .annotate(own_status=Subquery(own_report)).values_list("pk", "circular_id", "title", "due_on", "own_status"))
     today = timezone.localdate()
     entries = []
-    for pk, circular_id, title, due_on, state in items:
-        state = state or ""
-        month = due_on.month if due_on and due_on.year == year else None
-        url = reverse_with_pk("school:circular", circular_id) + f"#item-{pk}" if with_links else ""
-        entries.append(CalendarEntry(key=f"item-{pk}", source="province", title=title, owner=PROVINCE_LABEL,
-                             status=state or "unreported", status_label=REPORT_LABELS[state],
-                             tone=REPORT_TONES[state], month=month, due_on=due_on,
-                             overdue=bool(due_on and due_on < today and state != "done"),
-                             url=url, circular=titles[circular_id]))
-    for circular in circulars:
-        for index, line in enumerate(circular.calendar or []):
+    # the points come by circular id, the 行事历 lines newest circular first (as the two were read)
+    for circular_id, circular_title, _, points in sorted(circulars, key=lambda row: row[0]):
+        for point in points or ():
+            pk, title, state = point["pk"], point["title"], point["own_status"] or ""
+            due_on = datetime.date.fromisoformat(point["due_on"]) if point["due_on"] else None
+            month = due_on.month if due_on and due_on.year == year else None
+            url = reverse_with_pk("school:circular", circular_id) + f"#item-{pk}" if with_links else ""
+            entries.append(CalendarEntry(key=f"item-{pk}", source="province", title=title, owner=PROVINCE_LABEL,
+                                 status=state or "unreported", status_label=REPORT_LABELS[state],
+                                 tone=REPORT_TONES[state], month=month, due_on=due_on,
+                                 overdue=bool(due_on and due_on < today and state != "done"),
+                                 url=url, circular=circular_title))
+    for circular_id, circular_title, calendar, _ in circulars:
+        for index, line in enumerate(calendar or []):
             months = line.get("months") or []
             label = line.get("month", "")
-            url = reverse_with_pk("school:circular", circular.pk) if with_links else ""
+            url = reverse_with_pk("school:circular", circular_id) if with_links else ""
             for number, task in enumerate(line.get("tasks") or []):
-                entries.append(CalendarEntry(key=f"line-{circular.pk}-{index}-{number}", source="province",
+                entries.append(CalendarEntry(key=f"line-{circular_id}-{index}-{number}", source="province",
                                      title=f"{task}（{label}）" if len(months) > 1 else task, owner=PROVINCE_LABEL,
                                      status="calendar", status_label="行事历", tone="info",
                                      month=months[0] if months and 1 <= months[0] <= 12 else None,
-                                     url=url, circular=circular.title))
+                                     url=url, circular=circular_title))
     return entries
 
 
-def _task_entries(year: int, user, owner: str, status: str, today: datetime.date) -> list[CalendarEntry]:
+def _tasks_of_year(year: int, user, owner: str, status: str, today: datetime.date):
     tasks = year_tasks(year).annotate(listed_owner=owner_label_column())
     if owner and (rule := owner_q(owner, user)) is not None:
         tasks = tasks.filter(rule).distinct()
@@ -311,7 +343,17 @@ def _task_entries(year: int, user, owner: str, status: str, today: datetime.date
         tasks = tasks.filter(overdue_q(today))
     elif status in Task.Status.values:
         tasks = tasks.filter(status=status)
-    return [task_entry(row, year, today) for row in tasks.values_list(*TASK_ENTRY_COLUMNS)]
+    return tasks.values_list(*TASK_ENTRY_COLUMNS)
+
+
+def _task_entries(year: int, user, owner: str, status: str, today: datetime.date) -> list[CalendarEntry]:
+    if owner or status == "overdue":  # the person's or the day's: built and compiled for the request
+        rows = _tasks_of_year(year, user, owner, status, today)
+    else:  # every task, or those of a status: a statement of one shape per status, compiled once
+        status = status if status in Task.Status.values else ""
+        build = lambda: _tasks_of_year(_YEAR, None, "", status, today)  # noqa: E731
+        rows = rows_compiled_once(("workplan.calendar.tasks", status), build, _filled(None, year))
+    return [task_entry(row, year, today) for row in rows]
 
 
 def calendar_entries(*, school, year: int | None, user, owner: str = "", source: str = "", status: str = "",
