@@ -68,8 +68,9 @@ class ListedRows(serializers.ListSerializer):
 
 class ListedValue:
     """A read-only field whose value the list's query selected as the ``listed_<field name>``
-    annotation: a joined row's column (a member's name, who recorded a row) without the joined row
-    built for every row of the page (issue #14). A row without the annotation (a detail, a create's
+    annotation: a related row's column (a member's name, who recorded a row), selected as a joined
+    column (``F("member__name")``) or as a compiled-once subquery (tenants.counting.RelatedValue),
+    without the related row built for every row of the page (issue #14). A row without the annotation (a detail, a create's
     answer) reads the source as before. Put it before the field class:
     ``class ListedCharField(ListedValue, serializers.CharField)``.
 

@@ -52,6 +52,29 @@ def _related_ids(model, field_name: str):
     return compiled_once(model)(ids)
 
 
+def RelatedValue(model, relation: str, column: str):
+    """One column of the row a foreign key ``relation`` points to (e.g. a member's branch's name) as a
+    scalar subquery in the row's own query, NULL where the key is: annotate a list's rows with
+    ``listed_<serializer field>=RelatedValue(Model, "branch", "name")`` (api.listed.ListedValue
+    reads it). A join cost the ORM compiling the related table's columns and building its instance
+    on every row and request; this SQL depends on nothing of the request, so it is compiled once per
+    process (tenants.compiled_once)."""
+    return _related_value(model, relation, column)()
+
+
+@functools.cache
+def _related_value(model, relation: str, column: str):
+    from django.db.models import OuterRef
+
+    def value():
+        field = model._meta.get_field(relation)
+        rows = field.related_model._default_manager.filter(pk=OuterRef(field.attname))
+        return Subquery(rows.order_by().values(column))
+
+    value.__qualname__ = f"RelatedValue({model.__name__}, {relation!r}, {column!r})"
+    return compiled_once(model)(value)
+
+
 class _ListedRowsField(JSONField):
     """The output of RelatedRows: a list of dicts whose values have the Python types the model's
     fields give (a JSON object carries datetimes, dates and decimals as text)."""

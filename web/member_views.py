@@ -38,7 +38,7 @@ from web.tables import Column, Filter, Table
 def _member_filters():
     return [
         Filter("q", "搜索", placeholder="姓名、工号或拼音首字母（如 zs）"),
-        Filter("branch", "分工会", choices=[(b.pk, b.name) for b in Branch.objects.all()]),
+        Filter("branch", "分工会", choices=list(Branch.objects.values_list("pk", "name"))),
         Filter("status", "状态", choices=Member.Status.choices),
     ]
 
@@ -76,7 +76,7 @@ class MemberList(SchoolPage):
         table = Table(request, id="members", columns=[
             Column("name", "姓名", sort="name", link=pk_link("school:member")),
             Column("employee_number", "工号", sort="employee_number"),
-            Column("branch.name", "分工会"),
+            Column("listed_branch_name", "分工会"),  # members_in_table
             Column("get_employment_type_display", "用工类型"),
             Column("status", "状态", badge=True),
             Column("masked_phone", "手机号"),
@@ -270,7 +270,7 @@ class ApplicationList(SchoolPage):
         table = Table(request, id="applications", columns=[
             Column("name", "申请人", link=pk_link("school:application"), sort="name"),
             Column("employee_number", "工号"),
-            Column("branch.name", "分工会"),
+            Column("listed_branch_name", "分工会"),  # members_in_table
             Column("get_employment_type_display", "用工类型"),
             Column("status", "状态", badge=True, sort="status"),
             Column("submitted_at", "提交时间", format="datetime", sort="submitted_at"),

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.listed import ListedPrimaryKeyRelatedField
+from api.listed import ListedCharField, ListedPrimaryKeyRelatedField
 from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.accounts.links import api_link, page_path
 from tenants.accounts.models import Notification
@@ -53,9 +53,10 @@ class DelegateSerializer(ModelSerializer):
     """代表"""
 
     member = serializers.PrimaryKeyRelatedField(label="会员", queryset=Member.objects.all())
-    name = serializers.CharField(source="member.name", read_only=True, label="姓名")
-    branch_name = serializers.CharField(source="branch.name", read_only=True, label="选举单位")
-    delegation_name = serializers.CharField(source="delegation.name", read_only=True, default="", label="代表团")
+    # a list's rows carry the names in their own statement (congress.selectors.delegates_listed)
+    name = ListedCharField(source="member.name", read_only=True, through_empty=True, label="姓名")
+    branch_name = ListedCharField(source="branch.name", read_only=True, through_empty=True, label="选举单位")
+    delegation_name = ListedCharField(source="delegation.name", read_only=True, default="", through_empty=True, label="代表团")
 
     class Meta:
         model = Delegate

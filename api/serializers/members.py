@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.listed import ListedPrimaryKeyRelatedField
+from api.listed import ListedCharField, ListedPrimaryKeyRelatedField
 from api.serializers import ModelSerializer, Serializer
 
 from tenants.accounts.models import User
@@ -62,8 +62,9 @@ class DepartmentSerializer(ModelSerializer):
 class MemberSerializer(ModelSerializer):
     """会员（手机号、身份证号均已遮蔽）"""
 
-    branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会")
-    group_name = serializers.CharField(source="group.name", read_only=True, default="", label="工会小组")
+    # a list's rows carry the names in their own statement (members.selectors.members_listed)
+    branch_name = ListedCharField(source="branch.name", read_only=True, through_empty=True, label="分工会")
+    group_name = ListedCharField(source="group.name", read_only=True, default="", through_empty=True, label="工会小组")
     gender_label = serializers.CharField(source="get_gender_display", read_only=True, label="性别")
     employment_type_label = serializers.CharField(source="get_employment_type_display", read_only=True,
                                                   label="用工类型")
@@ -145,7 +146,8 @@ class IdNumberSerializer(Serializer):
 class ApplicationSerializer(ModelSerializer):
     """入会申请"""
 
-    branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会")
+    # a list's rows carry the name in their own statement (members.selectors.applications_listed)
+    branch_name = ListedCharField(source="branch.name", read_only=True, through_empty=True, label="分工会")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     phone = serializers.SerializerMethodField(label="手机号（遮蔽）")
     id_number = serializers.CharField(source="id_number_masked", read_only=True, label="身份证号（遮蔽）")

@@ -31,9 +31,11 @@ from api.serializers.members import (
 from tenants.members import roster
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
 from tenants.members.selectors import (
+    applications_listed,
     applications_visible_to,
     branches_with_counts,
     departments_listed,
+    members_listed,
     members_visible_to,
 )
 from tenants.members.services import (
@@ -138,7 +140,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return [IsAuthenticated()] if self.action in readable else [UnionAdmin()]
 
     def base_queryset(self):
-        return members_visible_to(self.request.user)
+        members = members_visible_to(self.request.user)
+        return members_listed(members) if self.action == "list" else members
 
     def create(self, request, *args, **kwargs):
         data = self._write_data(request, creating=True)
@@ -243,7 +246,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     filterset_class = ApplicationFilter
 
     def base_queryset(self):
-        return applications_visible_to(self.request.user)
+        applications = applications_visible_to(self.request.user)
+        return applications_listed(applications) if self.action == "list" else applications
 
     def create(self, request, *args, **kwargs):
         data = validated(request, ApplicationInputSerializer)

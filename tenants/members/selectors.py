@@ -1,7 +1,7 @@
 from django.db.models import OuterRef, Q
 
 from tenants.accounts.roles import Role
-from tenants.counting import RelatedIds, SubqueryCount
+from tenants.counting import RelatedIds, RelatedValue, SubqueryCount
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
 
 
@@ -37,12 +37,22 @@ def members_visible_to(user):
     return members.filter(user=user)
 
 
+def members_listed(members):
+    """The members API's list rows: the branch's and the group's names (all the list shows of them) as
+    values in the rows' own statement instead of two joined tables' every column and an instance of
+    each per row (issue #14); api.listed.ListedValue reads them."""
+    return members.select_related(None).annotate(listed_branch_name=RelatedValue(Member, "branch", "name"),
+                                                 listed_group_name=RelatedValue(Member, "group", "name"))
+
+
 def members_in_table(members):
     """``members`` as the 会员 page's table shows them — name, 工号, branch, employment type, status and
     the masked phone and ID number — with only those columns (the whole member and group rows cost
-    building 50 times a page for nothing)."""
-    return members.select_related(None).select_related("branch").only(
-        "name", "employee_number", "branch__name", "employment_type", "status", "phone", "id_number_masked")
+    building 50 times a page for nothing), the branch's name as ``listed_branch_name`` in the rows'
+    own statement (a join cost compiling and an instance per row)."""
+    return members.select_related(None).only(
+        "name", "employee_number", "employment_type", "status", "phone", "id_number_masked",
+    ).annotate(listed_branch_name=RelatedValue(Member, "branch", "name"))
 
 
 def applications_visible_to(user):
@@ -52,6 +62,13 @@ def applications_visible_to(user):
     if user.has_role(Role.BRANCH_CHAIR):
         return applications.filter(Q(branch__chair=user) | Q(submitted_by=user))
     return applications.filter(submitted_by=user)
+
+
+def applications_listed(applications):
+    """The applications API's list rows: the branch's name (all the list shows of it; of the member
+    only its id, the row's own column) in the rows' own statement, no joined tables (issue #14)."""
+    return applications.select_related(None).annotate(
+        listed_branch_name=RelatedValue(MembershipApplication, "branch", "name"))
 
 
 def branches_with_counts():
