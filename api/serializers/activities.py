@@ -2,6 +2,7 @@ import datetime
 
 from rest_framework import serializers
 
+from api.listed import ListedCharField
 from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.activities.models import Activity, ActivityKind, Registration, Team
 from tenants.activities.services import code_visible_to, waitlist_place
@@ -130,10 +131,11 @@ class CheckInSerializer(Serializer):
 class RegistrationSerializer(ModelSerializer):
     """报名"""
 
-    activity_title = serializers.CharField(source="activity.title", read_only=True, label="活动名称")
-    member_name = serializers.CharField(source="member.name", read_only=True, label="会员姓名")
-    branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会名称")
-    team_name = serializers.CharField(source="team.name", read_only=True, default="", label="队名")
+    # the list reads these names as plain columns (selectors.registrations_listed)
+    activity_title = ListedCharField(source="activity.title", read_only=True, label="活动名称")
+    member_name = ListedCharField(source="member.name", read_only=True, label="会员姓名")
+    branch_name = ListedCharField(source="branch.name", read_only=True, label="分工会名称")
+    team_name = ListedCharField(source="team.name", read_only=True, default="", label="队名")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
     waitlist_place = serializers.SerializerMethodField(label="候补位次（1 为下一个递补）")
     code = serializers.SerializerMethodField(label="签到码（本人与主办方可见）")
@@ -148,16 +150,21 @@ class RegistrationSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_waitlist_place(self, obj) -> int | None:
-        ahead = getattr(obj, "waitlist_ahead", None)  # annotated by the list (selectors.registrations_with_places)
+        ahead = getattr(obj, "waitlist_ahead", None)  # annotated by the list (selectors.registrations_listed)
         if ahead is None:
             return waitlist_place(obj)
         return ahead + 1 if obj.status == Registration.Status.WAITLISTED else None
 
     def _theirs(self, obj) -> bool:
         """The code and the child's details: the member's own and the organiser's (code_visible_to),
-        not the chair of the member's branch when someone else organises the activity."""
-        request = self.context.get("request")
-        return code_visible_to(getattr(request, "user", None), obj)
+        not the chair of the member's branch when someone else organises the activity. Decided once
+        per row for its three fields (the last row's answer is kept: rows come one after another)."""
+        if self._theirs_row is not obj:
+            request = self.context.get("request")
+            self._theirs_row, self._theirs_answer = obj, code_visible_to(getattr(request, "user", None), obj)
+        return self._theirs_answer
+
+    _theirs_row = None
 
     def get_code(self, obj) -> str:
         return obj.code if self._theirs(obj) else ""

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedCharField
 from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.members.models import Member
 from tenants.trips.models import TripApplication, TripBatch, TripRules
@@ -62,9 +63,10 @@ class TripReasonSerializer(Serializer):
 class TripApplicationSerializer(ModelSerializer):
     """疗休养申请"""
 
-    member_name = serializers.CharField(source="member.name", read_only=True, label="会员姓名")
-    branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会")
-    batch_title = serializers.CharField(source="batch.title", read_only=True, label="批次名称")
+    # the list reads these names as plain columns (selectors.applications_listed)
+    member_name = ListedCharField(source="member.name", read_only=True, label="会员姓名")
+    branch_name = ListedCharField(source="member.branch.name", read_only=True, label="分工会")
+    batch_title = ListedCharField(source="batch.title", read_only=True, label="批次名称")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
 
     class Meta:

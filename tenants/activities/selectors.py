@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -58,35 +58,32 @@ def _listed_quotas():
                          .values(quota=JSONObject(branch="branch_id", branch_name="branch__name", places="places")))
 
 
-def registrations_with_places(rows, *, organiser: bool = True) -> QuerySet[Registration]:
-    """Each registration with the number of distinct arrivals waitlisted before it in its activity
-    (waitlist_ahead: services.waitlist_place is this + 1 for a waitlisted one), and (``organiser``)
-    the organiser branch that decides who sees its code."""
-    rows = rows.select_related("member").annotate(waitlist_ahead=_waitlist_ahead())
-    return rows.select_related("activity__organiser_branch") if organiser else rows
-
-
 @compiled_once(Registration)
 def _waitlist_ahead():
-    """registrations_with_places' subquery, compiled once per process (it refers only to the listed
-    registration's own activity_id and arrival)."""
+    """The number of distinct arrivals waitlisted before the registration in its activity (waitlist_ahead:
+    services.waitlist_place is this + 1 for a waitlisted one), compiled once per process (it refers only
+    to the listed registration's own activity_id and arrival)."""
     ahead = Registration.objects.filter(activity_id=OuterRef("activity_id"), status=R.WAITLISTED,
                                         arrival__lt=OuterRef("arrival")).values("arrival").distinct()
     return SubqueryCount(ahead)
 
 
 def registrations_listed(user) -> QuerySet[Registration]:
-    """A page of registrations as the list shows it, with its waitlist places: of the activity only the
-    title, of the member the name and user, of the branch and team the name (the joined rows' other
-    columns cost reading and building for nothing, issue #14). Who organises the activity is read only
-    for a branch chair's list: the code shows to the member, to the office for every registration and
-    to a chair for their branch's activities (services.code_visible_to); for anyone else that join was a
-    sixth table to plan, compile and build per row."""
-    own = own_columns(Registration)
+    """A page of registrations as the list shows it, with its waitlist places: the activity's title and
+    the branch's and team's names as plain columns (listed_*, read by api.listed.ListedCharField), of
+    the member the user who may see the code besides the organiser (issue #14: each joined row was a
+    model instance per row and a related selection compiled per request, for one name). Who organises
+    the activity is read only for a branch chair's list: the code shows to the member, to the office for
+    every registration and to a chair for their branch's activities (services.code_visible_to, which
+    answers the office without reading the activity); for anyone else that join was a sixth table."""
     organiser = user.has_role(Role.BRANCH_CHAIR) and not user.has_role(Role.UNION_ADMIN)
-    rows = registrations_with_places(registrations_visible_to(user), organiser=organiser)
-    columns = [*own, "activity__title", "member__name", "member__user", "branch__name", "team__name"]
+    rows = (registrations_visible_to(user).select_related(None).select_related("member")
+            .annotate(waitlist_ahead=_waitlist_ahead(), listed_activity_title=F("activity__title"),
+                      listed_member_name=F("member__name"), listed_branch_name=F("branch__name"),
+                      listed_team_name=F("team__name")))
+    columns = [*own_columns(Registration), "member__user"]
     if organiser:
+        rows = rows.select_related("activity__organiser_branch")
         columns.append("activity__organiser_branch__chair")
     return rows.only(*columns).order_by("-registered_at", "-id")
 
