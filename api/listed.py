@@ -39,32 +39,6 @@ class ListedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return ListedManyRelatedField(**list_kwargs)
 
 
-class _ListedColumn:
-    """A read-only field over a joined row's column (``source="member.name"``) that a list answers from
-    its ``listed_<field>`` annotation (the column selected as a plain value, e.g. ``F("member__name")``):
-    the list then builds no model instance of the joined row for it, nor compiles its select_related.
-    A row without the annotation (a detail, a create's answer) reads the relation as before; a NULL
-    joined column (no such row: a registration without a team) answers the field's default as DRF
-    does for a missing relation. Same output, same schema."""
-
-    def bind(self, field_name, parent):
-        super().bind(field_name, parent)
-        self.listed_name = f"listed_{field_name}"
-
-    def get_attribute(self, instance):
-        try:
-            value = instance.__dict__[self.listed_name]
-        except KeyError:
-            return super().get_attribute(instance)
-        if value is None and self.default is not serializers.empty:
-            return self.get_default()
-        return value
-
-
-class ListedCharField(_ListedColumn, serializers.CharField):
-    pass
-
-
 class OncePerResponse:
     """For a nested serializer whose row repeats across a page (a visit's standard, an assignment's batch):
     each distinct row (by primary key) is serialized once per response and the same answer reused.

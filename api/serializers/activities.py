@@ -135,7 +135,7 @@ class RegistrationSerializer(ModelSerializer):
     activity_title = ListedCharField(source="activity.title", read_only=True, label="活动名称")
     member_name = ListedCharField(source="member.name", read_only=True, label="会员姓名")
     branch_name = ListedCharField(source="branch.name", read_only=True, label="分工会名称")
-    team_name = ListedCharField(source="team.name", read_only=True, default="", label="队名")
+    team_name = ListedCharField(source="team.name", read_only=True, default="", through_empty=True, label="队名")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
     waitlist_place = serializers.SerializerMethodField(label="候补位次（1 为下一个递补）")
     code = serializers.SerializerMethodField(label="签到码（本人与主办方可见）")
