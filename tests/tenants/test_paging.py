@@ -43,3 +43,30 @@ def test_a_first_page_holding_the_list_needs_no_count_and_every_other_page_is_as
         assert [m.name for m in later] == names[-1:] and later.has_previous()
         beyond = FirstPageCountingPaginator(rows, total - 1).get_page("99")  # the last page, as Django gives
         assert beyond.number == 2 and [m.name for m in beyond] == names[-1:]
+
+
+def test_a_counted_list_is_counted_without_the_joins_only_its_shown_columns_need(guilin):
+    from django.db.models import F
+
+    first = a_member(guilin, name="甲")
+    a_member(guilin, name="乙", branch=first.branch)
+    a_member(guilin, name="丙")
+    with in_schema(guilin):
+        from tenants.members.models import Member, MemberStatusChange
+
+        for _ in range(2):  # two rows of one member behind a reverse relation
+            MemberStatusChange.objects.create(member_id=first.pk, action="x", from_status="active",
+                                              to_status="active", effective_on="2026-01-01", recorded_by="t")
+        shown = Member.objects.annotate(listed_branch_name=F("branch__name"), listed_group_name=F("group__name"))
+        cases = {
+            "names shown only": (shown, False),
+            "filtered by the branch's name": (shown.filter(branch__name=first.branch.name), True),
+            "a reverse relation's rows": (shown.annotate(change=F("status_changes__action")), True),
+        }
+        for case, (rows, joins) in cases.items():
+            with CaptureQueriesContext(connection) as captured:
+                counted = FirstPageCountingPaginator(rows.order_by("pk"), 1).count
+            assert counted == len(list(rows)), case  # the number a user sees is the rows there are
+            assert ("JOIN" in captured[-1]["sql"]) is joins, (case, captured[-1]["sql"])
+        assert FirstPageCountingPaginator(shown.order_by("pk"), 1).count == 3
+        assert FirstPageCountingPaginator(shown.annotate(change=F("status_changes__action")), 1).count == 4
