@@ -29,7 +29,7 @@ from api.serializers.competitions import (
 )
 from shared.competitions import services as s
 from shared.competitions.models import Competition, Entry, Judge
-from shared.competitions.selectors import competitions_listed
+from shared.competitions.selectors import competitions_listed, entries_listed
 from tenants.accounts.roles import Role
 from tenants.errors import NotAllowed
 from tenants.selectors import schools
@@ -37,7 +37,9 @@ from tenants.selectors import schools
 JudgeRole = role_required(Role.JUDGE)
 
 
-def entries_queryset():
+def entries_queryset(action=None, *, results_shown=False):
+    if action == "list":
+        return entries_listed(Entry.objects.all(), results_shown=results_shown)
     return Entry.objects.select_related("school", "group", "competition")
 
 
@@ -133,7 +135,7 @@ class ProvinceEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
     filterset_class = ProvinceEntryFilter
 
     def base_queryset(self):
-        return entries_queryset()
+        return entries_queryset(self.action, results_shown=True)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "show_results": True}
@@ -228,7 +230,7 @@ class SchoolEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     filterset_class = EntryFilter
 
     def base_queryset(self):
-        return entries_queryset()
+        return entries_queryset(self.action)
 
     def create(self, request, *args, **kwargs):
         entry = s.entry_register(by=request.user, school=current_school(request),

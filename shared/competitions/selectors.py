@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from shared.competitions.models import Competition, CompetitionGroup, Entry
 from shared.selectors import require_school
+from tenants.columns import own_columns
 from tenants.counting import RelatedRows
 
 #: entries that take a place of the school's quota in a group (as the registration service counts)
@@ -20,6 +21,17 @@ def competitions_listed(rows):
     """Competitions as a list shows them: each one's groups in the row's own query rather than a
     prefetch (issue #14)."""
     return rows.annotate(listed_groups=RelatedRows(Competition, "groups", ["id", "name", "quota_per_school"]))
+
+
+def entries_listed(rows, *, results_shown: bool):
+    """Entries as a list shows them: of the joined school and group only the names (a school's and a
+    competition's rows are wide; their other columns cost compiling and building for nothing), and the
+    competition only where the answer hides the results until they are published, by its status
+    (api.serializers.competitions.EntrySerializer; issue #14)."""
+    related = ["school__name", "group__name"]
+    if not results_shown:
+        related.append("competition__status")
+    return rows.select_related(*(name.split("__")[0] for name in related)).only(*own_columns(Entry), *related)
 
 
 def competitions_for_school(school):
