@@ -21,11 +21,13 @@ from api.serializers.subsidies import (
 )
 from shared.subsidies import services as s
 from shared.subsidies.models import Application, Programme
-from shared.subsidies.selectors import programmes_with_allocated
+from shared.subsidies.selectors import applications_listed, programmes_with_allocated
 from tenants.members.models import Member
 
 
-def applications_queryset():
+def applications_queryset(action=None):
+    if action == "list":
+        return applications_listed(Application.objects.all())
     return Application.objects.select_related("school", "programme")
 
 
@@ -62,7 +64,7 @@ class ProvinceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     filterset_class = ProvinceSubsidyApplicationFilter
 
     def base_queryset(self):
-        return applications_queryset()
+        return applications_queryset(self.action)
 
     def _detail(self, application):
         return Response(SubsidyApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
@@ -121,7 +123,7 @@ class SchoolApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = SubsidyApplicationFilter
 
     def base_queryset(self):
-        return applications_queryset()
+        return applications_queryset(self.action)
 
     def create(self, request, *args, **kwargs):
         data = validated(request, SubsidyApplicationInputSerializer)
