@@ -12,12 +12,21 @@ gives the table a list selects from. So it is compiled once, on first use, and r
 
     Proposal.objects.annotate(seconds_count=seconds_count())
 
-The decorated function takes no arguments and is called once: what it builds must not depend on
-the request, the user, the school or the time. Its SQL may have parameters (fixed values such as a
-status); they are kept with it."""
+The decorated function is called once: what it builds must not depend on the request, the user, the
+school or the time. Its SQL may have parameters (fixed values such as a status); they are kept with
+it. A value that differs per request (the school a shared table's rows are counted for) is an
+argument of the function: it is built with a placeholder in the argument's place, and each use
+fills in the value given by name, as a parameter of the SQL (never text in it):
+
+    @compiled_once(HonourCampaign)
+    def used_by(school_id):
+        return SubqueryCount(Nomination.objects.filter(campaign=OuterRef("pk"), school_id=school_id))
+
+    HonourCampaign.objects.annotate(school_used=used_by(school_id=school.pk))"""
 from __future__ import annotations
 
 import functools
+import inspect
 
 from django.db import models
 from django.db.models.sql import Query
@@ -47,17 +56,30 @@ class _Template:
         return compiled
 
 
+class PerUse(models.Expression):
+    """An argument of a ``compiled_once`` function: compiled as a parameter whose value each use gives."""
+
+    def __init__(self, name: str):
+        super().__init__(output_field=models.Field())
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+
 class CompiledOnce(models.Expression):
     """The expression a ``compiled_once`` function returns: its template's SQL, after checking that
-    the query it is compiled into selects from the template's table under that table's name."""
+    the query it is compiled into selects from the template's table under that table's name, with
+    the values of this use in its arguments' places."""
 
     subquery = True
     contains_aggregate = False
     contains_over_clause = False
 
-    def __init__(self, template: _Template):
+    def __init__(self, template: _Template, values=None):
         super().__init__(output_field=template.resolved.output_field)
         self.template = template
+        self.values = values or {}
 
     @property
     def contains_subquery(self):
@@ -68,7 +90,9 @@ class CompiledOnce(models.Expression):
             raise ValueError(f"compiled_once {self.template.name!r} is read from {compiler.query.base_table!r}, "
                              f"not from {self.template.table!r} under its own name.")
         sql, params = self.template.as_sql(connection)
-        return sql, list(params)
+        if not self.values:
+            return sql, list(params)
+        return sql, [self.values[param.name] if isinstance(param, PerUse) else param for param in params]
 
     def get_group_by_cols(self):
         # the outer row's columns the subquery refers to: those carry the template's table name too
@@ -78,13 +102,18 @@ class CompiledOnce(models.Expression):
 def compiled_once(model):
     """Decorate a function that builds a per-row subquery of ``model``'s rows (module docstring)."""
     def decorate(build):
+        arguments = tuple(inspect.signature(build).parameters)
+
         @functools.cache
         def template():
-            return _Template(model, f"{build.__module__}.{build.__qualname__}", build())
+            placeholders = {name: PerUse(name) for name in arguments}
+            return _Template(model, f"{build.__module__}.{build.__qualname__}", build(**placeholders))
 
         @functools.wraps(build)
-        def expression():
-            return CompiledOnce(template())
+        def expression(**values):
+            if set(values) != set(arguments):
+                raise TypeError(f"{build.__qualname__} takes its values by name: {', '.join(arguments) or 'none'}.")
+            return CompiledOnce(template(), values)
 
         return expression
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from shared.honours.models import CampaignQuota, HonourCampaign, HonourRecord, Nomination
 from tenants.columns import own_columns
-from tenants.counting import RelatedRows
+from tenants.compiled_once import compiled_once
+from tenants.counting import RelatedRows, SubqueryCount
 from tenants.selectors import schools
 
 N = Nomination.Status
@@ -16,11 +17,22 @@ COUNTED = [N.SUBMITTED, N.PASSED, N.PUBLICIZED, N.AWARDED]
 
 def campaigns_for_school(school):
     """Every campaign with this school's quota and what it has used of it, in one query."""
-    own_quota = CampaignQuota.objects.filter(campaign=OuterRef("pk"), school=school).values("quota")[:1]
-    return HonourCampaign.objects.annotate(
-        school_quota=Coalesce(Subquery(own_quota), "default_quota", output_field=IntegerField()),
-        school_used=Count("nominations", filter=Q(nominations__school=school, nominations__status__in=COUNTED)),
-    )
+    return HonourCampaign.objects.annotate(school_quota=_school_quota(school_id=school.pk),
+                                           school_used=_school_used(school_id=school.pk))
+
+
+# A campaign's quota and use for one school, compiled to SQL once per process (tenants.compiled_once):
+# building and compiling them was most of the school's campaigns list (issue #14); the school is
+# filled in on each use.
+@compiled_once(HonourCampaign)
+def _school_quota(school_id):
+    own_quota = CampaignQuota.objects.filter(campaign=OuterRef("pk"), school_id=school_id).values("quota")[:1]
+    return Coalesce(Subquery(own_quota), "default_quota", output_field=IntegerField())
+
+
+@compiled_once(HonourCampaign)
+def _school_used(school_id):
+    return SubqueryCount(Nomination.objects.filter(campaign=OuterRef("pk"), school_id=school_id, status__in=COUNTED))
 
 
 def nominations_of(school):

@@ -94,3 +94,30 @@ def test_it_may_refer_to_a_foreign_key_of_the_listed_row(guilin):
         plain = {m.name: m.n for m in Member.objects.annotate(n=SubqueryCount(
             Member.objects.filter(branch_id=OuterRef("branch_id"))))}
     assert once == plain == {"甲": 2, "乙": 2, "丙": 1}
+
+
+def test_an_argument_is_filled_in_on_each_use_of_the_sql_compiled_once(guilin):
+    # the value a request gives (here a name's first character; in the lists, a school's id) is a
+    # parameter of the one compiled statement, not part of it
+    from tenants.members.models import Branch, Member
+
+    made = []
+
+    @compiled_once(Branch)
+    def named_like(first):
+        made.append(1)
+        return SubqueryCount(Member.objects.filter(branch_id=OuterRef("pk"), name__startswith=first))
+
+    branch = a_branch(guilin, name="理学院")
+    for name in ("甲一", "甲二", "乙"):
+        a_member(guilin, branch=branch, name=name)
+    with in_schema(guilin):
+        assert _counts(Branch.objects.annotate(n=named_like(first="甲"))) == {"理学院": 2}
+        assert _counts(Branch.objects.annotate(n=named_like(first="乙"))) == {"理学院": 1}
+        assert _counts(Branch.objects.annotate(n=named_like(first="丙"))) == {"理学院": 0}
+        # two uses in one statement keep their own values
+        rows = Branch.objects.annotate(a=named_like(first="甲"), b=named_like(first="乙"))
+        assert [(row.a, row.b) for row in rows] == [(2, 1)]
+    assert len(made) == 1
+    with pytest.raises(TypeError, match="first"):
+        named_like()
