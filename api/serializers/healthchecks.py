@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.listed import OncePerResponse
+from api.listed import ListedCharField, ListedIntegerField, OncePerResponse
 from api.serializers import ModelSerializer, Serializer, listed_or
 from tenants.healthchecks.models import Attendance, Gender, HealthCheck, HealthCheckAssignment, HealthCheckBatch
 
@@ -119,10 +119,11 @@ class HealthCheckBatchUpdateSerializer(Serializer):
 class HealthCheckAssignmentSerializer(ModelSerializer):
     """体检安排（一名会员在本年度体检中的批次与体检情况）"""
 
-    year = serializers.IntegerField(source="health_check.year", read_only=True, label="年度")
-    member_name = serializers.CharField(source="member.name", read_only=True, label="会员姓名")
-    branch = serializers.IntegerField(source="member.branch_id", read_only=True, label="分工会")
-    branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会名称")
+    # the list reads these as plain columns (selectors.assignments_listed)
+    year = ListedIntegerField(source="health_check.year", read_only=True, label="年度")
+    member_name = ListedCharField(source="member.name", read_only=True, label="会员姓名")
+    branch = ListedIntegerField(source="member.branch_id", read_only=True, label="分工会")
+    branch_name = ListedCharField(source="member.branch.name", read_only=True, label="分工会名称")
     batch_detail = OncePerBatch(source="batch", read_only=True, label="批次")
     attendance_label = serializers.CharField(source="get_attendance_display", read_only=True, label="体检情况")
 
