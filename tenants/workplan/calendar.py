@@ -41,9 +41,14 @@ def month_end(year: int, month: int) -> datetime.date:
 
 
 def task_month(task) -> int | None:
-    if task.month:
-        return task.month
-    return task.due_on.month if task.due_on else None
+    return month_of(month=task.month, due_on=task.due_on)
+
+
+def month_of(*, month, due_on) -> int | None:
+    """`task_month` on a task's values (a calendar reads its tasks as rows)."""
+    if month:
+        return month
+    return due_on.month if due_on else None
 
 
 def is_overdue(task, today: datetime.date | None = None) -> bool:
@@ -244,7 +249,7 @@ def task_entry(row, year: int, today) -> CalendarEntry:
     overdue = overdue_on(status=status, due_on=due_on, year=year, month=month, today=today)
     return CalendarEntry(key=f"task-{pk}", source="school", title=title, owner=owner, status=status,
                  status_label=TASK_STATUS_LABELS.get(status, status), tone=TASK_TONES.get(status, "info"),
-                 month=month or (due_on.month if due_on else None), due_on=due_on, overdue=overdue,
+                 month=month_of(month=month, due_on=due_on), due_on=due_on, overdue=overdue,
                  is_pledge=is_pledge, url=task_url_of(pk), progress=progress)
 
 
