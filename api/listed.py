@@ -10,8 +10,9 @@ detail, a create's answer). Same output, same schema.
 from __future__ import annotations
 
 from rest_framework import serializers
-from rest_framework.fields import SkipField, empty
 from rest_framework.relations import MANY_RELATION_KWARGS
+
+from api.serializers.fastrow import NO_ANSWER, answer_for_missing
 
 
 class _Listed(list):
@@ -87,13 +88,10 @@ class ListedValue:
             value = instance.__dict__[f"listed_{self.field_name}"]
         except KeyError:
             return super().get_attribute(instance)
-        if value is None and self.through_empty:  # as rest_framework.fields.Field.get_attribute
-            if self.default is not empty:
-                return self.get_default()
-            if self.allow_null:
-                return None
-            if not self.required:
-                raise SkipField()
+        if value is None and self.through_empty:
+            answer = answer_for_missing(self)
+            if answer is not NO_ANSWER:
+                return answer
         return value
 
 

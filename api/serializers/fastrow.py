@@ -126,6 +126,23 @@ def _read(instance, attrs):
     return instance
 
 
+#: what `answer_for_missing` gives where DRF raises its own error instead
+NO_ANSWER = object()
+
+
+def answer_for_missing(field):
+    """What rest_framework.fields.Field.get_attribute answers for a source it cannot follow (an
+    attribute missing, an empty relation on the way): the field's default, None where it allows null,
+    the key left out (SkipField) where it is not required; NO_ANSWER where DRF raises."""
+    if field.default is not empty:
+        return field.get_default()
+    if field.allow_null:
+        return None
+    if not field.required:
+        raise SkipField()
+    return NO_ANSWER
+
+
 def _get(field, instance):
     """rest_framework.fields.Field.get_attribute, reading through `_read`."""
     try:
@@ -143,12 +160,9 @@ def _get(field, instance):
         )
         raise type(exc)(msg)
     except (KeyError, AttributeError) as exc:
-        if field.default is not empty:
-            return field.get_default()
-        if field.allow_null:
-            return None
-        if not field.required:
-            raise SkipField()
+        answer = answer_for_missing(field)
+        if answer is not NO_ANSWER:
+            return answer
         msg = (
             'Got {exc_type} when attempting to get a value for field '
             '`{field}` on serializer `{serializer}`.\nThe serializer '
