@@ -67,11 +67,8 @@ def count_rows(queryset: QuerySet) -> int:
     counted = query.clone()
     counted.annotations = {}
     counted.annotation_select_mask = None
-    for alias, join in counted.alias_map.items():  # parents come before their joins
-        if isinstance(join, BaseTable) or not counted.alias_refcount[alias]:
-            continue
-        if alias in needed or not _keeps_the_count(join):
-            needed.add(alias)
+    needed |= {alias for alias, join in counted.alias_map.items()
+               if not isinstance(join, BaseTable) and counted.alias_refcount[alias] and not _keeps_the_count(join)}
     for alias in list(needed):  # a needed join needs the joins it hangs from
         parent = getattr(counted.alias_map.get(alias), "parent_alias", None)
         while parent is not None and parent not in needed:
