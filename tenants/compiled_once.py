@@ -25,6 +25,7 @@ fills in the value given by name, as a parameter of the SQL (never text in it):
     HonourCampaign.objects.annotate(school_used=used_by(school_id=school.pk))"""
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 
@@ -124,20 +125,33 @@ def compiled_once(model):
 _STATEMENTS: dict = {}
 
 
-def rows_compiled_once(key, build, fill):
+def rows_compiled_once(key, build, fill, *, stand_ins):
     """The rows (tuples, as the cursor gives them: JSON as text) of the statement of ``build()``, a
     queryset of one fixed shape, compiled on first use under ``key`` and kept for the process;
     ``fill(parameter)`` turns each compiled parameter into this request's (the stand-ins ``build``
     used for the school, the year… into the real ones; any other parameter unchanged). For a list
     whose only statement of its own cost more to build and compile than to run (issue #14; the
     layout's badges do the same, web/badges.py). The SQL names no schema: the request's search_path
-    decides whose rows it reads."""
+    decides whose rows it reads.
+
+    Each of ``stand_ins`` must be among the compiled parameters (itself, or a date of that year):
+    a statement the ORM compiled some other way (the value folded into the SQL, a year turned into
+    a range) would otherwise run with the stand-in and answer nothing, so it is refused instead."""
     from django.db import connection
 
     found = _STATEMENTS.get(key)
     if found is None:
-        found = _STATEMENTS[key] = build().query.sql_with_params()
+        sql, params = build().query.sql_with_params()
+        if missing := [value for value in stand_ins if not any(_stands_for(param, value) for param in params)]:
+            raise RuntimeError(f"{key}: stand-in(s) {missing} not among the compiled parameters")
+        found = _STATEMENTS[key] = (sql, params)
     sql, params = found
     with connection.cursor() as cursor:
         cursor.execute(sql, [fill(value) for value in params])
         return cursor.fetchall()
+
+
+def _stands_for(param, stand_in) -> bool:
+    if isinstance(param, datetime.date):  # a datetime too: the first and last moment of a year
+        return param.year == stand_in
+    return param == stand_in

@@ -300,7 +300,8 @@ def _receipt_rows(school, year: int) -> list[tuple]:
 
     require_school(school, "省级通知")
     build = lambda: _receipts_of_year(School(pk=_SCHOOL), _YEAR)  # noqa: E731
-    rows = rows_compiled_once("workplan.calendar.receipts", build, _filled(school.pk, year))
+    rows = rows_compiled_once("workplan.calendar.receipts", build, _filled(school.pk, year),
+                              stand_ins=(_SCHOOL, _YEAR))
     loads = Circular._meta.get_field("calendar").from_db_value
     return [(circular_id, title, loads(calendar, None, None), [json.loads(point) for point in points or ()])
             for circular_id, title, calendar, points in rows]
@@ -357,7 +358,8 @@ def _task_entries(year: int, user, owner: str, status: str, today: datetime.date
     else:  # every task, or those of a status: a statement of one shape per status, compiled once
         status = status if status in Task.Status.values else ""
         build = lambda: _tasks_of_year(_YEAR, None, "", status, today)  # noqa: E731
-        rows = rows_compiled_once(("workplan.calendar.tasks", status), build, _filled(None, year))
+        rows = rows_compiled_once(("workplan.calendar.tasks", status), build, _filled(None, year),
+                                  stand_ins=(_YEAR,))
     return [task_entry(row, year, today) for row in rows]
 
 
