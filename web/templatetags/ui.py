@@ -25,11 +25,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.forms.renderers import DjangoTemplates
+from django.template.defaulttags import querystring
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.timezone import template_localtime
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 
 from tenants import text
 from tenants.choice_labels import call_display
@@ -176,16 +177,34 @@ def _rows_html(table: Table, rows) -> str:
     return "".join(drawn)
 
 
+def _options_html(choices, selected) -> SafeString:
+    """A filter's <option>s after 全部, as the table template's loop drew them (a select of a
+    school's branches has dozens; three template tags each were a tenth of a list page)."""
+    drawn = []
+    for value, label in choices:
+        value = str(value)
+        shown = _escape(label) if type(label) is str else conditional_escape(str(localize(label)))
+        drawn.append(f'<option value="{_escape(value)}"{" selected" if value == selected else ""}>{shown}</option>')
+    return SafeString("".join(drawn))
+
+
 @register.inclusion_tag("web/components/table.html", takes_context=True)
 def ui_table(context, table: Table):
     page = table.page
     rows = list(page or [])
-    headers = [{"column": column, "state": table.sort_state(column),
-                "next": (f"-{column.sort}" if table.sort_state(column) == "asc" else column.sort)}
-               for column in table.columns]
-    filters = [{"filter": f, "value": table.values.get(f.name, ""),
-                "choices": [(str(v), label) for v, label in f.choices] if f.choices is not None else None}
-               for f in table.filters]
+    headers = []
+    for column in table.columns:
+        state = table.sort_state(column)
+        # the sort link's query string, as `{% querystring sort=… page=None %}` drew it, asked of
+        # Django's tag directly: the tag cost more per header than the rest of the header
+        href = querystring(context, sort=f"-{column.sort}" if state == "asc" else column.sort,
+                           page=None) if column.sort else ""
+        headers.append({"column": column, "state": state, "href": href})
+    filters = []
+    for f in table.filters:
+        value = table.values.get(f.name, "")
+        filters.append({"filter": f, "value": value,
+                        "options": _options_html(f.choices, value) if f.choices is not None else None})
     body = SafeString(f"\n      {_rows_html(table, rows)}\n    ") if rows else ""
     return {"table": table, "rows": rows, "body": body, "headers": headers, "filters": filters, "page": page,
             "request": context.get("request")}
