@@ -68,7 +68,7 @@ class ProposalList(SchoolPage):
                    primary=True),
             Column("proposer_display", "提案人"),
             Column("status", "状态", badge=True, sort="status"),
-            Column("lead_department.name", "主办部门"),
+            Column("listed_lead_department_name", "主办部门"),  # selected with the row (proposals_in_table)
             Column("due_date", "办理期限", format="date", sort="due_date"),
         ], filters=[Filter("congress", "教代会", choices=[(str(c.pk), str(c)) for c in _listed_congresses(request.user, visible)]),
                     Filter("status", "状态", choices=Proposal.Status.choices),

@@ -98,8 +98,9 @@ class ProposalSerializer(ModelSerializer):
     co_proposer_names = serializers.SerializerMethodField(label="联名提案人")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     seconds_count = serializers.IntegerField(read_only=True, default=0, label="有效附议人数")
-    lead_department_name = serializers.CharField(source="lead_department.name", read_only=True, default="",
-                                                 label="主办部门")
+    # a list's rows carry the name in their own statement (congress.selectors.proposals_listed)
+    lead_department_name = ListedCharField(source="lead_department.name", read_only=True, default="",
+                                           through_empty=True, label="主办部门")
     co_departments = ListedPrimaryKeyRelatedField(many=True, read_only=True, label="协办部门")  # api.listed
     rating_label = serializers.CharField(source="get_rating_display", read_only=True, label="评价")
     merged_into_number = serializers.CharField(source="merged_into.number", read_only=True, default="",

@@ -193,7 +193,10 @@ class Proposal(models.Model):
     @property
     def proposer_display(self) -> str:
         if self.proposer_id is not None:
-            return self.proposer.member.name
+            # a list's query selects the name as a value instead of the delegate and member rows
+            # (congress.selectors.proposals_listed, issue #14)
+            listed = self.__dict__.get("listed_proposer_name")
+            return listed if listed is not None else self.proposer.member.name
         if self.forwarded_from_id:
             source = self.forwarded_from
             return f"{source.congress}（转报，原提案人 {source.proposer_display}）"

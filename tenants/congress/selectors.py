@@ -5,7 +5,7 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from tenants.accounts.roles import Role
@@ -73,6 +73,14 @@ def _forwarded_from():
     return RelatedObject(Proposal, "forwarded_from", _SOURCE_SHOWN)
 
 
+def _names_shown():
+    """The proposer's and the lead department's names as plain values of the row (read by
+    Proposal.proposer_display and the lead_department_name field or column), not the delegate,
+    member and department rows joined, selected and built per row (issue #14)."""
+    return {"listed_proposer_name": F("proposer__member__name"),
+            "listed_lead_department_name": F("lead_department__name")}
+
+
 @functools.cache
 def _proposals_listed():
     """The rows of a proposals list: what proposals_with_details reads, but only the columns the list
@@ -86,10 +94,10 @@ def _proposals_listed():
     Built once per process (annotating and restricting it was 0.2 ms of every request, issue #14):
     proposals_listed hands out a fresh copy, which is what the caller filters and evaluates."""
     own = own_columns(Proposal)
-    return Proposal.objects.select_related("congress", "proposer__member", "lead_department").only(
-        *own, "congress__term", "congress__session", "congress__branch", "proposer__member__name",
-        "lead_department__name",
-    ).annotate(seconds_count=_seconds_count(), listed_co_departments=RelatedIds(Proposal, "co_departments"),
+    return Proposal.objects.select_related("congress").only(
+        *own, "congress__term", "congress__session", "congress__branch",
+    ).annotate(**_names_shown(), seconds_count=_seconds_count(),
+               listed_co_departments=RelatedIds(Proposal, "co_departments"),
                listed_co_proposer_names=_co_proposer_names(), listed_merged_into=_merged_into(),
                listed_forwarded_from=_forwarded_from(), listed_forwarded_to=_forwarded_to()
                ).order_by("-created", "-id")
@@ -107,10 +115,10 @@ def _proposals_in_table():
     whole rows of the six joined tables cost more to compile and build than the rest of the page.
     A forwarded proposal's source is one JSON object, not five joins (see proposals_listed), and the
     query is built once per process as that one is."""
-    return Proposal.objects.select_related("proposer__member", "lead_department").only(
-        "number", "title", "status", "due_date", "created", "congress", "proposer__member__name",
-        "lead_department__name", "forwarded_from",
-    ).annotate(listed_forwarded_from=_forwarded_from())
+    return Proposal.objects.only(
+        "number", "title", "status", "due_date", "created", "congress", "proposer", "lead_department",
+        "forwarded_from",
+    ).annotate(**_names_shown(), listed_forwarded_from=_forwarded_from())
 
 
 def proposals_in_table():
