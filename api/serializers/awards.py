@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.listed import ListedCharField, ListedIntegerField
 from api.serializers import ModelSerializer, Serializer
 from tenants.awards.models import AwardCampaign, AwardKind, AwardNomination, AwardObjection
 from tenants.members.models import Branch, Member
@@ -67,9 +68,9 @@ class AwardFiguresSerializer(Serializer):
 class AwardNominationSerializer(ModelSerializer):
     """评先评优推荐"""
 
-    name = serializers.CharField(read_only=True, label="被推荐者")
-    campaign_title = serializers.CharField(source="campaign.title", read_only=True, label="评选名称")
-    branch_name = serializers.CharField(source="branch.name", read_only=True, label="分工会名称")
+    name = ListedCharField(read_only=True, label="被推荐者")
+    campaign_title = ListedCharField(source="campaign.title", read_only=True, label="评选名称")
+    branch_name = ListedCharField(source="branch.name", read_only=True, label="分工会名称")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
 
     class Meta:
@@ -104,8 +105,8 @@ class ForwardInputSerializer(Serializer):
 class AwardObjectionSerializer(ModelSerializer):
     """公示异议"""
 
-    nominee = serializers.CharField(source="nomination.name", read_only=True, label="被推荐者")
-    campaign = serializers.IntegerField(source="nomination.campaign_id", read_only=True, label="评选")
+    nominee = ListedCharField(source="nomination.name", read_only=True, label="被推荐者")
+    campaign = ListedIntegerField(source="nomination.campaign_id", read_only=True, label="评选")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
 
     class Meta:
