@@ -120,7 +120,7 @@ class TaskSerializer(ModelSerializer):
         return q.owner_key(obj)
 
     def get_owner_name(self, obj) -> str:
-        return q.owner_label(obj)
+        return listed_or(obj, "listed_owner_name", lambda: q.owner_label(obj))  # the office's list: tasks_listed
 
     def get_overdue(self, obj) -> bool:
         # today read once per answer, not per row (a list's rows share this serializer)
