@@ -12,7 +12,6 @@ from django.db.models import Count, OuterRef, Prefetch
 from django.db.models.functions import JSONObject
 
 from tenants.accounts.roles import Role
-from tenants.columns import own_columns
 from tenants.compiled_once import compiled_once
 from tenants.counting import RelatedRows, SubqueryCount
 from tenants.workplan.calendar import (TASK_TONES, is_overdue, owned_by_q, owner_label, owner_label_column,
@@ -202,13 +201,17 @@ def pledges_of(year: int):
     return report_tasks(year).filter(is_pledge=True)
 
 
+#: the task's columns a pledge's row shows (PledgeSerializer; the owner comes as listed_owner_label):
+#: compiling and reading the other ten was a share of the list's Python (issue #14)
+PLEDGE_COLUMNS = ("plan", "number", "title", "body", "month", "due_on", "status", "progress", "completed_on")
+
+
 def pledges_listed(rows):
     """Pledges (pledges_of, or every year's) as the pledges list shows them: of the plan only its year;
     the owner's name (calendar.owner_label_column) and the notes, newest first, as one array of what a
     row shows, in the row's own statement (a prefetch cost a statement, its compilation and a model per
     note; the owners were three joins and three models per row; issue #14)."""
-    own = own_columns(Task)
-    return (rows.select_related(None).select_related("plan").only(*own, "plan__year")
+    return (rows.select_related(None).select_related("plan").only(*PLEDGE_COLUMNS, "plan__year")
             .prefetch_related(None)
             .annotate(listed_owner_label=owner_label_column(),  # the owner's name without joining three tables
                       notes_newest_first=RelatedRows(Task, "notes", ["text", "progress", "written_at"],
