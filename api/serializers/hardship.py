@@ -3,6 +3,7 @@ the household and incomes are in the detail, whose every read is audited."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.listed import ListedCharField, ListedIntegerField
 from api.serializers import ModelSerializer, Serializer
 from tenants.hardship.aid import aid_given
 from tenants.hardship.models import Cause, HardshipCase, HardshipLevel, HardshipReview, HouseholdMember
@@ -22,10 +23,11 @@ class HardshipLevelSerializer(ModelSerializer):
 class HardshipCaseListSerializer(ModelSerializer):
     """困难档案（列表：不含家庭成员与收入）"""
 
-    member_name = serializers.CharField(source="member.name", read_only=True, label="姓名")
-    branch = serializers.IntegerField(source="member.branch_id", read_only=True, label="分工会编号")
-    branch_name = serializers.CharField(source="member.branch.name", read_only=True, label="分工会")
-    level_name = serializers.CharField(source="level.name", read_only=True, label="困难等级")
+    # the list reads these as plain columns (hardship.selectors.cases_listed)
+    member_name = ListedCharField(source="member.name", read_only=True, label="姓名")
+    branch = ListedIntegerField(source="member.branch_id", read_only=True, label="分工会编号")
+    branch_name = ListedCharField(source="member.branch.name", read_only=True, label="分工会")
+    level_name = ListedCharField(source="level.name", read_only=True, label="困难等级")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     review_overdue = serializers.BooleanField(read_only=True, label="复核已逾期")
 

@@ -7,6 +7,7 @@ detail (household, incomes, reviews) is read through the audited service, one au
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -30,7 +31,7 @@ from api.serializers.hardship import (
 from tenants.accounts.roles import HARDSHIP_READERS
 from tenants.hardship import services
 from tenants.hardship.models import HardshipCase, HardshipLevel
-from tenants.hardship.selectors import cases_matching, levels
+from tenants.hardship.selectors import cases_listed, levels, overdue_q, search_q
 from tenants.members.models import Member
 
 HardshipReader = role_required(*sorted(HARDSHIP_READERS))
@@ -52,11 +53,12 @@ class HardshipCaseFilter(filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value in ("", None):
             return queryset
-        overdue = cases_matching(overdue=True).values("pk")
-        return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
+        overdue = overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def search_cases(self, queryset, name, value):
-        return queryset.filter(pk__in=cases_matching(query=value).values("pk"))
+        value = value.strip()
+        return queryset.filter(search_q(value)) if value else queryset
 
 
 @extend_schema(tags=["困难教职工档案"])
@@ -106,7 +108,7 @@ class HardshipCaseViewSet(mixins.ListModelMixin, SchoolViewSet):
     permission_classes = [HardshipReader]
 
     def base_queryset(self):
-        return cases_matching()
+        return cases_listed()
 
     def _case(self, pk) -> HardshipCase:
         case = HardshipCase.objects.select_related("member", "level").filter(pk=pk).first()
