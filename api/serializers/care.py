@@ -114,7 +114,9 @@ class CareBatchSerializer(ModelSerializer):
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="慰问类型名称")
     scope_label = serializers.CharField(source="get_scope_display", read_only=True, label="范围名称")
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default="", label="登记人")
+    # the list reads the recorder's username in its own query (care.selectors.batches_listed)
+    recorded_by = ListedCharField(source="recorded_by.username", read_only=True, default="", through_empty=True,
+                                  label="登记人")
     # the list's branches and groups: api.listed. Declared here rather than by setting
     # serializer_related_field, which would keep api.serializers.fastrow from building the fields once
     branches = ListedPrimaryKeyRelatedField(many=True, read_only=True, label="分工会")
