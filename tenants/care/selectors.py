@@ -8,7 +8,6 @@ from django.db.models import Count, F, Q, Sum
 
 from tenants.accounts.roles import Role
 from tenants.care.models import CONFIDENTIAL_KINDS, CareBatch, CareKind, CareStandard, CareVisit, LifeEvent
-from tenants.columns import own_columns
 from tenants.counting import RelatedIds
 from tenants.care.services import CARE_OFFICE, COUNTED, care_settings, standard_in_force
 from tenants.accounts.roles import FINANCE_READERS
@@ -50,9 +49,8 @@ def visits_listed(user):
     """A page of visits as the list shows it: of the member the name and branch, of who recorded it the
     username, as plain columns (api.listed.ListedValue) rather than a member, branch and user built for
     every row; the standard's columns (issue #14)."""
-    own = own_columns(CareVisit)
-    standard = own_columns(CareStandard, through="standard")
-    return (visits_visible_to(user).select_related(None).select_related("standard").only(*own, *standard)
+    # every column of the visit and of its standard: no .only() (its deferred-loading setup costs, and loads nothing less)
+    return (visits_visible_to(user).select_related(None).select_related("standard")
             .annotate(listed_member_name=F("member__name"), listed_branch=F("member__branch_id"),
                       listed_branch_name=F("member__branch__name"), listed_recorded_by=F("recorded_by__username"))
             .order_by("-visited_on", "-id"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Count, F, OuterRef, Q
 
 from tenants.accounts.roles import Role
-from tenants.columns import own_columns
 from tenants.compiled_once import compiled_once
 from tenants.counting import SubqueryCount
 from tenants.healthchecks.models import Attendance, HealthCheck, HealthCheckAssignment, HealthCheckBatch
@@ -65,9 +64,9 @@ def assignments_listed(user):
     and branch and the check's year as plain columns (api.listed.ListedCharField) rather than a
     member, branch and check built for every row; the requested batch only by id (issue #14). The
     COUNT of a longer list leaves those joins out (tenants.paging.count_rows)."""
-    own = own_columns(HealthCheckAssignment)
-    batch = own_columns(HealthCheckBatch, through="batch")
-    rows = (assignments_visible_to(user).select_related(None).select_related("batch").only(*own, *batch)
+    # every column of the assignment and of its batch: no .only() (its deferred-loading setup costs, and loads
+    # nothing less)
+    rows = (assignments_visible_to(user).select_related(None).select_related("batch")
             .annotate(listed_year=F("health_check__year"), listed_member_name=F("member__name"),
                       listed_branch=F("member__branch_id"), listed_branch_name=F("member__branch__name")))
     return assignments_with_batch_taken(rows)
