@@ -21,6 +21,7 @@ from tenants.members.selectors import (
     application_actions_for,
     applications_matching,
     applications_visible_to,
+    branch_choices,
     branches_chaired_by,
     members_in_table,
     members_search,
@@ -38,15 +39,16 @@ from web.tables import Column, Filter, Table
 def _member_filters():
     return [
         Filter("q", "搜索", placeholder="姓名、工号或拼音首字母（如 zs）"),
-        Filter("branch", "分工会", choices=list(Branch.objects.values_list("pk", "name"))),
+        Filter("branch", "分工会", choices=branch_choices()),
         Filter("status", "状态", choices=Member.Status.choices),
     ]
 
 
 def _members_for(user, values):
     branch = values.get("branch")
+    # the filters narrow what the user may see (one query, not two combined with `&`)
     return members_search(query=values.get("q", ""), branch=int(branch) if branch else None,
-                          status=values.get("status") or None) & members_visible_to(user)
+                          status=values.get("status") or None, members=members_visible_to(user))
 
 
 def visible_member(user, pk) -> Member:

@@ -65,10 +65,11 @@ class MemberSerializer(ModelSerializer):
     # a list's rows carry the names in their own statement (members.selectors.members_listed)
     branch_name = ListedCharField(source="branch.name", read_only=True, through_empty=True, label="分工会")
     group_name = ListedCharField(source="group.name", read_only=True, default="", through_empty=True, label="工会小组")
-    gender_label = serializers.CharField(source="get_gender_display", read_only=True, label="性别")
-    employment_type_label = serializers.CharField(source="get_employment_type_display", read_only=True,
-                                                  label="用工类型")
-    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
+    # and the choice labels (members.selectors.members_listed)
+    gender_label = ListedCharField(source="get_gender_display", read_only=True, label="性别")
+    employment_type_label = ListedCharField(source="get_employment_type_display", read_only=True,
+                                            label="用工类型")
+    status_label = ListedCharField(source="get_status_display", read_only=True, label="状态")
     phone = serializers.SerializerMethodField(label="手机号（遮蔽）")
     id_number = serializers.CharField(source="id_number_masked", read_only=True, label="身份证号（遮蔽）")
     marital_status = serializers.SerializerMethodField(label="婚姻状况（仅校工会和本人可见，其他人为 null）")

@@ -1,6 +1,7 @@
-from django.db.models import OuterRef, Q
+from django.db.models import Case, CharField, F, OuterRef, Q, Value, When
 
 from tenants.accounts.roles import Role
+from tenants.compiled_once import compiled_once, rows_compiled_once
 from tenants.counting import RelatedIds, RelatedValue, SubqueryCount
 from tenants.members.models import Branch, Department, Group, Member, MembershipApplication
 
@@ -15,8 +16,11 @@ def members_matching(members, query: str):
                           | Q(name_initials__startswith=query.lower()))
 
 
-def members_search(*, query: str = "", branch=None, status=None, employment_type=None):
-    members = members_matching(Member.objects.select_related("branch", "group"), query)
+def members_search(*, query: str = "", branch=None, status=None, employment_type=None, members=None):
+    """``members`` (default: every member, with branch and group) narrowed by the 会员 page's filters."""
+    if members is None:
+        members = Member.objects.select_related("branch", "group")
+    members = members_matching(members, query)
     if branch:
         members = members.filter(branch_id=branch)
     if status:
@@ -37,12 +41,35 @@ def members_visible_to(user):
     return members.filter(user=user)
 
 
+def _choice_label(field_name: str):
+    """A member's ``get_<field_name>_display()`` as a column: the label of a listed choice, the stored
+    value itself otherwise (as Django answers)."""
+    field = Member._meta.get_field(field_name)
+
+    @compiled_once(Member)
+    def label():
+        return Case(*(When(**{field_name: value}, then=Value(str(text))) for value, text in field.flatchoices),
+                    default=F(field_name), output_field=CharField())
+
+    label.__qualname__ = f"member_{field_name}_label"
+    return label
+
+
+_gender_label = _choice_label("gender")
+_employment_type_label = _choice_label("employment_type")
+_status_label = _choice_label("status")
+
+
 def members_listed(members):
     """The members API's list rows: the branch's and the group's names (all the list shows of them) as
     values in the rows' own statement instead of two joined tables' every column and an instance of
-    each per row (issue #14); api.listed.ListedValue reads them."""
+    each per row, and the three choice labels as columns instead of a lookup per row and label
+    (issue #14); api.listed.ListedValue reads them."""
     return members.select_related(None).annotate(listed_branch_name=RelatedValue(Member, "branch", "name"),
-                                                 listed_group_name=RelatedValue(Member, "group", "name"))
+                                                 listed_group_name=RelatedValue(Member, "group", "name"),
+                                                 listed_gender_label=_gender_label(),
+                                                 listed_employment_type_label=_employment_type_label(),
+                                                 listed_status_label=_status_label())
 
 
 def members_in_table(members):
@@ -53,6 +80,13 @@ def members_in_table(members):
     return members.select_related(None).only(
         "name", "employee_number", "employment_type", "status", "phone", "id_number_masked",
     ).annotate(listed_branch_name=RelatedValue(Member, "branch", "name"))
+
+
+def branch_choices() -> list[tuple[int, str]]:
+    """(id, name) of every branch in the branches' order, for a filter's choices. One statement of a
+    fixed shape, compiled once per process (the 会员 page asks it on every request, issue #14)."""
+    return rows_compiled_once("members.branch_choices", lambda: Branch.objects.values_list("pk", "name"),
+                              lambda value: value)
 
 
 def applications_visible_to(user):
