@@ -16,6 +16,8 @@ its `to_representation`, even where that is `str(value)` of a str. `represent` g
 - a value whose field's DRF to_representation would return it unchanged (a str for a CharField,
   an int for an IntegerField, a bool for a BooleanField, anything for a ReadOnlyField, a str for
   a ChoiceField through its own choice map) is not passed through the call;
+- an aware datetime of DRF's own DateTimeField in ISO 8601 is moved to the timezone that was current
+  when the plan was made and written as DRF writes it (DRF asks for the current timezone per value);
 - everything else (relations, SerializerMethodField, masked personal data, dates, Decimal, custom
   fields, nested serializers — which come back here through their own to_representation) goes
   through the field's own get_attribute / to_representation, with DRF's SkipField, None and
@@ -32,12 +34,15 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
+from datetime import datetime
 from types import FunctionType, MethodType
 
 from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import fields as drf_fields
 from rest_framework import serializers as drf_serializers
 from rest_framework.fields import BuiltinSignatureError, SkipField, empty, is_simple_callable
+from rest_framework import ISO_8601
+from rest_framework.settings import api_settings
 from rest_framework import relations as drf_relations
 from rest_framework.relations import PKOnlyObject
 
@@ -51,6 +56,7 @@ SAME = 1  # returned unchanged whatever it is (ReadOnlyField)
 SAME_IF_TYPE = 2  # unchanged when its class is exactly `arg` (CharField/str, IntegerField/int, BooleanField/bool)
 CHOICE = 3  # a str goes through the field's choice map, as ChoiceField.to_representation does
 FOREIGN_KEY_ID = 4  # a PrimaryKeyRelatedField over a model's foreign key: the row's own <name>_id (see _fk_attname)
+DATETIME_ISO = 5  # DRF's DateTimeField in ISO 8601: an aware datetime in `arg`, the timezone current when the plan was made
 
 _field_get_attribute = drf_fields.Field.get_attribute
 _IDENTITY_FOR_TYPE = (
@@ -179,8 +185,28 @@ def _get(field, instance):
         raise type(exc)(msg)
 
 
+def _iso_datetime_timezone(field):
+    """The timezone DRF's DateTimeField.to_representation would put `field`'s aware datetimes in, for
+    a field that writes them as DRF does in ISO 8601; None for any other (its own call decides).
+    DRF asks Django for the current timezone on every value (an asgiref Local read, about half the
+    call); a plan is made per serializer instance — per response — and the project never switches
+    timezones, within a response or at all."""
+    cls = type(field)
+    if (cls.enforce_timezone is not drf_fields.DateTimeField.enforce_timezone
+            or cls.default_timezone is not drf_fields.DateTimeField.default_timezone
+            or hasattr(field, "timezone")):
+        return None
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if not isinstance(output_format, str) or output_format.lower() != ISO_8601:
+        return None
+    return field.default_timezone()
+
+
 def _conversion(field):
     to_representation = type(field).to_representation
+    if to_representation is drf_fields.DateTimeField.to_representation:
+        tz = _iso_datetime_timezone(field)
+        return (DATETIME_ISO, tz) if tz is not None else (CALL, None)
     if to_representation is drf_fields.ReadOnlyField.to_representation:
         return SAME, None
     if to_representation is drf_fields.ChoiceField.to_representation:
@@ -265,6 +291,19 @@ def represent(serializer, instance) -> dict:
             continue
         if kind == SAME_IF_TYPE:
             ret[name] = attribute if attribute.__class__ is value_type else to_representation(attribute)
+        elif kind == DATETIME_ISO:
+            # DRF: an aware datetime is moved to the timezone and written by isoformat, +00:00 as Z
+            if attribute.__class__ is datetime and attribute.utcoffset() is not None:
+                try:
+                    text = attribute.astimezone(value_type).isoformat()
+                except OverflowError:  # DRF's own call answers it with its message
+                    text = to_representation(attribute)
+                else:
+                    if text.endswith("+00:00"):
+                        text = text[:-6] + "Z"
+                ret[name] = text
+            else:
+                ret[name] = to_representation(attribute)
         elif kind == CALL or kind == FOREIGN_KEY_ID:
             ret[name] = to_representation(attribute)
         elif kind == SAME:
@@ -297,19 +336,34 @@ def _fields_cacheable(cls) -> bool:
 _MUTABLE = (list, dict, set)
 
 
+#: attributes through which a field holds a field bound to itself (a ListSerializer's or a
+#: ListField's child, a many-relation's child relation)
+_HELD = ("child", "child_relation")
+
+
 def _copy_field(field):
     """A field for one serializer instance, as DRF's deepcopy would give it (a field not yet bound,
     with its own validators list), without re-running its __init__: that made copying a list's
     fields 0.4–0.9 ms of every list request. What a copy shares with the others is what DRF's
     copies share too (validators, querysets) or what DRF and the project replace, never change in
-    place (a ChoiceField's choice maps: `choices = …` builds new ones). A field that holds other
-    fields (a nested serializer, a ListField's child, a many-relation's child relation) binds them to
-    itself in __init__, so it is still re-made the way DRF does; so is a field whose default or
-    initial value is a mutable object."""
+    place (a ChoiceField's choice maps: `choices = …` builds new ones). A field that holds another
+    (a nested many=True serializer, a ListField's child, a many-relation's child relation) gets a
+    copy of it, bound to the copy as its __init__ binds it; a nested serializer gets its own empty
+    context, as its __init__ gives it. Copied by DRF's deepcopy instead: a field whose default or
+    initial value is a mutable object, and a nested serializer built with an instance, data or a
+    context (none of the API's: what its __init__ would make of them is left to it)."""
     state = field.__dict__
-    if (isinstance(field, drf_serializers.BaseSerializer) or "child" in state or "child_relation" in state
-            or isinstance(state.get("default"), _MUTABLE) or isinstance(state.get("initial"), _MUTABLE)):
+    if isinstance(state.get("default"), _MUTABLE) or isinstance(state.get("initial"), _MUTABLE):
         return copy.deepcopy(field)
+    is_serializer = isinstance(field, drf_serializers.BaseSerializer)
+    if is_serializer and (state.get("instance") is not None or "initial_data" in state or state.get("_context")
+                          or "fields" in state):
+        return copy.deepcopy(field)
+    held = ()
+    if "child" in state or "child_relation" in state:
+        held = [(name, state[name]) for name in _HELD if isinstance(state.get(name), drf_fields.Field)]
+        if any(child.parent is not field for _, child in held):
+            return copy.deepcopy(field)
     clone = object.__new__(field.__class__)
     clone.__dict__.update(state)
     # the containers code may change in place on one instance's field (harden appends validators;
@@ -319,6 +373,12 @@ def _copy_field(field):
     for name in ("error_messages", "style"):
         if isinstance(state.get(name), dict):
             clone.__dict__[name] = dict(state[name])
+    if is_serializer:
+        clone._context = {}
+    for name, child in held:
+        child_clone = _copy_field(child)
+        child_clone.parent = clone  # what child.bind(field_name="", parent=…) in __init__ sets
+        clone.__dict__[name] = child_clone
     return clone
 
 

@@ -142,6 +142,28 @@ def test_edge_cases_answer_as_drf(changes, settings):
         assert data["kind"] == 1  # the choice map turns "1" into the choice's own key
 
 
+class Times(Serializer):
+    at = serializers.DateTimeField()
+    formatted = serializers.DateTimeField(format="%Y年%m月%d日 %H:%M", source="at")
+    in_utc = serializers.DateTimeField(default_timezone=datetime.timezone.utc, source="at")
+    unformatted = serializers.DateTimeField(format=None, source="at")
+
+
+@pytest.mark.parametrize("at", [
+    datetime.datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.timezone.utc),
+    datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+    datetime.datetime(2026, 1, 2, 3, 4, 5),  # naive: DRF makes it aware
+    "2026-01-02 03:04",  # a str is answered as it is
+], ids=["utc", "minus-five", "naive", "text"])
+@pytest.mark.parametrize("time_zone", ["Asia/Shanghai", "UTC"])
+def test_datetimes_answer_as_drf_in_the_current_timezone(at, time_zone, settings):
+    settings.TIME_ZONE = time_zone
+    data = _same(Times, Plain(at=at))
+    if time_zone == "UTC" and not isinstance(at, str) and at.tzinfo is datetime.timezone.utc:
+        assert data["at"] == "2026-01-02T03:04:05.123456Z"  # +00:00 written as Z
+    _same(Times, [Plain(at=at), Plain(at=None)], many=True)
+
+
 def test_many_rows_share_one_plan_and_answer_as_drf():
     rows = [_row(count=index) for index in range(5)]
     assert _same(Outer, rows, many=True)[4]["count"] == 4
@@ -251,5 +273,12 @@ def test_every_model_serializer_gets_the_same_fields_built_once_per_class():
             assert second.fields[name].validators is not field.validators
             assert second.fields[name].error_messages is not field.error_messages
             assert second.fields[name].style is not field.style
+            # a field holding another (a nested many=True serializer, a ListField's child, a
+            # many-relation's child relation) holds its own copy, bound to it
+            for held in ("child", "child_relation"):
+                child = getattr(field, held, None)
+                if isinstance(child, serializers.Field):
+                    assert child.parent is field and getattr(second.fields[name], held) is not child
+                    assert child.validators is not getattr(second.fields[name], held).validators
         cached += cls in fastrow._built_fields
     assert cached > 50
