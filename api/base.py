@@ -9,7 +9,9 @@ remembered a filter. So the base owns the three places where rows and rights are
 - `check_permissions`: on the provincial host, only province roles (provincial admin, reviewer,
   judge) get past it, whatever permission classes the view lists;
 - `get_queryset` and `filter_queryset`: rows of a shared (public-schema) table are always filtered
-  to the current school, again after the filter backends ran.
+  to the current school, again after the filter backends ran — unless the rows they return
+  provably still carry that very condition (`_carries_school_condition`), which a repeat would
+  only write twice into the SQL.
 
 A subclass — or a mixin placed before the base in the MRO — that defines any of these fails at
 import. Views describe their rows in `base_queryset()`. A view that deliberately serves a shared
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import connection
+from django.db.models.sql.where import AND, WhereNode
 from django_filters.utils import translate_validation
 from django_tenants.utils import get_public_schema_name
 from rest_framework import exceptions, generics, viewsets
@@ -67,6 +70,32 @@ def _on_public_schema(request) -> bool:
     tenant = getattr(request, "tenant", None)
     public = get_public_schema_name()
     return tenant is not None and tenant.schema_name == public and connection.schema_name == public
+
+
+def _school_condition_added(rows, scoped, field: str, school_pk):
+    """The one condition `scoped` (rows.filter(<field>=school_pk)) added to the top of `rows`'
+    WHERE, with what it says; None where the filter put it anywhere else (under an OR)."""
+    before = {id(child) for child in rows.query.where.children}
+    added = [child for child in scoped.query.where.children if id(child) not in before]
+    if len(added) != 1 or isinstance(added[0], WhereNode) or scoped.query.where.connector != AND:
+        return None
+    return scoped.model, field, school_pk, added[0]
+
+
+def _carries_school_condition(rows, condition, field: str, school_pk) -> bool:
+    """Whether every row of `rows` still meets the school condition `scope` added to this request's
+    rows: that very condition (the same object — a filter backend's .filter()/.exclude() keeps it,
+    anything rebuilt, relabelled or combined does not) is a term of the top-level AND of the WHERE
+    of a plain query of the same model. Filtering again would only repeat it in the SQL (compiled,
+    then planned by PostgreSQL, on every request of a shared table's list)."""
+    if condition is None:
+        return False
+    model, scoped_field, scoped_pk, lookup = condition
+    query = rows.query
+    where = query.where
+    return (rows.model is model and scoped_field == field and scoped_pk == school_pk
+            and not query.combinator and not query.is_sliced
+            and where.connector == AND and not where.negated and any(child is lookup for child in where.children))
 
 
 class _HostBound:
@@ -146,7 +175,11 @@ class SchoolHostView(_HostBound):
         own_model = self.queryset is not None and rows.model is self.queryset.model
         field = school_field or (self.school_field if own_model else None)
         if field:
-            return rows.filter(**{field: school.pk})
+            if _carries_school_condition(rows, self.__dict__.get("_school_condition"), field, school.pk):
+                return rows
+            scoped = rows.filter(**{field: school.pk})
+            self._school_condition = _school_condition_added(rows, scoped, field, school.pk)
+            return scoped
         if own_model and self.dangerously_unscoped:
             return rows
         raise NoSchoolInContext(f"{type(self).__name__} 读取 {rows.model._meta.label} 时没有按学校过滤。")

@@ -77,6 +77,38 @@ def test_rows_stay_scoped_even_after_a_filter_backend_widened_them(guilin):
         assert [school.slug for school in rows] == ["guilin"]
 
 
+class OrEveryRowBackend(BaseFilterBackend):
+    """A careless filter backend that keeps the scoped rows but ORs every other row in."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset | School.objects.all()
+
+
+class NarrowingBackend(BaseFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        return queryset.filter(status__isnull=False).exclude(slug="")
+
+
+def test_rows_stay_scoped_after_a_filter_backend_ored_other_rows_in(guilin, province):
+    request = APIRequestFactory().get("/")
+    request.tenant = guilin
+    with in_schema(guilin):
+        view = _view(request, filter_backends=[OrEveryRowBackend])
+        rows = view.filter_queryset(view.get_queryset())
+        assert School.objects.count() > 1
+        assert [school.slug for school in rows] == ["guilin"]
+
+
+def test_rows_a_filter_backend_only_narrowed_carry_the_school_condition_once(guilin):
+    request = APIRequestFactory().get("/")
+    request.tenant = guilin
+    with in_schema(guilin):
+        view = _view(request, filter_backends=[NarrowingBackend])
+        rows = view.filter_queryset(view.get_queryset())
+        assert [school.slug for school in rows] == ["guilin"]
+        assert str(rows.query).count(f'"tenants_school"."id" = {guilin.pk}') == 1
+
+
 def test_a_school_view_reached_on_the_provincial_host_does_not_exist(province):
     request = APIRequestFactory().get("/api/v1/anything/")
     request.tenant = province
