@@ -2,10 +2,14 @@
 two decimals; amounts sent in are read by the services (Chinese message naming the field)."""
 from rest_framework import serializers
 
-from api.listed import ListedRows
+from api.listed import ListedCharField, ListedIntegerField, ListedRows, ListedValue
 from api.serializers import ModelSerializer, Serializer
 from tenants.members.models import Member
 from tenants.mutualaid.models import Category, Claim, ClaimDocument, Enrolment, Scheme
+
+class ListedDecimalField(ListedValue, serializers.DecimalField):
+    """A DecimalField read from the list's ``listed_<field>`` value (api.listed.ListedValue)."""
+
 
 AMOUNT_HELP = "元，最多两位小数，如 \"1200.50\""
 
@@ -96,9 +100,10 @@ class AidCategoryInputSerializer(Serializer):
 class AidEnrolmentSerializer(ModelSerializer):
     """参保记录"""
 
-    member_name = serializers.CharField(source="member.name", read_only=True, label="姓名")
-    employee_number = serializers.CharField(source="member.employee_number", read_only=True, label="工号")
-    branch = serializers.CharField(source="member.branch.name", read_only=True, label="分工会")
+    # the list reads these names as plain columns (selectors.enrolments_listed)
+    member_name = ListedCharField(source="member.name", read_only=True, label="姓名")
+    employee_number = ListedCharField(source="member.employee_number", read_only=True, label="工号")
+    branch = ListedCharField(source="member.branch.name", read_only=True, label="分工会")
     via_label = serializers.CharField(source="get_via_display", read_only=True, label="参保方式")
     remaining = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, label="年度剩余可给付")
     fees_booked = serializers.SerializerMethodField(label="缴费已入账")
@@ -168,13 +173,14 @@ class AidDocumentSerializer(ModelSerializer):
 class AidClaimSerializer(ModelSerializer):
     """互助金申请"""
 
-    scheme = serializers.IntegerField(source="enrolment.scheme_id", read_only=True, label="计划")
-    member = serializers.IntegerField(source="enrolment.member_id", read_only=True, label="会员")
-    member_name = serializers.CharField(source="enrolment.member.name", read_only=True, label="姓名")
-    category_name = serializers.CharField(source="category.name", read_only=True, label="类别")
+    # the list reads these as plain values (selectors.claims_listed)
+    scheme = ListedIntegerField(source="enrolment.scheme_id", read_only=True, label="计划")
+    member = ListedIntegerField(source="enrolment.member_id", read_only=True, label="会员")
+    member_name = ListedCharField(source="enrolment.member.name", read_only=True, label="姓名")
+    category_name = ListedCharField(source="category.name", read_only=True, label="类别")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
-    remaining = serializers.DecimalField(source="enrolment.remaining", max_digits=12, decimal_places=2,
-                                         read_only=True, label="该会员年度剩余可给付")
+    remaining = ListedDecimalField(source="enrolment.remaining", max_digits=12, decimal_places=2,
+                                   read_only=True, label="该会员年度剩余可给付")
     documents = AidDocumentSerializer(many=True, read_only=True, label="申请材料")
 
     class Meta:

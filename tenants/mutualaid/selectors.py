@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from tenants.accounts.roles import FINANCE_READERS
 from tenants.columns import own_columns
@@ -43,11 +43,13 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
 
 
 def enrolments_listed(user) -> QuerySet[Enrolment]:
-    """A page of enrolments as the list shows them: of the member only the name, employee number and
-    branch name, the scheme by id (issue #14: the joined rows' other columns cost building for nothing)."""
-    own = own_columns(Enrolment)
-    return (enrolments_visible_to(user).select_related(None).select_related("member__branch")
-            .only(*own, "member__name", "member__employee_number", "member__branch__name"))
+    """A page of enrolments as the list shows them: its own columns, and the member's name and employee
+    number and the branch's name as plain columns (listed_*, read by api.listed.ListedCharField), the
+    scheme by id (issue #14: the joined member and branch were two model instances per row, and their
+    selections compiled on every request, for three names)."""
+    return (enrolments_visible_to(user).select_related(None).only(*own_columns(Enrolment))
+            .annotate(listed_member_name=F("member__name"), listed_employee_number=F("member__employee_number"),
+                      listed_branch=F("member__branch__name")))
 
 
 def claims_visible_to(user) -> QuerySet[Claim]:
@@ -58,15 +60,17 @@ def claims_visible_to(user) -> QuerySet[Claim]:
 
 
 def claims_listed(user) -> QuerySet[Claim]:
-    """A page of claims as the list shows them, with their documents: of the enrolment the scheme and
-    member ids and the year's cap and use (its remaining), of the member only the name, of the category
-    the name; no scheme row (issue #14: the joined rows' other columns cost building for nothing)."""
-    own = own_columns(Claim)
-    return (claims_visible_to(user).select_related(None).select_related("enrolment__member", "category")
-            .only(*own, "enrolment__scheme", "enrolment__cap", "enrolment__used", "enrolment__member__name",
-                  "category__name")
-            # the documents as one array in the row's statement, not a prefetch (its SQL compiled once per process)
-            .annotate(listed_documents=RelatedRows(Claim, "documents", ["id", "name", "size", "uploaded_at"])))
+    """A page of claims as the list shows them, with their documents: its own columns, and of the
+    enrolment the scheme and member ids and the year's remaining, the member's name and the category's
+    name as plain values (listed_*, read by api.listed.ListedValue fields) rather than select_related
+    (issue #14: the joined enrolment, member and category were three model instances per row, and their
+    selections compiled on every request, for a few values)."""
+    return (claims_visible_to(user).select_related(None).only(*own_columns(Claim))
+            .annotate(listed_scheme=F("enrolment__scheme_id"), listed_member=F("enrolment__member_id"),
+                      listed_member_name=F("enrolment__member__name"), listed_category_name=F("category__name"),
+                      listed_remaining=F("enrolment__cap") - F("enrolment__used"),
+                      # the documents as one array in the row's statement, not a prefetch (its SQL compiled once per process)
+                      listed_documents=RelatedRows(Claim, "documents", ["id", "name", "size", "uploaded_at"])))
 
 
 def claims_of_member(member) -> QuerySet[Claim]:
