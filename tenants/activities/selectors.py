@@ -71,17 +71,22 @@ def _waitlist_ahead():
 def registrations_listed(user) -> QuerySet[Registration]:
     """A page of registrations as the list shows it, with its waitlist places: the activity's title and
     the branch's and team's names as plain columns (listed_*, read by api.listed.ListedCharField), of
-    the member the user who may see the code besides the organiser (issue #14: each joined row was a
-    model instance per row and a related selection compiled per request, for one name). Who organises
+    the member the user who may see the code besides the organiser, except for the office, which sees
+    every code (issue #14: each joined row was a model instance per row and a related selection
+    compiled per request, for one name). Who organises
     the activity is read only for a branch chair's list: the code shows to the member, to the office for
     every registration and to a chair for their branch's activities (services.code_visible_to, which
     answers the office without reading the activity); for anyone else that join was a sixth table."""
-    organiser = user.has_role(Role.BRANCH_CHAIR) and not user.has_role(Role.UNION_ADMIN)
-    rows = (registrations_visible_to(user).select_related(None).select_related("member")
+    office = user.has_role(Role.UNION_ADMIN)
+    organiser = user.has_role(Role.BRANCH_CHAIR) and not office
+    rows = (registrations_visible_to(user).select_related(None)
             .annotate(waitlist_ahead=_waitlist_ahead(), listed_activity_title=F("activity__title"),
                       listed_member_name=F("member__name"), listed_branch_name=F("branch__name"),
                       listed_team_name=F("team__name")))
-    columns = [*own_columns(Registration), "member__user"]
+    columns = [*own_columns(Registration)]
+    if not office:  # whose the code is: the office's answer reads no member (services.code_visible_to)
+        rows = rows.select_related("member")
+        columns.append("member__user")
     if organiser:
         rows = rows.select_related("activity__organiser_branch")
         columns.append("activity__organiser_branch__chair")
