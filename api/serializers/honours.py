@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.listed import ListedRows
+from api.listed import ListedCharField, ListedRows
 from api.serializers import ModelSerializer, Serializer
 
 from api.serializers.files import SubmissionFileSerializer
@@ -59,8 +59,9 @@ class ObjectionSerializer(ModelSerializer):
 class NominationSerializer(ModelSerializer):
     """荣誉推荐"""
 
-    school_name = serializers.CharField(source="school.name", read_only=True, label="推荐学校")
-    campaign_title = serializers.CharField(source="campaign.title", read_only=True, label="推荐活动")
+    # the list reads these names as plain columns (shared.honours.selectors.nominations_listed)
+    school_name = ListedCharField(source="school.name", read_only=True, label="推荐学校")
+    campaign_title = ListedCharField(source="campaign.title", read_only=True, label="推荐活动")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     objections = ObjectionSerializer(many=True, read_only=True, label="公示异议")
     attachments = SubmissionFileSerializer(many=True, read_only=True, label="事迹材料附件")

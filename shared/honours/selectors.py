@@ -159,10 +159,11 @@ def nominations_to_review():
 
 
 def nominations_listed(rows):
-    """Nominations as a list shows them: of the joined school and campaign only the names (a school's
-    row is wide; its other columns cost building for nothing), the objections and attachments in the
-    row's own query rather than a prefetch each (issue #14)."""
-    own = own_columns(Nomination)
-    return rows.select_related("school", "campaign").only(*own, "school__name", "campaign__title").annotate(
+    """Nominations as a list shows them: the school's name and the campaign's title as plain columns
+    (listed_*, read by api.listed.ListedCharField) rather than joined rows (a school's row is wide; each
+    was a model instance per row and a related selection compiled per request, for one name), the
+    objections and attachments in the row's own query rather than a prefetch each (issue #14)."""
+    return rows.select_related(None).only(*own_columns(Nomination)).annotate(
+        listed_school_name=F("school__name"), listed_campaign_title=F("campaign__title"),
         listed_objections=RelatedRows(Nomination, "objections", ["id", "content", "recorded_by", "recorded_at"]),
         listed_attachments=RelatedRows(Nomination, "attachments", ["id", "name", "size", "uploaded_at"]))
