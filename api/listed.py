@@ -101,3 +101,7 @@ class ListedCharField(ListedValue, serializers.CharField):
 
 class ListedIntegerField(ListedValue, serializers.IntegerField):
     pass
+
+
+class ListedDecimalField(ListedValue, serializers.DecimalField):
+    pass

@@ -2,14 +2,10 @@
 two decimals; amounts sent in are read by the services (Chinese message naming the field)."""
 from rest_framework import serializers
 
-from api.listed import ListedCharField, ListedIntegerField, ListedRows, ListedValue
+from api.listed import ListedCharField, ListedDecimalField, ListedIntegerField, ListedRows
 from api.serializers import ModelSerializer, Serializer
 from tenants.members.models import Member
 from tenants.mutualaid.models import Category, Claim, ClaimDocument, Enrolment, Scheme
-
-class ListedDecimalField(ListedValue, serializers.DecimalField):
-    """A DecimalField read from the list's ``listed_<field>`` value (api.listed.ListedValue)."""
-
 
 AMOUNT_HELP = "元，最多两位小数，如 \"1200.50\""
 

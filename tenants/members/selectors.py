@@ -86,7 +86,7 @@ def branch_choices() -> list[tuple[int, str]]:
     """(id, name) of every branch in the branches' order, for a filter's choices. One statement of a
     fixed shape, compiled once per process (the 会员 page asks it on every request, issue #14)."""
     return rows_compiled_once("members.branch_choices", lambda: Branch.objects.values_list("pk", "name"),
-                              lambda value: value)
+                              lambda value: value, stand_ins=())
 
 
 def applications_visible_to(user):

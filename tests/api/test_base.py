@@ -10,7 +10,7 @@ from api.errors import api_not_found
 from tenants.accounts.roles import Role
 from tenants.errors import NoSchoolInContext
 from tenants.models import School
-from tests.conftest import anonymous_client, in_schema, make_user
+from tests.conftest import anonymous_client, in_schema
 
 
 class SchoolsSeenBySchool(mixins.ListModelMixin, SchoolViewSet):
