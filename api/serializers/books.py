@@ -3,30 +3,16 @@ from rest_framework import serializers
 
 from api.serializers import ModelSerializer, Serializer
 from tenants.finance.models import Budget, ClosedYear, LedgerEntry
-from tenants.choice_labels import choice_label
 from tenants.finance.services import entry_version
-
-
-class ChoiceLabel(serializers.CharField):
-    """A choice column's label, what the row's get_<column>_display() answers, read from the column's
-    choice dict (tenants.choice_labels) without making and inspecting a bound method per row and
-    column: a ledger page asked that 80 times (issue #14)."""
-
-    def __init__(self, column: str, **kwargs):
-        super().__init__(source=f"get_{column}_display", read_only=True, **kwargs)
-        self.column = column
-
-    def get_attribute(self, instance):
-        return choice_label(instance, instance._meta.get_field(self.column))
 
 
 class BooksEntrySerializer(ModelSerializer):
     """收支记录"""
 
-    kind_label = ChoiceLabel("kind", label="收支")
-    category_label = ChoiceLabel("category", label="科目")
-    status_label = ChoiceLabel("status", label="状态")
-    source_type_label = ChoiceLabel("source_type", label="来源类型")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="收支")
+    category_label = serializers.CharField(source="get_category_display", read_only=True, label="科目")
+    status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态")
+    source_type_label = serializers.CharField(source="get_source_type_display", read_only=True, label="来源类型")
     version = serializers.SerializerMethodField(label="版本（审批时带上，防止批准读取后被修改的记录）")
 
     class Meta:

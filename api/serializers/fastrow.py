@@ -12,7 +12,8 @@ its `to_representation`, even where that is `str(value)` of a str. `represent` g
   remembered per underlying function (a bound method by its `__func__`, a partial by its function,
   number of positional arguments and keyword names) instead of computing a signature per row, and
   Django's get_FOO_display reads a {choice: label} dict built once per model field (Django builds
-  it on every call);
+  it on every call); a field whose whole source is `get_FOO_display` of a model that keeps Django's
+  own method reads that label straight away, without binding the method for each row;
 - a value whose field's DRF to_representation would return it unchanged (a str for a CharField,
   an int for an IntegerField, a bool for a BooleanField, anything for a ReadOnlyField, a str for
   a ChoiceField through its own choice map) is not passed through the call;
@@ -33,8 +34,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partialmethod
+from inspect import getattr_static
 from types import FunctionType, MethodType
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -46,7 +50,9 @@ from rest_framework.settings import api_settings
 from rest_framework import relations as drf_relations
 from rest_framework.relations import PKOnlyObject
 
-from tenants.choice_labels import call_display
+from django.db.models import Model
+
+from tenants.choice_labels import call_display, choice_label
 
 ENABLED = True
 
@@ -250,17 +256,48 @@ def _fk_attname(model, name):
     return attname
 
 
+_DISPLAY_SOURCE = re.compile(r"get_(\w+)_display")
+# A model class's field whose label get_<name>_display answers by Django's own method (None: the
+# class has its own method, or no such field), per class and name.
+_display_fields: dict = {}
+
+
+def _display_field(cls, name):
+    try:
+        return _display_fields[cls, name]
+    except KeyError:
+        pass
+    found = None
+    if isinstance(cls, type) and issubclass(cls, Model):
+        method = getattr_static(cls, f"get_{name}_display", None)
+        if (isinstance(method, partialmethod) and method.func is Model._get_FIELD_display and not method.args
+                and set(method.keywords) == {"field"} and method.keywords["field"].name == name):
+            found = method.keywords["field"]
+    _display_fields[cls, name] = found
+    return found
+
+
+def _label_of(field) -> str | None:
+    """The <name> of a field whose whole source is `get_<name>_display` and whose reading is DRF's."""
+    if type(field).get_attribute is not _field_get_attribute or len(field.source_attrs) != 1:
+        return None
+    matched = _DISPLAY_SOURCE.fullmatch(field.source_attrs[0])
+    return matched.group(1) if matched else None
+
+
 def plan(serializer) -> list[tuple]:
-    """(name, field, own get_attribute or None, kind, type, bound to_representation) per readable field."""
+    """(name, field, own get_attribute or None, kind, type, bound to_representation, the <name> of a
+    get_<name>_display source or None) per readable field."""
     rows = []
     for field in serializer._readable_fields:
         own_getter = None if type(field).get_attribute is _field_get_attribute else field.get_attribute
         if _reads_a_foreign_key_id(field):
             rows.append((field.field_name, field, own_getter, FOREIGN_KEY_ID, field.source_attrs[0],
-                         field.to_representation))
+                         field.to_representation, None))
             continue
         kind, value_type = _conversion(field)
-        rows.append((field.field_name, field, own_getter, kind, value_type, field.to_representation))
+        rows.append((field.field_name, field, own_getter, kind, value_type, field.to_representation,
+                     _label_of(field)))
     return rows
 
 
@@ -271,7 +308,7 @@ def represent(serializer, instance) -> dict:
     if cached is None or cached[0] is not fields or cached[1] != len(fields):
         cached = serializer.__dict__["_fastrow_plan"] = (fields, len(fields), plan(serializer))
     ret = {}
-    for name, field, own_getter, kind, value_type, to_representation in cached[2]:
+    for name, field, own_getter, kind, value_type, to_representation, label_of in cached[2]:
         if kind == FOREIGN_KEY_ID:
             attname = _fk_attname(instance.__class__, value_type)
             if attname:
@@ -279,10 +316,13 @@ def represent(serializer, instance) -> dict:
                 if value is None or value.__class__ is int:
                     ret[name] = value
                     continue
-        try:
-            attribute = _get(field, instance) if own_getter is None else own_getter(instance)
-        except SkipField:
-            continue
+        if label_of is not None and (model_field := _display_field(instance.__class__, label_of)) is not None:
+            attribute = choice_label(instance, model_field)  # what row.get_<name>_display() answers
+        else:
+            try:
+                attribute = _get(field, instance) if own_getter is None else own_getter(instance)
+            except SkipField:
+                continue
         if attribute is None:
             ret[name] = None
             continue

@@ -219,6 +219,33 @@ def test_a_model_rows_display_method_and_masked_member_answer_as_drf(demo_region
         assert "*" in masked[0]["phone"] and masked[0]["phone"] != members[0].phone
 
 
+def test_a_label_read_without_binding_get_display_answers_what_the_models_own_method_does(demo_region,
+                                                                                       monkeypatch):
+    # fastrow reads a get_<name>_display source straight from the choices, but only where the model
+    # keeps Django's own method: one that answers differently is still asked
+    from django_tenants.utils import schema_context
+    from tenants.members.models import Member
+
+    class Display(ModelSerializer):
+        gender_label = serializers.CharField(source="get_gender_display")
+        status_label = serializers.CharField(source="get_status_display")
+
+        class Meta:
+            model = Member
+            fields = ["id", "gender_label", "status_label"]
+
+    with schema_context(School.objects.get(slug="guilin").schema_name):
+        members = list(Member.objects.order_by("id")[:3])
+        members[1].gender = "x"  # not a listed choice: the stored value itself, as Django answers
+        plain = _same(Display, members, many=True)
+        assert [row["gender_label"] for row in plain][1] == "x"
+        assert {row["gender_label"] for row in plain[::2]} <= {"男", "女"}
+        # a model whose method answers something else (what fastrow learns once per class and name)
+        monkeypatch.setattr(Member, "get_gender_display", lambda self: "【性别】")
+        monkeypatch.setattr(fastrow, "_display_fields", {})
+        assert [row["gender_label"] for row in _same(Display, members, many=True)] == ["【性别】"] * 3
+
+
 def _all_subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
