@@ -104,14 +104,17 @@ def notices_listed_with_relations(user):
         listed_attachments=RelatedRows(Notice, "attachments", ["id", "name", "size", "uploaded_at"]))
 
 
+def _published_to(is_recipient, read_at):
+    """The published notices the person is a recipient of (``is_recipient``), newest first, with
+    their own receipt's read_at (``read_at``) as ``my_read_at``."""
+    return (Notice.objects.filter(status=N.PUBLISHED).filter(is_recipient).annotate(my_read_at=read_at)
+            .select_related("publisher_branch").order_by("-published_at", "-id"))
+
+
 def addressed_to(user):
     """The published notices ``user`` is a recipient of, with their own read_at as ``my_read_at``."""
-    from django.db.models import Subquery
-
     mine = NoticeRecipient.objects.filter(notice=OuterRef("pk"), member__user=user)
-    return (Notice.objects.filter(status=N.PUBLISHED).filter(Exists(mine))
-            .annotate(my_read_at=Subquery(mine.values("read_at")[:1]))
-            .select_related("publisher_branch").order_by("-published_at", "-id"))
+    return _published_to(Exists(mine), Subquery(mine.values("read_at")[:1]))
 
 
 def addressed_to_listed(user):
@@ -119,9 +122,7 @@ def addressed_to_listed(user):
     publishing branch, dates), not the body, the widest; its two subqueries compiled once per process
     with the person's id filled in (issue #14). addressed_to itself stays compiled per request:
     unread_for is read as a subquery (a compiled-once subquery names the listed table itself)."""
-    return (Notice.objects.filter(status=N.PUBLISHED).filter(_addressed_to_person(user_id=user.pk))
-            .annotate(my_read_at=_read_at_of(user_id=user.pk))
-            .select_related("publisher_branch").order_by("-published_at", "-id")
+    return (_published_to(_addressed_to_person(user_id=user.pk), _read_at_of(user_id=user.pk))
             .only("title", "publisher_branch", "read_by", "published_at", "publisher_branch__name"))
 
 
