@@ -235,46 +235,33 @@ def _reads_a_foreign_key_id(field) -> bool:
             and field.pk_field is None and len(field.source_attrs) == 1)
 
 
-# A model class's foreign key column by the relation's name (False: not a foreign key), per class and name.
-_fk_attnames: dict = {}
-
-
+@functools.cache
 def _fk_attname(model, name):
-    try:
-        return _fk_attnames[model, name]
-    except KeyError:
-        pass
-    attname = False
+    """A model class's foreign key column by the relation's name (False: not a foreign key), per
+    class and name."""
     try:
         model_field = model._meta.get_field(name)
     except Exception:  # not a model, or no such field: DRF's own path decides
-        model_field = None
-    if (model_field is not None and model_field.concrete and model_field.is_relation
+        return False
+    if (model_field.concrete and model_field.is_relation
             and (model_field.many_to_one or model_field.one_to_one) and model_field.attname != name):
-        attname = model_field.attname
-    _fk_attnames[model, name] = attname
-    return attname
+        return model_field.attname
+    return False
 
 
 _DISPLAY_SOURCE = re.compile(r"get_(\w+)_display")
-# A model class's field whose label get_<name>_display answers by Django's own method (None: the
-# class has its own method, or no such field), per class and name.
-_display_fields: dict = {}
 
 
+@functools.cache
 def _display_field(cls, name):
-    try:
-        return _display_fields[cls, name]
-    except KeyError:
-        pass
-    found = None
+    """The model field whose label a row of ``cls`` answers for get_<name>_display by Django's own
+    method; None where the class has a method of its own, or no such field. Per class and name."""
     if isinstance(cls, type) and issubclass(cls, Model):
         method = getattr_static(cls, f"get_{name}_display", None)
         if (isinstance(method, partialmethod) and method.func is Model._get_FIELD_display and not method.args
                 and set(method.keywords) == {"field"} and method.keywords["field"].name == name):
-            found = method.keywords["field"]
-    _display_fields[cls, name] = found
-    return found
+            return method.keywords["field"]
+    return None
 
 
 def _label_of(field) -> str | None:
